@@ -46,6 +46,13 @@ RATE_FORMAT = "0.0%"
 MONTH_DAY_FORMAT = 'm"月"d"日"'  # and for a day of the month: 11月3日
 
 
+def inside_quotes(text: str) -> str:
+    """``text`` to be put inside “…”: its own double quotes become single ones
+    (「“三、协同推进‘双创’工作”部分」), as Chinese and English both nest quotes, rather
+    than 「“三、协同推进“双创”工作”」, where the quotes pair wrongly."""
+    return text.replace("“", "‘").replace("”", "’")
+
+
 def yuan(fen) -> str:
     """Integer fen → '3,200.50'."""
     return format_yuan(fen)

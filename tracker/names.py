@@ -36,7 +36,8 @@ A name nobody else there has is written as it is. For a 月报 (and 参与情况
 month's last day and everyone on its activities (``rollups.coverage.named_people``), one
 set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 in the ledger and a
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
-joins later; for a task page, the task unit's active members and its participants
+joins later; for a task page, the task unit's active members and its participants,
+组长 and submitter
 (``tasks.queries.participant_names``, also on 提交完成 and the review pages); for a
 list to pick from across units (补录, 结对党员), each unit's active members
 (``choice_names``), the unit being written beside the name. One rule for every list:

@@ -179,12 +179,13 @@ def test_a_refused_confirm_brings_the_member_to_the_refusal(new_context, live_se
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_refused_delete_of_a_finding_is_unfolded_and_reached(new_context, live_server, world,
                                                                ended_task, shot, javascript):
-    """「登记有误？删除该问题」 is folded in a <details>; the delete refused (the survey is
-    approved), the refusal came back folded away, unseen, the focus nowhere."""
+    """「登记有误？删除该问题」 is folded in a <details>; the delete refused (the survey
+    approved while the page was open: an approved survey's page offers no delete), the
+    refusal came back folded away, unseen, the focus nowhere."""
     from tests import factories as f
     from tests.rollups import builders as b
     from tracker.models import (Community, FindingKind, Member, ReportStatus, ResourceItem,
-                                Task, Unit)
+                                Task, TaskReport, Unit)
 
     with live_server.db() as session:
         ended = session.get(Task, ended_task)
@@ -194,11 +195,15 @@ def test_a_refused_delete_of_a_finding_is_unfolded_and_reached(new_context, live
         leader = session.get(Member, world.leader.id)
         survey = f.task(survey_item, session.get(Member, world.liaison.id), leader=leader,
                         title="下水道摸排", starts_in=-timedelta(days=1))
-        b.report(survey, leader, ReportStatus.approved, quantity=1)
+        report = b.report(survey, leader, ReportStatus.submitted, quantity=1)
         finding_id = b.finding(survey, leader, FindingKind.sewer).id
         session.commit()
+        report_id = report.id
     page = _phone(new_context, live_server, world.liaison, text=2, javascript=javascript)
     page.goto(live_server.url(f"/progress/findings/{finding_id}"))
+    with live_server.db() as session:  # approved meanwhile
+        session.get(TaskReport, report_id).status = ReportStatus.approved
+        session.commit()
     page.locator("details.danger-zone > summary").click()
     page.get_by_label("删除原因").fill("重复登记")
     with page.expect_navigation():

@@ -15,6 +15,7 @@ it does (a 补录 elsewhere).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -491,6 +492,28 @@ def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, 
             "finalised copy." in page)
 
 
+def test_a_heading_with_quotes_is_named_with_its_quotes_nested(client, login, october):
+    """A heading that has quotes of its own (“双创”) is named inside the notice's “…”
+    with its quotes as ‘…’, in Chinese and in English — 「“二、协同推进‘双创’工作”部分」,
+    never 「“二、协同推进“双创”工作”」, whose quotes pair wrongly (figures42 #5)."""
+    from tests.reports.test_document_language import english, fresh_locale
+
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        _fix_a_finding(october)  # the “双创” section's figures
+    fresh_locale()
+    notice = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
+    named = re.search(r"定稿后数据有变化：</strong>(.*?)与定稿时不同", notice).group(1)
+    assert re.search(r"“[一二三四五六七八九]、协同推进‘双创’工作”部分", named), named
+    assert "““" not in named and "“双创”" not in named, named
+    english(client)
+    notice = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
+    assert re.search(r"in section “[一二三四五六七八九]、协同推进‘双创’工作”", notice)
+    assert "“双创”工作”" not in notice.split("have changed since")[1][:400]
+
+
 REWORDED = "定稿后系统更新，月报的写法有变化"
 
 
@@ -674,12 +697,17 @@ def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_c
 
 
 def test_a_month_signed_before_the_merged_ledger_column_still_says_its_data_changed(
-        client, login, october):
+        client, login, october, monkeypatch):
     """Wording 10 merged 活动 and 类别 into 「活动（类别）」 in the printed 台账 (.docx,
     .xlsx, the page); the .csv a signed month is compared by keeps them apart and reads
-    as in 9. A month signed under 9 whose data then change says 「定稿后数据有变化」 — not
-    that the difference may be one of wording — and its downloads stay as signed."""
+    as in 9. A month signed under 9 whose data then change under the release of wording
+    10 says 「定稿后数据有变化」 — not that the difference may be one of wording — and its
+    downloads stay as signed. (Wording 11 changed the 月报's words: today's release reads
+    a copy of 9 as reworded.)"""
+    from tracker.reports import final
+
     assert 10 in MONTH_UNCHANGED_IN
+    monkeypatch.setattr(final, "WORDING_VERSION", 10)  # the release of wording 10
     login(october.admin)
     query = unit_query(october)
     finalise(client, query)

@@ -82,7 +82,7 @@ def test_a_finding_fixed_in_december_stays_unfixed_in_november(october):
 
     december = build_summary(2022, 12, unit=october.unit)
     text = "".join(p.text for p in december.paragraphs)
-    assert "摸排问题本月整改1处（均为以前月份发现的问题）。" in text
+    assert "摸排问题本月整改1处（为以前月份发现的问题）。" in text
     assert december.findings.total == 0  # not one of December's findings
     # the county's year 2022, as of 31 December, counts it fixed with October's three
     assert findings_counts(Scope(date(2022, 1, 1), date(2023, 1, 1))).official.fixed == 4
@@ -105,7 +105,30 @@ def test_a_hand_over_in_december_of_a_november_finding(october):
     db.session.commit()
     assert november_says(october)[0] == (1, 0, 0)
     text = "".join(p.text for p in build_summary(2022, 12, unit=october.unit).paragraphs)
-    assert "摸排问题本月移交1处、整改1处（均为以前月份发现的问题）。" in text
+    assert "摸排问题本月移交1处、整改1处（为以前月份发现的问题）。" in text
+
+
+def test_all_of_earlier_months_is_said_of_two_or_more(october):
+    """「均」 ("all") is said of two or more findings: one fixed in December reads
+    「（为以前月份发现的问题）」 (figures42 #7), two 「（均为…）」."""
+    first = november_survey_finding(october)
+    mark_fixed(first, october.admin, date(2022, 12, 3))
+    db.session.commit()
+    text = "".join(p.text for p in build_summary(2022, 12, unit=october.unit).paragraphs)
+    assert "摸排问题本月整改1处（为以前月份发现的问题）。" in text
+    assert "均为" not in text
+
+    second = Finding(task_id=first.task_id, unit_id=first.unit_id,
+                     community_id=first.community_id, zone_id=first.zone_id,
+                     found_on=first.found_on, kind=FindingKind.sewer, place="建设路9号",
+                     status=FindingStatus.found, created_by_id=october.liaison.id)
+    db.session.add(second)
+    db.session.flush()
+    hand_over(second, october.admin, "县住建局", date(2022, 11, 21))
+    mark_fixed(second, october.admin, date(2022, 12, 4))
+    db.session.commit()
+    text = "".join(p.text for p in build_summary(2022, 12, unit=october.unit).paragraphs)
+    assert "摸排问题本月整改2处（均为以前月份发现的问题）。" in text
 
 
 def zone_rows(summary) -> dict[str, list]:
@@ -129,7 +152,7 @@ def test_the_zone_table_has_the_steps_the_text_tells(october):
     db.session.commit()
 
     december = build_summary(2022, 12, unit=october.unit)
-    assert "摸排问题本月移交1处、整改1处（均为以前月份发现的问题）。" in "".join(
+    assert "摸排问题本月移交1处、整改1处（为以前月份发现的问题）。" in "".join(
         p.text for p in december.paragraphs)
     assert zone_rows(december) == {"二区": [0, 0, 1, 1], "合计": [0, 0, 1, 1]}
     csv_text = render_csv(december).decode("utf-8-sig").replace("\r", "")
@@ -150,8 +173,8 @@ def test_the_zone_table_has_the_steps_the_text_tells(october):
 
 def test_the_lead_names_the_double_work_its_section_tells(october):
     """A month whose “双创” section is only the month's steps with earlier findings
-    still says 「社区共建和城市“双创”工作」 in its lead, and says those findings are
-    all of earlier months."""
+    still says 「社区共建和城市“双创”工作」 in its lead, and says the finding is one of
+    an earlier month (「均」, "all", only of two or more)."""
     finding = november_survey_finding(october)
     approved_activity(october.unit, october.jiefang, october.liaison, 5,
                       [october.members["王芳"]], month=12)
@@ -160,7 +183,7 @@ def test_the_lead_names_the_double_work_its_section_tells(october):
     paragraphs = build_summary(2022, 12, unit=october.unit).paragraphs
     assert paragraphs[0].text.endswith(
         "累计志愿服务2.0小时，扎实推进社区共建和城市“双创”工作。现将有关情况汇报如下：")
-    assert "二、协同推进“双创”工作。摸排问题本月整改1处（均为以前月份发现的问题）。" in [
+    assert "二、协同推进“双创”工作。摸排问题本月整改1处（为以前月份发现的问题）。" in [
         p.heading + p.text for p in paragraphs]
 
 

@@ -76,7 +76,7 @@ def coverage_says(summary) -> tuple[str, int, int, int]:
     """(the communities it names, on roll, took part, of them only in other units'
     activities) as the 参与情况 sentence says them."""
     match = re.search(r"在册党员干部(\d+)人，本月(?:在(.+?))?参与(\d+)人"
-                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为)参加其他单位组织的活动)）)?",
+                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为参加|只参加了)其他单位组织的活动)）)?",
                       coverage_sentence(summary))
     took = int(match.group(3))
     elsewhere = took if match.group(5) else int(match.group(4) or 0)
@@ -181,6 +181,7 @@ def test_members_who_took_part_only_elsewhere_are_named_in_participation(october
 
 
 def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
+    # one person: 「只参加了…」, not 「均为…」 ("all", said of two or more; figures42 #7)
     # August: nothing of 县商务局's own; one of its members in 县财政局's activity.
     approved_activity(october.other_unit, october.jiefang, october.liaison, 9,
                       [october.members["王芳"]], month=8)
@@ -189,7 +190,7 @@ def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
     assert summary.paragraphs[0].text == "本月暂无已审核的共建活动。"
     assert coverage_says(summary) == ("", 15, 1, 1)
     assert coverage_sentence(summary).startswith(
-        "我局在册党员干部15人，本月参与1人（均为参加其他单位组织的活动），参与率6.7%。"
+        "我局在册党员干部15人，本月参与1人（只参加了其他单位组织的活动），参与率6.7%。"
         "本单位党员参与1人次、服务时长2.0小时（按活动当日所在单位计，含参加其他单位组织的活动）。"
         "未参与：")
     assert table_says(summary) == (15, 1)
@@ -282,6 +283,31 @@ def test_the_roll_s_person_times_and_hours_are_told_apart_from_the_lead_s(client
     assert re.search(r'data-figure="person_times">49</b><span>本单位党员参与人次</span>', html)
     assert re.search(r'data-figure="hours">128.5</b><span>本单位党员服务时长（小时）</span>', html)
     assert "月报导语中的人次和时长是本单位组织的活动的" in html
+
+
+def test_a_part_s_roll_figures_say_the_communities_they_are_counted_in(client, login,
+                                                                      october):
+    """A part of the unit (unit + community, a liaison's) counts its roll's 人次 and
+    hours in its communities, as it counts who took part; the 参与情况 page counts the
+    whole unit. So the part's sentence names its community for the 人次 too, and never
+    reads as the page's figure (figures42 #2: 「本单位党员参与11人次…」 beside the page's
+    13)."""
+    approved_activity(october.other_unit, october.jianshe, october.liaison, 13,
+                      [october.members["王芳"]])
+    db.session.commit()
+    part = build_summary(2022, 10, unit=october.unit, community=october.jianshe)
+    sentence = coverage_sentence(part)
+    said = re.search(r"本单位党员(?:在(.+?))?参与(\d+)人次、服务时长([\d.]+)小时", sentence)
+    assert said, sentence
+    assert said.group(1) == "建设路社区", sentence
+
+    login(october.admin)
+    html = client.get(f"/progress/coverage?unit={october.unit.id}&period=month&month=2022-10"
+                      ).get_data(as_text=True)
+    page = re.search(r'data-figure="person_times">(\d+)</b>', html).group(1)
+    assert page != said.group(2)  # the whole unit's, on the page: a different figure
+    whole = build_summary(2022, 10, unit=october.unit)
+    assert f"本单位党员参与{page}人次" in coverage_sentence(whole)
 
 
 def test_the_roll_s_figures_are_not_repeated_when_they_are_the_lead_s(october):

@@ -79,10 +79,13 @@ WORDINGS[9] = WORDINGS[8]
 # 「活动（类别）」; the .csv keeps them apart, and every month reads there as in 9
 # (``MONTH_UNCHANGED_IN``)
 WORDINGS[10] = WORDINGS[9]
+# 11: a part's roll 人次 name its communities, and 「均」 only of two or more — October
+# 2022 has no part and no 「均」: as in 10
+WORDINGS[11] = WORDINGS[10]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -144,6 +147,8 @@ ANNUAL_WORDINGS[8] = ANNUAL_WORDINGS[7]
 ANNUAL_WORDINGS[9] = ANNUAL_WORDINGS[8]
 # 10: the 月报's printed 台账 — the 年度总结 has none: as in 9 (``YEAR_UNCHANGED_IN``)
 ANNUAL_WORDINGS[10] = ANNUAL_WORDINGS[9]
+# 11: the 年度总结 of a part and 「均」 of one — the 2022 years' have neither: as in 10
+ANNUAL_WORDINGS[11] = ANNUAL_WORDINGS[10]
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

@@ -40,7 +40,7 @@ def tasked(world):
 
 def test_a_liaisons_cancel_is_refused_when_the_need_leaves_a_signed_posted_month(
         client, login, world, tasked):
-    expected = REFUSED.format(unit=world.unit.name, action="取消任务")
+    expected = REFUSED.format(unit=world.unit.name, action="取消这个任务")
     with pytest.raises(ServiceError) as refused:
         cancel_task(tasked, world.liaison, "不再进行")
     db.session.rollback()

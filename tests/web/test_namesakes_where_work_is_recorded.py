@@ -7,6 +7,7 @@ marks the wrong person absent and costs her the hours."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -137,3 +138,39 @@ def test_the_backfill_requests_to_decide_tell_namesakes_apart(client, login, wor
     page = text(client.get("/backfill-requests/"))
     assert sorted(re.findall(r"<h3>(陈艳[^<]*)</h3>", page)) == [
         FIRST + "（县商务局）", SECOND + "（县商务局）"]
+
+
+def test_the_task_page_tells_its_leader_and_submitter_apart_as_its_participants(
+        client, login, world, chens):
+    """figures42 #6: a namesake 组长 and the report's submitter read as the participants
+    table reads them (「陈艳（机关第二党支部）」), not a bare 「陈艳」 beside it."""
+    _on_past_task(world, chens)
+    world.past_task.leader_id = chens[1].id
+    db.session.commit()
+    submitted_report(world.past_task, chens[1])
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{world.past_task.id}"))
+    leader = re.search(r"<dt>组长</dt><dd>\s*(陈艳(?:（[^）]*）)?)", page)
+    assert leader and leader.group(1) == SECOND, leader
+    submitted = re.search(r"(陈艳(?:（[^）]*）)?) 提交于", page)
+    assert submitted and submitted.group(1) == SECOND, submitted
+    assert "陈艳" not in _chens_on(page)
+
+
+def test_the_workbench_cards_tell_the_leader_and_submitter_apart(client, login, world, chens):
+    """The 工作台 names a waiting report's submitter and a task's 组长 as the task page
+    does: 「陈艳（机关第二党支部） 提交于 …」, 「组长 陈艳（机关第一党支部）」."""
+    _on_past_task(world, chens)
+    world.past_task.leader_id = chens[1].id
+    upcoming = f.task(world.item, world.liaison, leader=chens[0],
+                      starts_in=timedelta(days=1, hours=1), title="明天的清扫")
+    db.session.commit()
+    submitted_report(world.past_task, chens[1])
+    login(world.liaison)
+    page = text(client.get("/manage/"))
+    submitted = re.search(r"(陈艳(?:（[^）]*）)?) 提交于", page)
+    assert submitted and submitted.group(1) == SECOND, submitted
+    card = page[page.index(upcoming.title):]
+    leader = re.search(r"组长\s*(陈艳(?:（[^）]*）)?)", card)
+    assert leader and leader.group(1) == FIRST, leader
+    assert "陈艳" not in _chens_on(page)

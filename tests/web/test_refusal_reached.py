@@ -99,13 +99,18 @@ def _details_around(html: str, element_id: str) -> str | None:
 
 
 def test_a_refused_delete_of_a_finding_comes_back_unfolded(client, login, world):
-    """「登记有误？删除该问题」 is folded away; refused (the survey is approved), the
-    page comes back with it open, so the refusal is seen with JavaScript off too."""
+    """「登记有误？删除该问题」 is folded away; refused (the survey approved while the
+    page was open), the page comes back with it open, so the refusal is seen with
+    JavaScript off too."""
     double = build_double(world)
+    double.survey.report.status = ReportStatus.submitted
+    db.session.commit()
     login(world.liaison)
     url = f"/progress/findings/{double.finding.id}"
     folded = _details_around(client.get(url).get_data(as_text=True), "reason")
     assert folded is not None and " open" not in folded
+    double.survey.report.status = ReportStatus.approved  # approved meanwhile
+    db.session.commit()
     html = client.post(url + "/deactivate", data={"reason": "重复登记"}).get_data(as_text=True)
     assert "该摸排任务的完成情况已审核通过，不能再删除问题。" in html
     details = _details_around(html, "form-errors")

@@ -453,6 +453,21 @@ def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int,
     return holders, elsewhere
 
 
+def card_names(reports, tasks) -> dict:
+    """{task id: {member id: name as listed}} for the people the 工作台's cards name —
+    the submitter of each waiting report, the 组长 of each task — namesakes told apart
+    as on the task's own page (``names.names_told_apart``): one statement, none for
+    empty lists."""
+    groups: dict = {}
+    for report in reports:
+        groups.setdefault(report.task.id, (report.task.unit_id, []))[1].append(
+            report.submitted_by)
+    for task in tasks:
+        if task.leader is not None:
+            groups.setdefault(task.id, (task.unit_id, []))[1].append(task.leader)
+    return names_told_apart(groups)
+
+
 def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> dict:
     """{task id: {member id: name as listed}}: ``participant_names`` for each of
     ``tasks`` (their participants ``holders``), in one statement."""

@@ -33,7 +33,8 @@ def home():
     """Action first — 待审核, 已退回待修改, 已结束未提交, 等待审核超过N天 — then the
     statistics. Every count on the page, the menu's too, is one statement; the four
     short lists another (``q.home_lists``); for a liaison, the 已定稿 months the
-    waiting reports' approvals would change a third (``approval_refusals``)."""
+    waiting reports' approvals would change a third (``approval_refusals``); the
+    submitters and 组长 its cards name, namesakes told apart, a fourth (``card_names``)."""
     actor, now = _actor(), utcnow()
     today = local_date(now)
     counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor, today))
@@ -73,5 +74,8 @@ def home():
         robots_given_up=q.robots_given_up(actor, totals["robots_given_up"]),
         checklist_due=due_from(asked_year(today), today, totals),
         now=now,  # the cards' badges read the instant the lists were chosen at
+        # the submitters and 组长 named, namesakes told apart as on the task page
+        names=q.card_names(lists.pending,
+                           [*lists.uncorrected, *lists.unreported, *lists.upcoming]),
     )
 

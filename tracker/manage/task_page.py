@@ -108,7 +108,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         reopen.named.data = named_key(uncounted[1])
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                participant_names=q.participant_names(task.unit_id, holders, waiting),
+                # the 组长 and the report's submitter told apart as the participants are
+                participant_names=q.participant_names(
+                    task.unit_id, holders, waiting,
+                    also=(task.leader, task.report.submitted_by if task.report else None)),
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
                 approved=approved, add_form=add,
                 add_held_elsewhere=[(a.member, held_elsewhere[a.member_id])

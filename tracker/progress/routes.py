@@ -409,6 +409,7 @@ def _finding_page(finding, hand_over=None, fix=None, remove=None, status=200):
         hand_over_form=hand_over or HandOverForm(formdata=None, handed_over_on=local_today().isoformat()),
         fix_form=fix or FixForm(formdata=None, fixed_on=local_today().isoformat()),
         remove_form=remove or DeactivateFindingForm(formdata=None),
+        remove_refusal=finding_service.deactivate_refusal(finding) if finding.active else None,
     ), status
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..formatting import amount, hours, pending_sentence, target_pace, yuan
+from ..formatting import amount, pending_sentence, target_pace, yuan
 from ..i18n import month_name
 from ..models import FUNDING_CODE, Section, TargetMeasure
 from ..rollups.checklist import CategoryProgress
@@ -21,12 +21,14 @@ from .narrative import (
     Paragraph,
     coverage_places,
     double_text,
+    elsewhere_only_all,
     join,
     lead_text,
     needs_sentence,
     note_lines,
     pairing_text,
     places,
+    roll_work_sentence,
     survey_text,
     volunteer_text,
     we,
@@ -146,7 +148,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     took = (_("全年在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
             else _("全年参与%(k)s人", k=cov.took_part))
     if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
-        took += _("（均为参加其他单位组织的活动）")
+        took += elsewhere_only_all(cov.took_part)
     elif cov.elsewhere_only:
         took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
@@ -154,8 +156,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     t = f.totals
     if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
         # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
-        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+        text += roll_work_sentence(cov, where)
     names = [p.listed_name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])

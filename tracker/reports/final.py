@@ -53,7 +53,7 @@ from sqlalchemy import Integer, and_, insert, literal, select
 from sqlalchemy.orm import aliased, defer, joinedload, undefer
 
 from ..extensions import db
-from ..formatting import pending_sentence_pattern
+from ..formatting import inside_quotes, pending_sentence_pattern
 from ..models import (
     Community,
     KeptDocument,
@@ -438,14 +438,14 @@ def _parts(kept, live) -> list[str]:
         if index in (0, len(new_text)):
             label = _("标题")
         elif heading:  # a numbered section, named as a part of the notice's sentence
-            label = _("“%(heading)s”部分", heading=heading.group(1))
+            label = _("“%(heading)s”部分", heading=inside_quotes(heading.group(1)))
         else:
             label = _("正文")
         if label not in parts:
             parts.append(label)
     for title in list(new_tables) + [t for t in old_tables if t not in new_tables]:
         if new_tables.get(title) != old_tables.get(title):
-            label = _("附表“%(title)s”", title=title.lstrip("'"))
+            label = _("附表“%(title)s”", title=inside_quotes(title.lstrip("'")))
             if label not in parts:
                 parts.append(label)
     return parts

@@ -182,7 +182,9 @@ def moves_sentence(summary: MonthlyFigures) -> str:
     else:
         return ""
     if moves.all_earlier:
-        return text + _("（均为以前月份发现的问题）") + "。"
+        # 「均」 ("all") is said of two or more: one finding stepped reads 「（为…）」
+        return text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
+                       else _("（为以前月份发现的问题）")) + "。"
     return text + _("（含以前月份发现的问题）") + "。"
 
 
@@ -366,6 +368,27 @@ def coverage_places(summary: MonthlyFigures) -> list[str] | None:
     return summary.restricted_to
 
 
+def elsewhere_only_all(took_part: int) -> str:
+    """Everyone who took part did so only in other units' activities: 「均」 ("all") for
+    two or more; one person reads 「（只参加了…）」, as 「其中1人只参加了…」 does."""
+    if took_part > 1:
+        return _("（均为参加其他单位组织的活动）")
+    return _("（只参加了其他单位组织的活动）")
+
+
+def roll_work_sentence(cov, where: list[str] | None) -> str:
+    """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
+    A part counts them in its communities, as it counts who took part, and says so for
+    the 人次 too: the page counts the whole unit, so a bare 「本单位党员参与11人次」
+    beside its 13 would read as the same figure wrongly copied."""
+    if where:
+        return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                 "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,
+                 h=hours(cov.minutes))
+    return _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+             "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+
+
 def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
     """参与情况: the unit's own roll, and who of it took part in the work the summary
     is about (its communities), in any unit's activities — those who took part only
@@ -377,7 +400,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
     took = (_("本月在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
             else _("本月参与%(k)s人", k=cov.took_part))
     if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
-        took += _("（均为参加其他单位组织的活动）")
+        took += elsewhere_only_all(cov.took_part)
     elif cov.elsewhere_only:
         took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
@@ -387,8 +410,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
         # the 参与情况 page's figures, in its words, where they are not the lead's: the
         # unit's members' work in any unit's activities (the lead's are the unit's own
         # activities, whoever came)
-        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+        text += roll_work_sentence(cov, where)
     names = [p.listed_name for p in cov.not_yet]  # namesakes told apart
     if names:
         listed = join(names[:MAX_NAMES])

@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 10
+WORDING_VERSION = 11
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -75,6 +75,13 @@ WORDING_VERSION = 10
 #    has no 台账): a month signed under 9 whose data change still says 「定稿后数据有变化」,
 #    and its kept .docx and .xlsx stay as signed. The version tells which ledger a copy's
 #    .docx and .xlsx print.
+# 11: a part of a unit (unit + community, a liaison's) gives its roll's 人次 and hours
+#    with the communities they are counted in (「本单位党员在解放路社区参与11人次…」), as it
+#    gives who took part: the 参与情况 page counts the whole unit — in both documents;
+#    「均」 ("all") is said of two or more only: one person who took part only in other
+#    units' activities reads 「（只参加了其他单位组织的活动）」, one finding of an earlier
+#    month 「（为以前月份发现的问题）」. October 2022 and the 2022 年度总结 read as in 10
+#    (the whole unit's and a community's, and no 「均」)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed, or only what the .csv does not show: 10): tests/reports/

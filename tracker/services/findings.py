@@ -203,15 +203,24 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
     record(actor, "fix_finding", finding, on=on)
 
 
+def deactivate_refusal(finding: Finding):
+    """Why the finding cannot be deleted, or None: one rule for the finding's page
+    (which says it instead of offering 删除) and ``deactivate``."""
+    if finding.task.report_approved:
+        # an approved survey's count is official: final, as it is for recording
+        return _l("该摸排任务的完成情况已审核通过，不能再删除问题。")
+    return None
+
+
 def deactivate(finding: Finding, actor: Member, reason: str = "",
                personal: bool = False) -> None:
     """Take a finding recorded by mistake off the register (kept, not deleted).
     ``personal`` (「涉及个人信息」): its text goes too (``forget_text``)."""
     _require_manager(finding, actor)
     task = finding.task
-    if task.report_approved:
-        # an approved survey's count is official: final, as it is for recording
-        raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再删除问题。"))
+    refusal = deactivate_refusal(finding)
+    if refusal:
+        raise ServiceError(refusal)
     finding.active = False
     if personal:
         forget_text(finding)

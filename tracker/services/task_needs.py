@@ -265,7 +265,7 @@ def void_need_places(task: Task, *, kept: bool = False):
 
 
 def need_move_refusal(task: Task, actor: Member, action, *, lock: bool = True):
-    """Why ``actor`` may not make the change (``action``: 作废这次活动, 取消任务) that
+    """Why ``actor`` may not make the change (``action``: 作废这次活动, 取消这个任务) that
     moves ``task``'s needs (``void_need_places``) in a 已定稿 month or year — a signed
     month's figures are changed by an admin only, whatever the change — or None. One
     rule for 作废 (``voiding.void_refusal``) and 取消任务 (``tasks.cancel_task``)."""

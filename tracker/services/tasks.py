@@ -652,7 +652,7 @@ def cancel_refusal(task: Task, actor: Member | None = None, *, lock: bool = True
     if not has_recorded_work(task):
         if actor is None:
             return None
-        return need_move_refusal(task, actor, _l("取消任务"), lock=lock)
+        return need_move_refusal(task, actor, _l("取消这个任务"), lock=lock)
     if task.report is not None:
         return _l("该任务已提交完成情况，不能取消。")
     return lazy_ngettext("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"

@@ -351,12 +351,14 @@ def participants(task: Task) -> list[Assignment]:
 
 
 def participant_names(unit_id: int, holders: list[Assignment],
-                      waiting: list[WaitlistEntry] = ()) -> dict[int, str]:
+                      waiting: list[WaitlistEntry] = (), also=()) -> dict[int, str]:
     """{member id: name as listed} for a task's participants (and those ``waiting``, the
-    liaison's 转正 picks among them), namesakes told apart
-    (``names.distinguished_names``) on the task unit's active members and the
-    participants themselves (补录 may name members of other units): one statement."""
-    members = [a.member for a in holders] + [e.member for e in waiting]
+    liaison's 转正 picks among them; ``also``: the others its page names — the 组长, the
+    report's submitter), namesakes told apart (``names.distinguished_names``) on the
+    task unit's active members and those named (补录 may name members of other units):
+    one statement."""
+    members = ([a.member for a in holders] + [e.member for e in waiting]
+               + [m for m in also if m is not None])
     return names_told_apart({0: (unit_id, members)}).get(0, {})
 
 
