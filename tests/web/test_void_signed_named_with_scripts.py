@@ -87,3 +87,46 @@ def test_with_nothing_signed_the_void_question_is_asked_in_the_page(client, logi
     assert "data-confirm=" in form.split(">", 1)[0] and 'name="confirmed"' in form
     assert client.post(_action(task), data=_posted(page, task, "重复录入")).status_code == 302
     assert _status(task) == ReportStatus.voided
+
+
+STALE = "打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+
+
+def test_a_month_signed_after_the_task_page_was_read_is_named_before_the_void(
+        client, login, world):
+    """The page named nothing, so it asked in the page; November is signed before the
+    tap: the post is answered with the confirmation page naming it, nothing done (the
+    page posts back what it named, ``void-named``, as 撤销审核's does)."""
+    task = _november(world)
+    login(world.admin)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "data-confirm=" in _form(page, task).split(">", 1)[0]
+    sign(world.admin, world.unit, 2025, 11)
+
+    response = client.post(_action(task), data=_posted(page, task, "重复录入"))
+    assert response.status_code == 200
+    confirmation = text(response)
+    assert STALE in confirmation and "确认作废" in confirmation and "重复录入" in confirmation
+    (words,) = named(response.get_data(as_text=True))
+    assert VOID_NAMES.format(months=f"{world.unit.name}2025年11月") in words
+    assert _status(task) == ReportStatus.approved
+
+    # confirmed on the page that named it: done
+    assert client.post(_action(task), data=form_on(confirmation, _action(task))
+                       ).status_code == 302
+    assert _status(task) == ReportStatus.voided
+
+
+def test_a_month_signed_after_the_void_confirmation_page_was_read_is_named_again(
+        client, login, world):
+    task = _november(world)
+    login(world.admin)
+    confirmation = text(client.get(f"{_action(task)}?reason=重复录入"))
+    assert "确认作废" in confirmation and not named(confirmation)
+    sign(world.admin, world.unit, 2025, 11)
+    response = client.post(_action(task), data=form_on(confirmation, _action(task)))
+    assert response.status_code == 200 and STALE in text(response)
+    assert "重复录入" in text(response)  # the reason travels on
+    (words,) = named(response.get_data(as_text=True))
+    assert VOID_NAMES.format(months=f"{world.unit.name}2025年11月") in words
+    assert _status(task) == ReportStatus.approved
