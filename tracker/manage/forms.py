@@ -248,6 +248,10 @@ class VoidForm(Form):
     each form's label, error links and ``aria-describedby`` must reach its own field."""
 
     reason = _text(_l("作废的原因"), _l("请填写作废的原因。"), REASON_MAX, area=True)
+    # the signed documents the page named (``roll.named_key`` of ``voiding.void_signed``'s
+    # Naming), as ``ReopenForm.named``: others now — a month signed or reopened since —
+    # and the confirmed post is asked again by the confirmation page naming them afresh
+    named = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="void", **kwargs)

@@ -106,6 +106,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         reopen = reopen or ReopenForm(formdata=None)
         # what this page names of 撤销审核's signed documents, posted back with it
         reopen.named.data = named_key(uncounted[1])
+    if on_record:
+        void = void or VoidForm(formdata=None)
+        void.named.data = named_key(uncounted[0])  # 作废's, as 撤销审核's
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 # the 组长 and the report's submitter told apart as the participants are
@@ -120,7 +123,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                   task.service_date, lock=False),
                 reopen_form=reopen if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
-                void_form=(void or VoidForm(formdata=None)) if on_record else None,
+                void_form=void if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
                 # for an admin, the signed documents 作废 (and 撤销审核) will change, named
                 # before it
@@ -296,31 +299,48 @@ def void(task_id: int):
     if request.method == "GET":
         if (refusal := void_refusal(task, _actor(), lock=False)) is not None:
             return _back_to_task(task, refusal, "error")
-        form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
-        people = [a for a in q.participants_by_task([task.id])[task.id]
-                  if a.status == AssignmentStatus.done]
-        return render_template(
-            "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
-            action=url_for("manage.void", task_id=task.id), form=form,
-            explain=ngettext("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
-                             "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
-                             "作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
-                             "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。", len(people),
-                      n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
-            back=url_for("manage.task", task_id=task.id),
-            # an admin's 作废 of what a 已定稿 month or year counts: the documents it changes
-            signed=signed_names(void_signed(_actor(), task)), signed_action=_("作废该活动"))
+        # an admin's 作废 of what a 已定稿 month or year counts: the documents it changes,
+        # named, and posted back as named (``VoidForm.named``)
+        signed = void_signed(_actor(), task)
+        form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500],
+                                             "named": named_key(signed)})
+        return _confirm_void(task, form, signed_names(signed))
     form = VoidForm()
-    context = _task_page(task, void=form)
+    # what the page the admin read named (None: a post from no page of ours asks nothing)
+    promised = form.named.data
+    context = _task_page(task, void=form)  # ``form.named``: what is signed now
     if not form.validate() and context["void_form"] is not None:
         return _render_task(context)  # else the service says why not
     if not confirmed():
         return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
+    if context["void_form"] is not None and promised is not None \
+            and promised != form.named.data:
+        # a month signed (or reopened) since the page was read: named first, nothing done
+        form.form_errors.append(_("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
+                                  "未作任何更改。请查看上方的说明后再确认作废。"))
+        return _confirm_void(task, form, context["void_signed"])
     refused = _run_on_task(task, form, context, void_activity, task, _actor(),
                            form.reason.data)
     if refused is not None:
         return refused
     return _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
+
+
+def _confirm_void(task, form, signed: dict):
+    """作废's confirmation page: what it does, the signed documents it changes
+    (``signed``: ``told.signed_names`` of ``voiding.void_signed``), the reason."""
+    people = [a for a in q.participants_by_task([task.id])[task.id]
+              if a.status == AssignmentStatus.done]
+    return render_template(
+        "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
+        action=url_for("manage.void", task_id=task.id), form=form,
+        explain=ngettext("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                         "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
+                         "作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                         "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。", len(people),
+                  n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
+        back=url_for("manage.task", task_id=task.id),
+        signed=signed, signed_action=_("作废该活动"))
 
 
 @bp.route("/assignments/<int:assignment_id>/hours", methods=["GET", "POST"])

@@ -1,0 +1,88 @@
+"""The confirmation pages of an admin's 撤销审核 and 作废 run a stated number of statements,
+the same whatever is signed and however many took part (docs/design.md, "Budgets": SQL
+statements constant in the data size; the signed documents named in the page's one
+statement, ``summary_notes.final_naming_places``, review40b #1). Counted as production
+runs a request (tests/page_statements.py). The budgets are the counts the pages ran when
+they were first stated (voidjs42; unapprove42 Open):
+
+- 撤销审核's page (an unconfirmed POST) reads the task page's context to name its signed
+  documents (``task_page._task_page``: the session, the task, its places, their members,
+  the naming, the 候补 list, the names) and then what it takes off
+  (``reviews.reopen_effects``: the hours, the needs, the findings — and, only when its
+  approval fulfilled needs, the series' week taking them over), and the menu's counts:
+  11. With needs another approved week of the series takes over, 17: the task page's
+  naming reads the series' weeks and their reports (``task_needs.void_need_places``,
+  5 more on the task page too) and ``reopen_effects`` the week taking them over.
+- 作废's page (the GET its unconfirmed POST is sent to) reads the session, the task, its
+  places, the naming and the menu's counts: 5; with needs another week of the series
+  takes over, 10 (the naming's series' weeks and their reports, as on the task page)."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests import factories as f
+from tests.page_statements import counted, own_app_context
+from tests.rollups import builders as b
+from tests.services.test_void_need_moves import (approved_on, named, sign,  # noqa: F401
+                                                 weekly)
+from tracker.extensions import db
+
+REOPEN_PAGE = 11
+REOPEN_PAGE_WITH_NEEDS = 17
+VOID_PAGE = 5
+VOID_PAGE_WITH_NEEDS = 10
+
+
+def _statements(client, count_queries, url: str, method: str, data=None) -> tuple[int, str]:
+    """(statements run, HTML) of the confirmation page, warm, counted as production."""
+    db.session.commit()  # the test's own session holds no transaction open
+    with own_app_context(client):  # warm, as a worker's first request
+        client.open(url, method=method, data=data)
+    statements, response = counted(client, count_queries, url, method=method, data=data)
+    assert response.status_code == 200, url
+    return len(statements), response.get_data(as_text=True)
+
+
+def _reopen_page(client, count_queries, task):
+    return _statements(client, count_queries, f"/manage/tasks/{task.id}/reopen", "POST",
+                       {"reopen-reason": "人数有误"})
+
+
+def _void_page(client, count_queries, task):
+    return _statements(client, count_queries, f"/manage/tasks/{task.id}/void?reason=重复录入",
+                       "GET")
+
+
+def test_the_confirmation_pages_run_their_budget_signed_or_not(client, login, world,
+                                                               count_queries):
+    task = b.task_on(world.item, world.liaison, date(2025, 11, 20))
+    b.join(task, world.member)
+    approved_on(task, world.liaison, date(2025, 11, 20))
+    db.session.commit()
+    login(world.admin)
+    reopen, page = _reopen_page(client, count_queries, task)
+    assert "确认撤销审核" in page and not named(page)
+    void, page = _void_page(client, count_queries, task)
+    assert "确认作废" in page and not named(page)
+    assert (reopen, void) == (REOPEN_PAGE, VOID_PAGE)
+
+    for i in range(12):  # more people, and the month signed: named, no statement more
+        b.join(task, f.member(world.unit, name=f"补充{i}"))
+    db.session.commit()
+    sign(world.admin, world.unit, 2025, 11)
+    reopen, page = _reopen_page(client, count_queries, task)
+    assert "13名党员" in page and named(page)
+    void, page = _void_page(client, count_queries, task)
+    assert "13名党员" in page and named(page)
+    assert (reopen, void) == (REOPEN_PAGE, VOID_PAGE)
+
+
+def test_the_reopen_page_naming_the_week_taking_its_needs_over_runs_its_budget(
+        client, login, world, weekly, count_queries):  # noqa: F811 (the fixture)
+    _finance, november_week = weekly
+    login(world.admin)
+    reopen, page = _reopen_page(client, count_queries, november_week)
+    assert "改由同一系列已审核通过的“每周代购”" in page and named(page)
+    assert reopen == REOPEN_PAGE_WITH_NEEDS
+    void, page = _void_page(client, count_queries, november_week)
+    assert named(page) and void == VOID_PAGE_WITH_NEEDS
