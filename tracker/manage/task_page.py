@@ -38,7 +38,9 @@ from ..services.voiding import (uncount_signed, void_activity, void_event, void_
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
-from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
+from ..named_page import ask_first
+from ..services.named_first import work_signed
+from ..view_support import confirmed, returning, run_service, stale_aware, stale_page, state_refusal
 from . import queries as q
 from .common import _actor, _managed_task, bp
 from .forms import (
@@ -191,9 +193,20 @@ def add_participant(task_id: int):
     form = AddParticipantForm()
     form.activity_minutes = task_span_minutes(task)
     context = _task_page(task, add=form)
+    if returning():  # the confirmation page's 返回: the form as typed, nothing done
+        return _render_task(context)
     if not form.validate():
         return _render_task(context)
     member = q.load_member(form.member.data)
+    if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
+                                                 task.service_date, [member.id])):
+        # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
+        # of the day: the documents it changes, named before it is done (figures42 #1)
+        return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
+                         submit=_("确认添加"), action=_("添加遗漏的参加人员"),
+                         explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
+                                   name=member.name),
+                         back=url_for("manage.task", task_id=task.id))
     refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
                            member, form.hours.minutes)
     if refused is not None:
