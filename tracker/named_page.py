@@ -22,11 +22,14 @@ def carried() -> list[tuple[str, str]]:
 
 
 def ask_first(named, *, title: str, submit: str, explain: str, action: str, back: str,
-              subject: str | None = None, task=None):
+              subject: str | None = None, task=None, files=None):
     """The confirmation page naming ``named`` (a ``summary_notes.Naming``), ``action``
-    the change's word in its sentence (「登记支出会改变以下已定稿月报…」)."""
+    the change's word in its sentence (「登记支出会改变以下已定稿月报…」). ``files``: a
+    form of the file fields the post had — a page cannot post a chosen file again, so
+    they are asked for again there (as 补录's 查找 asks for its photos again)."""
     action_url = request.full_path.rstrip("?")  # a search the form's address carries
     return render_template("confirm.html", title=title, submit=submit, explain=explain,
                            subject=subject, task=task, action=action_url, back=back,
                            keeps=True, carried=carried(), signed=signed_names(named),
-                           signed_action=action)
+                           signed_action=action, form=files,
+                           enctype="multipart/form-data" if files is not None else None)

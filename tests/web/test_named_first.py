@@ -8,14 +8,14 @@ done). A change in a month nobody signed is done at once, as before."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.reports.test_signed_named import named, sign_october_and_the_year
 from tracker.extensions import db
-from tracker.models import Assignment, Finding, FindingStatus, FundEntry
+from tracker.models import Assignment, Finding, FindingStatus, FundEntry, Task
 
 MONTH, YEAR = "县商务局2022年10月", "县商务局2022年"
 
@@ -185,3 +185,60 @@ def test_a_forgotten_participant_in_an_unsigned_month_is_added_at_once(client, l
     response = client.post(f"/manage/tasks/{task.id}/add-participant",
                            data={"member": str(member.id), "hours": "1"})
     assert response.status_code == 302 and _on_task(task, member)
+
+
+def _backfill(o, day: str, **changes) -> dict:
+    """A 补录 of an environment clean-up in 解放路社区 on ``day``, 刘洋 leading."""
+    member = o.members["刘洋"]
+    return {"resource_item": str(o.tasks["环境整治一"].resource_item_id), "title": "补录整治",
+            "place": "解放路12号", "beneficiary": "", "starts_at": f"{day}T09:00",
+            "ends_at": f"{day}T11:00", "participants": str(member.id),
+            "leader": str(member.id), "quantity": "", "people_served": "",
+            "note": "清理楼道杂物。", **changes}
+
+
+def _tasks_titled(title: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Task).where(Task.title == title))
+
+
+def test_a_backfill_dated_in_a_signed_month_is_named_before_it_is_saved(client, login, october):
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    typed = _backfill(october, "2022-10-26")
+
+    response = client.post("/manage/backfill", data=typed)
+    assert response.status_code == 200 and _tasks_titled("补录整治") == 0
+    page = response.get_data(as_text=True)
+    (words,) = named(page)
+    assert f"补录该活动会改变以下已定稿月报的当前数据：{MONTH}。" in words
+    assert f"补录该活动会改变以下已定稿年度总结的当前数据：{YEAR}。" in words
+    action, fields = _confirmation(page)
+    assert {k: fields[k] for k in typed} == typed
+    assert 'name="photos"' not in page  # none chosen: none asked for again
+
+    back = client.post(action, data={**fields, "returning": "1"})
+    assert back.status_code == 200 and _tasks_titled("补录整治") == 0
+    back_page = back.get_data(as_text=True)
+    assert 'value="补录整治"' in back_page and named(back_page) == []
+
+    assert client.post(action, data=fields).status_code == 302
+    assert _tasks_titled("补录整治") == 1
+
+
+def test_a_backfills_photos_are_asked_for_again_on_the_naming_page(client, login, october):
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    response = client.post("/manage/backfill", content_type="multipart/form-data",
+                           data={**_backfill(october, "2022-10-26"),
+                                 "photos": (BytesIO(b"\xff\xd8\xff"), "a.jpg")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and named(page)
+    assert 'enctype="multipart/form-data"' in page and 'name="photos"' in page
+    assert "照片不能随确认页保留" in page
+
+
+def test_a_backfill_in_an_unsigned_month_is_saved_at_once(client, login, october):
+    login(october.admin)
+    _sign_october_only(client, october)
+    response = client.post("/manage/backfill", data=_backfill(october, "2022-11-15"))
+    assert response.status_code == 302 and _tasks_titled("补录整治") == 1
