@@ -11,6 +11,7 @@ import re
 from io import BytesIO
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from tests.reports.test_signed_named import named, sign_october_and_the_year
@@ -242,3 +243,16 @@ def test_a_backfill_in_an_unsigned_month_is_saved_at_once(client, login, october
     _sign_october_only(client, october)
     response = client.post("/manage/backfill", data=_backfill(october, "2022-11-15"))
     assert response.status_code == 302 and _tasks_titled("补录整治") == 1
+
+
+def test_the_naming_page_speaks_english(client, login, october):
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    finding = _finding(FindingStatus.found)
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    response = client.post(f"/progress/findings/{finding.id}/hand-over?lang=en",
+                           data={"handed_to": "县住建局", "handed_over_on": "2022-10-31"})
+    page = response.get_data(as_text=True)
+    (words,) = named(page)
+    assert "“Record handover” will change the current data of these finalised monthly" in words
+    assert "recorded as handed over on 2022-10-31" in page and "Confirm the handover" in page
