@@ -256,3 +256,40 @@ def test_the_naming_page_speaks_english(client, login, october):
     (words,) = named(page)
     assert "“Record handover” will change the current data of these finalised monthly" in words
     assert "recorded as handed over on 2022-10-31" in page and "Confirm the handover" in page
+
+
+def _shown(client, task) -> str:
+    page = client.get(f"/manage/tasks/{task.id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="/manage/tasks/%d/leader".*?</form>' % task.id,
+                     page, re.S).group(0)
+    return re.search(r'name="shown"[^>]*value="([^"]*)"', form).group(1)
+
+
+def test_a_new_leader_of_a_signed_months_activity_is_named_first(client, login, october):
+    """The 台账 of the signed month prints the approved activity's 组长."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    task, new = october.tasks["政策宣讲"], october.members["赵敏"]
+    url = f"/manage/tasks/{task.id}/leader"
+    response = client.post(url, data={"leader": str(new.id), "shown": _shown(client, task)})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    (words,) = named(page)
+    assert f"更换组长会改变以下已定稿月报的当前数据：{MONTH}。" in words
+    db.session.refresh(task)
+    assert task.leader_id != new.id
+    action, fields = _confirmation(page)
+    assert client.post(action, data=fields).status_code == 302
+    db.session.refresh(task)
+    assert task.leader_id == new.id
+
+
+def test_a_new_leader_in_an_unsigned_month_is_saved_at_once(client, login, october):
+    login(october.admin)
+    _sign_october_only(client, october)
+    task, new = october.tasks["十一月整治"], october.members["王芳"]
+    response = client.post(f"/manage/tasks/{task.id}/leader",
+                           data={"leader": str(new.id), "shown": _shown(client, task)})
+    assert response.status_code == 302
+    db.session.refresh(task)
+    assert task.leader_id == new.id

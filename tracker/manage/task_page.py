@@ -39,7 +39,7 @@ from ..services.voiding import (uncount_signed, void_activity, void_event, void_
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
 from ..named_page import ask_first
-from ..services.named_first import work_signed
+from ..services.named_first import day_signed, work_signed
 from ..view_support import confirmed, returning, run_service, stale_aware, stale_page, state_refusal
 from . import queries as q
 from .common import _actor, _managed_task, bp
@@ -354,10 +354,23 @@ def leader(task_id: int):
     task = _managed_task(task_id)
     form = LeaderForm()
     context = _task_page(task, leader=form)
+    if returning():  # the confirmation page's 返回: the form as typed, nothing done
+        return _render_task(context)
     if not form.validate():
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
+    if (task.report_approved and not confirmed()
+            and getattr(new_leader, "id", None) != task.leader_id
+            and (named := day_signed(_actor(), task.unit_id, task.community_id,
+                                     task.service_date))):
+        # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's
+        # change of it is named first, as the liaison's is refused (figures42 #1)
+        return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
+                         action=_("更换组长"),
+                         explain=_("该活动的组长改为%(name)s。", name=new_leader.name)
+                         if new_leader is not None else _("取消该活动的组长。"),
+                         back=url_for("manage.task", task_id=task.id))
 
     def change(*args):
         try:
