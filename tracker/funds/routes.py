@@ -131,10 +131,10 @@ def add_entry(unit_id: int, community_id: int, year: int):
         name_problems(form, service.entry_problems(current_user, unit, community, year,
                                                    **typed(), lock=False))
     elif (not confirmed()
+          and (named := day_signed(current_user, unit.id, community.id, form.entry_date.data))
           # what the service would refuse is said on the form first, not after 确认
           and not service.entry_problems(current_user, unit, community, year, **typed(),
-                                         lock=False)
-          and (named := day_signed(current_user, unit.id, community.id, form.entry_date.data))):
+                                         lock=False)):
         # an admin's entry dated in a 已定稿 month or year: the documents it changes,
         # named before it is written, as 冲销's are (figures42 #1)
         return ask_first(

@@ -80,12 +80,13 @@ def backfill():
             data = form.backfill_data(item, candidates)
         else:
             _name_problems(form, actor, items, candidates)
-    if data is not None and not confirmed() and not backfill_problems(
-            actor, item, data, hold=False, lock=False) and (named := work_signed(
+    if data is not None and not confirmed() and (named := work_signed(
             actor, item.unit_id, item.community_id, form.starts_at.data.date(),
-            [p.member.id for p in data.participants])):
+            [p.member.id for p in data.participants])) and not backfill_problems(
+            actor, item, data, hold=False, lock=False):
         # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
-        # unit's of the day: the documents it changes, named before it is saved (figures42 #1)
+        # unit's of the day: the documents it changes, named before it is saved (figures42
+        # #1); what the service would refuse is said on the form instead, never asked
         return ask_first(
             named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
             subject=data.title,

@@ -447,9 +447,9 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
         if problems is not None and request.method == "POST":
             name_problems(form, problems(finding, form))
     elif (not stale and ask is not None and not confirmed()
-          and not (problems is not None and problems(finding, form))
           and (named := day_signed(_actor(), finding.unit_id, finding.community_id,
-                                   ask.day(form)))):
+                                   ask.day(form)))
+          and not (problems is not None and problems(finding, form))):
         # an admin's step dated in a 已定稿 month or year: the documents it changes,
         # named before it is recorded, as 冲销's are (figures42 #1)
         day = ask.day(form)
