@@ -141,7 +141,10 @@ def test_a_request_reopened_in_a_finalised_month_is_the_admins_to_adopt(client, 
     values = _form_values(client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True))
     values["note"] = ["核实后补录"]
     values["starts_at"], values["ends_at"] = [f"{day.isoformat()}T14:00"], [f"{day.isoformat()}T15:30"]
+    # the signed month it changes is named first (figures42 #1), then it is adopted
     r = client.post("/manage/backfill", data=values)
+    assert r.status_code == 200 and "补录该活动会改变以下已定稿月报" in r.get_data(as_text=True)
+    r = client.post("/manage/backfill", data={**values, "confirmed": "1"})
     assert r.status_code == 302, error_texts(r.get_data(as_text=True))
     db.session.expire_all()
     assert request.status == RequestStatus.adopted

@@ -131,7 +131,11 @@ def test_in_a_finalised_month_the_leader_of_an_approved_activity_is_the_admins(
 
     login(world.admin)
     assert form in text(client.get(f"/manage/tasks/{task.id}"))
+    # the signed month is named to the admin first (figures42 #1), then it is changed
     response = client.post(f"/manage/tasks/{task.id}/leader", data={"leader": world.member.id})
+    assert response.status_code == 200 and "更换组长会改变以下已定稿月报" in text(response)
+    response = client.post(f"/manage/tasks/{task.id}/leader",
+                           data={"leader": world.member.id, "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).leader_id == world.member.id

@@ -376,7 +376,11 @@ def test_a_hand_over_dated_in_a_finalised_month_is_refused_on_the_page_for_a_lia
     assert finding.status == FindingStatus.found and finding.handed_to is None
 
     login(world.admin)
+    # the admin is told first which signed 月报 it changes (figures42 #1), then records it
     response = client.post(f"/progress/findings/{finding.id}/hand-over", data=typed)
+    assert response.status_code == 200 and "登记移交会改变以下已定稿月报" in response.get_data(as_text=True)
+    response = client.post(f"/progress/findings/{finding.id}/hand-over",
+                           data={**typed, "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert (finding.status, finding.handed_over_on) == (FindingStatus.handed_over, last_month)

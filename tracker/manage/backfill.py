@@ -12,10 +12,13 @@ from ..security import record_id
 from ..services import name_problems
 from ..services.backfill import backfill_problems, record_past_activity
 from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
-from ..view_support import run_service
+from ..i18n import month_name
+from ..named_page import ask_first
+from ..services.named_first import work_signed
+from ..view_support import confirmed, returning, run_service
 from . import queries as q
 from .common import _actor, _refuse_foreign_item, bp
-from .forms import BackfillForm, BackfillPicks
+from .forms import BackfillForm, BackfillPhotosForm, BackfillPicks
 
 
 def _request_to_record():
@@ -70,12 +73,27 @@ def backfill():
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
     data = None
-    if form.is_submitted() and not form.find.data:
+    # (the confirmation page's 返回 shows the form as typed, nothing done)
+    if form.is_submitted() and not form.find.data and not returning():
         if form.validate():
             item = next(i for i in items if i.id == form.resource_item.data)
             data = form.backfill_data(item, candidates)
         else:
             _name_problems(form, actor, items, candidates)
+    if data is not None and not confirmed() and (named := work_signed(
+            actor, item.unit_id, item.community_id, form.starts_at.data.date(),
+            [p.member.id for p in data.participants])) and not backfill_problems(
+            actor, item, data, hold=False, lock=False):
+        # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
+        # unit's of the day: the documents it changes, named before it is saved (figures42
+        # #1); what the service would refuse is said on the form instead, never asked
+        return ask_first(
+            named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
+            subject=data.title,
+            explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
+                      month=month_name(data.starts_local.year, data.starts_local.month)),
+            back=url_for("manage.backfill"),
+            files=BackfillPhotosForm() if form.photos_chosen() else None)
     if data is not None:
         done = (run_service(form, record_past_activity, actor, item, data, denied=404)
                 if source is None else

@@ -363,6 +363,16 @@ class BackfillPicks(Form):
         return self.starts_at.data.date() if self.starts_at.data is not None else None
 
 
+class BackfillPhotosForm(Form):
+    """补录's photos, chosen again on the page that names the signed documents a 补录
+    changes before it is saved (``named_page.ask_first``): a page cannot post a file
+    the browser sent before."""
+
+    photos = MultipleFileField(
+        _l("现场照片（可选）"), render_kw={"accept": ACCEPT, "multiple": True},
+        description=_l("照片不能随确认页保留：如需上传，请在这里重新选择。"))
+
+
 class BackfillForm(Form):
     """补录一次活动: one form for what happened, who took part and what it achieved.
     ``for_members`` adds one hours field per member offered (``hours_<id>``)."""
@@ -456,6 +466,9 @@ class BackfillForm(Form):
             quantity=self.quantity.data, people_served=self.people_served.data,
             beneficiary=self.beneficiary.data, findings=findings,
             photos=[b"" for upload in self.photos.data or [] if upload and upload.filename])
+
+    def photos_chosen(self) -> bool:
+        return any(upload and upload.filename for upload in self.photos.data or [])
 
     def fill_from_request(self, source, items) -> None:
         """A member's 补录申请 to record: its community's item (when there is one

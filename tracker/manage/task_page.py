@@ -39,6 +39,8 @@ from ..services.tasks import (
 from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
+from ..named_page import ask_first
+from ..services.named_first import day_signed, work_signed
 from ..timeutil import to_local, utcnow
 from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
                             state_refusal)
@@ -210,9 +212,20 @@ def add_participant(task_id: int):
     form = AddParticipantForm()
     form.activity_minutes = task_span_minutes(task)
     context = _task_page(task, add=form)
+    if returning():  # the confirmation page's 返回: the form as typed, nothing done
+        return _render_task(context)
     if not form.validate():
         return _render_task(context)
     member = q.load_member(form.member.data)
+    if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
+                                                 task.service_date, [member.id])):
+        # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
+        # of the day: the documents it changes, named before it is done (figures42 #1)
+        return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
+                         submit=_("确认添加"), action=_("添加遗漏的参加人员"),
+                         explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
+                                   name=member.name),
+                         back=url_for("manage.task", task_id=task.id))
     refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
                            member, form.hours.minutes)
     if refused is not None:
@@ -428,10 +441,23 @@ def leader(task_id: int):
     task = _managed_task(task_id)
     form = LeaderForm()
     context = _task_page(task, leader=form)
+    if returning():  # the confirmation page's 返回: the form as typed, nothing done
+        return _render_task(context)
     if not form.validate():
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
+    if (task.report_approved and not confirmed()
+            and getattr(new_leader, "id", None) != task.leader_id
+            and (named := day_signed(_actor(), task.unit_id, task.community_id,
+                                     task.service_date))):
+        # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's
+        # change of it is named first, as the liaison's is refused (figures42 #1)
+        return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
+                         action=_("更换组长"),
+                         explain=_("该活动的组长改为%(name)s。", name=new_leader.name)
+                         if new_leader is not None else _("取消该活动的组长。"),
+                         back=url_for("manage.task", task_id=task.id))
 
     def change(*args):
         try:

@@ -7,6 +7,7 @@ only their own status. A record outside the actor's reach answers 404.
 from __future__ import annotations
 
 from functools import partial
+from typing import Callable, NamedTuple
 
 from flask import (
     Blueprint,
@@ -44,7 +45,9 @@ from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..services import name_problems
 from ..timeutil import local_today
-from ..view_support import run_service
+from ..named_page import ask_first
+from ..services.named_first import day_signed
+from ..view_support import confirmed, returning, run_service
 from . import queries as q
 from .forms import (
     FINDING_KIND,
@@ -419,18 +422,42 @@ def finding(finding_id: int):
     return _finding_page(_finding_or_404(finding_id))
 
 
+class _Asked(NamedTuple):
+    """A finding's step named first when an admin dates it in a 已定稿 month: the
+    confirmation page's title (the step's word in its sentence too), its button, the
+    step's day as typed, and what it does (``%(date)s``, ``%(month)s``)."""
+    title: str
+    submit: str
+    day: Callable
+    explain: str
+
+
 def _finding_action(finding_id: int, form, action, success: str, form_name: str,
-                    problems=None, status=None):
+                    problems=None, status=None, ask: _Asked | None = None):
     """``problems(finding, form)``: what the service would refuse of the form's fields,
     named beside the form's own refusals (one submit names every mistake).
     ``status``: the finding's state the form is offered in; a form posted from a page
     older than another's change of state goes to the service, whose refusal names the
-    state — the field's own refusal would be on a form the page no longer draws."""
+    state — the field's own refusal would be on a form the page no longer draws.
+    ``ask``: the step an admin's date in a signed month names first (figures42 #1)."""
     finding = _finding_or_404(finding_id)
     stale = status is not None and not (finding.active and finding.status == status)
+    if returning():  # the confirmation page's 返回: the form, as typed, nothing done
+        return _finding_page(finding, **{form_name: form})
     if not stale and not form.validate_on_submit():
         if problems is not None and request.method == "POST":
             name_problems(form, problems(finding, form))
+    elif (not stale and ask is not None and not confirmed()
+          and (named := day_signed(_actor(), finding.unit_id, finding.community_id,
+                                   ask.day(form)))
+          and not (problems is not None and problems(finding, form))):
+        # an admin's step dated in a 已定稿 month or year: the documents it changes,
+        # named before it is recorded, as 冲销's are (figures42 #1)
+        day = ask.day(form)
+        return ask_first(named, title=ask.title, submit=ask.submit, action=ask.title,
+                         explain=ask.explain % {"date": day.isoformat(),
+                                                "month": month_name(day.year, day.month)},
+                         back=url_for(".finding", finding_id=finding.id))
     elif run_service(form, action, finding, form):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
@@ -449,7 +476,9 @@ def hand_over(finding_id: int):
         _("已登记移交。"), "hand_over",
         problems=lambda f, fm: finding_service.hand_over_problems(
             f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False),
-        status=FindingStatus.found)
+        status=FindingStatus.found,
+        ask=_Asked(_("登记移交"), _("确认登记移交"), lambda fm: fm.handed_over_on.date,
+                   _("该问题记为%(date)s已移交，%(month)s的“双创”进展数字随之改变。")))
 
 
 @bp.post("/findings/<int:finding_id>/fix")
@@ -459,7 +488,9 @@ def fix(finding_id: int):
     return _finding_action(
         finding_id, form,
         lambda f, fm: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date),
-        _("已登记整改。"), "fix", status=FindingStatus.handed_over)
+        _("已登记整改。"), "fix", status=FindingStatus.handed_over,
+        ask=_Asked(_("登记整改"), _("确认登记整改"), lambda fm: fm.fixed_on.date,
+                   _("该问题记为%(date)s已整改，%(month)s的“双创”进展数字随之改变。")))
 
 
 @bp.post("/findings/<int:finding_id>/deactivate")

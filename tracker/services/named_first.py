@@ -1,0 +1,58 @@
+"""What an admin's change dated in a 已定稿 month changes, named before it is done.
+
+A signed month's figures are changed by an admin only (``summary_notes.closed_to``
+refuses anyone else); before an admin's change the 已定稿 月报 and 年度总结 it will
+change are named on a confirmation page, as before 通过, 冲销, 作废 and 撤销审核
+(``reviews.approval_signed``, ``funds.reversal_signed``, ``voiding.void_signed``). These
+are the changes the same rule refuses a liaison that had no naming of their own
+(figures42 #1): 登记支出, 补录, 添加遗漏的参加人员 and a finding's 移交 / 整改 — each
+asked of the places it is refused by, through the one rule of
+``summary_notes.final_naming_places`` (one statement)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, literal, select, union_all
+
+from ..models import Member
+from ..rollups.stays import unit_then
+from .summary_notes import Naming, final_naming_places, may_change_final
+
+_KEY = 0  # one change: one key
+
+
+def _place(unit_id: int, community_id: int, day: date):
+    return select(literal(_KEY, Integer()).label("key"), literal(unit_id, Integer()).label("unit_id"),
+                  literal(community_id, Integer()).label("community_id"),
+                  literal(day, Date()).label("day"))
+
+
+def day_signed(actor: Member, unit_id: int, community_id: int,
+               day: date | None) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 a change of the unit's work in the community dated
+    ``day`` changes — a fund entry (登记支出), a finding's 移交 or 整改 (the places
+    ``funds.check_month_open`` and ``findings._check_month_open`` refuse a liaison by);
+    None for anyone but an admin, or when none."""
+    if day is None or not may_change_final(actor):
+        return None
+    return final_naming_places(_place(unit_id, community_id, day).subquery()).get(_KEY) or None
+
+
+def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None,
+                member_ids) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 that hours recorded on ``day`` for the unit's
+    activity in the community change: the activity's, and each member's of
+    ``member_ids`` in their unit of that day (``stays.unit_then``) — the places 补录
+    and 添加遗漏的参加人员 refuse a liaison by ("Whichever unit's month it is":
+    ``summary_notes.closed_member_units``); None for anyone but an admin, or when none."""
+    if day is None or not may_change_final(actor):
+        return None
+    ids = sorted({m for m in member_ids if m is not None})
+    parts = [_place(unit_id, community_id, day)]
+    if ids:
+        parts.append(select(literal(_KEY, Integer()).label("key"),
+                            unit_then(Member.id, literal(day, Date()), Member.unit_id)
+                            .label("unit_id"),
+                            literal(community_id, Integer()).label("community_id"),
+                            literal(day, Date()).label("day")).where(Member.id.in_(ids)))
+    return final_naming_places(union_all(*parts).subquery()).get(_KEY) or None
