@@ -3,19 +3,20 @@ the same whatever is signed and however many took part (docs/design.md, "Budgets
 statements constant in the data size; the signed documents named in the page's one
 statement, ``summary_notes.final_naming_places``, review40b #1). Counted as production
 runs a request (tests/page_statements.py). The budgets are the counts the pages ran when
-they were first stated (voidjs42; unapprove42 Open):
+they were first stated (voidjs42; unapprove42 Open), after unitrows42 asked a series'
+weeks inside the naming's statement:
 
 - 撤销审核's page (an unconfirmed POST) reads the task page's context to name its signed
   documents (``task_page._task_page``: the session, the task, its places, their members,
   the naming, the 候补 list, the names) and then what it takes off
   (``reviews.reopen_effects``: the hours, the needs, the findings — and, only when its
   approval fulfilled needs, the series' week taking them over), and the menu's counts:
-  11. With needs another approved week of the series takes over, 17: the task page's
-  naming reads the series' weeks and their reports (``task_needs.void_need_places``,
-  5 more on the task page too) and ``reopen_effects`` the week taking them over.
+  11. With needs another approved week of the series takes over, 12: ``reopen_effects``
+  reads the week taking them over; the naming asks the series' weeks inside its one
+  statement (``task_needs.void_need_places``, unitrows42), so the task page runs no more.
 - 作废's page (the GET its unconfirmed POST is sent to) reads the session, the task, its
-  places, the naming and the menu's counts: 5; with needs another week of the series
-  takes over, 10 (the naming's series' weeks and their reports, as on the task page)."""
+  places, the naming and the menu's counts: 5, with needs another week of the series
+  takes over too (the series' weeks are asked inside the naming's statement)."""
 from __future__ import annotations
 
 from datetime import date
@@ -28,9 +29,8 @@ from tests.services.test_void_need_moves import (approved_on, named, sign,  # no
 from tracker.extensions import db
 
 REOPEN_PAGE = 11
-REOPEN_PAGE_WITH_NEEDS = 17
+REOPEN_PAGE_WITH_NEEDS = 12
 VOID_PAGE = 5
-VOID_PAGE_WITH_NEEDS = 10
 
 
 def _statements(client, count_queries, url: str, method: str, data=None) -> tuple[int, str]:
@@ -85,4 +85,4 @@ def test_the_reopen_page_naming_the_week_taking_its_needs_over_runs_its_budget(
     assert "改由同一系列已审核通过的“每周代购”" in page and named(page)
     assert reopen == REOPEN_PAGE_WITH_NEEDS
     void, page = _void_page(client, count_queries, november_week)
-    assert named(page) and void == VOID_PAGE_WITH_NEEDS
+    assert named(page) and void == VOID_PAGE
