@@ -122,15 +122,21 @@ def test_a_signed_month_is_named_on_the_page_its_tap_leads_to(client, login, wor
     assert _status(task) == ReportStatus.returned
 
 
-def test_with_nothing_signed_the_question_is_asked_in_the_page(client, login, world):
+def test_with_nothing_signed_the_tap_still_reaches_the_page_naming_what_it_takes_off(
+        client, login, world):
+    """review42b #2: with scripts on and nothing signed, an in-page question said only
+    「确定撤销审核吗？…」 and the post reopened at once — the hours, needs and findings it
+    takes off named nowhere. The form asks nothing in the page, so what it posts (scripts
+    on or off) gets the confirmation page, which names them; nothing is done before 确认."""
     task = _recorded(client, login, world)
     login(world.admin)
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert not named(page)
-    form = _form(page, task)
-    assert "data-confirm=" in form.split(">", 1)[0] and 'name="confirmed"' in form
-    assert client.post(_action(task), data=_posted(page, task, "时间填错")).status_code == 302
-    assert _status(task) == ReportStatus.returned
+    assert "data-confirm=" not in _form(page, task).split(">", 1)[0]
+    answer = client.post(_action(task), data=_posted(page, task, "时间填错"))
+    assert answer.status_code == 200
+    assert "暂不计入" in text(answer) and "确认撤销审核" in text(answer)
+    assert _status(task) == ReportStatus.approved
 
 
 def test_the_page_names_the_needs_another_week_takes_over(client, login, world,
@@ -182,12 +188,12 @@ def _november(world):
 
 def test_a_month_signed_after_the_task_page_was_read_is_named_before_reopen(
         client, login, world):
-    """The page named nothing, so it asked in the page; November is signed before the
-    tap: the post is answered with the confirmation page naming it, nothing done."""
+    """The page named nothing; November is signed before the tap: the post is answered
+    with the confirmation page naming it, told it changed since, nothing done."""
     task = _november(world)
     login(world.admin)
     page = text(client.get(f"/manage/tasks/{task.id}"))
-    assert "data-confirm=" in _form(page, task).split(">", 1)[0]
+    assert not named(page)
     sign(world.admin, world.unit, 2025, 11)
 
     response = client.post(_action(task), data=_posted(page, task, "人数有误"))

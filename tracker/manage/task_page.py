@@ -241,9 +241,11 @@ def reopen(task_id: int):
     once as 作废 is. A POST without ``confirmed=1`` is answered with the confirmation
     page, which names what it takes off the figures and the 已定稿 documents it changes
     (``voiding.uncount_signed``, already read for the task page) and carries the reason
-    typed; its 返回 posts the reason back (``returning``). The task page's in-page
-    question (confirm.js) is offered only when no signed document is changed: with
-    one, the confirmation page alone asks, as for 冲销 (review41 #1)."""
+    typed; its 返回 posts the reason back (``returning``). The task page asks no in-page
+    question (confirm.js): its confirmation page names more than one could — the hours,
+    the needs, a survey's findings (review42b #2) — and, with a signed document changed,
+    the confirmation page alone names it, as for 冲销 (review41 #1). A month signed since
+    the page that posted was read is said first, whichever page it was."""
     task = _managed_task(task_id)
     if task.report is None:
         return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
@@ -256,12 +258,12 @@ def reopen(task_id: int):
         return _render_task(context)
     if offered and not form.validate():
         return _render_task(context)
-    if offered and not confirmed():
-        return _confirm_reopen(task, form, context["reopen_signed"])
     if offered and promised is not None and promised != form.named.data:
         # a month signed (or reopened) since the page was read: named first, nothing done
         form.form_errors.append(_("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
                                   "未作任何更改。请查看上方的说明后再确认撤销审核。"))
+        return _confirm_reopen(task, form, context["reopen_signed"])
+    if offered and not confirmed():
         return _confirm_reopen(task, form, context["reopen_signed"])
     refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
                            form.reason.data)
