@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, StopValidation
 
 from ..models import ResidentCategory
 from ..names import choices_with_unit
@@ -69,11 +69,43 @@ class ResidentForm(Form):
             return None
 
 
+def _absent_keeps(form, field):
+    """No 类别 in the post at all (not an empty choice): the page held the field (a
+    disabled select posts nothing) — the save keeps the stored kind."""
+    if not field.raw_data:
+        raise StopValidation()
+
+
 class ResidentEditForm(ResidentForm):
     # the fields as the page showed them (``services.residents.resident_shown_key``): a page read
     # before another's edit keeps what it left alone (a family's new phone), and is
     # refused where both changed a field
     shown = VersionField(merge=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # in the field's place on the form (a field declared again here would move last)
+        self.category.validators = [_absent_keeps, *self.category.validators]
+
+    @property
+    def category_absent(self) -> bool:
+        """The post carries no 类别 (a held field): ``category_value`` is None and the
+        service keeps the stored kind."""
+        return not self.category.raw_data
+
+    @property
+    def category_value(self) -> ResidentCategory | None:
+        return None if self.category_absent else super().category_value
+
+    def hold_category(self, kind: ResidentCategory, words) -> None:
+        """The 类别 shown as stored and not offered (disabled, so it posts nothing),
+        ``words`` — the refusal a change would get — beside it; the rest of the form
+        stays editable and savable."""
+        self.category.data = kind.value
+        self.category.flags.required = False
+        self.category.render_kw = {**(self.category.render_kw or {}), "disabled": True}
+        if str(words) not in map(str, self.category.errors):  # a refused post says it already
+            self.category.description = words
 
 
 class TaskResidentsForm(Form):

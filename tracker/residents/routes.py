@@ -43,6 +43,7 @@ from ..services.residents import (
     export_resident,
     fixed_residents,
     has_history,
+    kind_change_closed,
     kind_change_signed,
     may_manage,
     may_pick_residents,
@@ -230,7 +231,16 @@ def edit(resident_id: int):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
     elif request.method == "POST":
-        name_problems(form, resident_problems(_data(form, resident.community_id)))
+        data = _data(form, resident.community_id)
+        if form.category_absent:  # a held 类别: the save keeps the stored kind
+            data.category = resident.category
+        name_problems(form, resident_problems(data))
+    # a kind a save would refuse to change (an approved visit naming her in a 已定稿
+    # month): held, the refusal's words beside it, the other fields still offered —
+    # asked only for the page shown, the save asks it under its locks
+    held = kind_change_closed(current_user, resident, lock=False)
+    if held:
+        form.hold_category(resident.category, held)
     return render_template("residents/form.html", form=form, community=resident.community,
                            resident=resident, stale=stale_page(form, refused))
 
@@ -338,7 +348,8 @@ def for_task(task_id: int):
     served = task_residents(task)
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),
-                           fixed=fixed_residents(task, current_user),
+                           # not said where nothing is offered (``closed``)
+                           fixed=[] if closed else fixed_residents(task, current_user),
                            manages=manages_community(current_user, task.community_id),
                            closed=closed,
                            signed=signed_names(task_residents_signed(current_user, task)))

@@ -14,7 +14,7 @@ from datetime import date
 from ..formatting import REPEATED
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import exists, literal, select
+from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -31,6 +31,7 @@ from ..models import (
     ResourceItem,
     Task,
     TaskReport,
+    Unit,
     resident_member,
     task_resident,
 )
@@ -276,7 +277,8 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     edit page (``shown``: its ``resident_shown_key``), the post is merged with the
     record as stored now (``shown.check``) — a field it left as its page showed it keeps
     another's change made since (a family's new phone stays), one both changed
-    otherwise refuses the save (``RESIDENT_STALE``), nothing written."""
+    otherwise refuses the save (``RESIDENT_STALE``), nothing written. ``data.category``
+    None (no 类别 posted) keeps the kind as stored."""
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
     _hold_visits_of_kind_change(resident, data)
@@ -288,6 +290,10 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
         resident_member.c.resident_id == resident.id))) | set(data.paired_ids or ()))
     db.session.expire(resident)  # the record and its pairings as committed now
     refuse_erased(resident)
+    if data.category is None:
+        # no 类别 posted: the edit page held it (``kind_change_closed``; a disabled
+        # select posts nothing) — the kind stays as stored now, the other fields save
+        data.category = resident.category
     data = _clean(data, resident.community_id)
     posted = {**{name: _plain(getattr(data, name)) for name in EDITABLE},
               "paired_ids": sorted(data.paired_ids)}
@@ -356,30 +362,50 @@ def _refuse_kind_change_closed(resident: Resident, actor: Member) -> None:
     visit's 服务对象 is (``set_task_residents``; docs/design.md "Refused in a 已定稿
     month"): it changes the same figure. Asked under the resident's row lock, so a
     naming committed before it is seen (``set_task_residents`` share-locks the
-    residents it adds), each unit's month once, the earliest first; ``closed_to``'s
-    scope locks make a 定稿 take turns with it. An admin is asked nothing here: the
-    register form names the signed documents first (``kind_change_signed``)."""
+    residents it adds), and under ``closed_to``'s scope locks, so a 定稿 takes turns
+    with it (``kind_change_closed``). An admin is asked nothing here: the register form
+    names the signed documents first (``kind_change_signed``)."""
+    words = kind_change_closed(actor, resident)
+    if words is not None:
+        raise ServiceError(words, field="category")
+
+
+def kind_change_closed(actor: Member, resident: Resident, *, lock: bool = True):
+    """The words refusing ``actor`` a change of the resident's kind — the earliest
+    approved visit naming her (``_served_visits``) whose month (or year) is 已定稿, its
+    month, unit and title — or None when no signed month holds it, or for an admin (no
+    statement). One rule for the save (``_refuse_kind_change_closed``, ``lock``: each
+    place's ``closed_to`` scope locks, shared, before the question) and for the edit
+    page, which holds the 类别 field with these words beside it instead of offering a
+    change it would refuse (``lock=False``; docs/design.md: "a page that would offer a
+    refused action says so instead"). The question itself is one statement, however
+    many visits name her."""
     if summary_notes.may_change_final(actor):
-        return
+        return None
     visits = _served_visits(resident.id).subquery()
-    asked = set()
-    for task in db.session.scalars(select(Task).where(Task.id.in_(select(visits.c.task_id)))
-                                   .order_by(Task.service_date, Task.id)):
-        day = task.service_date
-        if (task.unit_id, day.year, day.month) in asked:
-            continue
-        asked.add((task.unit_id, day.year, day.month))
-        closed = closed_to(actor, task.unit_id, task.community_id, day)
-        if closed:
-            raise ServiceError(closed.say(
-                _l("%(month)s的月报已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
-                   "更改其类别须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
-                   month=lazy_month_name(day.year, day.month), unit=task.unit.name,
-                   task=task.title),
-                _l("%(year)s年度总结已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
-                   "更改其类别须由单位管理员操作（或由单位管理员先重新打开该年度总结）。",
-                   year=day.year, unit=task.unit.name, task=task.title)),
-                field="category")
+    if lock:
+        for unit_id, community_id in db.session.execute(
+                select(visits.c.unit_id, visits.c.community_id).distinct()
+                .order_by(visits.c.unit_id, visits.c.community_id)).tuples():
+            summary_notes.lock_scope(unit_id, community_id, shared=True)
+    # the month's 定稿 named first, as ``closed_day`` names it (its words are the nearer)
+    by_month = summary_notes.final_day(Task.unit_id, Task.community_id, Task.service_date)
+    by_year = summary_notes.final_year_day(Task.unit_id, Task.community_id, Task.service_date)
+    found = db.session.execute(
+        select(Task.title, Task.service_date, Unit.name, by_month)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(Task.id.in_(select(visits.c.task_id)), or_(by_month, by_year))
+        .order_by(Task.service_date, Task.id).limit(1)).first()
+    if found is None:
+        return None
+    title, day, unit, month_signed = found
+    return summary_notes.Closed(day, by_year=not month_signed).say(
+        _l("%(month)s的月报已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
+           "更改其类别须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
+           month=lazy_month_name(day.year, day.month), unit=unit, task=title),
+        _l("%(year)s年度总结已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
+           "更改其类别须由单位管理员操作（或由单位管理员先重新打开该年度总结）。",
+           year=day.year, unit=unit, task=title))
 
 
 def kind_change_signed(actor: Member, resident: Resident, category: ResidentCategory | None,
