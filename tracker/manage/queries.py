@@ -547,6 +547,23 @@ def forgotten_candidates(task: Task, query: str | None = None,
     since included), or, with a search text, anyone the rule names whose name contains
     it or whose phone starts with it. ``active``: accounts in use only (指派, whose
     member confirms the hours themselves)."""
+    return list(db.session.scalars(_forgotten(task, query, limit, active=active)))
+
+
+def forgotten_candidates_held(task: Task, query: str | None = None,
+                              limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+    """``forgotten_candidates``, each with the first other activity, by its start, at
+    hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
+    or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
+    the same rule), so the page does not offer them (addlist42). One statement."""
+    other = aliased(Task)
+    found = _forgotten(task, query, limit).add_columns(other).outerjoin(
+        other, other.id == held_elsewhere_of(Member.id, task))
+    return [(member, held) for member, held in db.session.execute(found)]
+
+
+def _forgotten(task: Task, query: str | None, limit: int, *, active: bool = False):
+    """The select of ``forgotten_candidates``, ordered and limited."""
     day = task.service_date
     rule = nameable(working_units([task.community_id]), day)
     if active:
@@ -556,8 +573,8 @@ def forgotten_candidates(task: Task, query: str | None = None,
         ever_there = select(RollPeriod.member_id).where(RollPeriod.unit_id == task.unit_id)
         stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),
                           unit_then(Member.id, day, Member.unit_id) == task.unit_id)
-    return list(db.session.scalars(stmt.options(joinedload(Member.unit))
-                                   .order_by(Member.name_key, Member.id).limit(limit)))
+    return (stmt.options(joinedload(Member.unit))
+            .order_by(Member.name_key, Member.id).limit(limit))
 
 
 def _searched(stmt, query: str | None, limit: int):

@@ -13,6 +13,7 @@ from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
+from ..security import record_id_or_none
 from ..services.assigning import assign_member
 from ..services.backfill import add_forgotten_participant
 from ..services.claims import (
@@ -76,9 +77,16 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     holders, held_elsewhere = (q.participants_held_elsewhere(task) if approved
                                else (q.participants_by_task([task.id])[task.id], {}))
     on_task = {a.member_id for a in holders}
-    # an approved activity takes only a forgotten participant: whom 补录's rule names
-    offered = (q.forgotten_candidates(task, search) if approved
-               else q.assign_candidates(task, search))
+    # an approved activity takes only a forgotten participant: whom 补录's rule names,
+    # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
+    # it: not offered, named instead)
+    if approved:
+        found = q.forgotten_candidates_held(task, search)
+        offered = [m for m, _other in found]
+        held_elsewhere = {**{m.id: other for m, other in found
+                             if other is not None and m.id not in on_task}, **held_elsewhere}
+    else:
+        offered = q.assign_candidates(task, search)
     candidates = [m for m in offered if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
@@ -93,8 +101,15 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # (the page names her and that activity instead: ``add_held_elsewhere``)
     not_counted = [a for a in holders if a.status != AssignmentStatus.done and a.member.active]
     absent = [a.member for a in not_counted if a.member_id not in held_elsewhere]
-    add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
-                                                 for m in absent + candidates]
+    add.member.choices = [("", _("请选择"))] + [
+        (m.id, member_label(m)) for m in absent + candidates if m.id not in held_elsewhere]
+    # named on the page: those on it not counted, and — when a name was searched, else
+    # only how many — the others the list leaves out for it (addlist42)
+    not_offered = [m for m in candidates if m.id in held_elsewhere]
+    add_held = [(a.member, held_elsewhere[a.member_id])
+                for a in not_counted if a.member_id in held_elsewhere]
+    if search:
+        add_held += [(m, held_elsewhere[m.id]) for m in not_offered]
     # None: not on record (the page says nothing of a report: it shows the report)
     refusal = cancel_refusal(task, actor, lock=False)
     # on record: 取消任务 no longer applies, 作废 does
@@ -119,8 +134,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                     also=(task.leader, task.report.submitted_by if task.report else None)),
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
                 approved=approved, add_form=add,
-                add_held_elsewhere=[(a.member, held_elsewhere[a.member_id])
-                                    for a in not_counted if a.member_id in held_elsewhere],
+                add_held_elsewhere=add_held,
+                add_held_unlisted=0 if search else len(not_offered),
+                add_held_ids=held_elsewhere,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),
                 reopen_form=reopen if approved and actor.role == Role.admin else None,
@@ -215,6 +231,7 @@ def add_participant(task_id: int):
     if returning():  # the confirmation page's 返回: the form as typed, nothing done
         return _render_task(context)
     if not form.validate():
+        _say_held_elsewhere(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
     if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
@@ -232,6 +249,22 @@ def add_participant(task_id: int):
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
                                  name=member.name))
+
+
+def _say_held_elsewhere(form, context) -> None:
+    """A member posted from a page read before she took a place elsewhere at the
+    activity's hours is no longer in the list: the list's own refusal (「请从列表中选择…」)
+    is replaced by why — the place and its activity, as the page now names them
+    (``backfill.refuse_overlap``'s rule)."""
+    posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
+    other = context["add_held_ids"].get(posted)
+    if other is None:
+        return
+    member = q.load_member(posted)
+    form.member.errors = [_("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，"
+                            "不能添加为本活动的参加人员；如其当时参加的是本活动，请先更正“%(task)s”的记录。",
+                            name=member.name, task=other.title,
+                            when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))]
 
 
 @bp.post("/tasks/<int:task_id>/reopen")
