@@ -42,6 +42,7 @@ from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
 from . import summary_notes
+from .named_first import day_signed
 from .summary_notes import Closed, closed_in_year, closed_to
 
 PURPOSE_MAX = 200
@@ -200,14 +201,9 @@ def reversal_signed(actor: Member, entry: FundEntry) -> summary_notes.Naming | N
     """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
     已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
     reversal's — with the wording of their signed copies, named on the confirmation
-    before it (``summary_notes.final_naming_places``: review docread40 #5); None for
-    anyone else."""
-    if not summary_notes.may_change_final(actor):
-        return None
-    place = select(FundEntry.id.label("key"), FundEntry.unit_id.label("unit_id"),
-                   FundEntry.community_id.label("community_id"),
-                   FundEntry.entry_date.label("day")).where(FundEntry.id == entry.id).subquery()
-    return summary_notes.final_naming_places(place).get(entry.id)
+    before it (``named_first.day_signed``, the rule of every change dated in a month:
+    review docread40 #5); None for anyone else."""
+    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date)
 
 
 def reversals_named_first(actor: Member, unit_id: int, community_id: int,

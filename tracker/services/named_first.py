@@ -30,9 +30,10 @@ def _place(unit_id: int, community_id: int, day: date):
 def day_signed(actor: Member, unit_id: int, community_id: int,
                day: date | None) -> Naming | None:
     """The 已定稿 月报 and 年度总结 a change of the unit's work in the community dated
-    ``day`` changes — a fund entry (登记支出), a finding's 移交 or 整改 (the places
-    ``funds.check_month_open`` and ``findings._check_month_open`` refuse a liaison by);
-    None for anyone but an admin, or when none."""
+    ``day`` changes — a fund entry (登记支出) or its 冲销 (``funds.reversal_signed``), a
+    finding's 移交 or 整改 (the places ``funds.check_month_open`` and
+    ``findings._check_month_open`` refuse a liaison by), an approved visit's 服务对象
+    (``services.residents.task_residents_signed``); None for anyone but an admin, or when none."""
     if day is None or not may_change_final(actor):
         return None
     return final_naming_places(_place(unit_id, community_id, day).subquery()).get(_KEY) or None

@@ -49,6 +49,7 @@ from .audit import record
 from .claims import held_active, merged_into
 from .photos import erase_photos, remove_image_on_commit
 from . import summary_notes
+from .named_first import day_signed
 from .summary_notes import closed_to
 from .task_needs import series_of
 
@@ -665,12 +666,9 @@ def task_residents_signed(actor: Member, task: Task) -> summary_notes.Naming | N
     the 服务对象 page before 保存, as 通过 names theirs; None when none, or for anyone
     else (``set_task_residents`` refuses them in such a month: the page says so,
     ``task_residents_closed``)."""
-    if not summary_notes.may_change_final(actor) or not task.report_approved:
+    if not task.report_approved:
         return None
-    place = select(literal(task.id).label("key"), literal(task.unit_id).label("unit_id"),
-                   literal(task.community_id).label("community_id"),
-                   literal(task.service_date).label("day")).subquery()
-    return summary_notes.final_naming_places(place).get(task.id)
+    return day_signed(actor, task.unit_id, task.community_id, task.service_date)
 
 
 def task_residents_closed(actor: Member, task: Task):
