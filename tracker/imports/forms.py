@@ -35,6 +35,14 @@ class ConfirmImportForm(Form):
     """Only the CSRF token: the rows were kept on the server at upload."""
 
 
+class ConfirmLedgerImportForm(ConfirmImportForm):
+    """补录 from the 台账's confirmation: what its preview named of the 已定稿 月报 and
+    年度总结 the import changes (``ledger_import.signed_key``, "" for none), posted back
+    and asked again by the import (as the member import's ``promised``)."""
+
+    named = VersionField()
+
+
 class ConfirmMemberImportForm(ConfirmImportForm):
     """The member import's confirmation: which preview it confirms (the digest of what
     that page showed of the file's members, kept on the server with the rows), and what

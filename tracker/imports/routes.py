@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from ..admin import queries as q
 from ..admin.forms import MEMBER_LABELS
-from ..admin.told import foreseen_names, tell_foreseen
+from ..admin.told import foreseen_names, signed_names, tell_foreseen
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -35,7 +35,12 @@ from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
 from ..view_support import run_service
-from .forms import ConfirmImportForm, ConfirmMemberImportForm, LedgerUploadForm, MemberUploadForm
+from .forms import (
+    ConfirmLedgerImportForm,
+    ConfirmMemberImportForm,
+    LedgerUploadForm,
+    MemberUploadForm,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -314,8 +319,10 @@ def ledger():
             checked = not file_errors and run_service(form, ledger_import.check_ledger,
                                                       current_user, read.rows)
             if checked:
+                # for an admin, the months its activities count in: the preview names
+                # the signed 月报 and 年度总结 among them as it is read
                 token = _store(upload.filename or "", read.rows, LEDGER,
-                               checked=_checked(read.rows),
+                               checked=_checked(read.rows), places=checked.value.places,
                                sha256=ledger_import.file_digest(data), **_left_out(read))
                 session[LEDGER_KEY] = token
                 return redirect(url_for(".ledger_preview", token=token))
@@ -334,23 +341,45 @@ def ledger_preview(token: str):
         r for r in result.rows if not r.errors and r.action != "voided"
         and not r.off_checklist][:PREVIEW_OK_ROWS]
     notes = _ignored_notes(payload)
+    # an admin's rows dated in 已定稿 months: the signed 月报 and 年度总结 the import
+    # changes, named before 确认导入 — one statement for the whole file —, which posts
+    # back their key: the import asks again, and comes back here if they changed
+    named = ledger_import.signed_places(current_user, payload.get("places") or []) \
+        if result.ok else None
+    form = ConfirmLedgerImportForm(formdata=None)
+    form.named.data = ledger_import.signed_key(named)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
-                           shown=shown, filename=payload["filename"], form=ConfirmImportForm(),
-                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes)
+                           shown=shown, filename=payload["filename"], form=form,
+                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes,
+                           signed=signed_names(named))
 
 
 @bp.post("/ledger/<token>")
 @staff_required
 def ledger_confirm(token: str):
+    """The import, all or nothing; refused whole, back on the preview, when a row is
+    wrong today (the rows say why) or when the 已定稿 月报 and 年度总结 it changes are
+    not those the preview named (``named``; "" for none: a month signed since), which
+    the preview then names afresh."""
     payload = _load(token, LEDGER, LEDGER_KEY)
-    form = ConfirmImportForm()
+    form = ConfirmLedgerImportForm()
     if not form.validate_on_submit():
         abort(400)
     rows = ledger_import.rows_from_raw(payload["rows"])
-    done = run_service(None, ledger_import.import_ledger, current_user, rows,
-                       filename=payload["filename"], sha256=payload.get("sha256"))
+    places = payload.get("places") or []
+
+    def run(*args, **kwargs):
+        nonlocal places
+        try:
+            return ledger_import.import_ledger(*args, **kwargs)
+        except ledger_import.SignedChangedSinceLedgerPreview as refused:
+            places = refused.places  # what the preview names now
+            raise
+
+    done = run_service(None, run, current_user, rows, filename=payload["filename"],
+                       sha256=payload.get("sha256"), promised=form.named.data or "")
     if not done:  # the rows now say what is wrong today
-        _save(token, {**payload, "checked": _checked(rows)}, LEDGER)
+        _save(token, {**payload, "checked": _checked(rows), "places": places}, LEDGER)
         return redirect(url_for(".ledger_preview", token=token))
     result = done.value
     (_folder(LEDGER) / f"{token}.json").unlink(missing_ok=True)

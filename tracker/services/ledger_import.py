@@ -76,10 +76,14 @@ from .member_import import (
     PHONE_CHUNK,
     ImportPreview,
     ReadRow,
+    SignedChangedSincePreview,
     header_text,
     read_table,
     rows_under_header,
+    signed_promise,
 )
+from .named_first import counted_places, import_places_signed
+from .summary_notes import may_change_final
 from .tasks import off_checklist_note
 from .voiding import void_event, voided
 
@@ -179,6 +183,10 @@ class LedgerRow(ReadRow):
 @dataclass
 class LedgerPreview(ImportPreview):
     task_ids: list[int] = field(default_factory=list)  # the activities recorded
+    # for an admin, the months the activities recorded count in
+    # (``named_first.counted_places``): kept with the rows, the preview names the
+    # 已定稿 月报 and 年度总结 among them (``signed_places``) before 确认导入
+    places: list = field(default_factory=list)
 
     @property
     def activities(self) -> int:
@@ -698,12 +706,42 @@ def _sentences(parts) -> str:
 
 def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
     """The preview: every row's errors and what importing it would do; writes nothing
-    (the recording runs inside a savepoint that is rolled back)."""
+    (the recording runs inside a savepoint that is rolled back). For an admin, whom no
+    定稿 refuses, also the months its activities count in (``places``), read from them
+    before the rollback: what the preview names of them (``signed_places``)."""
     savepoint = db.session.begin_nested()
     try:
-        return _apply(actor, rows)
+        preview = _apply(actor, rows)
+        if preview.ok and may_change_final(actor):
+            preview.places = counted_places(preview.task_ids)
+        return preview
     finally:
         savepoint.rollback()
+
+
+def signed_places(actor: Member, places):
+    """The 已定稿 月报 and 年度总结 an import counting in ``places`` (``LedgerPreview.
+    places``) changes, one ``summary_notes.Naming`` for the whole file (None: none, or
+    not an admin — a liaison's rows there are refused, 「…的月报已定稿，补录该月的活动须由
+    单位管理员操作。」): the preview names them before 确认导入, which posts back their
+    key (``signed_key``); one statement (``named_first.import_places_signed``)."""
+    return import_places_signed(actor, places)
+
+
+def signed_key(named) -> str:
+    """What a preview named (``signed_places``), as 确认导入 posts it back: the member
+    import's promise (``member_import.signed_promise``), "" for nothing signed."""
+    return signed_promise(named)
+
+
+class SignedChangedSinceLedgerPreview(SignedChangedSincePreview):
+    """The import is refused whole: the 已定稿 月报 and 年度总结 it changes are not those
+    its preview named — one signed (or re-opened) since, a participant's unit of the day
+    corrected —; ``places``, read again, is what the preview names afresh."""
+
+    def __init__(self, places: list):
+        super().__init__()
+        self.places = places
 
 
 @dataclass
@@ -720,18 +758,29 @@ def file_digest(data: bytes) -> str:
 
 
 def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
-                  sha256: str | None = None) -> LedgerResult:
+                  sha256: str | None = None, promised: str | None = None) -> LedgerResult:
     """All or nothing (the caller's unit of work): one wrong row and nothing is kept.
     One ``ledger_import`` audit event says what the file did: its name and SHA-256, its
     rows, the activities it recorded (their task ids) and the rows it skipped. Each
     activity's own ``backfill`` event, as the one form writes it, follows it and names
-    it (``ledger_import_event_id``): from any activity the file it came from is found."""
+    it (``ledger_import_event_id``): from any activity the file it came from is found.
+
+    ``promised``: the key of what the preview named of the 已定稿 月报 and 年度总结 the
+    import changes (``signed_key``; "" for none). Asked again of what was just recorded,
+    by the preview's rule, the import is refused whole
+    (``SignedChangedSinceLedgerPreview``) when they are others now: a month signed
+    between the preview and 确认导入 is named, never changed unseen. None (no page
+    named anything: the service called directly) asks nothing."""
     preview = _apply(actor, rows, audit=False)
     if not preview.ok:
         raise ServiceError(lazy_ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                                          "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
+    if promised is not None and may_change_final(actor):
+        places = counted_places(preview.task_ids)
+        if signed_key(signed_places(actor, places)) != promised:
+            raise SignedChangedSinceLedgerPreview(places)
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
                           preview.count("voided"))
     event = record(actor, "ledger_import", Target("ledger_import", None), filename=filename,

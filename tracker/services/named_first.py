@@ -5,17 +5,20 @@ refuses anyone else); before an admin's change the 已定稿 月报 and 年度�
 change are named on a confirmation page, as before 通过, 冲销, 作废 and 撤销审核
 (``reviews.approval_signed``, ``funds.reversal_signed``, ``voiding.void_signed``). These
 are the changes the same rule refuses a liaison that had no naming of their own
-(figures42 #1): 登记支出, 补录, 添加遗漏的参加人员 and a finding's 移交 / 整改 — each
-asked of the places it is refused by, through the one rule of
+(figures42 #1): 登记支出, 补录 — one by one, or many from the 台账 (the ledger import's
+preview and 确认导入, ``import_places_signed``) —, 添加遗漏的参加人员 and a finding's
+移交 / 整改 — each asked of the places it is refused by, through the one rule of
 ``summary_notes.final_naming_places`` (one statement)."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, literal, select, union_all
+from sqlalchemy import Date, Integer, column, func, literal, select, union_all, values
 
-from ..models import Member
+from ..extensions import db
+from ..models import AssignmentStatus, Member, Task
 from ..rollups.stays import unit_then
+from .reviews import approval_places
 from .summary_notes import Naming, final_naming_places, may_change_final
 
 _KEY = 0  # one change: one key
@@ -57,3 +60,38 @@ def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None
                             literal(community_id, Integer()).label("community_id"),
                             literal(day, Date()).label("day")).where(Member.id.in_(ids)))
     return final_naming_places(union_all(*parts).subquery()).get(_KEY) or None
+
+
+def counted_places(task_ids) -> list[tuple[int, int, int, int]]:
+    """The months — (unit id, community id, year, month) — whose 月报 and 年度总结 count
+    the approved activities ``task_ids`` (a ledger import's, recorded): each one's own
+    unit on its day and each participant's unit of the day — the places ``work_signed``
+    names for one 补录, read as ``reviews.approval_places`` gives them of what an approved
+    activity counts (the confirmed). A month, not a day: the naming asks no more of it,
+    and a file of a thousand activities comes to a few dozen. One statement."""
+    if not task_ids:
+        return []
+    places = approval_places(task_ids, (AssignmentStatus.done,)).subquery()
+    rows = db.session.execute(
+        select(func.coalesce(places.c.unit_id, Task.unit_id), Task.community_id, places.c.day)
+        .join(Task, Task.id == places.c.task_id).where(places.c.day.is_not(None)).distinct())
+    return sorted({(unit_id, community_id, day.year, day.month)
+                   for unit_id, community_id, day in rows})
+
+
+def import_places_signed(actor: Member, places) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 that work on ``places`` (``counted_places``: a ledger
+    import's, kept with its rows) changes, as one ``Naming`` for the whole file — named
+    on its preview before 确认导入 and asked again by the import itself
+    (``ledger_import.import_ledger``'s ``promised``). One statement, whatever the
+    file's rows: the places ride in it as a table of values. None for anyone but an
+    admin — a liaison's rows there are refused instead —, or when none."""
+    if not places or not may_change_final(actor):
+        return None
+    rows = [(_KEY, unit_id, community_id, date(year, month, 1))
+            for unit_id, community_id, year, month in sorted({tuple(p) for p in places})]
+    # a common table (not a derived table: SQLite takes no column names on one)
+    table = values(column("key", Integer), column("unit_id", Integer),
+                   column("community_id", Integer), column("day", Date),
+                   name="import_places").data(rows).cte("import_places")
+    return final_naming_places(table).get(_KEY) or None
