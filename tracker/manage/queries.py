@@ -550,14 +550,30 @@ def forgotten_candidates(task: Task, query: str | None = None,
     return list(db.session.scalars(_forgotten(task, query, limit, active=active)))
 
 
+def assign_candidates_held(task: Task, query: str | None = None,
+                           limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+    """``assign_candidates``, each with the first other activity at the task's hours
+    where they hold a place, or None. On a task that has ended ``assigning.assign_member``
+    refuses such a member (``backfill.refuse_overlap``: she could never confirm there),
+    so the page does not offer her (assignheld43); before its end 指派 is a claim made
+    for her, which the overlap rule does not refuse (design.md, approve / return: one
+    may move between two items of one event, whichever 通过 counts first counts her),
+    so nobody is held elsewhere there. One statement, as ``assign_candidates``."""
+    if task.ends_at <= utcnow():
+        return forgotten_candidates_held(task, query, limit, active=True)
+    return [(member, None) for member in member_candidates([task.unit_id], query, limit)]
+
+
 def forgotten_candidates_held(task: Task, query: str | None = None,
-                              limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+                              limit: int = MEMBER_CHOICES_MAX, *, active: bool = False
+                              ) -> list[tuple[Member, Task | None]]:
     """``forgotten_candidates``, each with the first other activity, by its start, at
     hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
     or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
-    the same rule), so the page does not offer them (addlist42). One statement."""
+    the same rule), so the page does not offer them (addlist42). One statement.
+    ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``)."""
     other = aliased(Task)
-    found = _forgotten(task, query, limit).add_columns(other).outerjoin(
+    found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin(
         other, other.id == held_elsewhere_of(Member.id, task))
     return [(member, held) for member, held in db.session.execute(found)]
 
