@@ -38,7 +38,10 @@ set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 i
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
 joins later; for a task page, the task unit's active members and its participants,
 组长 and submitter
-(``tasks.queries.participant_names``, also on 提交完成 and the review pages); for a
+(``tasks.queries.participant_names``, also on 提交完成 and the review pages), and for a
+list's card naming one of them alone (the 工作台's, 逾期事项's, 任务管理's) the unit's
+active members and that person (``manage.queries.card_names``, or ``namesakes_of`` read
+with the list's rows); for a
 list to pick from across units (补录, 结对党员), each unit's active members
 (``choice_names``), the unit being written beside the name. One rule for every list:
 ``distinguished`` writes one person from what is counted of their namesakes
@@ -51,17 +54,20 @@ read, and a liaison's part with it the whole unit's: ``reports.figures.part_and_
 """
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .fields import clean_text, one_line
 from .models import Member
 from .privacy import ERASED_PHONE_MARK, mask_phone, phone_held
+from .sql_json import json_rows
 
 MIDDLE_DOT = "·"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -229,6 +235,35 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
         named[key] = distinguished_names([row for row in roll if row.id in ids], [
             row for row in roll if row.id in ids or (row.unit_id == unit_id and row.active)])
     return named
+
+
+# a person as ``namesakes_of`` reads them: what ``distinguished_names`` asks of each
+_Person = namedtuple("_Person", "id name branch phone")
+
+
+def namesakes_of(person_id, unit_id):
+    """SQL, a column of a list's statement: the people ``names_told_apart`` tells
+    ``person_id`` apart from where a card of a task of ``unit_id`` names them alone (the
+    submitter of a report, a task's 组长) — the unit's active members of that name, and
+    the person — as ``sql_json.json_rows`` of (id, name, branch, phone). The card's name
+    is read with its row (``listed_among``), in no statement of its own, as
+    ``manage.queries.card_names`` reads it in one (``person_id``, ``unit_id``: columns
+    of the asking statement, whose rows are a page's: read once a card)."""
+    person, roll = aliased(Member), aliased(Member)
+    return (select(json_rows(roll.id, roll.name, roll.branch, roll.namesake_phone))
+            .select_from(person)
+            .join(roll, or_(roll.id == person.id,
+                            and_(roll.unit_id == unit_id, roll.name == person.name,
+                                 roll.active.is_(True))))
+            .where(person.id == person_id)
+            .correlate_except(person, roll).scalar_subquery())
+
+
+def listed_among(person_id: int, value: str | None) -> str | None:
+    """The name of ``person_id`` as listed (``distinguished_names``) among a
+    ``namesakes_of`` value; None when the value was not read (no such person)."""
+    roll = [_Person(*row) for row in json.loads(value or "[]")]
+    return distinguished_names([p for p in roll if p.id == person_id], roll).get(person_id)
 
 
 def choice_names(members: list, units: dict | None = None) -> dict[int, str]:

@@ -74,7 +74,9 @@ def test_the_stale_page_reads_each_list_with_its_total(client, login, world, cou
     """逾期事项 finds its tasks by an anti-join over all history (issue 14): each list
     and its total come from one statement, not a page and then a COUNT. Four in all:
     the login session (the liaison's communities with it, since session 34), the stale
-    tasks, the overdue reports, the menu counts."""
+    tasks, the overdue reports, the menu counts. The cards' 组长 and submitters, told
+    apart from namesakes, are read with the two lists' rows (``names.namesakes_of``,
+    docwords42): no statement more."""
     login(world.liaison)
     _populate(world, 2)
     run = statements(client, count_queries, "/manage/stale")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
@@ -40,8 +40,8 @@ from ..models import (
 )
 from ..backfill_requests.queries import pending_count_column
 from ..outbox.queries import given_up_count, given_up_robots
-from ..paging import Prepared, limited, paginate, paginate_prepared
-from ..names import names_told_apart
+from ..paging import Prepared, limited, paginate_prepared
+from ..names import listed_among, names_told_apart, namesakes_of
 from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
@@ -136,14 +136,22 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
         conditions.append(or_(matches(flt.keyword, Task.title, Task.place),
                               Task.community_id.in_(named)))
     past = Task.ends_at < now
-    stmt = (
-        select(Task)
-        .where(*conditions)
-        .options(*_task_options())
-        .order_by(case((past, 1), else_=0), case((past, None), else_=Task.starts_at),
-                  Task.starts_at.desc(), Task.id.desc())
-    )
-    return paginate(stmt, page, per_page)
+    order = (case((past, 1), else_=0), case((past, None), else_=Task.starts_at),
+             Task.starts_at.desc(), Task.id.desc())
+    # the page's tasks picked first, then joined to what their cards show — the 组长's
+    # namesakes (``_leader_named``) read for those alone, not for every task sorted
+    picked = limited(select(Task.id).where(*conditions).order_by(*order)).subquery()
+    return paginate_prepared(Prepared(
+        select(Task).join(picked, picked.c.id == Task.id)
+        .options(*_task_options(), _leader_named()).order_by(*order),
+        select(func.count()).select_from(Task).where(*conditions)),
+        {}, lambda row: row[0], page, per_page)
+
+
+def _leader_named():
+    """The option loading ``Task.leader_namesakes``: a card's 组长 told apart from
+    namesakes in the list's own statement (``card_names_read``)."""
+    return with_expression(Task.leader_namesakes, namesakes_of(Task.leader_id, Task.unit_id))
 
 
 @functools.cache
@@ -155,24 +163,26 @@ def _pending_statement(reach: str) -> Prepared:
     return _reports_picked(reach, TaskReport.status == ReportStatus.submitted)
 
 
-def _reports_picked(reach: str, *waiting) -> Prepared:
+def _reports_picked(reach: str, *waiting, named: bool = False) -> Prepared:
     """The reports of ``reach`` meeting ``waiting``, oldest first: the page's reports
     picked, and all of them counted (``COUNT(*) OVER ()``), from the review queue's
     index first; then only those joined to what their cards show (joined before the
     LIMIT: 10 ms of 12 at 1M, for the overdue ones). The task they are joined to is the
     one loaded (``_with_cards``): joining it a second time, with its leader and its
     report, made nine tables, whose join order PostgreSQL took 15–20 ms to choose on
-    every 待审核 page (1M set), for 2 ms of running."""
+    every 待审核 page (1M set), for 2 ms of running. ``named``: each submitter's
+    namesakes read too (``TaskReport.submitter_namesakes``, ``card_names_read``)."""
     picked = limited(
         select(TaskReport.id, func.count().over().label("total"))
         .join(Task, Task.id == TaskReport.task_id)
         .where(*waiting, *_in_reach(reach))
         .order_by(TaskReport.submitted_at, TaskReport.id)
     ).subquery()
-    return Prepared(constants_written_out(
-        _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id))
-        .order_by(TaskReport.submitted_at, TaskReport.id)
-    ))
+    cards = _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id))
+    if named:
+        cards = cards.options(with_expression(
+            TaskReport.submitter_namesakes, namesakes_of(TaskReport.submitted_by_id, Task.unit_id)))
+    return Prepared(constants_written_out(cards.order_by(TaskReport.submitted_at, TaskReport.id)))
 
 
 def _with_cards(reports):
@@ -213,7 +223,8 @@ def _overdue_statement(reach: str) -> Prepared:
     """As 待审核 (``_reports_picked``), of the reports waiting since before ``before``:
     built once per reach, the cut-off a parameter."""
     return _reports_picked(
-        reach, *owed.submitted_before(bindparam("before", type_=TaskReport.submitted_at.type)))
+        reach, *owed.submitted_before(bindparam("before", type_=TaskReport.submitted_at.type)),
+        named=True)
 
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
@@ -237,7 +248,7 @@ def _stale_statement(reach: str) -> Prepared:
     ).subquery()
     return Prepared(constants_written_out(
         select(Task, picked.c.total).join(picked, picked.c.id == Task.id)
-        .options(*_task_options())
+        .options(*_task_options(), _leader_named())
         .order_by(Task.ends_at, Task.id)
     ))
 
@@ -468,6 +479,20 @@ def card_names(reports, tasks) -> dict:
     return names_told_apart(groups)
 
 
+def card_names_read(reports=(), tasks=()) -> dict:
+    """``card_names`` of lists that read each card's namesakes with their rows (the
+    submitters of ``overdue_reports``, the 组长 of ``stale_tasks`` and ``tasks_page``:
+    ``names.namesakes_of``, the same people told apart by the same rule): no statement,
+    so 逾期事项 and 任务管理 keep their count (docwords42)."""
+    named: dict = {}
+    people = [(r.task_id, r.submitted_by_id, r.submitter_namesakes) for r in reports]
+    people += [(t.id, t.leader_id, t.leader_namesakes) for t in tasks if t.leader_id]
+    for task_id, member_id, roll in people:
+        if (name := listed_among(member_id, roll)) is not None:
+            named.setdefault(task_id, {})[member_id] = name
+    return named
+
+
 def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> dict:
     """{task id: {member id: name as listed}}: ``participant_names`` for each of
     ``tasks`` (their participants ``holders``), in one statement."""
@@ -550,14 +575,30 @@ def forgotten_candidates(task: Task, query: str | None = None,
     return list(db.session.scalars(_forgotten(task, query, limit, active=active)))
 
 
+def assign_candidates_held(task: Task, query: str | None = None,
+                           limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+    """``assign_candidates``, each with the first other activity at the task's hours
+    where they hold a place, or None. On a task that has ended ``assigning.assign_member``
+    refuses such a member (``backfill.refuse_overlap``: she could never confirm there),
+    so the page does not offer her (assignheld43); before its end 指派 is a claim made
+    for her, which the overlap rule does not refuse (design.md, approve / return: one
+    may move between two items of one event, whichever 通过 counts first counts her),
+    so nobody is held elsewhere there. One statement, as ``assign_candidates``."""
+    if task.ends_at <= utcnow():
+        return forgotten_candidates_held(task, query, limit, active=True)
+    return [(member, None) for member in member_candidates([task.unit_id], query, limit)]
+
+
 def forgotten_candidates_held(task: Task, query: str | None = None,
-                              limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+                              limit: int = MEMBER_CHOICES_MAX, *, active: bool = False
+                              ) -> list[tuple[Member, Task | None]]:
     """``forgotten_candidates``, each with the first other activity, by its start, at
     hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
     or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
-    the same rule), so the page does not offer them (addlist42). One statement."""
+    the same rule), so the page does not offer them (addlist42). One statement.
+    ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``)."""
     other = aliased(Task)
-    found = _forgotten(task, query, limit).add_columns(other).outerjoin(
+    found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin(
         other, other.id == held_elsewhere_of(Member.id, task))
     return [(member, held) for member, held in db.session.execute(found)]
 

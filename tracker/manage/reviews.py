@@ -81,7 +81,8 @@ def _render_report(report, form=None, photos=None):
     people, elsewhere = q.participants_for_review([report.task_id])
     people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
-    names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
+    # namesakes told apart, the submitter's 提交人 line too (as on the task's page)
+    names = q.participant_names(report.task.unit_id, people, also=(report.submitted_by,))
     # a check-in is evidence of taking part: 通过 counts those at the activity's
     # length unless the reviewer unticks it (``approve_report``); the others are named.
     # Not one whose time already counts on another activity at the same hours
@@ -168,11 +169,16 @@ def return_view(report_id: int):
 @staff_required
 def stale():
     actor, now = _actor(), utcnow()
+    tasks = q.stale_tasks(actor, now, page_number(), _per_page())
+    overdue = q.overdue_reports(actor, now, _stale_days(), 1, _per_page())
     return render_template(
         "manage/stale.html",
-        tasks=q.stale_tasks(actor, now, page_number(), _per_page()),
-        overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
+        tasks=tasks,
+        overdue=overdue,
         stale_days=_stale_days(),
         now=now,  # the cards' badges read the instant the lists were chosen at
+        # the submitters and 组长 named, namesakes told apart as on the 工作台: read
+        # with the lists' rows, no statement more (docwords42)
+        names=q.card_names_read(overdue.items, tasks.items),
     )
 

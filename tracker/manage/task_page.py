@@ -76,6 +76,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # refuse for a place held elsewhere at those hours: read with the participants
     holders, held_elsewhere = (q.participants_held_elsewhere(task) if approved
                                else (q.participants_by_task([task.id])[task.id], {}))
+    assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
     # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
@@ -86,10 +87,16 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         held_elsewhere = {**{m.id: other for m, other in found
                              if other is not None and m.id not in on_task}, **held_elsewhere}
     else:
-        offered = q.assign_candidates(task, search)
+        # 指派 after the end refuses one holding a place elsewhere at those hours: not
+        # offered, named or counted instead, as 添加遗漏的参加人员's list (assignheld43)
+        found = q.assign_candidates_held(task, search)
+        offered = [m for m, _other in found]
+        assign_held = {m.id: other for m, other in found
+                       if other is not None and m.id not in on_task}
     candidates = [m for m in offered if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
-    assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
+    assign.member.choices = [("", _("请选择"))] + [
+        (m.id, member_label(m)) for m in candidates if m.id not in assign_held]
     leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id,
                                                        "shown": leader_shown_key(task)})
     leader.leader.choices = _leader_choices(task, holders, candidates)
@@ -137,6 +144,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 add_held_elsewhere=add_held,
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
+                assign_held_elsewhere=[assign_held_words(m.name, assign_held[m.id])
+                                       for m in candidates if m.id in assign_held]
+                if search else [],
+                assign_held_unlisted=0 if search else len(assign_held),
+                assign_held_ids=assign_held,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),
                 reopen_form=reopen if approved and actor.role == Role.admin else None,
@@ -210,6 +222,7 @@ def assign(task_id: int):
     form = AssignForm()
     context = _task_page(task, assign=form)  # the choices the form is checked against
     if not form.validate():
+        _say_assign_held(form, context)
         return _render_task(context)
     member = q.active_member(form.member.data)
     refused = _run_on_task(task, form, context, assign_member, task, member, _actor())
@@ -218,6 +231,23 @@ def assign(task_id: int):
     # Back at the 指派 form, the next member picked without scrolling down past the
     # details, the QR code and the participants again (walk10 D14).
     return _back_to_task(task, _("已指派 %(name)s。", name=member.name), at="assign")
+
+
+def _say_assign_held(form, context) -> None:
+    """指派's ``_say_held_elsewhere``: a member posted from a page read before she took a
+    place elsewhere at the ended task's hours is told why she is not assigned, not
+    「请从列表中选择…」 (``assigning.assign_member``'s rule)."""
+    posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
+    other = context["assign_held_ids"].get(posted)
+    if other is not None:
+        form.member.errors = [assign_held_words(q.load_member(posted).name, other)]
+
+
+def assign_held_words(name: str, other):
+    """Why a member is not offered 指派 to an ended task: her place on ``other``."""
+    return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，不能指派到本活动；"
+             "如其当时参加的是本活动，请先更正“%(task)s”的记录。", name=name, task=other.title,
+             when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 @bp.post("/tasks/<int:task_id>/add-participant")

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import and_, false, text
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -216,6 +216,10 @@ class Task(db.Model):
     category: Mapped[Category] = relationship()
     leader: Mapped["Member | None"] = relationship(foreign_keys=[leader_id])  # noqa: F821
     report: Mapped["TaskReport | None"] = relationship(back_populates="task", uselist=False)
+    # its 组长 and those they are told apart from (``names.namesakes_of``), read only by
+    # a list that asks for it with its rows (``with_expression``; None otherwise): a
+    # card names the 组长 as the task's page does, in no statement of its own
+    leader_namesakes: Mapped[str | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )
@@ -345,6 +349,8 @@ class TaskReport(db.Model):
     task: Mapped[Task] = relationship(back_populates="report")
     submitted_by: Mapped["Member"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
     reviewed_by: Mapped["Member | None"] = relationship(foreign_keys=[reviewed_by_id])  # noqa: F821
+    # the submitter and those they are told apart from, as ``Task.leader_namesakes``
+    submitter_namesakes: Mapped[str | None] = query_expression()
 
 
 class _CountedRow:
