@@ -696,6 +696,23 @@ def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_c
     assert CHANGED in page and REWORDED not in page
 
 
+def test_a_month_signed_before_the_years_named_targets_still_says_its_data_changed(
+        client, login, october):
+    """Wording 12 named whose target each clause of the 年度总结's 资源清单 sentence is
+    (figures43 #2); the 月报 shows no target and reads as in 11. A month signed by the
+    release of wording 11 whose data then change says 「定稿后数据有变化」 — not that the
+    difference may be one of wording."""
+    assert 12 in MONTH_UNCHANGED_IN
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        db.session.scalar(select(SummaryCopy)).wording_version = 11
+        _fund_entry_in_an_earlier_month(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED in page and REWORDED not in page
+
+
 def test_a_month_signed_before_the_merged_ledger_column_still_says_its_data_changed(
         client, login, october, monkeypatch):
     """Wording 10 merged 活动 and 类别 into 「活动（类别）」 in the printed 台账 (.docx,

@@ -106,19 +106,56 @@ def _section_double(f: MonthlyFigures) -> str:
     return intro + join(clauses, "，") + "。"
 
 
-def _target_clause(c: CategoryProgress) -> str:
+def _target_clause(c: CategoryProgress, whose: str = "") -> str:
+    if whose:
+        return _("%(whose)s%(name)s目标%(t)s、完成%(d)s（%(p)s）", whose=whose,
+                 name=c.category_name, t=amount(c.target, c.unit), d=amount(c.done, c.unit),
+                 p=c.percent)
     return _("%(name)s目标%(t)s、完成%(d)s（%(p)s）", name=c.category_name,
              t=amount(c.target, c.unit), d=amount(c.done, c.unit), p=c.percent)
 
 
+def _whose(s: AnnualSummary, c: CategoryProgress) -> str:
+    """Whose targets ``c`` adds up, as 附表“资源清单完成情况” tells them apart: in a
+    unit's document the zones (or communities, for an item without a zone) of its
+    items, in a community's the units (with the zone of an item that has one)."""
+    by_unit = s.figures.unit is None
+    names = []
+    for i in s.checklist:
+        # the items ``c`` adds up: those with a target, or with work done against none
+        mine = (i.category_code, i.measure) == (c.category_code, c.measure)
+        if mine and (i.target or i.done):
+            if not by_unit:
+                names.append(i.zone_name or i.community_name)
+            elif i.zone_name:
+                names.append(_("%(unit)s（%(zone)s）", unit=i.unit_name, zone=i.zone_name))
+            else:
+                names.append(i.unit_name)
+    return join(dict.fromkeys(names))
+
+
+def _category_clauses(s: AnnualSummary) -> list[str]:
+    """A clause per category and measure with something done against its target. A
+    category with targets in more than one measure — 4场 in one zone, 60人次 in another
+    — has a clause for each, and each counts only the work on its own items: the
+    clauses say whose targets they are, or 「完成1场」 would read as the category's
+    year beside section 一's 3场 (figures43 #2). A category with one clause reads as
+    before."""
+    counted = [c for c in s.checklist_categories if c.target and not c.is_money]
+    measures: dict[str, int] = {}
+    for c in counted:
+        measures[c.category_code] = measures.get(c.category_code, 0) + 1
+    return [_target_clause(c, _whose(s, c) if measures[c.category_code] > 1 else "")
+            for c in counted if c.done]
+
+
 def _section_checklist(s: AnnualSummary) -> str:
     """The checklist's year: items and targets met, the categories with work done
-    against their targets, and 时序进度 while the year runs — nothing when nothing was
-    done (the 附表 lists every item). A budget is not a target done: the funds
-    sentence tells it (spent, and its share of the budget)."""
+    against their targets (``_category_clauses``), and 时序进度 while the year runs —
+    nothing when nothing was done (the 附表 lists every item). A budget is not a target
+    done: the funds sentence tells it (spent, and its share of the budget)."""
     items = [i for i in s.checklist if i.target and i.measure != TargetMeasure.money]
-    clauses = [_target_clause(c) for c in s.checklist_categories
-               if c.target and c.done and not c.is_money]
+    clauses = _category_clauses(s)
     if not items or not clauses:
         return ""
     met = sum(1 for i in items if i.done >= i.target)

@@ -81,8 +81,9 @@ from .wording import MONTH_UNCHANGED_IN, WORDING_VERSION, YEAR_UNCHANGED_IN, wri
 # ``year_words`` asked for no kept document (None is a reader: the county's, every community)
 NO_READER = object()
 
-# a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。
-HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
+# a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。 — the
+# heading with its number, and what the section is (its heading without the number)
+HEADING = re.compile(r"^'?(?P<heading>[一二三四五六七八九十]+、(?P<name>[^。]*))。")
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
@@ -427,27 +428,47 @@ def told_changed(months) -> Told:
 
 
 def _parts(kept, live) -> list[str]:
+    """The parts of ``live`` that differ from ``kept``, each named once, in the
+    document's order (then the parts only ``kept`` has): the title, each numbered
+    section, 正文 (the other lines of the text) and each 附表. A section is known by
+    what it is — its heading without its number — and compared by its words without
+    the number: a section added or removed renumbers those after it, which are no
+    change of what they say (figures43 #1). A changed section is named by its heading
+    as the live document numbers it; a removed one as the kept one did."""
     old_text, old_tables = kept
     new_text, new_tables = live
+    old, new = _text_parts(old_text), _text_parts(new_text)
     parts: list[str] = []
-    changed = set(old_text) ^ set(new_text)
-    for index, line in enumerate(new_text + old_text):
-        if line not in changed:
-            continue
-        heading = HEADING.match(line)
-        if index in (0, len(new_text)):
-            label = _("标题")
-        elif heading:  # a numbered section, named as a part of the notice's sentence
-            label = _("“%(heading)s”部分", heading=inside_quotes(heading.group(1)))
-        else:
-            label = _("正文")
-        if label not in parts:
-            parts.append(label)
+    for key in list(new) + [key for key in old if key not in new]:
+        if (old.get(key) or (None, None))[1] != (new.get(key) or (None, None))[1]:
+            parts.append((new.get(key) or old[key])[0])
     for title in list(new_tables) + [t for t in old_tables if t not in new_tables]:
         if new_tables.get(title) != old_tables.get(title):
-            label = _("附表“%(title)s”", title=inside_quotes(title.lstrip("'")))
-            if label not in parts:
-                parts.append(label)
+            parts.append(_("附表“%(title)s”", title=inside_quotes(title.lstrip("'"))))
+    return parts
+
+
+def _text_parts(text: list[str]) -> dict[object, tuple[str, tuple[str, ...]]]:
+    """A document's text lines as its parts, in the order they first appear: each
+    under its key — the title, a numbered section's heading without its number, 正文
+    for every other line — with the label that names it and its words (a section's
+    without its number)."""
+    parts: dict[object, tuple[str, tuple[str, ...]]] = {}
+
+    def add(key, label, line):
+        words = parts[key][1] if key in parts else ()
+        parts[key] = (label, words + (line,))
+
+    for index, line in enumerate(text):
+        heading = HEADING.match(line)
+        if index == 0:
+            add("title", _("标题"), line)
+        elif heading:  # a numbered section, named as a part of the notice's sentence
+            add(("section", heading.group("name")),
+                _("“%(heading)s”部分", heading=inside_quotes(heading.group("heading"))),
+                line[heading.start("name"):])
+        else:
+            add("body", _("正文"), line)
     return parts
 
 
