@@ -15,7 +15,7 @@ from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
 from ..security import record_id_or_none
 from ..services.assigning import assign_member
-from ..services.backfill import add_forgotten_participant
+from ..services.backfill import add_forgotten_participant, forgotten_problems
 from ..services.claims import (
     correct_minutes,
     minutes_shown_key,
@@ -234,8 +234,12 @@ def add_participant(task_id: int):
         _say_held_elsewhere(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
-    if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
-                                                 task.service_date, [member.id])):
+    if (not confirmed()
+            and (named := work_signed(_actor(), task.unit_id, task.community_id,
+                                      task.service_date, [member.id]))
+            # what the service would refuse is said on the form first, not after 确认
+            and not forgotten_problems(_actor(), task, member, form.hours.minutes,
+                                       lock=False)):
         # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
         # of the day: the documents it changes, named before it is done (figures42 #1)
         return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
