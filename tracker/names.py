@@ -38,10 +38,11 @@ set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 i
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
 joins later; for a task page, the task unit's active members and its participants,
 组长 and submitter
-(``tasks.queries.participant_names``, also on 提交完成 and the review pages), and for a
-list's card naming one of them alone (the 工作台's, 逾期事项's, 任务管理's) the unit's
-active members and that person (``manage.queries.card_names``, or ``namesakes_of`` read
-with the list's rows); for a
+(``tasks.queries.participant_names``, also on 提交完成 and the review pages), and, for a
+member its lists offer whom the staff page or a confirmation names, those with the members
+offered added (``besides``); for a list's card naming one of them alone (the 工作台's,
+逾期事项's, 任务管理's) the unit's active members and that person
+(``manage.queries.card_names``, or ``namesakes_of`` read with the list's rows); for a
 list to pick from across units (补录, 结对党员), each unit's active members
 (``choice_names``), the unit being written beside the name. One rule for every list:
 ``distinguished`` writes one person from what is counted of their namesakes

@@ -15,7 +15,7 @@ from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
 from ..security import record_id_or_none
 from ..services.assigning import assign_member
-from ..services.backfill import add_forgotten_participant
+from ..services.backfill import add_forgotten_participant, forgotten_problems
 from ..services.claims import (
     correct_minutes,
     minutes_shown_key,
@@ -134,14 +134,18 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         void = void or VoidForm(formdata=None)
         void.named.data = named_key(uncounted[0])  # 作废's, as 撤销审核's
     waiting = q.waitlist(task.id)
+    # the 组长 and the report's submitter told apart as the participants are; the
+    # members offered too, whom the page's sentences and confirmations name (main42)
+    names = q.participant_names(
+        task.unit_id, holders, waiting,
+        also=(task.leader, task.report.submitted_by if task.report else None),
+        besides=candidates)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                # the 组长 and the report's submitter told apart as the participants are
-                participant_names=q.participant_names(
-                    task.unit_id, holders, waiting,
-                    also=(task.leader, task.report.submitted_by if task.report else None)),
+                participant_names=names,
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
                 approved=approved, add_form=add,
-                add_held_elsewhere=add_held,
+                add_held_elsewhere=[held_elsewhere_words(names.get(m.id, m.name), other)
+                                    for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
                 assign_held_elsewhere=[assign_held_words(m.name, assign_held[m.id])
@@ -264,14 +268,18 @@ def add_participant(task_id: int):
         _say_held_elsewhere(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
-    if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
-                                                 task.service_date, [member.id])):
+    if (not confirmed()
+            and (named := work_signed(_actor(), task.unit_id, task.community_id,
+                                      task.service_date, [member.id]))
+            # what the service would refuse is said on the form first, not after 确认
+            and not forgotten_problems(_actor(), task, member, form.hours.minutes,
+                                       lock=False)):
         # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
         # of the day: the documents it changes, named before it is done (figures42 #1)
         return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
                          submit=_("确认添加"), action=_("添加遗漏的参加人员"),
                          explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
-                                   name=member.name),
+                                   name=_listed(context, member)),
                          back=url_for("manage.task", task_id=task.id))
     refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
                            member, form.hours.minutes)
@@ -290,11 +298,24 @@ def _say_held_elsewhere(form, context) -> None:
     other = context["add_held_ids"].get(posted)
     if other is None:
         return
-    member = q.load_member(posted)
-    form.member.errors = [_("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，"
-                            "不能添加为本活动的参加人员；如其当时参加的是本活动，请先更正“%(task)s”的记录。",
-                            name=member.name, task=other.title,
-                            when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))]
+    form.member.errors = [held_elsewhere_words(
+        context["participant_names"].get(posted) or q.load_member(posted).name, other)]
+
+
+def held_elsewhere_words(name: str, other) -> str:
+    """Why 添加遗漏的参加人员 does not take the member ``name`` (as the page lists her):
+    she holds a place on ``other`` at the activity's hours — the page's sentence before
+    the form and the form's refusal of a post naming her, one wording."""
+    return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，"
+             "不能添加为本活动的参加人员；如其当时参加的是本活动，请先更正“%(task)s”的记录。",
+             name=name, task=other.title,
+             when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
+def _listed(context, member) -> str:
+    """``member``'s name as the task page lists it, namesakes told apart (main42): the
+    confirmation pages of 添加遗漏的参加人员 and 更换组长 name her so."""
+    return context["participant_names"].get(member.id, member.name)
 
 
 @bp.post("/tasks/<int:task_id>/reopen")
@@ -520,7 +541,8 @@ def leader(task_id: int):
         # change of it is named first, as the liaison's is refused (figures42 #1)
         return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
                          action=_("更换组长"),
-                         explain=_("该活动的组长改为%(name)s。", name=new_leader.name)
+                         explain=_("该活动的组长改为%(name)s。",
+                                   name=_listed(context, new_leader))
                          if new_leader is not None else _("取消该活动的组长。"),
                          back=url_for("manage.task", task_id=task.id))
 

@@ -488,7 +488,10 @@ def fix(finding_id: int):
     return _finding_action(
         finding_id, form,
         lambda f, fm: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date),
-        _("已登记整改。"), "fix", status=FindingStatus.handed_over,
+        _("已登记整改。"), "fix",
+        problems=lambda f, fm: finding_service.fix_problems(f, _actor(), fm.fixed_on.date,
+                                                            lock=False),
+        status=FindingStatus.handed_over,
         ask=_Asked(_("登记整改"), _("确认登记整改"), lambda fm: fm.fixed_on.date,
                    _("该问题记为%(date)s已整改，%(month)s的“双创”进展数字随之改变。")))
 

@@ -546,6 +546,63 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
 
 # --- a participant left out of an approved activity ---------------------------------------
 
+def forgotten_problems(actor: Member, task: Task, member: Member, minutes: int | None, *,
+                       lock: bool = True) -> list[tuple[str | None, object]]:
+    """What the rules refuse of adding ``member`` to the approved ``task`` with
+    ``minutes`` (None: the activity's length), as (form field, message): the month, then
+    the member — the first of their rules in order —, and the hours beside them.
+    ``add_forgotten_participant`` refuses by it (``_forgotten``), under its locks; the
+    task page asks it before naming a signed month (``lock=False``: read only, no row
+    lock, so a 定稿 never waits for it — the service asks again, locked), so a member it
+    would refuse (one not ``nameable`` on the day, one holding a place at those hours on
+    another activity) is said on the form, never named first and refused after 确认
+    (namefirst42's Open)."""
+    return _forgotten(actor, task, member, minutes, lock=lock)[0]
+
+
+def _forgotten(actor: Member, task: Task, member: Member, minutes: int | None, *,
+               lock: bool) -> tuple[list[tuple[str | None, object]], AssignmentStatus | None]:
+    """``forgotten_problems``, and the member's status on the task as read (None: not on
+    it; the service audits whether she was 缺席). With ``lock``, the service's locks in
+    its order."""
+    day = task.service_date
+    # the member's unit of the day counts their hours too (asked first: it takes every
+    # unit's lock in order, ``closed_member_units``)
+    units = closed_member_units(actor, task.unit_id, task.community_id, day, [member.id],
+                                lock=lock)
+    closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
+    if closed:
+        return [(None, closed.say(
+            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
+               month=lazy_month_name(day.year, day.month)),
+            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
+               year=day.year)))], None
+    if units:
+        return [("member", units_closed_words(units, _l("向该活动添加参加人员")))], None
+    found: list[tuple[str | None, object]] = []
+    if lock:
+        # the member's requests naming the task, which adding them answers
+        # (``answered_requests``), locked before the member's row: the house order
+        lock_requests_naming(task.id, member.id)
+    held = None
+    try:  # the member's rules, the first one broken (one field)
+        # 补录's rule for the activity's day, under the member's lock (``nameable``)
+        refuse_unnameable(task.community_id, day, [member], field="member", hold=lock)
+        held = db.session.scalar(select(Assignment.status).where(
+            Assignment.task_id == task.id, Assignment.member_id == member.id))
+        # on it and not counted — 缺席, or not confirmed when it was approved (a check-in
+        # not counted at 通过) — is left out, not in: they are added as anyone left out
+        if held == AssignmentStatus.done:
+            raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name), field="member")
+        refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id,
+                       field="member", lock=lock)
+    except ServiceError as refused:
+        found.append((refused.field, refused.message))
+    collect(found, check_minutes, task_span_minutes(task) if minutes is None else minutes,
+            task)
+    return found, held
+
+
 def add_forgotten_participant(actor: Member, task: Task, member: Member,
                               minutes: int | None) -> Assignment:
     """添加遗漏的参加人员: ``member`` took part in an approved activity but is not on
@@ -565,36 +622,10 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
     if not task.report_approved:
         raise ServiceError(_l("只有完成情况已审核通过的活动才在这里添加参加人员；"
                               "未审核的任务请用“指派”，由本人确认参与。"))
-    day = task.service_date
-    # the member's unit of the day counts their hours too (asked first: it takes every
-    # unit's lock in order, ``closed_member_units``)
-    units = closed_member_units(actor, task.unit_id, task.community_id, day, [member.id])
-    closed = closed_to(actor, task.unit_id, task.community_id, day)
-    if closed:
-        raise ServiceError(closed.say(
-            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
-               month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
-               year=day.year)))
-    if units:
-        raise ServiceError(units_closed_words(units, _l("向该活动添加参加人员")),
-                           field="member")
-    # the member's requests naming the task, which adding them answers
-    # (``answered_requests``), locked before the member's row: the house order
-    lock_requests_naming(task.id, member.id)
-    # 补录's rule for the activity's day, under the member's lock (``nameable``)
-    refuse_unnameable(task.community_id, day, [member], field="member")
-    held = db.session.scalar(select(Assignment.status).where(
-        Assignment.task_id == task.id, Assignment.member_id == member.id))
-    # on it and not counted — 缺席, or not confirmed when it was approved (a check-in
-    # not counted at 通过) — is left out, not in: they are added as anyone left out
-    if held == AssignmentStatus.done:
-        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name), field="member")
+    found, held = _forgotten(actor, task, member, minutes, lock=True)
+    refuse_all(found)
     if minutes is None:
         minutes = task_span_minutes(task)
-    check_minutes(minutes, task)
-    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id,
-                   field="member")
     assignment = add_done_participation(task, member, actor, minutes, held=True)
     record(actor, "add_participant", assignment, task_id=task.id, member_id=member.id,
            minutes=minutes, was_absent=held == AssignmentStatus.absent,

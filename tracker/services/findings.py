@@ -181,23 +181,39 @@ def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) 
     record(actor, "hand_over_finding", finding, handed_to=handed_to, on=on)
 
 
+def fix_problems(finding: Finding, actor: Member, on: date | None, *,
+                 lock: bool = True) -> list[tuple[str, object]]:
+    """What the rules refuse of a 整改's date, as (form field, message) — the first of
+    its rules in order (a date in the future is not also checked against the 移交's or
+    its month) —, as ``hand_over_problems`` is for a 移交: ``mark_fixed`` refuses by it,
+    and the finding's page asks it before naming a signed month (a 整改 dated before
+    its 移交 is said on the form, never asked first and refused after 确认:
+    namefirst42's Open). ``lock=False``: the read-only check, which must not make a
+    定稿 wait (``closed_to``'s); the service checks again, locked."""
+    try:
+        on = _check_date(on, "fixed_on")
+        # (a hand-over of an older release may lack its date: nothing to be after)
+        if finding.handed_over_on is not None and on < finding.handed_over_on:
+            raise ServiceError(
+                _l("整改日期不能早于移交日期（%(d)s）。", d=finding.handed_over_on.isoformat()),
+                field="fixed_on",
+            )
+        _check_month_open(finding, actor, on, "fixed_on", _l(
+            "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
+            "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
+            "%(year)s年度总结已定稿，登记该年的整改须由单位管理员操作（或由单位管理员先重新打开"
+            "该年度总结）。", year=on.year), lock=lock)
+    except ServiceError as refused:
+        return [(refused.field, refused.message)]
+    return []
+
+
 def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
     """已整改: the department has fixed it."""
     _require_manager(finding, actor)
     if finding.status != FindingStatus.handed_over:
         raise ServiceError(_l("只有“已移交”的问题可以登记整改。"))
-    on = _check_date(on, "fixed_on")
-    # (a hand-over of an older release may lack its date: nothing to be after)
-    if finding.handed_over_on is not None and on < finding.handed_over_on:
-        raise ServiceError(
-            _l("整改日期不能早于移交日期（%(d)s）。", d=finding.handed_over_on.isoformat()),
-            field="fixed_on",
-        )
-    _check_month_open(finding, actor, on, "fixed_on", _l(
-        "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
-        "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
-        "%(year)s年度总结已定稿，登记该年的整改须由单位管理员操作（或由单位管理员先重新打开"
-        "该年度总结）。", year=on.year))
+    refuse_all(fix_problems(finding, actor, on))
     finding.status = FindingStatus.fixed
     finding.fixed_on = on
     record(actor, "fix_finding", finding, on=on)

@@ -351,15 +351,23 @@ def participants(task: Task) -> list[Assignment]:
 
 
 def participant_names(unit_id: int, holders: list[Assignment],
-                      waiting: list[WaitlistEntry] = (), also=()) -> dict[int, str]:
+                      waiting: list[WaitlistEntry] = (), also=(), besides=()) -> dict[int, str]:
     """{member id: name as listed} for a task's participants (and those ``waiting``, the
     liaison's 转正 picks among them; ``also``: the others its page names — the 组长, the
     report's submitter), namesakes told apart (``names.distinguished_names``) on the
     task unit's active members and those named (补录 may name members of other units):
-    one statement."""
+    one statement. ``besides``: those the staff page may name in a sentence of their own
+    — the members its lists offer (one held elsewhere is named with where, the one a
+    confirmation adds or makes 组长 is named in it) —, each told apart on that set with
+    them added, in the same statement; the others read as they do without them (whom a
+    search offers changes no participant's name)."""
     members = ([a.member for a in holders] + [e.member for e in waiting]
                + [m for m in also if m is not None])
-    return names_told_apart({0: (unit_id, members)}).get(0, {})
+    groups = {0: (unit_id, members)}
+    if besides:
+        groups[1] = (unit_id, members + list(besides))
+    told = names_told_apart(groups)
+    return {**told.get(1, {}), **told.get(0, {})}
 
 
 def finding_count(task: Task) -> int:
