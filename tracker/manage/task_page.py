@@ -148,8 +148,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
-                assign_held_elsewhere=[assign_held_words(m.name, assign_held[m.id])
-                                       for m in candidates if m.id in assign_held]
+                assign_held_elsewhere=[
+                    held_elsewhere_words(names.get(m.id, m.name), assign_held[m.id], assign=True)
+                    for m in candidates if m.id in assign_held]
                 if search else [],
                 assign_held_unlisted=0 if search else len(assign_held),
                 assign_held_ids=assign_held,
@@ -226,7 +227,7 @@ def assign(task_id: int):
     form = AssignForm()
     context = _task_page(task, assign=form)  # the choices the form is checked against
     if not form.validate():
-        _say_assign_held(form, context)
+        _say_held_elsewhere(form, context, "assign_held_ids")
         return _render_task(context)
     member = q.active_member(form.member.data)
     refused = _run_on_task(task, form, context, assign_member, task, member, _actor())
@@ -235,23 +236,6 @@ def assign(task_id: int):
     # Back at the 指派 form, the next member picked without scrolling down past the
     # details, the QR code and the participants again (walk10 D14).
     return _back_to_task(task, _("已指派 %(name)s。", name=member.name), at="assign")
-
-
-def _say_assign_held(form, context) -> None:
-    """指派's ``_say_held_elsewhere``: a member posted from a page read before she took a
-    place elsewhere at the ended task's hours is told why she is not assigned, not
-    「请从列表中选择…」 (``assigning.assign_member``'s rule)."""
-    posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
-    other = context["assign_held_ids"].get(posted)
-    if other is not None:
-        form.member.errors = [assign_held_words(q.load_member(posted).name, other)]
-
-
-def assign_held_words(name: str, other):
-    """Why a member is not offered 指派 to an ended task: her place on ``other``."""
-    return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，不能指派到本活动；"
-             "如其当时参加的是本活动，请先更正“%(task)s”的记录。", name=name, task=other.title,
-             when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 @bp.post("/tasks/<int:task_id>/add-participant")
@@ -289,27 +273,34 @@ def add_participant(task_id: int):
                                  name=member.name))
 
 
-def _say_held_elsewhere(form, context) -> None:
+def _say_held_elsewhere(form, context, held_ids: str = "add_held_ids") -> None:
     """A member posted from a page read before she took a place elsewhere at the
-    activity's hours is no longer in the list: the list's own refusal (「请从列表中选择…」)
-    is replaced by why — the place and its activity, as the page now names them
-    (``backfill.refuse_overlap``'s rule)."""
+    activity's hours is no longer in the list (添加遗漏的参加人员's, or an ended task's
+    指派's: ``held_ids`` names which): the list's own refusal (「请从列表中选择…」) is
+    replaced by why — the place and its activity, as the page now names them
+    (``backfill.refuse_overlap``'s rule, ``assigning.assign_member``'s)."""
     posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
-    other = context["add_held_ids"].get(posted)
+    other = context[held_ids].get(posted)
     if other is None:
         return
     form.member.errors = [held_elsewhere_words(
-        context["participant_names"].get(posted) or q.load_member(posted).name, other)]
+        context["participant_names"].get(posted) or q.load_member(posted).name, other,
+        assign=held_ids == "assign_held_ids")]
 
 
-def held_elsewhere_words(name: str, other) -> str:
-    """Why 添加遗漏的参加人员 does not take the member ``name`` (as the page lists her):
-    she holds a place on ``other`` at the activity's hours — the page's sentence before
-    the form and the form's refusal of a post naming her, one wording."""
+def held_elsewhere_words(name: str, other, *, assign: bool = False) -> str:
+    """Why 添加遗漏的参加人员 (or, ``assign``, 指派 to an ended task) does not take the member
+    ``name`` (as the page lists her): she holds a place on ``other`` at the activity's
+    hours — the page's sentence before the form and the form's refusal of a post naming
+    her, one wording each."""
+    when = to_local(other.starts_at).strftime("%Y-%m-%d %H:%M")
+    if assign:
+        return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，不能指派到本活动；"
+                 "如其当时参加的是本活动，请先更正“%(task)s”的记录。", name=name, task=other.title,
+                 when=when)
     return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，"
              "不能添加为本活动的参加人员；如其当时参加的是本活动，请先更正“%(task)s”的记录。",
-             name=name, task=other.title,
-             when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+             name=name, task=other.title, when=when)
 
 
 def _listed(context, member) -> str:
