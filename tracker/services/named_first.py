@@ -10,12 +10,15 @@ asked of the places it is refused by, through the one rule of
 ``summary_notes.final_naming_places`` (one statement)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Date, Integer, literal, select, union_all
 
 from ..models import Member
 from ..rollups.stays import unit_then
+from . import ServiceError
+from .roll import named_key
 from .summary_notes import Naming, final_naming_places, may_change_final
 
 _KEY = 0  # one change: one key
@@ -57,3 +60,22 @@ def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None
                             literal(community_id, Integer()).label("community_id"),
                             literal(day, Date()).label("day")).where(Member.id.in_(ids)))
     return final_naming_places(union_all(*parts).subquery()).get(_KEY) or None
+
+
+class NamedSince(ServiceError):
+    """A change refused, nothing written: the 已定稿 月报 and 年度总结 it would change are
+    not those its page named (``keep_named``) — a month signed, or reopened, since the
+    page was read. The view answers with the page naming them afresh, typed fields kept."""
+
+
+def keep_named(promised: str | None, named: Callable[[], Naming | None], words) -> None:
+    """Refuse (``NamedSince``, ``words``) a change whose page named other signed
+    documents than ``named()`` — what the change would name now, read only when a key
+    was posted (a statement) —: ``promised`` is the
+    ``roll.named_key`` the page posted back ("" when it named nothing). None: the post
+    carried no key (not from a page of the app), and is not asked — as today.
+    Called by the service after its own locks (通过, 冲销, 服务对象), so it compares what
+    the write will change; the one compare of 作废's and 撤销审核's ``named`` too, once
+    they are folded in (their views compare ``VoidForm.named`` / ``ReopenForm.named``)."""
+    if promised is not None and promised != named_key(named()):
+        raise NamedSince(words)
