@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from .fields import VersionField
 from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from .services.roll import NamedSince
 from .services.shown import StaleEdit
 
 
@@ -117,6 +118,19 @@ def stale_aware(refused: list, service: Callable[..., Any]) -> Callable[..., Any
         try:
             return service(*args, **kwargs)
         except StaleEdit as refusal:
+            refused.append(refusal)
+            raise
+    return call
+
+
+def named_aware(refused: list, service: Callable[..., Any]) -> Callable[..., Any]:
+    """``service``, with a refusal over the signed documents its page named
+    (``roll.NamedSince``: a month signed since) appended to ``refused`` as it
+    passes: the view answers with the page naming them afresh, typed fields kept."""
+    def call(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except NamedSince as refusal:
             refused.append(refusal)
             raise
     return call

@@ -24,7 +24,8 @@ from ..formatting import yuan
 from ..i18n import month_name
 from ..named_page import ask_first
 from ..services.named_first import day_signed
-from ..view_support import confirmed, returning, run_service
+from ..services.roll import named_key
+from ..view_support import confirmed, named_aware, returning, run_service
 from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -100,15 +101,6 @@ def ledger(unit_id: int, community_id: int, year: int):
     return _render_ledger(unit, community, year)
 
 
-def _submit(form, change, success: str, unit, community, year, **page):
-    """Validate, run the change in one transaction, and go back to the ledger;
-    a refused change is shown on the same form (what was typed stays)."""
-    if form.validate_on_submit() and run_service(form, change):
-        flash(success, "success")
-        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    return _render_ledger(unit, community, year, **page)
-
-
 @bp.post("/<int:unit_id>/<int:community_id>/<int:year>/entries")
 @staff_required
 def add_entry(unit_id: int, community_id: int, year: int):
@@ -163,18 +155,35 @@ def reverse(entry_id: int):
         return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
     if form.validate_on_submit() and not confirmed():
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed
-        return render_template(
-            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
-            subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
-                      amount=yuan(entry.amount_fen), purpose=entry.purpose),
-            action=request.path, back=url_for(".ledger", unit_id=unit.id,
-                                              community_id=community.id, year=year),
-            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
-                      "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
-                      amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
-                      month=month_name(entry.entry_date.year, entry.entry_date.month)),
-            # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes
-            signed=signed_names(service.reversal_signed(current_user, entry)),
-            signed_action=_("冲销"))
-    return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
-                   _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)
+        return _confirm_reverse(form, entry)
+    # the key of what the page read named ("" from the ledger's in-page question; None: a
+    # post from no page of ours): a month signed since is named first, nothing done
+    named_since: list = []
+    if form.validate_on_submit() and run_service(
+            form, named_aware(named_since, service.reverse_entry), current_user, entry,
+            form.reason.data, named=form.named.data):
+        flash(_("已冲销。"), "success")
+        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    if named_since:
+        return _confirm_reverse(form, entry)
+    return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
+
+
+def _confirm_reverse(form, entry):
+    """冲销's confirmation page: what it does, the signed documents it changes named
+    (``reversal_signed``) and their key posted back (``ReverseForm.named``), the reason."""
+    year = entry.entry_date.year
+    signed = service.reversal_signed(current_user, entry)
+    form.named.data = named_key(signed)
+    return render_template(
+        "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
+        subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
+                  amount=yuan(entry.amount_fen), purpose=entry.purpose),
+        action=request.path, back=url_for(".ledger", unit_id=entry.unit_id,
+                                          community_id=entry.community_id, year=year),
+        explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
+                  "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
+                  amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
+                  month=month_name(entry.entry_date.year, entry.entry_date.month)),
+        # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes
+        signed=signed_names(signed), signed_action=_("冲销"))

@@ -24,7 +24,8 @@ from ..services.reviews import (
     return_report,
 )
 from ..timeutil import utcnow
-from ..view_support import run_service, state_refusal
+from ..services.roll import named_key
+from ..view_support import named_aware, run_service, state_refusal
 from . import queries as q
 from .common import _actor, _managed, _managed_report, _next_or, _per_page, _stale_days, bp
 from .forms import ReturnForm
@@ -42,8 +43,8 @@ def queue():
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
     # an admin's 通过 in a 已定稿 month or year: the signed documents it changes, named
-    signed = {task_id: signed_names(named) for task_id, named in
-              approval_signed([r.task for r in page.items], actor).items()}
+    naming = approval_signed([r.task for r in page.items], actor)
+    signed = {task_id: signed_names(named) for task_id, named in naming.items()}
     # the queue's 通过 counts check-ins not confirmed (``approve_report``): named — and
     # those it will not count, their time already counted at the same hours, named apart
     # in the report page's words
@@ -54,6 +55,8 @@ def queue():
             people.get(task_id, []), names.get(task_id, {}), elsewhere.get(task_id, {}))
     return render_template("manage/queue.html", page=page, people=people, names=names,
                            closed=closed, signed=signed, checked_in=checked_in,
+                           # … their keys, posted back with 通过 (``approve_report``'s ``named``)
+                           named={task_id: named_key(named) for task_id, named in naming.items()},
                            not_counted=not_counted, promised=promised,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
@@ -77,7 +80,7 @@ def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list, str]:
             checkins_promise(counted, left_out))
 
 
-def _render_report(report, form=None, photos=None):
+def _render_report(report, form=None, photos=None, count_checked_in=True):
     people, elsewhere = q.participants_for_review([report.task_id])
     people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
@@ -103,8 +106,8 @@ def _render_report(report, form=None, photos=None):
     # findings' steps in one statement, as 待审核 asks them
     closed = approval_refusals([report.task], _actor()).get(report.task_id) if submitted else None
     # … and for an admin, the signed documents it will change, named before 通过
-    signed = signed_names(approval_signed([report.task], _actor()).get(report.task_id)) \
-        if submitted else {}
+    naming = approval_signed([report.task], _actor()).get(report.task_id) if submitted else None
+    signed = signed_names(naming) if submitted else {}
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
     # now, what was typed kept) — 退回 and 通过 from it act on what was seen
@@ -114,7 +117,9 @@ def _render_report(report, form=None, photos=None):
                            cannot_confirm=cannot_confirm,
                            checked_in=checked_in, not_counted=not_counted,
                            promised=promised, span=task_span_minutes(report.task),
-                           closed=closed, signed=signed, form=form, report_photos=photos)
+                           closed=closed, signed=signed, form=form, report_photos=photos,
+                           # the key of what it names, posted back with 通过
+                           named=named_key(naming), count_checked_in=count_checked_in)
 
 
 @bp.get("/reports/<int:report_id>")
@@ -136,9 +141,15 @@ def approve(report_id: int):
     count = request.form.get("count_checked_in") == "1" if offered else True
     # whom the page said 通过 counts by check-in and whom it leaves out: done otherwise
     # (the other activity's count gone since), refused back to the report's page
-    done = run_service(None, approve_report, report, _actor(), denied=404,
-                       shown=request.form.get("shown"), count_checked_in=count,
-                       promised=request.form.get("promised"))
+    # what the page named of the signed documents 通过 changes (None: a post from no
+    # page of ours): others now, a month signed since, and the report's page names them
+    # afresh, the choice of 按签到计入 as posted (confirm43 #1)
+    named_since: list = []
+    done = run_service(None, named_aware(named_since, approve_report), report, _actor(),
+                       denied=404, shown=request.form.get("shown"), count_checked_in=count,
+                       promised=request.form.get("promised"), named=request.form.get("named"))
+    if not done and named_since:
+        return _render_report(report, count_checked_in=count)
     if not done:
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import render_template
 
 from ..admin.told import signed_names
+from ..services.roll import named_key
 from ..menu import menu_counts_with
 from ..permissions import staff_required
 from ..rollups.home import home_figures
@@ -43,8 +44,8 @@ def home():
     # statement for the list, none for an admin or an empty list)
     closed = approval_refusals([r.task for r in lists.pending], actor)
     # for an admin, the 已定稿 months and years each 通过 will change, named before it
-    signed = {task_id: signed_names(named) for task_id, named in
-              approval_signed([r.task for r in lists.pending], actor).items()}
+    naming = approval_signed([r.task for r in lists.pending], actor)
+    signed = {task_id: signed_names(named) for task_id, named in naming.items()}
     return render_template(
         "manage/home.html",
         counts=counts,
@@ -58,6 +59,8 @@ def home():
         # and 通过 refuses to count one (``approve_report``'s ``promised``): no statement
         no_checkins=checkins_promise((), ()),
         signed=signed,
+        # … and their keys, posted back with 通过: a month signed since is named first
+        named={task_id: named_key(named) for task_id, named in naming.items()},
         uncorrected=lists.uncorrected,
         uncorrected_total=totals["uncorrected"],
         unreported=lists.unreported,

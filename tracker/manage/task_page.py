@@ -524,7 +524,11 @@ def leader(task_id: int):
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
-    if (task.report_approved and not confirmed()
+    # a page that showed another leader than now (another changed it since): the service
+    # refuses it on the form, before any naming of a change that would not be the one
+    # asked (confirm43 #4); an approved activity's is refused even where kept as shown
+    stale = form.shown.data not in (None, leader_shown_key(task))
+    if (task.report_approved and not confirmed() and not stale
             and getattr(new_leader, "id", None) != task.leader_id
             and (named := day_signed(_actor(), task.unit_id, task.community_id,
                                      task.service_date))):
@@ -539,7 +543,8 @@ def leader(task_id: int):
 
     def change(*args):
         try:
-            return change_leader(*args, shown=form.shown.data)
+            return change_leader(*args, shown=form.shown.data,
+                                 refuse_stale=task.report_approved)
         except StaleEdit as refusal:
             # the form shown again names the leader now: saved again, knowingly
             form.shown.data = refusal.merge.resolved_key()

@@ -113,6 +113,10 @@ class TaskResidentsForm(Form):
     # those the page showed ticked (``services.residents.task_residents_shown_key``): a save
     # changes only what its user ticked or unticked, never undoing the other's
     shown = VersionField(merge=True)
+    # the signed documents the page named before 保存 (``roll.named_key`` of
+    # ``task_residents_signed``): others now — a month signed since — and the save is
+    # refused, the page naming them afresh (``set_task_residents``' ``named``)
+    named = VersionField()
 
 
 class EraseForm(Form):

@@ -64,6 +64,7 @@ from ..services.residents import (
     visit_history,
 )
 from ..admin.told import signed_names
+from ..services.roll import named_key
 from ..templating import resident_name
 from ..view_support import confirmed, no_store, run_service, stale_aware, stale_page
 from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, TaskResidentsForm
@@ -341,15 +342,18 @@ def for_task(task_id: int):
     closed = task_residents_closed(current_user, task)
     if form.validate_on_submit():
         picked = set(form.residents.data or [])
+        # ``named``: what the page read named (None: a post from no page of ours)
         if run_service(form, set_task_residents, task, current_user, picked,
-                       shown=form.shown.data):
+                       shown=form.shown.data, named=form.named.data):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
     served = task_residents(task)
+    # the page names what is signed now, and posts that back
+    signed = task_residents_signed(current_user, task)
+    form.named.data = named_key(signed)
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),
                            # not said where nothing is offered (``closed``)
                            fixed=[] if closed else fixed_residents(task, current_user),
                            manages=manages_community(current_user, task.community_id),
-                           closed=closed,
-                           signed=signed_names(task_residents_signed(current_user, task)))
+                           closed=closed, signed=signed_names(signed))

@@ -95,3 +95,4 @@ def import_places_signed(actor: Member, places) -> Naming | None:
                    column("community_id", Integer), column("day", Date),
                    name="import_places").data(rows).cte("import_places")
     return final_naming_places(table).get(_KEY) or None
+

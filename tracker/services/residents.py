@@ -50,6 +50,7 @@ from .claims import held_active, merged_into
 from .photos import erase_photos, remove_image_on_commit
 from . import summary_notes
 from .named_first import day_signed
+from .roll import keep_named
 from .summary_notes import closed_to
 from .task_needs import series_of
 
@@ -583,8 +584,13 @@ def task_residents_shown_key(ids) -> str:
     return shown_module.shown_key({"residents": sorted(ids)})
 
 
+# ``NamedSince``'s words for 服务对象 (``set_task_residents``' ``named``)
+RESIDENTS_NAMED_SINCE = _l("打开页面之后，保存服务对象会改变的已定稿月报或年度总结有了变化，未作任何更改。"
+                           "请查看上方的说明后再保存。")
+
+
 def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
-                       shown: str | None = None) -> None:
+                       shown: str | None = None, named: str | None = None) -> None:
     """The leader or liaison names the residents a visit/assistance task served. A
     leader's choice touches only the residents paired with them: the others the task
     names stay (``fixed_residents``).
@@ -594,7 +600,12 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     unticked there changes — a resident the other named since stays named, one the
     other took off stays off — under the activity's lock (``lock_activity``), so two
     saves take turns and the second reads what the first wrote. A resident is a
-    choice of their own: two pages never conflict over one."""
+    choice of their own: two pages never conflict over one.
+
+    ``named``: the ``roll.named_key`` of the signed documents the page named
+    (``task_residents_signed``, "" for none): a change of an approved visit's 服务对象
+    when they are others now — a month signed since — writes nothing
+    (``roll.NamedSince``, confirm43 #1)."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
     if not serves_residents(task):
@@ -636,6 +647,8 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # an approved activity's 服务对象 are in its month's 月报 (「3户（6户次）」): in a
         # 已定稿 month (or year) an admin's to change, as the 组长 (``tasks.change_leader``)
         raise ServiceError(_residents_closed_words(closed, day), field="residents")
+    if (added or removed) and task.report_approved:
+        keep_named(named, lambda: task_residents_signed(actor, task), RESIDENTS_NAMED_SINCE)
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))

@@ -35,6 +35,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, task_span_minutes
+from .roll import keep_named
 from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
@@ -255,8 +256,8 @@ def report_version(report: TaskReport) -> str:
 
 
 def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None,
-                   count_checked_in: bool = False,
-                   promised: str | None = None) -> list[tuple[Assignment, Task]]:
+                   count_checked_in: bool = False, promised: str | None = None,
+                   named: str | None = None) -> list[tuple[Assignment, Task]]:
     """通过: the report's figures become official; the task is closed.
 
     Posted from a page (``shown``: its ``report_version``), under the activity's lock:
@@ -276,13 +277,19 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     the locks, or nothing is written: the other activity's count gone since (its
     撤销审核, a resubmission marking her 缺席 there) would count at the activity's
     length one the page said it would not, with no choice offered (review39b #5) —
-    ``CheckinsChanged`` says whose treatment changed, for the page shown again."""
+    ``CheckinsChanged`` says whose treatment changed, for the page shown again.
+
+    ``named``: the ``roll.named_key`` of the signed documents the page named before
+    通过 (``approval_signed``, "" for none): others now — a month signed since the page
+    was read — and nothing is written (``roll.NamedSince``), the page naming
+    them afresh (confirm43 #1)."""
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     task = report.task
     refusal = approval_refusal(task, actor, counting=_counting(count_checked_in))
     if refusal is not None:
         raise ServiceError(refusal)
+    keep_named(named, lambda: approval_signed([task], actor).get(task.id), APPROVAL_NAMED_SINCE)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
     # their rows locked as ``backfill.refuse_overlap`` locks them, and before the needs'
     # (a need claimed takes its member's row first): two 通过 of two activities at the
@@ -324,6 +331,10 @@ class CheckinsChanged(ServiceError):
     """通过 refused: whom it would count by check-in, or leave out, is not what its
     page said (``approve_report``'s ``promised``); nothing written."""
 
+
+# ``NamedSince``'s words for 通过 (``approve_report``'s ``named``)
+APPROVAL_NAMED_SINCE = _l("打开页面之后，通过会改变的已定稿月报或年度总结有了变化，未作任何更改。"
+                          "请查看现在的说明后再审核。")
 
 # ``CheckinsChanged``'s words when the page's promise names nobody to speak of
 PROMISE_UNREADABLE = _l("您打开的页面已不是最新的，本次未作任何更改，请查看现在的情况后再审核。")

@@ -30,6 +30,7 @@ change it showed (``shown_key``); under ``lock_member`` the service refuses it
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -405,6 +406,26 @@ def named_key(corrected: Corrected | None) -> str:
     return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" if isinstance(m, summary_notes.FinalMonth)
                        else f"c{m.community_id}-{m.year}-{m.month}" for m in corrected.months),
                      *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+
+
+class NamedSince(ServiceError):
+    """A change refused, nothing written: the 已定稿 月报 and 年度总结 it would change are
+    not those its page named (``keep_named``) — a month signed, or reopened, since the
+    page was read. The view answers with the page naming them afresh, typed fields kept."""
+
+
+def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
+               words) -> None:
+    """Refuse (``NamedSince``, ``words``) a change whose page named other signed
+    documents than ``named()`` — what the change would name now, read only when a key
+    was posted (a statement) —: ``promised`` is the ``named_key`` the page posted back
+    ("" when it named nothing). None: the post
+    carried no key (not from a page of the app), and is not asked — as today.
+    Called by the service after its own locks (通过, 冲销, 服务对象), so it compares what
+    the write will change; the one compare of 作废's and 撤销审核's ``named`` too, once
+    they are folded in (their views compare ``VoidForm.named`` / ``ReopenForm.named``)."""
+    if promised is not None and promised != named_key(named()):
+        raise NamedSince(words)
 
 
 def promised_day(promised: str) -> str:

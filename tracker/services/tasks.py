@@ -579,7 +579,7 @@ def hold_leader(leader: Member | None) -> None:
 
 
 def change_leader(task: Task, leader: Member | None, actor: Member, *,
-                  shown: str | None = None) -> None:
+                  shown: str | None = None, refuse_stale: bool = False) -> None:
     """组长 of the task. An approved activity's leader is in its month's 月报 (the
     台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change.
 
@@ -587,11 +587,16 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     page (``shown``: its ``leader_shown_key``), a choice made on a page that showed
     another leader than the one stored now — another changed it since — is refused
     under the 组长 field, naming the leader now (``shown.StaleEdit``); a post that
-    leaves the leader as its page showed it keeps the other's choice."""
+    leaves the leader as its page showed it keeps the other's choice — but with
+    ``refuse_stale`` (an approved activity's: its change is named before it, and the
+    naming would name a change that does not happen, confirm43 #4) it is refused as
+    well, naming the leader now."""
     _require_manager(actor, task)
     lock_activity(task)  # the report's state the refusal reads is the committed one
     merge = shown_module.merge(shown, {"leader": task.leader_id},
                                {"leader": leader.id if leader is not None else None})
+    if refuse_stale and merge.kept:  # the other's choice, refused rather than kept
+        merge = dataclasses.replace(merge, keep={}, conflicts=merge.kept, kept=[])
     if merge.conflicts:
         message = (_l("您打开此页之后，组长已被他人改为%(name)s，请核对后重新保存。",
                       name=task.leader.name) if task.leader is not None
