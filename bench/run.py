@@ -216,7 +216,7 @@ def pages(actors: dict, year: int) -> list[tuple[str, str, str]]:
         ("逾期事项 stale, all communities", "admin", "/manage/stale"),
         ("月报 page, unit", "admin", f"/reports/?unit={u}&month={month}"),
         # the liaison's own unit: their communities' part of it (统计范围) on the
-        # generated county, with the whole unit's 参与情况 in the same batch
+        # generated county (its batch asks the part's figures only: session 43)
         ("月报 page, a liaison's part", "liaison", f"/reports/?unit={u}&month={month}"),
         ("月报 .docx, unit", "admin", f"/reports/monthly.docx?unit={u}&month={month}"),
         ("月报 .xlsx, unit", "admin", f"/reports/monthly.xlsx?unit={u}&month={month}"),

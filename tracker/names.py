@@ -50,7 +50,7 @@ list to pick from across units (补录, 结对党员), each unit's active member
 ``names_told_apart`` for a set read from the database) or by windows in SQL
 (``namesake_columns``: the 月报's set, ``rollups.coverage.named_people``, counted once a
 page in ``rollups.coverage.namesakes_part``, which its ledger and its 未参与名单 both
-read, and a liaison's part with it the whole unit's: ``reports.figures.part_and_whole_plan``)
+read)
 — the same counts, ``tests/reports/test_namesakes.py`` holding the two to it.
 """
 from __future__ import annotations

@@ -78,10 +78,10 @@ def test_the_coverage_page_counts_them_once_too(october, client, login, count_qu
 @pytest.mark.parametrize("serves", ["a part", "the whole unit"])
 def test_a_liaisons_page_counts_them_once_for_the_part_and_the_whole(
         october, client, login, count_queries, serves):
-    """A liaison's page builds their part of the unit together with the whole unit's
-    参与情况, which it shows should the part hold every community of the unit's month
-    (``summary.as_whole``): the part's people are then the whole unit's, so one count
-    serves both (partunit41: counted once for each, twice a page)."""
+    """A liaison's page of their part of the unit, or of the whole unit when the part
+    holds every community of the unit's month, counts them once (partunit41: the part
+    and the whole unit's 参与情况 beside it counted once each, twice a page; since
+    session 43 the page asks for one of them only, ``test_part_page_asks_one_coverage``)."""
     _namesakes_in_every_list(october)
     if serves == "a part":
         october.liaison.communities = [october.jiefang]  # 建设路社区 is not theirs

@@ -10,9 +10,10 @@ Its ledger is the whole unit's activities in the part's communities, and its
 参与情况 counts the roll's work in those communities. A liaison who serves every
 community of the unit's month sees the whole unit's document itself.
 
-The page reads the namesakes once for the part and for the whole unit's 参与情况
-(session 41, "partunit41": counted twice before, ``test_namesakes_counted_once``);
-these tests hold what it shows to the rule, on a world where the two sets differ."""
+The page reads the namesakes once (session 41, "partunit41": counted twice before,
+``test_namesakes_counted_once``) and asks for the part or for the whole, never both
+(session 43, ``test_part_page_asks_one_coverage``); these tests hold what it shows to
+the rule, on a world where the two sets differ."""
 from __future__ import annotations
 
 import re
@@ -189,8 +190,8 @@ def test_a_part_of_the_unit_is_the_whole_restricted_to_it(october, client, login
 def test_a_liaison_who_serves_the_whole_unit_reads_the_admins_document(
         october, client, login):
     """The liaison serves both communities of the unit's month: their page, first a part
-    of the unit and found in its batch to be the whole (``summary.as_whole``), is the
-    admin's document, its 未参与名单 told apart among the whole unit's people."""
+    of the unit and found with the month's words to be the whole, is the admin's
+    document, its 未参与名单 told apart among the whole unit's people."""
     people = namesakes_across_parts(october)
     url = f"/reports/?unit={october.unit.id}&month=2022-10"
     admin = page_summary(client, login, october.admin, url)

@@ -319,46 +319,6 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     return Plan(figures.parts, shape)
 
 
-def part_and_whole_plan(year: int, month: int, *, unit: Unit,
-                        community_ids: tuple[int, ...]) -> Plan:
-    """``monthly_figures_plan`` of a liaison's part of a unit, and the whole unit's
-    参与情况 of the month (its roll's work in every community), for a page that learns
-    only from the same statement whether the part is the whole (``summary.as_whole``):
-    its shape gives (``MonthlyFigures``, ``Coverage``).
-
-    The namesakes are counted once for both (``coverage.namesakes_part`` over the
-    part's people, one part of the batch): the whole unit's 参与情况 is used only when
-    the part holds every community the unit's month touches, and then the part's
-    people are the whole unit's — its roll, everyone on its approved activities (none
-    is elsewhere: a cancelled activity has no approved report), their 组长 and
-    审核人 — so its 未参与名单 reads as the whole unit's own count would have it. Counted
-    apart, the whole unit's set was a second evaluation of the windows a page
-    (namesakes40)."""
-    unit_id, ids, restricted = scope_of(unit, None, community_ids)
-    today = local_today()
-    both = built_once(("monthly part and whole", year, month, unit_id, ids, restricted, today),
-                      lambda: _part_and_whole_plan(year, month, unit_id, ids, restricted,
-                                                   today))
-
-    def shape(*rowsets) -> tuple[MonthlyFigures, Coverage]:
-        figures, whole = both.shape(*rowsets)
-        return MonthlyFigures(unit=unit, community=None, **figures), whole
-
-    return Plan(both.parts, shape)
-
-
-def _part_and_whole_plan(year: int, month: int, unit_id: int, ids: tuple[int, ...],
-                         restricted: bool, today: date) -> Plan:
-    """``part_and_whole_plan`` of plain values (built once per process)."""
-    bounds = month_bounds(year, month)
-    namesakes = namesakes_part(Scope(*bounds, unit_id=unit_id, community_ids=ids))
-    return gather(
-        _period_plan(year, month, bounds, unit_id, ids, restricted, today,
-                     namesakes=namesakes),
-        coverage_plan(unit_id, *bounds, namesakes=namesakes),
-        shape=lambda figures, whole: (figures, whole))
-
-
 def year_figures_plan(year: int, *, unit: Unit | None = None,
                       community: Community | None = None,
                       community_ids: tuple[int, ...] | None = None) -> Plan:
@@ -395,10 +355,9 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
 
 def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
                  unit_id: int | None, ids: tuple[int, ...] | None, restricted: bool,
-                 today: date, part=None, namesakes: Select | None = None) -> Plan:
+                 today: date, part=None) -> Plan:
     """The figures of a month, or of the year when ``month`` is None (``bounds``: the
-    half-open period). ``namesakes``: the scope's ``coverage.namesakes_part`` when the
-    caller's other plans read it too (``part_and_whole_plan``)."""
+    half-open period)."""
     date_from, date_to = bounds
     scope = Scope(date_from=date_from, date_to=date_to, unit_id=unit_id, community_ids=ids)
     names = constant(None)
@@ -441,7 +400,7 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
     part = participants_part(scope) if part is None else part
     # the namesakes among the people the document can name, read once for its ledger
     # and its 未参与名单 (one part both plans hold)
-    namesakes = namesakes_part(scope) if namesakes is None else namesakes
+    namesakes = namesakes_part(scope)
     moves, ledger = moves_plan(scope), ledger_plan(scope, namesakes)
     if month is None:
         # the 年度总结 has neither the 台账 nor the 「本月移交」 sentence and its zones

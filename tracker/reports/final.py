@@ -177,23 +177,31 @@ def signed_copy(summary, reader: Member | None = None,
     return current(summary.note, reader_reach(reader), shown=True)
 
 
-def words_and_signed_copy(scope: SummaryScope, year: int, month: int, reader: Member | None
-                          ) -> tuple[SummaryNote | None, KeptDocument | None]:
+def words_and_signed_copy(scope: SummaryScope, year: int, month: int, reader: Member | None,
+                          also=None) -> tuple[SummaryNote | None, KeptDocument | None, object]:
     """The words of ``scope``'s month (``summary_notes.find_note``'s, who finalised them
     along) and, when it is 已定稿, the document ``signed_copy`` serves ``reader`` (the
     latest in force, shown; None when it covers a community beyond the reader) — in one
     statement, before the 月报 page's batch: the copy read after it put the page of a
-    liaison over its budget of 6 (session 34)."""
+    liaison over its budget of 6 (session 34). ``also``: one more value (a scalar
+    subquery) read in the same statement and given third, None without it — the
+    communities of the unit's month, whether a liaison sees the whole unit, learnt
+    before the batch so that a part's batch asks nothing of the whole (partpage43).
+
+    The note and its copies hang off one constant row by outer joins, so ``also`` comes
+    in a month without words too."""
     served = and_(SummaryNote.finalized_at.is_not(None),
                   in_force(SummaryNote.id, reader_reach(reader)))
+    one = select(literal(1, Integer).label("one")).subquery("one")
     row = db.session.execute(
-        select(SummaryNote, SummaryCopy).outerjoin(SummaryCopy, served)
-        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-               SummaryNote.month == month)
+        select(SummaryNote, SummaryCopy, *([] if also is None else [also])).select_from(one)
+        .outerjoin(SummaryNote, and_(SummaryNote.scope_key == scope.key,
+                                     SummaryNote.year == year, SummaryNote.month == month))
+        .outerjoin(SummaryCopy, served)
         .options(joinedload(SummaryNote.finalized_by), undefer(SummaryCopy.redacted_at))
         # a note has no copy in the row, or only copies: the latest first
-        .order_by(SummaryCopy.id.desc()).limit(1)).first()
-    return (None, None) if row is None else (row[0], row[1])
+        .order_by(SummaryCopy.id.desc()).limit(1)).one()
+    return row[0], row[1], None if also is None else row[2]
 
 
 class YearWords(NamedTuple):

@@ -1,6 +1,7 @@
 """Read-only lists of the reports pages: the units and communities the 月报 page
 offers, as plans (``rollups.batch``) so they come in the summary's one statement;
-built once, so that the page's whole batch is (``batch.built_once``)."""
+built once, so that the page's whole batch is (``batch.built_once``). And the
+communities of a unit's month, read with the month's words before the batch."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -57,12 +58,18 @@ def _listed(model, task_column, month, *conditions, also=None) -> Plan:
                                     for id_, name, active in rows_of(rows[0][0])])
 
 
-def unit_month_communities_plan(unit_id: int, year: int, month: int) -> Plan:
+def unit_month_communities_value(unit_id: int, year: int, month: int):
     """The communities a unit's month touches, and those its signed document covers
     (``summary_notes.reach_community_ids``), switched off since or not, in natural
-    order, as one row of the page's batch: whether a liaison sees the whole unit costs
-    the page no statement of its own."""
+    order, as one value (a scalar subquery) of the statement that reads the month's
+    words before the page's batch (``final.words_and_signed_copy``): whether a liaison
+    sees the whole unit costs the page no statement of its own, and the batch then asks
+    for the part or for the whole, never both. ``communities_of`` reads it."""
     touched = select(Community.id, Community.name).where(
         Community.id.in_(reach_community_ids(unit_id, year, month)))
-    return plan(json_rows_in_order(touched, Community.sort_key, Community.id),
-                shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])
+    return json_rows_in_order(touched, Community.sort_key, Community.id).scalar_subquery()
+
+
+def communities_of(value: str | None) -> list[Choice]:
+    """``unit_month_communities_value`` as read: (id, name) in natural order."""
+    return [Choice(id_, name) for id_, name in rows_of(value)]

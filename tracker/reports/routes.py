@@ -74,8 +74,13 @@ from .forms import (
     parse_year,
 )
 from .records import may_see_record, service_record, visible_members
-from .queries import active_units_plan, communities_plan, unit_month_communities_plan
-from .summary import as_whole, build_summary, part_and_whole_plan, summary_plan
+from .queries import (
+    active_units_plan,
+    communities_of,
+    communities_plan,
+    unit_month_communities_value,
+)
+from .summary import build_summary, summary_plan
 from .tables import cell_text
 
 bp = Blueprint("reports", __name__)
@@ -132,8 +137,9 @@ def _selection(month: tuple[int, int] | None = None, *, year: int | None = None)
     reaches beyond them (``summary_notes.outside_reach``) — or, asked for a ``year``,
     when a month of it or the year's signed document does (``year_notes.year_outside``:
     every month begun at once, one statement) — else it is the whole unit.
-    Without either it is narrowed; the 月报 page finds out in its batch whether the
-    liaison covers the whole unit after all, and then widens it (``summary.as_whole``)."""
+    Without either it is narrowed; the 月报 page finds out with the month's words
+    whether the liaison covers the whole unit after all, and then widens it before its
+    batch (``final.words_and_signed_copy``)."""
     actor = current_user
     unit_id, community_id = _int_arg("unit"), _int_arg("community")
     community = None
@@ -197,33 +203,30 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
     reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
-    summary = touched = history = constant(None)
+    summary = history = constant(None)
     month, kept = None, None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
         month = month_bounds(year, number)
-        # the month's words with the document kept at its 定稿 for this reader: one statement
-        note, kept = final.words_and_signed_copy(selection.scope, year, number, current_user)
+        # a liaison's unit: all of it, or a part? Learnt with the month's words and the
+        # document kept at its 定稿 for this reader (one statement), so the batch asks
+        # for the one it is: a part's never runs the whole unit's 参与情况 (partpage43)
+        part = selection.community_ids is not None
+        note, kept, touched = final.words_and_signed_copy(
+            selection.scope, year, number, current_user,
+            also=unit_month_communities_value(selection.unit.id, year, number) if part
+            else None)
+        if part:
+            selection.outside = summary_notes.outside_of(current_user, communities_of(touched))
+            if not selection.outside:
+                selection.community_ids = None  # the whole unit: the admin's document
         history = final.history_plan(selection.scope, year, number, current_user)
-        if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
-            touched = unit_month_communities_plan(selection.unit.id, year, number)
-            # the part, and the whole unit's 参与情况 should the part be the whole
-            summary = part_and_whole_plan(year, number, unit=selection.unit,
-                                          community_ids=selection.community_ids, note=note)
-        else:
-            summary = summary_plan(year, number, unit=selection.unit,
-                                   community=selection.community,
-                                   community_ids=selection.community_ids, note=note)
-    units, communities, summary, touched, history = run_together(
+        summary = summary_plan(year, number, unit=selection.unit, community=selection.community,
+                               community_ids=selection.community_ids, note=note)
+    units, communities, summary, history = run_together(
         active_units_plan(month) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
-        communities_plan(reach, month), summary, touched, history)
-    if touched is not None:
-        summary, whole = summary
-        selection.outside = summary_notes.outside_of(current_user, touched)
-        if not selection.outside:
-            selection.community_ids = None
-            summary = as_whole(summary, whole)
+        communities_plan(reach, month), summary, history)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     writable = summary is not None and may_write(current_user, selection.scope)

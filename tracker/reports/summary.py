@@ -17,7 +17,7 @@ offices), whatever language the person downloading it reads the site in.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import force_locale
@@ -28,9 +28,7 @@ from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
 from ..timeutil import local_today, to_local
 from ..rollups.batch import Plan, run
-from ..rollups.coverage import Coverage
 from .figures import MonthlyFigures, monthly_figures_plan
-from .figures import part_and_whole_plan as part_and_whole_figures_plan
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
@@ -102,26 +100,6 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
     return Plan(monthly.parts, shape)
 
 
-def part_and_whole_plan(year: int, month: int, *, unit: Unit,
-                        community_ids: tuple[int, ...],
-                        note: SummaryNote | None | object = READ) -> Plan:
-    """``summary_plan`` of a liaison's part of a unit, with the whole unit's 参与情况
-    of the month (its roll's work in every community), for a page that learns only
-    from the same statement whether the part is the whole (``as_whole``): its shape
-    gives (``MonthlySummary``, ``Coverage``), the namesakes counted once for both
-    (``figures.part_and_whole_plan``)."""
-    scope = _summary_scope(unit, None, community_ids)
-    note = find_note(scope, year, month) if note is READ else note
-    both = part_and_whole_figures_plan(year, month, unit=unit, community_ids=community_ids)
-
-    def shape(*rowsets) -> tuple[MonthlySummary, Coverage]:
-        with force_locale(DOCUMENT_LOCALE):  # the ledger's 来源 words too (``_written``)
-            figures, whole = both.shape(*rowsets)
-            return _written(figures, unit, None, note, scope, None), whole
-
-    return Plan(both.parts, shape)
-
-
 def _summary_scope(unit: Unit | None, community: Community | None,
                    community_ids: tuple[int, ...] | None) -> SummaryScope:
     return SummaryScope(unit.id if unit else None, community.id if community else None,
@@ -148,28 +126,6 @@ def _written(figures: MonthlyFigures, unit: Unit | None, community: Community | 
             signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
             appendix=appendix_line(tables), attached=tables, captions=caption_lines(tables),
             empty_text=_("（无）"), note=note, summary_scope=scope)
-
-
-def as_whole(summary: MonthlySummary, coverage: Coverage) -> MonthlySummary:
-    """A liaison's part of a unit that holds every community the unit's month touches
-    (``summary_notes.unit_month_community_ids``) has every figure of the whole unit's
-    summary but one: its 参与情况 counts the roll's work in those communities only,
-    where the whole unit's counts it anywhere (``part_and_whole_plan``). With that
-    ``coverage`` it is the whole unit's summary — no 统计范围, the unit's title, the
-    text and 附表 written again — so a signed month is compared with the document that
-    was signed, not with a part worded as a part (「本月在…参与」)."""
-    with force_locale(DOCUMENT_LOCALE):
-        summary.restricted_to = None
-        summary.scope = replace(summary.scope, community_ids=None)
-        summary.summary_scope = SummaryScope(summary.unit.id)
-        summary.coverage = coverage
-        summary.title = _title(summary.unit, None, summary.year, summary.month)
-        summary.subtitle = _subtitle(summary, local_today())
-        tables = summary_tables(summary)
-        summary.paragraphs = paragraphs(summary, summary.note, tables)
-        summary.attached, summary.captions = tables, caption_lines(tables)
-        summary.appendix = appendix_line(tables)
-    return summary
 
 
 def _title(unit, community, year, month, restricted_to=None) -> str:

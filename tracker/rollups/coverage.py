@@ -88,8 +88,7 @@ def namesakes_part(scope: Scope) -> Select:
     every list of the document reads (``namesake_counts_of``) — the 月报's ledger
     (参与人员, 组长, 审核人) and its 未参与名单 pass the same object, so the batch runs
     it once (``batch.fetch``): the windows over the set are evaluated once a page, not
-    once per list (bench39, finding 4) — a liaison's part of a unit and the whole
-    unit's 参与情况 beside it too (``reports.figures.part_and_whole_plan``). Someone it leaves out is alone in the
+    once per list (bench39, finding 4). Someone it leaves out is alone in the
     document, and ``names.distinguished`` writes a name nobody else has as it is,
     whatever else is counted: ``ALONE`` for them reads as their own counts would."""
     named = named_people(scope)
