@@ -125,6 +125,19 @@ def test_every_key_a_random_generator_gives_is_taken(kind):
     assert refused == []
 
 
+@pytest.mark.parametrize("key", [
+    "qwertyuiopasdfghjk" + "qwertyuiopasdf",  # a keyboard row and most of it again
+    "correcthorsebattery!" + "correcthorse",  # a phrase and its start again
+    "Tr4ck3r-S3cr3t!2026" + "Tr4ck3r-S3cr3t",  # a word and a year, the word again
+    "1q2w3e4r5t6y7u8i9o0p" + "1q2w3e4r5t6y7"])
+def test_a_longer_piece_repeated_once_is_refused(key):
+    """review43 #3: the runs of 4 caught a short piece repeated over and over, not a
+    longer one found twice — an 18-character keyboard row and 14 characters of it again
+    had more than 0.6 of its runs different, and production started on it. Any piece
+    up to half the key repeated is typed, not random."""
+    assert len(key) >= 32 and secret_key_problem(key) is not None
+
+
 def test_the_docs_give_the_command_the_refusal_names():
     for doc in ("README.md", "docs/deploy.md", "deploy/tracker.env.example"):
         assert MAKE_SECRET_KEY.split("-c ")[1] in (INSTANCE.parent / doc).read_text(), doc

@@ -137,7 +137,9 @@ def test_a_request_reopened_in_a_finalised_month_is_the_admins_to_adopt(client, 
     found = re.search(r'<a class="stat (\w+)" href="/backfill-requests/"><b>(\d+)</b>', home)
     assert found and found.group(1) == "act" and int(found.group(2)) >= 1
     queue = client.get("/backfill-requests/").get_data(as_text=True)
-    assert f"/manage/backfill?request={request.id}" in queue and "已定稿" not in queue
+    assert f"/manage/backfill?request={request.id}" in queue and "须由单位管理员采纳" not in queue
+    # offered, and told the 补录 names the signed documents first (review43 #1)
+    assert f"{day.year}年{day.month}月的月报已定稿：采纳该申请会改变已定稿的文件" in queue
     values = _form_values(client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True))
     values["note"] = ["核实后补录"]
     values["starts_at"], values["ends_at"] = [f"{day.isoformat()}T14:00"], [f"{day.isoformat()}T15:30"]

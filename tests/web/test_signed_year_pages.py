@@ -85,4 +85,6 @@ def test_a_request_dated_in_a_signed_year_is_the_admins_to_adopt(client, login, 
     assert f"{SIGNED}年度总结已定稿，补录该年的活动须由单位管理员操作" in form
     login(world.admin)
     queue = text(client.get("/backfill-requests/"))
-    assert adopt in queue and "年度总结已定稿" not in queue
+    # offered, not refused; told that 采纳 names the signed documents first (review43 #1)
+    assert adopt in queue and "须由单位管理员采纳" not in queue
+    assert f"{SIGNED}年度总结已定稿：采纳该申请会改变已定稿的文件" in queue

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
+from ..named_page import ask_first
 from ..names import labels_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
@@ -19,13 +20,15 @@ from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
     adopt_closed_months,
     adopt_into_task,
+    adopt_signed_months,
+    adoption_signed,
     ask_backfill,
     decline_request,
     gone_task,
     needs_backfill_form,
     withdraw_request,
 )
-from ..view_support import confirmed, run_service
+from ..view_support import confirmed, returning, run_service
 from . import queries as q
 from .forms import DeclineForm, FindTasksForm, RequestForm
 
@@ -123,19 +126,41 @@ def queue():
     # is named by the unit left)
     units = q.units_of_day(rows)
     names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
-    closed = adopt_closed_months(rows, actor)  # one statement for the queue
+    # one statement for the queue: refused a liaison, or, for an admin, named before
+    # it is done (each asks ``admin_only_adoptions`` for its own kind of actor only)
+    closed = adopt_closed_months(rows, actor)
+    signed = adopt_signed_months(rows, actor)
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
-                           closed={row.id: closed.get(row.id) for row in rows})
+                           closed={row.id: closed.get(row.id) for row in rows},
+                           signed=signed)
+
+
+def _ask_adoption(row, named):
+    """The confirmation page of an admin's 采纳 into an approved activity of a 已定稿
+    month: the documents it changes, named as 添加遗漏的参加人员 names them; the member
+    named as the queue names her (the unit of the request's day, namesakes apart)."""
+    name = labels_with_unit([(row.id, row.member, q.units_of_day([row])[row.id])])[row.id]
+    return ask_first(named, task=row.task, title=_("采纳补录申请"), submit=_("确认采纳"),
+                     action=_("采纳该补录申请"),
+                     explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
+                               name=name),
+                     back=url_for(".queue"))
 
 
 @bp.post("/<int:request_id>/adopt")
 @staff_required
 def adopt(request_id: int):
     row = _managed_request(request_id)
-    done = EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row,
-                                                            _actor(), denied=404)
+    actor = _actor()
+    if not EmptyForm().validate_on_submit() or returning():  # 返回: nothing done
+        return redirect(url_for(".queue"))
+    if not confirmed() and (named := adoption_signed(row, actor)):
+        # an admin's, into an approved activity of a 已定稿 month or year: named first
+        # (review43 #1); what the service would refuse is refused at once, never asked
+        return _ask_adoption(row, named)
+    done = run_service(None, adopt_into_task, row, actor, denied=404)
     if done and done.value.already_on:  # on the task already: nothing was added
         flash(_("已采纳 %(name)s 的补录申请：其已在任务“%(task)s”中，无需再添加。",
                 name=row.member.name, task=row.task.title), "success")

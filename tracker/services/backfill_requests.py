@@ -41,7 +41,7 @@ from ..models import (
 from ..permissions import manages_community
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
-from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
+from . import PermissionDenied, ServiceError, ServiceErrors, collect, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill import (
@@ -53,6 +53,7 @@ from .backfill import (
     refuse_overlap,
     refuse_unnameable,
     same_activity,
+    why_not_nameable,
 )
 from .claims import (
     MAX_MINUTES,
@@ -60,9 +61,11 @@ from .claims import (
     add_past_participation,
     check_minutes,
     held_active,
+    task_span_minutes,
 )
+from .named_first import work_signed
 from .overlap import first_place_elsewhere
-from .summary_notes import Closed, final_day, final_year_day, may_change_final
+from .summary_notes import Closed, Naming, final_day, final_year_day, may_change_final
 from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -329,6 +332,18 @@ def adopt_closed_months(requests, actor: Member) -> dict[int, Closed]:
             for request_id, waiting in admin_only_adoptions(requests).items()}
 
 
+def adopt_signed_months(requests, actor: Member) -> dict[int, Closed]:
+    """Of ``requests``, those whose 采纳 by ``actor``, an admin, changes a 已定稿 月报 or
+    年度总结 (by request id, its ``Closed``; empty for anyone else, whom
+    ``adopt_closed_months`` answers): the queue says so on their cards before 采纳 names
+    the documents (``adoption_signed``, the 补录 form's own confirmation) — the same one
+    statement, ``admin_only_adoptions``, asked only for an admin."""
+    if not may_change_final(actor):
+        return {}
+    return {request_id: waiting.closed
+            for request_id, waiting in admin_only_adoptions(requests).items()}
+
+
 def request_unit(member_id=BackfillRequest.member_id, day=BackfillRequest.service_date):
     """SQL: the unit of a 补录申请 — its member's unit on the day of the work
     (``stays.unit_then``), the unit 补录 counts it for and whose rule it asks
@@ -483,6 +498,59 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
            assignment_id=assignment.id, member_id=member.id, minutes=request.minutes,
            slots_raised=task.slots != slots)
     return Adoption(assignment)
+
+
+def adopts_into_approved(request: BackfillRequest) -> bool:
+    """Whether 采纳 of ``request`` would add its member to an approved activity
+    (``add_forgotten_participant``: her hours counted at once, in its month's figures):
+    a pending request naming a task neither cancelled nor voided, approved, that she is
+    not on as done already (采纳 of one on it only closes the request)."""
+    task = request.task
+    if not request.is_pending or task is None or task.status == TaskStatus.cancelled:
+        return False
+    if not task.report_approved:
+        return False
+    return db.session.scalar(select(Assignment.id).where(
+        Assignment.task_id == task.id, Assignment.member_id == request.member_id,
+        Assignment.status == AssignmentStatus.done)) is None
+
+
+def adoption_problems(request: BackfillRequest) -> list[tuple[str | None, object]]:
+    """What 采纳 of ``request`` into its approved activity would be refused for
+    (``adopt_into_task`` → ``add_forgotten_participant``), as (field, message), read
+    only — no lock, so asking never waits for a 定稿 or another 补录; the service asks
+    again under its locks: 补录's rule of who may be named on the activity's day
+    (``backfill.nameable``), the hours asked for within the activity's length, and no
+    other activity of hers at those hours (``refuse_overlap``). The month's own 定稿 is
+    not among them: this is asked for an admin, whose change it is."""
+    task, member = request.task, request.member
+    day = task.service_date
+    if member.id not in nameable_ids(request.community_id, day, [member.id]):
+        return [("member", why_not_nameable(member, request.community_id, day))]
+    found: list[tuple[str | None, object]] = []
+    minutes = request.minutes if request.minutes is not None else task_span_minutes(task)
+    collect(found, check_minutes, minutes, task)
+    collect(found, refuse_overlap, [member.id], task.starts_at, task.ends_at,
+            other_than=task.id, lock=False)
+    return found
+
+
+def adoption_signed(request: BackfillRequest, actor: Member) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 an admin's 采纳 of ``request`` changes, named before
+    it is done, as 添加遗漏的参加人员 from the task page names them (review43 #1): the
+    places ``add_forgotten_participant`` refuses a liaison by — the activity's day in
+    its unit and the member's unit of that day (``named_first.work_signed``). None when
+    采纳 adds no counted hours (``adopts_into_approved``), for anyone but an admin (a
+    liaison is refused, ``closed_to``), when nothing signed is changed, or when 采纳 would
+    be refused anyway (``adoption_problems``): the refusal is said, never asked."""
+    if not may_change_final(actor) or not adopts_into_approved(request):
+        return None
+    task = request.task
+    named = work_signed(actor, task.unit_id, task.community_id, task.service_date,
+                        [request.member_id])
+    if not named or adoption_problems(request):
+        return None
+    return named
 
 
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:
