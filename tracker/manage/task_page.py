@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..admin.told import signed_names
 from ..formatting import hours
+from ..i18n import lazy_gettext as _l
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
@@ -41,7 +42,7 @@ from ..services.voiding import (uncount_signed, void_activity, void_event, void_
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..named_page import ask_first
-from ..services.named_first import day_signed, work_signed
+from ..services.named_first import NamedSince, day_signed, keep_named, work_signed
 from ..timeutil import to_local, utcnow
 from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
                             state_refusal)
@@ -57,6 +58,12 @@ from .forms import (
     VoidForm,
     member_label,
 )
+
+# a confirmed 撤销审核 or 作废 whose page named other signed documents than it changes
+REOPEN_SINCE = _l("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
+                  "未作任何更改。请查看上方的说明后再确认撤销审核。")
+VOID_SINCE = _l("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
+                "未作任何更改。请查看上方的说明后再确认作废。")
 
 
 def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None,
@@ -291,18 +298,51 @@ def reopen(task_id: int):
         return _render_task(context)
     if offered and not form.validate():
         return _render_task(context)
-    if offered and promised is not None and promised != form.named.data:
-        # a month signed (or reopened) since the page was read: named first, nothing done
-        form.form_errors.append(_("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
-                                  "未作任何更改。请查看上方的说明后再确认撤销审核。"))
-        return _confirm_reopen(task, form, context["reopen_signed"])
     if offered and not confirmed():
+        _say_named_since(form, promised, REOPEN_SINCE)
         return _confirm_reopen(task, form, context["reopen_signed"])
-    refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
-                           form.reason.data)
-    if refused is not None:
-        return refused
-    return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+    actor = _actor()
+    # the comparison with what the page named, under the activity's lock
+    return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
+                      task.report, actor, form.reason.data,
+                      named=lambda: keep_named(uncount_signed(actor, task, lock=True)[1],
+                                               promised if offered else None)) \
+        or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+def _say_named_since(form, promised: str | None, since) -> None:
+    """A confirmation page about to be shown for ``form``, posted from a page that named
+    other signed documents (``promised``) than ``form.named`` holds now (a month
+    signed or re-opened since it was read): said first, ``since``."""
+    if promised is not None and promised != form.named.data:
+        form.form_errors.append(since)
+
+
+def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
+    """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
+    activity's lock, the signed documents the confirming page named with those it
+    changes now (``named_first.keep_named``). Others — a month signed or re-opened since
+    the page was read — and the post is answered by ``confirm(task, form, signed)``
+    naming them as found under the lock, ``since`` said first, nothing done. None: it
+    went through (else the response)."""
+    found: list[NamedSince] = []
+
+    def run(*posted):
+        try:
+            return service(*posted, **kwargs)
+        except NamedSince as refusal:
+            found.append(refusal)
+            raise
+
+    if run_service(form, run, *args, denied=404):
+        return None
+    if found:
+        form.form_errors[:] = [since]
+        form.named.data = named_key(found[0].naming)
+        return confirm(task, form, signed_names(found[0].naming))
+    if (refusal := state_refusal(form)) is not None:
+        return _back_to_task(task, refusal, "error")
+    return _render_task(context)
 
 
 def _confirm_reopen(task, form, signed: dict):
@@ -361,17 +401,11 @@ def void(task_id: int):
         return _render_task(context)  # else the service says why not
     if not confirmed():
         return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
-    if context["void_form"] is not None and promised is not None \
-            and promised != form.named.data:
-        # a month signed (or reopened) since the page was read: named first, nothing done
-        form.form_errors.append(_("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
-                                  "未作任何更改。请查看上方的说明后再确认作废。"))
-        return _confirm_void(task, form, context["void_signed"])
-    refused = _run_on_task(task, form, context, void_activity, task, _actor(),
-                           form.reason.data)
-    if refused is not None:
-        return refused
-    return _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
+    # the comparison with what the page named, under the activity's lock
+    return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
+                      _actor(), form.reason.data,
+                      promised=promised if context["void_form"] is not None else None) \
+        or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 
 
 def _confirm_void(task, form, signed: dict):
