@@ -22,7 +22,7 @@ from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed
 from ..view_support import confirmed, returning, run_service
 from .forms import EntryForm, ReverseForm
@@ -124,17 +124,7 @@ def add_entry(unit_id: int, community_id: int, year: int):
     def change():
         service.add_entry(current_user, unit, community, year, **typed())
 
-    if returning():  # the confirmation page's 返回: the ledger, the entry as typed
-        return _render_ledger(unit, community, year, entry_form=form)
-    if not form.validate_on_submit():
-        # what the form refused, and what the service would refuse of the other fields
-        name_problems(form, service.entry_problems(current_user, unit, community, year,
-                                                   **typed(), lock=False))
-    elif (not confirmed()
-          and (named := day_signed(current_user, unit.id, community.id, form.entry_date.data))
-          # what the service would refuse is said on the form first, not after 确认
-          and not service.entry_problems(current_user, unit, community, year, **typed(),
-                                         lock=False)):
+    def ask(named, since):
         # an admin's entry dated in a 已定稿 month or year: the documents it changes,
         # named before it is written, as 冲销's are (figures42 #1)
         return ask_first(
@@ -144,10 +134,27 @@ def add_entry(unit_id: int, community_id: int, year: int):
                       purpose=form.purpose.data),
             explain=_("这笔支出记在%(month)s，%(month)s的经费数字随之改变。",
                       month=month_name(form.entry_date.data.year, form.entry_date.data.month)),
-            back=url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    elif run_service(form, change):
+            back=url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year),
+            since=since)
+
+    first = NamedFirst(lambda lock: day_signed(current_user, unit.id, community.id,
+                                               form.entry_date.data, lock=lock), ask)
+    if returning():  # the confirmation page's 返回: the ledger, the entry as typed
+        return _render_ledger(unit, community, year, entry_form=form)
+    if not form.validate_on_submit():
+        # what the form refused, and what the service would refuse of the other fields
+        name_problems(form, service.entry_problems(current_user, unit, community, year,
+                                                   **typed(), lock=False))
+    elif ((asked := first.answer()) is not None
+          # what the service would refuse is said on the form first, not after 确认
+          and not service.entry_problems(current_user, unit, community, year, **typed(),
+                                         lock=False)):
+        return asked
+    elif run_service(form, first.guard(change)):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    elif (asked := first.since()) is not None:
+        return asked
     return _render_ledger(unit, community, year, entry_form=form)
 
 

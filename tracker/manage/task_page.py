@@ -41,7 +41,7 @@ from ..services.tasks import (
 from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..services.named_first import NamedSince, day_signed, keep_named, work_signed
 from ..timeutil import to_local, utcnow
 from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
@@ -186,13 +186,16 @@ def task(task_id: int):
     return _render_task(_task_page(_managed_task(task_id)))
 
 
-def _run_on_task(task, form, context: dict, service, *args):
+def _run_on_task(task, form, context: dict, service, *args, since=None):
     """Run the service of a task-page form (``run_service``). Out of reach: 404.
     Refused: a refusal about what was typed goes under the field, one about the task's
     state (full, cancelled, already reported …) is flashed on the task page, and that
-    response comes back. None: it went through."""
+    response comes back. None: it went through. ``since()``: refused for what its page
+    named (``named_first.NamedSince``), the response naming it afresh, else None."""
     if run_service(form, service, *args, denied=404):
         return None
+    if since is not None and (asked := since()) is not None:
+        return asked
     if (refusal := state_refusal(form)) is not None:
         return _back_to_task(task, refusal, "error")
     return _render_task(context)
@@ -241,17 +244,20 @@ def add_participant(task_id: int):
         _say_held_elsewhere(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
-    if not confirmed() and (named := work_signed(_actor(), task.unit_id, task.community_id,
-                                                 task.service_date, [member.id])):
-        # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
-        # of the day: the documents it changes, named before it is done (figures42 #1)
-        return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
-                         submit=_("确认添加"), action=_("添加遗漏的参加人员"),
-                         explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
-                                   name=member.name),
-                         back=url_for("manage.task", task_id=task.id))
-    refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
-                           member, form.hours.minutes)
+    # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
+    # the day: the documents it changes, named before it is done (figures42 #1)
+    first = NamedFirst(lambda lock: work_signed(_actor(), task.unit_id, task.community_id,
+                                                task.service_date, [member.id], lock=lock),
+                       lambda named, since: ask_first(
+                           named, task=task, title=_("添加遗漏的参加人员"), submit=_("确认添加"),
+                           action=_("添加遗漏的参加人员"),
+                           explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
+                                     name=member.name),
+                           back=url_for("manage.task", task_id=task.id), since=since))
+    if (asked := first.answer()) is not None:
+        return asked
+    refused = _run_on_task(task, form, context, first.guard(add_forgotten_participant),
+                           _actor(), task, member, form.hours.minutes, since=first.since)
     if refused is not None:
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
@@ -334,15 +340,14 @@ def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
             found.append(refusal)
             raise
 
-    if run_service(form, run, *args, denied=404):
-        return None
-    if found:
+    def named_afresh():
+        if not found:
+            return None
         form.form_errors[:] = [since]
         form.named.data = named_key(found[0].naming)
         return confirm(task, form, signed_names(found[0].naming))
-    if (refusal := state_refusal(form)) is not None:
-        return _back_to_task(task, refusal, "error")
-    return _render_task(context)
+
+    return _run_on_task(task, form, context, run, *args, since=named_afresh)
 
 
 def _confirm_reopen(task, form, signed: dict):
@@ -516,17 +521,19 @@ def leader(task_id: int):
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
-    if (task.report_approved and not confirmed()
-            and getattr(new_leader, "id", None) != task.leader_id
-            and (named := day_signed(_actor(), task.unit_id, task.community_id,
-                                     task.service_date))):
-        # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's
-        # change of it is named first, as the liaison's is refused (figures42 #1)
-        return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
-                         action=_("更换组长"),
-                         explain=_("该活动的组长改为%(name)s。", name=new_leader.name)
-                         if new_leader is not None else _("取消该活动的组长。"),
-                         back=url_for("manage.task", task_id=task.id))
+    # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's change
+    # of it is named first, as the liaison's is refused (figures42 #1)
+    first = NamedFirst(lambda lock: day_signed(_actor(), task.unit_id, task.community_id,
+                                               task.service_date, lock=lock),
+                       lambda named, since: ask_first(
+                           named, task=task, title=_("更换组长"), submit=_("确认更换"),
+                           action=_("更换组长"),
+                           explain=_("该活动的组长改为%(name)s。", name=new_leader.name)
+                           if new_leader is not None else _("取消该活动的组长。"),
+                           back=url_for("manage.task", task_id=task.id), since=since))
+    named_first = task.report_approved and getattr(new_leader, "id", None) != task.leader_id
+    if named_first and (asked := first.answer()) is not None:
+        return asked
 
     def change(*args):
         try:
@@ -536,7 +543,8 @@ def leader(task_id: int):
             form.shown.data = refusal.merge.resolved_key()
             raise
 
-    refused = _run_on_task(task, form, context, change, task, new_leader, _actor())
+    refused = _run_on_task(task, form, context, first.guard(change) if named_first else change,
+                           task, new_leader, _actor(), since=first.since)
     if refused is not None:
         return refused
     if task.leader is None:
