@@ -68,10 +68,11 @@ class NamedFirst:
         self.promised: str | None = None
         self.found: list[NamedSince] = []
 
-    def answer(self):
+    def answer(self, *, always: bool = False):
         """Before the change: its naming page when it is to be asked — not confirmed and
-        naming something, or confirmed from a page that named other documents —, else
-        None (the change goes on, ``guard``)."""
+        naming something (``always``: or not, a change asked once whatever it names, as
+        冲销), or confirmed from a page that named other documents —, else None (the
+        change goes on, ``guard``)."""
         named = self.naming(lock=False)
         if confirmed():
             self.promised = request.form.get(KEY)
@@ -79,7 +80,7 @@ class NamedFirst:
                 return self.ask(named, True)
             return None
         self.promised = named_key(named)
-        return self.ask(named, False) if named else None
+        return self.ask(named, False) if named or always else None
 
     def guard(self, service: Callable) -> Callable:
         """``service``, comparing first, in its unit of work, what the page named with

@@ -22,9 +22,10 @@ from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
-from ..named_page import NamedFirst, ask_first
-from ..services.named_first import day_signed
-from ..view_support import confirmed, returning, run_service
+from ..named_page import KEY, NamedFirst, ask_first
+from ..services.named_first import NAMED_SINCE, day_signed
+from ..services.roll import named_key
+from ..view_support import returning, run_service
 from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -100,15 +101,6 @@ def ledger(unit_id: int, community_id: int, year: int):
     return _render_ledger(unit, community, year)
 
 
-def _submit(form, change, success: str, unit, community, year, **page):
-    """Validate, run the change in one transaction, and go back to the ledger;
-    a refused change is shown on the same form (what was typed stays)."""
-    if form.validate_on_submit() and run_service(form, change):
-        flash(success, "success")
-        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    return _render_ledger(unit, community, year, **page)
-
-
 @bp.post("/<int:unit_id>/<int:community_id>/<int:year>/entries")
 @staff_required
 def add_entry(unit_id: int, community_id: int, year: int):
@@ -168,8 +160,11 @@ def reverse(entry_id: int):
     form = ReverseForm()
     if returning():  # the confirmation page's 返回: the ledger, the reason as typed
         return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
-    if form.validate_on_submit() and not confirmed():
-        # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed
+
+    def ask(named, since):
+        # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed; the
+        # reason's form on the page says a change since first (the only error it can have)
+        form.form_errors[:] = [NAMED_SINCE] if since else []
         return render_template(
             "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
             subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
@@ -180,8 +175,20 @@ def reverse(entry_id: int):
                       "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
                       amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
                       month=month_name(entry.entry_date.year, entry.entry_date.month)),
-            # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes
-            signed=signed_names(service.reversal_signed(current_user, entry)),
-            signed_action=_("冲销"))
-    return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
-                   _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)
+            # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes,
+            # posted back as named (``named_page.NamedFirst``)
+            signed=signed_names(named), signed_action=_("冲销"),
+            hidden={KEY: named_key(named)})
+
+    first = NamedFirst(lambda lock: service.reversal_signed(current_user, entry, lock=lock), ask)
+    if form.validate_on_submit():
+        if (asked := first.answer(always=True)) is not None:
+            return asked
+        if run_service(form, first.guard(service.reverse_entry), current_user, entry,
+                       form.reason.data):
+            flash(_("已冲销。"), "success")
+            return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id,
+                                    year=year))
+        if (asked := first.since()) is not None:
+            return asked
+    return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)

@@ -197,13 +197,14 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
     return reversal
 
 
-def reversal_signed(actor: Member, entry: FundEntry) -> summary_notes.Naming | None:
+def reversal_signed(actor: Member, entry: FundEntry, *,
+                    lock: bool = False) -> summary_notes.Naming | None:
     """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
     已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
     reversal's — with the wording of their signed copies, named on the confirmation
     before it (``named_first.day_signed``, the rule of every change dated in a month:
-    review docread40 #5); None for anyone else."""
-    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date)
+    review docread40 #5); None for anyone else. ``lock``: ``day_signed``'s."""
+    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date, lock=lock)
 
 
 def reversals_named_first(actor: Member, unit_id: int, community_id: int,
