@@ -298,16 +298,21 @@ def reopen(task_id: int):
     form = ReopenForm()
     # what the page the admin read named (None: a post from no page of ours asks nothing)
     promised = form.named.data
-    context = _task_page(task, reopen=form)  # ``form.named``: what is signed now
-    offered = context["reopen_form"] is not None  # else the service says who may
-    if offered and returning():  # the confirmation page's 返回: the reason as typed
-        return _render_task(context)
-    if offered and not form.validate():
-        return _render_task(context)
-    if offered and not confirmed():
-        _say_named_since(form, promised, REOPEN_SINCE)
-        return _confirm_reopen(task, form, context["reopen_signed"])
     actor = _actor()
+    # offered as the task page offers it (``_task_page``'s ``reopen_form``); else the
+    # service says who may
+    offered = task.report_approved and actor.role == Role.admin
+    # the confirmation page's 返回 (the reason as typed), or a reason refused: the task page
+    if offered and (returning() or not form.validate()):
+        return _render_task(_task_page(task, reopen=form))
+    if offered and not confirmed():
+        # the confirmation page reads what 撤销审核 changes of what was signed, not the
+        # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
+        signed = uncount_signed(actor, task)[1]
+        form.named.data = named_key(signed)
+        _say_named_since(form, promised, REOPEN_SINCE)
+        return _confirm_reopen(task, form, signed_names(signed))
+    context = _task_page(task, reopen=form)
     # the comparison with what the page named, under the activity's lock
     return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
                       task.report, actor, form.reason.data,
