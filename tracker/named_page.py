@@ -5,13 +5,20 @@ the signed documents it will change, 「确认…」 posting every typed field a
 冲销's (``funds.routes.reverse``) and 作废's confirmation pages name theirs."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template, request
 
 from .admin.told import signed_names
+from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key
+from .view_support import confirmed
 
-# the question's own fields and the tokens the page sends afresh
+# what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
+KEY = "named_key"
+
+# the question's own fields, the tokens the page sends afresh, and its key (named afresh)
 _NOT_CARRIED = frozenset({"csrf_token", "submission_token", "page_submission_token",
-                          "confirmed", "returning"})
+                          "confirmed", "returning", KEY})
 
 
 def carried() -> list[tuple[str, str]]:
@@ -22,14 +29,72 @@ def carried() -> list[tuple[str, str]]:
 
 
 def ask_first(named, *, title: str, submit: str, explain: str, action: str, back: str,
-              subject: str | None = None, task=None, files=None):
+              subject: str | None = None, task=None, files=None, since: bool = False):
     """The confirmation page naming ``named`` (a ``summary_notes.Naming``), ``action``
     the change's word in its sentence (「登记支出会改变以下已定稿月报…」). ``files``: a
     form of the file fields the post had — a page cannot post a chosen file again, so
-    they are asked for again there (as 补录's 查找 asks for its photos again)."""
+    they are asked for again there (as 补录's 查找 asks for its photos again). It posts
+    back what it named (``KEY``), compared at 确认 (``NamedFirst``); ``since``: asked
+    again because that changed since the page before was read (said first)."""
     action_url = request.full_path.rstrip("?")  # a search the form's address carries
     return render_template("confirm.html", title=title, submit=submit, explain=explain,
                            subject=subject, task=task, action=action_url, back=back,
-                           keeps=True, carried=carried(), signed=signed_names(named),
-                           signed_action=action, form=files,
+                           keeps=True, carried=[*carried(), (KEY, named_key(named))],
+                           signed=signed_names(named), signed_action=action, form=files,
+                           since=NAMED_SINCE if since else None,
                            enctype="multipart/form-data" if files is not None else None)
+
+
+class NamedFirst:
+    """One admin change named first, in its view: ``naming(lock)`` the signed documents
+    it changes (a ``summary_notes.Naming`` or None: ``named_first.day_signed`` /
+    ``work_signed`` of the typed values), ``ask(named, since)`` its naming page
+    (``ask_first`` with the change's words).
+
+    The one rule of 作废's and 撤销审核's keys (``roll.keep_named``): the naming
+    page posts back what it named (``KEY``); the change compares it, in its own unit of
+    work and under the months' share locks (``naming(lock=True)``: a 定稿 either
+    committed before, and is named, or waits and signs the change), with what it changes
+    then. Other documents — a month or year signed (or re-opened) since the page was
+    read — and the post is answered by the naming page afresh, the typed fields carried
+    again and ``NAMED_SINCE`` said first, nothing done. A post straight from the form is
+    held to what the view just found (nothing named: a month signed before the change
+    commits is named, not changed); a confirmed post with no key (from no page of ours)
+    asks nothing, as before."""
+
+    def __init__(self, naming: Callable, ask: Callable):
+        self.naming, self.ask = naming, ask
+        self.promised: str | None = None
+        self.found: list[NamedSince] = []
+
+    def answer(self, *, always: bool = False):
+        """Before the change: its naming page when it is to be asked — not confirmed and
+        naming something (``always``: or not, a change asked once whatever it names, as
+        冲销), or confirmed from a page that named other documents —, else None (the
+        change goes on, ``guard``)."""
+        named = self.naming(lock=False)
+        if confirmed():
+            self.promised = request.form.get(KEY)
+            if self.promised is not None and self.promised != named_key(named):
+                return self.ask(named, True)
+            return None
+        self.promised = named_key(named)
+        return self.ask(named, False) if named or always else None
+
+    def guard(self, service: Callable) -> Callable:
+        """``service``, comparing first, in its unit of work, what the page named with
+        what the change now changes (``keep_named``), under the months' locks."""
+        def run(*args, **kwargs):
+            if self.promised is not None:
+                try:
+                    keep_named(self.promised, lambda: self.naming(lock=True))
+                except NamedSince as since:
+                    self.found.append(since)
+                    raise
+            return service(*args, **kwargs)
+        return run
+
+    def since(self):
+        """After the change was refused: the naming page afresh when it was for what the
+        page named (``guard``), else None."""
+        return self.ask(self.found[0].naming, True) if self.found else None

@@ -6,14 +6,15 @@ runs a request (tests/page_statements.py). The budgets are the counts the pages 
 they were first stated (voidjs42; unapprove42 Open), after unitrows42 asked a series'
 weeks inside the naming's statement:
 
-- 撤销审核's page (an unconfirmed POST) reads the task page's context to name its signed
-  documents (``task_page._task_page``: the session, the task, its places, their members,
-  the naming, the 候补 list, the names) and then what it takes off
-  (``reviews.reopen_effects``: the hours, the needs, the findings — and, only when its
-  approval fulfilled needs, the series' week taking them over), and the menu's counts:
-  11. With needs another approved week of the series takes over, 12: ``reopen_effects``
-  reads the week taking them over; the naming asks the series' weeks inside its one
-  statement (``task_needs.void_need_places``, unitrows42), so the task page runs no more.
+- 撤销审核's page (an unconfirmed POST) reads the session, the task, the naming of its
+  signed documents alone (``voiding.uncount_signed``, one statement; no longer the
+  whole task page's context — 候补 list, participants, names —, stalelock43 after
+  voidjs42's Open), then what it takes off (``reviews.reopen_effects``: the hours, the
+  needs, the findings — and, only when its approval fulfilled needs, the series' week
+  taking them over), and the menu's counts: 7 (11 before). With needs another approved
+  week of the series takes over, 8 (12): ``reopen_effects`` reads the week taking them
+  over; the naming asks the series' weeks inside its one statement
+  (``task_needs.void_need_places``, unitrows42).
 - 作废's page (the GET its unconfirmed POST is sent to) reads the session, the task, its
   places, the naming and the menu's counts: 5, with needs another week of the series
   takes over too (the series' weeks are asked inside the naming's statement)."""
@@ -28,8 +29,8 @@ from tests.services.test_void_need_moves import (approved_on, named, sign,  # no
                                                  weekly)
 from tracker.extensions import db
 
-REOPEN_PAGE = 11
-REOPEN_PAGE_WITH_NEEDS = 12
+REOPEN_PAGE = 7
+REOPEN_PAGE_WITH_NEEDS = 8
 VOID_PAGE = 5
 
 

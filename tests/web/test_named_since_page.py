@@ -3,8 +3,8 @@
 docs/design.md: before an admin's 通过, 冲销 or a save of an approved visit's 服务对象 the
 已定稿 月报 and 年度总结 it will change are named; "A month signed since the page that
 posted was read is said first, whichever page it was" — as 作废 and 撤销审核 do. Each
-page posts back what it named (its ``named`` key, "" for nothing); when the change would
-now name something else, nothing is written and the page comes back naming it afresh,
+page posts back what it named (its ``named`` key — 冲销's ``named_page.KEY`` —, "" for
+nothing); when the change would now name something else, nothing is written and the page comes back naming it afresh,
 what was typed kept. A post with no key at all (not from a page of the app) behaves as
 before.
 
@@ -93,7 +93,7 @@ def test_a_reversal_asked_in_the_page_before_the_month_was_signed_names_it_first
     response = client.post(f"/funds/entries/{entry.id}/reverse", data=posted)
     assert response.status_code == 200 and _reversal(entry.id) is None
     page = text(response)
-    assert "打开页面之后，这次冲销涉及的已定稿月报或年度总结有了变化，未作任何更改。" in page
+    assert "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。" in page
     (words,) = named(page)
     assert f"冲销会改变以下已定稿月报的当前数据：{MONTH}。" in words
     url = f"/funds/entries/{entry.id}/reverse"

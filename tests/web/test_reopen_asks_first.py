@@ -13,7 +13,6 @@ month): with one, confirm.js would post ``confirmed`` and skip the page that nam
 them, so the form carries no question and its post reaches that page (review41 #1)."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from tests import factories as f
@@ -21,6 +20,7 @@ from tests.rollups import builders as b
 from tests.services.test_void_need_moves import (approved_on, at, named,  # noqa: F401
                                                  sign, weekly)
 from tests.web.manage_support import text
+from tests.web.asked_on_task_support import asked_on_task
 from tests.web.stale_support import form_on
 from tests.web.test_manage_approved_task import _counted, _recorded
 from tracker.extensions import db
@@ -29,25 +29,7 @@ from tracker.models import FindingKind, FindingStatus, ReportStatus, Task
 REOPEN_NAMES = "撤销审核会改变以下已定稿月报的当前数据：{months}。"
 
 
-def _action(task) -> str:
-    return f"/manage/tasks/{task.id}/reopen"
-
-
-def _form(page: str, task) -> str:
-    """The task page's 撤销审核 form."""
-    return re.search(r'<form[^>]*action="%s".*?</form>' % re.escape(_action(task)),
-                     page, re.S).group(0)
-
-
-def _posted(page: str, task, reason: str):
-    """What the page's 撤销审核 form posts with ``reason`` typed (its hidden fields: the
-    signed documents it named, ``reopen-named``) — with scripts on, confirm.js sets
-    ``confirmed`` to 1 when the form carries a question (``data-confirm``) and it is
-    accepted; a form with no question posts what it holds."""
-    data = form_on(page, _action(task), **{"reopen-reason": reason})
-    if "data-confirm=" in _form(page, task).split(">", 1)[0] and "confirmed" in data:
-        data["confirmed"] = "1"
-    return data
+_action, _form, _posted = asked_on_task("reopen")
 
 
 def _status(task) -> ReportStatus:

@@ -8,12 +8,12 @@ whose 作废 changes nothing signed keeps the quick in-page question (unapprove4
 voidjs42)."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from tests.rollups import builders as b
 from tests.services.test_void_need_moves import approved_on, named, sign
 from tests.web.manage_support import text
+from tests.web.asked_on_task_support import asked_on_task
 from tests.web.stale_support import form_on
 from tracker.extensions import db
 from tracker.models import ReportStatus, Task
@@ -21,24 +21,7 @@ from tracker.models import ReportStatus, Task
 VOID_NAMES = "作废该活动会改变以下已定稿月报的当前数据：{months}。"
 
 
-def _action(task) -> str:
-    return f"/manage/tasks/{task.id}/void"
-
-
-def _form(page: str, task) -> str:
-    """The task page's 作废 form."""
-    return re.search(r'<form[^>]*action="%s".*?</form>' % re.escape(_action(task)),
-                     page, re.S).group(0)
-
-
-def _posted(page: str, task, reason: str):
-    """What the page's 作废 form posts with ``reason`` typed — with scripts on,
-    confirm.js sets ``confirmed`` to 1 when the form carries a question
-    (``data-confirm``) and it is accepted; a form with no question posts what it holds."""
-    data = form_on(page, _action(task), **{"void-reason": reason})
-    if "data-confirm=" in _form(page, task).split(">", 1)[0] and "confirmed" in data:
-        data["confirmed"] = "1"
-    return data
+_action, _form, _posted = asked_on_task("void")
 
 
 def _status(task) -> ReportStatus:

@@ -6,7 +6,7 @@ from ..form import Form
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, StopValidation
 
-from ..fields import CHOOSE, ChoiceField, DayRequired, LocalDateField, VersionField, strip_line
+from ..fields import CHOOSE, ChoiceField, DayRequired, LocalDateField, strip_line
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services.funds import PURPOSE_MAX
 
@@ -63,7 +63,3 @@ class ReverseForm(Form):
         DataRequired(_l("请填写冲销原因。")),
         Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
     ])
-    # the signed documents the page named (``roll.named_key`` of ``reversal_signed``; ""
-    # from the ledger's in-page question): others now — a month signed since — and the
-    # confirmed post is asked again by the confirmation page naming them afresh
-    named = VersionField()

@@ -22,10 +22,10 @@ from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
-from ..named_page import ask_first
+from ..named_page import KEY, NamedFirst, ask_first
 from ..services.named_first import day_signed
-from ..services.roll import named_key
-from ..view_support import confirmed, named_aware, returning, run_service
+from ..services.roll import NAMED_SINCE, named_key
+from ..view_support import returning, run_service
 from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -116,17 +116,7 @@ def add_entry(unit_id: int, community_id: int, year: int):
     def change():
         service.add_entry(current_user, unit, community, year, **typed())
 
-    if returning():  # the confirmation page's 返回: the ledger, the entry as typed
-        return _render_ledger(unit, community, year, entry_form=form)
-    if not form.validate_on_submit():
-        # what the form refused, and what the service would refuse of the other fields
-        name_problems(form, service.entry_problems(current_user, unit, community, year,
-                                                   **typed(), lock=False))
-    elif (not confirmed()
-          and (named := day_signed(current_user, unit.id, community.id, form.entry_date.data))
-          # what the service would refuse is said on the form first, not after 确认
-          and not service.entry_problems(current_user, unit, community, year, **typed(),
-                                         lock=False)):
+    def ask(named, since):
         # an admin's entry dated in a 已定稿 month or year: the documents it changes,
         # named before it is written, as 冲销's are (figures42 #1)
         return ask_first(
@@ -136,10 +126,27 @@ def add_entry(unit_id: int, community_id: int, year: int):
                       purpose=form.purpose.data),
             explain=_("这笔支出记在%(month)s，%(month)s的经费数字随之改变。",
                       month=month_name(form.entry_date.data.year, form.entry_date.data.month)),
-            back=url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    elif run_service(form, change):
+            back=url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year),
+            since=since)
+
+    first = NamedFirst(lambda lock: day_signed(current_user, unit.id, community.id,
+                                               form.entry_date.data, lock=lock), ask)
+    if returning():  # the confirmation page's 返回: the ledger, the entry as typed
+        return _render_ledger(unit, community, year, entry_form=form)
+    if not form.validate_on_submit():
+        # what the form refused, and what the service would refuse of the other fields
+        name_problems(form, service.entry_problems(current_user, unit, community, year,
+                                                   **typed(), lock=False))
+    elif ((asked := first.answer()) is not None
+          # what the service would refuse is said on the form first, not after 确认
+          and not service.entry_problems(current_user, unit, community, year, **typed(),
+                                         lock=False)):
+        return asked
+    elif run_service(form, first.guard(change)):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    elif (asked := first.since()) is not None:
+        return asked
     return _render_ledger(unit, community, year, entry_form=form)
 
 
@@ -153,37 +160,35 @@ def reverse(entry_id: int):
     form = ReverseForm()
     if returning():  # the confirmation page's 返回: the ledger, the reason as typed
         return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
-    if form.validate_on_submit() and not confirmed():
-        # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed
-        return _confirm_reverse(form, entry)
-    # the key of what the page read named ("" from the ledger's in-page question; None: a
-    # post from no page of ours): a month signed since is named first, nothing done
-    named_since: list = []
-    if form.validate_on_submit() and run_service(
-            form, named_aware(named_since, service.reverse_entry), current_user, entry,
-            form.reason.data, named=form.named.data):
-        flash(_("已冲销。"), "success")
-        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    if named_since:
-        return _confirm_reverse(form, entry)
+
+    def ask(named, since):
+        # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed; the
+        # reason's form on the page says a change since first (the only error it can have)
+        form.form_errors[:] = [NAMED_SINCE] if since else []
+        return render_template(
+            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
+            subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
+                      amount=yuan(entry.amount_fen), purpose=entry.purpose),
+            action=request.path, back=url_for(".ledger", unit_id=unit.id,
+                                              community_id=community.id, year=year),
+            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
+                      "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
+                      amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
+                      month=month_name(entry.entry_date.year, entry.entry_date.month)),
+            # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes,
+            # posted back as named (``named_page.NamedFirst``)
+            signed=signed_names(named), signed_action=_("冲销"),
+            hidden={KEY: named_key(named)})
+
+    first = NamedFirst(lambda lock: service.reversal_signed(current_user, entry, lock=lock), ask)
+    if form.validate_on_submit():
+        if (asked := first.answer(always=True)) is not None:
+            return asked
+        if run_service(form, first.guard(service.reverse_entry), current_user, entry,
+                       form.reason.data):
+            flash(_("已冲销。"), "success")
+            return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id,
+                                    year=year))
+        if (asked := first.since()) is not None:
+            return asked
     return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
-
-
-def _confirm_reverse(form, entry):
-    """冲销's confirmation page: what it does, the signed documents it changes named
-    (``reversal_signed``) and their key posted back (``ReverseForm.named``), the reason."""
-    year = entry.entry_date.year
-    signed = service.reversal_signed(current_user, entry)
-    form.named.data = named_key(signed)
-    return render_template(
-        "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
-        subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
-                  amount=yuan(entry.amount_fen), purpose=entry.purpose),
-        action=request.path, back=url_for(".ledger", unit_id=entry.unit_id,
-                                          community_id=entry.community_id, year=year),
-        explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
-                  "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
-                  amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
-                  month=month_name(entry.entry_date.year, entry.entry_date.month)),
-        # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes
-        signed=signed_names(signed), signed_action=_("冲销"))

@@ -13,9 +13,9 @@ from ..services import name_problems
 from ..services.backfill import backfill_problems, record_past_activity
 from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
 from ..i18n import month_name
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..services.named_first import work_signed
-from ..view_support import confirmed, returning, run_service
+from ..view_support import returning, run_service
 from . import queries as q
 from .common import _actor, _refuse_foreign_item, bp
 from .forms import BackfillForm, BackfillPhotosForm, BackfillPicks
@@ -80,24 +80,30 @@ def backfill():
             data = form.backfill_data(item, candidates)
         else:
             _name_problems(form, actor, items, candidates)
-    if data is not None and not confirmed() and (named := work_signed(
-            actor, item.unit_id, item.community_id, form.starts_at.data.date(),
-            [p.member.id for p in data.participants])) and not backfill_problems(
-            actor, item, data, hold=False, lock=False):
+    if data is not None:
         # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
         # unit's of the day: the documents it changes, named before it is saved (figures42
         # #1); what the service would refuse is said on the form instead, never asked
-        return ask_first(
-            named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
-            subject=data.title,
-            explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
-                      month=month_name(data.starts_local.year, data.starts_local.month)),
-            back=url_for("manage.backfill"),
-            files=BackfillPhotosForm() if form.photos_chosen() else None)
-    if data is not None:
-        done = (run_service(form, record_past_activity, actor, item, data, denied=404)
+        first = NamedFirst(lambda lock: work_signed(
+            actor, item.unit_id, item.community_id, form.starts_at.data.date(),
+            [p.member.id for p in data.participants], lock=lock),
+            lambda named, since: ask_first(
+                named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
+                subject=data.title,
+                explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
+                          month=month_name(data.starts_local.year, data.starts_local.month)),
+                back=url_for("manage.backfill"),
+                files=BackfillPhotosForm() if form.photos_chosen() else None, since=since))
+        if (asked := first.answer()) is not None and not backfill_problems(
+                actor, item, data, hold=False, lock=False):
+            return asked
+        done = (run_service(form, first.guard(record_past_activity), actor, item, data,
+                            denied=404)
                 if source is None else
-                run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))
+                run_service(form, first.guard(adopt_through_backfill), actor, item, data,
+                            source, denied=404))
+        if not done and (asked := first.since()) is not None:
+            return asked
         if done:
             flash(_("已补录活动，已计入统计。"), "success")
             if source is not None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..admin.told import signed_names
 from ..formatting import hours
+from ..i18n import lazy_gettext as _l
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
@@ -23,7 +24,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import reopen_effects, reopen_report
-from ..services.roll import named_key
+from ..services.roll import NamedSince, keep_named, named_key
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import need_move_signed, needs_of
@@ -40,7 +41,7 @@ from ..services.tasks import (
 from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed, work_signed
 from ..timeutil import to_local, utcnow
 from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
@@ -57,6 +58,12 @@ from .forms import (
     VoidForm,
     member_label,
 )
+
+# a confirmed 撤销审核 or 作废 whose page named other signed documents than it changes
+REOPEN_SINCE = _l("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
+                  "未作任何更改。请查看上方的说明后再确认撤销审核。")
+VOID_SINCE = _l("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
+                "未作任何更改。请查看上方的说明后再确认作废。")
 
 
 def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None,
@@ -196,13 +203,16 @@ def task(task_id: int):
     return _render_task(_task_page(_managed_task(task_id)))
 
 
-def _run_on_task(task, form, context: dict, service, *args):
+def _run_on_task(task, form, context: dict, service, *args, since=None):
     """Run the service of a task-page form (``run_service``). Out of reach: 404.
     Refused: a refusal about what was typed goes under the field, one about the task's
     state (full, cancelled, already reported …) is flashed on the task page, and that
-    response comes back. None: it went through."""
+    response comes back. None: it went through. ``since()``: refused for what its page
+    named (``roll.NamedSince``), the response naming it afresh, else None."""
     if run_service(form, service, *args, denied=404):
         return None
+    if since is not None and (asked := since()) is not None:
+        return asked
     if (refusal := state_refusal(form)) is not None:
         return _back_to_task(task, refusal, "error")
     return _render_task(context)
@@ -252,21 +262,23 @@ def add_participant(task_id: int):
         _say_held_elsewhere(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
-    if (not confirmed()
-            and (named := work_signed(_actor(), task.unit_id, task.community_id,
-                                      task.service_date, [member.id]))
-            # what the service would refuse is said on the form first, not after 确认
-            and not forgotten_problems(_actor(), task, member, form.hours.minutes,
-                                       lock=False)):
-        # an admin's in a 已定稿 month or year — the activity's, or the member's unit's
-        # of the day: the documents it changes, named before it is done (figures42 #1)
-        return ask_first(named, task=task, title=_("添加遗漏的参加人员"),
-                         submit=_("确认添加"), action=_("添加遗漏的参加人员"),
-                         explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
-                                   name=_listed(context, member)),
-                         back=url_for("manage.task", task_id=task.id))
-    refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
-                           member, form.hours.minutes)
+    # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
+    # the day: the documents it changes, named before it is done (figures42 #1); what the
+    # service would refuse is said on the form first, never asked (checkfirst43): no page
+    first = NamedFirst(lambda lock: work_signed(_actor(), task.unit_id, task.community_id,
+                                                task.service_date, [member.id], lock=lock),
+                       lambda named, since: None if forgotten_problems(
+                           _actor(), task, member, form.hours.minutes, lock=False)
+                       else ask_first(
+                           named, task=task, title=_("添加遗漏的参加人员"), submit=_("确认添加"),
+                           action=_("添加遗漏的参加人员"),
+                           explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
+                                     name=_listed(context, member)),
+                           back=url_for("manage.task", task_id=task.id), since=since))
+    if (asked := first.answer()) is not None:
+        return asked
+    refused = _run_on_task(task, form, context, first.guard(add_forgotten_participant),
+                           _actor(), task, member, form.hours.minutes, since=first.since)
     if refused is not None:
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
@@ -327,24 +339,61 @@ def reopen(task_id: int):
     form = ReopenForm()
     # what the page the admin read named (None: a post from no page of ours asks nothing)
     promised = form.named.data
-    context = _task_page(task, reopen=form)  # ``form.named``: what is signed now
-    offered = context["reopen_form"] is not None  # else the service says who may
-    if offered and returning():  # the confirmation page's 返回: the reason as typed
-        return _render_task(context)
-    if offered and not form.validate():
-        return _render_task(context)
-    if offered and promised is not None and promised != form.named.data:
-        # a month signed (or reopened) since the page was read: named first, nothing done
-        form.form_errors.append(_("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
-                                  "未作任何更改。请查看上方的说明后再确认撤销审核。"))
-        return _confirm_reopen(task, form, context["reopen_signed"])
+    actor = _actor()
+    # offered as the task page offers it (``_task_page``'s ``reopen_form``); else the
+    # service says who may
+    offered = task.report_approved and actor.role == Role.admin
+    # the confirmation page's 返回 (the reason as typed), or a reason refused: the task page
+    if offered and (returning() or not form.validate()):
+        return _render_task(_task_page(task, reopen=form))
     if offered and not confirmed():
-        return _confirm_reopen(task, form, context["reopen_signed"])
-    refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
-                           form.reason.data)
-    if refused is not None:
-        return refused
-    return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+        # the confirmation page reads what 撤销审核 changes of what was signed, not the
+        # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
+        signed = uncount_signed(actor, task)[1]
+        form.named.data = named_key(signed)
+        _say_named_since(form, promised, REOPEN_SINCE)
+        return _confirm_reopen(task, form, signed_names(signed))
+    context = _task_page(task, reopen=form)
+    # the comparison with what the page named, under the activity's lock
+    return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
+                      task.report, actor, form.reason.data,
+                      named=lambda: keep_named(promised if offered else None,
+                                               lambda: uncount_signed(actor, task, lock=True)[1])) \
+        or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+def _say_named_since(form, promised: str | None, since) -> None:
+    """A confirmation page about to be shown for ``form``, posted from a page that named
+    other signed documents (``promised``) than ``form.named`` holds now (a month
+    signed or re-opened since it was read): said first, ``since``."""
+    if promised is not None and promised != form.named.data:
+        form.form_errors.append(since)
+
+
+def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
+    """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
+    activity's lock, the signed documents the confirming page named with those it
+    changes now (``roll.keep_named``). Others — a month signed or re-opened since
+    the page was read — and the post is answered by ``confirm(task, form, signed)``
+    naming them as found under the lock, ``since`` said first, nothing done. None: it
+    went through (else the response)."""
+    found: list[NamedSince] = []
+
+    def run(*posted):
+        try:
+            return service(*posted, **kwargs)
+        except NamedSince as refusal:
+            found.append(refusal)
+            raise
+
+    def named_afresh():
+        if not found:
+            return None
+        form.form_errors[:] = [since]
+        form.named.data = named_key(found[0].naming)
+        return confirm(task, form, signed_names(found[0].naming))
+
+    return _run_on_task(task, form, context, run, *args, since=named_afresh)
 
 
 def _confirm_reopen(task, form, signed: dict):
@@ -403,17 +452,11 @@ def void(task_id: int):
         return _render_task(context)  # else the service says why not
     if not confirmed():
         return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
-    if context["void_form"] is not None and promised is not None \
-            and promised != form.named.data:
-        # a month signed (or reopened) since the page was read: named first, nothing done
-        form.form_errors.append(_("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
-                                  "未作任何更改。请查看上方的说明后再确认作废。"))
-        return _confirm_void(task, form, context["void_signed"])
-    refused = _run_on_task(task, form, context, void_activity, task, _actor(),
-                           form.reason.data)
-    if refused is not None:
-        return refused
-    return _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
+    # the comparison with what the page named, under the activity's lock
+    return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
+                      _actor(), form.reason.data,
+                      promised=promised if context["void_form"] is not None else None) \
+        or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 
 
 def _confirm_void(task, form, signed: dict):
@@ -528,18 +571,21 @@ def leader(task_id: int):
     # refuses it on the form, before any naming of a change that would not be the one
     # asked (confirm43 #4); an approved activity's is refused even where kept as shown
     stale = form.shown.data not in (None, leader_shown_key(task))
-    if (task.report_approved and not confirmed() and not stale
-            and getattr(new_leader, "id", None) != task.leader_id
-            and (named := day_signed(_actor(), task.unit_id, task.community_id,
-                                     task.service_date))):
-        # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's
-        # change of it is named first, as the liaison's is refused (figures42 #1)
-        return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
-                         action=_("更换组长"),
-                         explain=_("该活动的组长改为%(name)s。",
-                                   name=_listed(context, new_leader))
-                         if new_leader is not None else _("取消该活动的组长。"),
-                         back=url_for("manage.task", task_id=task.id))
+    # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's change
+    # of it is named first, as the liaison's is refused (figures42 #1)
+    first = NamedFirst(lambda lock: day_signed(_actor(), task.unit_id, task.community_id,
+                                               task.service_date, lock=lock),
+                       lambda named, since: ask_first(
+                           named, task=task, title=_("更换组长"), submit=_("确认更换"),
+                           action=_("更换组长"),
+                           explain=_("该活动的组长改为%(name)s。",
+                                     name=_listed(context, new_leader))
+                           if new_leader is not None else _("取消该活动的组长。"),
+                           back=url_for("manage.task", task_id=task.id), since=since))
+    named_first = (task.report_approved and not stale
+                   and getattr(new_leader, "id", None) != task.leader_id)
+    if named_first and (asked := first.answer()) is not None:
+        return asked
 
     def change(*args):
         try:
@@ -550,7 +596,8 @@ def leader(task_id: int):
             form.shown.data = refusal.merge.resolved_key()
             raise
 
-    refused = _run_on_task(task, form, context, change, task, new_leader, _actor())
+    refused = _run_on_task(task, form, context, first.guard(change) if named_first else change,
+                           task, new_leader, _actor(), since=first.since)
     if refused is not None:
         return refused
     if task.leader is None:

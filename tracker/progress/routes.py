@@ -45,9 +45,9 @@ from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..services import name_problems
 from ..timeutil import local_today
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed
-from ..view_support import confirmed, returning, run_service
+from ..view_support import returning, run_service
 from . import queries as q
 from .forms import (
     FINDING_KIND,
@@ -442,25 +442,33 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
     ``ask``: the step an admin's date in a signed month names first (figures42 #1)."""
     finding = _finding_or_404(finding_id)
     stale = status is not None and not (finding.active and finding.status == status)
-    if returning():  # the confirmation page's 返回: the form, as typed, nothing done
-        return _finding_page(finding, **{form_name: form})
-    if not stale and not form.validate_on_submit():
-        if problems is not None and request.method == "POST":
-            name_problems(form, problems(finding, form))
-    elif (not stale and ask is not None and not confirmed()
-          and (named := day_signed(_actor(), finding.unit_id, finding.community_id,
-                                   ask.day(form)))
-          and not (problems is not None and problems(finding, form))):
+
+    def ask_step(named, since):
         # an admin's step dated in a 已定稿 month or year: the documents it changes,
         # named before it is recorded, as 冲销's are (figures42 #1)
         day = ask.day(form)
         return ask_first(named, title=ask.title, submit=ask.submit, action=ask.title,
                          explain=ask.explain % {"date": day.isoformat(),
                                                 "month": month_name(day.year, day.month)},
-                         back=url_for(".finding", finding_id=finding.id))
-    elif run_service(form, action, finding, form):
+                         back=url_for(".finding", finding_id=finding.id), since=since)
+
+    first = NamedFirst(lambda lock: day_signed(_actor(), finding.unit_id, finding.community_id,
+                                               ask.day(form), lock=lock), ask_step) \
+        if ask is not None and not stale else None
+    if returning():  # the confirmation page's 返回: the form, as typed, nothing done
+        return _finding_page(finding, **{form_name: form})
+    if not stale and not form.validate_on_submit():
+        if problems is not None and request.method == "POST":
+            name_problems(form, problems(finding, form))
+    elif (first is not None and (asked := first.answer()) is not None
+          and not (problems is not None and problems(finding, form))):
+        return asked
+    elif run_service(form, first.guard(action) if first is not None else action,
+                     finding, form):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
+    elif first is not None and (asked := first.since()) is not None:
+        return asked
     db.session.refresh(finding)
     return _finding_page(finding, **{form_name: form})
 

@@ -43,7 +43,6 @@ from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
 from . import summary_notes
 from .named_first import day_signed
-from .roll import keep_named
 from .summary_notes import Closed, closed_in_year, closed_to
 
 PURPOSE_MAX = 200
@@ -98,11 +97,6 @@ def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
                 if entry.entry_date.month in months or whole_year}
     return refusals, (closed_words(Closed(date(year, 1, 1), by_year=True))
                       if whole_year else None)
-
-
-# ``NamedSince``'s words for 冲销 (``reverse_entry``'s ``named``)
-REVERSAL_NAMED_SINCE = _l("打开页面之后，这次冲销涉及的已定稿月报或年度总结有了变化，未作任何更改。"
-                          "请查看上方的说明后再确认冲销。")
 
 
 def reversal_purpose(purpose: str, reason: str) -> str:
@@ -169,13 +163,10 @@ def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
     return entry
 
 
-def reverse_entry(actor: Member, entry: FundEntry, reason: str, *,
-                  named: str | None = None) -> FundEntry:
+def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
     """冲销: a negative entry on the original's date, pointing at it; once only, with a
-    reason (required, as 作废's: it cannot be taken back). ``named``: the
-    ``roll.named_key`` of the signed documents the page named (``reversal_signed``; ""
-    for none — the ledger's in-page question): others now, a month signed since, and
-    nothing is written (``roll.NamedSince``: confirm43 #1)."""
+    reason (required, as 作废's: it cannot be taken back). What its page named is
+    compared before it, in its unit of work (``named_page.NamedFirst``, the view's)."""
     require_keeper(actor, entry.community_id)
     if entry.reverses_id is not None:
         raise ServiceError(_l("冲销记录本身不能再冲销。"))
@@ -190,7 +181,6 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str, *,
         raise ServiceError(_l("冲销原因不能超过100个字。"), field="reason")
     # The reversal is dated on the original's date: that is the month it changes.
     check_month_open(actor, entry.unit_id, entry.community_id, entry.entry_date)
-    keep_named(named, lambda: reversal_signed(actor, entry), REVERSAL_NAMED_SINCE)
     purpose = reversal_purpose(entry.purpose, reason)
     reversal = FundEntry(unit_id=entry.unit_id, community_id=entry.community_id,
                          entry_date=entry.entry_date, amount_fen=-entry.amount_fen,
@@ -208,13 +198,14 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str, *,
     return reversal
 
 
-def reversal_signed(actor: Member, entry: FundEntry) -> summary_notes.Naming | None:
+def reversal_signed(actor: Member, entry: FundEntry, *,
+                    lock: bool = False) -> summary_notes.Naming | None:
     """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
     已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
     reversal's — with the wording of their signed copies, named on the confirmation
     before it (``named_first.day_signed``, the rule of every change dated in a month:
-    review docread40 #5); None for anyone else."""
-    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date)
+    review docread40 #5); None for anyone else. ``lock``: ``day_signed``'s."""
+    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date, lock=lock)
 
 
 def reversals_named_first(actor: Member, unit_id: int, community_id: int,

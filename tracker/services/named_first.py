@@ -31,24 +31,27 @@ def _place(unit_id: int, community_id: int, day: date):
 
 
 def day_signed(actor: Member, unit_id: int, community_id: int,
-               day: date | None) -> Naming | None:
+               day: date | None, *, lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 a change of the unit's work in the community dated
     ``day`` changes — a fund entry (登记支出) or its 冲销 (``funds.reversal_signed``), a
     finding's 移交 or 整改 (the places ``funds.check_month_open`` and
     ``findings._check_month_open`` refuse a liaison by), an approved visit's 服务对象
-    (``services.residents.task_residents_signed``); None for anyone but an admin, or when none."""
+    (``services.residents.task_residents_signed``); None for anyone but an admin, or when none.
+    ``lock``: asked by the change under its own locks (``final_naming_places``')."""
     if day is None or not may_change_final(actor):
         return None
-    return final_naming_places(_place(unit_id, community_id, day).subquery()).get(_KEY) or None
+    return final_naming_places(_place(unit_id, community_id, day).subquery(),
+                               lock=lock).get(_KEY) or None
 
 
 def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None,
-                member_ids) -> Naming | None:
+                member_ids, *, lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 that hours recorded on ``day`` for the unit's
     activity in the community change: the activity's, and each member's of
     ``member_ids`` in their unit of that day (``stays.unit_then``) — the places 补录
     and 添加遗漏的参加人员 refuse a liaison by ("Whichever unit's month it is":
-    ``summary_notes.closed_member_units``); None for anyone but an admin, or when none."""
+    ``summary_notes.closed_member_units``); None for anyone but an admin, or when none.
+    ``lock`` as ``day_signed``'s."""
     if day is None or not may_change_final(actor):
         return None
     ids = sorted({m for m in member_ids if m is not None})
@@ -59,7 +62,7 @@ def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None
                             .label("unit_id"),
                             literal(community_id, Integer()).label("community_id"),
                             literal(day, Date()).label("day")).where(Member.id.in_(ids)))
-    return final_naming_places(union_all(*parts).subquery()).get(_KEY) or None
+    return final_naming_places(union_all(*parts).subquery(), lock=lock).get(_KEY) or None
 
 
 def counted_places(task_ids) -> list[tuple[int, int, int, int]]:
@@ -95,4 +98,3 @@ def import_places_signed(actor: Member, places) -> Naming | None:
                    column("community_id", Integer), column("day", Date),
                    name="import_places").data(rows).cte("import_places")
     return final_naming_places(table).get(_KEY) or None
-

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -773,7 +774,8 @@ def reopen_effects(task: Task) -> ReopenEffects:
                          findings=findings)
 
 
-def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
+def reopen_report(report: TaskReport, actor: Member, reason: str, *,
+                  named: Callable[[], None] | None = None) -> None:
     """撤销审核: an admin takes an approved report back to 退回 (returned), with a reason,
     so a mistake in an approved activity — a 补录 or an import typed wrong included —
     can be corrected by the usual path: edit the task, assign, report again, approve.
@@ -781,7 +783,11 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     the report's status in the flush hook); the task, closed by the approval, is open
     again (it has ended: nobody can claim it), and a need its approval fulfilled is to
     do again until it is approved anew (``task_needs.reopen_needs_of``). A 已定稿 month
-    changes only by an admin (``closed_to``), and only an admin may do this at all."""
+    changes only by an admin (``closed_to``), and only an admin may do this at all.
+    ``named``: called under the activity's lock before anything is written — the
+    confirming page's comparison of the signed documents it named with those the
+    撤销审核 changes now (``voiding.uncount_signed``, which imports this module:
+    ``roll.keep_named``), raising to refuse."""
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权操作。"))
     if actor.role != Role.admin:
@@ -794,6 +800,8 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     closed = closed_to(actor, task.unit_id, task.community_id, day)
     if closed:
         raise ServiceError(own_closed_words(closed))
+    if named is not None:
+        named()
     approved_by = report.reviewed_by_id
     # before any write (see task_needs): a need the approval fulfilled is to do again
     reopen_needs_of(task, actor)

@@ -408,24 +408,37 @@ def named_key(corrected: Corrected | None) -> str:
                      *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
 
 
+# a change's page named other signed documents than it changes now (``keep_named``)
+NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+                 "请查看上方的说明后再确认。")
+
+
 class NamedSince(ServiceError):
-    """A change refused, nothing written: the 已定稿 月报 and 年度总结 it would change are
-    not those its page named (``keep_named``) — a month signed, or reopened, since the
+    """A change refused, nothing written: the 已定稿 月报 and 年度总结 it would change
+    (``naming``, a ``summary_notes.Naming`` or None — for the page to name afresh) are
+    not those its page named (``keep_named``) — a month signed, or re-opened, since the
     page was read. The view answers with the page naming them afresh, typed fields kept."""
+
+    def __init__(self, naming=None, message=NAMED_SINCE):
+        super().__init__(message)
+        self.naming = naming
 
 
 def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
-               words) -> None:
+               words=NAMED_SINCE) -> None:
     """Refuse (``NamedSince``, ``words``) a change whose page named other signed
     documents than ``named()`` — what the change would name now, read only when a key
-    was posted (a statement) —: ``promised`` is the ``named_key`` the page posted back
-    ("" when it named nothing). None: the post
-    carried no key (not from a page of the app), and is not asked — as today.
-    Called by the service after its own locks (通过, 冲销, 服务对象), so it compares what
-    the write will change; the one compare of 作废's and 撤销审核's ``named`` too, once
-    they are folded in (their views compare ``VoidForm.named`` / ``ReopenForm.named``)."""
-    if promised is not None and promised != named_key(named()):
-        raise NamedSince(words)
+    was posted (a statement; asked under the change's own locks, and with
+    ``final_naming_places(lock=True)`` where it takes the months' share locks too) —:
+    ``promised`` is the ``named_key`` the page posted back ("" when it named nothing).
+    None: the post carried no key (not from a page of the app), and is not asked — as
+    before the key. The one compare of 通过, 冲销, 作废, 撤销审核, 服务对象 and every
+    ``named_page.NamedFirst`` change."""
+    if promised is None:
+        return
+    naming = named()
+    if promised != named_key(naming):
+        raise NamedSince(naming, words)
 
 
 def promised_day(promised: str) -> str:

@@ -639,7 +639,7 @@ class Naming(NamedTuple):
     wordings: dict
 
 
-def final_naming_places(places) -> dict[object, Naming]:
+def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     """The 已定稿 月报 (``FinalMonth``, ``FinalCommunityMonth``) and 年度总结
     (``FinalYear``) that count a change of work on each of ``places`` — a subquery of
     (key, unit_id, community_id, day) rows, ``day`` None for none —, by key, as a
@@ -649,7 +649,20 @@ def final_naming_places(places) -> dict[object, Naming]:
     a change that would unsettle them (通过, 冲销, 作废: review docread40 #5), as the
     member form names what it may change (``final_naming``). One statement for every
     key at once: a page keeps its budget. ``places`` may have an ``own`` column too
-    (``_final_notes_of``'s: false, not the community's own)."""
+    (``_final_notes_of``'s: false, not the community's own).
+
+    ``lock``: asked by the change itself, under its own lock, to compare with what its
+    page named (``roll.keep_named``) — first every unit's and community's row of
+    ``places`` ``FOR SHARE`` (``closed_member_units``' order: units in id order, then
+    communities), as ``closed_to`` takes them before a liaison's write, so a 定稿 of any
+    month or year they name either committed before the answer (and is named) or waits
+    for the change's commit (and signs it). Two statements more; a page passes False."""
+    if lock:
+        db.session.execute(select(Unit.id).where(Unit.id.in_(select(places.c.unit_id)))
+                           .order_by(Unit.id).with_for_update(read=True, of=Unit))
+        db.session.execute(select(Community.id)
+                           .where(Community.id.in_(select(places.c.community_id)))
+                           .order_by(Community.id).with_for_update(read=True, of=Community))
     year = cast(extract("year", places.c.day), Integer)
     month = cast(extract("month", places.c.day), Integer)
     own = places.c.own if "own" in places.c else True

@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
+from .roll import keep_named
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
@@ -145,7 +146,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
 
 
-def void_signed(actor: Member, task: Task):
+def void_signed(actor: Member, task: Task, *, lock: bool = False):
     """For an admin, whom no 定稿 refuses (``void_refusal`` refuses the others): the
     已定稿 月报 and 年度总结 a 作废 of ``task`` will change — of the months
     ``void_refusal`` asks: the activity's own, and for an approved one its participants'
@@ -154,16 +155,18 @@ def void_signed(actor: Member, task: Task):
     of the unit it counts for) — as a ``summary_notes.Naming``, named before it
     (``summary_notes.final_naming_places``), as 通过 and 冲销 name theirs
     (``reviews.approval_signed``, ``funds.reversal_signed``); None for anyone else."""
-    return uncount_signed(actor, task)[0]
+    return uncount_signed(actor, task, lock=lock)[0]
 
 
-def uncount_signed(actor: Member, task: Task) -> tuple:
+def uncount_signed(actor: Member, task: Task, *, lock: bool = False) -> tuple:
     """``void_signed`` and, for an approved activity, what its 撤销审核 (an admin's
     only) will change — the same months, but its needs stay with the task
     (``void_need_places(kept=True)``) — in one statement, for the task page that offers
     both (its statement budget; where a week of a series hands its needs is asked
     inside it, no statement more): (作废's Naming, 撤销审核's Naming), each None when it
-    names nothing; (None, None) for anyone but an admin."""
+    names nothing; (None, None) for anyone but an admin. ``lock``: asked by the 作废 or
+    撤销审核 itself, under the activity's lock, to compare with what its page named
+    (``final_naming_places``' lock: a 定稿 of one of them takes turns with it)."""
     if not may_change_final(actor):
         return None, None
     keys = [VOID] + ([REOPEN] if task.report_approved else [])
@@ -186,12 +189,17 @@ def uncount_signed(actor: Member, task: Task) -> tuple:
         needs = void_need_places(task, kept=key == REOPEN).subquery()
         parts.append(select(literal(key), needs.c.unit_id, needs.c.community_id,
                             needs.c.day, needs.c.own))
-    found = final_naming_places(union_all(*parts).subquery())
+    found = final_naming_places(union_all(*parts).subquery(), lock=lock)
     return found.get(VOID), found.get(REOPEN)
 
 
-def void_activity(task: Task, actor: Member, reason: str) -> None:
-    """作废 the activity (see the module's docstring), with ``reason``; audited."""
+def void_activity(task: Task, actor: Member, reason: str, *,
+                  promised: str | None = None) -> None:
+    """作废 the activity (see the module's docstring), with ``reason``; audited.
+    ``promised``: the signed documents the confirming page named (``roll.named_key`` of
+    ``void_signed``), compared under the activity's lock with those the 作废 changes now
+    (``roll.keep_named``: a month signed since is named afresh, nothing done);
+    None (no page) asks nothing."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(task)
@@ -199,6 +207,8 @@ def void_activity(task: Task, actor: Member, reason: str) -> None:
     if refusal is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写作废的原因。"), VOID_REASON_MAX)
+    if promised is not None:
+        keep_named(promised, lambda: void_signed(actor, task, lock=True))
     report = task.report
     done = {str(member_id): minutes for member_id, minutes in db.session.execute(
         select(Assignment.member_id, Assignment.minutes).where(

@@ -1,0 +1,154 @@
+"""An admin's 作废 or 撤销审核 confirmed on a page that named no signed document, while
+another admin signs (定稿) the activity's month, in separate processes (two gunicorn
+workers, two connections) on PostgreSQL. SQLite's writers take turns anyway, so these
+run only with TEST_DATABASE_URL.
+
+The rule (docs/design.md, "Refused in a 已定稿 month": every change of what was signed
+named first): an admin's change of a signed month is done only on a page that named
+it. The page posts back what it named (``ReopenForm.named``, ``VoidForm.named``); the
+service compares it with what the change touches now **under its own locks** — the
+activity's, then the share locks a liaison's write takes on the month's scope rows
+(``summary_notes.final_naming_places(lock=True)``) —, so a 定稿 either committed before
+the comparison (the change is refused, 「…有了变化，未作任何更改…」, nothing done, and the
+page names it afresh) or waits for the change to commit and signs it. Compared in the
+view, before the service's lock, a 定稿 committed in between was not named
+(unapprove42 / voidjs42 Open).
+
+Each order is forced, not hoped for (``tests.races.race_in_order``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from tests.races import race_in_order, race_world
+from tests.scratch_db import PG_URL, fresh_database
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
+
+MODULE = __name__
+SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再确认。"
+
+
+def _last_month() -> date:
+    from tracker.timeutil import local_today
+
+    return local_today().replace(day=1) - timedelta(days=1)
+
+
+def _world(url):
+    """An activity of last month's 20th, approved, a member's 2 hours counted; the
+    month not signed — what the admin's page named: nothing (key "")."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, Role
+    from tracker.services.reviews import ReportData, approve_report, submit_report
+    from tracker.timeutil import local_to_utc
+
+    last = _last_month()
+    with race_world(url) as (app, unit, item, _liaison):
+        liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
+        admin = f.member(unit, Role.admin, name="管理员甲")
+        signer = f.member(unit, Role.admin, name="管理员乙")
+        member = f.member(unit, name="张三")
+        start = local_to_utc(datetime.combine(date(last.year, last.month, 20), time(9)))
+        task = f.task(item, liaison, title="楼道清理", leader=member, starts_at=start)
+        db.session.add(Assignment(task_id=task.id, member_id=member.id,
+                                  status=AssignmentStatus.done, minutes=120))
+        task.taken = 1
+        db.session.flush()
+        report = submit_report(task, liaison, ReportData(quantity=None, people_served=None,
+                                                         note="完成"))
+        approve_report(report, liaison)
+        db.session.commit()
+        return app, dict(task=task.id, admin=admin.id, signer=signer.id, unit=unit.id,
+                         named="")
+
+
+def _task(ids):
+    from tracker.extensions import db
+    from tracker.models import Task
+
+    return db.session.get(Task, ids["task"])
+
+
+def _admin(ids, who="admin"):
+    from tracker.extensions import db
+    from tracker.models import Member
+
+    return db.session.get(Member, ids[who])
+
+
+def _sign(ids):
+    """管理员乙 signs last month's 月报 of the unit."""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+
+    last = _last_month()
+    final.finalize(_admin(ids, "signer"), SummaryScope(ids["unit"]), last.year, last.month)
+
+
+def _void(ids):
+    """管理员甲 confirms 作废 on the page that named nothing."""
+    from tracker.services.voiding import void_activity
+
+    void_activity(_task(ids), _admin(ids), "重复录入", promised=ids["named"])
+
+
+def _reopen(ids):
+    """管理员甲 confirms 撤销审核 on the page that named nothing (the view's comparison,
+    as ``task_page.reopen`` hands it to the service)."""
+    from tracker.services.roll import keep_named
+    from tracker.services.reviews import reopen_report
+    from tracker.services.voiding import uncount_signed
+
+    task, admin = _task(ids), _admin(ids)
+    reopen_report(task.report, admin, "人数有误", named=lambda: keep_named(
+        ids["named"], lambda: uncount_signed(admin, task, lock=True)[1]))
+
+
+def _state(app, ids) -> tuple:
+    """(the report's status, whether last month's 月报 is signed)."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import SummaryNote
+
+    last = _last_month()
+    with app.app_context():
+        signed = db.session.scalar(select(SummaryNote.finalized_at).where(
+            SummaryNote.unit_id == ids["unit"], SummaryNote.year == last.year,
+            SummaryNote.month == last.month)) is not None
+        state = (_task(ids).report.status.name, signed)
+        db.session.remove()
+        db.engine.dispose()
+        return state
+
+
+@pytest.mark.parametrize("change", ["_void", "_reopen"])
+def test_a_month_signed_just_before_the_confirmed_change_is_named_not_changed(
+        tmp_path, change):
+    """定稿 first, held open: the change waits for it, then reads the month signed, which
+    its page did not name — refused, nothing done."""
+    with fresh_database("postgresql", tmp_path, "namedsince" + change) as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, "_sign", change)
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_sign"]["ok"] is True and got[change]["waited"] is True
+        assert got[change]["refused"] == SINCE
+        assert _state(app, ids) == ("approved", True)
+
+
+@pytest.mark.parametrize("change, done", [("_void", "voided"), ("_reopen", "returned")])
+def test_a_month_signed_just_after_the_change_signs_it(tmp_path, change, done):
+    """The change first, held open: 定稿 waits for it, then signs the month as the change
+    left it — what the page named (nothing signed) was true when it was done."""
+    with fresh_database("postgresql", tmp_path, "namedbefore" + change) as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, change, "_sign")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got[change]["ok"] is True and got["_sign"]["waited"] is True
+        assert got["_sign"]["ok"] is True
+        assert _state(app, ids) == (done, True)
