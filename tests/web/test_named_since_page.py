@@ -4,9 +4,9 @@ docs/design.md: before an admin's 通过, 冲销 or a save of an approved visit'
 已定稿 月报 and 年度总结 it will change are named; "A month signed since the page that
 posted was read is said first, whichever page it was" — as 作废 and 撤销审核 do. Each
 page posts back what it named (its ``named`` key — 冲销's ``named_page.KEY`` —, "" for
-nothing); when the change would now name something else, nothing is written and the page comes back naming it afresh,
-what was typed kept. A post with no key at all (not from a page of the app) behaves as
-before.
+nothing); when the change would now name something else, nothing is written and the page
+comes back naming it afresh, what was typed kept. A post with no key at all (not from a
+page of the app) behaves as before.
 
 And 更换组长 (#4): a post from a page that showed another 组长 than the one stored now is
 refused on the form — the leader was changed by someone else — before any naming page,
