@@ -136,3 +136,38 @@ def test_the_admins_queue_says_nothing_of_a_month_nobody_signed(
     f.reported(task, world.leader, approved=True)
     login(world.admin)
     assert "采纳该申请会改变已定稿的文件" not in _text(client.get("/backfill-requests/"))
+
+
+def test_a_year_signed_after_the_adoption_page_is_named_before_adopting(client, login, world):
+    """review43c #2: 采纳's naming page posts back what it named (the month only); the
+    year signed since, 确认采纳 from that page is answered with the page naming the year
+    afresh — nothing adopted — and 确认采纳 from the new page adopts."""
+    from tracker.models.summaries import YearNote
+    from tracker.timeutil import utcnow
+
+    task = world.past_task
+    request = asked_for_past_task(world, minutes=90)
+    f.reported(task, world.leader, approved=True, signed_by=world.admin)
+    before = _done(task)
+    url = f"/backfill-requests/{request.id}/adopt"
+    login(world.admin)
+    page = client.post(url)
+    assert page.status_code == 200 and "年度总结" not in _text(page)  # the month only
+    action, fields = _confirmation(page.get_data(as_text=True))
+    db.session.add(YearNote(scope_key=f"unit:{task.unit_id}", unit_id=task.unit_id,
+                            year=task.service_date.year, finalized_at=utcnow(),
+                            finalized_by_id=world.admin.id))  # signed since the page
+    db.session.commit()
+
+    again = client.post(action, data=fields)  # 确认采纳 from the page read before
+    db.session.expire_all()
+    assert again.status_code == 200
+    assert request.status == RequestStatus.pending and _done(task) == before
+    text = _text(again)
+    assert "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。" in text
+    assert "年度总结" in text  # the year, named afresh
+
+    action, fields = _confirmation(again.get_data(as_text=True))
+    assert client.post(action, data=fields).status_code == 302  # named now: done
+    db.session.expire_all()
+    assert request.status == RequestStatus.adopted and _done(task) == before + 1

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
-from ..named_page import ask_first
+from ..named_page import NamedFirst, ask_first
 from ..names import labels_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
@@ -137,7 +137,7 @@ def queue():
                            signed=signed)
 
 
-def _ask_adoption(row, named):
+def _ask_adoption(row, named, since: bool = False):
     """The confirmation page of an admin's 采纳 into an approved activity of a 已定稿
     month: the documents it changes, named as 添加遗漏的参加人员 names them; the member
     named as the queue names her (the unit of the request's day, namesakes apart)."""
@@ -146,7 +146,7 @@ def _ask_adoption(row, named):
                      action=_("采纳该补录申请"),
                      explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
                                name=name),
-                     back=url_for(".queue"))
+                     back=url_for(".queue"), since=since)
 
 
 @bp.post("/<int:request_id>/adopt")
@@ -154,17 +154,29 @@ def _ask_adoption(row, named):
 def adopt(request_id: int):
     row = _managed_request(request_id)
     actor = _actor()
-    if not EmptyForm().validate_on_submit() or returning():  # 返回: nothing done
+    form = EmptyForm()
+    if not form.validate_on_submit() or returning():  # 返回: nothing done
         return redirect(url_for(".queue"))
-    if not confirmed() and (named := adoption_signed(row, actor)):
-        # an admin's, into an approved activity of a 已定稿 month or year: named first
-        # (review43 #1); what the service would refuse is refused at once, never asked
-        return _ask_adoption(row, named)
-    done = run_service(None, adopt_into_task, row, actor, denied=404)
-    if done and done.value.already_on:  # on the task already: nothing was added
+    # an admin's, into an approved activity of a 已定稿 month or year: named first
+    # (review43 #1) and held to what its page named, compared under the months' locks as
+    # 添加遗漏的参加人员's (review43c #2); what the service would refuse is refused at once,
+    # never asked (``adoption_signed`` names nothing then)
+    first = NamedFirst(lambda lock: adoption_signed(row, actor, lock=lock),
+                       # named nothing now (a refusal, or a month re-opened): the service
+                       # says it, not a page naming nothing
+                       lambda named, since: _ask_adoption(row, named, since) if named else None)
+    if (asked := first.answer()) is not None:
+        return asked
+    done = run_service(form, first.guard(adopt_into_task), row, actor, denied=404)
+    if done is None:
+        if (asked := first.since()) is not None:  # signed since its page: named afresh
+            return asked
+        for message in form.form_errors:  # the queue says why, as a flash
+            flash(str(message), "error")
+    elif done.value.already_on:  # on the task already: nothing was added
         flash(_("已采纳 %(name)s 的补录申请：其已在任务“%(task)s”中，无需再添加。",
                 name=row.member.name, task=row.task.title), "success")
-    elif done:
+    else:
         flash(_("已采纳 %(name)s 的补录申请，已加入任务“%(task)s”。",
                 name=row.member.name, task=row.task.title), "success")
     return redirect(url_for(".queue"))

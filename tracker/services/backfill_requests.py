@@ -535,19 +535,22 @@ def adoption_problems(request: BackfillRequest) -> list[tuple[str | None, object
     return found
 
 
-def adoption_signed(request: BackfillRequest, actor: Member) -> Naming | None:
+def adoption_signed(request: BackfillRequest, actor: Member, *,
+                    lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 an admin's 采纳 of ``request`` changes, named before
     it is done, as 添加遗漏的参加人员 from the task page names them (review43 #1): the
     places ``add_forgotten_participant`` refuses a liaison by — the activity's day in
     its unit and the member's unit of that day (``named_first.work_signed``). None when
     采纳 adds no counted hours (``adopts_into_approved``), for anyone but an admin (a
     liaison is refused, ``closed_to``), when nothing signed is changed, or when 采纳 would
-    be refused anyway (``adoption_problems``): the refusal is said, never asked."""
+    be refused anyway (``adoption_problems``): the refusal is said, never asked.
+    ``lock``: asked by 采纳 itself under the months' share locks (``work_signed``'s), to
+    compare with what its page named (``named_page.NamedFirst``)."""
     if not may_change_final(actor) or not adopts_into_approved(request):
         return None
     task = request.task
     named = work_signed(actor, task.unit_id, task.community_id, task.service_date,
-                        [request.member_id])
+                        [request.member_id], lock=lock)
     if not named or adoption_problems(request):
         return None
     return named
