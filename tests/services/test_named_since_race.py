@@ -1,4 +1,4 @@
-"""An admin's 作废 or 撤销审核 confirmed on a page that named no signed document, while
+"""An admin's 作废, 撤销审核 or 通过 confirmed on a page that named no signed document, while
 another admin signs (定稿) the activity's month, in separate processes (two gunicorn
 workers, two connections) on PostgreSQL. SQLite's writers take turns anyway, so these
 run only with TEST_DATABASE_URL.
@@ -12,7 +12,9 @@ activity's, then the share locks a liaison's write takes on the month's scope ro
 the comparison (the change is refused, 「…有了变化，未作任何更改…」, nothing done, and the
 page names it afresh) or waits for the change to commit and signs it. Compared in the
 view, before the service's lock, a 定稿 committed in between was not named
-(unapprove42 / voidjs42 Open).
+(unapprove42 / voidjs42 Open). 通过 compared its page's key (``approve_report``'s
+``named``) under the activity's lock only, which no 定稿 waits for: the same gap
+(stalekey43 Open, lockall43).
 
 Each order is forced, not hoped for (``tests.races.race_in_order``).
 """
@@ -65,6 +67,40 @@ def _world(url):
         db.session.commit()
         return app, dict(task=task.id, admin=admin.id, signer=signer.id, unit=unit.id,
                          named="")
+
+
+def _pending_world(url):
+    """As ``_world``, the report submitted and not yet approved: what the admin's report
+    page named before 通过 — nothing (key "")."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, Role
+    from tracker.services.reviews import ReportData, submit_report
+    from tracker.timeutil import local_to_utc
+
+    last = _last_month()
+    with race_world(url) as (app, unit, item, _liaison):
+        liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
+        admin = f.member(unit, Role.admin, name="管理员甲")
+        signer = f.member(unit, Role.admin, name="管理员乙")
+        member = f.member(unit, name="张三")
+        start = local_to_utc(datetime.combine(date(last.year, last.month, 20), time(9)))
+        task = f.task(item, liaison, title="楼道清理", leader=member, starts_at=start)
+        db.session.add(Assignment(task_id=task.id, member_id=member.id,
+                                  status=AssignmentStatus.done, minutes=120))
+        task.taken = 1
+        db.session.flush()
+        submit_report(task, liaison, ReportData(quantity=None, people_served=None, note="完成"))
+        db.session.commit()
+        return app, dict(task=task.id, admin=admin.id, signer=signer.id, unit=unit.id,
+                         named="")
+
+
+def _approve(ids):
+    """管理员甲 presses 通过 on the report's page that named nothing."""
+    from tracker.services.reviews import approve_report
+
+    approve_report(_task(ids).report, _admin(ids), named=ids["named"])
 
 
 def _task(ids):
@@ -152,3 +188,30 @@ def test_a_month_signed_just_after_the_change_signs_it(tmp_path, change, done):
         assert got[change]["ok"] is True and got["_sign"]["waited"] is True
         assert got["_sign"]["ok"] is True
         assert _state(app, ids) == (done, True)
+
+
+APPROVAL_SINCE = "打开页面之后，通过会改变的已定稿月报或年度总结有了变化，未作任何更改。请查看现在的说明后再审核。"
+
+
+def test_a_month_signed_just_before_approval_is_named_not_changed(tmp_path):
+    """定稿 first, held open: 通过 waits for it, then reads the month signed, which its
+    page did not name — refused, the report still 待审核."""
+    with fresh_database("postgresql", tmp_path, "namedsince_approve") as url:
+        app, ids = _pending_world(url)
+        got = race_in_order(MODULE, url, ids, "_sign", "_approve")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_sign"]["ok"] is True and got["_approve"]["waited"] is True
+        assert got["_approve"]["refused"] == APPROVAL_SINCE
+        assert _state(app, ids) == ("submitted", True)
+
+
+def test_a_month_signed_just_after_approval_signs_it(tmp_path):
+    """通过 first, held open: 定稿 waits for it, then signs the month with the activity
+    counted — what the page named (nothing signed) was true when it was done."""
+    with fresh_database("postgresql", tmp_path, "namedbefore_approve") as url:
+        app, ids = _pending_world(url)
+        got = race_in_order(MODULE, url, ids, "_approve", "_sign")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_approve"]["ok"] is True and got["_sign"]["waited"] is True
+        assert got["_sign"]["ok"] is True
+        assert _state(app, ids) == ("approved", True)

@@ -648,7 +648,11 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # 已定稿 month (or year) an admin's to change, as the 组长 (``tasks.change_leader``)
         raise ServiceError(_residents_closed_words(closed, day), field="residents")
     if (added or removed) and task.report_approved:
-        keep_named(named, lambda: task_residents_signed(actor, task), RESIDENTS_NAMED_SINCE)
+        # under the months' share locks too, after the activity's and the residents'
+        # (a liaison's ``closed_to`` above takes the same rows in that order): a 定稿
+        # either committed before the comparison, and is named, or waits and signs it
+        keep_named(named, lambda: task_residents_signed(actor, task, lock=True),
+                   RESIDENTS_NAMED_SINCE)
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))
@@ -672,16 +676,18 @@ def _hold_residents(ids) -> None:
                            .order_by(Resident.id).with_for_update(read=True))
 
 
-def task_residents_signed(actor: Member, task: Task) -> summary_notes.Naming | None:
+def task_residents_signed(actor: Member, task: Task, *,
+                          lock: bool = False) -> summary_notes.Naming | None:
     """For an admin, on an approved visit: the 已定稿 月报 and 年度总结 a change of its
     服务对象 will change — its unit's (whole, and in its community) and its
     community's own, of its day (``summary_notes.final_naming_places``) — named on
     the 服务对象 page before 保存, as 通过 names theirs; None when none, or for anyone
     else (``set_task_residents`` refuses them in such a month: the page says so,
-    ``task_residents_closed``)."""
+    ``task_residents_closed``). ``lock``: asked by the save itself, under its locks
+    (``day_signed``'s)."""
     if not task.report_approved:
         return None
-    return day_signed(actor, task.unit_id, task.community_id, task.service_date)
+    return day_signed(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
 
 
 def task_residents_closed(actor: Member, task: Task):
