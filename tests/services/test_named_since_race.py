@@ -1,6 +1,7 @@
-"""An admin's 作废, 撤销审核 or 通过 confirmed on a page that named no signed document, while
-another admin signs (定稿) the activity's month, in separate processes (two gunicorn
-workers, two connections) on PostgreSQL. SQLite's writers take turns anyway, so these
+"""An admin's 作废, 撤销审核, 通过, 服务对象 save or change of a resident's kind confirmed
+on a page that named no signed document, while another admin signs (定稿) the
+activity's month, in separate processes (two gunicorn workers, two connections) on
+PostgreSQL. SQLite's writers take turns anyway, so these
 run only with TEST_DATABASE_URL.
 
 The rule (docs/design.md, "Refused in a 已定稿 month": every change of what was signed
@@ -14,7 +15,10 @@ page names it afresh) or waits for the change to commit and signs it. Compared i
 view, before the service's lock, a 定稿 committed in between was not named
 (unapprove42 / voidjs42 Open). 通过 compared its page's key (``approve_report``'s
 ``named``) under the activity's lock only, which no 定稿 waits for: the same gap
-(stalekey43 Open, lockall43).
+(stalekey43 Open, lockall43); so did a 服务对象 save (``set_task_residents``' ``named``),
+and an admin's change of a resident's kind carried no key at all (residentkind42 Open):
+each now compares under the months' share locks too, the kind change holding the post
+straight from the form to naming nothing.
 
 Each order is forced, not hoped for (``tests.races.race_in_order``).
 """
