@@ -215,3 +215,71 @@ def test_a_signed_year_closes_the_kind_change_too(world):
     with pytest.raises(ServiceError, match=f"{year}年度总结已定稿，该服务对象是其中"):
         update_resident(elder, world.liaison, _data(elder, ResidentCategory.needy))
     db.session.rollback()
+
+
+def _edit_form(page: str):
+    """What the register form on ``page`` posts (the form posting to its own page)."""
+    from werkzeug.datastructures import MultiDict
+
+    from tests.web.stale_support import PageForms
+
+    parser = PageForms()
+    parser.feed(page)
+    [fields] = [fields for url, fields in parser.forms
+                if not url and any(name == "shown" for name, _v in fields)]
+    return MultiDict([tuple(field) for field in fields])
+
+
+KIND_SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+
+
+def test_an_admins_kind_change_confirmed_after_the_year_was_signed_names_it_first(
+        client, login, world):
+    """docs/design.md: "A month signed since the page that posted was read is said
+    first, whichever page it was" (stalelock43 / residentkind42 Open). The form named
+    the month; the 年度总结 is signed before 确认保存: the form comes back naming both,
+    as typed, nothing saved — and its 确认保存 then saves."""
+    from tests.reports.test_signed_named import named
+    from tests.web.stale_support import text
+    from tracker.models import YearNote
+    from tracker.timeutil import utcnow
+
+    elder, first = _two_visits(world)
+    day = first.service_date
+    login(world.admin)
+    url = f"/residents/{elder.id}/edit"
+    page = text(client.post(url, data=_form(elder, "needy", notes="改为困难群众")))
+    (words,) = named(page)
+    assert f"{world.unit.name}{day.year}年{day.month}月" in words and "年度总结" not in words
+    db.session.add(YearNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                            year=day.year, finalized_at=utcnow(),
+                            finalized_by_id=world.admin.id))  # signed since
+    db.session.commit()
+
+    response = client.post(url, data=_edit_form(page))
+    assert response.status_code == 200
+    again = text(response)
+    assert KIND_SINCE in again
+    (words,) = named(again)
+    assert f"{world.unit.name}{day.year}年{day.month}月" in words
+    assert f"已定稿年度总结的当前数据：{world.unit.name}{day.year}年" in words
+    assert "改为困难群众" in again and "确认保存" in again  # as typed, asked again
+    db.session.expire_all()
+    resident = db.session.get(Resident, elder.id)
+    assert resident.category == ResidentCategory.elderly and resident.notes != "改为困难群众"
+
+    assert client.post(url, data=_edit_form(again)).status_code == 302
+    db.session.expire_all()
+    resident = db.session.get(Resident, elder.id)
+    assert resident.category == ResidentCategory.needy and resident.notes == "改为困难群众"
+
+
+def test_an_admins_kind_change_confirmed_with_no_key_is_saved_as_before(client, login, world):
+    """A 确认保存 carrying no key (from no page of the app's) is not asked."""
+    elder, _first = _two_visits(world)
+    login(world.admin)
+    response = client.post(f"/residents/{elder.id}/edit",
+                           data=_form(elder, "needy", confirmed="1"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Resident, elder.id).category == ResidentCategory.needy

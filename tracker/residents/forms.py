@@ -81,6 +81,11 @@ class ResidentEditForm(ResidentForm):
     # before another's edit keeps what it left alone (a family's new phone), and is
     # refused where both changed a field
     shown = VersionField(merge=True)
+    # the signed documents the form named before a change of the kind (``roll.named_key``
+    # of ``kind_change_signed``), posted with 确认保存: others now — a month signed
+    # since — and the save is refused, the form naming them afresh
+    # (``update_resident``'s ``named``)
+    named = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,7 +66,14 @@ from ..services.residents import (
 from ..admin.told import signed_names
 from ..services.roll import named_key
 from ..templating import resident_name
-from ..view_support import confirmed, no_store, run_service, stale_aware, stale_page
+from ..view_support import (
+    confirmed,
+    named_aware,
+    no_store,
+    run_service,
+    stale_aware,
+    stale_page,
+)
 from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
@@ -216,21 +223,30 @@ def edit(resident_id: int):
         with unit_of_work(once=False):
             record_view(resident, current_user)
     refused: list = []
+    since: list = []
     if form.validate_on_submit():
         data = _data(form, resident.community_id)
         # an admin's change of her kind moves the households / people served of the
         # approved visits naming her: the signed documents they count in are named
-        # first, the form kept as typed, 确认保存 posting it again (as 冲销's page)
-        signed = None if confirmed() else signed_names(kind_change_signed(
-            current_user, resident, data.category, shown=form.shown.data))
-        if signed:
-            return render_template("residents/form.html", form=form,
-                                   community=resident.community, resident=resident,
-                                   signed=signed, stale=None)
-        if run_service(form, stale_aware(refused, update_resident), resident, current_user,
-                       data, shown=form.shown.data):
+        # first, the form kept as typed, 确认保存 posting it again (as 冲销's page) with
+        # the key of what it named (``named``)
+        if not confirmed():
+            naming = kind_change_signed(current_user, resident, data.category,
+                                        shown=form.shown.data)
+            if naming:
+                return _kind_named(form, resident, naming)
+        # what the page named: the naming page's key (None: a post from no page of
+        # ours, not asked), or — the form itself, just found naming nothing — nothing,
+        # so a month signed before the save commits is named, not changed
+        named = form.named.data if confirmed() else ""
+        if run_service(form, named_aware(since, stale_aware(refused, update_resident)),
+                       resident, current_user, data, shown=form.shown.data, named=named):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
+        if since:
+            # a month signed (or re-opened) since the page was read: named afresh, what
+            # was typed kept, the refusal's words said first; nothing saved
+            return _kind_named(form, resident, since[0].naming)
     elif request.method == "POST":
         data = _data(form, resident.community_id)
         if form.category_absent:  # a held 类别: the save keeps the stored kind
@@ -244,6 +260,15 @@ def edit(resident_id: int):
         form.hold_category(resident.category, held)
     return render_template("residents/form.html", form=form, community=resident.community,
                            resident=resident, stale=stale_page(form, refused))
+
+
+def _kind_named(form: ResidentEditForm, resident: Resident, naming):
+    """The register form as typed, naming the signed documents a change of her kind
+    changes (``naming``), 确认保存 posting it again with their key; a naming now empty
+    (re-opened since) gives the form back with 保存."""
+    form.named.data = named_key(naming)
+    return render_template("residents/form.html", form=form, community=resident.community,
+                           resident=resident, signed=signed_names(naming), stale=None)
 
 
 def _state_change(resident_id: int, service, message: str, done_endpoint: str = ".detail"):

@@ -274,13 +274,21 @@ def resident_shown_key(resident: Resident) -> str:
 
 
 def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
-                    shown: str | None = None) -> None:
+                    shown: str | None = None, named: str | None = None) -> None:
     """The register form, saved. Under the record's row lock, re-read: posted from the
     edit page (``shown``: its ``resident_shown_key``), the post is merged with the
     record as stored now (``shown.check``) — a field it left as its page showed it keeps
     another's change made since (a family's new phone stays), one both changed
     otherwise refuses the save (``RESIDENT_STALE``), nothing written. ``data.category``
-    None (no 类别 posted) keeps the kind as stored."""
+    None (no 类别 posted) keeps the kind as stored.
+
+    ``named``: the ``roll.named_key`` of the signed documents the form named before a
+    change of her kind (``kind_change_signed``; "" for none — a post from the form that
+    named nothing): when they are others now — a month signed, or re-opened, since the
+    page was read —, nothing is written (``roll.NamedSince``) and the form names them
+    afresh. Compared under her row lock and the months' share locks, so a 定稿 either
+    committed before, and is named, or waits for this save and signs it. None: not
+    asked (a post from no page of the app's)."""
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
     _hold_visits_of_kind_change(resident, data)
@@ -309,6 +317,7 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
     if "category" in changed:
         _refuse_kind_change_closed(resident, actor)
+        keep_named(named, lambda: _kind_naming(actor, resident, lock=True))
     for name in changed:
         setattr(resident, name, getattr(data, name))
     before = {m.id for m in resident.paired_members}
@@ -424,8 +433,19 @@ def kind_change_signed(actor: Member, resident: Resident, category: ResidentCate
         return None
     if shown is not None and shown_module.shown_then(shown).get("category") == category.value:
         return None
+    return _kind_naming(actor, resident)
+
+
+def _kind_naming(actor: Member, resident: Resident, *,
+                 lock: bool = False) -> summary_notes.Naming | None:
+    """The 已定稿 月报 and 年度总结 of the approved visits naming her (``_served_visits``)
+    — what a change of her kind changes — for an admin; None when none, or for anyone
+    else (no statement). ``lock``: asked by the save itself, under her row lock
+    (``final_naming_places``' share locks: a 定稿 of one of them takes turns with it)."""
+    if not summary_notes.may_change_final(actor):
+        return None
     places = _served_visits(resident.id).subquery()
-    return summary_notes.final_naming_places(places).get(resident.id)
+    return summary_notes.final_naming_places(places, lock=lock).get(resident.id)
 
 
 def archive_resident(resident: Resident, actor: Member) -> None:
@@ -648,7 +668,11 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # 已定稿 month (or year) an admin's to change, as the 组长 (``tasks.change_leader``)
         raise ServiceError(_residents_closed_words(closed, day), field="residents")
     if (added or removed) and task.report_approved:
-        keep_named(named, lambda: task_residents_signed(actor, task), RESIDENTS_NAMED_SINCE)
+        # under the months' share locks too, after the activity's and the residents'
+        # (a liaison's ``closed_to`` above takes the same rows in that order): a 定稿
+        # either committed before the comparison, and is named, or waits and signs it
+        keep_named(named, lambda: task_residents_signed(actor, task, lock=True),
+                   RESIDENTS_NAMED_SINCE)
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))
@@ -672,16 +696,18 @@ def _hold_residents(ids) -> None:
                            .order_by(Resident.id).with_for_update(read=True))
 
 
-def task_residents_signed(actor: Member, task: Task) -> summary_notes.Naming | None:
+def task_residents_signed(actor: Member, task: Task, *,
+                          lock: bool = False) -> summary_notes.Naming | None:
     """For an admin, on an approved visit: the 已定稿 月报 and 年度总结 a change of its
     服务对象 will change — its unit's (whole, and in its community) and its
     community's own, of its day (``summary_notes.final_naming_places``) — named on
     the 服务对象 page before 保存, as 通过 names theirs; None when none, or for anyone
     else (``set_task_residents`` refuses them in such a month: the page says so,
-    ``task_residents_closed``)."""
+    ``task_residents_closed``). ``lock``: asked by the save itself, under its locks
+    (``day_signed``'s)."""
     if not task.report_approved:
         return None
-    return day_signed(actor, task.unit_id, task.community_id, task.service_date)
+    return day_signed(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
 
 
 def task_residents_closed(actor: Member, task: Task):

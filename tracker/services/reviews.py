@@ -290,7 +290,11 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     refusal = approval_refusal(task, actor, counting=_counting(count_checked_in))
     if refusal is not None:
         raise ServiceError(refusal)
-    keep_named(named, lambda: approval_signed([task], actor).get(task.id), APPROVAL_NAMED_SINCE)
+    # under the months' share locks too (a liaison's refusal above takes the same rows,
+    # in the same order, after the activity's): a 定稿 either committed before the
+    # comparison, and is named, or waits for this 通过 and signs it
+    keep_named(named, lambda: approval_signed([task], actor, lock=True).get(task.id),
+               APPROVAL_NAMED_SINCE)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
     # their rows locked as ``backfill.refuse_overlap`` locks them, and before the needs'
     # (a need claimed takes its member's row first): two 通过 of two activities at the
@@ -606,7 +610,7 @@ def approval_refusals(tasks, actor: Member) -> dict:
     return running | admin_only_approvals(tasks)
 
 
-def approval_signed(tasks, actor: Member) -> dict:
+def approval_signed(tasks, actor: Member, *, lock: bool = False) -> dict:
     """For an admin, whom no 定稿 refuses (``approval_refusals`` is the others'): the
     已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — those of the
     places ``approval_places`` gives, the set ``approval_refusal`` refuses anyone else
@@ -615,7 +619,9 @@ def approval_signed(tasks, actor: Member) -> dict:
     (``summary_notes.final_naming_places``, one statement: the participants are rows of
     it, not a question each): named before 通过 on the report's page, 待审核 and the
     工作台, as the member form and the import name theirs (review docread40 #5).
-    Nothing for anyone else: they are refused instead."""
+    Nothing for anyone else: they are refused instead. ``lock``: asked by 通过 itself,
+    after the activity's lock, to compare with what its page named
+    (``final_naming_places``' share locks: a 定稿 of one of them takes turns with it)."""
     if not tasks or not may_change_final(actor):
         return {}
     places = approval_places([task.id for task in tasks]).subquery()
@@ -623,7 +629,7 @@ def approval_signed(tasks, actor: Member) -> dict:
         select(places.c.task_id.label("key"),
                func.coalesce(places.c.unit_id, Task.unit_id).label("unit_id"),
                Task.community_id.label("community_id"), places.c.day.label("day"))
-        .join(Task, Task.id == places.c.task_id).subquery())
+        .join(Task, Task.id == places.c.task_id).subquery(), lock=lock)
 
 
 def approval_places(task_ids, statuses=None):
