@@ -33,10 +33,10 @@ MIN_SECRET_KEY_LENGTH = 32
 # from each other, or at least this share of them (the smaller: a short key has fewer
 # runs). A short piece repeated has no more different runs than its own length (plus
 # what follows it), so a piece of up to half the key has about half at most: "a"*34 has
-# 1 of 31, "changeme" four times and a "12" 10 of 31, a 16-character piece twice 16 of 29. A random key has almost none
-# twice: 32 random digits (29 runs of 10,000 possible) need 12 repeats, a piece of 15
-# digits found twice or as many smaller ones, about once in 10^12 keys; keys of hex digits
-# or of 64 symbols, or longer ones, less often still. No key the rule took before session
+# 1 of 31, "changeme" four times and a "12" 10 of 31, a 16-character piece twice 16 of
+# 29. A random key has almost none twice: 32 random digits (29 runs of 10,000 possible)
+# need 12 repeats, a piece of 15 digits found twice or as many smaller ones, about once in
+# 10^12 keys; keys of hex digits or of 64 symbols, or longer ones, less often still. No key the rule took before session
 # 42 is refused now. The count of different characters was no measure of a typed key: 32
 # random digits show fewer than 8 of the 10 about once in 800 keys (walk13fix's Open),
 # and no piece repeated was caught by it alone.
