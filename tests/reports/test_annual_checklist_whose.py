@@ -6,8 +6,10 @@ zone, 60人次 in another — each clause counts only the work on its own items,
 「电子商务培训目标4场、完成1场」 alone reads as the category's year against section 一's
 3场. Such clauses name whose target they are, as 附表“资源清单完成情况” tells the items
 apart: in a unit's document the zone (the community, for an item without one), in a
-community's the unit, with the zone of an item that has one. A category with one target
-reads as before.
+community's the unit, with the zone of an item that has one. So does a clause beside
+work on an item of the same category in another measure with no target (review43b #2):
+its work too is section 一's and not the clause's. A category whose work is all in its
+target's measure reads as before.
 """
 from __future__ import annotations
 
@@ -103,3 +105,36 @@ def test_the_named_clauses_are_chinese_on_an_english_page(client, login, app):
     page = client.get(f"/reports/annual?unit={commerce.id}&year={YEAR}").get_data(as_text=True)
     assert "Annual summary" in page  # the page around the document is English
     assert "东门一区电子商务培训目标4场、完成1场（25.0%）" in page
+
+
+def test_a_clause_beside_untargeted_work_of_its_category_names_whose_it_is(app):
+    """县商务局's 电子商务培训 has one target, 4场 in 东门一区, and work on an item of
+    西门一区 with no target, counted in 人次: 一 says 3场, the clause counts 东门一区's
+    1场 only and says so (review43b #2). An item of another measure with neither target
+    nor work leaves the clause bare (牛皮癣清除)."""
+    commerce = f.unit("县商务局")
+    dongmen, ximen = f.community("东门社区"), f.community("西门社区")
+    east1 = f.zone(dongmen, "东门一区", commerce)
+    west1 = f.zone(ximen, "西门一区", commerce)
+    admin = f.member(commerce, Role.admin, name="张一")
+    by_sessions = f.item(commerce, dongmen, "ecommerce_training", year=YEAR, target=4,
+                         zone=east1, measure=TargetMeasure.activities)
+    untargeted = f.item(commerce, ximen, "ecommerce_training", year=YEAR, target=0,
+                        zone=west1, measure=TargetMeasure.beneficiaries)
+    ads = f.item(commerce, dongmen, "ad_removal", year=YEAR, target=30, zone=east1,
+                 measure=TargetMeasure.quantity)
+    f.item(commerce, ximen, "ad_removal", year=YEAR, target=0, zone=west1,
+           measure=TargetMeasure.activities)  # no target, no work
+    for it, day, served, quantity in ((by_sessions, date(YEAR, 3, 10), 25, 0),
+                                      (untargeted, date(YEAR, 11, 12), 30, 0),
+                                      (untargeted, date(YEAR, 12, 1), 20, 0),
+                                      (ads, date(YEAR, 9, 5), 0, 12)):
+        task = b.task_on(it, admin, day)
+        b.join(task, admin)
+        b.report(task, admin, quantity=quantity, people=served)
+    db.session.commit()
+    document = build_annual(YEAR, unit=commerce)
+    assert "开展电子商务培训3场" in document.paragraphs[1].text
+    text = _checklist_section(document)
+    assert "各类别完成情况：东门一区电子商务培训目标4场、完成1场（25.0%）" in text, text
+    assert "，牛皮癣清除目标30处、完成12处（40.0%）" in text, text

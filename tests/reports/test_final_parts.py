@@ -122,3 +122,52 @@ def test_a_section_taken_away_is_named_by_its_signed_heading(october):
     copy = year_notes.current_year_copy(year_notes.find_year_note(scope, 2022))
     assert final.changes(copy, build_annual(2022, community=o.jianshe)) == [
         "正文", "“一、组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
+
+
+def _many_not_yet(o) -> None:
+    """More members of 县商务局 than the text names (MAX_NAMES): its 参与情况 then sends
+    the reader to the 附表“未参与名单” by number (「…等48人（名单见附表4）」)."""
+    for i in range(35):
+        o.members[f"未参{i:02d}"] = f.member(o.unit, name=f"未参{i:02d}",
+                                           phone=f"1370000{i:04d}")
+    db.session.commit()
+
+
+def test_a_section_whose_table_reference_is_only_renumbered_is_not_named(
+        client, login, october):
+    """September signed with 参与情况 ending 「名单见附表4」. A first “双创” activity, by
+    the member who already took part, brings the 附表“责任区进展” in before the
+    未参与名单, now 附表5: 参与情况 says what it said, of the same table, and is not
+    named (review43b #1); the “双创” section it brought is."""
+    o = october
+    _many_not_yet(o)
+    _approved_activity(o, "environment_cleanup", o.jiefang, 20, ["张伟"])
+    with unit_of_work():
+        final.finalize_as_typed(o.admin, SummaryScope(unit_id=o.unit.id), 2022, 9,
+                                PROBLEMS, PLANS)
+    login(o.admin)
+    query = f"unit={o.unit.id}&month=2022-09"
+    signed = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
+    assert "名单见附表4" in signed
+
+    _approved_activity(o, "ad_removal", o.jianshe, 22, ["张伟"], zone=o.zone1)
+    live = html.unescape(client.get(f"/reports/?{query}&current=1").get_data(as_text=True))
+    assert "名单见附表5" in live
+    named = _notice(client, query)
+    assert "“三、协同推进‘双创’工作”部分" in named
+    assert not any("参与情况”部分" in n for n in named), named
+
+
+def test_a_section_whose_participation_changed_is_still_named_beside_a_renumbered_table(
+        client, login, october):
+    """The same, the “双创” activity by a member who had not taken part: 参与情况's
+    figures and names change, and it is named, under its new number."""
+    o = october
+    _many_not_yet(o)
+    _approved_activity(o, "environment_cleanup", o.jiefang, 20, ["张伟"])
+    with unit_of_work():
+        final.finalize_as_typed(o.admin, SummaryScope(unit_id=o.unit.id), 2022, 9,
+                                PROBLEMS, PLANS)
+    login(o.admin)
+    _approved_activity(o, "ad_removal", o.jianshe, 22, ["未参00"], zone=o.zone1)
+    assert "“四、参与情况”部分" in _notice(client, f"unit={o.unit.id}&month=2022-09")

@@ -85,10 +85,13 @@ WORDINGS[11] = WORDINGS[10]
 # 12: the 年度总结's 资源清单 sentence names whose target each clause of a category with
 # targets in several measures is — the 月报 shows no target: as in 11 (``MONTH_UNCHANGED_IN``)
 WORDINGS[12] = WORDINGS[11]
+# 13: also a category's clause beside untargeted work of the category in another
+# measure — the 月报 shows no target: as in 12 (``MONTH_UNCHANGED_IN``)
+WORDINGS[13] = WORDINGS[12]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -155,6 +158,9 @@ ANNUAL_WORDINGS[11] = ANNUAL_WORDINGS[10]
 # 12: whose target each clause of a category with targets in several measures is — the
 # 2022 years' categories have one measure each: as in 11
 ANNUAL_WORDINGS[12] = ANNUAL_WORDINGS[11]
+# 13: so does a clause beside untargeted work of its category in another measure — the
+# 2022 years' categories have one measure each: as in 12
+ANNUAL_WORDINGS[13] = ANNUAL_WORDINGS[12]
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

@@ -245,7 +245,9 @@ def assign(task_id: int):
         return refused
     # Back at the 指派 form, the next member picked without scrolling down past the
     # details, the QR code and the participants again (walk10 D14).
-    return _back_to_task(task, _("已指派 %(name)s。", name=member.name), at="assign")
+    # named as the page listed her, a namesake told apart (review43b #3)
+    return _back_to_task(task, _("已指派 %(name)s。", name=_listed(context, member)),
+                         at="assign")
 
 
 @bp.post("/tasks/<int:task_id>/add-participant")
@@ -282,7 +284,7 @@ def add_participant(task_id: int):
     if refused is not None:
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
-                                 name=member.name))
+                                 name=_listed(context, member)))
 
 
 def _say_held_elsewhere(form, context, held_ids: str = "add_held_ids") -> None:
@@ -317,7 +319,8 @@ def held_elsewhere_words(name: str, other, *, assign: bool = False) -> str:
 
 def _listed(context, member) -> str:
     """``member``'s name as the task page lists it, namesakes told apart (main42): the
-    confirmation pages of 添加遗漏的参加人员 and 更换组长 name her so."""
+    confirmation pages of 添加遗漏的参加人员 and 更换组长 name her so, and so do the
+    flashes that report them and 指派 (review43b #3)."""
     return context["participant_names"].get(member.id, member.name)
 
 
@@ -602,7 +605,7 @@ def leader(task_id: int):
         return refused
     if task.leader is None:
         return _back_to_task(task, _("已取消组长。"))
-    return _back_to_task(task, _("组长已改为 %(name)s。", name=task.leader.name))
+    return _back_to_task(task, _("组长已改为 %(name)s。", name=_listed(context, task.leader)))
 
 
 @bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])

@@ -135,16 +135,20 @@ def _whose(s: AnnualSummary, c: CategoryProgress) -> str:
 
 
 def _category_clauses(s: AnnualSummary) -> list[str]:
-    """A clause per category and measure with something done against its target. A
-    category with targets in more than one measure — 4场 in one zone, 60人次 in another
-    — has a clause for each, and each counts only the work on its own items: the
-    clauses say whose targets they are, or 「完成1场」 would read as the category's
-    year beside section 一's 3场 (figures43 #2). A category with one clause reads as
-    before."""
+    """A clause per category and measure with something done against its target. Each
+    counts only the work on its own items, those of its measure: when the category has
+    items in another measure with a target or work done — 4场 in one zone, 60人次 (or
+    no target, 50人次 done) in another —, the clause is not the category's year and
+    says whose target it is, or 「完成1场」 would read as the category's year beside
+    section 一's 3场 (figures43 #2, review43b #2). A category whose work is all in the
+    clause's measure reads bare."""
     counted = [c for c in s.checklist_categories if c.target and not c.is_money]
+    # the measures of each category with a target or work done (money apart: its
+    # 共建活动经费 is no work of the category's activities)
     measures: dict[str, int] = {}
-    for c in counted:
-        measures[c.category_code] = measures.get(c.category_code, 0) + 1
+    for c in s.checklist_categories:
+        if not c.is_money and (c.target or c.done):
+            measures[c.category_code] = measures.get(c.category_code, 0) + 1
     return [_target_clause(c, _whose(s, c) if measures[c.category_code] > 1 else "")
             for c in counted if c.done]
 

@@ -84,6 +84,10 @@ NO_READER = object()
 # a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。 — the
 # heading with its number, and what the section is (its heading without the number)
 HEADING = re.compile(r"^'?(?P<heading>[一二三四五六七八九十]+、(?P<name>[^。]*))。")
+# a reference to a 附表 by its number in the text (「名单见附表4」), and the text's list of
+# the 附表 that gives each number its title (「附表：1. 本月活动台账  2. …」)
+TABLE_REFERENCE = re.compile(r"附表(\d+)")
+APPENDIX = re.compile(r"(\d+)\. (.+?)(?=\s+\d+\. |$)")
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
@@ -456,12 +460,27 @@ def _parts(kept, live) -> list[str]:
     return parts
 
 
+# how the text's list of 附表 begins (``summary.appendix_line``), in the language the kept
+# copies are written in (``DOCUMENT_LOCALE``)
+_APPENDIX_WORD = "附表："
+
+
 def _text_parts(text: list[str]) -> dict[object, tuple[str, tuple[str, ...]]]:
     """A document's text lines as its parts, in the order they first appear: each
     under its key — the title, a numbered section's heading without its number, 正文
     for every other line — with the label that names it and its words (a section's
     without its number)."""
     parts: dict[object, tuple[str, tuple[str, ...]]] = {}
+    # a 附表 the text refers to is read as the table it is, not its number: a 附表 added
+    # before it numbers it on, which is no change of what the section says — as a
+    # section renumbered is none (review43b #1); pointing at another table is one
+    titles = {number: title for line in text if line.lstrip("'").startswith(_APPENDIX_WORD)
+              for number, title in APPENDIX.findall(line.lstrip("'")[len(_APPENDIX_WORD):])}
+
+    def by_title(words: str) -> str:
+        return TABLE_REFERENCE.sub(
+            lambda m: f"附表“{titles[m.group(1)]}”" if m.group(1) in titles else m.group(0),
+            words)
 
     def add(key, label, line):
         words = parts[key][1] if key in parts else ()
@@ -474,7 +493,7 @@ def _text_parts(text: list[str]) -> dict[object, tuple[str, tuple[str, ...]]]:
         elif heading:  # a numbered section, named as a part of the notice's sentence
             add(("section", heading.group("name")),
                 _("“%(heading)s”部分", heading=inside_quotes(heading.group("heading"))),
-                line[heading.start("name"):])
+                by_title(line[heading.start("name"):]))
         else:
             add("body", _("正文"), line)
     return parts
