@@ -44,9 +44,10 @@ def _last_month() -> date:
     return local_today().replace(day=1) - timedelta(days=1)
 
 
-def _world(url):
-    """An activity of last month's 20th, approved, a member's 2 hours counted; the
-    month not signed — what the admin's page named: nothing (key "")."""
+def _world(url, *, approved: bool = True):
+    """An activity of last month's 20th, a member's 2 hours, its report submitted and —
+    ``approved`` — approved (counted); the month not signed — what the admin's page
+    named: nothing (key ""). Not approved: the report page 通过 is pressed on."""
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, Role
@@ -67,34 +68,8 @@ def _world(url):
         db.session.flush()
         report = submit_report(task, liaison, ReportData(quantity=None, people_served=None,
                                                          note="完成"))
-        approve_report(report, liaison)
-        db.session.commit()
-        return app, dict(task=task.id, admin=admin.id, signer=signer.id, unit=unit.id,
-                         named="")
-
-
-def _pending_world(url):
-    """As ``_world``, the report submitted and not yet approved: what the admin's report
-    page named before 通过 — nothing (key "")."""
-    from tests import factories as f
-    from tracker.extensions import db
-    from tracker.models import Assignment, AssignmentStatus, Role
-    from tracker.services.reviews import ReportData, submit_report
-    from tracker.timeutil import local_to_utc
-
-    last = _last_month()
-    with race_world(url) as (app, unit, item, _liaison):
-        liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
-        admin = f.member(unit, Role.admin, name="管理员甲")
-        signer = f.member(unit, Role.admin, name="管理员乙")
-        member = f.member(unit, name="张三")
-        start = local_to_utc(datetime.combine(date(last.year, last.month, 20), time(9)))
-        task = f.task(item, liaison, title="楼道清理", leader=member, starts_at=start)
-        db.session.add(Assignment(task_id=task.id, member_id=member.id,
-                                  status=AssignmentStatus.done, minutes=120))
-        task.taken = 1
-        db.session.flush()
-        submit_report(task, liaison, ReportData(quantity=None, people_served=None, note="完成"))
+        if approved:
+            approve_report(report, liaison)
         db.session.commit()
         return app, dict(task=task.id, admin=admin.id, signer=signer.id, unit=unit.id,
                          named="")
@@ -201,7 +176,7 @@ def test_a_month_signed_just_before_approval_is_named_not_changed(tmp_path):
     """定稿 first, held open: 通过 waits for it, then reads the month signed, which its
     page did not name — refused, the report still 待审核."""
     with fresh_database("postgresql", tmp_path, "namedsince_approve") as url:
-        app, ids = _pending_world(url)
+        app, ids = _world(url, approved=False)
         got = race_in_order(MODULE, url, ids, "_sign", "_approve")
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got["_sign"]["ok"] is True and got["_approve"]["waited"] is True
@@ -213,7 +188,7 @@ def test_a_month_signed_just_after_approval_signs_it(tmp_path):
     """通过 first, held open: 定稿 waits for it, then signs the month with the activity
     counted — what the page named (nothing signed) was true when it was done."""
     with fresh_database("postgresql", tmp_path, "namedbefore_approve") as url:
-        app, ids = _pending_world(url)
+        app, ids = _world(url, approved=False)
         got = race_in_order(MODULE, url, ids, "_approve", "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got["_approve"]["ok"] is True and got["_sign"]["waited"] is True
