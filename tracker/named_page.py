@@ -11,7 +11,7 @@ from flask import render_template, request
 
 from .admin.told import signed_names
 from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key
-from .view_support import confirmed
+from .view_support import confirmed, named_aware
 
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
 KEY = "named_key"
@@ -83,16 +83,12 @@ class NamedFirst:
 
     def guard(self, service: Callable) -> Callable:
         """``service``, comparing first, in its unit of work, what the page named with
-        what the change now changes (``keep_named``), under the months' locks."""
+        what the change now changes (``keep_named``), under the months' locks; its
+        refusal kept for ``since`` (``view_support.named_aware``)."""
         def run(*args, **kwargs):
-            if self.promised is not None:
-                try:
-                    keep_named(self.promised, lambda: self.naming(lock=True))
-                except NamedSince as since:
-                    self.found.append(since)
-                    raise
+            keep_named(self.promised, lambda: self.naming(lock=True))
             return service(*args, **kwargs)
-        return run
+        return named_aware(self.found, run)
 
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the

@@ -3,6 +3,8 @@ leader, 候补, removing someone, 改正服务时长, 添加遗漏的参加人�
 关闭 and 取消."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -44,8 +46,8 @@ from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed, work_signed
 from ..timeutil import to_local, utcnow
-from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
-                            state_refusal)
+from ..view_support import (confirmed, named_aware, returning, run_service, stale_aware,
+                            stale_page, state_refusal)
 from . import queries as q
 from .common import _actor, _managed_task, bp
 from .forms import (
@@ -382,13 +384,6 @@ def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
     went through (else the response)."""
     found: list[NamedSince] = []
 
-    def run(*posted):
-        try:
-            return service(*posted, **kwargs)
-        except NamedSince as refusal:
-            found.append(refusal)
-            raise
-
     def named_afresh():
         if not found:
             return None
@@ -396,7 +391,8 @@ def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
         form.named.data = named_key(found[0].naming)
         return confirm(task, form, signed_names(found[0].naming))
 
-    return _run_on_task(task, form, context, run, *args, since=named_afresh)
+    return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),
+                        *args, since=named_afresh)
 
 
 def _confirm_reopen(task, form, signed: dict):
