@@ -41,19 +41,19 @@ from ..models import (
 from ..permissions import manages_community
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
-from . import PermissionDenied, ServiceError, ServiceErrors, collect, required_reason
+from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill import (
     BackfillData,
     add_forgotten_participant,
     day_refuses,
+    forgotten_problems,
     nameable_ids,
     record_past_activity,
     refuse_overlap,
     refuse_unnameable,
     same_activity,
-    why_not_nameable,
 )
 from .claims import (
     MAX_MINUTES,
@@ -61,7 +61,6 @@ from .claims import (
     add_past_participation,
     check_minutes,
     held_active,
-    task_span_minutes,
 )
 from .named_first import work_signed
 from .overlap import first_place_elsewhere
@@ -515,26 +514,6 @@ def adopts_into_approved(request: BackfillRequest) -> bool:
         Assignment.status == AssignmentStatus.done)) is None
 
 
-def adoption_problems(request: BackfillRequest) -> list[tuple[str | None, object]]:
-    """What 采纳 of ``request`` into its approved activity would be refused for
-    (``adopt_into_task`` → ``add_forgotten_participant``), as (field, message), read
-    only — no lock, so asking never waits for a 定稿 or another 补录; the service asks
-    again under its locks: 补录's rule of who may be named on the activity's day
-    (``backfill.nameable``), the hours asked for within the activity's length, and no
-    other activity of hers at those hours (``refuse_overlap``). The month's own 定稿 is
-    not among them: this is asked for an admin, whose change it is."""
-    task, member = request.task, request.member
-    day = task.service_date
-    if member.id not in nameable_ids(request.community_id, day, [member.id]):
-        return [("member", why_not_nameable(member, request.community_id, day))]
-    found: list[tuple[str | None, object]] = []
-    minutes = request.minutes if request.minutes is not None else task_span_minutes(task)
-    collect(found, check_minutes, minutes, task)
-    collect(found, refuse_overlap, [member.id], task.starts_at, task.ends_at,
-            other_than=task.id, lock=False)
-    return found
-
-
 def adoption_signed(request: BackfillRequest, actor: Member, *,
                     lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 an admin's 采纳 of ``request`` changes, named before
@@ -543,7 +522,8 @@ def adoption_signed(request: BackfillRequest, actor: Member, *,
     its unit and the member's unit of that day (``named_first.work_signed``). None when
     采纳 adds no counted hours (``adopts_into_approved``), for anyone but an admin (a
     liaison is refused, ``closed_to``), when nothing signed is changed, or when 采纳 would
-    be refused anyway (``adoption_problems``): the refusal is said, never asked.
+    be refused anyway (``backfill.forgotten_problems``, read only: the rules
+    ``add_forgotten_participant`` refuses 采纳 by): the refusal is said, never asked.
     ``lock``: asked by 采纳 itself under the months' share locks (``work_signed``'s), to
     compare with what its page named (``named_page.NamedFirst``)."""
     if not may_change_final(actor) or not adopts_into_approved(request):
@@ -551,7 +531,8 @@ def adoption_signed(request: BackfillRequest, actor: Member, *,
     task = request.task
     named = work_signed(actor, task.unit_id, task.community_id, task.service_date,
                         [request.member_id], lock=lock)
-    if not named or adoption_problems(request):
+    if not named or forgotten_problems(actor, task, request.member, request.minutes,
+                                       lock=False):
         return None
     return named
 
