@@ -85,7 +85,9 @@ ADMIN_PAGES = ["/admin/units", "/admin/communities", "/admin/zones", "/admin/cat
                "/admin/items", "/admin/members"]
 LIAISON_PAGES = ["/manage/", "/manage/reviews", "/manage/tasks", "/reports/?month=2022-10",
                  "/progress/community?community={community}&period=year&year=2022",
-                 "/progress/coverage", "/invite/manage", "/reports/records"]
+                 "/progress/coverage", "/invite/manage", "/reports/records",
+                 # a community's 参与情况: the picker and the 统计范围 note fit too
+                 "/progress/coverage?community={community}&period=month&month=2022-10"]
 
 
 @pytest.mark.parametrize("role, paths", [("member", MEMBER_PAGES), ("liaison", LIAISON_PAGES),

@@ -46,6 +46,9 @@ CASES = [
     Route("progress.coverage", "GET", lambda w: f"/progress/coverage?unit={w.far_unit.id}",
           {"admin": OK, "liaison": HIDDEN, "other_liaison": HIDDEN}, setup=_other_unit,
           id="coverage-other-unit"),
+    # a community's 参与情况 (the 月报's part): another liaison's community is hidden
+    Route("progress.coverage", "GET", lambda w: f"/progress/coverage?community={w.community.id}",
+          STAFF_OF_COMMUNITY, id="coverage-community-A"),
     Route("progress.findings", "GET", lambda w: "/progress/findings", STAFF_ANY, setup=_setup,
           id="findings"),
     Route("progress.findings", "GET", lambda w: f"/progress/findings?community={w.community.id}",

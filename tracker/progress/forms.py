@@ -176,10 +176,13 @@ class PeriodForm(GetForm):
 
 
 class CoverageForm(PeriodForm):
+    """参与情况's chooser: the unit, the communities its work is counted in (none: the
+    whole unit; else as the 月报 of that part counts them) and the period."""
+
     unit = Choice(_l("单位"), message=_l("请选择单位。"))
 
-    def __init__(self, units=None, **kwargs):
-        super().__init__(communities=None, **kwargs)
+    def __init__(self, units=None, communities=None, **kwargs):
+        super().__init__(communities=communities or [], **kwargs)
         self.unit.choices = units or []
 
 

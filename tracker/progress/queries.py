@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -21,6 +21,7 @@ from ..models import (
     TaskReport,
     Unit,
     Zone,
+    liaison_community,
 )
 from ..lists import current_lists
 from ..lists import retired_name as retired
@@ -79,18 +80,49 @@ def zone_choices(community_ids) -> list[tuple[int, str, str, int]]:
             for zid, name, community, active, community_id in rows]
 
 
-def unit_choices() -> list[tuple[int, str]]:
-    """(id, name) of the units in use, then of those switched off that have tasks or
-    had a roll (a member's stay on it: their work and 参与率 are counted there even on
-    another unit's tasks, walk8 #11), marked 已停用: a retired unit's past 参与情况
-    stays reachable."""
-    worked = select(Task.id).where(Task.unit_id == Unit.id).exists()
-    stayed = select(RollPeriod.id).where(RollPeriod.unit_id == Unit.id).exists()
-    rows = db.session.execute(
-        select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked,
-                                                          stayed))
-        .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
-    return [(uid, name if active else retired(name)) for uid, name, active in rows]
+UNIT, COMMUNITY = 0, 1  # the kinds of ``coverage_pickers``' rows
+
+
+def coverage_pickers(member_id: int, unit_id: int | None, every: bool
+                     ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The 参与情况 page's two pickers, (units, communities), each (id, name) in natural
+    order, those in use first, then those switched off (marked 已停用) — in one
+    statement, so the community picker costs the page no statement of its own (its
+    budget: ``tests/web/test_coverage_community.py``).
+
+    ``every`` (an admin): the units in use, then those switched off that have tasks
+    or had a roll (a member's stay on it: their work and 参与率 are counted there even
+    on another unit's tasks, walk8 #11) — a retired unit's past 参与情况 stays
+    reachable —, and every community in use or switched off with tasks (as the 月报's
+    picker offers them to pair with a unit);
+    else (a liaison) their own unit, named as it is, and their communities — all of
+    them, switched off or not: the part of the unit their 月报 reads
+    (``reach.reach_of``)."""
+    if every:
+        units = select(literal(UNIT), Unit.id, Unit.name, Unit.active, Unit.sort_key).where(
+            or_(Unit.active.is_(True), select(Task.id).where(Task.unit_id == Unit.id).exists(),
+                select(RollPeriod.id).where(RollPeriod.unit_id == Unit.id).exists()))
+        communities = select(literal(COMMUNITY), Community.id, Community.name,
+                             Community.active, Community.sort_key).where(
+            or_(Community.active.is_(True),
+                select(Task.id).where(Task.community_id == Community.id).exists()))
+    else:
+        # the liaison's own unit as the page has always named it, switched off or not
+        units = select(literal(UNIT), Unit.id, Unit.name, literal(True),
+                       Unit.sort_key).where(Unit.id == unit_id)
+        communities = (select(literal(COMMUNITY), Community.id, Community.name,
+                              Community.active, Community.sort_key)
+                       .join(liaison_community,
+                             liaison_community.c.community_id == Community.id)
+                       .where(liaison_community.c.member_id == member_id))
+    both = union_all(units, communities).subquery()
+    kind, id_, name, active, sort_key = both.c
+    rows = db.session.execute(select(kind, id_, name, active)
+                              .order_by(kind, active.desc(), sort_key, id_))
+    picked: tuple[list, list] = ([], [])
+    for row_kind, row_id, row_name, row_active in rows:
+        picked[row_kind].append((row_id, row_name if row_active else retired(row_name)))
+    return picked
 
 
 def task_with_places(task_id: int) -> Task | None:

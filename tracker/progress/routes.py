@@ -1,7 +1,7 @@
 """Progress pages: 社区共建进展, "双创"进展, 参与情况 (不漏一人), 摸排问题.
 
 Every figure comes from ``tracker.rollups``; views only pick the scope. Liaisons
-see their communities (and their own unit's coverage), admins everything, members
+see their communities (and their own unit's coverage, whole or in their communities), admins everything, members
 only their own status. A record outside the actor's reach answers 404.
 """
 from __future__ import annotations
@@ -278,32 +278,64 @@ def _sort_key(row, sort: str):
     return (getattr(row, sort), *place)
 
 
-def _unit_choices(actor: Member) -> list[tuple[str, str]]:
-    """The units whose 参与情况 the actor may see (``permissions.seen_unit_ids``)."""
-    ids = seen_unit_ids(actor)
-    if ids is None:
-        return [(str(uid), name) for uid, name in q.unit_choices()]
-    return [(str(actor.unit_id), actor.unit.name)] if actor.unit_id in ids else []
+MINE = "mine"  # the coverage picker's value for a liaison's communities together
+
+
+def _coverage_part(form: CoverageForm, communities) -> tuple | None:
+    """The communities the 参与情况 asked for is counted in (``community_ids`` of
+    ``coverage_plan``, as the 月报 of that part counts them) and their names: None for
+    the whole unit (no community picked); a liaison's communities together (``MINE``:
+    the part of the unit their 月报 reads, ``reach.reach_of``); or one community."""
+    picked = form.community.data
+    if not picked:
+        return None
+    if picked == MINE:
+        # a liaison's picker lists every community of theirs, switched off or not: their
+        # reach (``reach.reach_of``), read with the pickers, not again
+        return (tuple(sorted(cid for cid, _n in communities)),
+                [name for _cid, name in communities])
+    cid = int(picked)
+    return (cid,), [dict(communities)[cid]]
 
 
 @bp.get("/coverage")
 @staff_required
 def coverage():
     actor = _actor()
-    units = _unit_choices(actor)
+    every = seen_unit_ids(actor) is None
+    # both pickers in one statement: the community one costs the page nothing
+    unit_rows, communities = q.coverage_pickers(actor.id, actor.unit_id, every)
+    units = [(str(uid), name) for uid, name in unit_rows]
     asked = request.args.get("unit", type=record_id)
     if asked is not None and str(asked) not in {u for u, _n in units}:
         abort(404)
-    form = CoverageForm(units=units, unit=str(actor.unit_id))
+    # A community outside the reader's reach (another liaison's, or none at all)
+    # answers as if it did not exist (invariant 5), as on every progress page — its
+    # figures are never counted, let alone shown. What is not an id at all is the
+    # form's to refuse, on the page, with its message.
+    community = request.args.get("community", type=record_id)
+    if community is not None and community not in dict(communities):
+        abort(404)
+    choices = [("", _("不限社区（全单位）"))]
+    if not every and len(communities) > 1:
+        choices.append((MINE, _("我联系的全部社区")))
+    choices += [(str(cid), name) for cid, name in communities]
+    form = CoverageForm(units=units, communities=choices, unit=str(actor.unit_id),
+                        community="")
     context = dict(form=form, period=None, quick=quick_periods(None))
     if form.validate():
         period = form.result
         context["quick"] = quick_periods(period)
         unit_id = int(form.unit.data)
+        part = _coverage_part(form, communities)
+        ids, places = part if part is not None else (None, None)
         context.update(
             period=period,
             unit_name=dict(units)[form.unit.data],
-            figures=unit_coverage(unit_id, period.date_from, period.date_to),
+            places=places,
+            # the same function, with the same communities, as the 月报 of that part
+            # counts its 参与情况 with (reports.figures: coverage_plan)
+            figures=unit_coverage(unit_id, period.date_from, period.date_to, ids),
         )
     return render_template("progress/coverage.html", **context)
 

@@ -379,8 +379,9 @@ def elsewhere_only_all(took_part: int) -> str:
 def roll_work_sentence(cov, where: list[str] | None) -> str:
     """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
     A part counts them in its communities, as it counts who took part, and says so for
-    the 人次 too: the page counts the whole unit, so a bare 「本单位党员参与11人次」
-    beside its 13 would read as the same figure wrongly copied."""
+    the 人次 too: the page opens on the whole unit, so a bare 「本单位党员参与11人次」
+    beside its 13 would read as the same figure wrongly copied (the page's 社区 picker
+    reads the part's 11, under the part's name)."""
     if where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,

@@ -212,11 +212,14 @@ def _written_out(value, type_):
     return literal(value, type_, literal_execute=True)
 
 
-def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
-    """``coverage_plan`` run; its statements built once per unit, period and roll day
-    in a process (参与情况 is opened again and again for the same month)."""
-    return run(built_once(("coverage", unit_id, date_from, date_to, roll_day(date_to)),
-                          lambda: coverage_plan(unit_id, date_from, date_to)))
+def coverage(unit_id: int, date_from: date, date_to: date,
+             community_ids: tuple[int, ...] | None = None) -> Coverage:
+    """``coverage_plan`` run; its statements built once per unit, period, communities
+    and roll day in a process (参与情况 is opened again and again for the same month).
+    ``community_ids``: a part of the unit, counted as the 月报 of that part counts it."""
+    ids = tuple(sorted(community_ids)) if community_ids is not None else None
+    return run(built_once(("coverage", unit_id, date_from, date_to, ids, roll_day(date_to)),
+                          lambda: coverage_plan(unit_id, date_from, date_to, ids)))
 
 
 def _members_of_any_day(unit_id: int):

@@ -276,7 +276,7 @@ def _refuse_unit_with_members(unit: Unit) -> None:
     its roll, so its 月报 and 参与情况 still count them — a unit no list offers would
     hold a roll nobody can reach or sign (walk8 #11). They are moved to another unit
     (or switched off) on the member form first. Counted under no lock: a member moved
-    onto the unit as it is switched off stays reachable (``progress.queries.unit_choices``
+    onto the unit as it is switched off stays reachable (``progress.queries.coverage_pickers``
     keeps a retired unit with a roll)."""
     count = db.session.scalar(select(func.count(Member.id)).where(
         Member.unit_id == unit.id, Member.active.is_(True)))
