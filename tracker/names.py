@@ -37,7 +37,7 @@ month's last day and everyone on its activities (``rollups.coverage.named_people
 set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 in the ledger and a
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
 joins later; for a task page, the task unit's active members and its participants,
-组长 and submitter
+组长 and submitter (and, on the report's page, its reviewer)
 (``tasks.queries.participant_names``, also on 提交完成 and the review pages), and, for a
 member its lists offer whom the staff page or a confirmation names, those with the members
 offered added (``besides``); for a list's card naming one of them alone (the 工作台's,

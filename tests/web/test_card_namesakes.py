@@ -11,7 +11,8 @@ from datetime import timedelta
 from tests import factories as f
 from tests.web.manage_support import submitted_report
 from tracker.extensions import db
-from tracker.models import ReportStatus
+from tracker.models import ReportStatus, Role
+from tracker.timeutil import utcnow
 
 CHEN = "陈芳（第1党支部）"
 
@@ -58,6 +59,19 @@ def test_a_reports_submitter_is_told_apart_on_its_page(client, login, world):
     report = submitted_report(world.past_task, chen)
     login(world.liaison)
     assert f"<dd>{CHEN} ·" in _page(client, f"/manage/reports/{report.id}")
+
+
+def test_a_reports_reviewer_is_told_apart_on_its_page(client, login, world):
+    """The 审核人 line, as the 提交人 line (assignheld43's Open): the liaison 陈芳 who
+    approved it has a namesake on the unit's roll."""
+    chen = _two_chens(world)
+    chen.role = Role.liaison
+    report = submitted_report(world.past_task, world.leader, status=ReportStatus.approved)
+    report.reviewed_by_id, report.reviewed_at = chen.id, utcnow()
+    db.session.commit()
+    login(world.liaison)
+    page = _page(client, f"/manage/reports/{report.id}")
+    assert f"<dt>审核人</dt><dd>{CHEN} ·" in page
 
 
 def test_a_name_nobody_shares_is_written_as_it_is(client, login, world):

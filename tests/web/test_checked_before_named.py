@@ -72,8 +72,9 @@ def test_a_fix_the_service_takes_is_still_named_first(client, login, october):
 def test_a_participant_the_addition_refuses_is_said_on_the_form_not_named(
         client, login, october):
     """A member of a unit that does not work in 解放路社区 claimed 政策宣讲 and never
-    confirmed: not counted, so on its list; but 补录's rule (``backfill.nameable``) refuses
-    her. In the signed October the admin's post is refused on the form, not named."""
+    confirmed: not counted, but 补录's rule (``backfill.nameable``) refuses her, so the
+    list no longer offers her (forgotlist44). In the signed October the admin's post
+    naming her (from an older page) is refused on the form with why, not named."""
     login(october.admin)
     sign_october_and_the_year(client, october)
     task = october.tasks["政策宣讲"]
@@ -88,8 +89,8 @@ def test_a_participant_the_addition_refuses_is_said_on_the_form_not_named(
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     assert not _asked(page)
-    assert "林业局党员 所在单位不在该社区开展共建，不能补录。" in page
-    assert _selected(page, outsider) and 'name="hours" pattern' in page
+    assert "林业局党员 在该活动当日所在的单位不在该社区开展共建，不能添加为本活动的参加人员。" in page
+    assert not _selected(page, outsider) and 'name="hours" pattern' in page  # not offered
     assert re.search(r'id="hours"[^>]*value="1"', page)  # as typed
     assert _status_on(task, outsider) == AssignmentStatus.claimed  # nothing added
 

@@ -48,7 +48,7 @@ from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
 from ..rollups.stays import unit_then
-from ..services.backfill import nameable, recordable, working_units
+from ..services.backfill import nameable, recordable, unnameable_why, working_units
 from ..services.overlap import counted_elsewhere_of, held_elsewhere_of
 from ..services.photos import report_photo_ids, shown_photos
 from ..timeutil import local_today, utcnow
@@ -438,17 +438,24 @@ def participants_for_review(task_ids) -> tuple[dict[int, list[Assignment]],
     return grouped, elsewhere
 
 
-def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int, Task]]:
+def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int, Task],
+                                                    dict[int, str]]:
     """``participants_by_task`` of one approved activity, and of those on it not counted
-    (缺席, or claimed, assigned or checked in and not confirmed at 通过) the first other
-    activity, by its start, where they hold a place at overlapping hours ({member id:
-    task}): 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``, the
-    same rule: ``overlap.held_elsewhere_of``), so its list leaves them out and the page
-    says why before the form (main41). One statement, as ``participants_by_task``."""
+    (缺席, or claimed, assigned or checked in and not confirmed at 通过) whom
+    添加遗漏的参加人员 would refuse, so its list leaves them out and the page says why
+    before the form: the first other activity, by its start, where they hold a place at
+    overlapping hours ({member id: task}; ``backfill.refuse_overlap``'s rule,
+    ``overlap.held_elsewhere_of``: main41), and those 补录's rule does not name on its day
+    ({member id: why}, ``backfill.unnameable_why``: ``nameable`` itself, asked first by
+    the service, so one refused by both is in this one only: forgotlist44). One
+    statement, as ``participants_by_task``."""
     here, other = aliased(Task), aliased(Task)
     not_counted = Assignment.status != AssignmentStatus.done
+    why = case((not_counted, select(unnameable_why(working_units([task.community_id]),
+                                                   task.service_date))
+                .where(Member.id == Assignment.member_id).scalar_subquery()))
     stmt = (
-        select(Assignment, other)
+        select(Assignment, other, why)
         .join(here, here.id == Assignment.task_id)
         .outerjoin(other, other.id == case(
             (not_counted, held_elsewhere_of(Assignment.member_id, here))))
@@ -456,12 +463,14 @@ def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int,
         .options(joinedload(Assignment.member))
         .order_by(Assignment.claimed_at, Assignment.id)
     )
-    holders, elsewhere = [], {}
-    for assignment, held_on in db.session.execute(stmt):
+    holders, elsewhere, unnameable = [], {}, {}
+    for assignment, held_on, refused in db.session.execute(stmt):
         holders.append(assignment)
-        if held_on is not None:
+        if refused is not None:
+            unnameable[assignment.member_id] = refused
+        elif held_on is not None:
             elsewhere[assignment.member_id] = held_on
-    return holders, elsewhere
+    return holders, elsewhere, unnameable
 
 
 def card_names(reports, tasks) -> dict:

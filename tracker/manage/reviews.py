@@ -84,8 +84,9 @@ def _render_report(report, form=None, photos=None, count_checked_in=True):
     people, elsewhere = q.participants_for_review([report.task_id])
     people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
-    # namesakes told apart, the submitter's 提交人 line too (as on the task's page)
-    names = q.participant_names(report.task.unit_id, people, also=(report.submitted_by,))
+    # namesakes told apart, the 提交人 and 审核人 lines too (as on the task's page)
+    names = q.participant_names(report.task.unit_id, people,
+                                also=(report.submitted_by, report.reviewed_by))
     # a check-in is evidence of taking part: 通过 counts those at the activity's
     # length unless the reviewer unticks it (``approve_report``); the others are named.
     # Not one whose time already counts on another activity at the same hours

@@ -18,7 +18,8 @@ from ..permissions import manages_task, staff_required
 from ..privacy import mask_phones
 from ..security import record_id_or_none
 from ..services.assigning import assign_member
-from ..services.backfill import add_forgotten_participant, forgotten_problems
+from ..services.backfill import (ERASED, OFF_ROLL, UNIT_ELSEWHERE, add_forgotten_participant,
+                                 forgotten_problems)
 from ..services.claims import (
     correct_minutes,
     minutes_shown_key,
@@ -82,9 +83,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     search = (request.args.get("q") or "").strip()[:40]
     approved = task.report_approved
     # of an approved activity's participants not counted, those 添加遗漏的参加人员 would
-    # refuse for a place held elsewhere at those hours: read with the participants
-    holders, held_elsewhere = (q.participants_held_elsewhere(task) if approved
-                               else (q.participants_by_task([task.id])[task.id], {}))
+    # refuse — 补录's rule not naming them on its day, or a place held elsewhere at
+    # those hours: read with the participants
+    holders, held_elsewhere, unnameable = (
+        q.participants_held_elsewhere(task) if approved
+        else (q.participants_by_task([task.id])[task.id], {}, {}))
     assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
@@ -113,10 +116,13 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     add = add or AddParticipantForm(formdata=None)
     # those on it and not counted first: marked 缺席 (the leader may have marked them
     # wrongly), or checked in or claimed and not confirmed when it was approved — but
-    # not one holding a place elsewhere at those hours, whom the addition would refuse
-    # (the page names her and that activity instead: ``add_held_elsewhere``)
-    not_counted = [a for a in holders if a.status != AssignmentStatus.done and a.member.active]
-    absent = [a.member for a in not_counted if a.member_id not in held_elsewhere]
+    # not one the addition would refuse: whom 补录's rule does not name on its day
+    # (``backfill.nameable``, which names an account switched off since on work done
+    # while on a roll: forgotlist44), or who holds a place elsewhere at those hours —
+    # the page says why instead (``add_unnameable``, ``add_held_elsewhere``)
+    not_counted = [a for a in holders if a.status != AssignmentStatus.done]
+    absent = [a.member for a in not_counted
+              if a.member_id not in held_elsewhere and a.member_id not in unnameable]
     add.member.choices = [("", _("请选择"))] + [
         (m.id, member_label(m)) for m in absent + candidates if m.id not in held_elsewhere]
     # named on the page: those on it not counted, and — when a name was searched, else
@@ -157,6 +163,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
+                add_unnameable=unnameable_words(unnameable, names),
+                add_unnameable_ids=unnameable,
                 assign_held_elsewhere=[
                     held_elsewhere_words(names.get(m.id, m.name), assign_held[m.id], assign=True)
                     for m in candidates if m.id in assign_held]
@@ -264,6 +272,7 @@ def add_participant(task_id: int):
         return _render_task(context)
     if not form.validate():
         _say_held_elsewhere(form, context)
+        _say_unnameable(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
     # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
@@ -317,6 +326,37 @@ def held_elsewhere_words(name: str, other, *, assign: bool = False) -> str:
     return _("%(name)s 在同一时间已参加“%(task)s”（%(when)s），同一时间只计一次，"
              "不能添加为本活动的参加人员；如其当时参加的是本活动，请先更正“%(task)s”的记录。",
              name=name, task=other.title, when=when)
+
+
+def _say_unnameable(form, context) -> None:
+    """A participant not counted whom 补录's rule does not name on the activity's day is
+    not in 添加遗漏的参加人员's list (a post naming her is one from an older page, or
+    made by hand): the list's own refusal is replaced by why, the page's sentence."""
+    posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
+    if (why := context["add_unnameable_ids"].get(posted)) is not None:
+        form.member.errors = unnameable_words({posted: why}, context["participant_names"])
+
+
+def unnameable_words(refused: dict[int, str], names: dict[int, str]) -> list[str]:
+    """Why 添加遗漏的参加人员 does not take the participants ``refused`` ({member id: why,
+    ``backfill.unnameable_why``}): one sentence for each reason, in the service's order,
+    naming those it refuses as the page lists them (``names``, namesakes told apart) —
+    before the form, and as the form's refusal of a post naming one of them."""
+    said = []
+    for reason in (ERASED, OFF_ROLL, UNIT_ELSEWHERE):
+        who = _("、").join(names[m] for m, why in refused.items() if why == reason)
+        if not who:
+            continue
+        if reason == ERASED:
+            said.append(_("%(names)s 的账号已停用且已过保存期限，不能再记录其参加的活动，"
+                          "不能添加为本活动的参加人员。", names=who))
+        elif reason == OFF_ROLL:
+            said.append(_("%(names)s 的账号已停用，该活动当日不在册，不能添加为本活动的参加人员。",
+                          names=who))
+        else:
+            said.append(_("%(names)s 在该活动当日所在的单位不在该社区开展共建，"
+                          "不能添加为本活动的参加人员。", names=who))
+    return said
 
 
 def _listed(context, member) -> str:

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy, lazy_month_name
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -179,8 +179,32 @@ def nameable(working, day) -> list:
       keeps its records of work done, but the period is the limit it set itself for
       processing what concerns someone who left (PIPL Art. 19), and nobody could tell
       the member of new work on their record any more."""
-    return [unit_then(Member.id, day, Member.unit_id).in_(working),
-            or_(Member.active.is_(True), _stay_on(day)), ~_erased()]
+    return list(_nameable_rules(working, day).values())
+
+
+# why ``nameable`` refuses a member (``unnameable_why``), in the order
+# ``why_not_nameable`` tells them: erased, switched off and off the rolls that day, else
+# the unit of the day not working in the community
+ERASED, OFF_ROLL, UNIT_ELSEWHERE = "erased", "off_roll", "unit"
+
+
+def _nameable_rules(working, day) -> dict:
+    """``nameable``'s conditions by what each refuses: the rule, written once."""
+    return {UNIT_ELSEWHERE: unit_then(Member.id, day, Member.unit_id).in_(working),
+            OFF_ROLL: or_(Member.active.is_(True), _stay_on(day)),
+            ERASED: ~_erased()}
+
+
+def unnameable_why(working, day):
+    """SQL on ``Member``: NULL when ``nameable`` admits the member on ``day``, else why
+    it does not (``ERASED``, ``OFF_ROLL`` or ``UNIT_ELSEWHERE``, the first refusing in
+    ``why_not_nameable``'s order). A column for a page that lists people it would name
+    (添加遗漏的参加人员's participants not counted, forgotlist44): its first branch is
+    ``nameable`` itself, the same conditions, so the page and the service cannot
+    disagree."""
+    rules = _nameable_rules(working, day)
+    return case((and_(*rules.values()), None), (not_(rules[ERASED]), ERASED),
+                (not_(rules[OFF_ROLL]), OFF_ROLL), else_=UNIT_ELSEWHERE)
 
 
 def ever_nameable(working) -> list:
