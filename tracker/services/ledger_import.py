@@ -778,8 +778,11 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     if promised is not None and may_change_final(actor):
+        # asked after every lock of the recording (items, activities, participants) and
+        # under the months' share locks, taken last as 通过's: a 定稿 committed in this
+        # very request is named here, one later waits for the import and signs it
         places = counted_places(preview.task_ids)
-        if signed_key(signed_places(actor, places)) != promised:
+        if signed_promise(import_places_signed(actor, places, lock=True)) != promised:
             raise SignedChangedSinceLedgerPreview(places)
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
                           preview.count("voided"))
