@@ -37,8 +37,9 @@ class ConfirmImportForm(Form):
 
 class ConfirmLedgerImportForm(ConfirmImportForm):
     """补录 from the 台账's confirmation: what its preview named of the 已定稿 月报 and
-    年度总结 the import changes (``ledger_import.signed_key``, "" for none), posted back
-    and asked again by the import (as the member import's ``promised``)."""
+    年度总结 the import changes (``member_import.signed_promise`` of
+    ``named_first.import_places_signed``, "" for none), posted back and asked again by
+    the import (as the member import's ``promised``)."""
 
     named = VersionField()
 

@@ -34,6 +34,7 @@ from ..services import ServiceError, attach_error
 from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
+from ..services.named_first import import_places_signed
 from ..view_support import run_service
 from .forms import (
     ConfirmLedgerImportForm,
@@ -343,11 +344,12 @@ def ledger_preview(token: str):
     notes = _ignored_notes(payload)
     # an admin's rows dated in 已定稿 months: the signed 月报 and 年度总结 the import
     # changes, named before 确认导入 — one statement for the whole file —, which posts
-    # back their key: the import asks again, and comes back here if they changed
-    named = ledger_import.signed_places(current_user, payload.get("places") or []) \
+    # back their key (the member import's): the import asks again, and comes back here
+    # if they changed
+    named = import_places_signed(current_user, payload.get("places") or []) \
         if result.ok else None
     form = ConfirmLedgerImportForm(formdata=None)
-    form.named.data = ledger_import.signed_key(named)
+    form.named.data = service.signed_promise(named)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=form,
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes,

@@ -185,7 +185,8 @@ class LedgerPreview(ImportPreview):
     task_ids: list[int] = field(default_factory=list)  # the activities recorded
     # for an admin, the months the activities recorded count in
     # (``named_first.counted_places``): kept with the rows, the preview names the
-    # 已定稿 月报 and 年度总结 among them (``signed_places``) before 确认导入
+    # 已定稿 月报 and 年度总结 among them (``named_first.import_places_signed``)
+    # before 确认导入
     places: list = field(default_factory=list)
 
     @property
@@ -708,7 +709,8 @@ def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
     """The preview: every row's errors and what importing it would do; writes nothing
     (the recording runs inside a savepoint that is rolled back). For an admin, whom no
     定稿 refuses, also the months its activities count in (``places``), read from them
-    before the rollback: what the preview names of them (``signed_places``)."""
+    before the rollback: what the preview names of them
+    (``named_first.import_places_signed``)."""
     savepoint = db.session.begin_nested()
     try:
         preview = _apply(actor, rows)
@@ -717,21 +719,6 @@ def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
         return preview
     finally:
         savepoint.rollback()
-
-
-def signed_places(actor: Member, places):
-    """The 已定稿 月报 and 年度总结 an import counting in ``places`` (``LedgerPreview.
-    places``) changes, one ``summary_notes.Naming`` for the whole file (None: none, or
-    not an admin — a liaison's rows there are refused, 「…的月报已定稿，补录该月的活动须由
-    单位管理员操作。」): the preview names them before 确认导入, which posts back their
-    key (``signed_key``); one statement (``named_first.import_places_signed``)."""
-    return import_places_signed(actor, places)
-
-
-def signed_key(named) -> str:
-    """What a preview named (``signed_places``), as 确认导入 posts it back: the member
-    import's promise (``member_import.signed_promise``), "" for nothing signed."""
-    return signed_promise(named)
 
 
 class SignedChangedSinceLedgerPreview(SignedChangedSincePreview):
@@ -766,11 +753,13 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
     it (``ledger_import_event_id``): from any activity the file it came from is found.
 
     ``promised``: the key of what the preview named of the 已定稿 月报 and 年度总结 the
-    import changes (``signed_key``; "" for none). Asked again of what was just recorded,
-    by the preview's rule, the import is refused whole
-    (``SignedChangedSinceLedgerPreview``) when they are others now: a month signed
-    between the preview and 确认导入 is named, never changed unseen. None (no page
-    named anything: the service called directly) asks nothing."""
+    import changes (``named_first.import_places_signed`` of ``LedgerPreview.places``, as
+    ``member_import.signed_promise`` keys it; "" for none). Asked again of what was just
+    recorded, by the preview's rule and under the months' share locks, the import is
+    refused whole (``SignedChangedSinceLedgerPreview``) when they are others now: a
+    month signed between the preview and 确认导入 — even within this request — is named,
+    never changed unseen. None (no page named anything: the service called directly)
+    asks nothing."""
     preview = _apply(actor, rows, audit=False)
     if not preview.ok:
         raise ServiceError(lazy_ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
@@ -778,8 +767,11 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     if promised is not None and may_change_final(actor):
+        # asked after the recording's own locks (checklist items, then participants)
+        # and under the months' share locks, taken last as 通过's: a 定稿 committed
+        # in this very request is named here, one later waits for the import and signs it
         places = counted_places(preview.task_ids)
-        if signed_key(signed_places(actor, places)) != promised:
+        if signed_promise(import_places_signed(actor, places, lock=True)) != promised:
             raise SignedChangedSinceLedgerPreview(places)
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
                           preview.count("voided"))

@@ -82,13 +82,17 @@ def counted_places(task_ids) -> list[tuple[int, int, int, int]]:
                    for unit_id, community_id, day in rows})
 
 
-def import_places_signed(actor: Member, places) -> Naming | None:
+def import_places_signed(actor: Member, places, *, lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 that work on ``places`` (``counted_places``: a ledger
     import's, kept with its rows) changes, as one ``Naming`` for the whole file — named
     on its preview before 确认导入 and asked again by the import itself
     (``ledger_import.import_ledger``'s ``promised``). One statement, whatever the
     file's rows: the places ride in it as a table of values. None for anyone but an
-    admin — a liaison's rows there are refused instead —, or when none."""
+    admin — a liaison's rows there are refused instead —, or when none.
+    ``lock``: asked by the import under its own locks, after what it recorded — the
+    months' units then communities ``FOR SHARE`` last (``final_naming_places``'), so a
+    定稿 either committed before the answer and is named, or waits for the import and
+    signs it; the preview passes False."""
     if not places or not may_change_final(actor):
         return None
     rows = [(_KEY, unit_id, community_id, date(year, month, 1))
@@ -97,4 +101,4 @@ def import_places_signed(actor: Member, places) -> Naming | None:
     table = values(column("key", Integer), column("unit_id", Integer),
                    column("community_id", Integer), column("day", Date),
                    name="import_places").data(rows).cte("import_places")
-    return final_naming_places(table).get(_KEY) or None
+    return final_naming_places(table, lock=lock).get(_KEY) or None
