@@ -215,3 +215,34 @@ def test_a_month_re_opened_while_its_year_stays_signed_is_named_with_the_year_le
     assert "年度总结的当前数据：县商务局2022年" in words and "已定稿月报" not in words
     action, fields = _posted_again(again)
     assert client.post(action, data=fields).status_code == 302  # confirmed as named now
+
+
+def test_an_adoption_confirmed_after_its_month_was_re_opened_is_said_on_the_queue(
+        client, login, world):
+    """采纳's page named nothing now is no page at all: the queue says it, its 采纳 being
+    the plain change — and 采纳 there adopts."""
+    from tests import factories as f
+    from tests.backfill_requests.support import asked_for_past_task
+    from tests.backfill_requests.test_adopt_signed_named import _confirmation, _done
+    from tracker.models import RequestStatus
+
+    task = world.past_task
+    request = asked_for_past_task(world, minutes=90)
+    f.reported(task, world.leader, approved=True, signed_by=world.admin)
+    month = f"{world.unit.name}{task.service_date.year}年{task.service_date.month}月"
+    before = _done(task)
+    url = f"/backfill-requests/{request.id}/adopt"
+    login(world.admin)
+    page = client.post(url).get_data(as_text=True)
+    assert month in " ".join(named(page))
+    action, fields = _confirmation(page)
+    _reopen(world.unit, task.service_date.year, task.service_date.month, world.admin)
+
+    response = client.post(action, data=fields, follow_redirects=True)
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending and _done(task) == before
+    _says_reopened(text(response), month)
+
+    assert client.post(url).status_code == 302  # the plain 采纳: done at once
+    db.session.expire_all()
+    assert request.status == RequestStatus.adopted and _done(task) == before + 1
