@@ -246,3 +246,24 @@ def test_an_adoption_confirmed_after_its_month_was_re_opened_is_said_on_the_queu
     assert client.post(url).status_code == 302  # the plain 采纳: done at once
     db.session.expire_all()
     assert request.status == RequestStatus.adopted and _done(task) == before + 1
+
+
+def test_an_unapproval_from_a_task_page_read_before_the_month_was_re_opened(
+        client, login, october):
+    """The task page's 撤销审核 form (no question in the page: a month named) reaches the
+    confirmation page, which says the month is no longer signed."""
+    login(october.admin)
+    _sign_october_only(client, october)
+    task = october.tasks["政策宣讲"]
+    action = _reopen_action(task)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert MONTH in " ".join(named(page))
+    _reopen(october.unit, 2022, 10, october.admin)
+
+    response = client.post(action, data=asked_on_task("reopen").posted(page, task, "人数有误"))
+    assert response.status_code == 200
+    confirmation = text(response)
+    _says_reopened(confirmation, MONTH)
+    assert "确认撤销审核" in confirmation and _status(task) == ReportStatus.approved
+    assert client.post(action, data=form_on(confirmation, action)).status_code == 302
+    assert _status(task) == ReportStatus.returned
