@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import render_template, request
 
 from .admin.told import signed_names
-from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key
+from .services.roll import NamedSince, keep_named, named_key, said_since
 from .view_support import confirmed, named_aware
 
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
@@ -29,19 +29,21 @@ def carried() -> list[tuple[str, str]]:
 
 
 def ask_first(named, *, title: str, submit: str, explain: str, action: str, back: str,
-              subject: str | None = None, task=None, files=None, since: bool = False):
+              subject: str | None = None, task=None, files=None, since=None):
     """The confirmation page naming ``named`` (a ``summary_notes.Naming``), ``action``
     the change's word in its sentence (「登记支出会改变以下已定稿月报…」). ``files``: a
     form of the file fields the post had — a page cannot post a chosen file again, so
     they are asked for again there (as 补录's 查找 asks for its photos again). It posts
     back what it named (``KEY``), compared at 确认 (``NamedFirst``); ``since``: asked
-    again because that changed since the page before was read (said first)."""
+    again because that changed since the page before was read — the words said first
+    (``roll.said_since``: a month signed since, or the documents re-opened since and,
+    naming nothing now, the page asking for the plain change)."""
     action_url = request.full_path.rstrip("?")  # a search the form's address carries
     return render_template("confirm.html", title=title, submit=submit, explain=explain,
                            subject=subject, task=task, action=action_url, back=back,
                            keeps=True, carried=[*carried(), (KEY, named_key(named))],
                            signed=signed_names(named), signed_action=action, form=files,
-                           since=NAMED_SINCE if since else None,
+                           since=since,
                            enctype="multipart/form-data" if files is not None else None)
 
 
@@ -49,7 +51,8 @@ class NamedFirst:
     """One admin change named first, in its view: ``naming(lock)`` the signed documents
     it changes (a ``summary_notes.Naming`` or None: ``named_first.day_signed`` /
     ``work_signed`` of the typed values), ``ask(named, since)`` its naming page
-    (``ask_first`` with the change's words).
+    (``ask_first`` with the change's words; ``since``: None, or the words said first
+    when asked again).
 
     The one rule of 作废's and 撤销审核's keys (``roll.keep_named``): the naming
     page posts back what it named (``KEY``); the change compares it, in its own unit of
@@ -57,7 +60,9 @@ class NamedFirst:
     committed before, and is named, or waits and signs the change), with what it changes
     then. Other documents — a month or year signed (or re-opened) since the page was
     read — and the post is answered by the naming page afresh, the typed fields carried
-    again and ``NAMED_SINCE`` said first, nothing done. A post straight from the form is
+    again and ``roll.said_since``'s words first — ``NAMED_SINCE``, or, a document it
+    named re-opened since, which, and the plain change asked when nothing is left —,
+    nothing done. A post straight from the form is
     held to what the view just found (nothing named: a month signed before the change
     commits is named, not changed); a confirmed post with no key (from no page of ours)
     asks nothing, as before."""
@@ -76,7 +81,7 @@ class NamedFirst:
         if confirmed():
             self.promised = request.form.get(KEY)
             if self.promised is not None and self.promised != named_key(named):
-                return self.ask(named, True)
+                return self.ask(named, said_since(self.promised, named))
             return None
         self.promised = named_key(named)
         return self.ask(named, False) if named or always else None
@@ -93,4 +98,4 @@ class NamedFirst:
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the
         page named (``guard``), else None."""
-        return self.ask(self.found[0].naming, True) if self.found else None
+        return self.ask(self.found[0].naming, self.found[0].message) if self.found else None

@@ -137,7 +137,7 @@ def queue():
                            signed=signed)
 
 
-def _ask_adoption(row, named, since: bool = False):
+def _ask_adoption(row, named, since=None):
     """The confirmation page of an admin's 采纳 into an approved activity of a 已定稿
     month: the documents it changes, named as 添加遗漏的参加人员 names them; the member
     named as the queue names her (the unit of the request's day, namesakes apart)."""

@@ -24,7 +24,7 @@ from ..formatting import yuan
 from ..i18n import month_name
 from ..named_page import KEY, NamedFirst, ask_first
 from ..services.named_first import day_signed
-from ..services.roll import NAMED_SINCE, named_key
+from ..services.roll import named_key
 from ..view_support import returning, run_service
 from .forms import EntryForm, ReverseForm
 
@@ -164,7 +164,7 @@ def reverse(entry_id: int):
     def ask(named, since):
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed; the
         # reason's form on the page says a change since first (the only error it can have)
-        form.form_errors[:] = [NAMED_SINCE] if since else []
+        form.form_errors[:] = [since] if since else []
         return render_template(
             "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
             subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),

@@ -27,7 +27,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import reopen_effects, reopen_report
-from ..services.roll import NamedSince, keep_named, named_key
+from ..services.roll import NamedSince, keep_named, named_key, said_since
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import need_move_signed, needs_of
@@ -396,7 +396,7 @@ def reopen(task_id: int):
         # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = uncount_signed(actor, task)[1]
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, REOPEN_SINCE)
+        _say_named_since(form, promised, REOPEN_SINCE, signed)
         return _confirm_reopen(task, form, signed_names(signed))
     context = _task_page(task, reopen=form)
     # the comparison with what the page named, under the activity's lock
@@ -407,12 +407,13 @@ def reopen(task_id: int):
         or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
-def _say_named_since(form, promised: str | None, since) -> None:
+def _say_named_since(form, promised: str | None, since, signed) -> None:
     """A confirmation page about to be shown for ``form``, posted from a page that named
-    other signed documents (``promised``) than ``form.named`` holds now (a month
-    signed or re-opened since it was read): said first, ``since``."""
+    other signed documents (``promised``) than ``form.named`` holds now (``signed``: a
+    month signed or re-opened since it was read): said first — ``since``, or the
+    documents re-opened since (``roll.said_since``)."""
     if promised is not None and promised != form.named.data:
-        form.form_errors.append(since)
+        form.form_errors.append(said_since(promised, signed, since))
 
 
 def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
@@ -427,7 +428,7 @@ def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
     def named_afresh():
         if not found:
             return None
-        form.form_errors[:] = [since]
+        form.form_errors[:] = [found[0].said(since)]  # or what was re-opened since
         form.named.data = named_key(found[0].naming)
         return confirm(task, form, signed_names(found[0].naming))
 

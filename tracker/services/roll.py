@@ -51,7 +51,7 @@ from ..models import (
 )
 from ..rollups.needs import claim_day
 from ..timeutil import local_today
-from . import ServiceError, summary_notes
+from . import ServiceError, reopened, summary_notes
 from .cell_dates import ROLL_TOO_EARLY, too_early
 
 FIELD = "roll_from"
@@ -413,15 +413,34 @@ NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或�
                  "请查看上方的说明后再确认。")
 
 
+def said_since(promised: str | None, naming, words=NAMED_SINCE):
+    """What a page named afresh says first, its key ``promised`` not that of ``naming``
+    (what the change names now): ``words``, the page's own sentence, when its block names
+    all the page named before (a month signed since); else the documents re-opened
+    since, and whether anything signed is left (``reopened.words_since``: one choice of
+    words for every page, the block above being there or not)."""
+    now = named_key(naming)
+    return reopened.words_since(reopened.reopened_since(promised, now), bool(now), words)
+
+
 class NamedSince(ServiceError):
     """A change refused, nothing written: the 已定稿 月报 and 年度总结 it would change
     (``naming``, a ``summary_notes.Naming`` or None — for the page to name afresh) are
-    not those its page named (``keep_named``) — a month signed, or re-opened, since the
-    page was read. The view answers with the page naming them afresh, typed fields kept."""
+    not those its page named (``keep_named``; ``promised``, its key) — a month signed,
+    or re-opened, since the page was read. The view answers with the page naming them
+    afresh, typed fields kept; its message (``said``) names what was re-opened."""
 
-    def __init__(self, naming=None, message=NAMED_SINCE):
-        super().__init__(message)
-        self.naming = naming
+    def __init__(self, naming=None, message=NAMED_SINCE, promised: str | None = None):
+        now = named_key(naming)
+        # read now, in the change's unit of work: the names as the page would show them
+        self.reopened = reopened.reopened_since(promised, now)
+        self.naming, self.named_now = naming, bool(now)
+        super().__init__(self.said(message))
+
+    def said(self, words):
+        """The refusal in a page's own ``words`` (撤销审核's, 作废's, a naming page's):
+        those words when only more is signed now, else what was re-opened."""
+        return reopened.words_since(self.reopened, self.named_now, words)
 
 
 def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
@@ -438,7 +457,7 @@ def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | 
         return
     naming = named()
     if promised != named_key(naming):
-        raise NamedSince(naming, words)
+        raise NamedSince(naming, words, promised)
 
 
 def promised_day(promised: str) -> str:
