@@ -98,6 +98,8 @@ def test_one_communitys_figures_are_its_months_participation(client, login, part
                       f"&{OCTOBER}").get_data(as_text=True)
     assert page_says(html) == by_hand
     assert "统计范围：东门社区" in html and "县商务局（东门社区）" in html
+    # one community is "that community", not "these communities"
+    assert "只计在该社区的已审核活动" in html and "这些社区" not in html
     # the 月报 of 县商务局 in 东门社区 says the same (its lead is 4 人次: 甲 and 乙 came)
     report = client.get(f"/reports/?unit={w['unit'].id}&community={w['east'].id}"
                         f"&month=2022-10").get_data(as_text=True)
@@ -118,6 +120,7 @@ def test_a_liaisons_communities_together_are_their_part_of_the_unit(client, logi
     html = client.get(f"/progress/coverage?community=mine&{OCTOBER}").get_data(as_text=True)
     assert page_says(html) == by_hand
     assert "统计范围：东门社区、西门社区" in html
+    assert "只计在这些社区的已审核活动" in html
     # the liaison's own 月报 of the unit: the part (统计范围), the same 参与情况
     report = client.get(f"/reports/?unit={w['unit'].id}&month=2022-10").get_data(as_text=True)
     assert "统计范围" in report
