@@ -484,3 +484,62 @@ def test_a_link_used_while_the_member_form_promotes_its_member_closes_no_circle(
             assert member.role == Role.admin
             assert (member.password_hash is not None) == (accepting.outcome == "ok")
             _dispose()
+
+
+def test_the_months_share_locks_take_every_unit_before_any_community(tmp_path):
+    """An admin's change compared with what its page named share-locks the months'
+    scope rows first (``summary_notes.final_naming_places(lock=True)``), in one
+    statement since undostmts44 (two before): every unit's row in id order, then every
+    community's — the order of ``closed_member_units`` and ``lock_scope``, which 定稿
+    and the words of a summary rely on (docs/design.md, the lock order: the exclusive
+    side locks one row only). Held here by the other side: the community's row (a
+    community's 定稿) — the statement waits for it holding both units already —, then
+    the second unit's — it waits holding the first unit and not the community."""
+    from sqlalchemy import Date, Integer, literal, union_all
+
+    from tracker.extensions import db
+    from tracker.models import Community, Unit
+    from tracker.services.summary_notes import final_naming_places, lock_scope
+    from tracker.timeutil import local_today
+
+    def build(f, unit, item, liaison):
+        other = f.unit("县财政局")
+        return dict(units=sorted([unit.id, other.id]), community=item.community.id)
+
+    def place(unit_id: int, community_id: int):
+        return select(literal(0, Integer()).label("key"),
+                      literal(unit_id, Integer()).label("unit_id"),
+                      literal(community_id, Integer()).label("community_id"),
+                      literal(local_today(), Date()).label("day"))
+
+    def naming():
+        final_naming_places(union_all(*(place(u, ids["community"]) for u in ids["units"]))
+                            .subquery(), lock=True)
+
+    def unit_row(unit_id: int):
+        return select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True,
+                                                                          nowait=True)
+
+    with pg_world(tmp_path, "sharelocks") as url:
+        app, ids = _ids(url, build)
+        first, second = ids["units"]
+        community = select(Community.id).where(Community.id == ids["community"]) \
+            .with_for_update(key_share=True, nowait=True)
+        with app.test_request_context("/"):
+            for held, locked, free in (
+                    (lambda: lock_scope(None, ids["community"], shared=False),
+                     [unit_row(first), unit_row(second)], []),
+                    (lambda: lock_scope(second, None, shared=False),
+                     [unit_row(first)], [community])):
+                held()  # the other side, in the test's own session
+                waiting = ServiceThread(app, naming)
+                waiting.start()
+                try:
+                    _waiting_for_a_lock()
+                    assert all(refused_at_once(row) for row in locked)
+                    assert not any(refused_at_once(row) for row in free)
+                finally:
+                    db.session.rollback()
+                    waiting.join()
+                assert waiting.outcome == "ok"
+            _dispose()

@@ -132,6 +132,23 @@ def test_the_page_names_the_needs_another_week_takes_over(client, login, world,
     assert _status(november_week) == ReportStatus.approved
 
 
+def test_a_week_whose_series_has_no_other_approved_week_names_its_needs_to_do_again(
+        client, login, world, weekly):  # noqa: F811
+    """The week taking the needs over is the earliest *approved* other week of the
+    series (``task_needs.taken_over_by``): with the other week's report taken back,
+    none takes them over, and the page says they are to do again."""
+    _finance, november_week = weekly
+    december_week = db.session.scalar(db.select(Task).where(
+        Task.series_id == november_week.series_id, Task.id != november_week.id))
+    december_week.report.status = ReportStatus.returned
+    db.session.commit()
+    login(world.admin)
+    page = text(client.post(_action(november_week), data={"reopen-reason": "人数有误"}))
+    assert "该活动完成的1项需求恢复为未完成，重新审核通过后再计为完成。" in page
+    assert "改由同一系列" not in page
+    assert _status(november_week) == ReportStatus.approved
+
+
 def test_the_page_names_a_need_to_do_again_and_a_surveys_findings(client, login, world):
     from tests.needs.support import need
     from tracker.models import NeedStatus

@@ -4,12 +4,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
 
-from sqlalchemy import Integer, String, cast, func, null, or_, select, union_all
+from sqlalchemy import Integer, String, cast, func, null, or_, select, true, union_all
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -51,7 +51,7 @@ from .summary_notes import (
     participants_then,
     units_closed_words,
 )
-from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of, taken_over_by
+from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of, taken_over_of
 from .tasks import participants
 
 
@@ -748,35 +748,55 @@ REOPEN_REASON_MAX = 500
 
 
 @dataclass(frozen=True)
+class WeekTakingOver:
+    """The week of a series that does the needs a 撤销审核 takes back (as its page
+    names it)."""
+
+    title: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
 class ReopenEffects:
     """What 撤销审核 of an approved activity takes off the figures until it is approved
     again, named on its confirmation page before it is made (docs/design.md, the
     actions that ask first): the members whose confirmed hours stop counting and their
     hours, the needs its approval fulfilled — done instead by another approved week of
-    the series (``taken_over``, ``task_needs.taken_over_by``: the rule
-    ``reopen_needs_of`` moves them by), else to do again —, and a survey's findings,
-    which stay on the register but count (and their 移交/整改 with them) only once
-    approved."""
+    the series (``taken_over``, its ``title`` and ``starts_at``:
+    ``task_needs.taken_over_by``, the rule ``reopen_needs_of`` moves them by), else to
+    do again —, and a survey's findings, which stay on the register but count (and
+    their 移交/整改 with them) only once approved."""
 
     people: int
     minutes: int
     needs: int
-    taken_over: Task | None
+    taken_over: WeekTakingOver | None
     findings: int
 
 
 def reopen_effects(task: Task) -> ReopenEffects:
     """``ReopenEffects`` of ``task``, read as the page is shown (nothing locked: the
-    page changes nothing; ``reopen_report`` does the same under the activity's lock)."""
-    people, minutes = db.session.execute(
-        select(func.count(Assignment.id), func.coalesce(func.sum(Assignment.minutes), 0))
-        .where(Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)).one()
-    needs = db.session.scalar(select(func.count(Need.id)).where(
-        Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
-    findings = db.session.scalar(select(func.count(Finding.id)).where(
-        Finding.task_id == task.id, Finding.active.is_(True)))
+    page changes nothing; ``reopen_report`` moves the needs by the same rule under the
+    activity's lock). One statement, the week taking the needs over outer-joined to the
+    counts: the confirmation page's budget (``tests/web/test_asked_first_budget.py``)."""
+    done = (select(func.count(Assignment.id).label("people"),
+                   func.coalesce(func.sum(Assignment.minutes), 0).label("minutes"))
+            .where(Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)
+            .subquery())
+    needs = select(func.count(Need.id)).where(
+        Need.task_id == task.id, Need.status == NeedStatus.fulfilled).scalar_subquery()
+    findings = select(func.count(Finding.id)).where(
+        Finding.task_id == task.id, Finding.active.is_(True)).scalar_subquery()
+    query = select(done.c.people, done.c.minutes, needs, findings)
+    week = taken_over_of(task)
+    if week is not None:  # a week of a series: the earliest other approved one, if any
+        query = query.add_columns(week.c.title, week.c.starts_at) \
+            .select_from(done.outerjoin(week, true()))
+    people, minutes, needs, findings, *over = db.session.execute(query).one()
+    title, starts_at = over or (None, None)
     return ReopenEffects(people=people, minutes=minutes, needs=needs,
-                         taken_over=taken_over_by(task) if needs else None,
+                         taken_over=WeekTakingOver(title, starts_at)
+                         if needs and title is not None else None,
                          findings=findings)
 
 

@@ -95,11 +95,11 @@ def _handed_on(task: Task):
             .order_by(Task.starts_at, Task.id).limit(1))
 
 
-def _taken_over(task: Task, column):
-    """A select of ``column`` of the week taking over the needs ``task``'s (of a series)
+def _taken_over(task: Task, *columns):
+    """A select of ``columns`` of the week taking over the needs ``task``'s (of a series)
     approval fulfilled: the earliest other week of its series, not cancelled, whose
     report is approved (``taken_over_by``'s rule)."""
-    return (select(column).select_from(Task).join(TaskReport, TaskReport.task_id == Task.id)
+    return (select(*columns).select_from(Task).join(TaskReport, TaskReport.task_id == Task.id)
             .where(Task.series_id == task.series_id, Task.id != task.id,
                    Task.status != TaskStatus.cancelled,
                    TaskReport.status == ReportStatus.approved)
@@ -126,6 +126,15 @@ def taken_over_by(task: Task) -> Task | None:
     if task.series_id is None:
         return None
     return db.session.scalar(_taken_over(task, Task))
+
+
+def taken_over_of(task: Task):
+    """``taken_over_by`` as a subquery of the week's ``title`` and ``starts_at`` (no
+    row when none), for a page that reads it inside a statement it runs anyway; None
+    for a task made alone (its own series: no other week)."""
+    if task.series_id is None:
+        return None
+    return _taken_over(task, Task.title, Task.starts_at).subquery()
 
 
 def give_back_needs_of(task: Task, actor: Member) -> None:
