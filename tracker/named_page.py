@@ -72,11 +72,18 @@ class NamedFirst:
         self.promised: str | None = None
         self.found: list[NamedSince] = []
 
-    def answer(self, *, always: bool = False):
+    def answer(self, *, always: bool = False, asks: bool = True):
         """Before the change: its naming page when it is to be asked — not confirmed and
         naming something (``always``: or not, a change asked once whatever it names, as
         冲销), or confirmed from a page that named other documents —, else None (the
-        change goes on, ``guard``)."""
+        change goes on, ``guard``). ``asks`` False: the view read the change as naming
+        nothing without asking ``naming`` (an activity not approved: its 组长 is in no
+        signed document); the post is held to that as to any answer — "" from the form,
+        the key a confirming page posted —, for the service to ``compare`` should it
+        find, under its own lock, that the change names something after all."""
+        if not asks:
+            self.promised = request.form.get(KEY) if confirmed() else ""
+            return None
         named = self.naming(lock=False)
         if confirmed():
             self.promised = request.form.get(KEY)
@@ -94,6 +101,18 @@ class NamedFirst:
             keep_named(self.promised, lambda: self.naming(lock=True))
             return service(*args, **kwargs)
         return named_aware(self.found, run)
+
+    def compare(self) -> None:
+        """``guard``'s comparison, made by the service itself under the lock that fixes
+        whether its change names anything at all — ``tasks.change_leader``'s ``named``,
+        after the activity's lock: a 通过 committed between the view's read and that lock
+        makes an unnamed 组长 change one of a signed month's 台账 (review44 #1). The
+        service runs through ``aware``."""
+        keep_named(self.promised, lambda: self.naming(lock=True))
+
+    def aware(self, service: Callable) -> Callable:
+        """``service`` (which calls ``compare``), its refusal kept for ``since``."""
+        return named_aware(self.found, service)
 
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the

@@ -4,9 +4,10 @@
 target. When a category has targets in more than one measure — 电子商务培训 4场 in one
 zone, 60人次 in another — each clause counts only the work on its own items, and
 「电子商务培训目标4场、完成1场」 alone reads as the category's year against section 一's
-3场. Such clauses name whose target they are, as 附表“资源清单完成情况” tells the items
-apart: in a unit's document the zone (the community, for an item without one), in a
-community's the unit, with the zone of an item that has one. So does a clause beside
+3场. Such clauses name whose target they are, as 附表“资源清单完成情况” names the items
+(one rule, ``AnnualSummary.item_place``): in a unit's document the community and zone
+(the community, for an item without one), in a community's the unit — two zones of one
+name in two communities read apart there as in the 附表 (review44 #3). So does a clause beside
 work on an item of the same category in another measure with no target (review43b #2):
 its work too is section 一's and not the clause's. A category whose work is all in its
 target's measure reads as before.
@@ -72,26 +73,30 @@ def _checklist_section(document) -> str:
 
 def test_a_units_clauses_of_one_category_name_their_zones(app):
     """县商务局's year: 一 says 3场 of 电子商务培训; the sentence's two 电子商务培训
-    clauses say 东门一区's 4场 and 西门一区's 60人次, so 「完成1场」 is 东门一区's;
+    clauses say 东门社区·东门一区's 4场 and 西门社区·西门一区's 60人次, so 「完成1场」 is
+    东门一区's, each named as the 附表's row;
     牛皮癣清除, one target, reads as before."""
     commerce, _dongmen, _admin = _world()
     document = build_annual(YEAR, unit=commerce)
     assert "开展电子商务培训3场" in document.paragraphs[1].text
-    assert ("各类别完成情况：东门一区电子商务培训目标4场、完成1场（25.0%），"
-            "西门一区电子商务培训目标60人次、完成50人次（83.3%），") in _checklist_section(document)
+    assert ("各类别完成情况：东门社区·东门一区电子商务培训目标4场、完成1场（25.0%），"
+            "西门社区·西门一区电子商务培训目标60人次、完成50人次（83.3%），"
+            ) in _checklist_section(document)
+    rows = [r[0] for r in next(t for t in document.tables() if t.key == "checklist").rows]
+    assert {"东门社区·东门一区", "西门社区·西门一区"} <= set(rows)
     assert "，牛皮癣清除目标30处、完成12处（40.0%）" in _checklist_section(document)
 
 
 def test_a_communitys_clauses_of_one_category_name_their_units(app):
     """东门社区's year: its two 困难群众结对帮扶 targets are two units' — 县财政局's 4次
-    in 东门二区 and 县商务局's 20户次 in 东门一区 — and each clause says whose; its one
-    电子商务培训 target (县商务局's 4场) reads as before."""
+    in 东门二区 and 县商务局's 20户次 in 东门一区 — and each clause says whose, by its
+    unit as the 附表's rows; its one 电子商务培训 target (县商务局's 4场) reads as before."""
     _commerce, dongmen, _admin = _world()
     text = _checklist_section(build_annual(YEAR, community=dongmen))
     assert "电子商务培训目标4场、完成1场（25.0%）" in text
-    assert "县商务局（东门一区）电子商务培训" not in text
-    assert "县财政局（东门二区）困难群众结对帮扶目标4次、完成1次（25.0%）" in text
-    assert "县商务局（东门一区）困难群众结对帮扶目标20户次、完成6户次（30.0%）" in text
+    assert "县商务局电子商务培训" not in text
+    assert "县财政局困难群众结对帮扶目标4次、完成1次（25.0%）" in text
+    assert "县商务局困难群众结对帮扶目标20户次、完成6户次（30.0%）" in text
 
 
 def test_the_named_clauses_are_chinese_on_an_english_page(client, login, app):
@@ -104,7 +109,7 @@ def test_the_named_clauses_are_chinese_on_an_english_page(client, login, app):
     english(client)
     page = client.get(f"/reports/annual?unit={commerce.id}&year={YEAR}").get_data(as_text=True)
     assert "Annual summary" in page  # the page around the document is English
-    assert "东门一区电子商务培训目标4场、完成1场（25.0%）" in page
+    assert "东门社区·东门一区电子商务培训目标4场、完成1场（25.0%）" in page
 
 
 def test_a_clause_beside_untargeted_work_of_its_category_names_whose_it_is(app):
@@ -136,5 +141,32 @@ def test_a_clause_beside_untargeted_work_of_its_category_names_whose_it_is(app):
     document = build_annual(YEAR, unit=commerce)
     assert "开展电子商务培训3场" in document.paragraphs[1].text
     text = _checklist_section(document)
-    assert "各类别完成情况：东门一区电子商务培训目标4场、完成1场（25.0%）" in text, text
+    assert "各类别完成情况：东门社区·东门一区电子商务培训目标4场、完成1场（25.0%）" in text, text
     assert "，牛皮癣清除目标30处、完成12处（40.0%）" in text, text
+
+
+def test_two_zones_of_one_name_are_told_apart_in_the_checklist_sentence(app):
+    """Two zones called 一区, of 东门社区 and of 西门社区 (a zone's name is unique in its
+    community only): the 附表 says 东门社区·一区 and 西门社区·一区, and so do the clauses
+    — not 「一区…目标4场…，一区…目标60人次」, one label for two zones (review44 #3)."""
+    commerce = f.unit("县商务局")
+    dongmen, ximen = f.community("东门社区"), f.community("西门社区")
+    east1 = f.zone(dongmen, "一区", commerce)
+    west1 = f.zone(ximen, "一区", commerce)
+    admin = f.member(commerce, Role.admin, name="张一")
+    by_sessions = f.item(commerce, dongmen, "ecommerce_training", year=YEAR, target=4,
+                         zone=east1, measure=TargetMeasure.activities)
+    by_people = f.item(commerce, ximen, "ecommerce_training", year=YEAR, target=60,
+                       zone=west1, measure=TargetMeasure.beneficiaries)
+    for it, day, served in ((by_sessions, date(YEAR, 3, 10), 25),
+                            (by_people, date(YEAR, 11, 12), 30)):
+        task = b.task_on(it, admin, day)
+        b.join(task, admin)
+        b.report(task, admin, people=served)
+    db.session.commit()
+    document = build_annual(YEAR, unit=commerce)
+    text = _checklist_section(document)
+    rows = [r[0] for r in next(t for t in document.tables() if t.key == "checklist").rows]
+    assert rows == ["东门社区·一区", "西门社区·一区"]
+    assert ("各类别完成情况：东门社区·一区电子商务培训目标4场、完成1场（25.0%），"
+            "西门社区·一区电子商务培训目标60人次、完成30人次（50.0%）") in text, text

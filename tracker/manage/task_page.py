@@ -622,21 +622,23 @@ def leader(task_id: int):
                                      name=_listed(context, new_leader))
                            if new_leader is not None else _("取消该活动的组长。"),
                            back=url_for("manage.task", task_id=task.id), since=since))
-    named_first = (task.report_approved and not stale
-                   and getattr(new_leader, "id", None) != task.leader_id)
-    if named_first and (asked := first.answer()) is not None:
+    changes = not stale and getattr(new_leader, "id", None) != task.leader_id
+    # asked when the report read here is approved; else held to naming nothing — and the
+    # service compares under the activity's lock, where a 通过 committed since this read
+    # is seen: a signed month's 组长 then named afresh, not changed (review44 #1)
+    if changes and (asked := first.answer(asks=task.report_approved)) is not None:
         return asked
 
     def change(*args):
         try:
             return change_leader(*args, shown=form.shown.data,
-                                 refuse_stale=task.report_approved)
+                                 refuse_stale=task.report_approved, named=first.compare)
         except StaleEdit as refusal:
             # the form shown again names the leader now: saved again, knowingly
             form.shown.data = refusal.merge.resolved_key()
             raise
 
-    refused = _run_on_task(task, form, context, first.guard(change) if named_first else change,
+    refused = _run_on_task(task, form, context, first.aware(change),
                            task, new_leader, _actor(), since=first.since)
     if refused is not None:
         return refused

@@ -75,6 +75,18 @@ class AnnualSummary:
         """已定稿: the year's words are final and its document was kept."""
         return self.note is not None and self.note.final
 
+    def item_place(self, item: ItemProgress) -> str:
+        """Whose a checklist item is, one rule for the document (review44 #3): the first
+        column of 附表“资源清单完成情况” and whose target a clause of the 资源清单
+        sentence is (``annual_text._whose``). In a unit's document the item's community
+        and zone (「东门社区·一区」: a zone's name is unique in its community only), or
+        its community; in any other its unit."""
+        if self.figures.unit is None:
+            return item.unit_name
+        if item.zone_name:
+            return f"{item.community_name}·{item.zone_name}"
+        return item.community_name
+
     def tables(self) -> list[Table]:
         return self.attached
 

@@ -85,8 +85,7 @@ def _checklist_table(s: AnnualSummary) -> Table:
     for i in s.checklist:
         if not i.target:
             continue
-        where = i.unit_name if by_unit else (
-            f"{i.community_name}·{i.zone_name}" if i.zone_name else i.community_name)
+        where = s.item_place(i)
         if i.measure == TargetMeasure.money:
             # a budget is spent, not done ahead of or behind time (社区共建进展 too)
             target, done, reading = YuanAmount(i.target), YuanAmount(i.done), "—"

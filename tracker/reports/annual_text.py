@@ -116,22 +116,15 @@ def _target_clause(c: CategoryProgress, whose: str = "") -> str:
 
 
 def _whose(s: AnnualSummary, c: CategoryProgress) -> str:
-    """Whose targets ``c`` adds up, as 附表“资源清单完成情况” tells them apart: in a
-    unit's document the zones (or communities, for an item without a zone) of its
-    items, in a community's the units (with the zone of an item that has one)."""
-    by_unit = s.figures.unit is None
-    names = []
-    for i in s.checklist:
+    """Whose targets ``c`` adds up, named as 附表“资源清单完成情况” names its items
+    (``AnnualSummary.item_place``, the one rule): in a unit's document the communities
+    and zones of its items (「东门社区·一区」 — two zones called 一区 in two communities
+    read apart, review44 #3), in a community's the units."""
+    return join(dict.fromkeys(
+        s.item_place(i) for i in s.checklist
         # the items ``c`` adds up: those with a target, or with work done against none
-        mine = (i.category_code, i.measure) == (c.category_code, c.measure)
-        if mine and (i.target or i.done):
-            if not by_unit:
-                names.append(i.zone_name or i.community_name)
-            elif i.zone_name:
-                names.append(_("%(unit)s（%(zone)s）", unit=i.unit_name, zone=i.zone_name))
-            else:
-                names.append(i.unit_name)
-    return join(dict.fromkeys(names))
+        if (i.category_code, i.measure) == (c.category_code, c.measure)
+        and (i.target or i.done)))
 
 
 def _category_clauses(s: AnnualSummary) -> list[str]:

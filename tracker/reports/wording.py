@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 13
+WORDING_VERSION = 14
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -96,11 +96,18 @@ WORDING_VERSION = 13
 #    measure's items only, and section 一 counts them all (review43b #2). A category whose
 #    work is all in its target's measure reads as in 12. The 月报 shows no target: 13 is
 #    listed as leaving its words as they were; the 2022 年度总结 has no such category
+# 14: those clauses name whose target it is as 附表“资源清单完成情况” names the item
+#    (``AnnualSummary.item_place``, one rule): in a unit's document the community and
+#    zone (「东门社区·一区电子商务培训目标4场…，西门社区·一区电子商务培训目标60人次…」, where
+#    13 read 「一区…，一区…」 for two zones of one name), in a community's the unit alone
+#    (「县财政局困难群众结对帮扶目标4次…」, not 「县财政局（东门二区）…」), review44 #3. The
+#    月报 shows no target: 14 is listed as leaving its words as they were; the 2022
+#    年度总结 has no such category
 
 # The versions whose change left a document's words as they were (the other document's
-# alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):
+# alone changed — 7, 12, 13 and 14 the 年度总结's —, or only what the .csv does not show: 10):
 # tests/reports/test_wording_version.py checks them against its digests.
-MONTH_UNCHANGED_IN = frozenset({7, 10, 12, 13})
+MONTH_UNCHANGED_IN = frozenset({7, 10, 12, 13, 14})
 YEAR_UNCHANGED_IN = frozenset({10})
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -579,7 +580,8 @@ def hold_leader(leader: Member | None) -> None:
 
 
 def change_leader(task: Task, leader: Member | None, actor: Member, *,
-                  shown: str | None = None, refuse_stale: bool = False) -> None:
+                  shown: str | None = None, refuse_stale: bool = False,
+                  named: Callable[[], None] | None = None) -> None:
     """组长 of the task. An approved activity's leader is in its month's 月报 (the
     台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change.
 
@@ -590,7 +592,14 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     leaves the leader as its page showed it keeps the other's choice — but with
     ``refuse_stale`` (an approved activity's: its change is named before it, and the
     naming would name a change that does not happen, confirm43 #4) it is refused as
-    well, naming the leader now."""
+    well, naming the leader now.
+
+    ``named``: the page's comparison of the signed documents it named with those the
+    change names now (``named_page.NamedFirst.compare``, ``roll.keep_named``), raising
+    to refuse — called here, under the activity's lock, whenever the change is of an
+    approved activity's 组长: whether it is approved is read under that lock, so a 通过
+    committed after the page's read is seen, and a 已定稿 month's 台账 is not changed
+    by a page that named nothing (review44 #1)."""
     _require_manager(actor, task)
     lock_activity(task)  # the report's state the refusal reads is the committed one
     merge = shown_module.merge(shown, {"leader": task.leader_id},
@@ -616,6 +625,9 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
                "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)),
             _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作"
                "（或由单位管理员先重新打开该年度总结）。", year=day.year)))
+    if named is not None and task.report_approved and task.leader_id != (
+            leader.id if leader is not None else None):
+        named()  # the months' share locks, after the activity's (as 通过 takes them)
     hold_leader(leader)  # after the activity's lock (``lock_activity``), the house order
     task.leader_id = leader.id if leader else None
     task.leader = leader
