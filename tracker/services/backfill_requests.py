@@ -255,8 +255,14 @@ def _lock(request: BackfillRequest) -> None:
     The page that posted saw it pending, but another liaison (or the member) may have
     decided it since: on PostgreSQL the lock makes a second decision wait for the first
     to commit and then read 已采纳/已拒绝, so exactly one decision wins and the loser
-    writes nothing. SQLite's writers take turns anyway; it ignores the clause."""
-    db.session.refresh(request, with_for_update=True)
+    writes nothing. SQLite's writers take turns anyway; it ignores the clause.
+
+    The request's row alone, by a statement of its own: a refresh repeats the options it
+    was loaded with, and 采纳 loads it with its task, member and the rest joined in
+    (``queries.load_adoption``) — FOR UPDATE over those outer joins is refused by
+    PostgreSQL, and would lock rows 采纳 locks in its own order."""
+    db.session.scalars(select(BackfillRequest).where(BackfillRequest.id == request.id)
+                       .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def withdraw_request(request: BackfillRequest, member: Member) -> None:
