@@ -304,5 +304,11 @@ def labels_with_unit(entries) -> dict:
         by_unit[unit.id][member.id] = member
     told = names_told_apart({unit: (unit, list(people.values()))
                              for unit, people in by_unit.items()})
-    return {key: told[unit.id][member.id] + _("（%(x)s）", x=unit.name)
-            for key, member, unit in entries}
+    return {key: with_unit(told[unit.id][member.id], unit) for key, member, unit in entries}
+
+
+def with_unit(name: str, unit) -> str:
+    """A name as listed (told apart among the unit's namesakes) with its unit:
+    「陈艳（机关第一党支部）（县商务局）」 — ``labels_with_unit``'s label, and 采纳's of one
+    request read with its namesakes (``namesakes_of``, ``listed_among``)."""
+    return name + _("（%(x)s）", x=unit.name)

@@ -138,7 +138,7 @@ def test_adopting_a_request_whose_member_is_already_on_the_task_says_so(client, 
     login(world.liaison)
     page = client.post(f"/backfill-requests/{request.id}/adopt",
                        follow_redirects=True).get_data(as_text=True)
-    name = world.other_member.name
+    name = f"{world.other_member.name}（{world.unit.name}）"  # as the queue names her
     assert f"已采纳 {name} 的补录申请：其已在任务“{past.title}”中，无需再添加。" in page
     assert "已加入任务" not in page
 
@@ -148,5 +148,5 @@ def test_adopting_a_request_adds_the_member_and_says_so(client, login, world):
     login(world.liaison)
     page = client.post(f"/backfill-requests/{request.id}/adopt",
                        follow_redirects=True).get_data(as_text=True)
-    assert (f"已采纳 {world.other_member.name} 的补录申请，已加入任务“{world.past_task.title}”。"
-            in page)
+    assert (f"已采纳 {world.other_member.name}（{world.unit.name}） 的补录申请，"  # as the queue
+            f"已加入任务“{world.past_task.title}”。" in page)

@@ -152,7 +152,7 @@ def test_the_liaison_adopts_into_the_task_and_the_member_sees_it(client, login, 
     assert world.other_member.name in queue and f"/backfill-requests/{request.id}/adopt" in queue
     client.post(f"/backfill-requests/{request.id}/adopt")
     page = client.get("/backfill-requests/").get_data(as_text=True)
-    assert f"已采纳 {world.other_member.name} 的补录申请" in page
+    assert f"已采纳 {world.other_member.name}（{world.unit.name}） 的补录申请" in page
     assert "没有待处理的补录申请。" in page
     added = db.session.scalar(select(Assignment).where(
         Assignment.task_id == world.past_task.id, Assignment.member_id == world.other_member.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     Unit,
     Zone,
 )
+from ..names import namesakes_of
 from ..reach import Reach, reach_of
 from ..services.backfill import nameable, units_working_in
 from ..services.overlap import held_elsewhere
@@ -167,6 +168,23 @@ def units_of_day(requests) -> dict[int, Unit]:
 
 def load_request(request_id: int) -> BackfillRequest | None:
     return db.session.get(BackfillRequest, request_id)
+
+
+def load_adoption(request_id: int) -> tuple[BackfillRequest, Unit, str | None] | None:
+    """The request 采纳 acts on, with all its page and flash read of it, in one statement
+    (design.md: at most 6 a page): its task with the report (approved or not), community,
+    category and zone (the naming page's task line), its member, the member's unit of the
+    request's day (``units_of_day``'s, ``request_unit``) and her namesakes in that unit
+    (``names.namesakes_of``, for ``names.listed_among``: named as the queue names her)."""
+    task = joinedload(BackfillRequest.task)
+    found = db.session.execute(
+        select(BackfillRequest, Unit, namesakes_of(BackfillRequest.member_id, Unit.id))
+        .join(Unit, Unit.id == request_unit())
+        .where(BackfillRequest.id == request_id)
+        .options(task.joinedload(Task.report), task.joinedload(Task.community),
+                 task.joinedload(Task.category), task.joinedload(Task.zone),
+                 joinedload(BackfillRequest.member))).tuples().first()
+    return found
 
 
 def ending_events(tasks) -> dict[int, AuditEvent]:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
 from ..named_page import NamedFirst, ask_first
-from ..names import labels_with_unit
+from ..names import labels_with_unit, listed_among, with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..timeutil import local_today
@@ -21,6 +21,7 @@ from ..services.backfill_requests import (
     adopt_closed_months,
     adopt_into_task,
     adopt_signed_months,
+    adoption_refused,
     adoption_signed,
     ask_backfill,
     decline_request,
@@ -137,11 +138,25 @@ def queue():
                            signed=signed)
 
 
-def _ask_adoption(row, named, since=None):
+def _managed_adoption(request_id: int):
+    """(the request, its member named as the queue names her: the unit of the request's
+    day, namesakes apart — on its naming page and in the flash after 采纳, review44 #5),
+    read in one statement (``queries.load_adoption``); 404 as ``_managed_request``."""
+    found = q.load_adoption(request_id)
+    if found is None or not manages_community(current_user, found[0].community_id):
+        abort(404)
+    row, unit, namesakes = found
+    return row, with_unit(listed_among(row.member_id, namesakes) or row.member.name, unit)
+
+
+def _ask_adoption(row, name: str, named, since=None):
     """The confirmation page of an admin's 采纳 into an approved activity of a 已定稿
     month: the documents it changes, named as 添加遗漏的参加人员 names them; the member
-    named as the queue names her (the unit of the request's day, namesakes apart)."""
-    name = labels_with_unit([(row.id, row.member, q.units_of_day([row])[row.id])])[row.id]
+    named ``name`` (``_managed_adoption``). None — no page, the service runs and says
+    its refusal — when nothing is named now, or 采纳 would be refused
+    (``adoption_refused``, read only), as 添加遗漏的参加人员's refusal is said on its form."""
+    if not named or adoption_refused(row, _actor()):
+        return None
     return ask_first(named, task=row.task, title=_("采纳补录申请"), submit=_("确认采纳"),
                      action=_("采纳该补录申请"),
                      explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
@@ -152,19 +167,18 @@ def _ask_adoption(row, named, since=None):
 @bp.post("/<int:request_id>/adopt")
 @staff_required
 def adopt(request_id: int):
-    row = _managed_request(request_id)
+    row, name = _managed_adoption(request_id)
     actor = _actor()
     form = EmptyForm()
     if not form.validate_on_submit() or returning():  # 返回: nothing done
         return redirect(url_for(".queue"))
     # an admin's, into an approved activity of a 已定稿 month or year: named first
     # (review43 #1) and held to what its page named, compared under the months' locks as
-    # 添加遗漏的参加人员's (review43c #2); what the service would refuse is refused at once,
-    # never asked (``adoption_signed`` names nothing then)
+    # 添加遗漏的参加人员's (review43c #2). The key is of the signed documents alone: what
+    # the service would refuse is refused at once, never asked (``_ask_adoption``), and a
+    # refusal since the page is said in the service's words (review44 #2)
     first = NamedFirst(lambda lock: adoption_signed(row, actor, lock=lock),
-                       # named nothing now (a refusal, or a month re-opened): the service
-                       # says it, not a page naming nothing
-                       lambda named, since: _ask_adoption(row, named, since) if named else None)
+                       lambda named, since: _ask_adoption(row, name, named, since))
     if (asked := first.answer()) is not None:
         return asked
     done = run_service(form, first.guard(adopt_into_task), row, actor, denied=404)
@@ -175,10 +189,10 @@ def adopt(request_id: int):
             flash(str(message), "error")
     elif done.value.already_on:  # on the task already: nothing was added
         flash(_("已采纳 %(name)s 的补录申请：其已在任务“%(task)s”中，无需再添加。",
-                name=row.member.name, task=row.task.title), "success")
+                name=name, task=row.task.title), "success")
     else:
         flash(_("已采纳 %(name)s 的补录申请，已加入任务“%(task)s”。",
-                name=row.member.name, task=row.task.title), "success")
+                name=name, task=row.task.title), "success")
     return redirect(url_for(".queue"))
 
 

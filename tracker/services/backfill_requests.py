@@ -255,8 +255,14 @@ def _lock(request: BackfillRequest) -> None:
     The page that posted saw it pending, but another liaison (or the member) may have
     decided it since: on PostgreSQL the lock makes a second decision wait for the first
     to commit and then read 已采纳/已拒绝, so exactly one decision wins and the loser
-    writes nothing. SQLite's writers take turns anyway; it ignores the clause."""
-    db.session.refresh(request, with_for_update=True)
+    writes nothing. SQLite's writers take turns anyway; it ignores the clause.
+
+    The request's row alone, by a statement of its own: a refresh repeats the options it
+    was loaded with, and 采纳 loads it with its task, member and the rest joined in
+    (``queries.load_adoption``) — FOR UPDATE over those outer joins is refused by
+    PostgreSQL, and would lock rows 采纳 locks in its own order."""
+    db.session.scalars(select(BackfillRequest).where(BackfillRequest.id == request.id)
+                       .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def withdraw_request(request: BackfillRequest, member: Member) -> None:
@@ -500,18 +506,15 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
 
 
 def adopts_into_approved(request: BackfillRequest) -> bool:
-    """Whether 采纳 of ``request`` would add its member to an approved activity
-    (``add_forgotten_participant``: her hours counted at once, in its month's figures):
-    a pending request naming a task neither cancelled nor voided, approved, that she is
-    not on as done already (采纳 of one on it only closes the request)."""
+    """Whether 采纳 of ``request`` goes to ``add_forgotten_participant`` (her hours
+    counted at once, in the approved activity's month): a pending request naming a task
+    neither cancelled nor voided whose report is approved — as the loaded request says
+    it, no statement. Whether she is on it as done already (采纳 then only closes the
+    request) is ``adoption_refused``'s to say (「已在该任务中」), asked only where a page
+    would be shown."""
     task = request.task
-    if not request.is_pending or task is None or task.status == TaskStatus.cancelled:
-        return False
-    if not task.report_approved:
-        return False
-    return db.session.scalar(select(Assignment.id).where(
-        Assignment.task_id == task.id, Assignment.member_id == request.member_id,
-        Assignment.status == AssignmentStatus.done)) is None
+    return (request.is_pending and task is not None and task.status != TaskStatus.cancelled
+            and task.report_approved)
 
 
 def adoption_signed(request: BackfillRequest, actor: Member, *,
@@ -520,21 +523,31 @@ def adoption_signed(request: BackfillRequest, actor: Member, *,
     it is done, as 添加遗漏的参加人员 from the task page names them (review43 #1): the
     places ``add_forgotten_participant`` refuses a liaison by — the activity's day in
     its unit and the member's unit of that day (``named_first.work_signed``). None when
-    采纳 adds no counted hours (``adopts_into_approved``), for anyone but an admin (a
-    liaison is refused, ``closed_to``), when nothing signed is changed, or when 采纳 would
-    be refused anyway (``backfill.forgotten_problems``, read only: the rules
-    ``add_forgotten_participant`` refuses 采纳 by): the refusal is said, never asked.
-    ``lock``: asked by 采纳 itself under the months' share locks (``work_signed``'s), to
-    compare with what its page named (``named_page.NamedFirst``)."""
+    采纳 goes to no approved activity (``adopts_into_approved``), for anyone but an
+    admin (a liaison is refused, ``closed_to``), or when nothing signed is changed.
+    ``lock``: asked by 采纳 itself under the months' share locks (``work_signed``'s),
+    to compare with what its page named (``named_page.NamedFirst``).
+
+    The signed documents alone, never whether 采纳 would be refused (review44 #2): a
+    refusal since the page is no change of what is signed, and is said by the service in
+    its own words, not as a page named afresh. The page is not shown when
+    ``adoption_refused`` finds one (the view's ask), as 添加遗漏的参加人员's."""
     if not may_change_final(actor) or not adopts_into_approved(request):
         return None
     task = request.task
-    named = work_signed(actor, task.unit_id, task.community_id, task.service_date,
-                        [request.member_id], lock=lock)
-    if not named or forgotten_problems(actor, task, request.member, request.minutes,
-                                       lock=False):
-        return None
-    return named
+    return work_signed(actor, task.unit_id, task.community_id, task.service_date,
+                       [request.member_id], lock=lock)
+
+
+def adoption_refused(request: BackfillRequest, actor: Member) -> bool:
+    """Whether 采纳 of ``request`` into its approved activity would be refused
+    (``backfill.forgotten_problems``, read only, no lock: the rules
+    ``add_forgotten_participant`` refuses it by — the member ``nameable`` on the day, on
+    the activity as done already, a place at the same hours elsewhere, the hours): its
+    naming page is then not shown — the refusal is said, never asked. The service asks
+    again under its locks."""
+    return bool(forgotten_problems(actor, request.task, request.member, request.minutes,
+                                   lock=False))
 
 
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:

@@ -1,0 +1,52 @@
+"""review44 #5: two members of one unit named 李四 each ask to be added to the same
+activity. The queue and 采纳's naming page tell them apart (docs/design.md: namesakes
+told apart wherever a person is picked or named); the flash after 确认采纳 names her the
+same way, not bare."""
+from __future__ import annotations
+
+import re
+
+from tests import factories as f
+from tests.backfill_requests.support import asked, asked_for_past_task
+from tests.backfill_requests.test_adopt_signed_named import _confirmation, _text
+from tracker.extensions import db
+
+
+def _namesakes(world):
+    task = world.past_task
+    request = asked_for_past_task(world, minutes=90)  # 李四 (world.other_member)
+    twin = f.member(world.unit, name="李四")
+    asked(twin, world.community, task=task, service_date=None, description=None,
+          minutes=60, note="忘记认领了")
+    return request
+
+
+def test_the_adoption_flash_after_its_naming_page_tells_namesakes_apart(
+        client, login, world):
+    request = _namesakes(world)
+    f.reported(world.past_task, world.leader, approved=True, signed_by=world.admin)
+    db.session.commit()
+    login(world.admin)
+    page = client.post(f"/backfill-requests/{request.id}/adopt")
+    named = re.search(r"将(李四[^添]*)添加为", _text(page)).group(1)
+    assert named != "李四"  # the page tells her apart
+    action, fields = _confirmation(page.get_data(as_text=True))
+    done = _text(client.post(action, data=fields, follow_redirects=True))
+    flash = re.findall(r"已采纳[^。]*。", done)
+    assert flash == [f"已采纳 {named} 的补录申请，已加入任务“{world.past_task.title}”。"], flash
+
+
+def test_the_adoption_flash_of_an_unsigned_month_tells_namesakes_apart(
+        client, login, world):
+    """采纳 at once (nothing signed, no page): the flash names her as the queue does."""
+    request = _namesakes(world)
+    db.session.commit()
+    login(world.admin)
+    queue = _text(client.get("/backfill-requests/"))
+    labels = set(re.findall(r"李四（[^）]*）（[^）]*）", queue))
+    assert len(labels) == 2, labels
+    done = _text(client.post(f"/backfill-requests/{request.id}/adopt",
+                             follow_redirects=True))
+    flash = re.findall(r"已采纳[^。]*。", done)
+    assert len(flash) == 1 and "已采纳 李四 的" not in flash[0], flash
+    assert any(f"已采纳 {label} 的补录申请" in flash[0] for label in labels), flash
