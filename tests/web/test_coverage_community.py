@@ -158,11 +158,14 @@ def test_the_picker_costs_the_page_no_statement(client, login, part_world, count
                                                 reader):
     """The page's statement budget stays what it was before the picker: the session,
     the pickers (now both in one statement), the 参与情况's one batch, the menu's
-    counts — whether a community is picked or not."""
+    counts — whether a community is picked or not. A liaison's 我联系的全部社区 of a
+    month too: whether their 月报 of it is the whole unit (review44b #1) is read with
+    the pickers, in their statement."""
     w = part_world
     login(w[reader])
+    mine = [f"/progress/coverage?community=mine&{OCTOBER}"] if reader == "liaison" else []
     for url in (f"/progress/coverage?{OCTOBER}",
-                f"/progress/coverage?community={w['east'].id}&{OCTOBER}"):
+                f"/progress/coverage?community={w['east'].id}&{OCTOBER}", *mine):
         warm(client, url)
         statements, response = counted(client, count_queries, url)
         assert response.status_code == 200

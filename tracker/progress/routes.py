@@ -42,6 +42,7 @@ from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
+from ..reports.queries import communities_of, unit_month_communities_value
 from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..services import name_problems, summary_notes, year_notes
@@ -280,6 +281,7 @@ def _sort_key(row, sort: str):
 
 
 MINE = "mine"  # the coverage picker's value for a liaison's communities together
+NOT_READ = object()  # the month's communities were not read with the pickers
 
 
 class Part(NamedTuple):
@@ -301,22 +303,42 @@ def _document(period: Period) -> str | None:
     return period.kind if period.kind in ("month", "year") else None
 
 
-def _mine_outside(actor: Member, unit_id: int, period: Period) -> list | None:
+def _mine_month_value(actor: Member, every: bool):
+    """For 我联系的全部社区 of a month: the communities of the liaison's unit's month
+    as a value the pickers' statement reads along (``unit_month_communities_value``,
+    the 月报 page's own), so the page stays at its 4 statements; else None. The period
+    is read from the query string here, before the page's form, which needs the pickers."""
+    if every or request.args.get("community") != MINE:
+        return None
+    asked = PeriodForm()  # the period alone: no picker, no statement
+    if not asked.validate() or asked.result.kind != "month":
+        return None
+    return unit_month_communities_value(actor.unit_id, asked.result.date_from.year,
+                                        asked.result.date_from.month)
+
+
+def _mine_outside(actor: Member, unit_id: int, period: Period, touched) -> list | None:
     """The communities of the unit's period beyond the liaison (their document of it is
-    then a part), asked exactly as that document asks it (``reports.routes._selection``):
-    a month's 月报 ``summary_notes.outside_reach``, a year's 年度总结
-    ``year_notes.year_outside``. None for a quarter or a range: no document to follow."""
+    then a part), asked as that document asks it: a month's 月报 as its page does —
+    ``summary_notes.outside_of`` the month's communities (``touched``, read with the
+    pickers; ``outside_reach`` reads them itself when they were not), after
+    ``may_see_in_part`` —, a year's 年度总结 ``year_notes.year_outside``
+    (``reports.routes._selection``). None for a quarter or a range: no document."""
     scope = SummaryScope(unit_id)
     if period.kind == "month":
-        return summary_notes.outside_reach(actor, scope, period.date_from.year,
-                                           period.date_from.month)
+        if touched is NOT_READ or unit_id != actor.unit_id:
+            return summary_notes.outside_reach(actor, scope, period.date_from.year,
+                                               period.date_from.month)
+        if not summary_notes.may_see_in_part(actor, scope):
+            return []
+        return summary_notes.outside_of(actor, communities_of(touched))
     if period.kind == "year":
         return year_notes.year_outside(actor, scope, period.year)
     return None
 
 
 def _coverage_part(form: CoverageForm, communities, actor: Member, unit_id: int,
-                   period: Period) -> Part:
+                   period: Period, touched=NOT_READ) -> Part:
     """The part of the unit the 参与情况 asked for is counted in, as the document of
     that part counts it: the whole unit (no community picked); one community (the
     unit's document in that community); or a liaison's communities together (``MINE``)
@@ -328,7 +350,7 @@ def _coverage_part(form: CoverageForm, communities, actor: Member, unit_id: int,
     if not picked:
         return Part(None, None, _document(period))
     if picked == MINE:
-        outside = _mine_outside(actor, unit_id, period)
+        outside = _mine_outside(actor, unit_id, period, touched)
         if outside == []:
             return Part(None, None, _document(period), whole_mine=True)
         # a liaison's picker lists every community of theirs, switched off or not: their
@@ -345,7 +367,10 @@ def coverage():
     actor = _actor()
     every = seen_unit_ids(actor) is None
     # both pickers in one statement: the community one costs the page nothing
-    unit_rows, communities = q.coverage_pickers(actor.id, actor.unit_id, every)
+    also = _mine_month_value(actor, every)
+    unit_rows, communities, touched = q.coverage_pickers(actor.id, actor.unit_id, every, also)
+    if also is None:
+        touched = NOT_READ
     units = [(str(uid), name) for uid, name in unit_rows]
     asked = request.args.get("unit", type=record_id)
     if asked is not None and str(asked) not in {u for u, _n in units}:
@@ -368,7 +393,7 @@ def coverage():
         period = form.result
         context["quick"] = quick_periods(period)
         unit_id = int(form.unit.data)
-        part = _coverage_part(form, communities, actor, unit_id, period)
+        part = _coverage_part(form, communities, actor, unit_id, period, touched)
         context.update(
             period=period,
             unit_name=dict(units)[form.unit.data],
