@@ -158,12 +158,87 @@ def test_the_picker_costs_the_page_no_statement(client, login, part_world, count
                                                 reader):
     """The page's statement budget stays what it was before the picker: the session,
     the pickers (now both in one statement), the 参与情况's one batch, the menu's
-    counts — whether a community is picked or not."""
+    counts — whether a community is picked or not. A liaison's 我联系的全部社区 of a
+    month too: whether their 月报 of it is the whole unit (review44b #1) is read with
+    the pickers, in their statement."""
     w = part_world
     login(w[reader])
+    mine = [f"/progress/coverage?community=mine&{OCTOBER}"] if reader == "liaison" else []
     for url in (f"/progress/coverage?{OCTOBER}",
-                f"/progress/coverage?community={w['east'].id}&{OCTOBER}"):
+                f"/progress/coverage?community={w['east'].id}&{OCTOBER}", *mine):
         warm(client, url)
         statements, response = counted(client, count_queries, url)
         assert response.status_code == 200
         assert len(statements) == 4, (url, statements)
+
+
+@pytest.fixture
+def inside_world(app):
+    """review44b #1: 县商务局's own October 2022 lies wholly in the liaison's 东门社区 and
+    西门社区 — 安一, 白二 with 县财政局's 甲 and 乙 in 东门 (10th), 陈三 in 西门 (12th) —
+    while its 方五 worked on 县财政局's activity in 南门社区 (16th), not the liaison's;
+    丁四 did nothing. The liaison's 月报 of the unit is then the whole unit's (design.md,
+    "Who reads which": they serve every community the unit's month touches)."""
+    unit, other = f.unit("县商务局"), f.unit("县财政局")
+    east, west, south = f.community("东门社区"), f.community("西门社区"), f.community("南门社区")
+    admin = f.member(unit, Role.admin, "管理员")
+    liaison = f.member(unit, Role.liaison, "吴联络", communities=[east, west])
+    a, b, c, _d, e = (f.member(unit, name=n) for n in ("安一", "白二", "陈三", "丁四", "方五"))
+    guests = [f.member(other, name=n) for n in ("甲", "乙")]
+    approved_activity(unit, east, admin, 10, [a, b, *guests])
+    approved_activity(unit, west, admin, 12, [c])
+    approved_activity(other, south, admin, 16, [e])
+    db.session.commit()
+    return dict(unit=unit, liaison=liaison)
+
+
+def test_mine_is_the_whole_unit_when_the_liaisons_report_is(client, login, inside_world):
+    """我联系的全部社区 counts what the liaison's 月报 of the month counts: here the whole
+    unit's, where 方五's work in 南门社区 (another unit's activity) counts — 4 of 5, 4
+    人次 of the unit's members, 8.0 hours, 未参与 丁四 —, and the page says it is the
+    whole unit, not 「统计范围：东门社区、西门社区」 over whole-unit figures."""
+    w = inside_world
+    by_hand = (5, 4, "80.0%", 4, "8.0", ["丁四"])
+    login(w["liaison"])
+    report = client.get(f"/reports/?unit={w['unit'].id}&month=2022-10").get_data(as_text=True)
+    assert "统计范围" not in report  # the liaison's 月报 is the whole unit's
+    sentence = re.sub(r"<[^>]+>", "", report)
+    assert "本月参与4人" in sentence and "参与4人次" in sentence and "未参与：丁四。" in sentence
+    mine = client.get(f"/progress/coverage?community=mine&{OCTOBER}").get_data(as_text=True)
+    assert page_says(mine) == by_hand
+    assert "统计范围" not in mine and "县商务局（" not in mine
+    assert "你的月报是全单位的" in mine
+    # the same figures as the whole unit's page
+    whole = client.get(f"/progress/coverage?{OCTOBER}").get_data(as_text=True)
+    assert page_says(whole) == by_hand
+
+
+def test_mine_for_a_year_follows_the_liaisons_annual_summary(client, login, inside_world):
+    """A year's 我联系的全部社区 is what the liaison's 年度总结 counts. In 2022 the unit's
+    own work is all in the liaison's communities, so their 年度总结 is the whole unit's
+    (no 统计范围): the page counts the whole unit and says so."""
+    w = inside_world
+    login(w["liaison"])
+    annual = client.get(f"/reports/annual?unit={w['unit'].id}&year=2022").get_data(as_text=True)
+    assert "统计范围" not in annual
+    year = "period=year&year=2022"
+    mine = client.get(f"/progress/coverage?community=mine&{year}").get_data(as_text=True)
+    whole = client.get(f"/progress/coverage?{year}").get_data(as_text=True)
+    assert page_says(mine) == page_says(whole) == (5, 4, "80.0%", 4, "8.0", ["丁四"])
+    assert "统计范围" not in mine and "你的年度总结是全单位的" in mine
+
+
+def test_mine_for_a_quarter_claims_no_document(client, login, part_world):
+    """A quarter has no 月报 or 年度总结 of its own: 我联系的全部社区 is the liaison's part,
+    and the page does not say it agrees with a document that does not exist."""
+    w = part_world
+    login(w["liaison"])
+    html = client.get("/progress/coverage?community=mine&period=quarter&year=2022&quarter=4"
+                      ).get_data(as_text=True)
+    assert page_says(html) == (5, 4, "80.0%", 4, "8.0", ["方五"])
+    assert "统计范围：东门社区、西门社区" in html
+    assert "一致" not in html and "没有对应的月报或年度总结" in html
+    # the year of the part: its 年度总结 is a part too (南门社区), and agrees with it
+    html = client.get("/progress/coverage?community=mine&period=year&year=2022"
+                      ).get_data(as_text=True)
+    assert "统计范围：东门社区、西门社区" in html and "与该范围年度总结的“参与情况”一致" in html

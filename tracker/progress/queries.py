@@ -83,12 +83,15 @@ def zone_choices(community_ids) -> list[tuple[int, str, str, int]]:
 UNIT, COMMUNITY = 0, 1  # the kinds of ``coverage_pickers``' rows
 
 
-def coverage_pickers(member_id: int, unit_id: int | None, every: bool
-                     ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The 参与情况 page's two pickers, (units, communities), each (id, name) in natural
-    order, those in use first, then those switched off (marked 已停用) — in one
-    statement, so the community picker costs the page no statement of its own (its
-    budget: ``tests/web/test_coverage_community.py``).
+def coverage_pickers(member_id: int, unit_id: int | None, every: bool, also=None
+                     ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], object]:
+    """The 参与情况 page's two pickers, (units, communities, ``also``), each picker
+    (id, name) in natural order, those in use first, then those switched off (marked
+    已停用) — in one statement, so the community picker costs the page no statement of
+    its own (its budget: ``tests/web/test_coverage_community.py``). ``also``: one more
+    value (a scalar subquery) read in the same statement and given third, None without
+    it — the communities of the unit's month, whether a liaison's 月报 of it is the
+    whole unit, for 我联系的全部社区 (as the 月报 page reads it with the month's words).
 
     ``every`` (an admin): the units in use, then those switched off that have tasks
     or had a roll (a member's stay on it: their work and 参与率 are counted there even
@@ -117,12 +120,14 @@ def coverage_pickers(member_id: int, unit_id: int | None, every: bool
                        .where(liaison_community.c.member_id == member_id))
     both = union_all(units, communities).subquery()
     kind, id_, name, active, sort_key = both.c
-    rows = db.session.execute(select(kind, id_, name, active)
-                              .order_by(kind, active.desc(), sort_key, id_))
+    rows = db.session.execute(select(kind, id_, name, active,
+                                     *([] if also is None else [also]))
+                              .order_by(kind, active.desc(), sort_key, id_)).all()
     picked: tuple[list, list] = ([], [])
-    for row_kind, row_id, row_name, row_active in rows:
+    for row_kind, row_id, row_name, row_active, *_also in rows:
         picked[row_kind].append((row_id, row_name if row_active else retired(row_name)))
-    return picked
+    # every row carries the value; a liaison always has their own unit's row
+    return picked[UNIT], picked[COMMUNITY], rows[0][4] if also is not None and rows else None
 
 
 def task_with_places(task_id: int) -> Task | None:

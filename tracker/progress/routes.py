@@ -26,7 +26,8 @@ from markupsafe import Markup
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
 from ..i18n import month_name
-from ..models import Community, Finding, FindingKind, FindingStatus, Member, Role, Task
+from ..models import (Community, Finding, FindingKind, FindingStatus, Member, Role,
+                      SummaryScope, Task)
 from ..natural import sort_key as natural_key
 from ..permissions import (
     managed_community_ids,
@@ -41,9 +42,10 @@ from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
+from ..reports.queries import communities_of, unit_month_communities_value
 from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
-from ..services import name_problems
+from ..services import name_problems, summary_notes, year_notes
 from ..timeutil import local_today
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed
@@ -279,23 +281,84 @@ def _sort_key(row, sort: str):
 
 
 MINE = "mine"  # the coverage picker's value for a liaison's communities together
+NOT_READ = object()  # the month's communities were not read with the pickers
 
 
-def _coverage_part(form: CoverageForm, communities) -> tuple | None:
-    """The communities the 参与情况 asked for is counted in (``community_ids`` of
-    ``coverage_plan``, as the 月报 of that part counts them) and their names: None for
-    the whole unit (no community picked); a liaison's communities together (``MINE``:
-    the part of the unit their 月报 reads, ``reach.reach_of``); or one community."""
+class Part(NamedTuple):
+    """What the 参与情况 page counts: ``ids`` the communities (``community_ids`` of
+    ``coverage_plan``; None: the whole unit), ``places`` their names (None: the whole
+    unit), ``document`` the document of the period whose 参与情况 it is ("month": the
+    月报, "year": the 年度总结; None: a quarter or a range, which have none), and
+    ``whole_mine`` when 我联系的全部社区 is the whole unit (the liaison's document is)."""
+
+    ids: tuple[int, ...] | None
+    places: list[str] | None
+    document: str | None = None
+    whole_mine: bool = False
+
+
+def _document(period: Period) -> str | None:
+    """The document whose 参与情况 a period's figures are: a month's 月报, a year's
+    年度总结; a quarter or a range of days has no document of its own."""
+    return period.kind if period.kind in ("month", "year") else None
+
+
+def _mine_month_value(actor: Member, every: bool):
+    """For 我联系的全部社区 of a month: the communities of the liaison's unit's month
+    as a value the pickers' statement reads along (``unit_month_communities_value``,
+    the 月报 page's own), so the page stays at its 4 statements; else None. The period
+    is read from the query string here, before the page's form, which needs the pickers."""
+    if every or request.args.get("community") != MINE:
+        return None
+    asked = PeriodForm()  # the period alone: no picker, no statement
+    if not asked.validate() or asked.result.kind != "month":
+        return None
+    return unit_month_communities_value(actor.unit_id, asked.result.date_from.year,
+                                        asked.result.date_from.month)
+
+
+def _mine_outside(actor: Member, unit_id: int, period: Period, touched) -> list | None:
+    """The communities of the unit's period beyond the liaison (their document of it is
+    then a part), asked as that document asks it: a month's 月报 as its page does —
+    ``summary_notes.outside_of`` the month's communities (``touched``, read with the
+    pickers; ``outside_reach`` reads them itself when they were not), after
+    ``may_see_in_part`` —, a year's 年度总结 ``year_notes.year_outside``
+    (``reports.routes._selection``). None for a quarter or a range: no document."""
+    scope = SummaryScope(unit_id)
+    if period.kind == "month":
+        if touched is NOT_READ or unit_id != actor.unit_id:
+            return summary_notes.outside_reach(actor, scope, period.date_from.year,
+                                               period.date_from.month)
+        if not summary_notes.may_see_in_part(actor, scope):
+            return []
+        return summary_notes.outside_of(actor, communities_of(touched))
+    if period.kind == "year":
+        return year_notes.year_outside(actor, scope, period.year)
+    return None
+
+
+def _coverage_part(form: CoverageForm, communities, actor: Member, unit_id: int,
+                   period: Period, touched=NOT_READ) -> Part:
+    """The part of the unit the 参与情况 asked for is counted in, as the document of
+    that part counts it: the whole unit (no community picked); one community (the
+    unit's document in that community); or a liaison's communities together (``MINE``)
+    — their part of the unit (``reach.reach_of``) when their 月报 / 年度总结 of the
+    period is a part, the whole unit when it is the whole (the unit's own work lies
+    wholly in their communities, review44b #1), and their part, with no document to
+    agree with, for a quarter or a range."""
     picked = form.community.data
     if not picked:
-        return None
+        return Part(None, None, _document(period))
     if picked == MINE:
+        outside = _mine_outside(actor, unit_id, period, touched)
+        if outside == []:
+            return Part(None, None, _document(period), whole_mine=True)
         # a liaison's picker lists every community of theirs, switched off or not: their
         # reach (``reach.reach_of``), read with the pickers, not again
-        return (tuple(sorted(cid for cid, _n in communities)),
-                [name for _cid, name in communities])
+        return Part(tuple(sorted(cid for cid, _n in communities)),
+                    [name for _cid, name in communities], _document(period))
     cid = int(picked)
-    return (cid,), [dict(communities)[cid]]
+    return Part((cid,), [dict(communities)[cid]], _document(period))
 
 
 @bp.get("/coverage")
@@ -304,7 +367,10 @@ def coverage():
     actor = _actor()
     every = seen_unit_ids(actor) is None
     # both pickers in one statement: the community one costs the page nothing
-    unit_rows, communities = q.coverage_pickers(actor.id, actor.unit_id, every)
+    also = _mine_month_value(actor, every)
+    unit_rows, communities, touched = q.coverage_pickers(actor.id, actor.unit_id, every, also)
+    if also is None:
+        touched = NOT_READ
     units = [(str(uid), name) for uid, name in unit_rows]
     asked = request.args.get("unit", type=record_id)
     if asked is not None and str(asked) not in {u for u, _n in units}:
@@ -327,15 +393,14 @@ def coverage():
         period = form.result
         context["quick"] = quick_periods(period)
         unit_id = int(form.unit.data)
-        part = _coverage_part(form, communities)
-        ids, places = part if part is not None else (None, None)
+        part = _coverage_part(form, communities, actor, unit_id, period, touched)
         context.update(
             period=period,
             unit_name=dict(units)[form.unit.data],
-            places=places,
+            places=part.places, document=part.document, whole_mine=part.whole_mine,
             # the same function, with the same communities, as the 月报 of that part
             # counts its 参与情况 with (reports.figures: coverage_plan)
-            figures=unit_coverage(unit_id, period.date_from, period.date_to, ids),
+            figures=unit_coverage(unit_id, period.date_from, period.date_to, part.ids),
         )
     return render_template("progress/coverage.html", **context)
 
