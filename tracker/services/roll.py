@@ -465,6 +465,11 @@ def promised_day(promised: str) -> str:
     return promised.partition(":")[0] if ":" in promised else ""
 
 
+def promised_named(promised: str) -> str:
+    """The documents (``named_key``) of a ``corrected_key`` a page posted back."""
+    return promised.partition(":")[2]
+
+
 def corrected_months(member: Member, change: Change, day: date) -> list:
     """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
     ``change`` to ``day`` may change — never fewer than those whose signed document the
