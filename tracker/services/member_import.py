@@ -42,7 +42,7 @@ from ..models import Community, Member, MemberMerge, Role, Unit, liaison_communi
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, roll
+from . import PermissionDenied, ServiceError, reopened, roll
 from .audit import record
 from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
@@ -1197,10 +1197,17 @@ class SignedChangedSincePreview(ServiceError):
     """The import is refused whole: the 已定稿 月报 and 年度总结 it may change are not
     those its preview named (``ImportPreview.signed``) — one 定稿 or reopened since, a
     first task recorded (new members now join today, not since always), a need moved —:
-    the preview, read again, names them afresh and carries their new promise."""
+    the preview, read again, names them afresh and carries their new promise.
 
-    def __init__(self):
-        super().__init__(SIGNED_CHANGED)
+    ``named_now``: whether the import changes any signed document now. When none (what
+    the preview named was re-opened since), the preview read again names nothing, and
+    the words must not send the admin to a list that is not there: the change is an
+    ordinary one, to be confirmed again knowingly (``reopened.words_since``; the
+    promise is a digest, so which documents were re-opened cannot be said)."""
+
+    def __init__(self, named_now: bool = True):
+        super().__init__(reopened.words_since(None if named_now else [], named_now,
+                                              SIGNED_CHANGED))
 
 
 def signed_promise(signed) -> str:
@@ -1249,7 +1256,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     if promised is not None and preview.promise != promised:
-        raise SignedChangedSincePreview()
+        raise SignedChangedSincePreview(bool(preview.promise))
     created, updated = [], []
     chosen = {row.phone for row in preview.rows if row.unit_chosen}
     # A new member joins the roll on 自何日起, else today, or since always while no work
