@@ -196,3 +196,34 @@ def test_the_preview_names_them_in_english(client, login, october):
     assert "“Confirm import” will change the current data of these finalised monthly " \
            "summaries: 县商务局 10/2022." in words
     assert "finalised annual summaries: 县商务局 2022." in words
+
+
+NOW_PLAIN = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未作任何更改；如仍要进行，请再次提交。")
+
+
+def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
+        client, login, october):
+    """reopened44 Open: the preview named October; October is re-opened (撤销定稿) before
+    确认导入. The import now changes nothing signed — an ordinary one, but not the one
+    confirmed: nothing imported, and the preview read again, naming nothing, is not
+    pointed at for a list (「请查看预览中重新列出的…」); it says the import now changes
+    no signed document and offers its 确认导入 (``reopened.words_since``)."""
+    from tracker.models import SummaryScope
+    from tracker.services import unit_of_work
+    from tracker.services.summary_notes import reopen
+
+    login(october.admin)
+    _sign(client, october.unit, "2022-10")
+    url = _upload(client, [_clean_up(october, october.members["郑某某"])])
+    page = page_of(client.get(url))
+    (words,) = named(page)
+    assert f"以下已定稿月报的当前数据：{MONTH}。" in words
+    with unit_of_work():  # another admin's 撤销定稿, after the preview
+        reopen(october.admin, SummaryScope(unit_id=october.unit.id), 2022, 10)
+    before = counts()
+    again = page_of(_confirm(client, url, page))
+    assert NOW_PLAIN in again and counts() == before
+    assert named(again) == [] and "重新列出" not in again
+    done = page_of(_confirm(client, url, again))
+    assert "导入完成：补录活动1次" in done and counts()["Task"] == before["Task"] + 1

@@ -281,3 +281,32 @@ def test_many_renamed_members_are_each_asked_by_their_own_stays(world):
     assert both == tuple(
         [*summary_notes.final_naming(li, today)[i], *summary_notes.final_naming(wang, today)[i]]
         for i in (0, 1))
+
+
+NOW_PLAIN = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未作任何更改；如仍要进行，请再次提交。")
+
+
+def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
+        client, login, world):
+    """reopened44 Open: the preview named November; November is re-opened (撤销定稿)
+    before 确认导入. The import now changes nothing signed — an ordinary one, but not the
+    one confirmed: nothing imported, and the preview read again, naming nothing, is not
+    pointed at for a list (「请查看预览中重新列出的…」); it says the import now changes
+    no signed document and offers its 确认导入 (``reopened.words_since``)."""
+    from tracker.services import unit_of_work
+    from tracker.services.summary_notes import reopen
+
+    _sign(world, (2022, 11))
+    login(world.admin)
+    url = _upload(client, [("安新人", PHONE, world.unit.name, "", "", "", "", "2022-11-15")])
+    page = page_of(client.get(url))
+    assert f"{MONTHS}{world.unit.name}2022年11月。" in _named(page)
+    with unit_of_work():  # another admin's 撤销定稿, after the preview
+        reopen(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 11)
+    before = _members()
+    again = page_of(client.post(url, data=confirm_form(page, url), follow_redirects=True))
+    assert NOW_PLAIN in again and _members() == before and _added() is None
+    assert _named(again) == "" and "重新列出" not in again
+    done = page_of(client.post(url, data=confirm_form(again, url), follow_redirects=True))
+    assert "导入完成：新增1人" in done and _added() is not None

@@ -503,3 +503,43 @@ def test_another_date_typed_on_the_confirming_page_is_a_new_correction(
     assert "有了变化" not in page_of(client.get(response.headers["Location"]))
     assert stays(zhang.id) == [(world.unit.id, None, date(2022, 11, 20)),
                                (new.id, date(2022, 11, 20), None)]
+
+
+def test_a_correction_confirmed_after_its_month_was_re_opened_says_so(
+        client, login, world, moved):
+    """reopened44 Open: the page named 县商务局's October 2022 (signed) before the
+    correction; the month is re-opened (撤销定稿) before 确认更正. The correction now
+    changes nothing signed — an ordinary one, but not the one confirmed: nothing is
+    done, the page says which month was re-opened and offers the plain 更正, what was
+    typed kept — never 「请查看下方的说明」 with no block below (reopened.words_since,
+    one choice of words for every page)."""
+    from tracker.reports import final
+    from tracker.services.summary_notes import reopen
+
+    zhang, _new = moved
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 10)
+    db.session.commit()
+    login(world.admin)
+    url = f"/admin/members/{zhang.id}/roll-date"
+    typed = {"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+             **shown(client, zhang.id)}
+    section = correction(page_of(client.post(url, data=typed)))
+    assert "更正可能改变以下已定稿月报的当前数据：县商务局2022年10月。" in section
+    promised = re.search(r'name="roll-promised"[^>]*value="([^"]+)"', section).group(1)
+    reopen(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 10)  # meanwhile
+    db.session.commit()
+    before, events = stays(zhang.id), work_event_count()
+
+    page = page_of(client.post(url, data={**typed, "roll-promised": html.unescape(promised)}))
+    assert ("打开页面之后，县商务局2022年10月已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+            "未作任何更改；如仍要进行，请再次提交。") in page
+    assert "下方的说明" not in page and "上方的说明" not in page
+    section = correction(page)
+    assert "已定稿月报" not in section  # nothing named: no block to point at
+    assert 'value="2022-10-15"' in section and "调动文件日期为10月15日" in section
+    assert stays(zhang.id) == before and work_event_count() == events
+    # the plain 更正, posted again as the page now offers it, is made
+    again = re.search(r'name="roll-promised"[^>]*value="([^"]*)"', section).group(1)
+    done = page_of(client.post(url, data={**typed, "roll-promised": again},
+                               follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2022-10-15。" in done

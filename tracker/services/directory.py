@@ -1410,7 +1410,12 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     months = roll.corrected_months(member, change, day)
     final = roll.Corrected(months, roll.corrected_years(member, change, day, months))
     if promised is not None and promised != roll.corrected_key(final, day):
-        raise ServiceError(_l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"))
+        # the page's own words when its block names all it named before (one signed
+        # since); else what was re-opened since (``roll.said_since``): the block may be
+        # gone. The key's day is the page's, its documents ``named_key``'s
+        raise ServiceError(roll.said_since(
+            roll.promised_named(promised), final,
+            _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。")))
     roll.move_change(member, change, day)
     db.session.flush()
     # the years the message after it compares too, beyond those named: read here, under

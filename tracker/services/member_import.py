@@ -42,7 +42,7 @@ from ..models import Community, Member, MemberMerge, Role, Unit, liaison_communi
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, roll
+from . import PermissionDenied, ServiceError, reopened, roll
 from .audit import record
 from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
@@ -856,8 +856,10 @@ def _community_names(text: str) -> list[str]:
 
 
 def check_rows(rows: list[ImportRow], actor: Member | None = None,
-               lookups: _Lookups | None = None) -> ImportPreview:
-    """Fill each row's ``errors`` (Chinese) and ``action``; writes nothing."""
+               lookups: _Lookups | None = None, *, lock: bool = False) -> ImportPreview:
+    """Fill each row's ``errors`` (Chinese) and ``action``; writes nothing. ``lock``:
+    the import's own check, its signed documents asked under the months' share locks
+    (``foresee_signed``)."""
     lookups = lookups or _lookups(rows)
     first_line_of_phone: dict[str, int] = {}
     for row in rows:
@@ -921,7 +923,7 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
     preview = ImportPreview(rows, shown=preview_keys(rows, lookups))
     if not preview.error_rows:
         preview.without_liaison = _left_without_liaison(rows, lookups)
-        preview.signed = foresee_signed(rows, lookups)
+        preview.signed = foresee_signed(rows, lookups, lock=lock)
     return preview
 
 
@@ -955,12 +957,16 @@ def planned(rows: list[ImportRow], lookups: _Lookups) -> tuple[list, list[Member
     return changes, renamed
 
 
-def foresee_signed(rows: list[ImportRow], lookups: _Lookups) -> roll.Corrected:
+def foresee_signed(rows: list[ImportRow], lookups: _Lookups, *,
+                   lock: bool = False) -> roll.Corrected:
     """The 已定稿 月报 and 年度总结 the import of these rows may change (``planned``,
     ``roll.signed_by``): what its preview names before 确认导入, keyed (``roll.named_key``)
-    as the promise the confirmation posts back."""
+    as the promise the confirmation posts back. ``lock``: asked by the import itself,
+    under the members' locks, with the months' share locks taken last
+    (``roll.signed_by``'s), so a 定稿 committed within 确认导入's own request is named
+    and a later one signs what was imported; the preview passes False."""
     changes, renamed = planned(rows, lookups)
-    return roll.signed_by(changes, local_today(), renamed)
+    return roll.signed_by(changes, local_today(), renamed, lock=lock)
 
 
 # What the preview showed of a member: the member form's fields (the import writes
@@ -1191,10 +1197,17 @@ class SignedChangedSincePreview(ServiceError):
     """The import is refused whole: the 已定稿 月报 and 年度总结 it may change are not
     those its preview named (``ImportPreview.signed``) — one 定稿 or reopened since, a
     first task recorded (new members now join today, not since always), a need moved —:
-    the preview, read again, names them afresh and carries their new promise."""
+    the preview, read again, names them afresh and carries their new promise.
 
-    def __init__(self):
-        super().__init__(SIGNED_CHANGED)
+    ``named_now``: whether the import changes any signed document now. When none (what
+    the preview named was re-opened since), the preview read again names nothing, and
+    the words must not send the admin to a list that is not there: the change is an
+    ordinary one, to be confirmed again knowingly (``reopened.words_since``; the
+    promise is a digest, so which documents were re-opened cannot be said)."""
+
+    def __init__(self, named_now: bool = True):
+        super().__init__(reopened.words_since(None if named_now else [], named_now,
+                                              SIGNED_CHANGED))
 
 
 def signed_promise(signed) -> str:
@@ -1220,9 +1233,10 @@ def import_members(actor: Member | None, rows: list[ImportRow],
 
     ``promised``: what the preview named of the 已定稿 月报 and 年度总结 the import may
     change (``ImportPreview.promise``; "" for none). Found again by the same rule
-    (``foresee_signed``) under the locks, the import is refused whole
-    (``SignedChangedSincePreview``) when they are others now. None (the command line)
-    asks nothing."""
+    (``foresee_signed``) under the members' locks and then the months' share locks
+    (``lock=True``: a 定稿 committed within this request is named, a later one waits
+    for the import), the import is refused whole (``SignedChangedSincePreview``) when
+    they are others now. None (the command line) asks nothing."""
     if actor is not None and (not actor.is_admin or not actor.active):
         raise PermissionDenied(_l("只有单位管理员可以导入党员。"))
     lookups = _lookups(rows)
@@ -1232,14 +1246,17 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     roll.lock_members(lookups.members.values())
     if shown is not None and (changed := _changed_since_preview(rows, lookups, shown)):
         raise ChangedSincePreview(changed)
-    preview = check_rows(rows, actor, lookups)
+    # the signed documents asked last, under the months' share locks after the members'
+    # (design.md's lock order): a 定稿 committed since the preview, even within this
+    # request, is named; one coming later waits and signs what this imports
+    preview = check_rows(rows, actor, lookups, lock=True)
     if not preview.ok:
         raise ServiceError(lazy_ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                                          "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     if promised is not None and preview.promise != promised:
-        raise SignedChangedSincePreview()
+        raise SignedChangedSincePreview(bool(preview.promise))
     created, updated = [], []
     chosen = {row.phone for row in preview.rows if row.unit_chosen}
     # A new member joins the roll on 自何日起, else today, or since always while no work

@@ -465,6 +465,11 @@ def promised_day(promised: str) -> str:
     return promised.partition(":")[0] if ":" in promised else ""
 
 
+def promised_named(promised: str) -> str:
+    """The documents (``named_key``) of a ``corrected_key`` a page posted back."""
+    return promised.partition(":")[2]
+
+
 def corrected_months(member: Member, change: Change, day: date) -> list:
     """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
     ``change`` to ``day`` may change — never fewer than those whose signed document the
@@ -576,7 +581,7 @@ def signed_after(change: Change | None, today: date) -> Corrected | None:
     return Corrected(changed_final_months(change, today), changed_final_years(change, today))
 
 
-def signed_by(changes, today: date, renamed=()) -> Corrected:
+def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Corrected:
     """The 已定稿 months and years that changes of the roll (``Change``s, many at once:
     the member import's, each from its 自何日起) may change — those of their units from
     the day's month to today (``changed_final_months``, ``changed_final_years``), asked
@@ -586,31 +591,45 @@ def signed_by(changes, today: date, renamed=()) -> Corrected:
     print the members of ``renamed``, whose 姓名 or 党支部 the change makes other
     (``summary_notes.final_naming_many``). More than change, never less: what a page
     names before the change (the import's preview) and asks the pages' own comparisons
-    of after it (``admin.told.tell_foreseen``)."""
-    changes = list(changes)
+    of after it (``admin.told.tell_foreseen``).
+
+    ``lock``: asked by the change itself (the member import's 确认导入, under the members'
+    locks) to compare with what its page named — first the rows of every unit and
+    community whose documents it asks about ``FOR SHARE`` (``summary_notes.share_scopes``,
+    units then communities, id order), so a 定稿 of any of them either committed before
+    the answer (and is named) or waits for the change's commit (and signs it)."""
+    changes, renamed = list(changes), list(renamed)
     first: dict[int, date] = {}
     for change in changes:
         for unit_id in change.unit_ids:
             first[unit_id] = min(first.get(unit_id, change.day), change.day)
+    moved = _unit_months(moved_needs(changes)) if changes else set()
+    tasks = None
+    if lock:
+        tasks = summary_notes.naming_tasks(renamed) if renamed else {}
+        units, communities = summary_notes.naming_scopes(renamed, tasks)
+        summary_notes.share_scopes({*first, *(unit for unit, _y, _m in moved), *units},
+                                   communities)
     months, years = [], []
     for unit_id, day in first.items():
         months.append(summary_notes.final_unit_months([unit_id], day, today))
         years.append(summary_notes.final_years([unit_id], (), range(day.year, today.year + 1)))
     if changes:  # one question for all the changes, the months' and the years'
-        moved = _unit_months(moved_needs(changes))
         months.append(_final_months(moved))
         years.append(_final_years(moved))
-    return with_naming(Corrected(_merged(*months), _merged(*years)), renamed, today)
+    return with_naming(Corrected(_merged(*months), _merged(*years)), renamed, today, tasks)
 
 
-def with_naming(signed: Corrected | None, renamed, today: date) -> Corrected | None:
+def with_naming(signed: Corrected | None, renamed, today: date,
+                tasks: dict | None = None) -> Corrected | None:
     """``signed`` (None: no change of the roll) and the 已定稿 months and years whose
     documents may print the members of ``renamed``, whose 姓名 or 党支部 the change
-    makes other (``summary_notes.final_naming_many``); None when both are none."""
+    makes other (``summary_notes.final_naming_many``; ``tasks``, their
+    ``naming_tasks`` when read already); None when both are none."""
     renamed = list(renamed)
     if not renamed:
         return signed
-    named_months, named_years = summary_notes.final_naming_many(renamed, today)
+    named_months, named_years = summary_notes.final_naming_many(renamed, today, tasks)
     if signed is None:
         signed = Corrected([], [])
     return Corrected(_merged(signed.months, named_months), _merged(signed.years, named_years))

@@ -566,14 +566,10 @@ def final_naming(member: Member, today: date) -> tuple[list, list]:
     return final_naming_many([member], today)
 
 
-def final_naming_many(members, today: date) -> tuple[list, list]:
-    """``final_naming`` of several members at once (the member import's 「更新 党支部 /
-    姓名」 of many), each by its own stays and tasks, in a few statements whatever their
-    number: the union of what each may print."""
-    members = [m for m in members if m.id is not None]
-    if not members:
-        return [], []
-    ids = sorted(m.id for m in members)
+def naming_tasks(members) -> dict[int, set[tuple]]:
+    """The (unit, community, day) of the tasks each of ``members`` took part in, led or
+    reviewed, by member id: where ``final_naming_many`` looks for what prints them."""
+    ids = sorted(m.id for m in members if m.id is not None)
     tasks: dict[int, set[tuple]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -588,6 +584,46 @@ def final_naming_many(members, today: date) -> tuple[list, list]:
                       .where(TaskReport.reviewed_by_id.in_(chunk))):
             for member_id, *task in db.session.execute(query):
                 tasks.setdefault(member_id, set()).add(tuple(task))
+    return tasks
+
+
+def naming_scopes(members, tasks: dict[int, set[tuple]]) -> tuple[set[int], set[int]]:
+    """The units and communities whose 已定稿 documents ``final_naming_many`` may name
+    of ``members`` (``tasks``: their ``naming_tasks``): the units of their stays and
+    tasks, the communities of their tasks — the rows a 定稿 of any of them locks
+    (``lock_scope``), for a change asking under the months' share locks
+    (``share_scopes``)."""
+    units = {stay.unit_id for m in members if m.id is not None for stay in m.roll_periods}
+    units |= {unit for own in tasks.values() for unit, _c, _d in own}
+    communities = {c for own in tasks.values() for _u, c, _d in own if c is not None}
+    return units, communities
+
+
+def share_scopes(unit_ids, community_ids) -> None:
+    """Lock the rows of these units, then these communities, ``FOR SHARE`` in id order —
+    the side of ``lock_scope`` a change takes when it asks which 已定稿 documents of
+    theirs it changes (``closed_to``'s order, units first), so a 定稿 of any of them
+    either committed before the answer or waits for the change's commit. Taken last,
+    after the change's own locks: 定稿 locks one such row alone and waits for nothing
+    the change holds."""
+    for model, ids in ((Unit, sorted(set(unit_ids) - {None})),
+                       (Community, sorted(set(community_ids) - {None}))):
+        for start in range(0, len(ids), 500):
+            db.session.execute(select(model.id).where(model.id.in_(ids[start:start + 500]))
+                               .order_by(model.id).with_for_update(read=True))
+
+
+def final_naming_many(members, today: date, tasks: dict[int, set[tuple]] | None = None
+                      ) -> tuple[list, list]:
+    """``final_naming`` of several members at once (the member import's 「更新 党支部 /
+    姓名」 of many), each by its own stays and tasks, in a few statements whatever their
+    number: the union of what each may print. ``tasks``: their ``naming_tasks`` when
+    read already (a change that share-locked their ``naming_scopes`` first)."""
+    members = [m for m in members if m.id is not None]
+    if not members:
+        return [], []
+    if tasks is None:
+        tasks = naming_tasks(members)
     always = None  # the first signed year, for a stay since always (asked once)
     if any(stay.since is None for m in members for stay in m.roll_periods):
         always = date(db.session.scalar(select(func.min(YearNote.year))) or today.year, 1, 1)
