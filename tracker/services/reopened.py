@@ -46,7 +46,7 @@ def gone(promised: str | None, now: str) -> list[str]:
     """The parts of the key a page posted (``promised``) that the key of now (``now``)
     no longer has, in its order: each a document re-opened since the page was read, or
     one still signed that the change no longer alters (a participant's unit of that day
-    corrected since, a date moved out of its month: review44b #2) — ``gone_names`` asks
+    corrected since, a date moved out of its month: review44b #2) — ``reopened_names`` asks
     which."""
     kept = set(key_parts(now))
     return [part for part in key_parts(promised) if part not in kept]
@@ -123,7 +123,7 @@ def _is(column, value):
     return column.is_(None) if value is None else column == value
 
 
-def gone_names(parts: list[str]) -> Gone:
+def reopened_names(parts: list[str]) -> Gone:
     """``gone``'s documents as a page names them (a unit's or community's month 「…2026年
     10月」, a year 「…2026年」), by the names they bear now, split by whether they are
     signed still (``Gone``); a part naming no unit or community there is (not written by
@@ -150,11 +150,6 @@ def gone_names(parts: list[str]) -> Gone:
         if name is not None:
             (found.kept if part in signed else found.reopened).append(name)
     return found
-
-
-def reopened_names(parts: list[str]) -> list:
-    """Of ``gone``'s documents, those no longer signed (``gone_names``' ``reopened``)."""
-    return gone_names(parts).reopened
 
 
 def _names(model, ids: set[int]) -> dict[int, str]:
@@ -206,7 +201,7 @@ def _joined(names: list):
 
 def reopened_since(promised: str | None, now: str) -> Gone | None:
     """What of the page's key (``promised``) the key of now does not name
-    (``gone_names``: re-opened, or signed still and no longer changed), None when
+    (``reopened_names``: re-opened, or signed still and no longer changed), None when
     nothing is gone."""
     parts = gone(promised, now)
-    return gone_names(parts) if parts else None
+    return reopened_names(parts) if parts else None
