@@ -51,6 +51,7 @@ from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, unnameable_why, working_units
 from ..services.overlap import counted_elsewhere_of, held_elsewhere_of
 from ..services.photos import report_photo_ids, shown_photos
+from ..services.summary_notes import may_change_final, unit_of_day_closed
 from ..timeutil import local_today, utcnow
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
@@ -438,21 +439,38 @@ def participants_for_review(task_ids) -> tuple[dict[int, list[Assignment]],
     return grouped, elsewhere
 
 
-def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int, Task],
-                                                    dict[int, str]]:
+@dataclass(frozen=True)
+class HeldElsewhere:
+    """``participants_held_elsewhere``: an approved activity's participants and, of those
+    not counted, whom 添加遗漏的参加人员 would refuse, by the first reason the service
+    asks (``backfill._forgotten``'s order)."""
+
+    holders: list
+    # {member id: (unit id, unit name, closed by the month)}: their unit of the day
+    # (another unit) has signed the month (or year) — refused to one not an admin
+    # (``summary_notes.closed_member_units``)
+    closed: dict
+    # {member id: why} 补录's rule does not name them on the day (``unnameable_why``)
+    unnameable: dict
+    # {member id: the first other activity where they hold a place at those hours}
+    elsewhere: dict
+
+
+def participants_held_elsewhere(task: Task, actor: Member | None = None) -> HeldElsewhere:
     """``participants_by_task`` of one approved activity, and of those on it not counted
     (缺席, or claimed, assigned or checked in and not confirmed at 通过) whom
     添加遗漏的参加人员 would refuse, so its list leaves them out and the page says why
-    before the form: the first other activity, by its start, where they hold a place at
-    overlapping hours ({member id: task}; ``backfill.refuse_overlap``'s rule,
-    ``overlap.held_elsewhere_of``: main41), and those 补录's rule does not name on its day
-    ({member id: why}, ``backfill.unnameable_why``: ``nameable`` itself, asked first by
-    the service, so one refused by both is in this one only: forgotlist44). One
-    statement, as ``participants_by_task``."""
+    before the form, each by the first reason the service asks: for ``actor`` not an
+    admin, their unit of the day, another unit, has signed the month or year
+    (``summary_notes.unit_of_day_closed``, ``closed_member_units``' rule: review44b #3);
+    else 补录's rule does not name them on its day (``backfill.unnameable_why``:
+    ``nameable`` itself: forgotlist44); else the first other activity, by its start,
+    where they hold a place at overlapping hours (``backfill.refuse_overlap``'s rule,
+    ``overlap.held_elsewhere_of``: main41). One statement, as ``participants_by_task``."""
     here, other = aliased(Task), aliased(Task)
     not_counted = Assignment.status != AssignmentStatus.done
-    why = case((not_counted, select(unnameable_why(working_units([task.community_id]),
-                                                   task.service_date))
+    day = task.service_date
+    why = case((not_counted, select(unnameable_why(working_units([task.community_id]), day))
                 .where(Member.id == Assignment.member_id).scalar_subquery()))
     stmt = (
         select(Assignment, other, why)
@@ -463,14 +481,22 @@ def participants_held_elsewhere(task: Task) -> tuple[list[Assignment], dict[int,
         .options(joinedload(Assignment.member))
         .order_by(Assignment.claimed_at, Assignment.id)
     )
-    holders, elsewhere, unnameable = [], {}, {}
-    for assignment, held_on, refused in db.session.execute(stmt):
-        holders.append(assignment)
-        if refused is not None:
-            unnameable[assignment.member_id] = refused
+    if actor is not None and not may_change_final(actor):
+        closed_unit = aliased(Unit)
+        by_month, by_year = unit_of_day_closed(closed_unit.id, task.community_id, day)
+        stmt = stmt.add_columns(closed_unit.id, closed_unit.name, by_month).outerjoin(
+            closed_unit, and_(not_counted, closed_unit.id == unit_then(Assignment.member_id, day),
+                              closed_unit.id != task.unit_id, or_(by_month, by_year)))
+    found = HeldElsewhere([], {}, {}, {})
+    for assignment, held_on, refused, *unit in db.session.execute(stmt):
+        found.holders.append(assignment)
+        if unit and unit[0] is not None:
+            found.closed[assignment.member_id] = tuple(unit)
+        elif refused is not None:
+            found.unnameable[assignment.member_id] = refused
         elif held_on is not None:
-            elsewhere[assignment.member_id] = held_on
-    return holders, elsewhere, unnameable
+            found.elsewhere[assignment.member_id] = held_on
+    return found
 
 
 def card_names(reports, tasks) -> dict:

@@ -29,7 +29,7 @@ from ..services.claims import (
 from ..services.reviews import reopen_effects, reopen_report
 from ..services.roll import NamedSince, keep_named, named_key, said_since
 from ..services.shown import StaleEdit
-from ..services.summary_notes import closed_to
+from ..services.summary_notes import closed_to, fold_units, units_closed_words
 from ..services.task_needs import need_move_signed, needs_of
 from ..services.tasks import (
     cancel_refusal,
@@ -85,9 +85,12 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # of an approved activity's participants not counted, those 添加遗漏的参加人员 would
     # refuse — 补录's rule not naming them on its day, or a place held elsewhere at
     # those hours: read with the participants
-    holders, held_elsewhere, unnameable = (
-        q.participants_held_elsewhere(task) if approved
-        else (q.participants_by_task([task.id])[task.id], {}, {}))
+    refused = (q.participants_held_elsewhere(task, actor) if approved
+               else q.HeldElsewhere(q.participants_by_task([task.id])[task.id], {}, {}, {}))
+    holders, held_elsewhere, unnameable = refused.holders, refused.elsewhere, refused.unnameable
+    # to one not an admin, those whose unit of the day (another unit) signed its month
+    # (or year): the service's first refusal (review44b #3)
+    closed_units = refused.closed
     assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
@@ -118,11 +121,13 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # wrongly), or checked in or claimed and not confirmed when it was approved — but
     # not one the addition would refuse: whom 补录's rule does not name on its day
     # (``backfill.nameable``, which names an account switched off since on work done
-    # while on a roll: forgotlist44), or who holds a place elsewhere at those hours —
+    # while on a roll: forgotlist44), or who holds a place elsewhere at those hours, or,
+    # to one not an admin, whose unit of the day signed its month (review44b #3) —
     # the page says why instead (``add_unnameable``, ``add_held_elsewhere``)
     not_counted = [a for a in holders if a.status != AssignmentStatus.done]
     absent = [a.member for a in not_counted
-              if a.member_id not in held_elsewhere and a.member_id not in unnameable]
+              if a.member_id not in held_elsewhere and a.member_id not in unnameable
+              and a.member_id not in closed_units]
     add.member.choices = [("", _("请选择"))] + [
         (m.id, member_label(m)) for m in absent + candidates if m.id not in held_elsewhere]
     # named on the page: those on it not counted, and — when a name was searched, else
@@ -163,8 +168,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
-                add_unnameable=unnameable_words(unnameable, names),
+                add_unnameable=[*closed_unit_words(closed_units, holders, task.service_date),
+                                *unnameable_words(unnameable, names)],
                 add_unnameable_ids=unnameable,
+                add_closed_unit_ids=closed_units,
                 assign_held_elsewhere=[
                     held_elsewhere_words(names.get(m.id, m.name), assign_held[m.id], assign=True)
                     for m in candidates if m.id in assign_held]
@@ -333,8 +340,26 @@ def _say_unnameable(form, context) -> None:
     not in 添加遗漏的参加人员's list (a post naming her is one from an older page, or
     made by hand): the list's own refusal is replaced by why, the page's sentence."""
     posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
-    if (why := context["add_unnameable_ids"].get(posted)) is not None:
+    if (unit := context["add_closed_unit_ids"].get(posted)) is not None:
+        form.member.errors = closed_unit_words({posted: unit}, context["participants"],
+                                               context["task"].service_date)
+    elif (why := context["add_unnameable_ids"].get(posted)) is not None:
         form.member.errors = unnameable_words({posted: why}, context["participant_names"])
+
+
+def closed_unit_words(closed: dict, holders, day) -> list:
+    """Why 添加遗漏的参加人员 does not take, from one not an admin, the participants
+    ``closed`` ({member id: (unit id, unit name, by the month)}): their unit of the day
+    has signed its month (or year) — the service's own refusal
+    (``summary_notes.units_closed_words``, one sentence a unit, its participants named as
+    the service names them), before the form and as the form's refusal of a post naming
+    one of them."""
+    if not closed:
+        return []
+    name = {a.member_id: a.member.name for a in holders}
+    found = fold_units((day, name[m], *closed[m]) for m in sorted(closed, key=lambda m: (
+        closed[m][0], m)))
+    return [units_closed_words(found, _l("向该活动添加参加人员"))]
 
 
 def unnameable_words(refused: dict[int, str], names: dict[int, str]) -> list[str]:

@@ -9,18 +9,22 @@ block naming them is on the page, 「请查看…说明」. When a document it n
 that block may be gone, or name others: the words say which documents are no longer
 signed, and, when nothing signed is left, that the change is now an ordinary one, to be
 made again knowingly (docs/design.md, "Refused in a 已定稿 month": nothing is done that
-the user did not confirm). One place chooses these words for every page
+the user did not confirm). A document also leaves the key when the change no longer
+alters it, still signed (a participant's unit of the day corrected since): it is asked
+whether each is signed still, and one signed still is said to be no longer changed by
+this change, never 「已撤销定稿」 (review44b #2). One place chooses these words for every page
 (``words_since``); the key is parsed here, as ``named_key`` writes it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, cast, literal, null, or_, select, union_all
 
 from ..extensions import db
 from ..i18n import lazy
 from ..i18n import lazy_gettext as _l
-from ..models import Community, Unit
+from ..models import Community, SummaryNote, Unit, YearNote
 
 # nothing signed is left, and what the page named cannot be told (a key of no page of ours)
 CHANGED_NONE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -40,16 +44,28 @@ def key_parts(key: str | None) -> list[str]:
 
 def gone(promised: str | None, now: str) -> list[str]:
     """The parts of the key a page posted (``promised``) that the key of now (``now``)
-    no longer has: the documents re-opened since the page was read, in its order."""
+    no longer has, in its order: each a document re-opened since the page was read, or
+    one still signed that the change no longer alters (a participant's unit of that day
+    corrected since, a date moved out of its month: review44b #2) — ``reopened_names`` asks
+    which."""
     kept = set(key_parts(now))
     return [part for part in key_parts(promised) if part not in kept]
 
 
-def reopened_names(parts: list[str]) -> list:
-    """``gone``'s documents as a page names them (a unit's or community's month 「…2026年
-    10月」, a year 「…2026年」), by the names they bear now; a part naming no unit or
-    community there is (not written by a page of ours) is left out. One statement per
-    kind of name, asked only when something is gone."""
+@dataclass(frozen=True)
+class Gone:
+    """``gone``'s documents by what became of them, as a page names them: ``reopened``,
+    no longer signed (撤销定稿); ``kept``, signed still, but no longer changed by this
+    change. Only the first may be said to be 「已撤销定稿」 (docs/design.md, "Refused in a
+    已定稿 month": what the page says is what happened)."""
+
+    reopened: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
+
+
+def _parsed(parts: list[str]) -> list[tuple]:
+    """``named_key``'s parts as (kind, unit id, community id, year, month); a part of no
+    key of ours is left out."""
     parsed = []
     for part in parts:
         if match := _UNIT_MONTH.fullmatch(part):
@@ -60,23 +76,80 @@ def reopened_names(parts: list[str]) -> list:
             unit_id, community_id = (int(x) if x else None for x in scope.groups())
             if unit_id is not None or community_id is not None:
                 parsed.append(("year", unit_id, community_id, int(match[2]), None))
+    return parsed
+
+
+def _still_signed(parsed: list[tuple]) -> set[tuple]:
+    """Those of ``parsed`` whose document is 已定稿 now, read in one statement: a unit's
+    month as ``summary_notes.final_unit_months`` finds it (the whole unit's 月报 or the
+    unit's in a community), a community's own month, a year of its exact scope
+    (``summary_notes.final_years``)."""
+    months, years = [], []
+    for kind, unit_id, community_id, year, month in parsed:
+        if kind == "unit":
+            months.append(and_(SummaryNote.unit_id == unit_id, SummaryNote.year == year,
+                               SummaryNote.month == month))
+        elif kind == "community":
+            months.append(and_(SummaryNote.unit_id.is_(None),
+                               SummaryNote.community_id == community_id,
+                               SummaryNote.year == year, SummaryNote.month == month))
+        else:
+            years.append(and_(_is(YearNote.unit_id, unit_id),
+                              _is(YearNote.community_id, community_id), YearNote.year == year))
+    selects = []
+    if months:
+        selects.append(select(literal("m"), SummaryNote.unit_id, SummaryNote.community_id,
+                              SummaryNote.year, SummaryNote.month)
+                       .where(SummaryNote.finalized_at.is_not(None), or_(*months)))
+    if years:
+        selects.append(select(literal("y"), YearNote.unit_id, YearNote.community_id,
+                              YearNote.year, cast(null(), Integer))
+                       .where(YearNote.finalized_at.is_not(None), or_(*years)))
+    if not selects:
+        return set()
+    signed = set()
+    stmt = selects[0] if len(selects) == 1 else union_all(*selects)
+    for note, unit_id, community_id, year, month in db.session.execute(stmt):
+        if note == "y":
+            signed.add(("year", unit_id, community_id, year, None))
+        elif unit_id is not None:  # a unit's month: its whole 月报's or in a community
+            signed.add(("unit", unit_id, None, year, month))
+        else:
+            signed.add(("community", None, community_id, year, month))
+    return signed
+
+
+def _is(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def reopened_names(parts: list[str]) -> Gone:
+    """``gone``'s documents as a page names them (a unit's or community's month 「…2026年
+    10月」, a year 「…2026年」), by the names they bear now, split by whether they are
+    signed still (``Gone``); a part naming no unit or community there is (not written by
+    a page of ours) is left out. One statement per kind of name and one asking which are
+    signed, asked only when something is gone."""
+    parsed = _parsed(parts)
     units = _names(Unit, {p[1] for p in parsed if p[1] is not None})
     communities = _names(Community, {p[2] for p in parsed if p[2] is not None})
-    names = []
-    for kind, unit_id, community_id, year, month in parsed:
+    signed = _still_signed(parsed) if parsed else set()
+    found = Gone()
+    for part in parsed:
+        kind, unit_id, community_id, year, month = part
         unit, community = units.get(unit_id), communities.get(community_id)
+        name = None
         if kind != "year":
-            name = unit if kind == "unit" else community
-            if name is not None:
-                names.append(_l("%(unit)s%(year)d年%(month)d月", unit=name, year=year,
-                                month=month))
+            if (named := unit if kind == "unit" else community) is not None:
+                name = _l("%(unit)s%(year)d年%(month)d月", unit=named, year=year, month=month)
         elif (unit_id is None or unit is not None) and (community_id is None
                                                         or community is not None):
-            names.append(_l("%(unit)s在%(community)s%(year)d年", unit=unit,
-                            community=community, year=year)
-                         if unit is not None and community is not None
-                         else _l("%(unit)s%(year)d年", unit=unit or community, year=year))
-    return names
+            name = (_l("%(unit)s在%(community)s%(year)d年", unit=unit,
+                       community=community, year=year)
+                    if unit is not None and community is not None
+                    else _l("%(unit)s%(year)d年", unit=unit or community, year=year))
+        if name is not None:
+            (found.kept if part in signed else found.reopened).append(name)
+    return found
 
 
 def _names(model, ids: set[int]) -> dict[int, str]:
@@ -85,26 +158,50 @@ def _names(model, ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
 
 
-def words_since(names: list | None, named_now: bool, words):
-    """What the page named afresh says first. ``names``: the documents re-opened since
-    (``reopened_names``; None: none gone — only signed since); ``named_now``: whether
-    the change names any signed document now (the page's block); ``words``: the page's
-    own sentence, for a page whose block names them all."""
-    if names is None or (not names and named_now):
+def words_since(since, named_now: bool, words):
+    """What the page named afresh says first. ``since``: what is gone from the page's key
+    (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
+    only signed since); ``named_now``: whether the change names any signed document now
+    (the page's block); ``words``: the page's own sentence, for a page whose block names
+    them all. Re-opened documents are said to be 「已撤销定稿」, those still signed to be
+    no longer changed by this change."""
+    if isinstance(since, list):
+        since = Gone(reopened=since)
+    if since is None or (not since.reopened and not since.kept and named_now):
         return words
-    if not names:
+    if not since.reopened and not since.kept:
         return CHANGED_NONE
-    joined = lazy(lambda: str(_l("、")).join(str(name) for name in names))
+    names, kept = _joined(since.reopened), _joined(since.kept)
     if named_now:  # others are named on the page now
-        return _l("打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-                  "年度总结见本页的说明，请查看后再确认。", names=joined)
-    # nothing signed is left: the change is an ordinary one now, made again knowingly
-    return _l("打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-              "未作任何更改；如仍要进行，请再次提交。", names=joined)
+        if not since.kept:
+            return _l("打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+                      "年度总结见本页的说明，请查看后再确认。", names=names)
+        if not since.reopened:
+            return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+                      "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
+                      kept=kept)
+        return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+                  "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
+                  names=names, kept=kept)
+    # nothing signed is left to change: an ordinary change now, made again knowingly
+    if not since.kept:
+        return _l("打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+                  "未作任何更改；如仍要进行，请再次提交。", names=names)
+    if not since.reopened:
+        return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+                  "或年度总结。未作任何更改；如仍要进行，请再次提交。", kept=kept)
+    return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+              "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。",
+              names=names, kept=kept)
 
 
-def reopened_since(promised: str | None, now: str) -> list | None:
-    """The names of the documents the page's key (``promised``) named that the key of
-    now does not (``reopened_names``), None when none is gone."""
+def _joined(names: list):
+    return lazy(lambda: str(_l("、")).join(str(name) for name in names))
+
+
+def reopened_since(promised: str | None, now: str) -> Gone | None:
+    """What of the page's key (``promised``) the key of now does not name
+    (``reopened_names``: re-opened, or signed still and no longer changed), None when
+    nothing is gone."""
     parts = gone(promised, now)
     return reopened_names(parts) if parts else None

@@ -935,6 +935,18 @@ class ClosedUnit:
     community_name: str | None = None
 
 
+def unit_of_day_closed(unit_of_day, community_id: int, day: date):
+    """SQL, (by the month, by the year): the 月报 of ``day``'s month, or the 年度总结 of
+    its year, of a participant's unit of the day (``unit_of_day``, a column) is 已定稿 —
+    the whole unit's or the unit's in this community (``_final_notes_of``). The rule of
+    ``closed_member_units``, written once, for the page that lists whom 添加遗漏的参加人员
+    would refuse for it too (``manage.queries.participants_held_elsewhere``)."""
+    return (exists(select(SummaryNote.id).where(
+                *_final_notes_of(unit_of_day, community_id, day.year, day.month))),
+            exists(select(YearNote.id).where(
+                *_final_notes_of(unit_of_day, community_id, day.year, note=YearNote))))
+
+
 def _units_then(member_ids, day):
     """A subquery: each of ``member_ids`` (ids, or a select of them) with their unit on
     ``day`` (``stays.unit_then``), their name and their id."""
@@ -967,10 +979,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
                                                      Unit.id.in_(select(people.c.unit_id))))
                            .order_by(Unit.id).with_for_update(read=True, of=Unit))
         lock_scope(None, community_id, shared=True)
-    by_month = exists(select(SummaryNote.id).where(
-        *_final_notes_of(people.c.unit_id, community_id, day.year, day.month)))
-    by_year = exists(select(YearNote.id).where(
-        *_final_notes_of(people.c.unit_id, community_id, day.year, note=YearNote)))
+    by_month, by_year = unit_of_day_closed(people.c.unit_id, community_id, day)
     rows = db.session.execute(
         select(people.c.name, Unit.id, Unit.name, by_month)
         .join(Unit, Unit.id == people.c.unit_id)
