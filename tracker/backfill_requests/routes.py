@@ -198,6 +198,11 @@ def adopt(request_id: int):
 @staff_required
 def decline(request_id: int):
     row = _managed_request(request_id)
+    if not row.is_pending:
+        # decided (the first of a double tap, another liaison, an old link or page): the
+        # decision and its reason, not an empty form to decline again (walk44 #5)
+        return render_template("backfill_requests/decline.html", form=None, row=row,
+                               decider=q.decided_by(row))
     form = DeclineForm()
     if form.validate_on_submit() and run_service(form, decline_request, row, _actor(),
                                                  form.reason.data, denied=404):
