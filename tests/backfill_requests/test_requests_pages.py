@@ -279,3 +279,45 @@ def test_an_activity_older_than_the_listed_ones_is_found_by_its_day_and_asked(
     assert f'value="{too_old}"' in page and f'value="{made[0].id}"' in page
     page = client.get("/backfill-requests/new?day=昨天").get_data(as_text=True)
     assert "日期格式不正确，请按“年-月-日”填写。" in error_texts(page)
+
+
+def test_a_decided_request_s_decline_page_shows_the_decision_not_the_form(client, login,
+                                                                         world):
+    """walk44 #5: 拒绝 tapped twice, or the page opened again, shows what was decided and
+    the reason — not an empty 拒绝 form over 「已提交，无需重复提交。」."""
+    from tracker.resend import new_token
+
+    request = asked_for_past_task(world)
+    login(world.liaison)
+    page = f"/backfill-requests/{request.id}/decline"
+    sent = {"reason": "当天名单中没有您", "submission_token": new_token()}
+    assert client.post(page, data=sent).status_code in (302, 303)
+    again = client.post(page, data=sent, headers={"Referer": f"http://localhost{page}"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "已提交，无需重复提交" in again and 'name="reason"' not in again
+    # the page opened again (where a second tap lands when it overtakes the first's
+    # answer: its Referer), or sent from a page read before the decision
+    read_before = {"reason": "再拒绝一次", "submission_token": new_token()}
+    for html in (client.get(page).get_data(as_text=True),
+                 client.post(page, data=read_before).get_data(as_text=True)):
+        assert 'name="reason"' not in html
+        assert "已拒绝" in html and "拒绝，理由：当天名单中没有您" in html
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, request.id).decline_reason == "当天名单中没有您"
+
+
+def test_an_adopted_request_s_decline_page_says_it_was_adopted(client, login, world):
+    from tracker.services import unit_of_work
+    from tracker.services.backfill_requests import adopt_into_task
+
+    request = asked_for_past_task(world)
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    login(world.liaison)
+    page = f"/backfill-requests/{request.id}/decline"
+    for html in (client.get(page).get_data(as_text=True),
+                 client.post(page, data={"reason": "重复"}).get_data(as_text=True)):
+        assert 'name="reason"' not in html
+        assert "已采纳" in html and "采纳，无需拒绝" in html
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, request.id).status == RequestStatus.adopted

@@ -189,6 +189,18 @@ def test_full_task_page_says_so(client, login, world):
     login(world.member)
     text = client.get(f"/c/{task.checkin_token}").get_data(as_text=True)
     assert "名额已满" in text and 'action="/c/' not in text
+    # she has no place: nothing will come to confirm in 我的任务 (walk44 #4)
+    assert "确认参与" not in text.split("名额已满", 1)[1].split("查看任务详情")[0]
+
+
+def test_the_standing_line_is_said_where_check_in_is_offered_or_done(client, login, world):
+    """签到 is no condition of 确认参与: said beside the button and after checking in."""
+    standing = "没有签到，活动结束后也可以在“我的任务”中确认参与"
+    task = _task(world, starts_in=timedelta(minutes=5))
+    login(world.member)
+    assert standing in client.get(f"/c/{task.checkin_token}").get_data(as_text=True)
+    client.post(f"/c/{task.checkin_token}")
+    assert standing in client.get(f"/c/{task.checkin_token}").get_data(as_text=True)
 
 
 def test_rotated_token_page_is_a_clear_404(client, login, world):

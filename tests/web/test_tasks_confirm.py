@@ -181,3 +181,19 @@ def test_an_absent_participation_shows_its_hours_as_not_counted(client, world, l
         html = client.get(page).get_data(as_text=True)
         assert "服务时长 2.0 小时（缺席，不计入）" in html, page
         assert "服务时长 2.0 小时<" not in html.replace("</span>", "<"), page
+
+
+def test_a_confirmed_participation_opens_as_a_change_saying_what_is_confirmed(
+        client, world, login):
+    """walk44 #3: 「修改服务时长」 (and a stale 「请确认服务时长」 message) open this page; once
+    confirmed it says the hours confirmed and offers a change, not a first 确认参与."""
+    login(world.member)
+    assignment = own(world)
+    first = client.get(url(assignment)).get_data(as_text=True)
+    assert "已确认的服务时长" not in first and "修改服务时长" not in first
+    client.post(url(assignment), data={"hours": "1.5"})
+    html = client.get(url(assignment)).get_data(as_text=True)
+    assert "已确认的服务时长：1.5 小时" in html
+    assert "<h1>修改服务时长</h1>" in html
+    assert '<button type="submit" class="btn primary">修改服务时长</button>' in html
+    assert "<h1>确认参与</h1>" not in html

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from ..i18n import lazy_gettext as _l
 from ..form import Form
-from wtforms import TextAreaField
+from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..fields import NOTE_MAX, ChoiceField, HoursField, LocalDateField, strip_text
@@ -34,6 +34,7 @@ class RequestForm(Form):
                         description=_l("没有选择任务时必填：时间、地点、做了什么。"))
     hours = HoursField(_l("服务时长（小时）"))
     note = _area(_l("备注"), NOTE_MAX)
+    find = SubmitField(_l("查找"))  # lists the tasks of the 活动日期 box's day (FindTasksForm)
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,7 +35,7 @@ from ..timeutil import local_today, utcnow
 # The select offers the most recent tasks only: at county scale 60 of them (three months
 # of a unit's two communities) made the form's first load over the design's budget
 # (docs/design.md, "Budgets"), and a long select is hard to scan on a phone. An earlier
-# activity is found by its date (``day``), one GET away, or named by ?task= from its page.
+# activity is found by its date (``day``, the form's 查找), or named by ?task= from its page.
 TASK_CHOICES = 20
 
 
@@ -185,6 +185,11 @@ def load_adoption(request_id: int) -> tuple[BackfillRequest, Unit, str | None] |
                  task.joinedload(Task.category), task.joinedload(Task.zone),
                  joinedload(BackfillRequest.member))).tuples().first()
     return found
+
+
+def decided_by(row: BackfillRequest) -> Member | None:
+    """Who decided a request (采纳 or 拒绝): the decline page of a decided one names them."""
+    return None if row.decided_by_id is None else db.session.get(Member, row.decided_by_id)
 
 
 def ending_events(tasks) -> dict[int, AuditEvent]:

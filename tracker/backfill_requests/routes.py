@@ -48,8 +48,11 @@ def _managed_request(request_id: int):
 
 
 def _finder() -> FindTasksForm:
-    """The GET search by day, as typed (?day=), checked against the request window."""
-    finder = FindTasksForm(formdata=request.args)
+    """The search by day, as typed, checked against the request window: the request form's
+    own 活动日期 box, posted with it (查找, or a send), or ``?day=`` of a GET (a link, a
+    page sent before the box was part of the form)."""
+    posted = request.method == "POST" and "day" in request.form
+    finder = FindTasksForm(formdata=request.form if posted else request.args)
     finder.validate()
     finder.check_window(local_today(), REQUEST_DAYS_BACK)
     return finder
@@ -58,9 +61,13 @@ def _finder() -> FindTasksForm:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """我参加了但没有记录; ``?task=`` (from a task page) picks the task, ``?day=`` lists
-    the tasks of that day instead of the most recent ones (the form posts to its own URL,
-    so a refused page lists the same)."""
+    """我参加了但没有记录; ``?task=`` (from a task page) picks the task, a day (the
+    form's 查找, or ``?day=``) lists the tasks of that day instead of the most recent ones.
+    查找 is a post of the request form itself, as 补录's is (walk44 #1): what was typed
+    stays typed, nothing is checked or sent; the day travels with the form, so a refused
+    page lists the same. The form posts to /new (with its ?task=, never its ?day=), the
+    one address the device's draft is kept under (static/js/drafts.js), so the send that
+    carries a draft ends it, whichever day was looked up."""
     actor = _actor()
     communities = q.working_communities(actor)
     finder = _finder()
@@ -69,6 +76,7 @@ def new():
     wanted = source.get("task", type=record_id)  # asked for by its page, or posted
     tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
     form = RequestForm(member=actor)
+    searching = request.method == "POST" and bool(form.find.data)
     chosen = next((t for t in tasks if t.id == wanted), None)
     # the task asked for (or posted from a page read before) left out because its hours
     # are taken by another activity of theirs: said, naming it
@@ -80,12 +88,16 @@ def new():
             form.service_date.data = chosen.service_date
         elif day is not None:
             form.service_date.data = day
+    elif searching and day is not None and not form.service_date.data:
+        form.service_date.data, form.service_date.raw_data = day, None  # the day looked up
     form.set_choices(communities, tasks)
-    if form.validate_on_submit():
+    if not searching and form.validate_on_submit():
         if run_service(form, ask_backfill, actor, form.chosen_community(), form.request_data()):
             flash(_("补录申请已提交，等待社区联络员处理。"), "success")
             return redirect(url_for(".mine"))
     return render_template("backfill_requests/new.html", form=form, finder=finder, day=day,
+                           searching=searching,
+                           action=url_for(".new", task=request.args.get("task", type=record_id)),
                            day_tasks=day is not None and bool(tasks), elsewhere=elsewhere,
                            no_community=not communities, days_back=REQUEST_DAYS_BACK)
 
@@ -200,6 +212,11 @@ def adopt(request_id: int):
 @staff_required
 def decline(request_id: int):
     row = _managed_request(request_id)
+    if not row.is_pending:
+        # decided (the first of a double tap, another liaison, an old link or page): the
+        # decision and its reason, not an empty form to decline again (walk44 #5)
+        return render_template("backfill_requests/decline.html", form=None, row=row,
+                               decider=q.decided_by(row))
     form = DeclineForm()
     if form.validate_on_submit() and run_service(form, decline_request, row, _actor(),
                                                  form.reason.data, denied=404):

@@ -39,6 +39,7 @@ from ..models import (
     Outbox,
     OutboxStatus,
     ReminderNewsStart,
+    ReportStatus,
     RequestStatus,
     Role,
     Task,
@@ -770,10 +771,18 @@ def _decided_before(request_ids: list[int]) -> set[int]:
 
 
 def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
+    """Each decision of a 补录申请, to its member. An adoption counts in her 服务记录 only
+    once the activity's result is approved (official = approved): adopted into a task
+    whose report waits for review (or was never sent), the message says so rather than
+    promising a row her records do not show yet (walk44 #2). The report
+    is read in the same statement, through the participation the adoption made."""
     rows = db.session.execute(
         select(BackfillRequest.id, BackfillRequest.member_id, BackfillRequest.status,
                BackfillRequest.service_date, BackfillRequest.decline_reason,
-               BackfillRequest.decided_at, BackfillRequest.voided_task_id)
+               BackfillRequest.decided_at, BackfillRequest.voided_task_id,
+               TaskReport.status)
+        .outerjoin(Assignment, Assignment.id == BackfillRequest.assignment_id)
+        .outerjoin(TaskReport, TaskReport.task_id == Assignment.task_id)
         .where(BackfillRequest.status.in_((RequestStatus.adopted, RequestStatus.declined)),
                BackfillRequest.decided_at > _recent(config, now),
                _active(BackfillRequest.member_id))
@@ -781,11 +790,13 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
     # only a request a 作废 re-opened (voided_task_id) can have decided before
     decided_before = _decided_before([row.id for row in rows if row.voided_task_id is not None])
     dues = []
-    for request_id, member_id, status, day, reason, decided_at, _voided in rows:
+    for request_id, member_id, status, day, reason, decided_at, _voided, report in rows:
         about = _decision(request_id, decided_at, request_id in decided_before)
-        dues.append(_said("backfill_decided", about,
-                          {"adopted": status == RequestStatus.adopted, "date": day.isoformat(),
-                           "reason": reason},
+        adopted = status == RequestStatus.adopted
+        facts = {"adopted": adopted, "date": day.isoformat(), "reason": reason}
+        if adopted and report != ReportStatus.approved:
+            facts["awaits_review"] = True
+        dues.append(_said("backfill_decided", about, facts,
                           "/backfill-requests/mine", member_id=member_id))
     return dues
 
@@ -793,6 +804,10 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
 @worded_by("backfill_decided")
 def word_backfill_decided(facts: dict) -> tuple[str, str]:
     day = facts["date"]
+    if facts["adopted"] and facts.get("awaits_review"):
+        return (_("补录申请已采纳：%(date)s", date=day),
+                _("您%(date)s的补录申请已采纳，该活动的完成情况审核通过后计入您的服务记录。",
+                  date=day))
     if facts["adopted"]:
         return (_("补录申请已采纳：%(date)s", date=day),
                 _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day))

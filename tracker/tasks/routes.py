@@ -226,6 +226,13 @@ def detail(task_id: int):
         "alongside": held_alongside(
             mine.status, task.report_approved or task.status == TaskStatus.cancelled,
             alongside.title, alongside.starts_at) if holding and alongside is not None else None,
+        # her confirmed (or adopted) hours count once the activity's result is approved
+        # (official = approved): said while it is not, so an adoption's hours missing
+        # from her 服务记录 read as waiting, not lost (walk44 #2)
+        "awaits_review": (holding and mine.status == AssignmentStatus.done
+                          and task.ends_at <= now and not was_voided
+                          and task.status != TaskStatus.cancelled
+                          and not task.report_approved),
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
         # 我参加了但没有记录: a recent ended task the member is not on — or, once
