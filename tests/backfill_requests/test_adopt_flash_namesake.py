@@ -50,3 +50,21 @@ def test_the_adoption_flash_of_an_unsigned_month_tells_namesakes_apart(
     flash = re.findall(r"已采纳[^。]*。", done)
     assert len(flash) == 1 and "已采纳 李四 的" not in flash[0], flash
     assert any(f"已采纳 {label} 的补录申请" in flash[0] for label in labels), flash
+
+
+def test_the_decline_page_and_flash_tell_namesakes_apart(client, login, world):
+    """拒绝 names her as the queue does too: its page's heading and the flash after it."""
+    request = _namesakes(world)
+    db.session.commit()
+    login(world.admin)
+    queue = _text(client.get("/backfill-requests/"))
+    labels = set(re.findall(r"李四（[^）]*）（[^）]*）", queue))
+    assert len(labels) == 2, labels
+    url = f"/backfill-requests/{request.id}/decline"
+    page = _text(client.get(url))
+    assert any(label in page for label in labels), page
+    done = _text(client.post(url, data={"reason": "当天名单中没有您，请联系组长核实。"},
+                             follow_redirects=True))
+    flash = re.findall(r"已拒绝[^。]*。", done)
+    assert len(flash) == 1 and "已拒绝 李四 的" not in flash[0], flash
+    assert any(f"已拒绝 {label} 的补录申请" in flash[0] for label in labels), flash

@@ -40,13 +40,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _managed_request(request_id: int):
-    row = q.load_request(request_id)
-    if row is None or not manages_community(current_user, row.community_id):
-        abort(404)
-    return row
-
-
 def _finder() -> FindTasksForm:
     """The search by day, as typed, checked against the request window: the request form's
     own 活动日期 box, posted with it (查找, or a send), or ``?day=`` of a GET (a link, a
@@ -152,8 +145,9 @@ def queue():
 
 def _managed_adoption(request_id: int):
     """(the request, its member named as the queue names her: the unit of the request's
-    day, namesakes apart — on its naming page and in the flash after 采纳, review44 #5),
-    read in one statement (``queries.load_adoption``); 404 as ``_managed_request``."""
+    day, namesakes apart — on 采纳's naming page, the 拒绝 page and the flashes after
+    either, review44 #5), read in one statement (``queries.load_adoption``); 404 for a
+    request not of a community the reader manages, as if it did not exist."""
     found = q.load_adoption(request_id)
     if found is None or not manages_community(current_user, found[0].community_id):
         abort(404)
@@ -211,15 +205,15 @@ def adopt(request_id: int):
 @bp.route("/<int:request_id>/decline", methods=["GET", "POST"])
 @staff_required
 def decline(request_id: int):
-    row = _managed_request(request_id)
+    row, name = _managed_adoption(request_id)  # named as the queue names her
     if not row.is_pending:
         # decided (the first of a double tap, another liaison, an old link or page): the
         # decision and its reason, not an empty form to decline again (walk44 #5)
         return render_template("backfill_requests/decline.html", form=None, row=row,
-                               decider=q.decided_by(row))
+                               name=name, decider=q.decided_by(row))
     form = DeclineForm()
     if form.validate_on_submit() and run_service(form, decline_request, row, _actor(),
                                                  form.reason.data, denied=404):
-        flash(_("已拒绝 %(name)s 的补录申请。", name=row.member.name), "success")
+        flash(_("已拒绝 %(name)s 的补录申请。", name=name), "success")
         return redirect(url_for(".queue"))
-    return render_template("backfill_requests/decline.html", form=form, row=row)
+    return render_template("backfill_requests/decline.html", form=form, row=row, name=name)
