@@ -605,12 +605,26 @@ def share_scopes(unit_ids, community_ids) -> None:
     theirs it changes (``closed_to``'s order, units first), so a 定稿 of any of them
     either committed before the answer or waits for the change's commit. Taken last,
     after the change's own locks: 定稿 locks one such row alone and waits for nothing
-    the change holds."""
-    for model, ids in ((Unit, sorted(set(unit_ids) - {None})),
-                       (Community, sorted(set(community_ids) - {None}))):
-        for start in range(0, len(ids), 500):
-            db.session.execute(select(model.id).where(model.id.in_(ids[start:start + 500]))
-                               .order_by(model.id).with_for_update(read=True))
+    the change holds. Each of ``unit_ids`` / ``community_ids``: ids, or a select of
+    them (``final_naming_places``' places).
+
+    One statement (undostmts44; two before): each side a locked, ordered subquery, the
+    two appended — PostgreSQL refuses a locking clause on a UNION's own branches, and
+    runs an Append's branches one after the other, each locking as its sorted rows come
+    (the lock above the sort), so the order is ``closed_member_units``' own and
+    ``tests/services/test_lock_order.py`` holds it. Not folded into a naming's
+    statement: read in the snapshot it took before waiting, a 定稿 committed while it
+    waited would not be seen."""
+    def ids(given):
+        return given if isinstance(given, Select) else sorted(set(given) - {None})
+
+    units = (select(Unit.id.label("id")).where(Unit.id.in_(ids(unit_ids)))
+             .order_by(Unit.id).with_for_update(read=True, of=Unit).subquery())
+    communities = (select(Community.id.label("id"))
+                   .where(Community.id.in_(ids(community_ids)))
+                   .order_by(Community.id).with_for_update(read=True, of=Community)
+                   .subquery())
+    db.session.execute(union_all(select(units.c.id), select(communities.c.id)))
 
 
 def final_naming_many(members, today: date, tasks: dict[int, set[tuple]] | None = None
@@ -675,24 +689,6 @@ class Naming(NamedTuple):
     wordings: dict
 
 
-def _share_places(places) -> None:
-    """Every unit's row of ``places`` ``FOR SHARE`` in id order, then every community's,
-    in one statement (undostmts44; two before): each side a locked, ordered subquery,
-    the two appended — PostgreSQL refuses a locking clause on a UNION's own branches,
-    and runs an Append's branches one after the other, each locking as its sorted rows
-    come (the lock above the sort), so the order is ``closed_member_units``' own and
-    ``tests/services/test_lock_order.py`` holds it. Not folded into the naming's
-    statement: read in the snapshot it took before waiting, a 定稿 committed while it
-    waited would not be seen."""
-    units = (select(Unit.id.label("id")).where(Unit.id.in_(select(places.c.unit_id)))
-             .order_by(Unit.id).with_for_update(read=True, of=Unit).subquery())
-    communities = (select(Community.id.label("id"))
-                   .where(Community.id.in_(select(places.c.community_id)))
-                   .order_by(Community.id).with_for_update(read=True, of=Community)
-                   .subquery())
-    db.session.execute(union_all(select(units.c.id), select(communities.c.id)))
-
-
 def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     """The 已定稿 月报 (``FinalMonth``, ``FinalCommunityMonth``) and 年度总结
     (``FinalYear``) that count a change of work on each of ``places`` — a subquery of
@@ -710,10 +706,10 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     ``places`` ``FOR SHARE`` (``closed_member_units``' order: units in id order, then
     communities), as ``closed_to`` takes them before a liaison's write, so a 定稿 of any
     month or year they name either committed before the answer (and is named) or waits
-    for the change's commit (and signs it). One statement more (``_share_places``); a
+    for the change's commit (and signs it). One statement more (``share_scopes``); a
     page passes False."""
     if lock:
-        _share_places(places)
+        share_scopes(select(places.c.unit_id), select(places.c.community_id))
     year = cast(extract("year", places.c.day), Integer)
     month = cast(extract("month", places.c.day), Integer)
     own = places.c.own if "own" in places.c else True
