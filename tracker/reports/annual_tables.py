@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ..formatting import target_pace
 from ..i18n import month_name
 from ..models import Section, TargetMeasure
+from ..rollups.checklist import ItemProgress
 from ..timeutil import period_elapsed
 from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
@@ -85,8 +86,7 @@ def _checklist_table(s: AnnualSummary) -> Table:
     for i in s.checklist:
         if not i.target:
             continue
-        where = i.unit_name if by_unit else (
-            f"{i.community_name}·{i.zone_name}" if i.zone_name else i.community_name)
+        where = checklist_place(s, i)
         if i.measure == TargetMeasure.money:
             # a budget is spent, not done ahead of or behind time (社区共建进展 too)
             target, done, reading = YuanAmount(i.target), YuanAmount(i.done), "—"
@@ -97,6 +97,20 @@ def _checklist_table(s: AnnualSummary) -> Table:
         table.rows.append([where, i.category_name, target, done, Rate(i.done, i.target),
                            schedule, reading])
     return table
+
+
+def checklist_place(s: AnnualSummary, i: ItemProgress) -> str:
+    """Whose checklist item ``i`` is, as the first column of 附表“资源清单完成情况”
+    names it: in a community's document its unit, with the zone of an item that has
+    one (「县商务局（一区）」, as the 资源清单 sentence's ``annual_text._whose`` names it —
+    a unit's three zone targets of one category are three rows that read alike
+    without it, doc44 #1); in a unit's its community, with its zone
+    (「建设路社区·一区」). One label for both, so that ``_whose`` can name items by it."""
+    if s.figures.unit is None:
+        if i.zone_name:
+            return _("%(unit)s（%(zone)s）", unit=i.unit_name, zone=i.zone_name)
+        return i.unit_name
+    return f"{i.community_name}·{i.zone_name}" if i.zone_name else i.community_name
 
 
 def _funds_table(f: MonthlyFigures) -> Table:
