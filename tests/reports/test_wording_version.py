@@ -88,10 +88,14 @@ WORDINGS[12] = WORDINGS[11]
 # 13: also a category's clause beside untargeted work of the category in another
 # measure — the 月报 shows no target: as in 12 (``MONTH_UNCHANGED_IN``)
 WORDINGS[13] = WORDINGS[12]
+# 14: a month that stepped its own findings and earlier ones tells the earlier ones'
+# steps alone (「另整改以前月份发现的问题1处。」) — October 2022 stepped its own only: as
+# in 13
+WORDINGS[14] = WORDINGS[13]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -161,6 +165,9 @@ ANNUAL_WORDINGS[12] = ANNUAL_WORDINGS[11]
 # 13: so does a clause beside untargeted work of its category in another measure — the
 # 2022 years' categories have one measure each: as in 12
 ANNUAL_WORDINGS[13] = ANNUAL_WORDINGS[12]
+# 14: a community's 附表“资源清单完成情况” names a unit's zone item 「县商务局（一区）」 —
+# 解放路社区 has no zones, 县商务局's document names its communities' as before: as in 13
+ANNUAL_WORDINGS[14] = ANNUAL_WORDINGS[13]
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 13
+WORDING_VERSION = 14
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -96,6 +96,18 @@ WORDING_VERSION = 13
 #    measure's items only, and section 一 counts them all (review43b #2). A category whose
 #    work is all in its target's measure reads as in 12. The 月报 shows no target: 13 is
 #    listed as leaving its words as they were; the 2022 年度总结 has no such category
+# 14: (doc44fix) the 月报's 摸排 steps of a month that stepped its own findings and earlier
+#    ones tell the earlier ones' alone, after the month's own statuses: 「另整改以前月份发现的
+#    问题1处。」 (「另移交…N处。」, 「另移交…N处、整改M处。」), no longer the month's total
+#    「摸排问题本月移交4处、整改1处（含以前月份发现的问题）。」, which counted its own hand-overs
+#    twice (doc44 #3) — a month whose steps were all earlier findings' reads as in 13; the
+#    年度总结's 附表“资源清单完成情况” in a community's document names the unit with the
+#    zone of an item that has one (「县商务局（一区）」, ``annual_tables.checklist_place``),
+#    as its 资源清单 sentence does, not the unit alone three times (doc44 #1); and the
+#    .xlsx 附表 sheets of a community's document say 「社区：解放路社区」, not 「单位：」
+#    (doc44 #2: a layout the .csv does not show, riding on this bump). Both documents'
+#    words change: 14 is in neither set below. October 2022 and the 2022 年度总结 read as
+#    in 13 (no earlier finding stepped; 解放路社区 has no zones)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):
