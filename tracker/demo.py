@@ -853,11 +853,20 @@ def _needs(world: DemoWorld, today: date) -> None:
     wheelchair = post(paired, "帮空巢老人修理轮椅", NeedKind.wish, 10, resident="陈水生",
                       people=2, description="左轮松动，刹车失灵。")
     claim_need(wheelchair, world.members[1], for_unit=True)
-    groceries = post(paired, "每周帮独居老人代购米面", NeedKind.wish, 0, resident="黄金花",
-                     people=1)
-    claim_need(groceries, world.members[2])
-    # posted a while ago and still not done: overdue
-    groceries.posted_on, groceries.wanted_by = today - timedelta(days=12), today - timedelta(days=2)
+    # posted a while ago, claimed the next evening and still not done: overdue. Posted
+    # and claimed then, not today (their audit rows too, ``_dated``): twelve days back
+    # may be last month, signed on the 5th, whose 本月发布 counts the need from its claim
+    # on ("Whose a need is") — a claim entered after 定稿 would have the kept copy count
+    # what was not there when it was signed (doc44 #4, review docread40 #1)
+    posted_on = today - timedelta(days=12)
+    with _dated(local_to_utc(_at(posted_on, 9))) as posted_at:
+        groceries = post(paired, "每周帮独居老人代购米面", NeedKind.wish, 0, resident="黄金花",
+                         people=1)
+    with _dated(local_to_utc(_at(posted_on + timedelta(days=1), 20))) as claimed_at:
+        claim_need(groceries, world.members[2])
+    groceries.posted_on, groceries.wanted_by = posted_on, today - timedelta(days=2)
+    groceries.created_at, groceries.claimed_at = posted_at, claimed_at
+    groceries.updated_at = claimed_at
     post(paired, "为困难家庭孩子捐赠学习用品", NeedKind.wish, 20, resident="吴志明")
     post(cleanup, "幸福里小区楼道杂物清理", NeedKind.need, 14, people=6,
          description="3栋、5栋楼道堆放杂物，存在消防隐患。")

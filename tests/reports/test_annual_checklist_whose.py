@@ -90,13 +90,17 @@ def test_a_units_clauses_of_one_category_name_their_zones(app):
 def test_a_communitys_clauses_of_one_category_name_their_units(app):
     """东门社区's year: its two 困难群众结对帮扶 targets are two units' — 县财政局's 4次
     in 东门二区 and 县商务局's 20户次 in 东门一区 — and each clause says whose, by its
-    unit as the 附表's rows; its one 电子商务培训 target (县商务局's 4场) reads as before."""
+    unit with the item's zone, as the 附表's rows name them (doc44 #1); its one 电子商务培训
+    target (县商务局's 4场) reads as before."""
     _commerce, dongmen, _admin = _world()
-    text = _checklist_section(build_annual(YEAR, community=dongmen))
+    document = build_annual(YEAR, community=dongmen)
+    text = _checklist_section(document)
     assert "电子商务培训目标4场、完成1场（25.0%）" in text
-    assert "县商务局电子商务培训" not in text
-    assert "县财政局困难群众结对帮扶目标4次、完成1次（25.0%）" in text
-    assert "县商务局困难群众结对帮扶目标20户次、完成6户次（30.0%）" in text
+    assert "县商务局（东门一区）电子商务培训" not in text
+    assert "县财政局（东门二区）困难群众结对帮扶目标4次、完成1次（25.0%）" in text
+    assert "县商务局（东门一区）困难群众结对帮扶目标20户次、完成6户次（30.0%）" in text
+    rows = [r[0] for r in next(t for t in document.tables() if t.key == "checklist").rows]
+    assert {"县财政局（东门二区）", "县商务局（东门一区）"} <= set(rows)
 
 
 def test_the_named_clauses_are_chinese_on_an_english_page(client, login, app):

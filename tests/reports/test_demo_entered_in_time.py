@@ -5,7 +5,9 @@ document counts — a fund entry or its reversal, a 补录, a report, its review
 confirmed, a survey's findings, and their audit rows — reads as entered after that
 document was signed, nor by someone the rules would then have refused. The demo is
 loaded at 10:00 on the 15th of January (its December signed on the 5th, last year on
-the 10th) and of June."""
+the 10th) and of June, and on the 6th of December, the day after its November was
+signed: a need posted late in November and claimed after the 5th would join November's
+本月发布 ("Whose a need is") after it was signed (doc44 #4)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,6 +25,7 @@ from tracker.models import (
     Finding,
     FundEntry,
     Member,
+    Need,
     ReportStatus,
     Role,
     SummaryNote,
@@ -31,9 +34,10 @@ from tracker.models import (
 )
 
 
-@pytest.fixture(params=[1, 6], ids=["January", "June"])
+@pytest.fixture(params=[(1, 15), (6, 15), (12, 6)], ids=["January", "June", "December 6"])
 def loaded_on(request, monkeypatch):
-    return set_app_clock(monkeypatch, date(timeutil.local_today().year + 1, request.param, 15))
+    month, day = request.param
+    return set_app_clock(monkeypatch, date(timeutil.local_today().year + 1, month, day))
 
 
 def _signings(world) -> list[tuple[int, int | None, datetime]]:
@@ -80,6 +84,24 @@ def _entered(world) -> list[tuple[str, date, datetime, int]]:
                     AuditEvent.action.in_(actions))):
                 rows.append((f"audit {event.action} of {kind} {event.entity_id}", day,
                              event.created_at, event.actor_id))
+    # a need counts in the month it was posted (本月发布) and the one it was fulfilled
+    # (本月完成), the unit's from its claim on: posted, claimed and fulfilled before a
+    # month that counts it was signed
+    for need in db.session.scalars(select(Need)):  # the demo's communities' only
+        counted_on = [need.posted_on, *([need.fulfilled_on] if need.fulfilled_on else [])]
+        steps = [("posting", need.created_at, need.created_by_id, "need_post")]
+        if need.claimed_at is not None:
+            steps.append(("claim", need.claimed_at, need.claimed_by_id, "need_claim"))
+        if need.fulfilled_at is not None:
+            steps.append(("fulfilment", need.fulfilled_at, need.fulfilled_by_id, "need_fulfil"))
+        for day in counted_on:
+            for what, at, who, action in steps:
+                rows.append((f"{what} of need {need.id}", day, at, who))
+                for event in db.session.scalars(select(AuditEvent).where(
+                        AuditEvent.entity_type == "need", AuditEvent.entity_id == need.id,
+                        AuditEvent.action == action)):
+                    rows.append((f"audit {action} of need {need.id}", day, event.created_at,
+                                 event.actor_id))
     for event in db.session.scalars(select(AuditEvent).where(
             AuditEvent.entity_type == "fund_entry")):
         entry = db.session.get(FundEntry, event.entity_id)
@@ -96,6 +118,7 @@ def test_nothing_a_signed_document_counts_was_entered_after_it_was_signed(
     rows = _entered(world)
     assert any(what.startswith("fund entry") for what, *_ in rows)
     assert any(what.startswith("补录") for what, *_ in rows)
+    assert any(what.startswith("claim of need") for what, *_ in rows)
     late, refused = [], []
     for what, day, at, who in rows:
         for year, month, signed_at in signings:

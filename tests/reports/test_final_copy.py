@@ -697,13 +697,17 @@ def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_c
 
 
 def test_a_month_signed_before_the_years_named_targets_still_says_its_data_changed(
-        client, login, october):
+        client, login, october, monkeypatch):
     """Wording 12 named whose target each clause of the 年度总结's 资源清单 sentence is
     (figures43 #2); the 月报 shows no target and reads as in 11. A month signed by the
     release of wording 11 whose data then change says 「定稿后数据有变化」 — not that the
     difference may be one of wording. So does wording 13 (the same clause beside
-    untargeted work of its category, review43b #2)."""
+    untargeted work of its category, review43b #2). (Wording 14 changed the 月报's words
+    too, doc44 #3: today's release reads a copy of 11 as reworded.)"""
+    from tracker.reports import final
+
     assert {12, 13} <= MONTH_UNCHANGED_IN
+    monkeypatch.setattr(final, "WORDING_VERSION", 13)  # the release of wording 13
     login(october.admin)
     query = unit_query(october)
     finalise(client, query)

@@ -249,3 +249,81 @@ def test_the_double_view_has_the_month_steps_the_summary_tells(client, login, oc
     november = client.get(f"/progress/double?community={october.jianshe.id}&period=month"
                           "&month=2022-11").get_data(as_text=True)
     assert double_steps(november, None) == (0, 0)
+
+
+# --- a month that steps its own findings and earlier ones (doc44 #3) ------------------------
+# October 2022's own findings (tests/reports/dataset.py): 17 found on 30 October, 11 handed
+# over on the 31st, 3 of them fixed that day — told by 「已移交相关部门11处，已整改3处」.
+# A finding of September stepped in October is told after them, alone: the month's own
+# hand-overs and fixes are not counted again under 「以前月份」.
+
+def september_finding(october, place: str, handed_over_on: date,
+                      fixed_on: date | None = None) -> Finding:
+    """A finding of an approved survey of 县商务局 in 建设路社区·一区 on 20 September
+    2022, handed over (and fixed) on the days given."""
+    item = f.item(october.unit, october.jianshe, "facility_survey", year=2022,
+                  zone=october.zone1)
+    survey = f.task(item, october.liaison, title=f"九月摸排{place}",
+                    starts_at=datetime(2022, 9, 20, 1, tzinfo=timezone.utc),
+                    duration=timedelta(hours=2))
+    finding = Finding(task_id=survey.id, unit_id=survey.unit_id,
+                      community_id=survey.community_id, zone_id=survey.zone_id,
+                      found_on=survey.service_date, kind=FindingKind.road, place=place,
+                      status=FindingStatus.found, created_by_id=october.liaison.id)
+    db.session.add(finding)
+    db.session.add(TaskReport(task_id=survey.id, quantity=1, people_served=0, note="摸排",
+                              status=ReportStatus.approved, submitted_by_id=october.liaison.id,
+                              reviewed_by_id=october.liaison.id))
+    db.session.flush()
+    hand_over(finding, october.admin, "县住建局", handed_over_on)
+    if fixed_on is not None:
+        mark_fixed(finding, october.admin, fixed_on)
+    db.session.commit()
+    return finding
+
+
+def october_double(october, **scope) -> str:
+    """October's “双创” section of the unit's 月报 (or of ``scope``'s)."""
+    paragraphs = build_summary(2022, 10, **(scope or {"unit": october.unit})).paragraphs
+    [double] = [p.text for p in paragraphs if "摸排" in p.text]
+    return double
+
+
+OWN = "已移交相关部门11处，已整改3处"
+
+
+def test_an_earlier_finding_fixed_beside_the_months_own_hand_overs(october):
+    """doc44 #3: the month's own 11 hand-overs (and 3 fixes) are told once; the one
+    step of an earlier finding — handed over in September, fixed on 12 October — is
+    told as that alone, never as 「本月移交11处…（含以前月份…）」."""
+    september_finding(october, "解放路1号", date(2022, 9, 25), fixed_on=date(2022, 10, 12))
+    text = october_double(october)
+    assert text.endswith(OWN + "。另整改以前月份发现的问题1处。"), text
+    assert "本月移交" not in text and "本月整改" not in text and "含以前月份" not in text
+    # 建设路社区's own document tells it alike
+    assert october_double(october, community=october.jianshe).endswith(
+        OWN + "。另整改以前月份发现的问题1处。")
+
+
+def test_earlier_findings_handed_over_beside_the_months_own(october):
+    """Two September findings handed over on 3 and 15 October, beside October's own 11
+    hand-overs: 2, not 13."""
+    september_finding(october, "解放路1号", date(2022, 10, 3))
+    september_finding(october, "解放路2号", date(2022, 10, 15))
+    text = october_double(october)
+    assert text.endswith(OWN + "。另移交以前月份发现的问题2处。"), text
+    assert "整改以前月份" not in text and "含以前月份" not in text
+
+
+def test_earlier_findings_handed_over_and_fixed_beside_the_months_own(october):
+    """September's findings: one handed over on 5 October and fixed on the 20th, one
+    handed over on the 8th, one handed over in September and fixed on 25 October —
+    2 hand-overs and 2 fixes of earlier months, beside October's own 11 and 3."""
+    september_finding(october, "解放路1号", date(2022, 10, 5), fixed_on=date(2022, 10, 20))
+    september_finding(october, "解放路2号", date(2022, 10, 8))
+    september_finding(october, "解放路3号", date(2022, 9, 28), fixed_on=date(2022, 10, 25))
+    text = october_double(october)
+    assert text.endswith(OWN + "。另移交以前月份发现的问题2处、整改2处。"), text
+    # 附表“责任区进展” still has every step of the month in its 本月 columns: 11 + 2
+    # hand-overs, 3 + 2 fixes
+    assert zone_rows(build_summary(2022, 10, unit=october.unit))["合计"][2:] == [13, 5]

@@ -88,9 +88,9 @@ WORDINGS[12] = WORDINGS[11]
 # 13: also a category's clause beside untargeted work of the category in another
 # measure — the 月报 shows no target: as in 12 (``MONTH_UNCHANGED_IN``)
 WORDINGS[13] = WORDINGS[12]
-# 14: those clauses name the item as 附表“资源清单完成情况” does (community·zone in a
-# unit's document, the unit in a community's) — the 月报 shows no target: as in 13
-# (``MONTH_UNCHANGED_IN``)
+# 14: a month that stepped its own findings and earlier ones tells the earlier ones'
+# steps alone (「另整改以前月份发现的问题1处。」) — October 2022 stepped its own only: as
+# in 13 (the 年度总结's clauses named as its 附表 names the items change no 月报)
 WORDINGS[14] = WORDINGS[13]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
@@ -165,8 +165,10 @@ ANNUAL_WORDINGS[12] = ANNUAL_WORDINGS[11]
 # 13: so does a clause beside untargeted work of its category in another measure — the
 # 2022 years' categories have one measure each: as in 12
 ANNUAL_WORDINGS[13] = ANNUAL_WORDINGS[12]
-# 14: those clauses named as the 附表 names the items — the 2022 years' categories have
-# one measure each: as in 13
+# 14: those clauses named as the 附表 names the items, and a community's 附表“资源清单
+# 完成情况” names a unit's zone item 「县商务局（一区）」 — the 2022 years' categories have
+# one measure each, 解放路社区 has no zones, 县商务局's document names its communities'
+# as before: as in 13
 ANNUAL_WORDINGS[14] = ANNUAL_WORDINGS[13]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
 from ..formatting import per_unit
 from ..models import Section, SummaryScope, YearNote
 from ..rollups import Totals
@@ -80,8 +82,12 @@ class AnnualSummary:
         column of 附表“资源清单完成情况” and whose target a clause of the 资源清单
         sentence is (``annual_text._whose``). In a unit's document the item's community
         and zone (「东门社区·一区」: a zone's name is unique in its community only), or
-        its community; in any other its unit."""
+        its community; in any other its unit, with the zone of an item that has one
+        (「县商务局（一区）」: a unit's three zone targets of one category are three rows
+        that read alike without it, doc44 #1)."""
         if self.figures.unit is None:
+            if item.zone_name:
+                return _("%(unit)s（%(zone)s）", unit=item.unit_name, zone=item.zone_name)
             return item.unit_name
         if item.zone_name:
             return f"{item.community_name}·{item.zone_name}"

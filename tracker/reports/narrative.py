@@ -169,10 +169,20 @@ def moves_sentence(summary: MonthlyFigures) -> str:
     """What was done in the month with findings, whenever they were found: the
     month's figures above count its own findings as they stood on its last day, so a
     finding of an earlier month handed over or fixed now is told here (and nothing
-    when the month's steps were all of its own findings: told above already)."""
+    when the month's steps were all of its own findings: told above already). When
+    the month stepped both, only the earlier findings' steps are told, after the
+    month's own: 「另整改以前月份发现的问题1处。」 — the month's total would count its own
+    hand-overs a second time, as if of earlier months too (doc44 #3)."""
     moves = summary.finding_moves
     if not moves.earlier:
         return ""
+    if not moves.all_earlier:
+        handed, fixed = moves.earlier_handed_over, moves.earlier_fixed
+        if handed and fixed:
+            return _("另移交以前月份发现的问题%(h)s处、整改%(f)s处。", h=handed, f=fixed)
+        if handed:
+            return _("另移交以前月份发现的问题%(h)s处。", h=handed)
+        return _("另整改以前月份发现的问题%(f)s处。", f=fixed) if fixed else ""
     if moves.handed_over and moves.fixed:
         text = _("摸排问题本月移交%(h)s处、整改%(f)s处", h=moves.handed_over, f=moves.fixed)
     elif moves.handed_over:
@@ -181,11 +191,9 @@ def moves_sentence(summary: MonthlyFigures) -> str:
         text = _("摸排问题本月整改%(f)s处", f=moves.fixed)
     else:
         return ""
-    if moves.all_earlier:
-        # 「均」 ("all") is said of two or more: one finding stepped reads 「（为…）」
-        return text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
-                       else _("（为以前月份发现的问题）")) + "。"
-    return text + _("（含以前月份发现的问题）") + "。"
+    # 「均」 ("all") is said of two or more: one finding stepped reads 「（为…）」
+    return text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
+                   else _("（为以前月份发现的问题）")) + "。"
 
 
 def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:

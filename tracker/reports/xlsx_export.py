@@ -261,7 +261,15 @@ def _table_sheet(book, summary, table: Table, name: str, caption: str, *,
 
 
 def _sheet_subtitle(summary) -> str:
-    return "　".join([_("单位：%(who)s", who=summary.signer), *summary.subtitle])
+    """The line under each 附表 sheet's title: whose document it is — a community's
+    says 「社区：」, for a community is no 共建单位 and its 附表 list the units in a 「单位」
+    column (doc44 #2) — and the period."""
+    scope = summary.summary_scope
+    if scope is not None and scope.unit_id is None:
+        who = _("社区：%(name)s", name=summary.signer)
+    else:
+        who = _("单位：%(who)s", who=summary.signer)
+    return "　".join([who, *summary.subtitle])
 
 
 def summary_lines(text: str, size: float = 11, *, indent: bool = False) -> list[str]:
