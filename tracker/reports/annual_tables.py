@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from ..formatting import target_pace
 from ..i18n import month_name
 from ..models import Section, TargetMeasure
-from ..rollups.checklist import ItemProgress
 from ..timeutil import period_elapsed
 from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
