@@ -63,9 +63,11 @@ class NamedFirst:
     again and ``roll.said_since``'s words first — ``NAMED_SINCE``, or, a document it
     named re-opened since, which, and the plain change asked when nothing is left —,
     nothing done. A post straight from the form is
-    held to what the view just found (nothing named: a month signed before the change
-    commits is named, not changed); a confirmed post with no key (from no page of ours)
-    asks nothing, as before."""
+    held to what it was shown: nothing when no page was (nothing named: a month signed
+    before the change commits is named, not changed — and a change whose ``ask``
+    declined its page, as 采纳's and 添加遗漏的参加人员's do for what their service
+    refuses, compares in the service after its refusals, ``compare``); a confirmed post
+    with no key (from no page of ours) asks nothing, as before."""
 
     def __init__(self, naming: Callable, ask: Callable):
         self.naming, self.ask = naming, ask
@@ -90,8 +92,13 @@ class NamedFirst:
             if self.promised is not None and self.promised != named_key(named):
                 return self.ask(named, said_since(self.promised, named))
             return None
-        self.promised = named_key(named)
-        return self.ask(named, False) if named or always else None
+        asked = self.ask(named, False) if named or always else None
+        # held to what was named to the user: nothing when no page was shown — the ask
+        # declined one, the change being refused (said in the service's words): should
+        # that refusal be gone under the service's locks, its ``compare`` names the
+        # documents afresh rather than change them unnamed (samehold44)
+        self.promised = named_key(named) if asked is not None else ""
+        return asked
 
     def guard(self, service: Callable) -> Callable:
         """``service``, comparing first, in its unit of work, what the page named with
@@ -106,8 +113,12 @@ class NamedFirst:
         """``guard``'s comparison, made by the service itself under the lock that fixes
         whether its change names anything at all — ``tasks.change_leader``'s ``named``,
         after the activity's lock: a 通过 committed between the view's read and that lock
-        makes an unnamed 组长 change one of a signed month's 台账 (review44 #1). The
-        service runs through ``aware``."""
+        makes an unnamed 组长 change one of a signed month's 台账 (review44 #1); or after
+        the refusals that kept its page from being shown — ``add_forgotten_participant``'s
+        and ``adopt_into_task``'s ``named``: a refusal gone by the time of the locks
+        leaves a post that named nothing (samehold44), while one still there is said in
+        the service's words, never as 「…有了变化…」 (review44 #2). The service runs
+        through ``aware``."""
         keep_named(self.promised, lambda: self.naming(lock=True))
 
     def aware(self, service: Callable) -> Callable:

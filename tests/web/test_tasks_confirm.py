@@ -197,3 +197,22 @@ def test_a_confirmed_participation_opens_as_a_change_saying_what_is_confirmed(
     assert "<h1>修改服务时长</h1>" in html
     assert '<button type="submit" class="btn primary">修改服务时长</button>' in html
     assert "<h1>确认参与</h1>" not in html
+
+
+def test_a_change_of_confirmed_hours_is_told_as_a_change(client, world, login):
+    """walk44fix Open: after 修改服务时长 the member is told her hours were changed, from
+    what to what — not 「已确认参与」, as if confirmed for the first time."""
+    login(world.member)
+    assignment = own(world)
+    first = client.post(url(assignment), data={"hours": "1.5"}, follow_redirects=True)
+    assert "已确认参与：" in first.get_data(as_text=True)
+    again = client.post(url(assignment), data={"hours": "2"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "已确认参与：" not in again
+    assert f"已修改服务时长：{world.past_task.title}，由1.5小时改为2.0小时。" in again
+    db.session.expire_all()
+    assert assignment.minutes == 120
+    same = client.post(url(assignment), data={"hours": "2"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已确认参与：" not in same
+    assert f"服务时长未改变：{world.past_task.title}，仍为2.0小时。" in same

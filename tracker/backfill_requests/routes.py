@@ -182,12 +182,15 @@ def adopt(request_id: int):
     # (review43 #1) and held to what its page named, compared under the months' locks as
     # 添加遗漏的参加人员's (review43c #2). The key is of the signed documents alone: what
     # the service would refuse is refused at once, never asked (``_ask_adoption``), and a
-    # refusal since the page is said in the service's words (review44 #2)
+    # refusal since the page is said in the service's words (review44 #2) — the service
+    # compares after its refusals (``compare``), so a post the pre-check refused, held
+    # to naming nothing, is named afresh if that refusal is gone by its locks (samehold44)
     first = NamedFirst(lambda lock: adoption_signed(row, actor, lock=lock),
                        lambda named, since: _ask_adoption(row, name, named, since))
     if (asked := first.answer()) is not None:
         return asked
-    done = run_service(form, first.guard(adopt_into_task), row, actor, denied=404)
+    done = run_service(form, first.aware(lambda *args: adopt_into_task(
+        *args, named=first.compare)), row, actor, denied=404)
     if done is None:
         if (asked := first.since()) is not None:  # signed since its page: named afresh
             return asked

@@ -297,7 +297,11 @@ def add_participant(task_id: int):
                            back=url_for("manage.task", task_id=task.id), since=since))
     if (asked := first.answer()) is not None:
         return asked
-    refused = _run_on_task(task, form, context, first.guard(add_forgotten_participant),
+    # compared by the service after its refusals (``compare``): a post the pre-check
+    # refused, held to naming nothing, is named afresh if that refusal is gone by the
+    # service's locks, and a refusal is said in its own words (samehold44)
+    refused = _run_on_task(task, form, context, first.aware(lambda *args: (
+        add_forgotten_participant(*args, named=first.compare))),
                            _actor(), task, member, form.hours.minutes, since=first.since)
     if refused is not None:
         return refused

@@ -21,6 +21,7 @@ left out of an approved activity is added to it (``add_forgotten_participant``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -628,7 +629,8 @@ def _forgotten(actor: Member, task: Task, member: Member, minutes: int | None, *
 
 
 def add_forgotten_participant(actor: Member, task: Task, member: Member,
-                              minutes: int | None) -> Assignment:
+                              minutes: int | None, *,
+                              named: Callable[[], None] | None = None) -> Assignment:
     """添加遗漏的参加人员: ``member`` took part in an approved activity but is not on
     it (left out of a 补录 or an import, or wrongly marked 缺席). Their participation is
     written done with ``minutes`` (None: the activity's length) on the activity itself,
@@ -637,7 +639,14 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
     The rules are 补录's: the liaison of the community or an admin; a 已定稿 month by an
     admin only; a member ``nameable`` on the activity's day (their unit then works in
     the community; one switched off since, for work before it); no other activity
-    at the same time; hours in half hours within the activity's length."""
+    at the same time; hours in half hours within the activity's length.
+
+    ``named``: the page's comparison of the signed documents it named with those the
+    addition changes now (``named_page.NamedFirst.compare``, ``roll.keep_named``),
+    called under the months' locks once every refusal has passed: a refusal is said in
+    its own words (review44 #2), and a post that named nothing because the view read a
+    refusal (no page shown) is named afresh, not added, when that refusal is gone by
+    now (samehold44)."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(task)  # not voided or reopened meanwhile
@@ -648,6 +657,8 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                               "未审核的任务请用“指派”，由本人确认参与。"))
     found, held = _forgotten(actor, task, member, minutes, lock=True)
     refuse_all(found)
+    if named is not None:
+        named()
     if minutes is None:
         minutes = task_span_minutes(task)
     assignment = add_done_participation(task, member, actor, minutes, held=True)

@@ -19,6 +19,7 @@ named task as done another way (添加遗漏的参加人员, 指派 and 确认�
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -443,9 +444,10 @@ def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,
     raise ServiceError(message, field="title")
 
 
-def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
+def _add_to_task(request: BackfillRequest, actor: Member,
+                 named: Callable[[], None] | None = None) -> Assignment:
     """The member's done participation on the request's task, as its report's state
-    allows."""
+    allows; ``named`` (``adopt_into_task``'s) called once every refusal has passed."""
     task, member = request.task, request.member
     lock_activity(task)  # not approved, reopened or voided meanwhile
     if task.status == TaskStatus.cancelled:  # 取消 or 作废 since it was asked
@@ -453,10 +455,12 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
                               "请通过补录表单记录其实际参加的活动后采纳，或拒绝该申请。",
                               task=task.title, name=member.name))
     if task.report_approved:
-        return add_forgotten_participant(actor, task, member, request.minutes)
+        return add_forgotten_participant(actor, task, member, request.minutes, named=named)
     if not is_requestable(task, member):
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
     refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
+    if named is not None:  # a page that named documents re-opened since: said so
+        named()
     return add_past_participation(task, member, actor, request.minutes, held=True)
 
 
@@ -470,8 +474,16 @@ class Adoption:
     already_on: bool = False
 
 
-def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
-    """采纳: the member's participation, done with the hours asked for, on the task."""
+def adopt_into_task(request: BackfillRequest, actor: Member, *,
+                    named: Callable[[], None] | None = None) -> Adoption:
+    """采纳: the member's participation, done with the hours asked for, on the task.
+
+    ``named``: the page's comparison of the signed documents it named with those 采纳
+    changes now (``named_page.NamedFirst.compare``), called under the locks once every
+    refusal has passed (``add_forgotten_participant``'s): a refusal is said in its own
+    words (review44 #2), and a post straight from the queue, held to naming nothing
+    because the view read a refusal, is named afresh when that refusal is gone by now
+    (samehold44). Not asked when she is on the task already: nothing is added."""
     _deciding(request, actor, request.task)
     if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
@@ -496,7 +508,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
     # decided before the participation is written: adding it adopts the member's
     # pending requests naming the task (``answered_requests``), this one is adopted here
     _decided(request, actor, RequestStatus.adopted)
-    assignment = _add_to_task(request, actor)
+    assignment = _add_to_task(request, actor, named)
     request.assignment_id = assignment.id
     request.result_task_id = task.id
     record(actor, "backfill_request_adopt", request, task_id=task.id,
@@ -512,9 +524,12 @@ def adopts_into_approved(request: BackfillRequest) -> bool:
     it, no statement. Whether she is on it as done already (采纳 then only closes the
     request) is ``adoption_refused``'s to say (「已在该任务中」), asked only where a page
     would be shown."""
-    task = request.task
-    return (request.is_pending and task is not None and task.status != TaskStatus.cancelled
-            and task.report_approved)
+    return request.is_pending and _approved_activity(request.task)
+
+
+def _approved_activity(task: Task | None) -> bool:
+    """A task neither cancelled nor voided whose report is approved."""
+    return task is not None and task.status != TaskStatus.cancelled and task.report_approved
 
 
 def adoption_signed(request: BackfillRequest, actor: Member, *,
@@ -532,9 +547,12 @@ def adoption_signed(request: BackfillRequest, actor: Member, *,
     refusal since the page is no change of what is signed, and is said by the service in
     its own words, not as a page named afresh. The page is not shown when
     ``adoption_refused`` finds one (the view's ask), as 添加遗漏的参加人员's."""
-    if not may_change_final(actor) or not adopts_into_approved(request):
-        return None
     task = request.task
+    # under the locks it is asked by 采纳 itself (``adopt_into_task``'s ``named``),
+    # which has decided the request by then: whether its activity is approved now
+    into_approved = _approved_activity(task) if lock else adopts_into_approved(request)
+    if not may_change_final(actor) or not into_approved:
+        return None
     return work_signed(actor, task.unit_id, task.community_id, task.service_date,
                        [request.member_id], lock=lock)
 

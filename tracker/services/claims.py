@@ -436,8 +436,12 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
     return old
 
 
-def confirm_participation(assignment: Assignment, member: Member, minutes: int) -> None:
-    """A member confirms own service hours once the task has ended.
+def confirm_participation(assignment: Assignment, member: Member,
+                          minutes: int) -> int | None:
+    """A member confirms own service hours once the task has ended — or changes them,
+    confirmed already (修改服务时长): the hours replaced are returned, as read under the
+    lock (a liaison's 改正 since the page included), for her to be told the change;
+    None for a first confirmation.
 
     Under the activity's lock (``lock_activity``), as every decision on it: the page
     that posted saw the task live, but a liaison may have voided (作废) or cancelled it
@@ -462,12 +466,14 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
         raise ServiceError(refusal)
     task = assignment.task
     check_minutes(minutes, task)
+    was = assignment.minutes if assignment.status == AssignmentStatus.done else None
     assignment.minutes = minutes
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
     record(member, "confirm", assignment, minutes=minutes)
     # 指派 after the end and confirmed: a 补录申请 of theirs naming the task is answered
     adopt_answered_requests(assignment, member, "confirm")
+    return was
 
 
 _ASK = object()  # ``confirm_refusal``'s ``counted_on`` not given: asked there

@@ -461,12 +461,26 @@ def confirm(assignment_id: int):
         form.form_errors.append(refusal)  # refused as the page says (as 提交完成 is)
     elif form.validate_on_submit():
         minutes, target = form.hours.minutes, _next_or(url_for("tasks.mine", tab="history"))
-        if run_service(form, confirm_participation, assignment, current_user, minutes):
-            flash(_("已确认参与：%(title)s，服务时长%(hours)s小时。",
-                    title=task.title, hours=fmt_hours(minutes)), "success")
+        if done := run_service(form, confirm_participation, assignment, current_user,
+                               minutes):
+            flash(_confirmed_words(task.title, done.value, minutes), "success")
             return redirect(target)
     return render_template("tasks/confirm.html", form=form, assignment=assignment, task=task,
                            refusal=refusal, span=task_span_minutes(task))
+
+
+def _confirmed_words(title: str, was: int | None, minutes: int) -> str:
+    """The flash after 确认参与, or after 修改服务时长 of hours confirmed already
+    (``was``, the hours replaced): the change said as one, old and new (walk44fix
+    Open), not as a first confirmation."""
+    if was is None:
+        return _("已确认参与：%(title)s，服务时长%(hours)s小时。",
+                 title=title, hours=fmt_hours(minutes))
+    if was == minutes:
+        return _("服务时长未改变：%(title)s，仍为%(hours)s小时。",
+                 title=title, hours=fmt_hours(minutes))
+    return _("已修改服务时长：%(title)s，由%(old)s小时改为%(new)s小时。",
+             title=title, old=fmt_hours(was), new=fmt_hours(minutes))
 
 
 # ---------------------------------------------------------------- 提交完成
