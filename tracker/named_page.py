@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import render_template, request
 
 from .admin.told import signed_names
-from .services.roll import NamedSince, keep_named, named_key, said_since
+from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
@@ -89,7 +89,7 @@ class NamedFirst:
         named = self.naming(lock=False)
         if confirmed():
             self.promised = request.form.get(KEY)
-            if self.promised is not None and self.promised != named_key(named):
+            if self.promised is not None and not same_named(self.promised, named_key(named)):
                 return self.ask(named, said_since(self.promised, named))
             return None
         asked = self.ask(named, False) if named or always else None

@@ -70,6 +70,8 @@ def new():
     tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
     form = RequestForm(member=actor)
     searching = request.method == "POST" and bool(form.find.data)
+    if searching and finder.day.data is None and not finder.day.errors:
+        finder.day.errors = [_("请填写活动日期。")]  # a 查找 with no day says so
     chosen = next((t for t in tasks if t.id == wanted), None)
     # the task asked for (or posted from a page read before) left out because its hours
     # are taken by another activity of theirs: said, naming it

@@ -625,17 +625,35 @@ def assign_candidates_held(task: Task, query: str | None = None,
 
 
 def forgotten_candidates_held(task: Task, query: str | None = None,
-                              limit: int = MEMBER_CHOICES_MAX, *, active: bool = False
+                              limit: int = MEMBER_CHOICES_MAX, *, active: bool = False,
+                              actor: Member | None = None, closed: dict | None = None
                               ) -> list[tuple[Member, Task | None]]:
     """``forgotten_candidates``, each with the first other activity, by its start, at
     hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
     or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
     the same rule), so the page does not offer them (addlist42). One statement.
-    ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``)."""
+    ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``).
+    ``actor`` not an admin: ``closed`` gets, in the same statement, those whose unit of
+    the day — another unit — has signed the month or year, {member id: (unit id, unit
+    name, by the month)}, the service's first refusal, as ``participants_held_elsewhere``
+    asks it of the participants (``summary_notes.unit_of_day_closed``: review44c #3)."""
     other = aliased(Task)
     found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin(
         other, other.id == held_elsewhere_of(Member.id, task))
-    return [(member, held) for member, held in db.session.execute(found)]
+    asks = actor is not None and closed is not None and not may_change_final(actor)
+    if asks:
+        day = task.service_date
+        then = unit_then(Member.id, day, Member.unit_id)
+        by_month, by_year = unit_of_day_closed(then, task.community_id, day)
+        closed_id = case((and_(then != task.unit_id, or_(by_month, by_year)), then))
+        found = found.add_columns(
+            closed_id, select(Unit.name).where(Unit.id == closed_id).scalar_subquery(), by_month)
+    rows = []
+    for member, held, *unit in db.session.execute(found):
+        if asks and unit[0] is not None:
+            closed[member.id] = tuple(unit)
+        rows.append((member, held))
+    return rows
 
 
 def _forgotten(task: Task, query: str | None, limit: int, *, active: bool = False):

@@ -27,7 +27,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import reopen_effects, reopen_report
-from ..services.roll import NamedSince, keep_named, named_key, said_since
+from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to, fold_units, units_closed_words
 from ..services.task_needs import need_move_signed, needs_of
@@ -91,13 +91,14 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # to one not an admin, those whose unit of the day (another unit) signed its month
     # (or year): the service's first refusal (review44b #3)
     closed_units = refused.closed
+    closed_found: dict = {}  # those found by a search (not on it), likewise (review44c #3)
     assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
     # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
     # it: not offered, named instead)
     if approved:
-        found = q.forgotten_candidates_held(task, search)
+        found = q.forgotten_candidates_held(task, search, actor=actor, closed=closed_found)
         offered = [m for m, _other in found]
         held_elsewhere = {**{m.id: other for m, other in found
                              if other is not None and m.id not in on_task}, **held_elsewhere}
@@ -109,6 +110,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         assign_held = {m.id: other for m, other in found
                        if other is not None and m.id not in on_task}
     candidates = [m for m in offered if m.id not in on_task]
+    closed_units = {**{m: u for m, u in closed_found.items() if m not in on_task},
+                    **closed_units}
+    # the names the closed-unit sentence says, as the service does (its member's name)
+    closed_names = {**{m.id: m.name for m in candidates},
+                    **{a.member_id: a.member.name for a in holders}}
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [
         (m.id, member_label(m)) for m in candidates if m.id not in assign_held]
@@ -129,7 +135,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
               if a.member_id not in held_elsewhere and a.member_id not in unnameable
               and a.member_id not in closed_units]
     add.member.choices = [("", _("请选择"))] + [
-        (m.id, member_label(m)) for m in absent + candidates if m.id not in held_elsewhere]
+        (m.id, member_label(m)) for m in absent + candidates
+        if m.id not in held_elsewhere and m.id not in closed_units]
     # named on the page: those on it not counted, and — when a name was searched, else
     # only how many — the others the list leaves out for it (addlist42)
     not_offered = [m for m in candidates if m.id in held_elsewhere]
@@ -168,10 +175,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
-                add_unnameable=[*closed_unit_words(closed_units, holders, task.service_date),
+                add_unnameable=[*closed_unit_words(closed_units, closed_names, task.service_date),
                                 *unnameable_words(unnameable, names)],
                 add_unnameable_ids=unnameable,
-                add_closed_unit_ids=closed_units,
+                add_closed_unit_ids=closed_units, add_closed_names=closed_names,
                 assign_held_elsewhere=[
                     held_elsewhere_words(names.get(m.id, m.name), assign_held[m.id], assign=True)
                     for m in candidates if m.id in assign_held]
@@ -345,13 +352,13 @@ def _say_unnameable(form, context) -> None:
     made by hand): the list's own refusal is replaced by why, the page's sentence."""
     posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
     if (unit := context["add_closed_unit_ids"].get(posted)) is not None:
-        form.member.errors = closed_unit_words({posted: unit}, context["participants"],
+        form.member.errors = closed_unit_words({posted: unit}, context["add_closed_names"],
                                                context["task"].service_date)
     elif (why := context["add_unnameable_ids"].get(posted)) is not None:
         form.member.errors = unnameable_words({posted: why}, context["participant_names"])
 
 
-def closed_unit_words(closed: dict, holders, day) -> list:
+def closed_unit_words(closed: dict, names: dict, day) -> list:
     """Why 添加遗漏的参加人员 does not take, from one not an admin, the participants
     ``closed`` ({member id: (unit id, unit name, by the month)}): their unit of the day
     has signed its month (or year) — the service's own refusal
@@ -360,8 +367,7 @@ def closed_unit_words(closed: dict, holders, day) -> list:
     one of them."""
     if not closed:
         return []
-    name = {a.member_id: a.member.name for a in holders}
-    found = fold_units((day, name[m], *closed[m]) for m in sorted(closed, key=lambda m: (
+    found = fold_units((day, names[m], *closed[m]) for m in sorted(closed, key=lambda m: (
         closed[m][0], m)))
     return [units_closed_words(found, _l("向该活动添加参加人员"))]
 
@@ -441,7 +447,7 @@ def _say_named_since(form, promised: str | None, since, signed) -> None:
     other signed documents (``promised``) than ``form.named`` holds now (``signed``: a
     month signed or re-opened since it was read): said first — ``since``, or the
     documents re-opened since (``roll.said_since``)."""
-    if promised is not None and promised != form.named.data:
+    if promised is not None and not same_named(promised, form.named.data):
         form.form_errors.append(said_since(promised, signed, since))
 
 

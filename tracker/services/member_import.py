@@ -1215,7 +1215,7 @@ def signed_promise(signed) -> str:
     preview named (``roll.named_key``), "" for nothing signed. A digest, not the list:
     an import of many units over many months names many. Of the items in one order
     (their set is the promise, not the order the rows asked them in)."""
-    named = ",".join(sorted(filter(None, roll.named_key(signed).split(","))))
+    named = ",".join(sorted(filter(None, roll.bare_key(roll.named_key(signed)).split(","))))
     return hashlib.sha256(named.encode()).hexdigest()[:32] if named else ""
 
 

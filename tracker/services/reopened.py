@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, cast, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, cast, literal, null, or_, select, true, union_all
 
 from ..extensions import db
 from ..i18n import lazy
@@ -31,7 +31,7 @@ CHANGED_NONE = _l("打开页面之后，这次操作涉及的已定稿月报或�
                   "或年度总结。未作任何更改；如仍要进行，请再次提交。")
 
 # ``roll.named_key``'s parts: a unit's month, a community's own month, a year of a scope
-_UNIT_MONTH = re.compile(r"(\d+)-(\d+)-(\d+)")
+_UNIT_MONTH = re.compile(r"(\d+)-(\d+)-(\d+)(?:@([\d.]+))?")
 _COMMUNITY_MONTH = re.compile(r"c(\d+)-(\d+)-(\d+)")
 _YEAR = re.compile(r"y((?:unit:\d+)?/?(?:community:\d+)?)-(\d+)")
 _SCOPE = re.compile(r"(?:unit:(\d+))?/?(?:community:(\d+))?")
@@ -48,8 +48,13 @@ def gone(promised: str | None, now: str) -> list[str]:
     one still signed that the change no longer alters (a participant's unit of that day
     corrected since, a date moved out of its month: review44b #2) — ``reopened_names`` asks
     which."""
-    kept = set(key_parts(now))
-    return [part for part in key_parts(promised) if part not in kept]
+    kept = {_bare(part) for part in key_parts(now)}
+    return [part for part in key_parts(promised) if _bare(part) not in kept]
+
+
+def _bare(part: str) -> str:
+    """A part by the document it names, without the scope it was found by."""
+    return part.partition("@")[0]
 
 
 @dataclass(frozen=True)
@@ -64,31 +69,37 @@ class Gone:
 
 
 def _parsed(parts: list[str]) -> list[tuple]:
-    """``named_key``'s parts as (kind, unit id, community id, year, month); a part of no
-    key of ours is left out."""
+    """``named_key``'s parts as (kind, unit id, community id, year, month, scope); a
+    part of no key of ours is left out. ``scope``: a unit's month's communities (its
+    whole 月报 and its 月报 in each), () for any of the unit's 月报 that month."""
     parsed = []
     for part in parts:
         if match := _UNIT_MONTH.fullmatch(part):
-            parsed.append(("unit", int(match[1]), None, int(match[2]), int(match[3])))
+            scope = tuple(int(c) for c in match[4].split(".")) if match[4] else ()
+            parsed.append(("unit", int(match[1]), None, int(match[2]), int(match[3]), scope))
         elif match := _COMMUNITY_MONTH.fullmatch(part):
-            parsed.append(("community", None, int(match[1]), int(match[2]), int(match[3])))
+            parsed.append(("community", None, int(match[1]), int(match[2]), int(match[3]), ()))
         elif (match := _YEAR.fullmatch(part)) and (scope := _SCOPE.fullmatch(match[1])):
             unit_id, community_id = (int(x) if x else None for x in scope.groups())
             if unit_id is not None or community_id is not None:
-                parsed.append(("year", unit_id, community_id, int(match[2]), None))
+                parsed.append(("year", unit_id, community_id, int(match[2]), None, ()))
     return parsed
 
 
 def _still_signed(parsed: list[tuple]) -> set[tuple]:
     """Those of ``parsed`` whose document is 已定稿 now, read in one statement: a unit's
-    month as ``summary_notes.final_unit_months`` finds it (the whole unit's 月报 or the
-    unit's in a community), a community's own month, a year of its exact scope
-    (``summary_notes.final_years``)."""
+    month by the 月报 the page named it for — the unit's whole or the unit's in a
+    community of its ``scope`` (as ``final_naming_places`` found it); with no scope, any
+    of the unit's (as ``summary_notes.final_unit_months`` finds it) — never the unit's
+    月报 in another community the change does not touch (review44c #2); a community's own
+    month; a year of its exact scope (``summary_notes.final_years``)."""
     months, years = [], []
-    for kind, unit_id, community_id, year, month in parsed:
+    for kind, unit_id, community_id, year, month, scope in parsed:
         if kind == "unit":
+            within = (or_(SummaryNote.community_id.is_(None),
+                          SummaryNote.community_id.in_(scope)) if scope else true())
             months.append(and_(SummaryNote.unit_id == unit_id, SummaryNote.year == year,
-                               SummaryNote.month == month))
+                               SummaryNote.month == month, within))
         elif kind == "community":
             months.append(and_(SummaryNote.unit_id.is_(None),
                                SummaryNote.community_id == community_id,
@@ -107,16 +118,23 @@ def _still_signed(parsed: list[tuple]) -> set[tuple]:
                        .where(YearNote.finalized_at.is_not(None), or_(*years)))
     if not selects:
         return set()
-    signed = set()
+    notes = set()
     stmt = selects[0] if len(selects) == 1 else union_all(*selects)
     for note, unit_id, community_id, year, month in db.session.execute(stmt):
-        if note == "y":
-            signed.add(("year", unit_id, community_id, year, None))
-        elif unit_id is not None:  # a unit's month: its whole 月报's or in a community
-            signed.add(("unit", unit_id, None, year, month))
-        else:
-            signed.add(("community", None, community_id, year, month))
-    return signed
+        notes.add((note, unit_id, community_id, year, month))
+    return {part for part in parsed if _signed(part, notes)}
+
+
+def _signed(part: tuple, notes: set[tuple]) -> bool:
+    """``part`` is one of the final ``notes`` (``_still_signed``'s rows)."""
+    kind, unit_id, community_id, year, month, scope = part
+    if kind == "year":
+        return ("y", unit_id, community_id, year, None) in notes
+    if kind == "community":
+        return ("m", None, community_id, year, month) in notes
+    return any(note == "m" and u == unit_id and (y, m) == (year, month)
+               and (not scope or c is None or c in scope)
+               for note, u, c, y, m in notes)
 
 
 def _is(column, value):
@@ -135,7 +153,7 @@ def reopened_names(parts: list[str]) -> Gone:
     signed = _still_signed(parsed) if parsed else set()
     found = Gone()
     for part in parsed:
-        kind, unit_id, community_id, year, month = part
+        kind, unit_id, community_id, year, month, _scope = part
         unit, community = units.get(unit_id), communities.get(community_id)
         name = None
         if kind != "year":

@@ -30,6 +30,7 @@ change it showed (``shown_key``); under ``lock_member`` the service refuses it
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -399,13 +400,31 @@ def corrected_key(corrected: Corrected | None, day: date | None) -> str:
 
 def named_key(corrected: Corrected | None) -> str:
     """The signed months and years of ``corrected``, one string ("" for none): a unit's
-    month 「unit-year-month」, a community's own 「cid-year-month」, a year
-    「yscope-year」."""
+    month 「unit-year-month」 (with 「@c1.c2」, the communities of the work it was found
+    by, when it has them: ``FinalMonth.scope``, which ``reopened`` asks again of a part
+    gone, review44c #2), a community's own 「cid-year-month」, a year 「yscope-year」.
+    Two keys name the same documents when their ``bare_key`` are equal: the scope tells
+    what to ask, never another name."""
     if corrected is None:
         return ""
-    return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" if isinstance(m, summary_notes.FinalMonth)
+    return ",".join([*(_unit_month(m) if isinstance(m, summary_notes.FinalMonth)
                        else f"c{m.community_id}-{m.year}-{m.month}" for m in corrected.months),
                      *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+
+
+def _unit_month(month) -> str:
+    scope = f"@{'.'.join(map(str, month.scope))}" if month.scope else ""
+    return f"{month.unit_id}-{month.year}-{month.month}{scope}"
+
+
+def bare_key(key: str | None) -> str | None:
+    """``key`` without its parts' scopes (``named_key``): what a page named, by name."""
+    return None if key is None else re.sub(r"@[\d.]+", "", key)
+
+
+def same_named(promised: str | None, now: str) -> bool:
+    """A page's key (``promised``) names what the change names now (``now``)."""
+    return bare_key(promised) == bare_key(now)
 
 
 # a change's page named other signed documents than it changes now (``keep_named``)
@@ -456,7 +475,7 @@ def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | 
     if promised is None:
         return
     naming = named()
-    if promised != named_key(naming):
+    if not same_named(promised, named_key(naming)):
         raise NamedSince(naming, words, promised)
 
 

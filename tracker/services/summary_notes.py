@@ -22,7 +22,7 @@ stays each summary's own is its period, its messages and its audit actions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -495,10 +495,17 @@ def may_change_final(actor: Member) -> bool:
 
 @dataclass(frozen=True)
 class FinalMonth:
+    """A 已定稿 month of a unit's 月报s. ``scope``: the communities of the change's work
+    whose 月报 of the unit (the unit's whole, or the unit's in that community) it was found
+    by (``final_naming_places``), so that one that leaves a page's key is asked of exactly
+    those (``reopened``, review44c #2); () for any of the unit's that month
+    (``final_unit_months``). Not part of its identity: one name, one document to a page."""
+
     unit_id: int
     unit_name: str
     year: int
     month: int
+    scope: tuple = field(default=(), compare=False)
 
     @property
     def name(self) -> str:
@@ -717,7 +724,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     def named(note, copy, covers, *period):
         # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
         # page's question of it (``reports.final.reworded``)
-        return (select(places.c.key, note.unit_id, note.community_id, note.year,
+        return (select(places.c.key, places.c.community_id.label("place"), note.unit_id,
+                       note.community_id, note.year,
                        *(period or [cast(null(), Integer)]),
                        copy.wording_version.label("wording"))
                 .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
@@ -729,7 +737,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     rows = union(named(SummaryNote, SummaryCopy, summary_copy_community, SummaryNote.month),
                  named(YearNote, YearCopy, year_copy_community)).subquery()
     found: dict = {}
-    for key, unit_id, community_id, y, m, wording, unit, community in db.session.execute(
+    scopes: dict = {}  # (key, FinalMonth) -> the places' communities it was found by
+    for key, place, unit_id, community_id, y, m, wording, unit, community in db.session.execute(
             select(rows, Unit.name, Community.name)
             .outerjoin(Unit, Unit.id == rows.c.unit_id)
             .outerjoin(Community, Community.id == rows.c.community_id)
@@ -745,9 +754,15 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                 FinalCommunityMonth(community_id, community, y, m)
             if document not in months:  # the unit's whole and its part: one name
                 months.append(document)
+            if unit_id is not None:
+                scopes.setdefault((key, document), set()).add(place)
         versions = wordings.setdefault(document, [])
         if wording is not None:
             versions.append(wording)
+    for key, naming in found.items():
+        # a place of no community asks the unit's whole 月报 only: 0, a community of none
+        naming.months[:] = [replace(m, scope=tuple(sorted(scopes[key, m] - {None})) or (0,))
+                            if (key, m) in scopes else m for m in naming.months]
     return found
 
 
