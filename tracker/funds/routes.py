@@ -114,9 +114,18 @@ def add_entry(unit_id: int, community_id: int, year: int):
                     purpose=form.purpose.data, task=task)
 
     def change():
-        service.add_entry(current_user, unit, community, year, **typed())
+        # compared by the service after its refusals (``first.compare``): a post the
+        # pre-check refused, held to naming nothing, is named afresh should that refusal
+        # be gone by the service's locks, and a refusal is said in its own words
+        service.add_entry(current_user, unit, community, year, **typed(),
+                          named=first.compare)
 
     def ask(named, since):
+        # what the service would refuse is said on the form first, never asked: no page,
+        # so nothing named (``NamedFirst.answer`` holds the post to "", fundsnamed45)
+        if service.entry_problems(current_user, unit, community, year, **typed(),
+                                  lock=False):
+            return None
         # an admin's entry dated in a 已定稿 month or year: the documents it changes,
         # named before it is written, as 冲销's are (figures42 #1)
         return ask_first(
@@ -137,12 +146,9 @@ def add_entry(unit_id: int, community_id: int, year: int):
         # what the form refused, and what the service would refuse of the other fields
         name_problems(form, service.entry_problems(current_user, unit, community, year,
                                                    **typed(), lock=False))
-    elif ((asked := first.answer()) is not None
-          # what the service would refuse is said on the form first, not after 确认
-          and not service.entry_problems(current_user, unit, community, year, **typed(),
-                                         lock=False)):
+    elif (asked := first.answer()) is not None:
         return asked
-    elif run_service(form, first.guard(change)):
+    elif run_service(form, first.aware(change)):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
     elif (asked := first.since()) is not None:

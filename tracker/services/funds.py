@@ -13,6 +13,7 @@ documents, whatever the language of the keeper's pages.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import force_locale, gettext
@@ -145,13 +146,24 @@ def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *
 
 def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
               entry_date: date, amount_fen: int, purpose: str,
-              task: Task | None = None) -> FundEntry:
+              task: Task | None = None,
+              named: Callable[[], None] | None = None) -> FundEntry:
     """Record money spent (a positive amount) in this ledger's year; every refused
-    field at once (``entry_problems``)."""
+    field at once (``entry_problems``).
+
+    ``named``: the page's comparison of the signed documents it named with those the
+    entry changes now (``named_page.NamedFirst.compare``, ``roll.keep_named``), called
+    once every refusal has passed, under the months' share locks it takes last (after a
+    liaison's ``closed_to``, the order of ``docs/design.md``'s locks): a refusal is said
+    in its own words, never as a page named afresh (review44 #2), and a post that named
+    nothing because the view read a refusal (no page shown) is named afresh, not
+    written, should that refusal be gone by now (fundsnamed45)."""
     require_keeper(actor, community.id)
     check_year(year)
     refuse_all(entry_problems(actor, unit, community, year, entry_date=entry_date,
                               amount_fen=amount_fen, purpose=purpose or "", task=task))
+    if named is not None:
+        named()
     purpose = purpose.strip()
     entry = FundEntry(unit_id=unit.id, community_id=community.id, entry_date=entry_date,
                       amount_fen=amount_fen, purpose=purpose,
