@@ -6,7 +6,8 @@ it names one switched off since on work she did while on a roll. Before forgotli
 (checkfirst43's Open) the list offered the first two and the form then refused them,
 and left out the third, whom the addition takes. Now the list offers whom the rule
 names, and the page says, before the form, why it leaves the others out — one sentence
-for each reason, namesakes told apart as the page lists them."""
+for each reason (for the unit, one for each unit of the day, named), namesakes told apart
+as the page lists them."""
 from __future__ import annotations
 
 import html
@@ -19,7 +20,8 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, RollPeriod
 
-UNIT_WORDS = "在该活动当日所在的单位不在该社区开展共建，不能添加为本活动的参加人员。"
+# the unit of the day named, as 补录's own refusal names it (forgotnames45)
+UNIT_WORDS = "在该活动当日所在的单位（县林业局）不在该社区开展共建，不能添加为本活动的参加人员。"
 OFF_WORDS = "的账号已停用，该活动当日不在册，不能添加为本活动的参加人员。"
 
 
@@ -70,10 +72,10 @@ def test_a_participant_whose_unit_works_elsewhere_is_not_offered_and_told_apart(
 
 
 def test_one_sentence_for_each_reason(client, login, world):
-    """Two members refused for their unit are named in one sentence, and one switched
-    off and on no roll that day in another."""
+    """Two members refused for their unit (the same unit of the day) are named in one
+    sentence, and one switched off and on no roll that day in another."""
     outsider = _outsider_namesake(world)
-    second = f.member(f.unit("县水利局"), name="周建国")
+    second = f.member(outsider.unit, name="周建国")
     off = f.member(world.unit, name="钱六", active=False)  # on no roll, ever
     _on(world.past_task, second, AssignmentStatus.absent)
     _on(world.past_task, off, AssignmentStatus.absent)
@@ -118,5 +120,5 @@ def test_in_english(client, login, world):
     _outsider_namesake(world)
     login(world.liaison)
     page = _page(client, world.past_task, "?lang=en")
-    assert ("张三 (phone ending 0321): their unit on the day of this activity does not work in "
-            "this community, so they cannot be added") in page
+    assert ("张三 (phone ending 0321): their unit on the day of this activity (县林业局) does not "
+            "work in this community, so they cannot be added") in page

@@ -89,7 +89,8 @@ def test_a_participant_the_addition_refuses_is_said_on_the_form_not_named(
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     assert not _asked(page)
-    assert "林业局党员 在该活动当日所在的单位不在该社区开展共建，不能添加为本活动的参加人员。" in page
+    assert ("林业局党员 在该活动当日所在的单位（县林业局）不在该社区开展共建，"
+            "不能添加为本活动的参加人员。") in page
     assert not _selected(page, outsider) and 'name="hours" pattern' in page  # not offered
     assert re.search(r'id="hours"[^>]*value="1"', page)  # as typed
     assert _status_on(task, outsider) == AssignmentStatus.claimed  # nothing added

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -450,10 +450,40 @@ class HeldElsewhere:
     # (another unit) has signed the month (or year) — refused to one not an admin
     # (``summary_notes.closed_member_units``)
     closed: dict
-    # {member id: why} 补录's rule does not name them on the day (``unnameable_why``)
+    # {member id: (why, the name of their unit of the day)} 补录's rule does not name
+    # them on the day (``unnameable_why``); the unit is what ``UNIT_ELSEWHERE`` refuses
     unnameable: dict
     # {member id: the first other activity where they hold a place at those hours}
     elsewhere: dict
+
+
+def _with_unit_of_day(stmt, row, then, task: Task, *, closed: bool, on=None):
+    """``stmt`` with each row's unit of the activity's day outer-joined — ``then``,
+    ``stays.unit_then`` of the member of ``row`` (the entity it is joined from), where
+    ``on`` holds (else NULLs) — and its columns added: the unit's name (the unit 补录's
+    rule asks of, which ``UNIT_ELSEWHERE`` names, as ``backfill.why_not_nameable``
+    does); and, ``closed`` (asked for one not an admin), the unit's id when it is
+    another unit than the activity's whose 月报 of the month, or 年度总结 of the year, is
+    已定稿 (``summary_notes.unit_of_day_closed``, ``closed_member_units``' rule: the
+    service's first refusal), else NULL, and whether by the month. Both lists of
+    添加遗漏的参加人员 ask it so, each in its own one statement
+    (``participants_held_elsewhere``, ``forgotten_candidates_held``); ``_closed_unit``
+    reads the columns back."""
+    day_unit = aliased(Unit, name="day_unit")
+    stmt = stmt.outerjoin_from(row, day_unit, and_(true() if on is None else on,
+                                                   day_unit.id == then)).add_columns(day_unit.name)
+    if not closed:
+        return stmt
+    by_month, by_year = unit_of_day_closed(day_unit.id, task.community_id, task.service_date)
+    return stmt.add_columns(
+        case((and_(day_unit.id != task.unit_id, or_(by_month, by_year)), day_unit.id)),
+        by_month)
+
+
+def _closed_unit(name, closed_id=None, by_month=None) -> tuple | None:
+    """The columns ``_with_unit_of_day`` added, as ``HeldElsewhere.closed`` holds them
+    (unit id, unit name, by the month), or None: the unit of the day is not closed."""
+    return None if closed_id is None else (closed_id, name, by_month)
 
 
 def participants_held_elsewhere(task: Task, actor: Member | None = None) -> HeldElsewhere:
@@ -464,9 +494,11 @@ def participants_held_elsewhere(task: Task, actor: Member | None = None) -> Held
     admin, their unit of the day, another unit, has signed the month or year
     (``summary_notes.unit_of_day_closed``, ``closed_member_units``' rule: review44b #3);
     else 补录's rule does not name them on its day (``backfill.unnameable_why``:
-    ``nameable`` itself: forgotlist44); else the first other activity, by its start,
-    where they hold a place at overlapping hours (``backfill.refuse_overlap``'s rule,
-    ``overlap.held_elsewhere_of``: main41). One statement, as ``participants_by_task``."""
+    ``nameable`` itself: forgotlist44), with the unit of that day, which the page names
+    (forgotnames45); else the first other activity, by its start, where they hold a
+    place at overlapping hours (``backfill.refuse_overlap``'s rule,
+    ``overlap.held_elsewhere_of``: main41). The unit of the day is read as the
+    candidates' is (``_with_unit_of_day``). One statement, as ``participants_by_task``."""
     here, other = aliased(Task), aliased(Task)
     not_counted = Assignment.status != AssignmentStatus.done
     day = task.service_date
@@ -481,19 +513,16 @@ def participants_held_elsewhere(task: Task, actor: Member | None = None) -> Held
         .options(joinedload(Assignment.member))
         .order_by(Assignment.claimed_at, Assignment.id)
     )
-    if actor is not None and not may_change_final(actor):
-        closed_unit = aliased(Unit)
-        by_month, by_year = unit_of_day_closed(closed_unit.id, task.community_id, day)
-        stmt = stmt.add_columns(closed_unit.id, closed_unit.name, by_month).outerjoin(
-            closed_unit, and_(not_counted, closed_unit.id == unit_then(Assignment.member_id, day),
-                              closed_unit.id != task.unit_id, or_(by_month, by_year)))
+    stmt = _with_unit_of_day(stmt, Assignment, unit_then(Assignment.member_id, day), task,
+                             on=not_counted,
+                             closed=actor is not None and not may_change_final(actor))
     found = HeldElsewhere([], {}, {}, {})
-    for assignment, held_on, refused, *unit in db.session.execute(stmt):
+    for assignment, held_on, refused, unit_name, *closed in db.session.execute(stmt):
         found.holders.append(assignment)
-        if unit and unit[0] is not None:
-            found.closed[assignment.member_id] = tuple(unit)
+        if (unit := _closed_unit(unit_name, *closed)) is not None:
+            found.closed[assignment.member_id] = unit
         elif refused is not None:
-            found.unnameable[assignment.member_id] = refused
+            found.unnameable[assignment.member_id] = (refused, unit_name)
         elif held_on is not None:
             found.elsewhere[assignment.member_id] = held_on
     return found
@@ -636,22 +665,20 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     ``actor`` not an admin: ``closed`` gets, in the same statement, those whose unit of
     the day — another unit — has signed the month or year, {member id: (unit id, unit
     name, by the month)}, the service's first refusal, as ``participants_held_elsewhere``
-    asks it of the participants (``summary_notes.unit_of_day_closed``: review44c #3)."""
+    asks it of the participants (``_with_unit_of_day``: review44c #3)."""
     other = aliased(Task)
-    found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin(
-        other, other.id == held_elsewhere_of(Member.id, task))
+    # joined from ``Member``, named: ``_with_unit_of_day`` adds a ``Unit`` entity too
+    found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin_from(
+        Member, other, other.id == held_elsewhere_of(Member.id, task))
     asks = actor is not None and closed is not None and not may_change_final(actor)
     if asks:
-        day = task.service_date
-        then = unit_then(Member.id, day, Member.unit_id)
-        by_month, by_year = unit_of_day_closed(then, task.community_id, day)
-        closed_id = case((and_(then != task.unit_id, or_(by_month, by_year)), then))
-        found = found.add_columns(
-            closed_id, select(Unit.name).where(Unit.id == closed_id).scalar_subquery(), by_month)
+        found = _with_unit_of_day(found, Member,
+                                  unit_then(Member.id, task.service_date, Member.unit_id),
+                                  task, closed=True)
     rows = []
     for member, held, *unit in db.session.execute(found):
-        if asks and unit[0] is not None:
-            closed[member.id] = tuple(unit)
+        if asks and (unit := _closed_unit(*unit)) is not None:
+            closed[member.id] = unit
         rows.append((member, held))
     return rows
 

@@ -112,9 +112,6 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     candidates = [m for m in offered if m.id not in on_task]
     closed_units = {**{m: u for m, u in closed_found.items() if m not in on_task},
                     **closed_units}
-    # the names the closed-unit sentence says, as the service does (its member's name)
-    closed_names = {**{m.id: m.name for m in candidates},
-                    **{a.member_id: a.member.name for a in holders}}
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [
         (m.id, member_label(m)) for m in candidates if m.id not in assign_held]
@@ -175,10 +172,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for m, other in add_held],
                 add_held_unlisted=0 if search else len(not_offered),
                 add_held_ids=held_elsewhere,
-                add_unnameable=[*closed_unit_words(closed_units, closed_names, task.service_date),
+                # each named as the page lists her, namesakes told apart (forgotnames45)
+                add_unnameable=[*closed_unit_words(closed_units, names, task.service_date),
                                 *unnameable_words(unnameable, names)],
-                add_unnameable_ids=unnameable,
-                add_closed_unit_ids=closed_units, add_closed_names=closed_names,
+                add_unnameable_ids=unnameable, add_closed_unit_ids=closed_units,
                 assign_held_elsewhere=[
                     held_elsewhere_words(names.get(m.id, m.name), assign_held[m.id], assign=True)
                     for m in candidates if m.id in assign_held]
@@ -352,7 +349,7 @@ def _say_unnameable(form, context) -> None:
     made by hand): the list's own refusal is replaced by why, the page's sentence."""
     posted = record_id_or_none(form.member.raw_data[0] if form.member.raw_data else None)
     if (unit := context["add_closed_unit_ids"].get(posted)) is not None:
-        form.member.errors = closed_unit_words({posted: unit}, context["add_closed_names"],
+        form.member.errors = closed_unit_words({posted: unit}, context["participant_names"],
                                                context["task"].service_date)
     elif (why := context["add_unnameable_ids"].get(posted)) is not None:
         form.member.errors = unnameable_words({posted: why}, context["participant_names"])
@@ -362,9 +359,10 @@ def closed_unit_words(closed: dict, names: dict, day) -> list:
     """Why 添加遗漏的参加人员 does not take, from one not an admin, the participants
     ``closed`` ({member id: (unit id, unit name, by the month)}): their unit of the day
     has signed its month (or year) — the service's own refusal
-    (``summary_notes.units_closed_words``, one sentence a unit, its participants named as
-    the service names them), before the form and as the form's refusal of a post naming
-    one of them."""
+    (``summary_notes.units_closed_words``, one sentence a unit), its participants named
+    as the page lists them (``names``, namesakes told apart, as ``unnameable_words``:
+    forgotnames45) — before the form and as the form's refusal of a post naming one of
+    them."""
     if not closed:
         return []
     found = fold_units((day, names[m], *closed[m]) for m in sorted(closed, key=lambda m: (
@@ -372,25 +370,32 @@ def closed_unit_words(closed: dict, names: dict, day) -> list:
     return [units_closed_words(found, _l("向该活动添加参加人员"))]
 
 
-def unnameable_words(refused: dict[int, str], names: dict[int, str]) -> list[str]:
-    """Why 添加遗漏的参加人员 does not take the participants ``refused`` ({member id: why,
-    ``backfill.unnameable_why``}): one sentence for each reason, in the service's order,
-    naming those it refuses as the page lists them (``names``, namesakes told apart) —
-    before the form, and as the form's refusal of a post naming one of them."""
+def unnameable_words(refused: dict[int, tuple[str, str]], names: dict[int, str]) -> list[str]:
+    """Why 添加遗漏的参加人员 does not take the participants ``refused`` ({member id: (why,
+    the name of their unit of the day)}, ``manage.queries.participants_held_elsewhere``):
+    one sentence for each reason, in the service's order, and for ``UNIT_ELSEWHERE`` one
+    for each unit of the day, named as 补录's own refusal names it
+    (``backfill.why_not_nameable``: forgotnames45), naming those it refuses as the page
+    lists them (``names``, namesakes told apart) — before the form, and as the form's
+    refusal of a post naming one of them."""
     said = []
-    for reason in (ERASED, OFF_ROLL, UNIT_ELSEWHERE):
-        who = _("、").join(names[m] for m, why in refused.items() if why == reason)
+    for reason in (ERASED, OFF_ROLL):
+        who = _("、").join(names[m] for m, (why, _unit) in refused.items() if why == reason)
         if not who:
             continue
         if reason == ERASED:
             said.append(_("%(names)s 的账号已停用且已过保存期限，不能再记录其参加的活动，"
                           "不能添加为本活动的参加人员。", names=who))
-        elif reason == OFF_ROLL:
+        else:
             said.append(_("%(names)s 的账号已停用，该活动当日不在册，不能添加为本活动的参加人员。",
                           names=who))
-        else:
-            said.append(_("%(names)s 在该活动当日所在的单位不在该社区开展共建，"
-                          "不能添加为本活动的参加人员。", names=who))
+    by_unit: dict[str, list[str]] = {}  # in the order the page lists them
+    for m, (why, unit) in refused.items():
+        if why == UNIT_ELSEWHERE:
+            by_unit.setdefault(unit, []).append(names[m])
+    for unit, who in by_unit.items():
+        said.append(_("%(names)s 在该活动当日所在的单位（%(unit)s）不在该社区开展共建，"
+                      "不能添加为本活动的参加人员。", names=_("、").join(who), unit=unit))
     return said
 
 
