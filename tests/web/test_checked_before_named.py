@@ -69,6 +69,64 @@ def test_a_fix_the_service_takes_is_still_named_first(client, login, october):
     assert "登记整改会改变以下已定稿月报的当前数据：县商务局2022年10月。" in words
 
 
+def test_a_hand_over_dated_before_its_finding_is_said_on_the_form_not_named(
+        client, login, october):
+    """A 移交 of the signed October dated before the finding was found (the survey's
+    day, 30 October): refused in the service's words, what was typed kept — never the
+    naming page (review44 #2). The view no longer drops a page it asked for: the
+    refusal declines the page (its ``ask``), and the post, held to naming nothing, is
+    the service's to refuse (findingnamed45)."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    finding = db.session.scalars(select(Finding).where(
+        Finding.status == FindingStatus.found).order_by(Finding.id)).first()
+    assert finding.found_on == date(2022, 10, 30)
+
+    response = client.post(f"/progress/findings/{finding.id}/hand-over",
+                           data={"handed_to": "县住建局", "handed_over_on": "2022-10-20"})
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert named(page) == [] and "确认登记移交" not in page
+    assert "移交日期不能早于发现日期（2022-10-30）。" in page
+    assert 'value="2022-10-20"' in page and 'value="县住建局"' in page  # as typed
+    db.session.refresh(finding)
+    assert finding.status == FindingStatus.found and finding.handed_over_on is None
+
+
+def test_a_hand_over_the_service_takes_is_still_named_first(client, login, october):
+    """The guard: a 移交 on or after the finding's day in the signed month is named."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    finding = db.session.scalars(select(Finding).where(
+        Finding.status == FindingStatus.found).order_by(Finding.id)).first()
+    page = client.post(f"/progress/findings/{finding.id}/hand-over",
+                       data={"handed_to": "县住建局", "handed_over_on": "2022-10-30"}
+                       ).get_data(as_text=True)
+    (words,) = named(page)
+    assert "登记移交会改变以下已定稿月报的当前数据：县商务局2022年10月。" in words
+    db.session.refresh(finding)
+    assert finding.status == FindingStatus.found
+
+
+def test_a_step_from_a_page_older_than_the_findings_state_is_refused_not_named(
+        client, login, october):
+    """A 移交 posted from a page read before the finding was handed over (its form no
+    longer drawn), dated in the signed October: the service's refusal names the state —
+    not a naming page for a step that will not be done."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    finding = db.session.scalars(select(Finding).where(
+        Finding.status == FindingStatus.handed_over).order_by(Finding.id)).first()
+    response = client.post(f"/progress/findings/{finding.id}/hand-over",
+                           data={"handed_to": "县城管局", "handed_over_on": "2022-10-31"})
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert named(page) == [] and "确认登记移交" not in page
+    assert "只有“已发现”的问题可以移交。" in page
+    db.session.refresh(finding)
+    assert finding.handed_to == "县住建局"
+
+
 def test_a_participant_the_addition_refuses_is_said_on_the_form_not_named(
         client, login, october):
     """A member of a unit that does not work in 解放路社区 claimed 政策宣讲 and never

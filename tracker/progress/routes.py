@@ -531,7 +531,10 @@ class _Asked(NamedTuple):
 
 def _finding_action(finding_id: int, form, action, success: str, form_name: str,
                     problems=None, status=None, ask: _Asked | None = None):
-    """``problems(finding, form)``: what the service would refuse of the form's fields,
+    """``action(finding, form, named)``: the change (``named``: the naming page's
+    comparison, ``NamedFirst.compare``, for the service to make after its refusals under
+    its locks; None when nothing is named first). ``problems(finding, form)``: what the
+    service would refuse of the form's fields,
     named beside the form's own refusals (one submit names every mistake).
     ``status``: the finding's state the form is offered in; a form posted from a page
     older than another's change of state goes to the service, whose refusal names the
@@ -541,6 +544,12 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
     stale = status is not None and not (finding.active and finding.status == status)
 
     def ask_step(named, since):
+        # what the service would refuse is said in its words, never asked (review44 #2):
+        # no page, so the post is held to naming nothing (``NamedFirst.answer``) and the
+        # service compares after its refusals, under its locks — a refusal gone by then
+        # names the documents afresh rather than change them unnamed (findingnamed45)
+        if problems is not None and problems(finding, form):
+            return None
         # an admin's step dated in a 已定稿 month or year: the documents it changes,
         # named before it is recorded, as 冲销's are (figures42 #1)
         day = ask.day(form)
@@ -551,16 +560,18 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
 
     first = NamedFirst(lambda lock: day_signed(_actor(), finding.unit_id, finding.community_id,
                                                ask.day(form), lock=lock), ask_step) \
-        if ask is not None and not stale else None
+        if ask is not None else None
     if returning():  # the confirmation page's 返回: the form, as typed, nothing done
         return _finding_page(finding, **{form_name: form})
     if not stale and not form.validate_on_submit():
         if problems is not None and request.method == "POST":
             name_problems(form, problems(finding, form))
-    elif (first is not None and (asked := first.answer()) is not None
-          and not (problems is not None and problems(finding, form))):
+    # a stale form (the finding's state moved on) is the service's to refuse: asked
+    # nothing, held to naming nothing all the same (``asks``)
+    elif first is not None and (asked := first.answer(asks=not stale)) is not None:
         return asked
-    elif run_service(form, first.guard(action) if first is not None else action,
+    elif run_service(form, first.aware(lambda f, fm: action(f, fm, first.compare))
+                     if first is not None else lambda f, fm: action(f, fm, None),
                      finding, form):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
@@ -576,8 +587,8 @@ def hand_over(finding_id: int):
     form = HandOverForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm: finding_service.hand_over(f, _actor(), fm.handed_to.data,
-                                                fm.handed_over_on.date),
+        lambda f, fm, named: finding_service.hand_over(f, _actor(), fm.handed_to.data,
+                                                       fm.handed_over_on.date, named=named),
         _("已登记移交。"), "hand_over",
         problems=lambda f, fm: finding_service.hand_over_problems(
             f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False),
@@ -592,7 +603,8 @@ def fix(finding_id: int):
     form = FixForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date),
+        lambda f, fm, named: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date,
+                                                        named=named),
         _("已登记整改。"), "fix",
         problems=lambda f, fm: finding_service.fix_problems(f, _actor(), fm.fixed_on.date,
                                                             lock=False),
@@ -607,6 +619,6 @@ def deactivate_finding(finding_id: int):
     form = DeactivateFindingForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm: finding_service.deactivate(f, _actor(), fm.reason.data,
-                                                 personal=fm.personal.data),
+        lambda f, fm, _named: finding_service.deactivate(f, _actor(), fm.reason.data,
+                                                         personal=fm.personal.data),
         _("已删除该摸排问题。"), "remove")

@@ -1,6 +1,8 @@
 """The row lock every decision on a whole activity takes before it reads the state it
 decides on (通过, 退回, 撤销审核, 作废, a resubmission, 添加遗漏的参加人员, 采纳 into a
-task, a member's own 确认参与, and editing a task, changing its 组长 and 取消任务).
+task, a member's own 确认参与, and editing a task, changing its 组长 and 取消任务) —
+and a survey's finding's 移交 and 整改 (``findings._hold_step``), which an edit of the
+survey's date moves the 发现日期 of.
 
 Kept apart from ``reviews`` so that ``claims`` can take it too: ``reviews`` imports
 ``tasks``, which imports ``claims``.

@@ -13,6 +13,7 @@ approvals of that month are; the survey's approval, if it comes later, is refuse
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,7 @@ from ..models import (
 from ..permissions import manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError, refuse_all
+from .activity_lock import lock_activity
 from .audit import record
 from .summary_notes import closed_to
 
@@ -123,6 +125,26 @@ def _require_manager(finding: Finding, actor: Member) -> None:
         raise ServiceError(_l("该摸排问题已删除。"))
 
 
+def _hold_step(finding: Finding, actor: Member) -> None:
+    """A 移交's or 整改's locks, taken before it reads what it decides on: its survey's
+    activity (``lock_activity``: the activity before anything of it — an edit of the
+    survey's date moves its findings' 发现日期 under that lock, and reads their 移交 dates
+    there), then the finding's row (a 删除, or another step of it, in flight), and the
+    finding re-read under them. The view read the finding before any lock; a step
+    decided on that copy wrote over another's change, and a refusal read there (a 移交
+    dated before the 发现日期, the survey's date moved since) could be gone by now — its
+    post then named nothing (``named``, findingnamed45)."""
+    if not manages_community(actor, finding.community_id):
+        raise PermissionDenied(_l("无权处理该社区的摸排问题。"))
+    lock_activity(finding.task)
+    # its id only, then re-read: the refresh's eager joins take no lock (lock_activity's)
+    db.session.execute(select(Finding.id).where(Finding.id == finding.id)
+                       .with_for_update(key_share=True))
+    db.session.refresh(finding)
+    if not finding.active:
+        raise ServiceError(_l("该摸排问题已删除。"))
+
+
 def _check_date(value: date | None, field: str) -> date:
     if value is None:
         raise ServiceError(_l("请填写日期。"), field=field)
@@ -168,12 +190,22 @@ def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
     return found
 
 
-def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) -> None:
-    """已移交: the liaison hands the finding to the department that will fix it."""
-    _require_manager(finding, actor)
+def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None, *,
+              named: Callable[[], None] | None = None) -> None:
+    """已移交: the liaison hands the finding to the department that will fix it.
+
+    ``named``: the page's comparison of the signed documents it named with those the
+    step changes now (``named_page.NamedFirst.compare``, ``roll.keep_named``), called
+    under the locks once every refusal has passed: a refusal is said in its own words
+    (review44 #2), and a post that named nothing because the view read a refusal (no
+    page shown) is named afresh, not written, when that refusal is gone by now — the
+    survey's date moved before the 移交's in between (findingnamed45)."""
+    _hold_step(finding, actor)
     if finding.status != FindingStatus.found:
         raise ServiceError(_l("只有“已发现”的问题可以移交。"))
     refuse_all(hand_over_problems(finding, actor, handed_to, on))
+    if named is not None:
+        named()
     handed_to = handed_to.strip()
     finding.status = FindingStatus.handed_over
     finding.handed_to = handed_to
@@ -208,12 +240,15 @@ def fix_problems(finding: Finding, actor: Member, on: date | None, *,
     return []
 
 
-def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
-    """已整改: the department has fixed it."""
-    _require_manager(finding, actor)
+def mark_fixed(finding: Finding, actor: Member, on: date | None, *,
+               named: Callable[[], None] | None = None) -> None:
+    """已整改: the department has fixed it. ``named`` as ``hand_over``'s."""
+    _hold_step(finding, actor)
     if finding.status != FindingStatus.handed_over:
         raise ServiceError(_l("只有“已移交”的问题可以登记整改。"))
     refuse_all(fix_problems(finding, actor, on))
+    if named is not None:
+        named()
     finding.status = FindingStatus.fixed
     finding.fixed_on = on
     record(actor, "fix_finding", finding, on=on)
