@@ -248,3 +248,42 @@ def test_a_task_naming_the_renamed_member_committed_meanwhile_is_share_locked(tm
         assert outcome == "ok"
         assert held["signable"] is False  # 县财政局's row held by the import
         assert _state(app, ids)[0] == "张山"
+
+
+# --- the first signed year, for a stay since always, read under the locks ---
+
+def _sign_an_early_year(ids):
+    """管理员乙 signs the unit's 年度总结 of three years ago, before any other: the first
+    signed year, from which a stay since always is asked."""
+    from tracker.models import SummaryScope
+    from tracker.reports import annual_final
+
+    annual_final.finalize_year(admin(ids, "signer"), SummaryScope(ids["unit"]),
+                               last_month().year - 3)
+
+
+def test_a_first_year_signed_just_before_the_import_bounds_a_stay_since_always(tmp_path):
+    """张三 on the unit's roll since always (no day), renamed by the file: his unit's
+    years are asked from the first signed year of all (``final_naming_many``'s
+    ``always``). A year three years back, earlier than every other, is signed just
+    before 确认导入, held open: the import waits for the unit's row, and reads the first
+    signed year after that lock — the year, which its preview did not name, refuses the
+    file, nothing imported (memberlock44 Open: already so, asked after the locks; a
+    guard, not a fix)."""
+    from tests.races import race_in_order
+    from tracker.extensions import db
+    from tracker.models import Member
+
+    with fresh_database("postgresql", tmp_path, "memberalways") as url:
+        app, ids = _world(url, "rename")
+        with app.test_request_context("/"):
+            for stay in db.session.get(Member, ids["member"]).roll_periods:
+                stay.since = None
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        got = race_in_order(MODULE, url, ids, "_sign_an_early_year", "_import")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_sign_an_early_year"]["ok"] is True and got["_import"]["waited"] is True
+        assert got["_import"]["refused"] == ASKED_AGAIN
+        assert _state(app, ids)[0] == "张三"
