@@ -236,3 +236,77 @@ def test_a_confirm_step_named_afresh_says_why_in_its_notice(client, login, world
         **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
     assert "这次保存涉及的已定稿月报或年度总结有了变化" in _named(again)
     _asked_not_refused(again)
+
+
+def _reopen(world, year: int, month: int) -> None:
+    """Another admin re-opens (撤销定稿) the unit's month, as the 月报 page's button does."""
+    from tracker.services.summary_notes import reopen
+
+    reopen(world.admin, SummaryScope(unit_id=world.unit.id), year, month)
+    db.session.commit()
+
+
+def _off_the_roll(world) -> tuple[Member, dict]:
+    person = member(world.other_member.id)
+    return person, {"name": person.name, "phone": person.phone, "unit_id": person.unit_id,
+                    "branch": person.branch or "", "role": person.role.value,
+                    "on_roll": "0", "roll_from": "2022-11-20"}
+
+
+@pytest.mark.parametrize("verb", ["添加", "保存"])
+def test_a_save_confirmed_after_its_month_was_re_opened_says_so(client, login, world, verb):
+    """memberlock44 Open: the page named November 2022 (signed) before the save; the month
+    is re-opened (撤销定稿) before 确认添加 / 确认保存. The save now changes nothing signed —
+    an ordinary one, but not the one confirmed (docs/design.md, "Refused in a 已定稿
+    month"): nothing is saved, the page says which month was re-opened and offers the
+    plain 添加 / 保存, what was typed kept, no block to point at and no error; posted
+    again as the page now offers it, saved."""
+    _sign(world, (2022, 11))
+    login(world.admin)
+    unit = world.unit.name
+    if verb == "添加":
+        url, typed = "/admin/members/new", _new_member(world, "2022-11-15")
+        saved = lambda: _added() is not None  # noqa: E731
+    else:
+        person, typed = _off_the_roll(world)
+        url = edit(person.id)
+        saved = lambda: not member(person.id).on_roll  # noqa: E731
+    page = page_of(client.post(url, data=typed))
+    assert f"{unit}2022年11月" in _named(page) and f">确认{verb}</button>" in page
+    _reopen(world, 2022, 11)  # meanwhile
+
+    again = page_of(client.post(url, data={**typed, "promised": promised_on(page)}))
+    assert not saved()  # nothing written
+    assert (f"打开页面之后，{unit}2022年11月已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+            "未作任何更改；如仍要进行，请再次提交。") in again
+    assert 'id="form-final"' not in again  # nothing named …
+    assert "上方的说明" not in again and "下方的说明" not in again  # … so none pointed at
+    _asked_not_refused(again)
+    assert f'value="{typed["roll_from"]}"' in again and f'value="{typed["name"]}"' in again
+    assert f">确认{verb}</button>" not in again and promised_on(again) == ""
+    # the plain save, posted again as the page now offers it, is made
+    done = client.post(url, data={**typed, "promised": promised_on(again)})
+    assert done.status_code == 302 and saved()
+
+
+def test_a_month_re_opened_while_another_stays_signed_is_named_with_what_is_left(
+        client, login, world):
+    """The page named October and November; October is re-opened since: the page names
+    November afresh and says October was re-opened — not only that something changed."""
+    _sign(world, (2022, 10), (2022, 11))
+    login(world.admin)
+    unit = world.unit.name
+    typed = _new_member(world, "2022-10-15")
+    page = page_of(client.post("/admin/members/new", data=typed))
+    assert f"{unit}2022年10月、{unit}2022年11月" in _named(page)
+    _reopen(world, 2022, 10)
+
+    again = page_of(client.post("/admin/members/new",
+                                data={**typed, "promised": promised_on(page)}))
+    assert _added() is None
+    notice = _named(again)
+    assert f"打开页面之后，{unit}2022年10月已撤销定稿，未作任何更改。" in notice
+    assert f"保存可能改变以下已定稿月报的当前数据：{unit}2022年11月。" in notice
+    _asked_not_refused(again)
+    done = client.post("/admin/members/new", data={**typed, "promised": promised_on(again)})
+    assert done.status_code == 302 and _added() is not None

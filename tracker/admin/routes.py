@@ -423,7 +423,7 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    changed = asked.message if asked.message is d.FORM_PROMISE_STALE else None
+    changed = asked.message if asked.changed else None
     return foreseen_names(asked.signed, "form_") | {"form_changed": changed}
 
 

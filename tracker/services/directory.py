@@ -1333,9 +1333,11 @@ class SignedUnconfirmed(ServiceError):
     page to name them, decided once, under the member's lock: posted again with ``key``
     (its admin confirming), the save is made."""
 
-    def __init__(self, message, signed: roll.Corrected, key: str):
+    def __init__(self, message, signed: roll.Corrected, key: str, *, changed: bool = False):
         super().__init__(message, field=roll.FIELD)
-        self.signed, self.key = signed, key
+        # ``changed``: named afresh because what the page named changed since (a month
+        # signed or re-opened since), which the page's notice says (``message``)
+        self.signed, self.key, self.changed = signed, key, changed
 
 
 def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corrected | None:
@@ -1348,16 +1350,29 @@ def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corr
     changes) — as 更正日期's ``promised``. A change touching nothing signed is never
     refused; ``promised`` None (the import, scripts) asks nothing. Returns what it
     touches (None: no change), found so under the member's lock: what the message after
-    the save tells of, the set the page named and its admin confirmed."""
+    the save tells of, the set the page named and its admin confirmed.
+
+    Confirmed for the same day against a naming that is not the one now, it is never
+    saved silently, even when nothing signed is left (what the page named was re-opened,
+    撤销定稿, since: key ""): the page comes back with the words of ``roll.said_since``
+    — which documents were re-opened, and that the save now changes nothing signed —
+    and offers the plain 保存 (its ``key``, ""), what was typed kept (docs/design.md,
+    "Refused in a 已定稿 month"; memberlock44 Open). Another date typed names afresh:
+    with nothing signed for it, there is nothing to confirm and it is saved."""
     if change is None:
         return None
     signed = roll.signed_after(change, local_today())
     if promised is None:
         return signed
     key = roll.corrected_key(signed, change.day)
-    if key and key != promised:
-        same_day = roll.promised_day(promised) == change.day.isoformat()
-        raise SignedUnconfirmed(FORM_PROMISE_STALE if same_day else FORM_CONFIRM, signed, key)
+    if key == promised:
+        return signed
+    same_day = bool(promised) and roll.promised_day(promised) == change.day.isoformat()
+    if same_day:  # what the page named changed since: said so, by what became of it
+        raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
+                                                FORM_PROMISE_STALE), signed, key, changed=True)
+    if key:  # named for the first time, or afresh for another date typed
+        raise SignedUnconfirmed(FORM_CONFIRM, signed, key)
     return signed
 
 

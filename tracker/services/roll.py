@@ -624,11 +624,9 @@ def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Correc
             first[unit_id] = min(first.get(unit_id, change.day), change.day)
     moved = _unit_months(moved_needs(changes)) if changes else set()
     tasks = None
-    if lock:
-        tasks = summary_notes.naming_tasks(renamed) if renamed else {}
-        units, communities = summary_notes.naming_scopes(renamed, tasks)
-        summary_notes.share_scopes({*first, *(unit for unit, _y, _m in moved), *units},
-                                   communities)
+    if lock:  # the renamed members' tasks as read under the locks (``share_naming``)
+        tasks = summary_notes.share_naming(renamed,
+                                           {*first, *(unit for unit, _y, _m in moved)})
     months, years = [], []
     for unit_id, day in first.items():
         months.append(summary_notes.final_unit_months([unit_id], day, today))

@@ -575,23 +575,60 @@ def final_naming(member: Member, today: date) -> tuple[list, list]:
 
 def naming_tasks(members) -> dict[int, set[tuple]]:
     """The (unit, community, day) of the tasks each of ``members`` took part in, led or
-    reviewed, by member id: where ``final_naming_many`` looks for what prints them."""
+    reviewed, by member id: where ``final_naming_many`` looks for what prints them. One
+    statement per 500 members (read twice by a change under the months' share locks,
+    ``share_naming``)."""
     ids = sorted(m.id for m in members if m.id is not None)
     tasks: dict[int, set[tuple]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for query in (select(Task.leader_id, Task.unit_id, Task.community_id, Task.service_date)
-                      .where(Task.leader_id.in_(chunk)),
-                      select(Assignment.member_id, Task.unit_id, Task.community_id,
-                             Task.service_date).join(Task, Task.id == Assignment.task_id)
-                      .where(Assignment.member_id.in_(chunk)),
-                      # the 台账 prints each activity's 审核人 (review39 #5)
-                      select(TaskReport.reviewed_by_id, Task.unit_id, Task.community_id,
-                             Task.service_date).join(Task, Task.id == TaskReport.task_id)
-                      .where(TaskReport.reviewed_by_id.in_(chunk))):
-            for member_id, *task in db.session.execute(query):
-                tasks.setdefault(member_id, set()).add(tuple(task))
+        query = union_all(
+            select(Task.leader_id, Task.unit_id, Task.community_id, Task.service_date)
+            .where(Task.leader_id.in_(chunk)),
+            select(Assignment.member_id, Task.unit_id, Task.community_id,
+                   Task.service_date).join(Task, Task.id == Assignment.task_id)
+            .where(Assignment.member_id.in_(chunk)),
+            # the 台账 prints each activity's 审核人 (review39 #5)
+            select(TaskReport.reviewed_by_id, Task.unit_id, Task.community_id,
+                   Task.service_date).join(Task, Task.id == TaskReport.task_id)
+            .where(TaskReport.reviewed_by_id.in_(chunk)))
+        for member_id, *task in db.session.execute(query):
+            tasks.setdefault(member_id, set()).add(tuple(task))
     return tasks
+
+
+def share_naming(members, unit_ids=()) -> dict[int, set[tuple]]:
+    """Share-lock (``share_scopes``) the rows of ``unit_ids`` and of every unit and
+    community whose 已定稿 documents may print ``members`` (``naming_scopes``), and
+    return their ``naming_tasks`` as read after those locks — what a change asking
+    under the months' share locks names them by (the member import's 确认导入,
+    ``roll.signed_by(lock=True)``). The tasks are read before the locks, to know which
+    rows to lock, and again after them: a task naming one of them that another
+    transaction committed meanwhile — while this one waited for a lock — is read,
+    and its unit and community locked in turn, until a read finds no row unlocked
+    (memberlock44 Open). So every task the naming is read from has its rows locked,
+    and a 定稿 of its month either committed before the answer or waits for the change.
+    A task committed after the last read is not named, as one written after the change.
+    The rows a later round locks come after the first round's communities: every other
+    taker of them (定稿, 撤销定稿, a 月报's words: ``lock_scope``) takes one row alone
+    and waits for nothing this change holds, so no circle."""
+    members = [m for m in members if m.id is not None]
+    locked_units: set = set()
+    locked_communities: set = set()
+    units, again = set(unit_ids), False
+    while True:
+        tasks = naming_tasks(members) if members else {}
+        more_units, communities = naming_scopes(members, tasks)
+        units |= more_units
+        new_units, new_communities = units - locked_units, communities - locked_communities
+        if again and not new_units and not new_communities:
+            return tasks
+        share_scopes(new_units, new_communities)
+        locked_units |= new_units
+        locked_communities |= new_communities
+        if not members:  # nothing read, nothing to read again
+            return tasks
+        again = True
 
 
 def naming_scopes(members, tasks: dict[int, set[tuple]]) -> tuple[set[int], set[int]]:
