@@ -83,25 +83,29 @@ def backfill():
     if data is not None:
         # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
         # unit's of the day: the documents it changes, named before it is saved (figures42
-        # #1); what the service would refuse is said on the form instead, never asked
+        # #1); what the service would refuse is said on the form instead, never asked: no
+        # page (``backfill_problems``, read only), the post then held to naming nothing
         first = NamedFirst(lambda lock: work_signed(
             actor, item.unit_id, item.community_id, form.starts_at.data.date(),
             [p.member.id for p in data.participants], lock=lock),
-            lambda named, since: ask_first(
+            lambda named, since: None if backfill_problems(
+                actor, item, data, hold=False, lock=False) else ask_first(
                 named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
                 subject=data.title,
                 explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
                           month=month_name(data.starts_local.year, data.starts_local.month)),
                 back=url_for("manage.backfill"),
                 files=BackfillPhotosForm() if form.photos_chosen() else None, since=since))
-        if (asked := first.answer()) is not None and not backfill_problems(
-                actor, item, data, hold=False, lock=False):
+        if (asked := first.answer()) is not None:
             return asked
-        done = (run_service(form, first.guard(record_past_activity), actor, item, data,
-                            denied=404)
+        # compared by the service after its refusals (``compare``): a post the pre-check
+        # refused, held to naming nothing, is named afresh if that refusal is gone by the
+        # service's locks, and a refusal is said in its own words (backfillnamed45)
+        done = (run_service(form, first.aware(lambda *args: record_past_activity(
+                    *args, named=first.compare)), actor, item, data, denied=404)
                 if source is None else
-                run_service(form, first.guard(adopt_through_backfill), actor, item, data,
-                            source, denied=404))
+                run_service(form, first.aware(lambda *args: adopt_through_backfill(
+                    *args, named=first.compare)), actor, item, data, source, denied=404))
         if not done and (asked := first.since()) is not None:
             return asked
         if done:

@@ -503,7 +503,8 @@ def backfill_event(actor: Member, task: Task, **source):
 
 
 def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, *,
-                         audit: bool = True, hold: bool = True) -> Task:
+                         audit: bool = True, hold: bool = True,
+                         named: Callable[[], None] | None = None) -> Task:
     """补录 one past activity: task, participations and approved report, all or nothing
     (the caller's unit of work). Everything but the photos' contents is checked before
     the first write; a photo refused after that undoes the files already written, and
@@ -511,7 +512,17 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
     ``backfill`` event itself (``backfill_event``), naming where it came from — the
     ledger import, whose own event is written once every activity is recorded.
     ``hold=False``: the participants' share locks are the caller's to take, after every
-    activity's checklist item (the ledger import's many activities)."""
+    activity's checklist item (the ledger import's many activities).
+
+    ``named``: the 补录 page's comparison of the signed documents it named with those
+    the activity changes now (``named_page.NamedFirst.compare``, ``roll.keep_named``),
+    called once every refusal before the first write has passed, under the service's
+    locks — the months' share locks it takes come last (docs/design.md, lock order): a
+    refusal is said in its own words, never as 「…有了变化…」 (review44 #2), and a post
+    that named nothing because the view's read-only check found a refusal (no page
+    shown) is named afresh, nothing written, when that refusal is gone by now — a
+    participant's place at those hours withdrawn or marked 缺席 in between
+    (backfillnamed45, as samehold44 for 添加遗漏的参加人员)."""
     item = item_of_year(item, data.starts_local.year)
     starts_at, ends_at = _check(actor, item, data, hold=hold)
     now = utcnow()
@@ -538,6 +549,8 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
             raise ServiceError(_l("%(name)s：%(why)s", name=p.member.name, why=error.message),
                                field="participants") from None
         hours[p.member.id] = minutes
+    if named is not None:
+        named()
     db.session.add(task)
     db.session.flush()
     for member_id, minutes in hours.items():

@@ -578,10 +578,12 @@ def decline_request(request: BackfillRequest, actor: Member, reason: str) -> Non
 
 
 def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData,
-                           request: BackfillRequest) -> Task:
+                           request: BackfillRequest, *,
+                           named: Callable[[], None] | None = None) -> Task:
     """采纳 through the 补录 form: the activity is recorded (``record_past_activity``,
     every 补录 rule) with the member who asked among its participants, and the
-    request is 已采纳 in the same transaction — a refused 补录 leaves it pending."""
+    request is 已采纳 in the same transaction — a refused 补录 leaves it pending.
+    ``named``: ``record_past_activity``'s, called after 采纳's own refusals too."""
     _deciding(request, actor)
     if not needs_backfill_form(request):
         # the named activity is recorded: 采纳 adds the member to it (recording it
@@ -594,7 +596,7 @@ def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData
         raise ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
                            field="participants")
     _refuse_the_gone_activity(request, item, data)
-    task = record_past_activity(actor, item, data)
+    task = record_past_activity(actor, item, data, named=named)
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.task_id == task.id, Assignment.member_id == request.member_id))
     _decided(request, actor, RequestStatus.adopted)
