@@ -65,9 +65,9 @@ class NamedFirst:
     nothing done. A post straight from the form is
     held to what it was shown: nothing when no page was (nothing named: a month signed
     before the change commits is named, not changed — and a change whose ``ask``
-    declined its page, as 采纳's, 添加遗漏的参加人员's, 登记支出's and 进度's 移交 and
-    整改 do for what their service refuses, compares in the service after its refusals,
-    ``compare``); a confirmed post
+    declined its page, as 采纳's, 添加遗漏的参加人员's, 补录's, 登记支出's and 进度's 移交
+    and 整改 do for what their service refuses, compares in the service after its
+    refusals, ``compare``); a confirmed post
     with no key (from no page of ours) asks nothing, as before."""
 
     def __init__(self, naming: Callable, ask: Callable):
@@ -116,8 +116,8 @@ class NamedFirst:
         after the activity's lock: a 通过 committed between the view's read and that lock
         makes an unnamed 组长 change one of a signed month's 台账 (review44 #1); or after
         the refusals that kept its page from being shown — ``add_forgotten_participant``'s,
-        ``adopt_into_task``'s, ``funds.add_entry``'s and ``findings.hand_over``'s and
-        ``mark_fixed``'s ``named``: a refusal gone by the time of the locks
+        ``adopt_into_task``'s, ``record_past_activity``'s (and ``adopt_through_backfill``'s),
+        ``funds.add_entry``'s and ``findings.hand_over``'s and ``mark_fixed``'s ``named``: a refusal gone by the time of the locks
         leaves a post that named nothing (samehold44), while one still there is said in
         the service's words, never as 「…有了变化…」 (review44 #2). The service runs
         through ``aware``."""
