@@ -242,20 +242,25 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
 _Person = namedtuple("_Person", "id name branch phone")
 
 
-def namesakes_of(person_id, unit_id):
+def namesakes_of(person_id, unit_id, group=None):
     """SQL, a column of a list's statement: the people ``names_told_apart`` tells
     ``person_id`` apart from where a card of a task of ``unit_id`` names them alone (the
     submitter of a report, a task's 组长) — the unit's active members of that name, and
     the person — as ``sql_json.json_rows`` of (id, name, branch, phone). The card's name
     is read with its row (``listed_among``), in no statement of its own, as
     ``manage.queries.card_names`` reads it in one (``person_id``, ``unit_id``: columns
-    of the asking statement, whose rows are a page's: read once a card)."""
+    of the asking statement, whose rows are a page's: read once a card). ``group``: a
+    select of the ids of the members listed with the person in ``names_told_apart``'s
+    group (the 补录申请 queue's requesters of that unit), counted too whatever their unit
+    now and switched off or not, as that function counts a group's own members."""
     person, roll = aliased(Member), aliased(Member)
+    among = [roll.id == person.id,
+             and_(roll.unit_id == unit_id, roll.name == person.name, roll.active.is_(True))]
+    if group is not None:
+        among.append(and_(roll.name == person.name, roll.id.in_(group)))
     return (select(json_rows(roll.id, roll.name, roll.branch, roll.namesake_phone))
             .select_from(person)
-            .join(roll, or_(roll.id == person.id,
-                            and_(roll.unit_id == unit_id, roll.name == person.name,
-                                 roll.active.is_(True))))
+            .join(roll, or_(*among))
             .where(person.id == person_id)
             .correlate_except(person, roll).scalar_subquery())
 

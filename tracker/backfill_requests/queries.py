@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -123,10 +123,6 @@ def my_requests(member_id: int) -> list[BackfillRequest]:
         .order_by(BackfillRequest.created_at.desc(), BackfillRequest.id.desc())))
 
 
-def _in_reach(actor, statement):
-    return statement.where(*reach_of(actor).conditions(BackfillRequest.community_id))
-
-
 def pending_count_column(reach: Reach):
     """How many requests wait in the reach's communities, as a scalar subquery (the
     工作台 reads it with its other counts)."""
@@ -140,10 +136,16 @@ def pending_count(actor) -> int:
     return db.session.scalar(select(pending_count_column(reach_of(actor))))
 
 
+def _queued(reach: Reach, request=BackfillRequest) -> list:
+    """WHERE conditions on ``request`` (``BackfillRequest`` or an alias of it): the
+    requests the queue of a reader of ``reach`` lists — pending, in the reader's
+    communities (admins: all)."""
+    return [request.status == RequestStatus.pending, *reach.conditions(request.community_id)]
+
+
 def pending_queue(actor) -> list[BackfillRequest]:
     """Pending requests in the actor's communities (admins: all), oldest first."""
-    return list(db.session.scalars(_in_reach(actor, select(BackfillRequest).where(
-        BackfillRequest.status == RequestStatus.pending))
+    return list(db.session.scalars(select(BackfillRequest).where(*_queued(reach_of(actor)))
         .options(selectinload(BackfillRequest.member),
                  # whether its activity is approved: 采纳's 已定稿 question (``admin_only_adoptions``)
                  selectinload(BackfillRequest.task).selectinload(Task.report),
@@ -170,21 +172,36 @@ def load_request(request_id: int) -> BackfillRequest | None:
     return db.session.get(BackfillRequest, request_id)
 
 
-def load_adoption(request_id: int) -> tuple[BackfillRequest, Unit, str | None] | None:
+def load_adoption(request_id: int, reader) -> tuple[BackfillRequest, Unit, str | None] | None:
     """The request 采纳 acts on, with all its page and flash read of it, in one statement
     (design.md: at most 6 a page): its task with the report (approved or not), community,
     category and zone (the naming page's task line), its member, the member's unit of the
-    request's day (``units_of_day``'s, ``request_unit``) and her namesakes in that unit
-    (``names.namesakes_of``, for ``names.listed_among``: named as the queue names her)."""
+    request's day (``units_of_day``'s, ``request_unit``) and her namesakes there as the
+    queue of ``reader`` counts them (``names.namesakes_of`` with the queue's requesters of
+    that unit, ``_queue_group``; for ``names.listed_among``: named as the queue names
+    her, a namesake switched off or moved since included, review45 #1)."""
     task = joinedload(BackfillRequest.task)
     found = db.session.execute(
-        select(BackfillRequest, Unit, namesakes_of(BackfillRequest.member_id, Unit.id))
+        select(BackfillRequest, Unit, namesakes_of(BackfillRequest.member_id, Unit.id,
+                                                   _queue_group(reach_of(reader), Unit.id)))
         .join(Unit, Unit.id == request_unit())
         .where(BackfillRequest.id == request_id)
         .options(task.joinedload(Task.report), task.joinedload(Task.community),
                  task.joinedload(Task.category), task.joinedload(Task.zone),
                  joinedload(BackfillRequest.member))).tuples().first()
     return found
+
+
+def _queue_group(reach: Reach, unit_id):
+    """SQL: the members the queue of a reader of ``reach`` lists with ``unit_id`` (a
+    column: the unit of a request's day) — the requesters of the requests it lists
+    (``_queued``) whose unit of the day it is (``request_unit``): the group the queue
+    tells its namesakes apart in (``names.labels_with_unit``)."""
+    other = aliased(BackfillRequest)
+    return (select(other.member_id)
+            .where(*_queued(reach, other),
+                   request_unit(other.member_id, other.service_date) == unit_id)
+            .correlate_except(other))
 
 
 def decided_by(row: BackfillRequest) -> Member | None:

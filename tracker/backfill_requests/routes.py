@@ -147,10 +147,10 @@ def queue():
 
 def _managed_adoption(request_id: int):
     """(the request, its member named as the queue names her: the unit of the request's
-    day, namesakes apart — on 采纳's naming page, the 拒绝 page and the flashes after
-    either, review44 #5), read in one statement (``queries.load_adoption``); 404 for a
+    day, namesakes apart by the queue's own rule — on 采纳's naming page, the 拒绝 page
+    and the flashes after either, review44 #5, review45 #1), read in one statement (``queries.load_adoption``); 404 for a
     request not of a community the reader manages, as if it did not exist."""
-    found = q.load_adoption(request_id)
+    found = q.load_adoption(request_id, current_user)
     if found is None or not manages_community(current_user, found[0].community_id):
         abort(404)
     row, unit, namesakes = found

@@ -418,12 +418,17 @@ def _unit_month(month) -> str:
 
 
 def bare_key(key: str | None) -> str | None:
-    """``key`` without its parts' scopes (``named_key``): what a page named, by name."""
-    return None if key is None else re.sub(r"@[\d.]+", "", key)
+    """``key`` as the documents it names (``named_key``): its parts without their scopes,
+    each once, in one order whatever the key's — ``named_key`` writes them in the order
+    of the units' and communities' names, which a rename alone changes (review45 #2)."""
+    if key is None:
+        return None
+    return ",".join(sorted({re.sub(r"@[\d.]+", "", part) for part in key.split(",") if part}))
 
 
 def same_named(promised: str | None, now: str) -> bool:
-    """A page's key (``promised``) names what the change names now (``now``)."""
+    """A page's key (``promised``) names what the change names now (``now``): the same
+    documents, in whatever order either key lists them."""
     return bare_key(promised) == bare_key(now)
 
 
