@@ -293,3 +293,44 @@ def test_a_correction_names_the_years_whose_page_will_say_so(world, clock, kind,
     assert named_years(years) >= told_now
     if recorded.year == corrected.year:  # no year's end, no work between: nothing moves
         assert named_years(years) == told_now == set()
+
+
+def test_a_correction_confirmed_after_a_rename_is_made(world, clock):
+    """review45fix Open: 更正日期's page posts back its key (``roll.corrected_key``), which
+    lists the two units' months in the order of their names. 张三's work of 10 October
+    moves from 县农业局 to 县财政局 when his move is corrected from the 20th to the 5th,
+    so the page names both units' October; a rename of one unit between the page and the
+    save names the same documents, and the correction is made, not refused as changed."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    zhang = f.member(old, name="张三")
+    task = b.task_on(f.item(old, world.community, "environment_cleanup", year=2025),
+                     world.liaison, WORKED)
+    b.join(task, zhang, minutes=120)
+    b.report(task, world.liaison, status=APPROVED)
+    db.session.commit()
+    clock(date(2025, 12, 2))
+    recorded, corrected = IN_OCT_BACK
+    directory.update_member(zhang, world.admin, data(zhang, roll_from=recorded, unit_id=new.id))
+    sign(world.admin, (old, new))
+    db.session.commit()
+
+    def key():
+        change = roll.last_change(zhang)
+        months = roll.corrected_months(zhang, change, corrected)
+        return roll.corrected_key(
+            roll.Corrected(months, roll.corrected_years(zhang, change, corrected, months)),
+            corrected)
+
+    shown = key()
+    assert {(m.name, m.year, m.month) for m in roll.corrected_months(
+        zhang, roll.last_change(zhang), corrected)} >= {("县农业局", 2025, 10), ("县财政局", 2025, 10)}
+    # a name sorting after 县财政局's when 县农业局 came first, before it otherwise
+    old.name = ("县财政局二所" if roll.promised_named(shown).startswith(f"{old.id}-")
+                else "县一局")
+    db.session.commit()
+    assert key() != shown  # the premise: the same documents, listed in another order
+
+    directory.correct_roll_date(zhang, world.admin, corrected, "日期记错",
+                                shown=roll.shown_key(roll.last_change(zhang)), promised=shown)
+    db.session.commit()
+    assert roll.last_change(zhang).day == corrected

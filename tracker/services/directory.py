@@ -1365,7 +1365,7 @@ def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corr
     if promised is None:
         return signed
     key = roll.corrected_key(signed, change.day)
-    if key == promised:
+    if roll.same_corrected(promised, key):
         return signed
     same_day = bool(promised) and roll.promised_day(promised) == change.day.isoformat()
     if same_day:  # what the page named changed since: said so, by what became of it
@@ -1424,7 +1424,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
     months = roll.corrected_months(member, change, day)
     final = roll.Corrected(months, roll.corrected_years(member, change, day, months))
-    if promised is not None and promised != roll.corrected_key(final, day):
+    if promised is not None and not roll.same_corrected(promised, roll.corrected_key(final, day)):
         # the page's own words when its block names all it named before (one signed
         # since); else what was re-opened since (``roll.said_since``): the block may be
         # gone. The key's day is the page's, its documents ``named_key``'s

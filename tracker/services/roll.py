@@ -494,6 +494,16 @@ def promised_named(promised: str) -> str:
     return promised.partition(":")[2]
 
 
+def same_corrected(promised: str | None, key: str) -> bool:
+    """A correction's page key (``promised``, a ``corrected_key``) names what ``key``
+    does: the same day and the same documents in whatever order (``same_named``) — a
+    unit renamed between the page and the save reorders a key, never changes it."""
+    if not promised or not key:
+        return (promised or "") == key
+    return (promised_day(promised) == promised_day(key)
+            and same_named(promised_named(promised), promised_named(key)))
+
+
 def corrected_months(member: Member, change: Change, day: date) -> list:
     """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
     ``change`` to ``day`` may change — never fewer than those whose signed document the
