@@ -16,22 +16,35 @@ request (tests/page_statements.py):
   over the budget, before undostmts44; 11 (12) before stalelock43.
 - 作废's page (the GET its unconfirmed POST is sent to) reads the session, the task, its
   places, the naming and the menu's counts: 5, with needs another week of the series
-  takes over too (the series' weeks are asked inside the naming's statement)."""
+  takes over too (the series' weeks are asked inside the naming's statement).
+- The naming pages of an admin's 添加遗漏的参加人员 (确认添加) and 更换组长 (确认更换) on an
+  activity of a signed month read the session, the task, the member chosen — whether
+  the page's list offers her, and so whether the addition's rules refuse her, and her
+  name as the page lists her, namesakes told apart, in one statement
+  (``manage.queries.chosen_on_page``) —, the naming (asked once) and the menu's
+  counts: 5 each (stmts45; review45 #3: 13 and 10 before, the whole task page's
+  context read and the naming asked twice)."""
 from __future__ import annotations
 
 from datetime import date
 
+import html
+
 from tests import factories as f
 from tests.page_statements import counted, own_app_context
+from tests.reports.test_signed_named import sign_october_and_the_year
 from tests.rollups import builders as b
 from tests.services.test_void_need_moves import (approved_on, named, sign,  # noqa: F401
                                                  weekly)
+from tests.web.test_named_first import _shown
 from tracker.extensions import db
 
 PAGE_BUDGET = 6  # docs/design.md, "Budgets": at most 6 statements a page
 REOPEN_PAGE = 5
 REOPEN_PAGE_WITH_NEEDS = 5
 VOID_PAGE = 5
+ADD_PAGE = 5
+LEADER_PAGE = 5
 
 
 def _statements(client, count_queries, url: str, method: str, data=None) -> tuple[int, str]:
@@ -88,3 +101,40 @@ def test_the_reopen_page_naming_the_week_taking_its_needs_over_runs_its_budget(
     assert reopen == REOPEN_PAGE_WITH_NEEDS
     void, page = _void_page(client, count_queries, november_week)
     assert named(page) and void == VOID_PAGE
+
+
+def _add_page(client, count_queries, task, member):
+    return _statements(client, count_queries, f"/manage/tasks/{task.id}/add-participant",
+                       "POST", {"member": str(member.id), "hours": "1"})
+
+
+def _leader_page(client, count_queries, task, member):
+    return _statements(client, count_queries, f"/manage/tasks/{task.id}/leader", "POST",
+                       {"leader": str(member.id), "shown": _shown(client, task)})
+
+
+def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
+        client, login, october, count_queries):
+    """review45 #3: an admin's 添加遗漏的参加人员 and 更换组长 on an activity of a signed
+    month and year are asked on a page naming them; each page runs its budget, the same
+    with a namesake to tell apart and more people on the activity."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    task = october.tasks["政策宣讲"]
+    zheng, zhou = october.members["郑某某"], october.members["周杰"]
+    added, page = _add_page(client, count_queries, task, zheng)
+    assert "确认添加" in page and "将郑某某添加为该活动的参加人员" in html.unescape(page)
+    leader, page = _leader_page(client, count_queries, task, zhou)
+    assert "确认更换" in page and "该活动的组长改为周杰。" in html.unescape(page)
+    assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
+
+    for name in ("郑某某", "周杰"):  # namesakes in the unit: told apart, no statement more
+        f.member(october.unit, name=name, phone=f"1391234{len(name)}{ord(name[0]) % 1000:03d}")
+    for i in range(6):
+        b.join(task, f.member(october.unit, name=f"补充{i}"))
+    db.session.commit()
+    added, page = _add_page(client, count_queries, task, zheng)
+    assert f"将郑某某（尾号{zheng.phone[-4:]}）添加为" in html.unescape(page)
+    leader, page = _leader_page(client, count_queries, task, zhou)
+    assert f"该活动的组长改为周杰（尾号{zhou.phone[-4:]}）。" in html.unescape(page)
+    assert (added, leader) == (ADD_PAGE, LEADER_PAGE)

@@ -93,3 +93,31 @@ def test_the_forms_refusal_names_her_as_the_page_does(client, login, world):
     sentence = f"张三{_tail(world.member)} {HELD}"
     assert sentence in answer[:answer.index("/add-participant")]  # the page's, before it
     assert sentence in _add_form(answer)  # the form's refusal, the same words
+
+
+def _key(page: str) -> str:
+    return html.unescape(re.search(r'name="named_key"[^>]*value="([^"]*)"', page).group(1))
+
+
+def test_a_searched_candidate_is_named_on_the_naming_page_as_the_page_tells_her_apart(
+        client, login, october):
+    """The naming page reads only what it shows (stmts45): a candidate found by a search,
+    whose namesake in her own unit (another unit than the activity's) the same search
+    offers, is told apart among the candidates as the task page tells her apart — the
+    same name as the flash after 确认添加, which the whole page's context gives."""
+    from tracker.models import Member
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    first = db.session.scalar(db.select(Member).where(Member.name == "财政局党员"))
+    f.member(october.other_unit, name="财政局党员", phone="13912340099")
+    db.session.commit()
+    task = october.tasks["政策宣讲"]
+    url = f"/manage/tasks/{task.id}/add-participant?q=财政局党员"
+    data = {"member": str(first.id), "hours": "1"}
+    page = html.unescape(client.post(url, data=data).get_data(as_text=True))
+    assert "确认添加" in page
+    named = re.search(r"将(\S+?)添加为该活动的参加人员", page).group(1)
+    assert named != "财政局党员"  # told apart from the other one offered
+    done = html.unescape(client.post(url, data={**data, "confirmed": "1", "named_key": _key(page)},
+                                     follow_redirects=True).get_data(as_text=True))
+    assert f"已将 {named} 添加为该活动的参加人员" in done

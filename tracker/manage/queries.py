@@ -21,6 +21,7 @@ from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the
 from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
+    WaitStatus,
     HOLDING,
     Assignment,
     AssignmentStatus,
@@ -41,7 +42,7 @@ from ..models import (
 from ..backfill_requests.queries import pending_count_column
 from ..outbox.queries import given_up_count, given_up_robots
 from ..paging import Prepared, limited, paginate_prepared
-from ..names import listed_among, names_told_apart, namesakes_of
+from ..names import distinguished_names, listed_among, names_told_apart, namesakes_of
 from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
@@ -681,6 +682,73 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
             closed[member.id] = unit
         rows.append((member, held))
     return rows
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """``chosen_on_page``: a member posted from an approved activity's page, as that
+    page reads her."""
+
+    name: str  # as the page lists her (``participant_names``), namesakes told apart
+    addable: bool  # in 添加遗漏的参加人员's list: offered, and refused by none of its rules
+    leadable: bool  # in the 组长 list
+
+
+def chosen_on_page(task: Task, member_id: int, query: str | None) -> Chosen | None:
+    """The member ``member_id`` chosen on the page of the approved ``task`` (its search
+    ``query``, as the page was read), for an admin — the page's lists as ``_task_page``
+    builds them, asked of her alone: whether 添加遗漏的参加人员's list offers her (a
+    participant not counted, or a candidate not on it — ``forgotten_candidates_held``,
+    the same select, search and limit —, neither one 补录's rule refuses on its day,
+    ``unnameable_why``, nor one holding a place elsewhere at its hours,
+    ``held_elsewhere_of``), whether the 组长 list does (a participant, the 组长, or a
+    candidate; active, or the 组长), and her name as ``participant_names`` lists her
+    (its two sets — the participants, those waiting, the 组长 and the submitter; with
+    the candidates added for one only among them — and the unit's active members): one
+    statement, her namesakes' rows, so that the naming pages of 添加遗漏的参加人员 and
+    更换组长 read what they show and not the whole page (stmts45). None: no such
+    member."""
+    on_it = (select(Assignment.member_id)
+             .where(Assignment.task_id == task.id, Assignment.status.in_(HOLDING)))
+    not_counted = on_it.where(Assignment.status != AssignmentStatus.done)
+    waiting = select(WaitlistEntry.member_id).where(WaitlistEntry.task_id == task.id,
+                                                    WaitlistEntry.status == WaitStatus.waiting)
+    also = [m for m in (task.leader_id, task.report.submitted_by_id if task.report else None)
+            if m is not None]
+    offered = _forgotten(task, query, MEMBER_CHOICES_MAX).with_only_columns(Member.id)
+    listed = or_(Member.id.in_(on_it), Member.id.in_(waiting), Member.id.in_(also or [0]))
+    candidate = and_(Member.id.in_(offered.subquery().select()), Member.id.not_in(on_it))
+    # 添加遗漏的参加人员's rules (``backfill._forgotten``'s, an admin's), asked of her row
+    addable = and_(or_(Member.id.in_(not_counted), candidate),
+                   unnameable_why(working_units([task.community_id]), task.service_date)
+                   .is_(None),
+                   held_elsewhere_of(Member.id, task).is_(None))
+    leadable = and_(or_(Member.id.in_(on_it), Member.id == (task.leader_id or 0), candidate),
+                    or_(Member.active.is_(True), Member.id == (task.leader_id or 0)))
+    mine = Member.id == member_id
+    rows = db.session.execute(
+        select(Member.id, Member.name, Member.branch, Member.namesake_phone.label("phone"),
+               Member.unit_id, Member.active, listed.label("listed"),
+               candidate.label("candidate"), and_(mine, addable).label("addable"),
+               and_(mine, leadable).label("leadable"))
+        .where(Member.name == select(Member.name).where(mine).scalar_subquery(),
+               or_(mine, and_(Member.unit_id == task.unit_id, Member.active.is_(True)),
+                   listed, candidate))).all()
+    me = next((row for row in rows if row.id == member_id), None)
+    if me is None:
+        return None
+    # ``participant_names``: told apart on her set, the unit's active members beside it
+    def roll(*sets):
+        return [row for row in rows if any(getattr(row, s) for s in sets)
+                or (row.unit_id == task.unit_id and row.active)]
+
+    if me.listed:
+        name = distinguished_names([me], roll("listed"))[me.id]
+    elif me.candidate:
+        name = distinguished_names([me], roll("listed", "candidate"))[me.id]
+    else:
+        name = me.name  # in neither list: as the page names one it does not list
+    return Chosen(name, bool(me.addable), bool(me.leadable))
 
 
 def _forgotten(task: Task, query: str | None, limit: int, *, active: bool = False):

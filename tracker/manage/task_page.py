@@ -20,7 +20,9 @@ from ..security import record_id_or_none
 from ..services.assigning import assign_member
 from ..services.backfill import (ERASED, OFF_ROLL, UNIT_ELSEWHERE, add_forgotten_participant,
                                  forgotten_problems)
+from ..services import ServiceError
 from ..services.claims import (
+    check_minutes,
     correct_minutes,
     minutes_shown_key,
     task_span_minutes,
@@ -29,7 +31,8 @@ from ..services.claims import (
 from ..services.reviews import reopen_effects, reopen_report
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
-from ..services.summary_notes import closed_to, fold_units, units_closed_words
+from ..services.summary_notes import (closed_to, fold_units, may_change_final,
+                                      units_closed_words)
 from ..services.task_needs import need_move_signed, needs_of
 from ..services.tasks import (
     cancel_refusal,
@@ -80,7 +83,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     longer applies) offers 作废 to whoever may
     (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
     actor = _actor()
-    search = (request.args.get("q") or "").strip()[:40]
+    search = _search()
     approved = task.report_approved
     # of an approved activity's participants not counted, those 添加遗漏的参加人员 would
     # refuse — 补录's rule not naming them on its day, or a place held elsewhere at
@@ -196,6 +199,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 off_checklist_line=missing_item([task]))
 
 
+def _search() -> str:
+    """The task page's search (``?q=``, kept in its forms' addresses), as read."""
+    return (request.args.get("q") or "").strip()[:40]
+
+
 def _render_task(context: dict):
     task = context["task"]
     return render_template(
@@ -278,6 +286,16 @@ def add_participant(task_id: int):
     task = _managed_task(task_id)
     form = AddParticipantForm()
     form.activity_minutes = task_span_minutes(task)
+    # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
+    # the day: the documents it changes, named before it is done (figures42 #1); read
+    # once a request (the naming page, or the addition going on when nothing is signed)
+    naming = _unlocked_once(lambda lock: work_signed(
+        _actor(), task.unit_id, task.community_id, task.service_date, [form.member.data],
+        lock=lock))
+    if (asked := _addition_asked(task, form, naming)) is not None:
+        return asked
+    form = AddParticipantForm()  # afresh: checked against the whole page's list
+    form.activity_minutes = task_span_minutes(task)
     context = _task_page(task, add=form)
     if returning():  # the confirmation page's 返回: the form as typed, nothing done
         return _render_task(context)
@@ -286,19 +304,11 @@ def add_participant(task_id: int):
         _say_unnameable(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
-    # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
-    # the day: the documents it changes, named before it is done (figures42 #1); what the
-    # service would refuse is said on the form first, never asked (checkfirst43): no page
-    first = NamedFirst(lambda lock: work_signed(_actor(), task.unit_id, task.community_id,
-                                                task.service_date, [member.id], lock=lock),
-                       lambda named, since: None if forgotten_problems(
-                           _actor(), task, member, form.hours.minutes, lock=False)
-                       else ask_first(
-                           named, task=task, title=_("添加遗漏的参加人员"), submit=_("确认添加"),
-                           action=_("添加遗漏的参加人员"),
-                           explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。",
-                                     name=_listed(context, member)),
-                           back=url_for("manage.task", task_id=task.id), since=since))
+    # what the service would refuse is said on the form first, never asked
+    # (checkfirst43): no page
+    first = NamedFirst(naming, lambda named, since: None if forgotten_problems(
+        _actor(), task, member, form.hours.minutes, lock=False)
+        else _ask_addition(task, named, since, _listed(context, member)))
     if (asked := first.answer()) is not None:
         return asked
     # compared by the service after its refusals (``compare``): a post the pre-check
@@ -311,6 +321,63 @@ def add_participant(task_id: int):
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
                                  name=_listed(context, member)))
+
+
+def _ask_addition(task, named, since, name: str):
+    """添加遗漏的参加人员's naming page (``ask_first``), the member ``name``d as the
+    task page lists her."""
+    return ask_first(named, task=task, title=_("添加遗漏的参加人员"), submit=_("确认添加"),
+                     action=_("添加遗漏的参加人员"),
+                     explain=_("将%(name)s添加为该活动的参加人员，其服务时长计入统计。", name=name),
+                     back=url_for("manage.task", task_id=task.id), since=since)
+
+
+def _unlocked_once(naming):
+    """``naming(lock=)`` with its unlocked answer read once a request: the lean naming
+    page's read serves ``NamedFirst.answer`` when the view goes on to the whole page."""
+    read: list = []
+
+    def once(*, lock: bool):
+        if lock:
+            return naming(lock=True)
+        if not read:
+            read.append(naming(lock=False))
+        return read[0]
+    return once
+
+
+def _asks_lean(task) -> bool:
+    """An unconfirmed post (not the naming page's 返回) of an admin on an approved
+    activity: the one that may be answered by a naming page — read lean, what that page
+    shows and no more, not the whole task page's context (stmts45, as 撤销审核's: its
+    budget, tests/web/test_asked_first_budget.py). Anything else the page's lists,
+    refusals and flashes need goes the whole page's way."""
+    return (task.report_approved and not returning() and not confirmed()
+            and may_change_final(_actor()))
+
+
+def _addition_asked(task, form, naming):
+    """添加遗漏的参加人员's naming page read lean (``_asks_lean``): the member chosen
+    (``queries.chosen_on_page``: in the page's list, and so refused by none of the
+    rules ``forgotten_problems`` asks of an admin's addition; named as the page lists
+    her), the hours within the activity's (``claims.check_minutes``), then the naming.
+    None: anything else — refused (the whole page says why, in the form's words or the
+    service's), or nothing signed (the addition goes on)."""
+    if not _asks_lean(task) or form.member.data is None:
+        return None
+    chosen = q.chosen_on_page(task, form.member.data, _search())
+    if chosen is None or not chosen.addable:
+        return None
+    form.member.choices = [("", ""), (form.member.data, chosen.name)]
+    if not form.validate():
+        return None
+    try:
+        check_minutes(task_span_minutes(task) if form.hours.minutes is None
+                      else form.hours.minutes, task)
+    except ServiceError:
+        return None
+    named = naming(lock=False)
+    return _ask_addition(task, named, False, chosen.name) if named else None
 
 
 def _say_held_elsewhere(form, context, held_ids: str = "add_held_ids") -> None:
@@ -640,6 +707,13 @@ def remove_waiting(entry_id: int):
 def leader(task_id: int):
     task = _managed_task(task_id)
     form = LeaderForm()
+    # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's change
+    # of it is named first, as the liaison's is refused (figures42 #1)
+    naming = _unlocked_once(lambda lock: day_signed(
+        _actor(), task.unit_id, task.community_id, task.service_date, lock=lock))
+    if (asked := _leader_asked(task, form, naming)) is not None:
+        return asked
+    form = LeaderForm()  # afresh: checked against the whole page's list
     context = _task_page(task, leader=form)
     if returning():  # the confirmation page's 返回: the form as typed, nothing done
         return _render_task(context)
@@ -651,17 +725,8 @@ def leader(task_id: int):
     # refuses it on the form, before any naming of a change that would not be the one
     # asked (confirm43 #4); an approved activity's is refused even where kept as shown
     stale = form.shown.data not in (None, leader_shown_key(task))
-    # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's change
-    # of it is named first, as the liaison's is refused (figures42 #1)
-    first = NamedFirst(lambda lock: day_signed(_actor(), task.unit_id, task.community_id,
-                                               task.service_date, lock=lock),
-                       lambda named, since: ask_first(
-                           named, task=task, title=_("更换组长"), submit=_("确认更换"),
-                           action=_("更换组长"),
-                           explain=_("该活动的组长改为%(name)s。",
-                                     name=_listed(context, new_leader))
-                           if new_leader is not None else _("取消该活动的组长。"),
-                           back=url_for("manage.task", task_id=task.id), since=since))
+    first = NamedFirst(naming, lambda named, since: _ask_leader(
+        task, named, since, None if new_leader is None else _listed(context, new_leader)))
     changes = not stale and getattr(new_leader, "id", None) != task.leader_id
     # asked when the report read here is approved; else held to naming nothing — and the
     # service compares under the activity's lock, where a 通过 committed since this read
@@ -685,6 +750,37 @@ def leader(task_id: int):
     if task.leader is None:
         return _back_to_task(task, _("已取消组长。"))
     return _back_to_task(task, _("组长已改为 %(name)s。", name=_listed(context, task.leader)))
+
+
+def _ask_leader(task, named, since, name: str | None):
+    """更换组长's naming page (``ask_first``): the new 组长 ``name``d as the task page
+    lists her (None: the 组长 taken off)."""
+    return ask_first(named, task=task, title=_("更换组长"), submit=_("确认更换"),
+                     action=_("更换组长"),
+                     explain=_("该活动的组长改为%(name)s。", name=name)
+                     if name is not None else _("取消该活动的组长。"),
+                     back=url_for("manage.task", task_id=task.id), since=since)
+
+
+def _leader_asked(task, form, naming):
+    """更换组长's naming page read lean (``_asks_lean``): the 组长 chosen in the page's
+    list (``queries.chosen_on_page``, named as the page lists her) or none, the page
+    showing the 组长 now (else the service's stale refusal, before any naming), a
+    change, then the naming. None: anything else — refused, unchanged, or nothing
+    signed: the whole page's way."""
+    if not _asks_lean(task):
+        return None
+    chosen = None
+    if (chosen_id := form.leader.data) is not None:
+        chosen = q.chosen_on_page(task, chosen_id, _search())
+        if chosen is None or not chosen.leadable:
+            return None
+    form.leader.choices = [("", "")] + ([(chosen_id, chosen.name)] if chosen else [])
+    if (not form.validate() or form.shown.data not in (None, leader_shown_key(task))
+            or chosen_id == task.leader_id):
+        return None
+    named = naming(lock=False)
+    return _ask_leader(task, named, False, chosen and chosen.name) if named else None
 
 
 @bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])
