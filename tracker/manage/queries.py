@@ -484,7 +484,7 @@ def participants_held_elsewhere(task: Task, actor: Member | None = None) -> Held
     if actor is not None and not may_change_final(actor):
         closed_unit = aliased(Unit)
         by_month, by_year = unit_of_day_closed(closed_unit.id, task.community_id, day)
-        stmt = stmt.add_columns(closed_unit.id, closed_unit.name, by_month).outerjoin(
+        stmt = stmt.add_columns(closed_unit.id, closed_unit.name, by_month, by_year).outerjoin(
             closed_unit, and_(not_counted, closed_unit.id == unit_then(Assignment.member_id, day),
                               closed_unit.id != task.unit_id, or_(by_month, by_year)))
     found = HeldElsewhere([], {}, {}, {})
@@ -647,7 +647,8 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
         by_month, by_year = unit_of_day_closed(then, task.community_id, day)
         closed_id = case((and_(then != task.unit_id, or_(by_month, by_year)), then))
         found = found.add_columns(
-            closed_id, select(Unit.name).where(Unit.id == closed_id).scalar_subquery(), by_month)
+            closed_id, select(Unit.name).where(Unit.id == closed_id).scalar_subquery(), by_month,
+            by_year)
     rows = []
     for member, held, *unit in db.session.execute(found):
         if asks and unit[0] is not None:
