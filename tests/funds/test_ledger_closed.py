@@ -38,7 +38,7 @@ def test_a_signed_months_entries_offer_no_reversal(client, login, world):
     login(world.liaison)
     page = ledger(client, world, 2025)
     assert reversible(page) == {open_.id}
-    assert "2025年3月的月报已定稿，登记或冲销该月的经费须由单位管理员操作。" in page
+    assert "2025年3月的月报已定稿，登记或冲销该月的经费须由单位管理员操作（或由单位管理员先重新打开该月的月报）。" in page
     # another month is open: the 登记支出 form stays, the service answers for the date
     assert ENTRY_FORM in page
     login(world.admin)
@@ -53,7 +53,7 @@ def test_a_signed_years_ledger_offers_neither_form_to_a_liaison(client, login, w
     db.session.commit()
     login(world.liaison)
     page = ledger(client, world, year)
-    words = f"{year}年度总结已定稿，登记或冲销该年的经费须由单位管理员操作。"
+    words = f"{year}年度总结已定稿，登记或冲销该年的经费须由单位管理员操作（或由单位管理员先重新打开该年度总结）。"
     assert reversible(page) == set() and page.count(words) == 2  # the row, and the form's place
     assert ENTRY_FORM not in page
     # this year is not signed: the liaison's ledger as ever

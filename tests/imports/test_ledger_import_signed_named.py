@@ -141,8 +141,12 @@ def test_a_liaisons_rows_in_a_signed_month_are_refused_naming_it(client, login, 
                            _clean_up(october, october.members["冯某某"], day="2022-11-20",
                                      title="十一月补录")])
     page = page_of(client.get(url))
-    assert "2022年10月的月报已定稿，补录该月的活动须由单位管理员操作。" in page
-    assert "2022年度总结已定稿，补录该年的活动须由单位管理员操作。" in page
+    # October's 月报 and its year both signed: both named, re-opening October alone
+    # would leave the row refused by the year (walk45 #4)
+    assert ("2022年10月的月报已定稿，补录该月的活动须由单位管理员操作"
+            "（或由单位管理员先重新打开该月的月报和2022年度总结）。") in page
+    assert ("2022年度总结已定稿，补录该年的活动须由单位管理员操作"
+            "（或由单位管理员先重新打开该年度总结）。") in page
     assert named(page) == [] and "确认导入</button>" not in page
     client.post(url)
     assert counts() == before

@@ -63,7 +63,7 @@ def test_a_confirm_that_meets_a_new_rule_writes_nothing_and_shows_why(client, lo
     done = confirm(client, preview_url)
     assert done.headers["Location"].endswith(preview_url.split("/imports")[-1])
     page = client.get(preview_url).get_data(as_text=True)
-    assert "2022年10月的月报已定稿，补录该月的活动须由单位管理员操作。" in page
+    assert "2022年10月的月报已定稿，补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。" in page
     assert counts() == before
 
 

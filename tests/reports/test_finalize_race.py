@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
 
 MODULE = __name__
-APPROVE_REFUSED = "%d年%d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。"
-FUND_REFUSED = "%d年%d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作。"
+APPROVE_REFUSED = "%d年%d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"
+FUND_REFUSED = "%d年%d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"
 NOTES_REFUSED = "该月报已定稿，不能再修改；如需修改，请管理员重新打开。"
 
 

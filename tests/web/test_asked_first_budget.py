@@ -64,8 +64,8 @@ def _reopen_page(client, count_queries, task):
 
 
 def _void_page(client, count_queries, task):
-    return _statements(client, count_queries, f"/manage/tasks/{task.id}/void?reason=重复录入",
-                       "GET")
+    return _statements(client, count_queries, f"/manage/tasks/{task.id}/void", "POST",
+                       {"void-reason": "重复录入"})
 
 
 def test_the_confirmation_pages_run_their_budget_signed_or_not(client, login, world,

@@ -34,8 +34,8 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
     # not confirmed (JavaScript off): the confirmation page, with the reason kept and
     # what will happen — 2 members, 4 hours
     response = client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": "当天因雨并未开展"})
-    assert response.status_code == 303
-    page = text(client.get(response.headers["Location"]))
+    assert response.status_code == 200
+    page = text(response)
     assert "确认作废" in page and "当天因雨并未开展" in page
     assert "2名党员共4.0小时的服务时长不再计入" in page
     assert work_event_count() == events
@@ -183,3 +183,33 @@ def test_a_cancelled_task_is_still_cancelled_in_my_tasks(client, login, world):
     login(world.member)
     card = _card(text(client.get("/tasks/mine?tab=history")), world.past_task.title)
     assert "已取消" in card and "已作废" not in card
+
+
+def test_without_scripts_back_keeps_the_reason_and_no_url_carries_it(client, login, world):
+    """walk45 #3: 作废's confirmation page keeps what was typed as 撤销审核's does — its
+    返回，不操作 posts the reason back (a link would lose it with scripts off) — and the
+    reason, a free text, is never put in a URL (history, access logs)."""
+    task = _recorded(client, login, world)
+    action = f"/manage/tasks/{task.id}/void"
+    typed = {"void-reason": "未开展，误录"}
+    asked = client.post(action, data=typed)
+    assert asked.status_code == 200 and "Location" not in asked.headers
+    page = text(asked)
+    question = page[page.index(f'action="{action}"'):]
+    question = question[:question.index("</form>")]
+    assert "确认作废" in question and 'name="returning" value="1"' in question
+    assert "未开展，误录" in question
+
+    # 返回，不操作 as a plain browser sends it (no script): the task page, reason as typed
+    back = client.post(action, data={**typed, "returning": "1", "confirmed": "1"})
+    assert back.status_code == 200
+    page = text(back)
+    form = page[page.index(f'action="{action}"'):]
+    assert "未开展，误录</textarea>" in form[:form.index("</form>")]
+    assert "确认作废" not in page
+    assert _counted(world, task) == (1, 2, 240)
+
+    # whatever is posted, no answer sends the reason on in a URL
+    for data in (typed, {"void-reason": " "}, {**typed, "confirmed": "1"}):
+        location = client.post(action, data=data).headers.get("Location", "")
+        assert "reason=" not in location and "%E6%9C%AA" not in location.upper()

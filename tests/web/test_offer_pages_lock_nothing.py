@@ -143,8 +143,9 @@ def test_the_report_page_says_why_not_approve_while_a_final_is_being_signed(
 def test_the_task_and_void_pages_say_why_not_void_while_a_final_is_being_signed(
         client, login, world, which):
     """The task's page says why 作废 is an admin's (the activity's own signed month, or
-    the month its finding was handed over in), and the 作废 page sends the liaison back
-    to it saying so, while a 定稿 holds its lock."""
+    the month its finding was handed over in), and 作废 unconfirmed (the post that would
+    bring its confirmation page) sends the liaison back to it saying so, while a 定稿
+    holds its lock."""
     signed, open_month = _signed_and_open_months()
     own = b.task_on(world.item, world.liaison, signed, title="已定稿月份的活动")
     survey = _survey_handed_over_on(world, open_month, signed, "问题移交在已定稿月份的摸排")
@@ -160,7 +161,7 @@ def test_the_task_and_void_pages_say_why_not_void_while_a_final_is_being_signed(
     for task, words in ((own, own_words), (survey, step_words)):
         with signing(which, *ids):
             page = client.get(f"/manage/tasks/{task.id}")
-            void = client.get(f"/manage/tasks/{task.id}/void")
+            void = client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": "误录"})
         assert page.status_code == 200
         assert words in text(page) and f'action="/manage/tasks/{task.id}/void"' not in text(page)
         assert void.status_code == 302

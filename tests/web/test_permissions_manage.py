@@ -115,8 +115,8 @@ CASES = [
           STAFF_OF_COMMUNITY, data={"reopen-reason": "时间填错", "confirmed": "1"}),
     # 作废: the community's liaison or an admin (in a 已定稿 month an admin only: a flashed
     # refusal, tests/web/test_manage_void.py); the confirmation page and the POST
-    Route("manage.void", "GET", lambda w: f"/manage/tasks/{_approved(w).id}/void?reason=x",
-          STAFF_OF_COMMUNITY, id="void-confirmation"),
+    Route("manage.void", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/void",
+          STAFF_OF_COMMUNITY, data={"void-reason": "x"}, id="void-confirmation"),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/void",
           STAFF_OF_COMMUNITY, data={"void-reason": "误录：当天并未开展", "confirmed": "1"}),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{_done(w).task.id}/void",

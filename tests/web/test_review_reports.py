@@ -356,7 +356,7 @@ def test_the_queue_says_which_approvals_a_finalised_month_makes_an_admins(
     login(world.liaison)
     shown = cards()
     assert set(reports) <= set(shown)
-    own = f"{signed.year}年{signed.month}月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。"
+    own = f"{signed.year}年{signed.month}月的月报已定稿，审核通过该月的完成情况须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"
     step = f"该活动的数据也计入{signed.year}年{signed.month}月的月报"
     for title, words in (("已定稿月份的活动", own), ("问题移交在已定稿月份的摸排", step)):
         card = shown[title]

@@ -20,7 +20,7 @@ TODAY = local_today()
 pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 SIGNED = TODAY.year - 1
 DAY = date(SIGNED, 6, 15)
-OWN = f"{SIGNED}年度总结已定稿，审核通过该年的完成情况须由单位管理员操作。"
+OWN = f"{SIGNED}年度总结已定稿，审核通过该年的完成情况须由单位管理员操作（或由单位管理员先重新打开该年度总结）。"
 
 
 def sign_year(world):

@@ -104,7 +104,7 @@ def test_a_month_signed_after_the_void_confirmation_page_was_read_is_named_again
         client, login, world):
     task = _november(world)
     login(world.admin)
-    confirmation = text(client.get(f"{_action(task)}?reason=重复录入"))
+    confirmation = text(client.post(_action(task), data={"void-reason": "重复录入"}))
     assert "确认作废" in confirmation and not named(confirmation)
     sign(world.admin, world.unit, 2025, 11)
     response = client.post(_action(task), data=form_on(confirmation, _action(task)))

@@ -447,7 +447,7 @@ class HeldElsewhere:
     asks (``backfill._forgotten``'s order)."""
 
     holders: list
-    # {member id: (unit id, unit name, closed by the month)}: their unit of the day
+    # {member id: (unit id, unit name, closed by the month, by the year)}: their unit of the day
     # (another unit) has signed the month (or year) — refused to one not an admin
     # (``summary_notes.closed_member_units``)
     closed: dict
@@ -466,7 +466,7 @@ def _with_unit_of_day(stmt, row, then, task: Task, *, closed: bool, on=None):
     does); and, ``closed`` (asked for one not an admin), the unit's id when it is
     another unit than the activity's whose 月报 of the month, or 年度总结 of the year, is
     已定稿 (``summary_notes.unit_of_day_closed``, ``closed_member_units``' rule: the
-    service's first refusal), else NULL, and whether by the month. Both lists of
+    service's first refusal), else NULL, and whether by the month and by the year. Both lists of
     添加遗漏的参加人员 ask it so, each in its own one statement
     (``participants_held_elsewhere``, ``forgotten_candidates_held``); ``_closed_unit``
     reads the columns back."""
@@ -478,13 +478,14 @@ def _with_unit_of_day(stmt, row, then, task: Task, *, closed: bool, on=None):
     by_month, by_year = unit_of_day_closed(day_unit.id, task.community_id, task.service_date)
     return stmt.add_columns(
         case((and_(day_unit.id != task.unit_id, or_(by_month, by_year)), day_unit.id)),
-        by_month)
+        by_month, by_year)
 
 
-def _closed_unit(name, closed_id=None, by_month=None) -> tuple | None:
+def _closed_unit(name, closed_id=None, by_month=None, by_year=None) -> tuple | None:
     """The columns ``_with_unit_of_day`` added, as ``HeldElsewhere.closed`` holds them
-    (unit id, unit name, by the month), or None: the unit of the day is not closed."""
-    return None if closed_id is None else (closed_id, name, by_month)
+    (unit id, unit name, by the month, by the year), or None: the unit of the day is
+    not closed."""
+    return None if closed_id is None else (closed_id, name, by_month, by_year)
 
 
 def participants_held_elsewhere(task: Task, actor: Member | None = None) -> HeldElsewhere:
@@ -665,7 +666,7 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``).
     ``actor`` not an admin: ``closed`` gets, in the same statement, those whose unit of
     the day — another unit — has signed the month or year, {member id: (unit id, unit
-    name, by the month)}, the service's first refusal, as ``participants_held_elsewhere``
+    name, by the month, by the year)}, the service's first refusal, as ``participants_held_elsewhere``
     asks it of the participants (``_with_unit_of_day``: review44c #3)."""
     other = aliased(Task)
     # joined from ``Member``, named: ``_with_unit_of_day`` adds a ``Unit`` entity too

@@ -576,32 +576,39 @@ def _confirm_reopen(task, form, signed: dict):
         signed=signed, signed_action=_("撤销审核"))
 
 
-@bp.route("/tasks/<int:task_id>/void", methods=["GET", "POST"])
+@bp.post("/tasks/<int:task_id>/void")
 @staff_required
 def void(task_id: int):
-    """作废 a recorded activity that did not happen, with a reason, asked once like
-    取消任务 (``voiding.void_activity``)."""
+    """作废 a recorded activity that did not happen, with a reason, asked once as
+    撤销审核 is (``voiding.void_activity``). A POST without ``confirmed=1`` is answered
+    with the confirmation page, which names what it takes off the figures and the 已定稿
+    documents it changes (``voiding.void_signed``) and carries the reason typed; its 返回
+    posts the reason back (``returning``): never a link that drops it where no script
+    keeps a draft, nor a redirect that puts it in a URL (walk45 #3)."""
     task = _managed_task(task_id)
-    if request.method == "GET":
-        if (refusal := void_refusal(task, _actor(), lock=False)) is not None:
-            return _back_to_task(task, refusal, "error")
-        # an admin's 作废 of what a 已定稿 month or year counts: the documents it changes,
-        # named, and posted back as named (``VoidForm.named``)
-        signed = void_signed(_actor(), task)
-        form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500],
-                                             "named": named_key(signed)})
-        return _confirm_void(task, form, signed_names(signed))
     form = VoidForm()
     # what the page the admin read named (None: a post from no page of ours asks nothing)
     promised = form.named.data
+    actor = _actor()
+    if returning():  # the confirmation page's 返回: the task page, the reason as typed
+        return _render_task(_task_page(task, void=form))
+    if not confirmed():
+        if (refusal := void_refusal(task, actor, lock=False)) is not None:
+            return _back_to_task(task, refusal, "error")
+        if not form.validate():
+            return _render_task(_task_page(task, void=form))
+        # the confirmation page reads what 作废 changes of what was signed, not the whole
+        # task page's context (its budget: tests/web/test_asked_first_budget.py)
+        signed = void_signed(actor, task)
+        form.named.data = named_key(signed)
+        _say_named_since(form, promised, VOID_SINCE, signed)
+        return _confirm_void(task, form, signed_names(signed))
     context = _task_page(task, void=form)  # ``form.named``: what is signed now
     if not form.validate() and context["void_form"] is not None:
         return _render_task(context)  # else the service says why not
-    if not confirmed():
-        return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
     # the comparison with what the page named, under the activity's lock
     return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
-                      _actor(), form.reason.data,
+                      actor, form.reason.data,
                       promised=promised if context["void_form"] is not None else None) \
         or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 
@@ -613,7 +620,7 @@ def _confirm_void(task, form, signed: dict):
               if a.status == AssignmentStatus.done]
     return render_template(
         "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
-        action=url_for("manage.void", task_id=task.id), form=form,
+        action=url_for("manage.void", task_id=task.id), form=form, keeps=True,
         explain=ngettext("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
                          "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
                          "作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"

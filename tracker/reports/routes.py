@@ -483,7 +483,8 @@ def finalize_annual():
             abort(403)  # the service's answer: no question for one who may not sign
         return _confirm_final(
             form, typed, year_notes.find_year_note(selection.scope, year),
-            title=_("定稿本年度总结"), subject=_("%(year)d年度总结", year=year),
+            title=_("定稿本年度总结"),
+            subject=_("%(who)s%(year)d年度总结", who=_whose(selection), year=year),
             explain=_("定稿后存在问题和下步打算不能再修改，落款日期为定稿日期（%(today)s）；"
                       "下面的内容随定稿写入年度总结。如需修改，须管理员重新打开本年度总结。",
                       today=local_today().isoformat()),
@@ -562,7 +563,8 @@ def finalize():
         return _confirm_final(
             form, typed, summary_notes.find_note(selection.scope, year, month),
             title=_("定稿本月月报"),
-            subject=_("%(year)d年%(month)d月月报", year=year, month=month),
+            subject=_("%(who)s%(year)d年%(month)d月月报", who=_whose(selection), year=year,
+                      month=month),
             explain=_("定稿后存在问题和下步打算不能再修改，落款日期为定稿日期（%(today)s）；"
                       "下面的内容随定稿写入月报。如需修改，须管理员重新打开本月月报。",
                       today=local_today().isoformat()),
@@ -591,6 +593,17 @@ def _said_final(done, form, signed: str) -> None:
     else:
         for error in form.form_errors:
             flash(str(error), "error")
+
+
+def _whose(selection: Selection) -> str:
+    """Whose document a 定稿 signs, as the naming pages name it (``admin.told``): the
+    unit's, the community's own, or the unit's in that community — a liaison seeing part
+    of her unit signs the unit's (``summary_notes.may_write``), so the page must say
+    which (walk45 #5)."""
+    if selection.unit is not None and selection.community is not None:
+        return _("%(unit)s在%(community)s", unit=selection.unit.name,
+                 community=selection.community.name)
+    return (selection.unit or selection.community).name
 
 
 def _typed(form) -> tuple[str | None, str | None]:

@@ -390,9 +390,9 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
                                         [p.member.id for p in people], lock=lock)
             if closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
                 found.append(("starts_at", closed.say(
-                    _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
+                    _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作",
                        month=lazy_month_name(day.year, day.month)),
-                    _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作。",
+                    _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作",
                        year=day.year))))
                 times_ok = False
             if units:
@@ -611,9 +611,9 @@ def _forgotten(actor: Member, task: Task, member: Member, minutes: int | None, *
     closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
     if closed:
         return [(None, closed.say(
-            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
+            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作",
                month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
+            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作",
                year=day.year)))], None
     if units:
         return [("member", units_closed_words(units, _l("向该活动添加参加人员")))], None

@@ -181,10 +181,9 @@ def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
             raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。",
                                   d=finding.found_on.isoformat()), field="handed_over_on")
         _check_month_open(finding, actor, on, "handed_over_on", _l(
-            "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
-            "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
-            "%(year)s年度总结已定稿，登记该年的移交须由单位管理员操作（或由单位管理员先重新打开"
-            "该年度总结）。", year=on.year), lock=lock)
+            "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作",
+            month=lazy_month_name(on.year, on.month)), _l(
+            "%(year)s年度总结已定稿，登记该年的移交须由单位管理员操作", year=on.year), lock=lock)
     except ServiceError as refused:
         found.append((refused.field, refused.message))
     return found
@@ -231,10 +230,9 @@ def fix_problems(finding: Finding, actor: Member, on: date | None, *,
                 field="fixed_on",
             )
         _check_month_open(finding, actor, on, "fixed_on", _l(
-            "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
-            "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
-            "%(year)s年度总结已定稿，登记该年的整改须由单位管理员操作（或由单位管理员先重新打开"
-            "该年度总结）。", year=on.year), lock=lock)
+            "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作",
+            month=lazy_month_name(on.year, on.month)), _l(
+            "%(year)s年度总结已定稿，登记该年的整改须由单位管理员操作", year=on.year), lock=lock)
     except ServiceError as refused:
         return [(refused.field, refused.message)]
     return []

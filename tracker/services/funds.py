@@ -75,9 +75,9 @@ def closed_words(closed):
     """The refusal of an entry or a reversal on a day ``closed_to`` the keeper: the
     service's, and the ledger's sentence instead of a form that would be refused."""
     return closed.say(
-        _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
+        _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作",
            month=lazy_month_name(closed.year, closed.month)),
-        _l("%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作。", year=closed.year))
+        _l("%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作", year=closed.year))
 
 
 def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
@@ -92,8 +92,9 @@ def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
     if not months and not whole_year:
         return {}, None
     # the month's own 定稿 named first, as ``closed_to`` does
-    refusals = {entry.id: closed_words(Closed(entry.entry_date,
-                                              by_year=entry.entry_date.month not in months))
+    refusals = {entry.id: closed_words(Closed(
+        entry.entry_date, by_year=entry.entry_date.month not in months,
+        and_year=entry.entry_date.month in months and whole_year))
                 for entry, _reversed_by in entries
                 if entry.entry_date.month in months or whole_year}
     return refusals, (closed_words(Closed(date(year, 1, 1), by_year=True))

@@ -403,19 +403,20 @@ def kind_change_closed(actor: Member, resident: Resident, *, lock: bool = True):
     by_month = summary_notes.final_day(Task.unit_id, Task.community_id, Task.service_date)
     by_year = summary_notes.final_year_day(Task.unit_id, Task.community_id, Task.service_date)
     found = db.session.execute(
-        select(Task.title, Task.service_date, Unit.name, by_month)
+        select(Task.title, Task.service_date, Unit.name, by_month, by_year)
         .join(Unit, Unit.id == Task.unit_id)
         .where(Task.id.in_(select(visits.c.task_id)), or_(by_month, by_year))
         .order_by(Task.service_date, Task.id).limit(1)).first()
     if found is None:
         return None
-    title, day, unit, month_signed = found
-    return summary_notes.Closed(day, by_year=not month_signed).say(
+    title, day, unit, month_signed, year_signed = found
+    return summary_notes.Closed(day, by_year=not month_signed,
+                                and_year=bool(month_signed and year_signed)).say(
         _l("%(month)s的月报已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
-           "更改其类别须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
+           "更改其类别须由单位管理员操作",
            month=lazy_month_name(day.year, day.month), unit=unit, task=title),
         _l("%(year)s年度总结已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
-           "更改其类别须由单位管理员操作（或由单位管理员先重新打开该年度总结）。",
+           "更改其类别须由单位管理员操作",
            year=day.year, unit=unit, task=title))
 
 
@@ -724,10 +725,10 @@ def task_residents_closed(actor: Member, task: Task):
 def _residents_closed_words(closed, day: date):
     return closed.say(
         _l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
-           "操作（或由单位管理员先重新打开该月的月报）。",
+           "操作",
            month=lazy_month_name(day.year, day.month)),
         _l("%(year)s年度总结已定稿，更改该年已审核活动的服务对象须由单位管理员"
-           "操作（或由单位管理员先重新打开该年度总结）。", year=day.year))
+           "操作", year=day.year))
 
 
 def visit_history(resident: Resident) -> list[Task]:

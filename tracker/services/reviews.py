@@ -493,11 +493,10 @@ def _first_closed_step(task: Task, actor: Member, extra=(), *,
 def _steps_words(step: Closed, action):
     return step.say(
         _l("该活动的数据也计入%(month)s的月报（摸排问题在该月移交或整改，或需求在该月完成），"
-           "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
-           "月报）。", month=lazy_month_name(step.year, step.month), action=action),
+           "该月的月报已定稿，%(action)s须由单位管理员操作",
+           month=lazy_month_name(step.year, step.month), action=action),
         _l("该活动的数据也计入%(year)s年度总结（摸排问题在该年移交或整改，或需求在该年完成），"
-           "%(year)s年度总结已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该"
-           "年度总结）。", year=step.year, action=action))
+           "%(year)s年度总结已定稿，%(action)s须由单位管理员操作", year=step.year, action=action))
 
 
 def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True):
@@ -528,9 +527,9 @@ def own_closed_words(closed: Closed):
     """The refusal of 通过 (or of 撤销审核) of an activity on a day ``closed_to`` the
     reviewer."""
     return closed.say(
-        _l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+        _l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作",
            month=lazy_month_name(closed.year, closed.month)),
-        _l("%(year)s年度总结已定稿，审核通过该年的完成情况须由单位管理员操作。",
+        _l("%(year)s年度总结已定稿，审核通过该年的完成情况须由单位管理员操作",
            year=closed.year))
 
 
@@ -687,20 +686,22 @@ def _admin_only(tasks) -> dict:
     month_final = final_day(unit, Task.community_id, places.c.day)
     closed: dict[int, list[Closed]] = {}
     people: dict[int, list] = {}
-    for task_id, day, name, unit_id, unit_name, by_month in db.session.execute(
+    year_final = final_year_day(unit, Task.community_id, places.c.day)
+    for task_id, day, name, unit_id, unit_name, by_month, by_year in db.session.execute(
             select(places.c.task_id, places.c.day, places.c.name, places.c.unit_id,
-                   Unit.name, month_final)
+                   Unit.name, month_final, year_final)
             .join(Task, Task.id == places.c.task_id)
             .outerjoin(Unit, Unit.id == places.c.unit_id)
-            .where(places.c.day.is_not(None),
-                   or_(month_final, final_year_day(unit, Task.community_id, places.c.day)))
+            .where(places.c.day.is_not(None), or_(month_final, year_final))
             .order_by(places.c.task_id, Unit.sort_key, places.c.unit_id,
                       places.c.member_id)):
         if name is None:
             # the month's own 定稿 named first, as ``closed_to`` does
-            closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
+            closed.setdefault(task_id, []).append(
+                Closed(day, by_year=not by_month, and_year=bool(by_month and by_year)))
         else:
-            people.setdefault(task_id, []).append((day, name, unit_id, unit_name, by_month))
+            people.setdefault(task_id, []).append(
+                (day, name, unit_id, unit_name, by_month, by_year))
     found = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date

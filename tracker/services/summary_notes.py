@@ -872,11 +872,15 @@ def final_years(unit_ids, community_ids, years) -> list[FinalYear]:
 @dataclass(frozen=True)
 class Closed:
     """Why a day is closed to one who is not an admin (``closed_to``): the 月报 of its
-    month is 已定稿, or else (``by_year``) the 年度总结 of its year. Each refusal is
-    worded by its caller, once for each (``say``)."""
+    month is 已定稿, or else (``by_year``) the 年度总结 of its year; ``and_year``: the
+    月报 is, and the 年度总结 of its year too. Each refusal is worded by its caller, once
+    for each (``say``); what would open the day to her is worded here, once for all."""
 
     day: date
     by_year: bool = False
+    # the month signed and its year too: re-opening the month alone leaves the day
+    # closed by the year, so the refusal names both (walk45 #4)
+    and_year: bool = False
 
     @property
     def year(self) -> int:
@@ -887,9 +891,17 @@ class Closed:
         return self.day.month
 
     def say(self, month_words, year_words):
-        """The caller's refusal: ``month_words`` naming the month, or ``year_words``
-        naming the year when the year's 定稿 closes it."""
-        return year_words if self.by_year else month_words
+        """The caller's refusal — ``month_words`` naming the month, or ``year_words``
+        naming the year when the year's 定稿 alone closes it, each 「…须由单位管理员操作」
+        — and, in one wording for every refusal, what an admin would re-open to let her
+        do it herself: the month's 月报, the 年度总结, or both when both are signed (the
+        month's alone would leave the day closed by the year: walk45 #4)."""
+        if self.by_year:
+            return _l("%(refusal)s（或由单位管理员先重新打开该年度总结）。", refusal=year_words)
+        if self.and_year:
+            return _l("%(refusal)s（或由单位管理员先重新打开该月的月报和%(year)d年度总结）。",
+                      refusal=month_words, year=self.year)
+        return _l("%(refusal)s（或由单位管理员先重新打开该月的月报）。", refusal=month_words)
 
 
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
@@ -927,7 +939,7 @@ def closed_day(unit_id: int, community_id: int, day: date, *,
         exists(select(YearNote.id).where(
             *_final_notes_of(unit_id, community_id, day.year, note=YearNote))))).one()
     if by_month or by_year:
-        return Closed(day, by_year=not by_month)
+        return Closed(day, by_year=not by_month, and_year=bool(by_month and by_year))
     return None
 
 
@@ -1029,7 +1041,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
         lock_scope(None, community_id, shared=True)
     by_month, by_year = unit_of_day_closed(people.c.unit_id, community_id, day)
     rows = db.session.execute(
-        select(people.c.name, Unit.id, Unit.name, by_month)
+        select(people.c.name, Unit.id, Unit.name, by_month, by_year)
         .join(Unit, Unit.id == people.c.unit_id)
         .where(people.c.unit_id != unit_id, or_(by_month, by_year))
         .order_by(Unit.sort_key, Unit.id, people.c.id)).all()
@@ -1120,31 +1132,31 @@ def _say_units(found, action, needs: bool = False) -> str:
             # the community's own document is the signed one (review41 #3)
             sentences.append(str(closed.say(
                 _l("需求%(needs)s计入的%(community)s%(month)s的月报已定稿，%(action)s须由单位"
-                   "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
+                   "管理员操作", needs=what,
                    community=community, month=lazy_month_name(closed.year, closed.month),
                    action=action),
                 _l("需求%(needs)s计入的%(community)s%(year)s年度总结已定稿，%(action)s须由单位"
-                   "管理员操作（或由单位管理员先重新打开该年度总结）。", needs=what,
+                   "管理员操作", needs=what,
                    community=community, year=closed.year, action=action))))
             continue
         if needs:
             said = closed.say(
                 _l("需求%(needs)s计入的单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位"
-                   "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
+                   "管理员操作", needs=what,
                    unit=unit_name, month=lazy_month_name(closed.year, closed.month),
                    action=action),
                 _l("需求%(needs)s计入的单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位"
-                   "管理员操作（或由单位管理员先重新打开该年度总结）。", needs=what,
+                   "管理员操作", needs=what,
                    unit=unit_name, year=closed.year, action=action))
             sentences.append(str(said))
             continue
         who = str(_l("、")).join(names)
         sentences.append(str(closed.say(
-            _l("%(names)s所在单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位管理员操作"
-               "（或由单位管理员先重新打开该月的月报）。", names=who, unit=unit_name,
+            _l("%(names)s所在单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位管理员操作",
+               names=who, unit=unit_name,
                month=lazy_month_name(closed.year, closed.month), action=action),
-            _l("%(names)s所在单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位管理员操作"
-               "（或由单位管理员先重新打开该年度总结）。", names=who, unit=unit_name,
+            _l("%(names)s所在单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位管理员操作",
+               names=who, unit=unit_name,
                year=closed.year, action=action))))
     # a Chinese full stop needs no space after it, an English one does
     return "".join(s if s.endswith("。") or n == len(sentences) - 1 else s + " "
@@ -1171,10 +1183,12 @@ def participants_then(task_ids, statuses):
 
 def fold_units(rows) -> list[ClosedUnit]:
     """``ClosedUnit`` of each unit of ``rows`` — (day, name, unit id, unit name, closed by
-    the month), by unit — with its participants' names in order."""
+    the month[, closed by the year too]), by unit — with its participants' names in
+    order."""
     found: dict[int, ClosedUnit] = {}
-    for day, name, unit, unit_name, month in rows:
+    for day, name, unit, unit_name, month, *year in rows:
         was = found.get(unit)
-        found[unit] = ClosedUnit(Closed(day, by_year=not month), unit, unit_name,
-                                 (*(was.names if was else ()), name))
+        found[unit] = ClosedUnit(Closed(day, by_year=not month,
+                                        and_year=bool(month and year and year[0])),
+                                 unit, unit_name, (*(was.names if was else ()), name))
     return list(found.values())

@@ -621,10 +621,9 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     closed = task.report_approved and closed_to(actor, task.unit_id, task.community_id, day)
     if closed:
         raise ServiceError(closed.say(
-            _l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作"
-               "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作"
-               "（或由单位管理员先重新打开该年度总结）。", year=day.year)))
+            _l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作",
+               month=lazy_month_name(day.year, day.month)),
+            _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作", year=day.year)))
     if named is not None and task.report_approved and task.leader_id != (
             leader.id if leader is not None else None):
         named()  # the months' share locks, after the activity's (as 通过 takes them)

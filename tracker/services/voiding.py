@@ -120,9 +120,9 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         lock=lock) if task.report_approved else []
     closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
     if closed:
-        return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
+        return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作",
                              month=lazy_month_name(day.year, day.month)),
-                          _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作。",
+                          _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作",
                              year=day.year))
     if task.report_approved:
         if units:
