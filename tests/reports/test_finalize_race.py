@@ -30,6 +30,9 @@ pytestmark = [pytest.mark.slow,
 MODULE = __name__
 APPROVE_REFUSED = "%d年%d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"
 FUND_REFUSED = "%d年%d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"
+# an earlier month's entry: the later signed month is what would have to be re-opened
+FUND_EARLIER_REFUSED = ("%d年%d月的月报已定稿，其年度累计含%d年%d月的经费，"
+                        "登记或冲销%d年%d月的经费须由单位管理员操作（或由单位管理员先重新打开%d年%d月的月报）。")
 NOTES_REFUSED = "该月报已定稿，不能再修改；如需修改，请管理员重新打开。"
 
 
@@ -98,6 +101,19 @@ def _fund(ids):
               db.session.get(Community, ids["community"]), ids["year"],
               entry_date=date(ids["year"], ids["month"], 28), amount_fen=50000,
               purpose="购买清扫工具")
+
+
+def _fund_earlier(ids):
+    """A fund entry dated in the month before the one signed, in the same year: the
+    signed month's 年度累计 counts it (walk45 #1)."""
+    from tracker.extensions import db
+    from tracker.models import Community, Member, Unit
+    from tracker.services.funds import add_entry
+
+    add_entry(db.session.get(Member, ids["liaison"]), db.session.get(Unit, ids["unit"]),
+              db.session.get(Community, ids["community"]), ids["year"],
+              entry_date=date(ids["year"], ids["month"] - 1, 28), amount_fen=30000,
+              purpose="印制宣传资料")
 
 
 def _save_words(ids, problems="人手不足"):
@@ -175,6 +191,35 @@ def test_a_liaisons_fund_entry_after_finalize_began_is_refused(tmp_path):
         assert _signed(app, ids)[2:] == (1, [[]])
         with app.app_context():
             assert db.session.scalar(select(func.count(FundEntry.id))) == 0
+            db.session.remove()
+
+
+@pytest.mark.parametrize(("first", "second"), [("_fund_earlier", "_finalize"),
+                                               ("_finalize", "_fund_earlier")])
+def test_a_liaisons_entry_of_an_earlier_month_racing_finalize_is_signed_or_refused(
+        first, second, tmp_path):
+    """The entry's check share-locks the unit and the community as a write into the
+    signed month does (``funds.entry_closed``): the month's 定稿 either waits for it and
+    signs its 年度累计 with the entry, or came first and the entry is refused."""
+    from tracker.extensions import db
+    from tracker.models import FundEntry
+
+    if _last_month()[1] == 1:
+        pytest.skip("last month is January: no earlier month of its year")
+    with fresh_database("postgresql", tmp_path, f"finearlier{first}") as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, first, second)
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_finalize"]["ok"] is True
+        # signed once, and the signed document is what the month holds
+        assert _signed(app, ids)[2:] == (1, [[]])
+        year, month = ids["year"], ids["month"]
+        if first == "_finalize":
+            assert got["_fund_earlier"]["refused"] == FUND_EARLIER_REFUSED % (
+                year, month, year, month - 1, year, month - 1, year, month)
+        with app.app_context():
+            assert db.session.scalar(select(func.count(FundEntry.id))) == (
+                1 if first == "_fund_earlier" else 0)
             db.session.remove()
 
 

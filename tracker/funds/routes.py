@@ -23,7 +23,6 @@ from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
 from ..named_page import KEY, NamedFirst, ask_first
-from ..services.named_first import day_signed
 from ..services.roll import named_key
 from ..view_support import returning, run_service
 from .forms import EntryForm, ReverseForm
@@ -94,6 +93,15 @@ def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
     )
 
 
+def _changed(words: str, day: date) -> str:
+    """A naming page's ``words`` on the month a fund entry dated ``day`` changes, and,
+    before December, that every later 月报 of its year changes with it: each counts
+    the year to its end (``service.entry_places``, walk45 #1)."""
+    if day.month == 12:
+        return words
+    return _("%(words)s当年此后各月月报的年度累计和预算使用率也随之改变。", words=words)
+
+
 @bp.get("/<int:unit_id>/<int:community_id>/<int:year>")
 @staff_required
 def ledger(unit_id: int, community_id: int, year: int):
@@ -133,13 +141,16 @@ def add_entry(unit_id: int, community_id: int, year: int):
             subject=_("%(date)s %(amount)s元 %(purpose)s",
                       date=form.entry_date.data.isoformat(), amount=yuan(form.amount.data),
                       purpose=form.purpose.data),
-            explain=_("这笔支出记在%(month)s，%(month)s的经费数字随之改变。",
-                      month=month_name(form.entry_date.data.year, form.entry_date.data.month)),
+            explain=_changed(_("这笔支出记在%(month)s，%(month)s的经费数字随之改变。",
+                               month=month_name(form.entry_date.data.year,
+                                                form.entry_date.data.month)),
+                             form.entry_date.data),
             back=url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year),
             since=since)
 
-    first = NamedFirst(lambda lock: day_signed(current_user, unit.id, community.id,
-                                               form.entry_date.data, lock=lock), ask)
+    first = NamedFirst(lambda lock: service.entry_signed(current_user, unit.id, community.id,
+                                                         form.entry_date.data, lock=lock),
+                       ask)
     if returning():  # the confirmation page's 返回: the ledger, the entry as typed
         return _render_ledger(unit, community, year, entry_form=form)
     if not form.validate_on_submit():
@@ -177,10 +188,12 @@ def reverse(entry_id: int):
                       amount=yuan(entry.amount_fen), purpose=entry.purpose),
             action=request.path, back=url_for(".ledger", unit_id=unit.id,
                                               community_id=community.id, year=year),
-            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
-                      "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
-                      amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
-                      month=month_name(entry.entry_date.year, entry.entry_date.month)),
+            explain=_changed(_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之"
+                               "改变；冲销不能撤回，冲销记录本身也不能再冲销。",
+                               date=entry.entry_date.isoformat(),
+                               amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
+                               month=month_name(entry.entry_date.year, entry.entry_date.month)),
+                             entry.entry_date),
             # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes,
             # posted back as named (``named_page.NamedFirst``)
             signed=signed_names(named), signed_action=_("冲销"),

@@ -7,8 +7,9 @@ an admin on the resource checklist (one budget, one place to enter it). Entries 
 mistake is put right by 冲销, a negative entry on the same date that points at
 the entry it cancels; an entry is reversed at most once (a unique key on
 ``reverses_id`` holds that even against two clicks at once). A month whose 月报
-is 已定稿 — or whose year's 年度总结 is — takes entries and reversals dated in it from
-an admin only, as its 补录 does; a reversal's purpose is stored in Chinese, the language of the ledger's
+is 已定稿 — or whose year's 年度总结 is — takes entries and reversals dated in it, or
+in an earlier month of its year (its 年度累计 counts them: ``entry_places``), from an
+admin only, as its 补录 does; a reversal's purpose is stored in Chinese, the language of the ledger's
 documents, whatever the language of the keeper's pages.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date
 from flask_babel import force_locale, gettext
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -42,9 +43,7 @@ from ..reach import Reach
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
-from . import summary_notes
-from .named_first import day_signed
-from .summary_notes import Closed, closed_in_year, closed_to
+from .summary_notes import Closed, Naming, final_naming_places, lock_scope, may_change_final
 
 PURPOSE_MAX = 200
 FIRST_YEAR = EARLIEST_DAY.year
@@ -61,44 +60,148 @@ def check_year(year: int) -> None:
         raise ServiceError(_l("年度不正确。"), field="year")
 
 
+def entry_places(key, unit_id, community_id, day, year: int):
+    """A select of the places (``summary_notes.final_naming_places``') whose signed
+    documents a fund entry dated ``day`` (in ``year``) in the unit's ledger in the
+    community changes — 登记支出, or its 冲销, dated as the entry it cancels: the 月报
+    of the day's month and of every later month of the year, each of which counts the
+    year to its end (年度累计, 预算使用率, the 附表“共建活动经费”:
+    ``rollups.funds.year_to_date``) — the unit's (whole, or in the community) and the
+    community's own, whose 附表 has the unit's row (walk45 #1) —, and the year's 年度总结. The one rule of
+    which signed documents a fund date changes: an admin's naming (``entry_signed``,
+    ``reversal_signed``, ``reversals_named_first``), a keeper's refusal
+    (``check_month_open``, ``entry_problems``, ``ledger_closed``) and the locks they
+    take all ask it. ``key``, ``unit_id``, ``community_id``, ``day``: values, or
+    ``FundEntry``'s columns for every entry of a ledger at once (the caller's WHERE)."""
+    def value(given, kind):  # a value (an id, a date), else a column
+        return literal(given, kind) if isinstance(given, (int, date)) else given
+
+    return select(value(key, Integer()).label("key"),
+                  value(unit_id, Integer()).label("unit_id"),
+                  value(community_id, Integer()).label("community_id"),
+                  value(day, Date()).label("day"),
+                  literal(date(year, 12, 31), Date()).label("through"))
+
+
+_KEY = 0  # one entry's date: one key (a ledger's entries are keyed by their ids)
+
+
+def entry_documents(unit_id: int, community_id: int, day: date, *,
+                    lock: bool = False) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 a fund entry dated ``day`` in the unit's ledger in
+    the community changes (``entry_places``), whoever makes it; None when none is.
+    ``lock``: asked by the write itself — the unit's row, then the community's,
+    ``FOR SHARE`` first (``final_naming_places``', ``closed_to``'s order), so a 定稿 of
+    any of them either committed before the answer or waits for the write."""
+    return final_naming_places(entry_places(_KEY, unit_id, community_id, day, day.year)
+                               .subquery(), lock=lock).get(_KEY)
+
+
+def entry_signed(actor: Member, unit_id: int, community_id: int, day: date | None, *,
+                 lock: bool = False) -> Naming | None:
+    """For an admin, whom no 定稿 refuses: the 已定稿 月报 and 年度总结 登记支出 dated
+    ``day`` changes (``entry_documents``), named on the confirmation page before it is
+    written (figures42 #1) — the signed later months of the year too, whose 年度累计 it
+    changes (walk45 #1); None for anyone else (refused instead: ``check_month_open``),
+    or when none. ``lock``: ``entry_documents``'."""
+    if day is None or not may_change_final(actor):
+        return None
+    return entry_documents(unit_id, community_id, day, lock=lock)
+
+
+def entry_closed(actor: Member, unit_id: int, community_id: int, day: date, *,
+                 lock: bool = True):
+    """The refusal of an entry or a 冲销 dated ``day`` to ``actor``, or None: a signed
+    document it changes (``entry_documents``) is changed by an admin only, as a signed
+    month's 补录 is (``summary_notes.closed_to``'s rule); no statement for an admin.
+    ``lock``: a write path's — the unit's row, then the community's, ``FOR SHARE``
+    (``summary_notes.lock_scope``, as ``closed_to`` takes them: the rows and order of
+    ``entry_documents``' own) —; a page that only shows what is offered, or a form its
+    own validators refused, passes False."""
+    if may_change_final(actor):
+        return None
+    if lock:
+        lock_scope(unit_id, community_id, shared=True)
+    naming = entry_documents(unit_id, community_id, day)
+    return closed_words(naming, day) if naming else None
+
+
 def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, *,
                      field: str | None = None) -> None:
     """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
-    (or a reversal) dated in that month would change the finalised 月报's funds (or, the
-    year being 已定稿, the 年度总结's)."""
-    closed = closed_to(actor, unit_id, community_id, day)
-    if closed:
-        raise ServiceError(closed_words(closed), field=field)
+    (or a reversal) dated ``day`` would change the finalised 月报's funds — of its month
+    and of every later signed month of its year, whose 年度累计 counts it — or, the
+    year being 已定稿, the 年度总结's (``entry_closed``)."""
+    refusal = entry_closed(actor, unit_id, community_id, day)
+    if refusal is not None:
+        raise ServiceError(refusal, field=field)
 
 
-def closed_words(closed):
-    """The refusal of an entry or a reversal on a day ``closed_to`` the keeper: the
-    service's, and the ledger's sentence instead of a form that would be refused."""
-    return closed.say(
-        _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作",
-           month=lazy_month_name(closed.year, closed.month)),
-        _l("%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作", year=closed.year))
+def closed_words(naming: Naming, day: date, *, whole_year: bool = False):
+    """The refusal of an entry or a reversal dated ``day`` whose signed documents are
+    ``naming`` (``entry_documents``'): the service's, and the ledger's sentence instead
+    of a form that would be refused. The earliest signed month named — the day's own
+    first, its words the nearer —, else the year; and what an admin would re-open to let
+    her do it herself: every signed document the entry is in (``Closed.say``'s words
+    when that is the day's own month, its year, or both: walk45 #4). ``whole_year``:
+    the ledger's 登记支出, closed on every day of the year (its December's documents:
+    ``ledger_closed``)."""
+    months = sorted({(m.year, m.month) for m in naming.months})
+    year_signed = bool(naming.years)
+    if not months:
+        return Closed(day, by_year=True).say(None, _l(
+            "%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作", year=day.year))
+    signed = lazy_month_name(*months[0])
+    if whole_year:
+        refusal = _l("%(signed)s的月报已定稿，其年度累计含%(year)s年全年的经费，登记或冲销"
+                     "%(year)s年的经费须由单位管理员操作", signed=signed, year=day.year)
+    elif months[0] == (day.year, day.month):
+        refusal = _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作",
+                     month=signed)
+        if len(months) == 1:
+            return Closed(day, and_year=year_signed).say(refusal, None)
+    else:
+        refusal = _l("%(signed)s的月报已定稿，其年度累计含%(month)s的经费，登记或冲销"
+                     "%(month)s的经费须由单位管理员操作", signed=signed,
+                     month=lazy_month_name(day.year, day.month))
+    # a later month's 年度累计 counts the entry: re-opening the day's own month would not do
+    named = gettext("、").join(str(lazy_month_name(*month)) for month in months)
+    if year_signed:
+        return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报和%(year)d年度总结）。",
+                  refusal=refusal, months=named, year=day.year)
+    return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报）。",
+              refusal=refusal, months=named)
+
+
+def _ledger_places(unit_id: int, community_id: int, year: int):
+    """``entry_places`` of every entry of the ledger's year, keyed by entry id."""
+    return entry_places(FundEntry.id, FundEntry.unit_id, FundEntry.community_id,
+                        FundEntry.entry_date, year).where(
+        FundEntry.unit_id == unit_id, FundEntry.community_id == community_id,
+        FundEntry.entry_date >= date(year, 1, 1), FundEntry.entry_date < date(year + 1, 1, 1))
 
 
 def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
                   entries) -> tuple[dict, object | None]:
     """What the ledger says instead of a form ``check_month_open`` would refuse
     (``closed_words``), as 工作台 says it instead of 通过: by entry id, for the entries
-    of ``entries`` (``ledger_entries``' rows) dated in a month closed to ``actor``; and
-    for 登记支出, when the year's 年度总结 closes every month of it (None: some month is
-    open, and the service answers for the date typed). No lock: the service asks again
-    under it."""
-    months, whole_year = closed_in_year(actor, unit_id, community_id, year)
-    if not months and not whole_year:
+    of ``entries`` (``ledger_entries``' rows) whose date a signed document counts
+    (``entry_places``); and for 登记支出, when every day of the year is closed — the
+    year's 年度总结, or its December's 月报, counting every day of it, is signed (None:
+    some day is open, and the service answers for the date typed). One statement
+    (``final_naming_places`` of the entries' places and the year's last day), no lock:
+    the service asks again under it; none for an admin."""
+    if may_change_final(actor):
         return {}, None
-    # the month's own 定稿 named first, as ``closed_to`` does
-    refusals = {entry.id: closed_words(Closed(
-        entry.entry_date, by_year=entry.entry_date.month not in months,
-        and_year=entry.entry_date.month in months and whole_year))
-                for entry, _reversed_by in entries
-                if entry.entry_date.month in months or whole_year}
-    return refusals, (closed_words(Closed(date(year, 1, 1), by_year=True))
-                      if whole_year else None)
+    last = date(year, 12, 31)
+    # the form's place: 0, no entry's id
+    found = final_naming_places(union_all(
+        _ledger_places(unit_id, community_id, year),
+        entry_places(_KEY, unit_id, community_id, last, year)).subquery())
+    refusals = {entry.id: closed_words(found[entry.id], entry.entry_date)
+                for entry, _reversed_by in entries if entry.id in found}
+    form = found.get(_KEY)
+    return refusals, (closed_words(form, last, whole_year=True) if form else None)
 
 
 def reversal_purpose(purpose: str, reason: str) -> str:
@@ -126,8 +229,8 @@ def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *
             found.append(("entry_date", _l("日期须在%(year)s年内。", year=year)))
         elif entry_date > local_today():
             found.append(("entry_date", _l("日期不能晚于今天。")))
-        elif closed := closed_to(actor, unit.id, community.id, entry_date, lock=lock):
-            found.append(("entry_date", closed_words(closed)))
+        elif closed := entry_closed(actor, unit.id, community.id, entry_date, lock=lock):
+            found.append(("entry_date", closed))
     if amount_fen is not None and not 0 < amount_fen <= MAX_FEN:
         found.append(("amount", _l("金额必须大于0。")))
     if purpose is not None:
@@ -212,13 +315,14 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
 
 
 def reversal_signed(actor: Member, entry: FundEntry, *,
-                    lock: bool = False) -> summary_notes.Naming | None:
+                    lock: bool = False) -> Naming | None:
     """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
-    已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
-    reversal's — with the wording of their signed copies, named on the confirmation
-    before it (``named_first.day_signed``, the rule of every change dated in a month:
-    review docread40 #5); None for anyone else. ``lock``: ``day_signed``'s."""
-    return day_signed(actor, entry.unit_id, entry.community_id, entry.entry_date, lock=lock)
+    已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those its date, the
+    reversal's, counts in (``entry_signed``: its month's and every later month's of the
+    year, walk45 #1) — with the wording of their signed copies, named on the
+    confirmation before it (review docread40 #5); None for anyone else. ``lock``:
+    ``entry_signed``'s."""
+    return entry_signed(actor, entry.unit_id, entry.community_id, entry.entry_date, lock=lock)
 
 
 def reversals_named_first(actor: Member, unit_id: int, community_id: int,
@@ -229,15 +333,9 @@ def reversals_named_first(actor: Member, unit_id: int, community_id: int,
     confirm.js would post ``confirmed`` and the naming page would never come (review41
     #1). Empty for anyone but an admin (a signed month refuses the others: ``ledger_closed``).
     One statement for the whole ledger, as ``reversal_signed``'s query for one entry."""
-    if not summary_notes.may_change_final(actor):
+    if not may_change_final(actor):
         return set()
-    place = select(FundEntry.id.label("key"), FundEntry.unit_id.label("unit_id"),
-                   FundEntry.community_id.label("community_id"),
-                   FundEntry.entry_date.label("day")).where(
-        FundEntry.unit_id == unit_id, FundEntry.community_id == community_id,
-        FundEntry.entry_date >= date(year, 1, 1), FundEntry.entry_date < date(year + 1, 1, 1),
-    ).subquery()
-    return set(summary_notes.final_naming_places(place))
+    return set(final_naming_places(_ledger_places(unit_id, community_id, year).subquery()))
 
 
 def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceItem]:

@@ -5,8 +5,9 @@ refuses anyone else); before an admin's change the 已定稿 月报 and 年度�
 change are named on a confirmation page, as before 通过, 冲销, 作废 and 撤销审核
 (``reviews.approval_signed``, ``funds.reversal_signed``, ``voiding.void_signed``). These
 are the changes the same rule refuses a liaison that had no naming of their own
-(figures42 #1): 登记支出, 补录 — one by one, or many from the 台账 (the ledger import's
-preview and 确认导入, ``import_places_signed``) —, 添加遗漏的参加人员 and a finding's
+(figures42 #1): 登记支出 (``funds.entry_signed``), 补录 — one by one, or many from the
+台账 (the ledger import's preview and 确认导入, ``import_places_signed``) —,
+添加遗漏的参加人员 and a finding's
 移交 / 整改 — each asked of the places it is refused by, through the one rule of
 ``summary_notes.final_naming_places`` (one statement)."""
 from __future__ import annotations
@@ -33,10 +34,11 @@ def _place(unit_id: int, community_id: int, day: date):
 def day_signed(actor: Member, unit_id: int, community_id: int,
                day: date | None, *, lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 a change of the unit's work in the community dated
-    ``day`` changes — a fund entry (登记支出) or its 冲销 (``funds.reversal_signed``), a
-    finding's 移交 or 整改 (the places ``funds.check_month_open`` and
-    ``findings._check_month_open`` refuse a liaison by), an approved visit's 服务对象
-    (``services.residents.task_residents_signed``); None for anyone but an admin, or when none.
+    ``day`` changes — those of the day's month and year: a finding's 移交 or 整改 (the
+    places ``findings._check_month_open`` refuses a liaison by), an approved visit's 服务对象
+    (``services.residents.task_residents_signed``). Not a fund entry nor its 冲销, which
+    every later 月报 of the year counts too (``funds.entry_signed``, walk45 #1); None for
+    anyone but an admin, or when none.
     ``lock``: asked by the change under its own locks (``final_naming_places``')."""
     if day is None or not may_change_final(actor):
         return None

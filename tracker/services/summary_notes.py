@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, literal, null, or_,
+from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, null, or_,
                         select, true, union, union_all)
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.sql import Select
@@ -451,15 +451,21 @@ def unsign(actor: Member, note: SummaryWords, action: str, copy=SummaryCopy,
 
 
 def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNote,
-                    own=True) -> list:
+                    own=True, through=None) -> list:
     """The conditions on ``note`` of a 已定稿 月报 that an activity of the unit in the
     community, in that month, counts in: the unit's, the community's or the unit's in
     this community. ``note`` ``YearNote`` (no ``month``): of a 已定稿 年度总结 of the year,
     by the same scopes. The arguments are values, or columns and expressions of a
     statement that asks it of many activities at once (``final_day``). ``own`` (a value
     or a column): false for a change the community's own document does not count —
-    whose a need is (``task_needs.void_need_places``) —, the unit's two only."""
-    period = [note.year == year] + ([] if month is None else [note.month == month])
+    whose a need is (``task_needs.void_need_places``) —, the unit's two only.
+    ``through`` (a month of the same year, value or column): the 月报 of every month
+    from ``month`` to it — a change each later 月报 of the year counts, as 年度累计
+    counts a fund entry (``funds.entry_places``)."""
+    period = [note.year == year]
+    if month is not None:
+        period.append(note.month == month if through is None
+                      else note.month.between(month, through))
     community = and_(note.unit_id.is_(None), note.community_id == community_id)
     if own is not True:
         community = and_(own, community)
@@ -743,7 +749,9 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     a change that would unsettle them (通过, 冲销, 作废: review docread40 #5), as the
     member form names what it may change (``final_naming``). One statement for every
     key at once: a page keeps its budget. ``places`` may have an ``own`` column too
-    (``_final_notes_of``'s: false, not the community's own).
+    (``_final_notes_of``'s: false, not the community's own), and a ``through`` one: a
+    day of the same year, the 月报 of every month from the day's to its counting the
+    change too (``funds.entry_places``: a fund entry is in each later month's 年度累计).
 
     ``lock``: asked by the change itself, under its own lock, to compare with what its
     page named (``roll.keep_named``) — first every unit's and community's row of
@@ -757,6 +765,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     year = cast(extract("year", places.c.day), Integer)
     month = cast(extract("month", places.c.day), Integer)
     own = places.c.own if "own" in places.c else True
+    through = (cast(extract("month", places.c.through), Integer) if "through" in places.c
+               else None)
 
     def named(note, copy, covers, *period):
         # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
@@ -767,7 +777,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                        copy.wording_version.label("wording"))
                 .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
                                                   year, *([month] if period else []),
-                                                  note=note, own=own)))
+                                                  note=note, own=own,
+                                                  through=through if period else None)))
                 .outerjoin(copy, in_force(note.id, None, copy, covers))
                 .where(places.c.day.is_not(None)))
 
@@ -941,22 +952,6 @@ def closed_day(unit_id: int, community_id: int, day: date, *,
     if by_month or by_year:
         return Closed(day, by_year=not by_month, and_year=bool(by_month and by_year))
     return None
-
-
-def closed_in_year(actor: Member, unit_id: int, community_id: int,
-                   year: int) -> tuple[set[int], bool]:
-    """``closed_to`` of every month of ``year`` at once, for a page that only shows what
-    is offered on many days of one unit in one community (the funds ledger): the months
-    closed to ``actor`` by their own 月报's 定稿, and whether the 年度总结's closes them
-    all. No lock; no statement for an admin."""
-    if may_change_final(actor):
-        return set(), False
-    # one statement: the signed months, and 0 for the signed year
-    months = set(db.session.scalars(union_all(
-        select(SummaryNote.month).where(*_final_notes_of(unit_id, community_id, year)),
-        select(literal(0)).where(*_final_notes_of(unit_id, community_id, year,
-                                                  note=YearNote)))))
-    return months - {0}, 0 in months
 
 
 def first_closed(actor: Member, unit_id: int, places, *,
