@@ -126,7 +126,7 @@ def _require_manager(finding: Finding, actor: Member) -> None:
 
 
 def _hold_step(finding: Finding, actor: Member) -> None:
-    """A 移交's or 整改's locks, taken before it reads what it decides on: its survey's
+    """A 移交's, 整改's or 删除's locks, taken before it reads what it decides on: its survey's
     activity (``lock_activity``: the activity before anything of it — an edit of the
     survey's date moves its findings' 发现日期 under that lock, and reads their 移交 dates
     there), then the finding's row (a 删除, or another step of it, in flight), and the
@@ -266,6 +266,11 @@ def deactivate(finding: Finding, actor: Member, reason: str = "",
     """Take a finding recorded by mistake off the register (kept, not deleted).
     ``personal`` (「涉及个人信息」): its text goes too (``forget_text``)."""
     _require_manager(finding, actor)
+    # a 移交's or 整改's locks, in their order, before the write: 删除 writing the
+    # finding first and locking its activity at the flush closed a circle with a step
+    # holding the activity and waiting for the finding (review45b #1); and a second
+    # 删除, or a 通过, in flight is read as it is now
+    _hold_step(finding, actor)
     task = finding.task
     refusal = deactivate_refusal(finding)
     if refusal:
