@@ -54,9 +54,10 @@ def test_a_liaisons_cancel_is_refused_when_the_need_leaves_a_signed_posted_month
 def test_an_admin_is_told_first_that_the_cancel_moves_the_needs_posted_month(
         client, login, world, tasked):
     login(world.admin)
-    for url in (f"/manage/tasks/{tasked.id}", f"/manage/tasks/{tasked.id}/cancel"):
-        (words,) = named(client.get(url).get_data(as_text=True))
-        assert f"取消任务会改变以下已定稿月报的当前数据：{world.unit.name}2025年11月。" in words, url
+    for page in (client.get(f"/manage/tasks/{tasked.id}"),
+                 client.post(f"/manage/tasks/{tasked.id}/cancel", data={"reason": "不再进行"})):
+        (words,) = named(page.get_data(as_text=True))
+        assert f"取消任务会改变以下已定稿月报的当前数据：{world.unit.name}2025年11月。" in words
     cancel_task(tasked, world.admin, "不再进行")
     db.session.commit()
     assert counts(world.unit, NOVEMBER) == (0, 0)  # what was named is what changed
