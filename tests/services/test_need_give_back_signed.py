@@ -13,11 +13,12 @@ import pytest
 
 from tests import factories as f
 from tests.needs.support import need
+from tests.services.test_signed_year_closes_months import sign_year
 from tests.services.test_void_need_moves import NOVEMBER, counts, named, sign
 from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, NeedStatus
-from tracker.services import ServiceError
+from tracker.models import AssignmentStatus, NeedStatus, SummaryScope
+from tracker.services import ServiceError, summary_notes, unit_of_work, year_notes
 from tracker.services.tasks import cancel_task
 from tracker.services.voiding import void_activity, void_refusal, void_signed
 
@@ -54,9 +55,10 @@ def test_a_liaisons_cancel_is_refused_when_the_need_leaves_a_signed_posted_month
 def test_an_admin_is_told_first_that_the_cancel_moves_the_needs_posted_month(
         client, login, world, tasked):
     login(world.admin)
-    for url in (f"/manage/tasks/{tasked.id}", f"/manage/tasks/{tasked.id}/cancel"):
-        (words,) = named(client.get(url).get_data(as_text=True))
-        assert f"取消任务会改变以下已定稿月报的当前数据：{world.unit.name}2025年11月。" in words, url
+    for page in (client.get(f"/manage/tasks/{tasked.id}"),
+                 client.post(f"/manage/tasks/{tasked.id}/cancel", data={"reason": "不再进行"})):
+        (words,) = named(page.get_data(as_text=True))
+        assert f"取消任务会改变以下已定稿月报的当前数据：{world.unit.name}2025年11月。" in words
     cancel_task(tasked, world.admin, "不再进行")
     db.session.commit()
     assert counts(world.unit, NOVEMBER) == (0, 0)  # what was named is what changed
@@ -90,3 +92,30 @@ def test_a_need_a_member_claimed_stays_hers_and_nothing_is_asked(world):
     assert void_signed(world.admin, task) is None or not void_signed(world.admin, task).months
     cancel_task(task, world.liaison, "不再进行")
     db.session.commit()
+
+
+def test_a_liaisons_cancel_in_a_month_signed_with_its_year_names_both(world, tasked):
+    """walk45 #4 for a need (walk45fix Open): November's 月报 and the 2025 年度总结 both
+    signed, re-opening the month alone would leave the need's move closed by the year —
+    so the refusal names both, and each step it names is what lets her."""
+    sign_year(world, 2025)
+    assert refusal(tasked, world.liaison) == REFUSED.format(
+        unit=world.unit.name, action="取消这个任务") + "（或由单位管理员先重新打开该月的月报和2025年度总结）。"
+    # the month re-opened alone: still refused, now by the year
+    summary_notes.reopen(world.admin, SummaryScope(unit_id=world.unit.id), 2025, 11)
+    db.session.commit()
+    assert refusal(tasked, world.liaison) == (
+        f"需求“清理楼道杂物”计入的单位（{world.unit.name}）2025年度总结已定稿，取消这个任务须由单位"
+        "管理员操作（或由单位管理员先重新打开该年度总结）。")
+    year_notes.reopen_year(world.admin, SummaryScope(unit_id=world.unit.id), 2025)
+    db.session.commit()
+    with unit_of_work():
+        cancel_task(tasked, world.liaison, "不再进行")  # both re-opened, as said: hers
+
+
+def refusal(task, actor) -> str:
+    with pytest.raises(ServiceError) as refused:
+        with unit_of_work():
+            cancel_task(task, actor, "不再进行")
+    db.session.rollback()
+    return str(refused.value)

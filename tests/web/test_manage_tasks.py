@@ -682,6 +682,41 @@ def test_cancel_a_task_and_members_see_it(client, login, world):
     assert "已取消" in text(client.get(f"/tasks/{world.task.id}"))
 
 
+def test_cancel_without_scripts_back_keeps_the_reason_and_no_url_carries_it(
+        client, login, world):
+    """walk45 #3, for 取消任务 as for 作废: its confirmation page keeps what was typed —
+    返回，不操作 posts the reason back (a link would lose it with scripts off) — and the
+    reason, a free text, is never put in a URL (history, access logs)."""
+    assignment(world.task, world.member)
+    login(world.liaison)
+    action = f"/manage/tasks/{world.task.id}/cancel"
+    typed = {"reason": "暴雨预警，改期"}
+    asked = client.post(action, data=typed)
+    assert asked.status_code == 200 and "Location" not in asked.headers
+    page = text(asked)
+    question = page[page.index(f'action="{action}"'):]
+    question = question[:question.index("</form>")]
+    assert "确认取消任务" in question and 'name="returning" value="1"' in question
+    assert "暴雨预警，改期" in question
+    assert "已参与的1名党员会在“我的任务”中看到取消原因" in page
+
+    # 返回，不操作 as a plain browser sends it (no script): the task page, reason as typed
+    back = client.post(action, data={**typed, "returning": "1", "confirmed": "1"})
+    assert back.status_code == 200
+    page = text(back)
+    form = page[page.index(f'action="{action}"'):]
+    assert "暴雨预警，改期</textarea>" in form[:form.index("</form>")]
+    assert "确认取消任务" not in page
+    assert fresh(Task, world.task.id).status == TaskStatus.open
+
+    # whatever is posted, no answer sends the reason on in a URL, nor opens the page by GET
+    for data in (typed, {"reason": " "}, {**typed, "confirmed": "1"}):
+        location = client.post(action, data=data).headers.get("Location", "")
+        assert "reason=" not in location and "%E6%9A%B4" not in location.upper()
+    assert fresh(Task, world.task.id).status == TaskStatus.cancelled
+    assert client.get(f"{action}?reason=x").status_code == 405
+
+
 def test_cancel_after_a_report_is_refused(client, login, world):
     submitted_report(world.past_task, world.leader)
     login(world.liaison)
@@ -690,7 +725,8 @@ def test_cancel_after_a_report_is_refused(client, login, world):
     assert "已提交完成情况，不能取消" in text(response)
     assert fresh(Task, world.past_task.id).status == TaskStatus.open
     # the 取消任务 page itself is not offered: it says why at once (one rule for both)
-    response = client.get(f"/manage/tasks/{world.past_task.id}/cancel", follow_redirects=True)
+    response = client.post(f"/manage/tasks/{world.past_task.id}/cancel", data={"reason": "x"},
+                           follow_redirects=True)
     assert "已提交完成情况，不能取消" in text(response) and "确认取消任务" not in text(response)
 
 
@@ -765,8 +801,8 @@ def test_a_task_whose_members_confirmed_their_hours_is_not_offered_for_cancellin
     page = client.get(f"/manage/tasks/{world.past_task.id}").get_data(as_text=True)
     assert reason in page
     assert f"/manage/tasks/{world.past_task.id}/cancel" not in page
-    asked = client.get(f"/manage/tasks/{world.past_task.id}/cancel?reason=x",
-                       follow_redirects=True)
+    asked = client.post(f"/manage/tasks/{world.past_task.id}/cancel", data={"reason": "x"},
+                        follow_redirects=True)
     assert reason in text(asked)
     events = audit_count()
     response = client.post(f"/manage/tasks/{world.past_task.id}/cancel",

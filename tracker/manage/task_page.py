@@ -808,34 +808,42 @@ def close(task_id: int):
     return _back_to_task(task)
 
 
-@bp.route("/tasks/<int:task_id>/cancel", methods=["GET", "POST"])
+@bp.post("/tasks/<int:task_id>/cancel")
 @staff_required
 def cancel(task_id: int):
-    """取消任务 with a reason, asked once like 关闭任务."""
+    """取消任务 with a reason, asked once: in the page (confirm.js), else a POST without
+    ``confirmed=1`` is answered with the confirmation page itself, as 作废's — it names
+    what will happen and the 已定稿 documents a need's move changes, and carries the
+    reason typed; its 返回 posts the reason back (``returning``): never a link that drops
+    it where no script keeps a draft, nor a redirect that puts it in a URL (walk45 #3)."""
     task = _managed_task(task_id)
-    if request.method == "GET":
-        if (refusal := cancel_refusal(task, _actor(), lock=False)) is not None:
-            return _back_to_task(task, refusal, "error")
-        form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
-        return render_template(
-            "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
-            action=url_for("manage.cancel", task_id=task.id), form=form,
-            explain=ngettext("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
-                             "取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
-                             task.taken,
-                      n=task.taken),
-            back=url_for("manage.task", task_id=task.id),
-            # an admin's 取消任务 that moves a need in a 已定稿 month: the documents named
-            signed=signed_names(need_move_signed(_actor(), task)), signed_action=_("取消任务"))
     form = CancelForm()
+    actor = _actor()
+    if returning():  # the confirmation page's 返回: the task page, the reason as typed
+        return _render_task(_task_page(task, cancel=form))
+    if not confirmed():
+        if (refusal := cancel_refusal(task, actor, lock=False)) is not None:
+            return _back_to_task(task, refusal, "error")
+        if not form.validate():
+            return _render_task(_task_page(task, cancel=form))
+        return _confirm_cancel(task, form, actor)
     context = _task_page(task, cancel=form)
     if not form.validate():
         return _render_task(context)
-    if not confirmed():
-        return redirect(url_for("manage.cancel", task_id=task.id, reason=form.reason.data), 303)
-    refused = _run_on_task(task, form, context, cancel_task, task, _actor(),
-                           form.reason.data)
+    refused = _run_on_task(task, form, context, cancel_task, task, actor, form.reason.data)
     if refused is not None:
         return refused
     return _back_to_task(task, _("任务已取消，参与的党员会在“我的任务”中看到。"))
 
+
+def _confirm_cancel(task, form, actor):
+    """取消任务's confirmation page: what it does, the 已定稿 documents an admin's
+    取消任务 changes by moving a need (``need_move_signed``), the reason as typed."""
+    return render_template(
+        "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
+        action=url_for("manage.cancel", task_id=task.id), form=form, keeps=True,
+        explain=ngettext("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                         "取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                         task.taken, n=task.taken),
+        back=url_for("manage.task", task_id=task.id),
+        signed=signed_names(need_move_signed(actor, task)), signed_action=_("取消任务"))

@@ -1076,9 +1076,9 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
     unit_year, any_year = signed(final_year_day, false()), signed(final_year_day,
                                                                    counted.c.own)
     found: dict[tuple, ClosedUnit] = {}
-    for day, name, unit, unit_name, community, *hits in db.session.execute(
+    for day, name, unit, unit_name, community, year_too, *hits in db.session.execute(
             select(counted.c.day, counted.c.name, counted.c.unit_id, Unit.name,
-                   Community.name, unit_month, any_month, unit_year)
+                   Community.name, any_year, unit_month, any_month, unit_year)
             .outerjoin(Unit, Unit.id == counted.c.unit_id)
             .join(Community, Community.id == counted.c.community_id)
             .where(counted.c.day.is_not(None), or_(any_month, any_year))
@@ -1087,11 +1087,17 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
         # a signed year's months: one; the unit's and the community's: each its own
         key = (unit if by_unit else None, community, day.year, 0 if by_year else day.month)
         was = found.get(key)
-        if was is not None and name in was.names:
+        # a month named whose year is signed too (``closed_day``'s rule: a 年度总结 the
+        # row counts in): re-opening the month alone would leave the need's change
+        # closed by the year, so the refusal names both (walk45fix Open) — of any need
+        # the document names
+        and_year = not by_year and (bool(year_too) or bool(was and was.closed.and_year))
+        if was is not None and name in was.names and and_year == was.closed.and_year:
             continue  # a need named once a month (its 完成 and 本月发布 both moving)
-        found[key] = ClosedUnit(was.closed if was else Closed(day, by_year=by_year), unit,
-                                unit_name, (*(was.names if was else ()), name),
-                                None if by_unit else community)
+        names = (*(was.names if was else ()), *(() if was and name in was.names else (name,)))
+        found[key] = ClosedUnit(Closed(was.closed.day if was else day, by_year=by_year,
+                                       and_year=and_year),
+                                unit, unit_name, names, None if by_unit else community)
     return list(found.values())
 
 
