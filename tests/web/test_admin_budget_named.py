@@ -175,3 +175,15 @@ def test_a_month_signed_after_the_page_was_read_is_named_afresh(client, login, o
     assert client.post(action, data=fields).status_code == 302
     db.session.expire_all()
     assert _budget_item(october).target == 1_200_000
+
+
+def test_a_budget_moved_to_another_year_names_the_year_it_leaves(client, login, october):
+    """Moved to 2023, the item is no longer 2022's budget: 2022's signed months change."""
+    item = _budget_item(october)
+    login(october.admin)
+    _sign_november(client, october)
+    typed = _edit_fields(client, item.id) | {"year": "2023"}
+    response = client.post(f"/admin/items/{item.id}/edit", data=typed)
+    assert response.status_code == 200
+    (words,) = named(response.get_data(as_text=True))
+    assert f"修改经费预算会改变以下已定稿月报的当前数据：{UNIT_NOVEMBER}。" in words
