@@ -19,7 +19,7 @@ from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
 from ..services import name_problems
 from ..services.claims import places_to_release, waitlists_to_leave
-from ..view_support import confirmed, run_service, stale_aware, stale_page
+from ..view_support import confirmed, returning, run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
 
@@ -58,19 +58,29 @@ def _field_text(field) -> str:
 
 
 def save_form(entity: Entity, form, record, fixed, change, done_message,
-              context: Callable[[], dict] = dict):
+              context: Callable[[], dict] = dict, first=None):
     """Validate, run ``change`` (a service call) in one transaction, then go back to the
     list with ``done_message`` (None when it flashed its own). Not saved: the page
     again, with ``context()`` over ``entity.context``'s (what the view learnt from the
-    refusal)."""
-    if form.validate_on_submit():
-        done = run_service(form, change, form.to_data())
+    refusal). ``first``: a ``named_page.NamedFirst`` of the change — the signed
+    documents it changes named on its page before it is saved, compared under the
+    months' locks as it is (``guard``); its 返回 (``returning``) shows the form again
+    as posted, nothing saved."""
+    if first is not None and returning():
+        pass  # the naming page's 返回: the form as typed, not validated, nothing saved
+    elif form.validate_on_submit():
+        if first is not None and (asked := first.answer()) is not None:
+            return asked
+        done = run_service(form, first.guard(change) if first is not None else change,
+                           form.to_data())
         if done:
             record = done.value or record
             message = done_message(record)  # None: the view flashed its own, in its order
             if message:
                 flash(message, "success")
             return redirect(url_for(entity.list_endpoint))
+        if first is not None and (asked := first.since()) is not None:
+            return asked
     elif request.method == "POST" and hasattr(form, "service_problems"):
         # what the service would refuse of the fields the form let pass: one submit
         # names every mistake
@@ -111,12 +121,13 @@ def edit_form(entity: Entity, record, **kwargs):
     return form, fixed
 
 
-def edit_view(entity: Entity, record_id: int):
+def edit_view(entity: Entity, record_id: int, named_first: Callable | None = None):
     """A record's edit form. Its page posts the fields as it showed them (``shown``):
     the service merges the post with the record under its row lock, keeping another
     admin's change of a field the page left alone (the flash names them) and refusing
     the save where both changed a field (the page shown again with what was typed and
-    the other's value, ``_stale.html``)."""
+    the other's value, ``_stale.html``). ``named_first(record, form)``: the save's
+    ``NamedFirst`` (``save_form``), for a record whose change a signed document counts."""
     record = db.get_or_404(entity.model, record_id)
     form, fixed = edit_form(entity, record)
     kept: list[str] = []
@@ -135,7 +146,8 @@ def edit_view(entity: Entity, record_id: int):
                                     for name in kept))
 
     return save_form(entity, form, record, fixed, update, saved,
-                     context=lambda: {"stale": stale_page(form, refused)})
+                     context=lambda: {"stale": stale_page(form, refused)},
+                     first=named_first(record, form) if named_first is not None else None)
 
 
 def deactivate_effects(member: Member) -> str:

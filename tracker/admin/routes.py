@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..formatting import hours
+from ..named_page import NamedFirst, ask_first
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..reach import reach_of
@@ -343,7 +344,8 @@ def item_edit(record_id: int):
         saved.append(d.save_resource_item(item, actor, data, shown=shown))
         return saved[-1].kept
 
-    response = edit_view(dataclasses.replace(ITEMS, update=update), record_id)
+    response = edit_view(dataclasses.replace(ITEMS, update=update), record_id,
+                         named_first=_budget_edit_named)
     if saved:
         _flash_moved(db.session.get(ResourceItem, record_id).year, saved[-1].moved)
     return response
@@ -354,6 +356,25 @@ def item_edit(record_id: int):
 def item_toggle(record_id: int):
     """停用 / 重新启用; switched back on, the item says how many tasks it took over."""
     return toggle_view(ITEMS, record_id, then=lambda item, moved: _flash_moved(item.year, moved))
+
+
+# a 共建活动经费 item's money target is its ledger's budget, read by every 月报 of its year
+# (预算使用率, the 附表“共建活动经费”) and the 年度总结: a change of it names the signed ones
+# first (``directory.budget_named``), as 登记支出 names those its date changes; 停用 changes
+# none (a switched-off item still counts in its year)
+BUDGET_EXPLAIN = _l("共建活动经费项目的年度目标是该单位在该社区当年的经费预算，当年各月月报的预算使用率和"
+                    "附表“共建活动经费”以及年度总结都按它计算。")
+
+
+def _budget_edit_named(item: ResourceItem, form) -> NamedFirst:
+    """The item's save named first when it changes the budget (``item_edit``)."""
+    def ask(named, since):
+        return ask_first(named, title=_("修改经费预算"), submit=_("确认保存"),
+                         action=_("修改经费预算"), subject=str(item), explain=str(BUDGET_EXPLAIN),
+                         back=url_for(".item_edit", record_id=item.id), since=since)
+
+    return NamedFirst(lambda lock: d.budget_named(item, current_user, form.to_data(),
+                                                  lock=lock), ask)
 
 
 # --- 党员干部 ---------------------------------------------------------------------------

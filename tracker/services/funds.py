@@ -15,6 +15,7 @@ documents, whatever the language of the keeper's pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale, gettext
@@ -34,6 +35,7 @@ from ..models import (
     Member,
     ResourceItem,
     Task,
+    TargetMeasure,
     TaskStatus,
     Unit,
 )
@@ -107,6 +109,51 @@ def entry_signed(actor: Member, unit_id: int, community_id: int, day: date | Non
     if day is None or not may_change_final(actor):
         return None
     return entry_documents(unit_id, community_id, day, lock=lock)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One ledger's budget as a checklist item sets it (``rollups.funds.budgets``: the
+    money target of the unit's 共建活动经费 item in the community that year — 停用 or
+    not: a switched-off item still counts in its year, ``rollups.scope.item_conditions``)."""
+
+    unit_id: int
+    community_id: int
+    year: int
+    fen: int
+
+
+def item_budget(unit_id, community_id, year, category_id, measure, target) -> Budget | None:
+    """The budget a checklist item with these values sets, or None: not a 共建活动经费
+    item counted in money, or a target of 0 (no budget: ``budgeted_pairs``). Values as
+    posted are taken as they come: anything not an id or a whole number sets none (the
+    item's own checks refuse it)."""
+    values = (unit_id, community_id, year, category_id, target)
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        return None
+    if measure != TargetMeasure.money or target <= 0:
+        return None
+    if db.session.scalar(select(Category.code).where(Category.id == category_id)) \
+            != FUNDING_CODE:
+        return None
+    return Budget(unit_id, community_id, year, target)
+
+
+def budget_documents(before: Budget | None, after: Budget | None, *,
+                     lock: bool = False) -> Naming | None:
+    """The 已定稿 月报 and 年度总结 a change of a ledger's budget from ``before`` to
+    ``after`` changes (an admin's edit of a 共建活动经费 item's 年度目标, or of its
+    year, unit or community, which moves the budget to another ledger): the
+    budget is read by every 月报 of its year (预算使用率, the 附表“共建活动经费”), so it is
+    ``entry_places``' rule for a change dated 1 January — every month of the year, the
+    unit's and the community's own, and the year's 年度总结 —, of the ledger it leaves
+    and the one it comes to. None when the budget is the same, or nothing is signed.
+    ``lock``: ``entry_documents``'."""
+    if before == after:
+        return None
+    places = [entry_places(_KEY, b.unit_id, b.community_id, date(b.year, 1, 1), b.year)
+              for b in dict.fromkeys(b for b in (before, after) if b is not None)]
+    return final_naming_places(union_all(*places).subquery(), lock=lock).get(_KEY)
 
 
 def entry_closed(actor: Member, unit_id: int, community_id: int, day: date, *,
