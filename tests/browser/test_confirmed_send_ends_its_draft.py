@@ -99,3 +99,55 @@ def test_going_back_from_an_expenses_naming_page_keeps_it_as_typed_and_says_no_f
     assert form.locator("input[name=purpose]").input_value() == PURPOSE
     assert UNSENT not in page.locator("main").inner_text()
     assert "已恢复本机保存的草稿" in page.locator("main").inner_text()
+
+
+def test_a_forgotten_participant_confirmed_on_its_naming_page_leaves_no_draft(
+        live_server, world, user_page, shot):
+    """The same on an approved activity's page (walk45 #2: 服务时长 refilled on every
+    reload): 添加参加人员 → the naming page → 确认 → no draft; the old form again: a resend."""
+    from tests.rollups import builders as b
+    from tracker.extensions import db
+    from tracker.models import Assignment, Community, Member, ResourceItem, SummaryScope, Unit
+    from tracker.reports import final
+
+    with live_server.db() as session:
+        unit = session.scalar(select(Unit))
+        community = session.scalar(select(Community).where(Community.name == world.community))
+        item = session.scalar(select(ResourceItem).where(ResourceItem.community_id == community.id))
+        liaison, admin = db.session.get(Member, world.liaison.id), db.session.get(Member, world.admin.id)
+        task = b.task_on(item, liaison, date(2025, 11, 20), title="清理楼道杂物（11月）")
+        b.join(task, db.session.get(Member, world.leader.id))
+        b.report(task, liaison)
+        db.session.commit()
+        final.finalize(admin, SummaryScope(unit_id=unit.id), 2025, 11)
+        db.session.commit()
+        task_id = task.id
+
+    def added() -> int:
+        with live_server.db() as session:
+            return session.scalar(select(func.count()).select_from(Assignment).where(
+                Assignment.task_id == task_id, Assignment.member_id == world.member.id))
+
+    page = user_page(world.admin)
+    page.goto(live_server.url(f"/manage/tasks/{task_id}"))
+    form = page.locator(f'form[action^="/manage/tasks/{task_id}/add-participant"]')
+    form.locator("select[name=member]").select_option(str(world.member.id))
+    form.locator("input[name=hours]").fill("1.5")
+    token = form.locator("input[name=submission_token]").input_value()
+    follow(form.get_by_role("button", name="添加参加人员"))
+    assert "会改变以下已定稿月报的当前数据" in page.locator("main").inner_text()
+    follow(page.locator("form button.danger"))
+    assert added() == 1
+    assert UNSENT not in page.locator("main").inner_text()
+    shot(page, "added-no-draft")
+    page.goto(live_server.url(f"/manage/tasks/{task_id}"))
+    form = page.locator(f'form[action^="/manage/tasks/{task_id}/add-participant"]')
+    assert UNSENT not in page.locator("main").inner_text()
+    assert page.locator(".draft-note").count() == 0
+
+    # the old form sent again with its token: answered as the first, no second row
+    form.locator("input[name=submission_token]").evaluate("(el, t) => { el.value = t; }", token)
+    form.locator("input[name=hours]").fill("1.5")
+    follow(form.get_by_role("button", name="添加参加人员"))
+    assert "已提交，无需重复提交。" in page.locator("main").inner_text()
+    assert added() == 1
