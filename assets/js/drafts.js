@@ -66,14 +66,14 @@
     try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full: no draft */ }
   }
 
-  // The draft of the send the server has just accepted, and drafts nobody came back to.
+  // The draft of the send the server has just accepted, and drafts nobody came back to
+  // (a draft holds its form's token: none matches the empty data-accepted).
   var accepted = body.getAttribute("data-accepted");
-  var answered = body.getAttribute("data-answered");
   for (var i = localStorage.length - 1; i >= 0; i--) {
     var key = localStorage.key(i);
     if (!key || key.indexOf("draft:") !== 0) continue;
     var old = read(key);
-    if (!old || (accepted && old.token === accepted) || Date.now() - (old.at || 0) > KEEP_MS) {
+    if (!old || old.token === accepted || Date.now() - (old.at || 0) > KEEP_MS) {
       localStorage.removeItem(key);
     }
   }
@@ -257,13 +257,10 @@
       }
     } else if (draft) {
       // the same keys, perhaps now of another kind (a merge key the server refused,
-      // shown again plain): the draft remembers it, for the page read again
+      // shown again plain): the draft remembers it, for the page read again; a send
+      // the server answered with nothing done (data-answered) is no lost send
       draft.loose = version(form, true);
-      write(key, draft);
-    }
-    // A send the server answered with nothing done (data-answered): not lost, unsent again.
-    if (draft && draft.sent && answered && draft.token === answered) {
-      delete draft.sent;
+      if (draft.token === body.getAttribute("data-answered")) draft.sent = 0;
       write(key, draft);
     }
     // A draft already sent, back on its form with no answer from the server (no error
@@ -302,7 +299,7 @@
         write(key, current);
         return;
       }
-      current.sent = true; // until the next page says it was accepted (or refused)
+      current.sent = true; // until the next page says it was accepted (or answered)
       write(key, current);
     });
   });
