@@ -16,7 +16,8 @@ from .view_support import confirmed, named_aware
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
 KEY = "named_key"
 
-# the question's own fields, the tokens the page sends afresh, and its key (named afresh)
+# the question's own fields, its key (named afresh) and the tokens — the page posts the
+# form's own token itself (confirm.html ``once(carry=True)``): its 确认 spends it (walk45 #2)
 _NOT_CARRIED = frozenset({"csrf_token", "submission_token", "page_submission_token",
                           "confirmed", "returning", KEY})
 

@@ -65,6 +65,8 @@ def install(app: Flask) -> None:
     """Registered after CSRFProtect: a cross-site POST is refused before its token is read."""
     app.jinja_env.globals["submission_token"] = new_token
     app.jinja_env.globals["accepted_submission"] = accepted_submission
+    app.jinja_env.globals["answered_submission"] = answered_submission
+    app.jinja_env.globals["carried_submission"] = carried_submission
     app.before_request(_take_token)
     app.after_request(_remember_where)
     app.teardown_request(_forget_token)
@@ -110,6 +112,36 @@ def accepted_submission() -> str:
     """For the page after a send: the token the server accepted (once), so the device's
     draft of that form can go (static/js/drafts.js)."""
     return session.pop(ACCEPTED, "")
+
+
+def _unspent() -> bool:
+    """Whether this request is a POST carrying a one-time token not spent by it."""
+    current = submissions.pending() if request.method == "POST" else None
+    return current is not None and not current.spent
+
+
+def carried_submission() -> tuple[str, str] | None:
+    """For a confirmation page answering a send (templates/confirm.html, ``once(carry=
+    True)``): the token field that send carried — its form's own (``FIELD``) or its
+    page's (``PAGE_FIELD``) — while nothing has spent it, else None (a fresh token).
+    The page's 确认 is that send, confirmed: the change spends the form's own token, the
+    page after it names that token (the form's device draft goes), and the form sent
+    again from its old page is a resend, answered as the first (walk45 #2)."""
+    if not _unspent():
+        return None
+    for name in (FIELD, PAGE_FIELD):
+        value = request.form.get(name)
+        if submissions.is_token(value):
+            return name, value
+    return None
+
+
+def answered_submission() -> str:
+    """For a page answering a send with nothing done (a refusal, a naming page, its
+    「返回，不操作」): that send's form token, so the device's draft of it is no lost send
+    (static/js/drafts.js: the server has answered it; what was typed stays a draft)."""
+    carried = carried_submission()
+    return carried[1] if carried is not None and carried[0] == FIELD else ""
 
 
 def _forget_token(_error):

@@ -18,7 +18,11 @@
      and the login page) is restored on the form with a neutral note (「已恢复您上次填写
      但未提交成功的内容…」): the network is only one reason among others.
    - The page after an accepted send names its token (<body data-accepted>): that draft
-     goes. The server stays the only source of truth: a draft never counts by itself.
+     goes. A confirmation page posts the token of the send it asks about, so its 确认
+     ends the form's draft too (walk45 #2). A page answering a send with nothing done (a
+     naming page's 「返回，不操作」, a refusal) names its token (<body data-answered>):
+     that draft stays, as typed, but is no lost send. The server stays the only source
+     of truth: a draft never counts by itself.
    - A form whose page was read under a version (its hidden inputs marked
      [data-draft-version]: the keys of the stored state it showed) keeps those keys, and
      which of them are merge keys, with the draft. On a page read again under other keys:
@@ -62,13 +66,14 @@
     try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full: no draft */ }
   }
 
-  // The draft of the send the server has just accepted, and drafts nobody came back to.
+  // The draft of the send the server has just accepted, and drafts nobody came back to
+  // (a draft holds its form's token: none matches the empty data-accepted).
   var accepted = body.getAttribute("data-accepted");
   for (var i = localStorage.length - 1; i >= 0; i--) {
     var key = localStorage.key(i);
     if (!key || key.indexOf("draft:") !== 0) continue;
     var old = read(key);
-    if (!old || (accepted && old.token === accepted) || Date.now() - (old.at || 0) > KEEP_MS) {
+    if (!old || old.token === accepted || Date.now() - (old.at || 0) > KEEP_MS) {
       localStorage.removeItem(key);
     }
   }
@@ -252,8 +257,10 @@
       }
     } else if (draft) {
       // the same keys, perhaps now of another kind (a merge key the server refused,
-      // shown again plain): the draft remembers it, for the page read again
+      // shown again plain): the draft remembers it, for the page read again; a send
+      // the server answered with nothing done (data-answered) is no lost send
       draft.loose = version(form, true);
+      if (draft.token === body.getAttribute("data-answered")) draft.sent = 0;
       write(key, draft);
     }
     // A draft already sent, back on its form with no answer from the server (no error
@@ -292,7 +299,7 @@
         write(key, current);
         return;
       }
-      current.sent = true; // until the next page says it was accepted (or refused)
+      current.sent = true; // until the next page says it was accepted (or answered)
       write(key, current);
     });
   });
