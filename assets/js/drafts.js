@@ -54,6 +54,7 @@
   var member = body.getAttribute("data-member");
   if (!member || !window.localStorage) return;
   var PREFIX = "draft:" + member + ":";
+  var list = Array.prototype; // the node lists' forEach, some, map… (fewer bytes sent)
   var KEEP_MS = 7 * 24 * 3600 * 1000; // a week-old draft is nobody's work in progress
   var TYPED = "textarea, select, input:not([type]), input[type=text], input[type=number], " +
     "input[type=search], input[type=tel], input[type=date], input[type=datetime-local], " +
@@ -84,7 +85,7 @@
       if (key && key.indexOf(PREFIX) === 0) localStorage.removeItem(key);
     }
   }
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
+  list.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
     form.addEventListener("submit", dropMine);
   });
 
@@ -98,7 +99,7 @@
   }
 
   function fields(form) {
-    return Array.prototype.filter.call(form.querySelectorAll(TYPED), function (el) {
+    return list.filter.call(form.querySelectorAll(TYPED), function (el) {
       return el.name && !el.disabled;
     });
   }
@@ -111,7 +112,7 @@
   function version(form, loose, set) {
     var keys = form.querySelectorAll("input[data-draft-version]");
     if (!keys.length) return null;
-    return Array.prototype.map.call(keys, function (el, i) {
+    return list.map.call(keys, function (el, i) {
       if (set) el.value = set.split("&")[i].slice(el.name.length + 1); // same names, same order
       return el.name + (loose && el.getAttribute("data-draft-version") === "merge" ? "" : "=" + el.value);
     }).join("&");
@@ -128,8 +129,8 @@
     if (el.type === "checkbox" || el.type === "radio") return el.checked === el.defaultChecked;
     if (el.tagName === "SELECT") {
       var options = el.options;
-      var marked = Array.prototype.some.call(options, function (o) { return o.defaultSelected; });
-      return Array.prototype.every.call(options, function (o, i) {
+      var marked = list.some.call(options, function (o) { return o.defaultSelected; });
+      return list.every.call(options, function (o, i) {
         // A single select with no option marked selected shows its first one.
         var shown = o.defaultSelected || (!marked && !el.multiple && i === 0);
         return o.selected === shown;
@@ -153,7 +154,7 @@
     });
     var token = form.querySelector("input[name=submission_token]");
     // a file chosen is not kept (a browser never gives a page one back): only that it was
-    var files = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (el) {
+    var files = list.some.call(form.querySelectorAll("input[type=file]"), function (el) {
       return el.files && el.files.length > 0;
     });
     return { at: Date.now(), token: token ? token.value : null, version: version(form),
@@ -229,7 +230,7 @@
     return PREFIX + target.pathname + target.search;
   }
 
-  Array.prototype.forEach.call(document.forms, function (form) {
+  list.forEach.call(document.forms, function (form) {
     var key = formKey(form);
     if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
     if (!draftable(form)) return;
