@@ -42,6 +42,10 @@ def annual_tables(s: AnnualSummary) -> list[Table]:
 
 SECTION_COLUMNS = (Section.pairing, Section.volunteer, Section.double)
 
+# after a month of 分月统计 whose 月报 changed since its 定稿: not a figure of the year
+# (``annual_text.unmarked``)
+CHANGED_MARK = "*"
+
 
 def _months_table(s: AnnualSummary) -> Table:
     """The months begun (the running one marked, those changed since 定稿 with *) and the
@@ -58,7 +62,7 @@ def _months_table(s: AnnualSummary) -> Table:
         if row.running:
             label += _("（截至%(d)s日）", d=s.schedule_day.day)
         if row.changed:  # the text says why (``annual_text.changed_sentence``)
-            label += "*"
+            label += CHANGED_MARK
         table.rows.append([label, row.activities() or "—",
                            row.totals.person_times, Hours(row.totals.minutes),
                            *(row.activities(section) or "—"

@@ -5,8 +5,10 @@ out, numbers formatted as the 月报 writes them, the 月报's own clauses reuse
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..formatting import amount, pending_sentence, target_pace, yuan
@@ -14,6 +16,7 @@ from ..i18n import month_name
 from ..models import FUNDING_CODE, Section, TargetMeasure
 from ..rollups.checklist import CategoryProgress
 from .annual_document import AnnualSummary
+from .annual_tables import CHANGED_MARK
 from .figures import MonthlyFigures
 from .narrative import (
     MAX_NAMES,
@@ -33,6 +36,7 @@ from .narrative import (
     volunteer_text,
     we,
 )
+from .tables import DOCUMENT_LOCALE
 
 
 NUMERALS = "一二三四五六七八九十"
@@ -227,8 +231,49 @@ def changed_sentence(s: AnnualSummary) -> str:
     if not s.changed_months:
         return ""
     number = next((n for n, t in enumerate(s.attached, 1) if t.key == "months"), None)
+    return _changed_words(join(month_name(s.year, m, "month") for m in s.changed_months),
+                          number)
+
+
+def _changed_words(months, number) -> str:
     return _("%(months)s月报定稿后数据有变化（附表%(t)s中标“*”的月份），本总结按当前数据统计。",
-             months=join(month_name(s.year, m, "month") for m in s.changed_months), t=number)
+             months=months, t=number)
+
+
+# stand-ins for the sentence's months and 附表 number while its pattern is made
+_MONTHS, _NUMBER = "\x00", "\x01"
+
+
+def changed_sentence_pattern() -> re.Pattern:
+    """What every sentence ``changed_sentence`` writes in the current language matches
+    in full, whatever its months: a signed year's comparison leaves it out
+    (``unmarked``). Made from the sentence's msgid, as ``pending_sentence_pattern``, so
+    it follows the catalog; built when asked, under the language in force."""
+    words = _changed_words(_MONTHS, _NUMBER)
+    return re.compile("".join(
+        ".+" if part == _MONTHS else ".*" if part == _NUMBER else re.escape(part)
+        for part in re.split(f"({_MONTHS}|{_NUMBER})", words)), re.S)
+
+
+def unmarked(text: list[str], tables: dict[str, list[list[str]]]
+             ) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """A 年度总结 read back (``final._read``) without what says which of its months'
+    月报 changed since THEIR 定稿: ``changed_sentence`` and the 「*」 of 分月统计
+    (``annual_tables.CHANGED_MARK``). Those follow the months' signatures — a month
+    re-signed, or only re-opened, drops them with no figure moved — and are not the
+    year's data, so a signed year compared with its live document (``final.compare``)
+    leaves them out of both (doc45 #1); the figures, and the text that states them,
+    are still compared. Known by their words in the document's language
+    (``DOCUMENT_LOCALE``), as ``final.official`` knows the pending sentence."""
+    with force_locale(DOCUMENT_LOCALE):
+        sentence, months = changed_sentence_pattern(), _("分月统计")
+    text = [line for line in text if sentence.fullmatch(line.lstrip("'")) is None]
+    kept = dict(tables)
+    if months in kept and kept[months]:
+        rows = kept[months]
+        kept[months] = [rows[0]] + [
+            [row[0].removesuffix(CHANGED_MARK), *row[1:]] if row else row for row in rows[1:]]
+    return text, kept
 
 
 def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:

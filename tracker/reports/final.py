@@ -72,6 +72,7 @@ from ..rollups.batch import Plan, plan, run
 from ..services import summary_notes
 from ..services.summary_notes import copy_within, current_copy, in_force
 from ..timeutil import local_today
+from .annual_text import unmarked
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .summary import MonthlySummary, build_summary
@@ -360,8 +361,12 @@ class Comparison(NamedTuple):
 
 def compare(copy: KeptDocument, summary) -> Comparison:
     """``changes``, and whether what waits for review is all that differs (a report
-    submitted, or returned before approval, since 定稿): the page tells that apart."""
+    submitted, or returned before approval, since 定稿): the page tells that apart.
+    A 年度总结's marks of its months changed since their own 定稿 are no data of the
+    year: left out of both before anything is compared (``annual_text.unmarked``)."""
     kept, live = _read(copy.csv), _read(render_csv(summary))
+    if isinstance(copy, YearCopy):
+        kept, live = unmarked(*kept), unmarked(*live)
     parts = _parts(official(*kept), official(*live))
     return Comparison(parts, not parts and kept != live)
 
@@ -374,7 +379,8 @@ def changes(copy: KeptDocument, summary) -> list[str]:
     What waits for review is left out of both (``official``): it is told apart from
     the official figures, never in them, so a report submitted after 定稿 — or returned
     before anyone approved it — changes no figure that was signed; its approval, or
-    an approved one taken back (撤销审核), does."""
+    an approved one taken back (撤销审核), does. So is, of a 年度总结, what marks the
+    months whose 月报 changed since their own 定稿 (``compare``)."""
     return compare(copy, summary).parts
 
 
