@@ -6,6 +6,7 @@ the signed documents it will change, 「确认…」 posting every typed field a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from flask import render_template, request
 
@@ -121,12 +122,17 @@ class NamedFirst:
         ``funds.add_entry``'s and ``findings.hand_over``'s and ``mark_fixed``'s ``named``: a refusal gone by the time of the locks
         leaves a post that named nothing (samehold44), while one still there is said in
         the service's words, never as 「…有了变化…」 (review44 #2). The service runs
-        through ``aware``."""
+        through ``comparing`` (or ``aware``, given ``named=compare`` itself)."""
         keep_named(self.promised, lambda: self.naming(lock=True))
 
     def aware(self, service: Callable) -> Callable:
         """``service`` (which calls ``compare``), its refusal kept for ``since``."""
         return named_aware(self.found, service)
+
+    def comparing(self, service: Callable) -> Callable:
+        """``service`` given ``named=compare`` — it compares after its refusals, under
+        its own locks — through ``aware``: the one way a view runs such a service."""
+        return self.aware(partial(service, named=self.compare))
 
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the

@@ -191,8 +191,7 @@ def adopt(request_id: int):
                        lambda named, since: _ask_adoption(row, name, named, since))
     if (asked := first.answer()) is not None:
         return asked
-    done = run_service(form, first.aware(lambda *args: adopt_into_task(
-        *args, named=first.compare)), row, actor, denied=404)
+    done = run_service(form, first.comparing(adopt_into_task), row, actor, denied=404)
     if done is None:
         if (asked := first.since()) is not None:  # signed since its page: named afresh
             return asked

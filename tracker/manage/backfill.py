@@ -101,11 +101,11 @@ def backfill():
         # compared by the service after its refusals (``compare``): a post the pre-check
         # refused, held to naming nothing, is named afresh if that refusal is gone by the
         # service's locks, and a refusal is said in its own words (backfillnamed45)
-        done = (run_service(form, first.aware(lambda *args: record_past_activity(
-                    *args, named=first.compare)), actor, item, data, denied=404)
+        done = (run_service(form, first.comparing(record_past_activity), actor, item, data,
+                            denied=404)
                 if source is None else
-                run_service(form, first.aware(lambda *args: adopt_through_backfill(
-                    *args, named=first.compare)), actor, item, data, source, denied=404))
+                run_service(form, first.comparing(adopt_through_backfill), actor, item, data,
+                            source, denied=404))
         if not done and (asked := first.since()) is not None:
             return asked
         if done:

@@ -314,8 +314,7 @@ def add_participant(task_id: int):
     # compared by the service after its refusals (``compare``): a post the pre-check
     # refused, held to naming nothing, is named afresh if that refusal is gone by the
     # service's locks, and a refusal is said in its own words (samehold44)
-    refused = _run_on_task(task, form, context, first.aware(lambda *args: (
-        add_forgotten_participant(*args, named=first.compare))),
+    refused = _run_on_task(task, form, context, first.comparing(add_forgotten_participant),
                            _actor(), task, member, form.hours.minutes, since=first.since)
     if refused is not None:
         return refused

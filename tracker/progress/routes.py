@@ -531,9 +531,9 @@ class _Asked(NamedTuple):
 
 def _finding_action(finding_id: int, form, action, success: str, form_name: str,
                     problems=None, status=None, ask: _Asked | None = None):
-    """``action(finding, form, named)``: the change (``named``: the naming page's
-    comparison, ``NamedFirst.compare``, for the service to make after its refusals under
-    its locks; None when nothing is named first). ``problems(finding, form)``: what the
+    """``action(finding, form)``: the change — given ``named=`` (the naming page's
+    comparison, ``NamedFirst.comparing``, for the service to make after its refusals
+    under its locks) when ``ask`` names a signed month first. ``problems(finding, form)``: what the
     service would refuse of the form's fields,
     named beside the form's own refusals (one submit names every mistake).
     ``status``: the finding's state the form is offered in; a form posted from a page
@@ -570,8 +570,7 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
     # nothing, held to naming nothing all the same (``asks``)
     elif first is not None and (asked := first.answer(asks=not stale)) is not None:
         return asked
-    elif run_service(form, first.aware(lambda f, fm: action(f, fm, first.compare))
-                     if first is not None else lambda f, fm: action(f, fm, None),
+    elif run_service(form, first.comparing(action) if first is not None else action,
                      finding, form):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
@@ -587,8 +586,8 @@ def hand_over(finding_id: int):
     form = HandOverForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm, named: finding_service.hand_over(f, _actor(), fm.handed_to.data,
-                                                       fm.handed_over_on.date, named=named),
+        lambda f, fm, named=None: finding_service.hand_over(
+            f, _actor(), fm.handed_to.data, fm.handed_over_on.date, named=named),
         _("已登记移交。"), "hand_over",
         problems=lambda f, fm: finding_service.hand_over_problems(
             f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False),
@@ -603,8 +602,8 @@ def fix(finding_id: int):
     form = FixForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm, named: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date,
-                                                        named=named),
+        lambda f, fm, named=None: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date,
+                                                             named=named),
         _("已登记整改。"), "fix",
         problems=lambda f, fm: finding_service.fix_problems(f, _actor(), fm.fixed_on.date,
                                                             lock=False),
@@ -619,6 +618,6 @@ def deactivate_finding(finding_id: int):
     form = DeactivateFindingForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm, _named: finding_service.deactivate(f, _actor(), fm.reason.data,
-                                                         personal=fm.personal.data),
+        lambda f, fm: finding_service.deactivate(f, _actor(), fm.reason.data,
+                                                 personal=fm.personal.data),
         _("已删除该摸排问题。"), "remove")
