@@ -10,6 +10,7 @@ from tracker.rollups.coverage import member_totals
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.reports.records import may_see_record, service_record, visible_members
+from tracker.timeutil import local_today
 
 
 def test_record_rows_and_totals(october):
@@ -25,7 +26,8 @@ def test_record_rows_and_totals(october):
         date(2022, 9, 28), "九月培训", "解放路社区党群服务中心", "社区居民", "九月培训，情况良好。",
         120, "张伟", "钱联络")
     assert "待审核整治" not in [r.title for r in record.rows]
-    assert record.years == [2022]
+    # the years she worked, and this year always (the fixture's month is in 2022)
+    assert record.years == [local_today().year, 2022]
 
 
 def test_record_xlsx(client, login, october):
@@ -209,3 +211,13 @@ def test_the_member_the_admin_and_the_other_liaison_read_the_visit(client, login
         assert ("清理三个单元" in page) == (not withheld), reader.name
         assert ("另有1次活动在其他社区" in page) == bool(withheld), reader.name
         assert service_record(world.member, year, reader).withheld == withheld
+
+
+def test_last_years_record_offers_the_way_back_to_this_year(client, login, october):
+    """In January a reader opens last year's record to print it; the year links must
+    still offer this year (walk46 #3), whether she worked in it yet or not."""
+    zhang = october.members["张伟"]
+    login(zhang)
+    page = client.get(f"/reports/records/{zhang.id}?year=2022").get_data(as_text=True)
+    this_year = local_today().year
+    assert f"/reports/records/{zhang.id}?year={this_year}" in page

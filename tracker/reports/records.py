@@ -37,6 +37,7 @@ from ..models import (
 from ..permissions import managed_community_ids, may_see_task
 from ..rollups.coverage import member_totals
 from ..search import matches, phone_matches
+from ..timeutil import local_today
 from ..sources import SOURCE_LABELS, source_label, source_of
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
@@ -188,12 +189,14 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
     ).all()
     rows = [row for row in found if reader is None or may_see_task(reader, row, row.mine)]
     year_col = extract("year", Task.service_date)
+    # the years with work, the one shown, and this year always: a reader of last year's
+    # record in January gets back to this one (walk46 #3)
     years = sorted({int(y) for (y,) in db.session.execute(
         select(year_col).select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(*_approved_done(member.id)).group_by(year_col)
-    )} | {year}, reverse=True)
+    )} | {year, local_today().year}, reverse=True)
     # 来源 in the document's words; table(locale) shows it in the reader's on the page
     with force_locale(DOCUMENT_LOCALE):
         record_rows = [
