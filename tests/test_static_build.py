@@ -72,3 +72,34 @@ def test_scripts_only_where_needed(client, login, world):
     refused = client.post("/auth/password", data={"current": "x", "new_password": "y",
                                                   "confirm": "z"}).get_data(as_text=True)
     assert 'id="form-errors"' in refused and "js/errors.js" in refused
+
+
+def test_every_rule_of_the_parts_sheet_names_a_class_of_its_own():
+    """parts.css is linked by a page that uses a class it styles and app.css does not
+    (tracker/sheets.py): so each of its selectors must name such a class, or a page
+    could match a rule of it without linking it, and show that part unstyled."""
+    from tracker.sheets import selector_classes
+
+    css = ROOT / "static" / "css"
+    parts = (css / "parts.css").read_text("utf-8")
+    own = selector_classes(parts) - selector_classes((css / "app.css").read_text("utf-8"))
+    selectors = [s.strip() for rule in parts.split("}") if "{" in rule
+                 for s in rule.rsplit("{", 1)[0].split("{")[-1].split(",")]
+    assert len(selectors) > 40
+    assert [s for s in selectors if not set(re.findall(r"\.([A-Za-z_][\w-]*)", s)) & own] == []
+
+
+def test_a_form_page_carries_no_rules_of_the_lists(client, login, world):
+    """Review main45: the 补录申请 county refusal page was 11–17 bytes under its 8 KB gzip
+    budget, a third of it app.css, which held the rules of the open list's and 我的待办's
+    cards, 签到, photos, messages… that a form page never uses. They are parts.css now,
+    linked where a page uses one of them: the open list does, 补录申请 (refused or not)
+    and 确认参与 do not."""
+    login(world.member)
+    listed = client.get("/tasks/").get_data(as_text=True)
+    assert 'class="card task-card"' in listed and "/static/css/parts.css?v=" in listed
+    for url in ("/backfill-requests/new", "/backfill-requests/new?day=1999-01-01"):
+        form = client.get(url).get_data(as_text=True)
+        assert 'name="description"' in form and "css/parts.css" not in form
+    app_css = (ROOT / "static" / "css" / "app.css").read_text("utf-8")
+    assert ".task-card" not in app_css and ".checkin-done" not in app_css

@@ -33,6 +33,7 @@ from .permissions import may_call_leader
 from .privacy import mask_phones
 from .resend import new_token
 from .services.reviews import report_version
+from .sheets import own_classes, uses_own_class
 from .timeutil import to_local, utcnow
 
 TASK_STATUS = {
@@ -356,14 +357,17 @@ def page_scripts(html: str) -> dict[str, bool]:
     draft kept before the mark it removes. ``errors``: a refusal static/js/errors.js
     brings the member to (the form_errors summary, an alert, a red flash). ``tables``:
     a table, styled by static/css/tables.css. ``report``: a report document (月报,
-    服务记录: reports/_document.html, reports/record.html), styled by static/css/report.css."""
+    服务记录: reports/_document.html, reports/record.html), styled by static/css/report.css.
+    ``parts``: an element of a class only static/css/parts.css styles (``sheets``: the
+    open list's cards, 我的待办's, 签到, photos…)."""
     drafts = "data-no-draft" in html or any(
         'name="submission_token"' in form and _TYPED.search(form)
         and 'type="password"' not in form
         for form in _FORM.findall(html))
     errors = 'id="form-errors"' in html or 'role="alert"' in html or "flash-error" in html
+    parts = uses_own_class(html, own_classes(current_app.static_folder, "parts.css"))
     return {"drafts": drafts, "errors": errors, "tables": "<table" in html,
-            "report": '<article class="report">' in html}
+            "report": '<article class="report">' in html, "parts": parts}
 
 
 def resident_name(resident) -> str:

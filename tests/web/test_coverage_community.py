@@ -160,10 +160,13 @@ def test_the_picker_costs_the_page_no_statement(client, login, part_world, count
     the pickers (now both in one statement), the 参与情况's one batch, the menu's
     counts — whether a community is picked or not. A liaison's 我联系的全部社区 of a
     month too: whether their 月报 of it is the whole unit (review44b #1) is read with
-    the pickers, in their statement."""
+    the pickers, in their statement; and of a year, whether their 年度总结 is (the
+    year's communities: coverfix44 Open, 5 statements when it asked them apart)."""
     w = part_world
     login(w[reader])
-    mine = [f"/progress/coverage?community=mine&{OCTOBER}"] if reader == "liaison" else []
+    mine = [f"/progress/coverage?community=mine&{OCTOBER}",
+            "/progress/coverage?community=mine&period=year&year=2022"
+            ] if reader == "liaison" else []
     for url in (f"/progress/coverage?{OCTOBER}",
                 f"/progress/coverage?community={w['east'].id}&{OCTOBER}", *mine):
         warm(client, url)

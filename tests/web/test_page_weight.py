@@ -149,12 +149,13 @@ def classes_by_sheet() -> dict[str, frozenset[str]]:
 
 def test_classes_are_read_from_the_sheets():
     sheets = classes_by_sheet()
-    assert {"app.css", "staff.css", "tables.css"} <= set(sheets)
-    assert "qr-box" in sheets["app.css"] and "bar" in sheets["staff.css"]
+    assert {"app.css", "parts.css", "staff.css", "tables.css"} <= set(sheets)
+    assert "qr-box" in sheets["parts.css"] and "bar" in sheets["staff.css"]
 
 
 @pytest.mark.parametrize(("actor", "route"),
-                         [(a, r) for a in ("member", "leader") for r in pages_of(a)],
+                         [(a, r) for a in ("member", "leader", "liaison", "admin")
+                          for r in pages_of(a)],
                          ids=lambda v: v if isinstance(v, str) else (v.id or v.endpoint))
 @pytest.mark.usefixtures("route_world")
 def test_a_members_page_links_every_sheet_its_classes_need(client, login, world,
@@ -162,7 +163,8 @@ def test_a_members_page_links_every_sheet_its_classes_need(client, login, world,
     """Review "merged29" #2: the 签到二维码 page a 组长 who is a member opens drew its QR
     856 px wide: `.qr-box` was only in staff.css, which members never get. Every class a
     member's (or a member 组长's) page uses that some stylesheet styles is styled by a
-    sheet the page links."""
+    sheet the page links — and a liaison's or an admin's, since parts.css is linked by
+    the classes a page uses (session 46)."""
     login(getattr(world, actor))
     page = client.get(route.url(world))
     if page.status_code != 200 or page.mimetype != "text/html":

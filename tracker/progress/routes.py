@@ -42,7 +42,11 @@ from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
-from ..reports.queries import communities_of, unit_month_communities_value
+from ..reports.queries import (
+    communities_of,
+    unit_month_communities_value,
+    unit_year_communities_value,
+)
 from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..services import name_problems, summary_notes, year_notes
@@ -303,38 +307,43 @@ def _document(period: Period) -> str | None:
     return period.kind if period.kind in ("month", "year") else None
 
 
-def _mine_month_value(actor: Member, every: bool):
-    """For 我联系的全部社区 of a month: the communities of the liaison's unit's month
-    as a value the pickers' statement reads along (``unit_month_communities_value``,
-    the 月报 page's own), so the page stays at its 4 statements; else None. The period
-    is read from the query string here, before the page's form, which needs the pickers."""
+def _mine_document_value(actor: Member, every: bool):
+    """For 我联系的全部社区 of a month or a year: the communities of the liaison's unit's
+    period as a value the pickers' statement reads along — a month's as the 月报 page
+    reads them (``unit_month_communities_value``), a year's as the 年度总结 asks them
+    (``unit_year_communities_value``) —, so the page stays at its 4 statements; else
+    None. The period is read from the query string here, before the page's form, which
+    needs the pickers."""
     if every or request.args.get("community") != MINE:
         return None
     asked = PeriodForm()  # the period alone: no picker, no statement
-    if not asked.validate() or asked.result.kind != "month":
+    if not asked.validate() or asked.result.kind not in ("month", "year"):
         return None
+    if asked.result.kind == "year":
+        return unit_year_communities_value(actor.unit_id, asked.result.year)
     return unit_month_communities_value(actor.unit_id, asked.result.date_from.year,
                                         asked.result.date_from.month)
 
 
 def _mine_outside(actor: Member, unit_id: int, period: Period, touched) -> list | None:
     """The communities of the unit's period beyond the liaison (their document of it is
-    then a part), asked as that document asks it: a month's 月报 as its page does —
-    ``summary_notes.outside_of`` the month's communities (``touched``, read with the
-    pickers; ``outside_reach`` reads them itself when they were not), after
-    ``may_see_in_part`` —, a year's 年度总结 ``year_notes.year_outside``
-    (``reports.routes._selection``). None for a quarter or a range: no document."""
+    then a part), asked as that document asks it: ``summary_notes.outside_of`` the
+    period's communities (``touched``, read with the pickers), after
+    ``may_see_in_part`` — a month's as the 月报 page has them, a year's as the 年度总结
+    (``year_notes.year_outside``); when they were not read with the pickers, the
+    month's ``outside_reach`` or the year's ``year_outside`` reads them itself. None for
+    a quarter or a range: no document."""
+    if period.kind not in ("month", "year"):
+        return None
     scope = SummaryScope(unit_id)
-    if period.kind == "month":
-        if touched is NOT_READ or unit_id != actor.unit_id:
-            return summary_notes.outside_reach(actor, scope, period.date_from.year,
-                                               period.date_from.month)
-        if not summary_notes.may_see_in_part(actor, scope):
-            return []
-        return summary_notes.outside_of(actor, communities_of(touched))
-    if period.kind == "year":
-        return year_notes.year_outside(actor, scope, period.year)
-    return None
+    if touched is NOT_READ or unit_id != actor.unit_id:
+        if period.kind == "year":
+            return year_notes.year_outside(actor, scope, period.year)
+        return summary_notes.outside_reach(actor, scope, period.date_from.year,
+                                           period.date_from.month)
+    if not summary_notes.may_see_in_part(actor, scope):
+        return []
+    return summary_notes.outside_of(actor, communities_of(touched))
 
 
 def _coverage_part(form: CoverageForm, communities, actor: Member, unit_id: int,
@@ -367,7 +376,7 @@ def coverage():
     actor = _actor()
     every = seen_unit_ids(actor) is None
     # both pickers in one statement: the community one costs the page nothing
-    also = _mine_month_value(actor, every)
+    also = _mine_document_value(actor, every)
     unit_rows, communities, touched = q.coverage_pickers(actor.id, actor.unit_id, every, also)
     if also is None:
         touched = NOT_READ

@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from ..lists import retired_name
-from ..models import Community, RollPeriod, Task, Unit
+from ..models import Community, RollPeriod, SummaryScope, Task, Unit
 from ..reach import Reach
 from ..services.summary_notes import reach_community_ids
+from ..services.year_notes import year_reach
 from ..rollups.batch import Plan, built_once, plan
 from ..sql_json import json_rows_in_order, rows_of
 
@@ -70,6 +71,19 @@ def unit_month_communities_value(unit_id: int, year: int, month: int):
     return json_rows_in_order(touched, Community.sort_key, Community.id).scalar_subquery()
 
 
+def unit_year_communities_value(unit_id: int, year: int):
+    """The communities of a unit's year (``year_notes.year_reach``: each month begun as
+    the 月报 reaches it, and those the year's signed document covers), in natural
+    order, as one value (a scalar subquery) of another statement, as
+    ``unit_month_communities_value`` is of a month: 参与情况's 我联系的全部社区 of a
+    year reads it with its pickers, not in a statement of its own. ``communities_of``
+    reads it."""
+    touched = select(Community.id, Community.name).where(
+        year_reach(SummaryScope(unit_id), year))
+    return json_rows_in_order(touched, Community.sort_key, Community.id).scalar_subquery()
+
+
 def communities_of(value: str | None) -> list[Choice]:
-    """``unit_month_communities_value`` as read: (id, name) in natural order."""
+    """``unit_month_communities_value`` (or ``unit_year_communities_value``) as read:
+    (id, name) in natural order."""
     return [Choice(id_, name) for id_, name in rows_of(value)]

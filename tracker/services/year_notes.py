@@ -88,15 +88,23 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
     afresh after a commit expired them, or outside a request (session 35)."""
     if not may_see_in_part(actor, scope):
         return []
+    communities = db.session.scalars(select(Community).where(year_reach(scope, year, today))
+                                     .order_by(Community.sort_key, Community.id))
+    return outside_of(actor, communities)
+
+
+def year_reach(scope: SummaryScope, year: int, today: date | None = None):
+    """The communities of a unit's year, as a condition on ``Community.id``: those of
+    each month begun as the 月报 reaches them (``summary_notes.reach_community_ids``)
+    and those the year's signed document covers. ``year_outside`` asks it;
+    ``reports.queries.unit_year_communities_value`` reads it as a value of another
+    statement (参与情况's 我联系的全部社区 of a year)."""
     today = today or local_today()
     last = 12 if year < today.year else today.month
     signed = signed_community_ids(scope, year, note=YearNote, copy=YearCopy,
                                   covers=year_copy_community)
-    reached = [Community.id.in_(reach_community_ids(scope.unit_id, year, 1, through=last)),
-               Community.id.in_(signed)]
-    communities = db.session.scalars(select(Community).where(or_(*reached))
-                                     .order_by(Community.sort_key, Community.id))
-    return outside_of(actor, communities)
+    return or_(Community.id.in_(reach_community_ids(scope.unit_id, year, 1, through=last)),
+               Community.id.in_(signed))
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
