@@ -405,17 +405,21 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
                Task.service_date)
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
-    found: dict[int, tuple[date, bool, set]] = {}
-    for request_id, unit_id, day, month in db.session.execute(
-            select(places.c.request_id, places.c.unit_id, places.c.day, by_month)
-            .where(or_(by_month, final_year_day(places.c.unit_id, places.c.community_id,
-                                                places.c.day)))):
-        _day, any_month, units = found.setdefault(request_id, (day, False, set()))
+    by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
+    found: dict[int, tuple[date, bool, bool, set]] = {}
+    for request_id, unit_id, day, month, year in db.session.execute(
+            select(places.c.request_id, places.c.unit_id, places.c.day, by_month, by_year)
+            .where(or_(by_month, by_year))):
+        _day, any_month, any_year, units = found.setdefault(
+            request_id, (day, False, False, set()))
         units.add(unit_id)
-        found[request_id] = (day, any_month or bool(month), units)
-    # the month's own 定稿 named first, as ``closed_to`` does
-    return {request_id: AdminOnly(Closed(day, by_year=not month), frozenset(units))
-            for request_id, (day, month, units) in found.items()}
+        found[request_id] = (day, any_month or bool(month), any_year or bool(year), units)
+    # the month's own 定稿 named first, as ``closed_to`` does; and the year's with it
+    # when one is signed too: re-opening the month alone would leave 采纳 an admin's
+    # (the 补录 form's notice says what to re-open, ``Closed.say``)
+    return {request_id: AdminOnly(Closed(day, by_year=not month, and_year=month and year),
+                                  frozenset(units))
+            for request_id, (day, month, year, units) in found.items()}
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,
