@@ -6,7 +6,8 @@ ask an admin to re-open the signed month first, and the year's summary too when 
 signed (re-opening the month alone would leave her refused by the year). The task page
 of an approved activity (添加遗漏的参加人员, 组长) and the 补录 form that adopts a
 补录申请 tell her so before she acts, in the words the services refuse her with — the
-same sentence, in both languages."""
+same sentence, in both languages; the 补录申请 queue's card, in place of 采纳, says the
+remedy in the same words."""
 from __future__ import annotations
 
 import html
@@ -80,6 +81,19 @@ def test_the_backfill_form_of_a_request_says_what_to_reopen(client, login, world
     assert BACKFILL + (BOTH if year else MONTH_ONLY) in form
 
 
+@pytest.mark.parametrize("year", [False, True], ids=["month", "month and year"])
+def test_the_request_queue_says_what_to_reopen(client, login, world, year):
+    request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
+                              service_date=DAY, minutes=120, description="帮助清理楼道杂物")
+    db.session.add(request)
+    db.session.commit()
+    sign(world, year=year)
+    login(world.liaison)
+    queue = text(client.get("/backfill-requests/"))
+    assert (f"{MONTH}的月报已定稿，该申请须由单位管理员采纳" + (BOTH if year else MONTH_ONLY)
+            + "如不属实请拒绝。") in queue
+
+
 def test_the_notices_say_the_remedy_in_english_too(client, login, world):
     task = approved_task(world)
     sign(world, year=True)
@@ -91,3 +105,9 @@ def test_the_notices_say_the_remedy_in_english_too(client, login, world):
             + both) in page
     assert ("only a unit administrator can change the leader of an activity of that month "
             + both) in page
+    request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
+                              service_date=DAY, minutes=120, description="帮助清理楼道杂物")
+    db.session.add(request)
+    db.session.commit()
+    queue = html.unescape(client.get("/backfill-requests/?lang=en").get_data(as_text=True))
+    assert f"a unit administrator must adopt this request {both} Decline it if" in queue

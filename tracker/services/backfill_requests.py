@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import and_, func, or_, select, union_all
 
 from ..extensions import db
@@ -336,6 +337,16 @@ def adopt_closed_months(requests, actor: Member) -> dict[int, Closed]:
         return {}
     return {request_id: waiting.closed
             for request_id, waiting in admin_only_adoptions(requests).items()}
+
+
+def adopt_closed_words(closed: Closed):
+    """What the queue says on a card ``adopt_closed_months`` found closed to a liaison,
+    instead of 采纳: an admin adopts it — or, in ``Closed.say``'s words as every refusal
+    of a signed month, first re-opens what is signed (the year's summary too when it is)."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，该申请须由单位管理员采纳",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，该申请须由单位管理员采纳", year=closed.year))
 
 
 def adopt_signed_months(requests, actor: Member) -> dict[int, Closed]:
