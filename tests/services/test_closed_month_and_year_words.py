@@ -105,3 +105,23 @@ def test_a_backfill_names_both(world, people):  # noqa: F811
                    ends_local=datetime(SIGNED, DAY.month, 10, 11))
     assert refusal(lambda: record_past_activity(world.liaison, item, payload)) == (
         f"{MONTH}的月报已定稿，补录该月的活动须由单位管理员操作{BOTH}")
+
+
+def test_a_closed_carrying_the_signed_months_names_them_in_the_one_wording(app):
+    """A fund entry is in a later month's 年度累计 too (fundslater45): the refusal's
+    remedy names every signed month, and the year, through ``Closed`` — the one place
+    the re-open words are made (notices46) — and still says 「该月」 when the day's own
+    month is the one signed."""
+    from datetime import date
+
+    day = date(2022, 10, 5)
+    with app.test_request_context():
+        later = summary_notes.Closed.signed(day, [(2022, 11), (2022, 10)], year_signed=True)
+        assert str(later.say("X", None)) == (
+            "X（或由单位管理员先重新打开2022年10月、2022年11月的月报和2022年度总结）。")
+        own = summary_notes.Closed.signed(day, [(2022, 10)])
+        assert str(own.say("X", None)) == "X" + MONTH_ONLY
+        named = summary_notes.Closed.signed(day, [(2022, 10)], named=True)
+        assert str(named.say("X", None)) == "X（或由单位管理员先重新打开2022年10月的月报）。"
+        year = summary_notes.Closed.signed(day, [], year_signed=True)
+        assert str(year.say(None, "Y")) == "Y" + YEAR_ONLY

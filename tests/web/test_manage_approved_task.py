@@ -122,7 +122,9 @@ def test_in_a_finalised_month_the_leader_of_an_approved_activity_is_the_admins(
     db.session.commit()
     form = f'action="/manage/tasks/{task.id}/leader'
     page = text(client.get(f"/manage/tasks/{task.id}"))
-    assert "该月的月报已定稿，更换组长须由单位管理员操作。" in page and form not in page
+    # the service's own refusal, said before, with what to re-open (notices46)
+    assert (f"{day.year}年{day.month}月的月报已定稿，更换该月活动的组长须由单位管理员操作"
+            "（或由单位管理员先重新打开该月的月报）。" in page and form not in page)
     response = client.post(f"/manage/tasks/{task.id}/leader", data={"leader": world.member.id})
     assert (f"{day.year}年{day.month}月的月报已定稿，更换该月活动的组长须由单位管理员操作"
             in text(client.get(response.headers["Location"])))

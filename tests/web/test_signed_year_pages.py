@@ -57,8 +57,11 @@ def test_an_approved_activitys_page_says_the_signed_year_makes_additions_an_admi
     add = f"/manage/tasks/{task.id}/add-participant"
     login(world.liaison)
     page = text(client.get(f"/manage/tasks/{task.id}"))
-    assert "该年的年度总结已定稿，添加参加人员须由单位管理员操作。" in page and add not in page
-    assert "该年的年度总结已定稿，更换组长须由单位管理员操作。" in page
+    # the services' own refusals, said before, with what to re-open (notices46)
+    assert (f"{SIGNED}年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作"
+            "（或由单位管理员先重新打开该年度总结）。" in page and add not in page)
+    assert (f"{SIGNED}年度总结已定稿，更换该年活动的组长须由单位管理员操作"
+            "（或由单位管理员先重新打开该年度总结）。" in page)
     assert "该月的月报已定稿" not in page
     login(world.admin)
     page = text(client.get(f"/manage/tasks/{task.id}"))

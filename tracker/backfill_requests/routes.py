@@ -19,6 +19,7 @@ from ..timeutil import local_today
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
     adopt_closed_months,
+    adopt_closed_words,
     adopt_into_task,
     adopt_signed_months,
     adoption_refused,
@@ -141,7 +142,8 @@ def queue():
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
-                           closed={row.id: closed.get(row.id) for row in rows},
+                           closed={row.id: adopt_closed_words(closed[row.id])
+                                   if row.id in closed else None for row in rows},
                            signed=signed)
 
 

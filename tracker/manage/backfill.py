@@ -10,7 +10,7 @@ from ..backfill_requests.queries import ending_events, load_request
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services import name_problems
-from ..services.backfill import backfill_problems, record_past_activity
+from ..services.backfill import backfill_closed_words, backfill_problems, record_past_activity
 from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
@@ -117,5 +117,12 @@ def backfill():
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
-                           closed=adopt_closed_month(source, actor) if source else None)
+                           closed=_closed_words(source, actor))
 
+
+def _closed_words(source, actor):
+    """What the form says up front when the 补录申请 it adopts is dated in a month (or
+    year) closed to ``actor``: the service's own refusal, what to re-open with it
+    (``backfill_closed_words``), not a sentence of the page's own; None otherwise."""
+    closed = adopt_closed_month(source, actor) if source is not None else None
+    return backfill_closed_words(closed) if closed is not None else None

@@ -19,7 +19,7 @@ from ..privacy import mask_phones
 from ..security import record_id_or_none
 from ..services.assigning import assign_member
 from ..services.backfill import (ERASED, OFF_ROLL, UNIT_ELSEWHERE, add_forgotten_participant,
-                                 forgotten_problems)
+                                 forgotten_closed_words, forgotten_problems)
 from ..services import ServiceError
 from ..services.claims import (
     check_minutes,
@@ -40,6 +40,7 @@ from ..services.tasks import (
     change_leader,
     close_task,
     has_recorded_work,
+    leader_closed_words,
     leader_shown_key,
     missing_item,
     off_checklist_note,
@@ -78,7 +79,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
 
     An approved task is not edited or assigned (approval is final): instead its page
     offers 添加遗漏的参加人员 (the liaison of the community, or an admin — in a 已定稿
-    month or year an admin only: ``add_closed``, a ``summary_notes.Closed``) and, to an
+    month or year an admin only: ``add_closed``, the service's refusal said instead of
+    the form, as is the 组长's, ``leader_closed``) and, to an
     admin, 撤销审核. An activity on record (a report, or confirmed hours: 取消任务 no
     longer applies) offers 作废 to whoever may
     (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
@@ -167,6 +169,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         task.unit_id, holders, waiting,
         also=(task.leader, task.report.submitted_by if task.report else None),
         besides=candidates)
+    closed = approved and closed_to(actor, task.unit_id, task.community_id,
+                                    task.service_date, lock=False)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=names,
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
@@ -185,8 +189,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 if search else [],
                 assign_held_unlisted=0 if search else len(assign_held),
                 assign_held_ids=assign_held,
-                add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
-                                                  task.service_date, lock=False),
+                # the services' own refusals, their remedy (what to re-open) with them
+                add_closed=closed and forgotten_closed_words(closed),
+                leader_closed=closed and leader_closed_words(closed),
                 reopen_form=reopen if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=void if on_record else None,

@@ -58,7 +58,7 @@ from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .overlap import overlapping
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
-from .summary_notes import closed_member_units, closed_to, units_closed_words
+from .summary_notes import Closed, closed_member_units, closed_to, units_closed_words
 from .tasks import (
     TaskDetails,
     _clean,
@@ -345,6 +345,16 @@ def _say_clashes(clash: list[tuple]) -> str:
                    else sentence + " " for n, sentence in enumerate(sentences))
 
 
+def backfill_closed_words(closed: Closed):
+    """The refusal of a 补录 on a day ``closed_to`` a liaison (``closed``): the
+    service's, and the 补录 form's notice before she types (a 补录申请 she would adopt in
+    a signed month), one sentence — what an admin would re-open said by ``Closed.say``."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作", year=closed.year))
+
+
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
                       hold: bool = True, lock: bool = True) -> list[tuple[str, object]]:
     """Every field of a 补录 the rules refuse, as (form field, message): a 情况说明
@@ -389,11 +399,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
             units = closed_member_units(actor, item.unit_id, item.community_id, day,
                                         [p.member.id for p in people], lock=lock)
             if closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
-                found.append(("starts_at", closed.say(
-                    _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作",
-                       month=lazy_month_name(day.year, day.month)),
-                    _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作",
-                       year=day.year))))
+                found.append(("starts_at", backfill_closed_words(closed)))
                 times_ok = False
             if units:
                 found.append(("participants", units_closed_words(units, _l("补录该活动"))))
@@ -584,6 +590,17 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
 
 # --- a participant left out of an approved activity ---------------------------------------
 
+def forgotten_closed_words(closed: Closed):
+    """The refusal of 添加遗漏的参加人员 on an activity whose day is ``closed_to`` a
+    liaison (``closed``): the service's, and the task page's notice instead of the form
+    (one sentence, its remedy ``Closed.say``'s)."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作",
+           year=closed.year))
+
+
 def forgotten_problems(actor: Member, task: Task, member: Member, minutes: int | None, *,
                        lock: bool = True) -> list[tuple[str | None, object]]:
     """What the rules refuse of adding ``member`` to the approved ``task`` with
@@ -610,11 +627,7 @@ def _forgotten(actor: Member, task: Task, member: Member, minutes: int | None, *
                                 lock=lock)
     closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
     if closed:
-        return [(None, closed.say(
-            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作",
-               month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作",
-               year=day.year)))], None
+        return [(None, forgotten_closed_words(closed))], None
     if units:
         return [("member", units_closed_words(units, _l("向该活动添加参加人员")))], None
     found: list[tuple[str | None, object]] = []

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import and_, func, or_, select, union_all
 
 from ..extensions import db
@@ -338,6 +339,16 @@ def adopt_closed_months(requests, actor: Member) -> dict[int, Closed]:
             for request_id, waiting in admin_only_adoptions(requests).items()}
 
 
+def adopt_closed_words(closed: Closed):
+    """What the queue says on a card ``adopt_closed_months`` found closed to a liaison,
+    instead of 采纳: an admin adopts it — or, in ``Closed.say``'s words as every refusal
+    of a signed month, first re-opens what is signed (the year's summary too when it is)."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，该申请须由单位管理员采纳",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，该申请须由单位管理员采纳", year=closed.year))
+
+
 def adopt_signed_months(requests, actor: Member) -> dict[int, Closed]:
     """Of ``requests``, those whose 采纳 by ``actor``, an admin, changes a 已定稿 月报 or
     年度总结 (by request id, its ``Closed``; empty for anyone else, whom
@@ -405,17 +416,21 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
                Task.service_date)
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
-    found: dict[int, tuple[date, bool, set]] = {}
-    for request_id, unit_id, day, month in db.session.execute(
-            select(places.c.request_id, places.c.unit_id, places.c.day, by_month)
-            .where(or_(by_month, final_year_day(places.c.unit_id, places.c.community_id,
-                                                places.c.day)))):
-        _day, any_month, units = found.setdefault(request_id, (day, False, set()))
+    by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
+    found: dict[int, tuple[date, bool, bool, set]] = {}
+    for request_id, unit_id, day, month, year in db.session.execute(
+            select(places.c.request_id, places.c.unit_id, places.c.day, by_month, by_year)
+            .where(or_(by_month, by_year))):
+        _day, any_month, any_year, units = found.setdefault(
+            request_id, (day, False, False, set()))
         units.add(unit_id)
-        found[request_id] = (day, any_month or bool(month), units)
-    # the month's own 定稿 named first, as ``closed_to`` does
-    return {request_id: AdminOnly(Closed(day, by_year=not month), frozenset(units))
-            for request_id, (day, month, units) in found.items()}
+        found[request_id] = (day, any_month or bool(month), any_year or bool(year), units)
+    # the month's own 定稿 named first, as ``closed_to`` does; and the year's with it
+    # when one is signed too: re-opening the month alone would leave 采纳 an admin's
+    # (the 补录 form's notice says what to re-open, ``Closed.say``)
+    return {request_id: AdminOnly(Closed(day, by_year=not month, and_year=month and year),
+                                  frozenset(units))
+            for request_id, (day, month, year, units) in found.items()}
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,

@@ -189,14 +189,15 @@ def closed_words(naming: Naming, day: date, *, whole_year: bool = False):
     ``naming`` (``entry_documents``'): the service's, and the ledger's sentence instead
     of a form that would be refused. The earliest signed month named — the day's own
     first, its words the nearer —, else the year; and what an admin would re-open to let
-    her do it herself: every signed document the entry is in (``Closed.say``'s words
-    when that is the day's own month, its year, or both: walk45 #4). ``whole_year``:
-    the ledger's 登记支出, closed on every day of the year (its December's documents:
-    ``ledger_closed``)."""
+    her do it herself, said by ``Closed.say`` (one wording for every refusal): every
+    signed document the entry is in — the day's own month alone (and its year) in
+    「该月」's words, a later month's 年度累计 counting it too by name, as re-opening the
+    day's own would not do. ``whole_year``: the ledger's 登记支出, closed on every day of
+    the year (its December's documents: ``ledger_closed``), its months always named."""
     months = sorted({(m.year, m.month) for m in naming.months})
-    year_signed = bool(naming.years)
+    closed = Closed.signed(day, months, year_signed=bool(naming.years), named=whole_year)
     if not months:
-        return Closed(day, by_year=True).say(None, _l(
+        return closed.say(None, _l(
             "%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作", year=day.year))
     signed = lazy_month_name(*months[0])
     if whole_year:
@@ -205,19 +206,11 @@ def closed_words(naming: Naming, day: date, *, whole_year: bool = False):
     elif months[0] == (day.year, day.month):
         refusal = _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作",
                      month=signed)
-        if len(months) == 1:
-            return Closed(day, and_year=year_signed).say(refusal, None)
     else:
         refusal = _l("%(signed)s的月报已定稿，其年度累计含%(month)s的经费，登记或冲销"
                      "%(month)s的经费须由单位管理员操作", signed=signed,
                      month=lazy_month_name(day.year, day.month))
-    # a later month's 年度累计 counts the entry: re-opening the day's own month would not do
-    named = gettext("、").join(str(lazy_month_name(*month)) for month in months)
-    if year_signed:
-        return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报和%(year)d年度总结）。",
-                  refusal=refusal, months=named, year=day.year)
-    return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报）。",
-              refusal=refusal, months=named)
+    return closed.say(refusal, None)
 
 
 def _ledger_places(unit_id: int, community_id: int, year: int):

@@ -892,6 +892,24 @@ class Closed:
     # the month signed and its year too: re-opening the month alone leaves the day
     # closed by the year, so the refusal names both (walk45 #4)
     and_year: bool = False
+    # the signed months to re-open, (year, month) in order, when they are not the day's
+    # own alone: a later month's 年度累计 counts a fund entry too, so re-opening the
+    # day's own month would still leave it closed (fundslater45; ``signed``)
+    months: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def signed(cls, day: date, months, *, year_signed: bool = False,
+               named: bool = False) -> Closed:
+        """The ``Closed`` of a day whose signed documents are ``months`` ((year, month)
+        pairs) and, ``year_signed``, its year's 年度总结: the year alone when no month is;
+        the day's own month said as 「该月」 when it is the one month, unless ``named``
+        (a refusal that does not name the day's month: the ledger's whole year)."""
+        months = tuple(sorted(set(months)))
+        if not months:
+            return cls(day, by_year=True)
+        if months == ((day.year, day.month),) and not named:
+            months = ()
+        return cls(day, and_year=year_signed, months=months)
 
     @property
     def year(self) -> int:
@@ -906,13 +924,26 @@ class Closed:
         naming the year when the year's 定稿 alone closes it, each 「…须由单位管理员操作」
         — and, in one wording for every refusal, what an admin would re-open to let her
         do it herself: the month's 月报, the 年度总结, or both when both are signed (the
-        month's alone would leave the day closed by the year: walk45 #4)."""
+        month's alone would leave the day closed by the year: walk45 #4); every signed
+        month by name when ``months`` are carried (fundslater45)."""
         if self.by_year:
             return _l("%(refusal)s（或由单位管理员先重新打开该年度总结）。", refusal=year_words)
+        if self.months:
+            named = lazy(_month_list, self.months)
+            if self.and_year:
+                return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报和%(year)d年度总结）。",
+                          refusal=month_words, months=named, year=self.year)
+            return _l("%(refusal)s（或由单位管理员先重新打开%(months)s的月报）。",
+                      refusal=month_words, months=named)
         if self.and_year:
             return _l("%(refusal)s（或由单位管理员先重新打开该月的月报和%(year)d年度总结）。",
                       refusal=month_words, year=self.year)
         return _l("%(refusal)s（或由单位管理员先重新打开该月的月报）。", refusal=month_words)
+
+
+def _month_list(months) -> str:
+    """「2022年10月、2022年11月」: months named in the reader's language."""
+    return str(_l("、")).join(str(lazy_month_name(*month)) for month in months)
 
 
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,

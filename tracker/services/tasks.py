@@ -33,7 +33,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, merged_into, promote_waiting
-from .summary_notes import closed_to
+from .summary_notes import Closed, closed_to
 from .task_needs import give_back_needs_of, lock_needs_of, need_move_refusal
 
 MAX_SLOTS = 500
@@ -579,6 +579,16 @@ def hold_leader(leader: Member | None) -> None:
                        field="leader")
 
 
+def leader_closed_words(closed: Closed):
+    """The refusal of a 组长's change on an approved activity whose day is ``closed_to``
+    a liaison (``closed``): the service's, and the task page's notice instead of the
+    组长 form (one sentence, its remedy ``Closed.say``'s)."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作", year=closed.year))
+
+
 def change_leader(task: Task, leader: Member | None, actor: Member, *,
                   shown: str | None = None, refuse_stale: bool = False,
                   named: Callable[[], None] | None = None) -> None:
@@ -620,10 +630,7 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     day = task.service_date
     closed = task.report_approved and closed_to(actor, task.unit_id, task.community_id, day)
     if closed:
-        raise ServiceError(closed.say(
-            _l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作",
-               month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作", year=day.year)))
+        raise ServiceError(leader_closed_words(closed))
     if named is not None and task.report_approved and task.leader_id != (
             leader.id if leader is not None else None):
         named()  # the months' share locks, after the activity's (as 通过 takes them)
