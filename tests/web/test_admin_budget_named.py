@@ -8,6 +8,7 @@ change that leaves the budget alone (another field, or 停用: a switched-off it
 counts in its year) names nothing and saves at once."""
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import re
 
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from tests.reports.test_signed_named import named
 from tracker.extensions import db
 from tracker.models import FUNDING_CODE, Category, ResourceItem
+from tracker.services import funds
+from tracker.services.directory import ResourceItemData
 
 UNIT_NOVEMBER = "县商务局2022年11月"
 CHANGED = "定稿后数据有变化"
@@ -187,3 +190,24 @@ def test_a_budget_moved_to_another_year_names_the_year_it_leaves(client, login, 
     assert response.status_code == 200
     (words,) = named(response.get_data(as_text=True))
     assert f"修改经费预算会改变以下已定稿月报的当前数据：{UNIT_NOVEMBER}。" in words
+
+
+def test_the_budgets_before_and_after_an_edit_read_the_category_once(october, count_queries):
+    """Whether an item sets a budget is its category's (共建活动经费 or not), for the item
+    as it is and as edited. The two sides of an edit usually share one category: it is
+    read once — one statement for both sides, also when the edit changes the category
+    (tidy46; it was one a side)."""
+    item = _budget_item(october)
+    other = db.session.scalar(select(Category.id).where(Category.code != FUNDING_CODE)
+                              .order_by(Category.id).limit(1))
+    current = {"unit_id": item.unit_id, "community_id": item.community_id,
+               "category_id": item.category_id, "year": item.year, "target": item.target,
+               "target_measure": item.target_measure}
+    before = funds.Budget(october.unit.id, october.jiefang.id, 2022, 1_000_000)
+    for changes, after in (({"target": 1_200_000}, dataclasses.replace(before, fen=1_200_000)),
+                           ({"category_id": other}, None)):
+        with count_queries() as counted:
+            sides = funds.item_budgets(item, ResourceItemData(**current | changes))
+        assert sides == (before, after)
+        assert sum(bool(re.search(r"\bFROM category\b", s)) for s in counted.statements) == 1, \
+            changes

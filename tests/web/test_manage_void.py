@@ -5,6 +5,7 @@ page says who voided it, when and why, and it counts nowhere."""
 from __future__ import annotations
 
 from tests.audit import work_event_count
+from tests.web.asked_on_task_support import back_keeps_the_reason, no_url_carries_the_reason
 from tests.web.manage_support import submitted_report, text
 from tests.web.test_manage_approved_task import _counted, _recorded
 from tracker.extensions import db
@@ -192,24 +193,6 @@ def test_without_scripts_back_keeps_the_reason_and_no_url_carries_it(client, log
     task = _recorded(client, login, world)
     action = f"/manage/tasks/{task.id}/void"
     typed = {"void-reason": "未开展，误录"}
-    asked = client.post(action, data=typed)
-    assert asked.status_code == 200 and "Location" not in asked.headers
-    page = text(asked)
-    question = page[page.index(f'action="{action}"'):]
-    question = question[:question.index("</form>")]
-    assert "确认作废" in question and 'name="returning" value="1"' in question
-    assert "未开展，误录" in question
-
-    # 返回，不操作 as a plain browser sends it (no script): the task page, reason as typed
-    back = client.post(action, data={**typed, "returning": "1", "confirmed": "1"})
-    assert back.status_code == 200
-    page = text(back)
-    form = page[page.index(f'action="{action}"'):]
-    assert "未开展，误录</textarea>" in form[:form.index("</form>")]
-    assert "确认作废" not in page
-    assert _counted(world, task) == (1, 2, 240)
-
-    # whatever is posted, no answer sends the reason on in a URL
-    for data in (typed, {"void-reason": " "}, {**typed, "confirmed": "1"}):
-        location = client.post(action, data=data).headers.get("Location", "")
-        assert "reason=" not in location and "%E6%9C%AA" not in location.upper()
+    back_keeps_the_reason(client, action, typed, "确认作废")
+    assert _counted(world, task) == (1, 2, 240)  # 返回: nothing done
+    no_url_carries_the_reason(client, action, typed)

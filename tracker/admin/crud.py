@@ -66,9 +66,9 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
     documents it changes named on its page before it is saved, compared under the
     months' locks as it is (``guard``); its 返回 (``returning``) shows the form again
     as posted, nothing saved."""
-    if first is not None and returning():
-        pass  # the naming page's 返回: the form as typed, not validated, nothing saved
-    elif form.validate_on_submit():
+    # the naming page's 返回 (``returning``) is not validated: the form as typed, nothing
+    # saved
+    if not (first is not None and returning()) and form.validate_on_submit():
         if first is not None and (asked := first.answer()) is not None:
             return asked
         done = run_service(form, first.guard(change) if first is not None else change,

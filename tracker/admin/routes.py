@@ -24,7 +24,7 @@ from ..year_checklist import checklist_due
 from ..security import record_id_or_none
 from ..services import ServiceError
 from ..services import directory as d
-from ..services import merge, roll
+from ..services import funds, merge, roll
 from ..view_support import run_service
 from . import queries as q
 from .told import foreseen_names, month_list, reworded_apart, tell_foreseen, year_list
@@ -360,7 +360,7 @@ def item_toggle(record_id: int):
 
 # a 共建活动经费 item's money target is its ledger's budget, read by every 月报 of its year
 # (预算使用率, the 附表“共建活动经费”) and the 年度总结: a change of it names the signed ones
-# first (``directory.budget_named``), as 登记支出 names those its date changes; 停用 changes
+# first (``funds.budget_named``), as 登记支出 names those its date changes; 停用 changes
 # none (a switched-off item still counts in its year)
 BUDGET_EXPLAIN = _l("共建活动经费项目的年度目标是该单位在该社区当年的经费预算，当年各月月报的预算使用率和"
                     "附表“共建活动经费”以及年度总结都按它计算。")
@@ -373,8 +373,8 @@ def _budget_edit_named(item: ResourceItem, form) -> NamedFirst:
                          action=_("修改经费预算"), subject=str(item), explain=str(BUDGET_EXPLAIN),
                          back=url_for(".item_edit", record_id=item.id), since=since)
 
-    return NamedFirst(lambda lock: d.budget_named(item, current_user, form.to_data(),
-                                                  lock=lock), ask)
+    return NamedFirst(lambda lock: funds.budget_named(item, current_user, form.to_data(),
+                                                      lock=lock), ask)
 
 
 # --- 党员干部 ---------------------------------------------------------------------------

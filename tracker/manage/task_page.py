@@ -580,6 +580,25 @@ def _confirm_reopen(task, form, signed: dict):
         signed=signed, signed_action=_("撤销审核"))
 
 
+def _asked_once(task, form, page, refusal, confirm):
+    """作废's and 取消任务's question before the view does anything: their confirmation
+    page's 返回 (``returning``) brings the task page (``page()``: ``_task_page``'s
+    context with ``form``) with the reason as typed; a post without ``confirmed=1`` is
+    refused as the task page says (``refusal()``, the service's refusal read without
+    locks: back to the task page), or its reason refused on the task page, or answered
+    with the confirmation page itself (``confirm()``) — never a redirect that puts the
+    reason in a URL (walk45 #3). None: confirmed, for the view to run."""
+    if returning():
+        return _render_task(page())
+    if confirmed():
+        return None
+    if (refused := refusal()) is not None:
+        return _back_to_task(task, refused, "error")
+    if not form.validate():
+        return _render_task(page())
+    return confirm()
+
+
 @bp.post("/tasks/<int:task_id>/void")
 @staff_required
 def void(task_id: int):
@@ -594,19 +613,19 @@ def void(task_id: int):
     # what the page the admin read named (None: a post from no page of ours asks nothing)
     promised = form.named.data
     actor = _actor()
-    if returning():  # the confirmation page's 返回: the task page, the reason as typed
-        return _render_task(_task_page(task, void=form))
-    if not confirmed():
-        if (refusal := void_refusal(task, actor, lock=False)) is not None:
-            return _back_to_task(task, refusal, "error")
-        if not form.validate():
-            return _render_task(_task_page(task, void=form))
+
+    def confirm():
         # the confirmation page reads what 作废 changes of what was signed, not the whole
         # task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = void_signed(actor, task)
         form.named.data = named_key(signed)
         _say_named_since(form, promised, VOID_SINCE, signed)
         return _confirm_void(task, form, signed_names(signed))
+
+    asked = _asked_once(task, form, partial(_task_page, task, void=form),
+                        partial(void_refusal, task, actor, lock=False), confirm)
+    if asked is not None:
+        return asked
     context = _task_page(task, void=form)  # ``form.named``: what is signed now
     if not form.validate() and context["void_form"] is not None:
         return _render_task(context)  # else the service says why not
@@ -823,14 +842,11 @@ def cancel(task_id: int):
     task = _managed_task(task_id)
     form = CancelForm()
     actor = _actor()
-    if returning():  # the confirmation page's 返回: the task page, the reason as typed
-        return _render_task(_task_page(task, cancel=form))
-    if not confirmed():
-        if (refusal := cancel_refusal(task, actor, lock=False)) is not None:
-            return _back_to_task(task, refusal, "error")
-        if not form.validate():
-            return _render_task(_task_page(task, cancel=form))
-        return _confirm_cancel(task, form, actor)
+    asked = _asked_once(task, form, partial(_task_page, task, cancel=form),
+                        partial(cancel_refusal, task, actor, lock=False),
+                        partial(_confirm_cancel, task, form, actor))
+    if asked is not None:
+        return asked
     context = _task_page(task, cancel=form)
     if not form.validate():
         return _render_task(context)

@@ -39,7 +39,7 @@ from ..reference import CATEGORIES
 from ..security import record_id_or_none
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
-from . import funds, roll
+from . import roll
 from . import shown as shown_module
 from .audit import actor_first
 from .claims import places_held, release_places
@@ -48,7 +48,7 @@ from .audit import record as audit
 from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
 from .notify import stop_calendar
-from .summary_notes import may_change_final, printed_of, reprinted
+from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
 from .tasks import lock_lines, move_onto_year_items
 
@@ -752,26 +752,6 @@ def save_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData
     if (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id) != before:
         moved = move_onto_year_items(actor, [item])
     return ItemSaved(kept, moved)
-
-
-def budget_named(item: ResourceItem, actor: Member, data: ResourceItemData, *,
-                 lock: bool = False):
-    """For an admin: the 已定稿 月报 and 年度总结 an edit of ``item`` to ``data`` changes
-    through the budget it sets (a 共建活动经费 item's money target, of its ledger and year:
-    ``funds.budget_documents``), named on the confirmation page before it is saved
-    (fundslater45); None when the edit leaves the budget as it was (another item, another
-    field) or nothing it changes is signed. 停用 and 重新启用 change no budget (a
-    switched-off item still counts in its year). ``lock``: asked by the save, the
-    months' share locks first (``named_page.NamedFirst.guard``)."""
-    if not may_change_final(actor):
-        return None  # only an admin edits the checklist (``_require_admin`` refuses)
-
-    def budget(values):
-        return funds.item_budget(values.unit_id, values.community_id, values.year,
-                                 values.category_id,
-                                 values.target_measure or item.target_measure, values.target)
-
-    return funds.budget_documents(budget(item), budget(data), lock=lock)
 
 
 def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,

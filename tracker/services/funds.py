@@ -123,20 +123,37 @@ class Budget:
     fen: int
 
 
-def item_budget(unit_id, community_id, year, category_id, measure, target) -> Budget | None:
-    """The budget a checklist item with these values sets, or None: not a 共建活动经费
-    item counted in money, or a target of 0 (no budget: ``budgeted_pairs``). Values as
-    posted are taken as they come: anything not an id or a whole number sets none (the
-    item's own checks refuse it)."""
-    values = (unit_id, community_id, year, category_id, target)
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+def _money_target(values, measure) -> tuple[int, Budget] | None:
+    """(the category id, the budget) a checklist item with ``values`` (an item, or its
+    values as posted: ``directory.ResourceItemData``) counted in ``measure`` sets when
+    its category is 共建活动经费, or None: not counted in money, or a target of 0 (no
+    budget: ``budgeted_pairs``). Values as posted are taken as they come: anything not
+    an id or a whole number sets none (the item's own checks refuse it)."""
+    numbers = (values.unit_id, values.community_id, values.year, values.category_id,
+               values.target)
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in numbers):
         return None
-    if measure != TargetMeasure.money or target <= 0:
+    if measure != TargetMeasure.money or values.target <= 0:
         return None
-    if db.session.scalar(select(Category.code).where(Category.id == category_id)) \
-            != FUNDING_CODE:
-        return None
-    return Budget(unit_id, community_id, year, target)
+    return values.category_id, Budget(values.unit_id, values.community_id, values.year,
+                                      values.target)
+
+
+def item_budgets(item: ResourceItem, data) -> tuple[Budget | None, Budget | None]:
+    """The budget ``item`` sets, and the one it sets edited to ``data`` (its values as
+    posted, ``directory.ResourceItemData``; no measure posted: the item's): each None
+    where it sets none (``_money_target``, or a category not 共建活动经费). The
+    categories' codes are read in one statement — the two sides of an edit usually
+    share one category —, none when neither side is counted in money."""
+    sides = [_money_target(values, values.target_measure or item.target_measure)
+             for values in (item, data)]
+    category_ids = {side[0] for side in sides if side is not None}
+    funding = set(db.session.scalars(
+        select(Category.id).where(Category.id.in_(category_ids),
+                                  Category.code == FUNDING_CODE))) if category_ids else set()
+    before, after = (side[1] if side is not None and side[0] in funding else None
+                     for side in sides)
+    return before, after
 
 
 def budget_documents(before: Budget | None, after: Budget | None, *,
@@ -154,6 +171,21 @@ def budget_documents(before: Budget | None, after: Budget | None, *,
     places = [entry_places(_KEY, b.unit_id, b.community_id, date(b.year, 1, 1), b.year)
               for b in dict.fromkeys(b for b in (before, after) if b is not None)]
     return final_naming_places(union_all(*places).subquery(), lock=lock).get(_KEY)
+
+
+def budget_named(item: ResourceItem, actor: Member, data, *,
+                 lock: bool = False) -> Naming | None:
+    """For an admin: the 已定稿 月报 and 年度总结 an edit of ``item`` to ``data`` (its
+    values as posted, ``directory.ResourceItemData``) changes through the budget it
+    sets (a 共建活动经费 item's money target, of its ledger and year:
+    ``budget_documents``), named on the confirmation page before it is saved
+    (fundslater45); None when the edit leaves the budget as it was (another item, another
+    field) or nothing it changes is signed. 停用 and 重新启用 change no budget (a
+    switched-off item still counts in its year). ``lock``: asked by the save, the
+    months' share locks first (``named_page.NamedFirst.guard``)."""
+    if not may_change_final(actor):
+        return None  # only an admin edits the checklist (``directory`` refuses others)
+    return budget_documents(*item_budgets(item, data), lock=lock)
 
 
 def entry_closed(actor: Member, unit_id: int, community_id: int, day: date, *,
