@@ -179,6 +179,11 @@ def reverse(entry_id: int):
         return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
 
     def ask(named, since):
+        # an entry no 冲销 can take (reversed already, by another admin since the page
+        # perhaps: for good) is refused at once in the service's words, never asked —
+        # nor asked again for a month signed meanwhile (adoptorder46)
+        if service.reversal_refusal(entry) is not None:
+            return None
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed; the
         # reason's form on the page says a change since first (the only error it can have)
         form.form_errors[:] = [since] if since else []
@@ -203,7 +208,8 @@ def reverse(entry_id: int):
     if form.validate_on_submit():
         if (asked := first.answer(always=True)) is not None:
             return asked
-        if run_service(form, first.guard(service.reverse_entry), current_user, entry,
+        # compared by the service after its refusals, under its locks (``comparing``)
+        if run_service(form, first.comparing(service.reverse_entry), current_user, entry,
                        form.reason.data):
             flash(_("已冲销。"), "success")
             return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id,
