@@ -121,13 +121,6 @@ def add_entry(unit_id: int, community_id: int, year: int):
         return dict(entry_date=form.entry_date.data, amount_fen=form.amount.data,
                     purpose=form.purpose.data, task=task)
 
-    def change():
-        # compared by the service after its refusals (``first.compare``): a post the
-        # pre-check refused, held to naming nothing, is named afresh should that refusal
-        # be gone by the service's locks, and a refusal is said in its own words
-        service.add_entry(current_user, unit, community, year, **typed(),
-                          named=first.compare)
-
     def ask(named, since):
         # what the service would refuse is said on the form first, never asked: no page,
         # so nothing named (``NamedFirst.answer`` holds the post to "", fundsnamed45)
@@ -159,7 +152,11 @@ def add_entry(unit_id: int, community_id: int, year: int):
                                                    **typed(), lock=False))
     elif (asked := first.answer()) is not None:
         return asked
-    elif run_service(form, first.aware(change)):
+    # compared by the service after its refusals (``comparing``): a post the pre-check
+    # refused, held to naming nothing, is named afresh should that refusal be gone by
+    # the service's locks, and a refusal is said in its own words
+    elif run_service(form, first.comparing(service.add_entry), current_user, unit, community,
+                     year, **typed()):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
     elif (asked := first.since()) is not None:
@@ -179,6 +176,11 @@ def reverse(entry_id: int):
         return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
 
     def ask(named, since):
+        # an entry no 冲销 can take (reversed already, by another admin since the page
+        # perhaps: for good) is refused at once in the service's words, never asked —
+        # nor asked again for a month signed meanwhile (adoptorder46)
+        if service.reversal_refusal(entry) is not None:
+            return None
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed; the
         # reason's form on the page says a change since first (the only error it can have)
         form.form_errors[:] = [since] if since else []
@@ -203,7 +205,8 @@ def reverse(entry_id: int):
     if form.validate_on_submit():
         if (asked := first.answer(always=True)) is not None:
             return asked
-        if run_service(form, first.guard(service.reverse_entry), current_user, entry,
+        # compared by the service after its refusals, under its locks (``comparing``)
+        if run_service(form, first.comparing(service.reverse_entry), current_user, entry,
                        form.reason.data):
             flash(_("已冲销。"), "success")
             return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id,

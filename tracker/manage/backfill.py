@@ -11,7 +11,12 @@ from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services import name_problems
 from ..services.backfill import backfill_closed_words, backfill_problems, record_past_activity
-from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
+from ..services.backfill_requests import (
+    adopt_closed_month,
+    adopt_problems,
+    adopt_through_backfill,
+    gone_task,
+)
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import work_signed
@@ -43,6 +48,16 @@ def _name_problems(form, actor, items, candidates) -> None:
     if item is not None:
         name_problems(form, backfill_problems(actor, item, form.typed_data(item, candidates),
                                               hold=False, lock=False))
+
+
+def _refused(actor, item, data, source) -> bool:
+    """Whether the service would refuse the 补录 ``data`` (adopting ``source``, a 补录申请,
+    or None), read only, no lock: 采纳's own refusals first (``adopt_problems``, as
+    ``adopt_through_backfill`` asks them before 补录's), then 补录's
+    (``backfill_problems``). Its naming page is not shown then: the service refuses the
+    post on the form, in its own words, never after a page and 确认 (adoptorder46)."""
+    return bool((source is not None and adopt_problems(item, data, source))
+                or backfill_problems(actor, item, data, hold=False, lock=False))
 
 
 @bp.route("/backfill", methods=["GET", "POST"])
@@ -84,12 +99,11 @@ def backfill():
         # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
         # unit's of the day: the documents it changes, named before it is saved (figures42
         # #1); what the service would refuse is said on the form instead, never asked: no
-        # page (``backfill_problems``, read only), the post then held to naming nothing
+        # page (``_refused``, read only), the post then held to naming nothing
         first = NamedFirst(lambda lock: work_signed(
             actor, item.unit_id, item.community_id, form.starts_at.data.date(),
             [p.member.id for p in data.participants], lock=lock),
-            lambda named, since: None if backfill_problems(
-                actor, item, data, hold=False, lock=False) else ask_first(
+            lambda named, since: None if _refused(actor, item, data, source) else ask_first(
                 named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
                 subject=data.title,
                 explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",

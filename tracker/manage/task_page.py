@@ -764,16 +764,18 @@ def leader(task_id: int):
     if changes and (asked := first.answer(asks=task.report_approved)) is not None:
         return asked
 
-    def change(*args):
+    # compared by the service under the activity's lock (``comparing``: the one way)
+    change = first.comparing(change_leader)
+
+    def noting_stale(*args):
         try:
-            return change_leader(*args, shown=form.shown.data,
-                                 refuse_stale=task.report_approved, named=first.compare)
+            return change(*args, shown=form.shown.data, refuse_stale=task.report_approved)
         except StaleEdit as refusal:
             # the form shown again names the leader now: saved again, knowingly
             form.shown.data = refusal.merge.resolved_key()
             raise
 
-    refused = _run_on_task(task, form, context, first.aware(change),
+    refused = _run_on_task(task, form, context, noting_stale,
                            task, new_leader, _actor(), since=first.since)
     if refused is not None:
         return refused

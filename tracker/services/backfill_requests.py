@@ -12,7 +12,7 @@ member's unit works in the community, no overlapping activity, hours in half hou
 within the activity's length. A request whose named activity did not happen after
 all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
 too, for what the member really took part in: that activity itself, unchanged, is
-refused (``_refuse_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
+refused (``_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
 (``adopt_closed_month``), as every change of its figures is. A member put on the
 named task as done another way (添加遗漏的参加人员, 指派 and 确认参与) has the request
 已采纳 with it (``answered_requests``); 采纳 of one already on it just closes it.
@@ -278,6 +278,10 @@ def withdraw_request(request: BackfillRequest, member: Member) -> None:
     record(member, "backfill_request_withdraw", request)
 
 
+# a request 采纳 or 拒绝 finds decided already (by another liaison, or withdrawn)
+DECIDED = _l("该申请已处理。")
+
+
 def _deciding(request: BackfillRequest, actor: Member, task: Task | None = None) -> None:
     """May ``actor`` decide the request, and is it still pending (read under its lock)?
     ``task``: the activity the decision adds the member to, locked first
@@ -290,7 +294,7 @@ def _deciding(request: BackfillRequest, actor: Member, task: Task | None = None)
         lock_activity(task)
     _lock(request)
     if not request.is_pending:
-        raise ServiceError(_l("该申请已处理。"))
+        raise ServiceError(DECIDED)
 
 
 def _decided(request: BackfillRequest, actor: Member, status: RequestStatus) -> None:
@@ -433,20 +437,21 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
             for request_id, (day, month, year, units) in found.items()}
 
 
-def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,
-                              data: BackfillData) -> None:
+def _the_gone_activity(request: BackfillRequest, item: ResourceItem,
+                       data: BackfillData) -> ServiceError | None:
     """A 补录 adopting a request whose activity was voided or cancelled records what the
     member really took part in: the same activity (``backfill.same_activity``, the rule
     by which the ledger import skips a voided activity's row) is refused — recording it
-    again unchanged would count what was declared not to have happened."""
+    again unchanged would count what was declared not to have happened. The refusal, or
+    None; read only."""
     gone = gone_task(request)
     if gone is None or data.starts_local is None or data.ends_local is None:
-        return
+        return None
     item = item_of_year(item, data.starts_local.year)
     same = db.session.scalar(select(Task.id).where(Task.id == gone.id, *same_activity(
         item, data.title, local_to_utc(data.starts_local), local_to_utc(data.ends_local))))
     if same is None:
-        return
+        return None
     when = to_local(gone.starts_at).strftime("%Y-%m-%d %H:%M")
     if request.voided_task is not None:
         message = _l("这正是已作废的活动“%(task)s”（%(when)s）：资源清单项目、名称和时间都相同。"
@@ -456,7 +461,41 @@ def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,
         message = _l("这正是已取消的任务“%(task)s”（%(when)s）：资源清单项目、名称和时间都相同。"
                      "请按该党员实际参加的活动填写；如申请不属实，请拒绝。",
                      task=gone.title, when=when)
-    raise ServiceError(message, field="title")
+    return ServiceError(message, field="title")
+
+
+def _through_form_refusal(request: BackfillRequest, item: ResourceItem,
+                          data: BackfillData) -> ServiceError | None:
+    """采纳's own refusal of the 补录 ``data`` adopting ``request`` (beyond 补录's rules,
+    ``backfill_problems``), the first, or None; read only — ``adopt_through_backfill``
+    raises it with the request locked, ``adopt_problems`` reads it for the form."""
+    if not needs_backfill_form(request):
+        # the named activity is recorded: 采纳 adds the member to it (recording it
+        # again here would count it twice)
+        return ServiceError(_l("该申请指明了任务，请在补录申请列表中直接采纳，将其添加到该任务。"))
+    if item.community_id != request.community_id:
+        return ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
+                               name=request.community.name), field="resource_item")
+    if request.member_id not in {p.member.id for p in data.participants}:
+        return ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
+                            field="participants")
+    return _the_gone_activity(request, item, data)
+
+
+def adopt_problems(item: ResourceItem, data: BackfillData,
+                   request: BackfillRequest) -> list[tuple[str | None, object]]:
+    """What 采纳 through the 补录 form refuses of ``data`` adopting ``request``, beyond
+    补录's own rules (``backfill_problems``), as (form field, message): the request
+    decided already, then ``_through_form_refusal``'s — the checklist item in another
+    community, the applicant not ticked, the voided or cancelled activity itself. Read
+    only, no lock: the 补录 form's ask, which shows no naming page for a post the service
+    would refuse — it is refused on the form in the service's words, never named first
+    and refused after 确认 (adoptorder46); ``adopt_through_backfill`` asks again, the
+    request locked."""
+    if not request.is_pending:
+        return [(None, DECIDED)]
+    refusal = _through_form_refusal(request, item, data)
+    return [] if refusal is None else [(refusal.field, refusal.message)]
 
 
 def _add_to_task(request: BackfillRequest, actor: Member,
@@ -600,17 +639,8 @@ def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData
     request is 已采纳 in the same transaction — a refused 补录 leaves it pending.
     ``named``: ``record_past_activity``'s, called after 采纳's own refusals too."""
     _deciding(request, actor)
-    if not needs_backfill_form(request):
-        # the named activity is recorded: 采纳 adds the member to it (recording it
-        # again here would count it twice)
-        raise ServiceError(_l("该申请指明了任务，请在补录申请列表中直接采纳，将其添加到该任务。"))
-    if item.community_id != request.community_id:
-        raise ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
-                              name=request.community.name), field="resource_item")
-    if request.member_id not in {p.member.id for p in data.participants}:
-        raise ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
-                           field="participants")
-    _refuse_the_gone_activity(request, item, data)
+    if (refusal := _through_form_refusal(request, item, data)) is not None:
+        raise refusal
     task = record_past_activity(actor, item, data, named=named)
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.task_id == task.id, Assignment.member_id == request.member_id))

@@ -351,17 +351,44 @@ def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
     return entry
 
 
-def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
-    """冲销: a negative entry on the original's date, pointing at it; once only, with a
-    reason (required, as 作废's: it cannot be taken back). What its page named is
-    compared before it, in its unit of work (``named_page.NamedFirst``, the view's)."""
-    require_keeper(actor, entry.community_id)
+# the one refusal of a second 冲销 of an entry: read before it, or met at its write
+REVERSED = _l("该记录已冲销，不能重复冲销。")
+
+
+def reversal_refusal(entry: FundEntry) -> ServiceError | None:
+    """What refuses every 冲销 of ``entry``, whoever asks, for good (or None): a
+    reversal is not itself reversed, an entry not spent is not, and an entry once
+    (``reversal_of``: a reversal is never taken back). Read only: ``reverse_entry``
+    asks it under the entry's row lock; the confirmation page, before it asks —
+    such a post is refused at once, in these words, never asked or named again
+    (``funds.routes.reverse``, adoptorder46)."""
     if entry.reverses_id is not None:
-        raise ServiceError(_l("冲销记录本身不能再冲销。"))
+        return ServiceError(_l("冲销记录本身不能再冲销。"))
     if entry.amount_fen <= 0:
-        raise ServiceError(_l("该记录不能冲销。"))
+        return ServiceError(_l("该记录不能冲销。"))
     if reversal_of(entry) is not None:
-        raise ServiceError(_l("该记录已冲销，不能重复冲销。"))
+        return ServiceError(REVERSED)
+    return None
+
+
+def reverse_entry(actor: Member, entry: FundEntry, reason: str, *,
+                  named: Callable[[], None] | None = None) -> FundEntry:
+    """冲销: a negative entry on the original's date, pointing at it; once only, with a
+    reason (required, as 作废's: it cannot be taken back).
+
+    The entry's row is held first (``FOR NO KEY UPDATE``: its id is not changed), so
+    two 冲销 of it take turns and the second reads the first's reversal. ``named``: the
+    page's comparison of the signed documents it named with those the 冲销 changes now
+    (``named_page.NamedFirst.compare``, ``roll.keep_named``), called once every refusal
+    has passed, under the months' share locks it takes last (after a liaison's
+    ``closed_to``, docs/design.md's lock order): an entry reversed by another admin
+    while a month was signed or re-opened is refused 「该记录已冲销…」 at once, never
+    asked again first (review44 #2's shape; fundsnamed45's Open, adoptorder46)."""
+    require_keeper(actor, entry.community_id)
+    db.session.execute(select(FundEntry.id).where(FundEntry.id == entry.id)
+                       .with_for_update(key_share=True))
+    if (refusal := reversal_refusal(entry)) is not None:
+        raise refusal
     reason = (reason or "").strip()
     if not reason:  # a money correction says why, as 作废 does (docs/design.md)
         raise ServiceError(_l("请填写冲销原因。"), field="reason")
@@ -369,6 +396,8 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
         raise ServiceError(_l("冲销原因不能超过100个字。"), field="reason")
     # The reversal is dated on the original's date: that is the month it changes.
     check_month_open(actor, entry.unit_id, entry.community_id, entry.entry_date)
+    if named is not None:
+        named()
     purpose = reversal_purpose(entry.purpose, reason)
     reversal = FundEntry(unit_id=entry.unit_id, community_id=entry.community_id,
                          entry_date=entry.entry_date, amount_fen=-entry.amount_fen,
@@ -378,9 +407,10 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
     try:
         db.session.flush()
     except IntegrityError:
-        # Someone else reversed it between our check and our write.
+        # Someone else reversed it between our check and our write (SQLite, which
+        # ignores the row lock; on PostgreSQL the lock has made us wait and read it).
         db.session.rollback()
-        raise ServiceError(_l("该记录已冲销，不能重复冲销。")) from None
+        raise ServiceError(REVERSED) from None
     record(actor, "reverse_fund_entry", reversal, reverses_id=entry.id,
            amount_fen=reversal.amount_fen, reason=reason or None)
     return reversal
