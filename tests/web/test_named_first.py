@@ -258,6 +258,18 @@ def test_the_naming_page_speaks_english(client, login, october):
     assert "recorded as handed over on 2022-10-31" in page and "Confirm the handover" in page
 
 
+def test_the_backfills_naming_page_names_its_action_as_the_others_do_in_english(
+        client, login, october):
+    """walk46 #2: every naming page quotes its action as a name, capitalised (「“Record
+    handover” will change…」); 补录's said 「“record this activity” will change…」."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    g.pop("_flask_babel", None)
+    response = client.post("/manage/backfill?lang=en", data=_backfill(october, "2022-10-26"))
+    (words,) = named(response.get_data(as_text=True))
+    assert "“Record this activity” will change the current data of these finalised" in words
+
+
 def _shown(client, task) -> str:
     page = client.get(f"/manage/tasks/{task.id}").get_data(as_text=True)
     form = re.search(r'<form[^>]*action="/manage/tasks/%d/leader".*?</form>' % task.id,

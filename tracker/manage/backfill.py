@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ..backfill_requests.queries import ending_events, load_request
@@ -104,7 +105,7 @@ def backfill():
             actor, item.unit_id, item.community_id, form.starts_at.data.date(),
             [p.member.id for p in data.participants], lock=lock),
             lambda named, since: None if _refused(actor, item, data, source) else ask_first(
-                named, title=_("补录活动"), submit=_("确认补录"), action=_("补录该活动"),
+                named, title=_("补录活动"), submit=_("确认补录"), action=pgettext("确认页上的操作名", "补录该活动"),
                 subject=data.title,
                 explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
                           month=month_name(data.starts_local.year, data.starts_local.month)),
