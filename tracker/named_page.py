@@ -70,11 +70,23 @@ class NamedFirst:
     declined its page, as 采纳's, 添加遗漏的参加人员's, 补录's, 登记支出's and 进度's 移交
     and 整改 do for what their service refuses, compares in the service after its
     refusals, ``compare``); a confirmed post
-    with no key (from no page of ours) asks nothing, as before."""
+    with no key (from no page of ours) asks nothing, as before.
+
+    Words said first only to a post a page of ours asked (``shown``): 「…有了变化」 (or
+    the re-opened words) tell the user that what a page showed them is not what the
+    change names now. A post straight from the form was shown no naming page — its
+    ``ask`` declined (a refusal since gone by the service's locks), the view read it as
+    naming nothing (``asks`` False: an activity read not approved), or nothing was signed
+    at the view's read — so nothing it was shown changed: it gets the naming page as if
+    asked the first time, the plain question, which is what it would have had had the
+    service's answer been the view's (refusalgone46)."""
 
     def __init__(self, naming: Callable, ask: Callable):
         self.naming, self.ask = naming, ask
         self.promised: str | None = None
+        # the post came from a page of ours that asked it (``confirmed``): only then
+        # was anything named to the user that could have changed since
+        self.shown = False
         self.found: list[NamedSince] = []
 
     def answer(self, *, always: bool = False, asks: bool = True):
@@ -86,11 +98,12 @@ class NamedFirst:
         signed document); the post is held to that as to any answer — "" from the form,
         the key a confirming page posted —, for the service to ``compare`` should it
         find, under its own lock, that the change names something after all."""
+        self.shown = confirmed()
         if not asks:
-            self.promised = request.form.get(KEY) if confirmed() else ""
+            self.promised = request.form.get(KEY) if self.shown else ""
             return None
         named = self.naming(lock=False)
-        if confirmed():
+        if self.shown:
             self.promised = request.form.get(KEY)
             if self.promised is not None and not same_named(self.promised, named_key(named)):
                 return self.ask(named, said_since(self.promised, named))
@@ -136,5 +149,10 @@ class NamedFirst:
 
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the
-        page named (``guard``), else None."""
-        return self.ask(self.found[0].naming, self.found[0].message) if self.found else None
+        page named (``guard``), else None — its refusal's words said first to a post a
+        page of ours asked (``shown``); a post straight from the form, shown no naming
+        page, is asked the plain question, as the first time (refusalgone46)."""
+        if not self.found:
+            return None
+        refusal = self.found[0]
+        return self.ask(refusal.naming, refusal.message if self.shown else False)

@@ -11,8 +11,9 @@ pre-check (``backfill.backfill_problems``) found the refusal — her place elsew
 no naming page was shown: nothing was named to the admin. When the refusal is gone by
 the time the service holds its locks (her place there marked 缺席, committed in between),
 the 补录 would count her hours in the signed month unnamed (samehold44's Open). It is
-refused instead, 「…有了变化，未作任何更改…」, nothing written, the request still pending,
-and the form's answer is the naming page afresh.
+refused instead, nothing written, the request still pending — and, no naming page
+having been shown, the form's answer is the naming page as if asked the first time: the
+plain question, every typed field carried, never 「…有了变化…」 (refusalgone46).
 
 The post goes through the view itself (``manage.backfill.backfill``), in the racer's own
 request and unit of work (one connection: the one seen waiting). Each order is forced,
@@ -26,9 +27,13 @@ from datetime import date, datetime, time
 
 import pytest
 
-from tests.races import race_in_order, race_world
+from tests.reports.test_signed_named import named
 from tests.scratch_db import PG_URL, fresh_database
-from tests.services.test_named_since_race import SINCE, _admin, _last_month
+from tests.services.refusal_gone_support import (ASKED_PLAINLY, answered, forced, gone_world,
+                                                 post, read)
+from tests.services.refusal_gone_support import mark_absent as _mark_absent  # noqa: F401
+from tests.services.test_named_since_race import _last_month
+from tests.web.test_named_first import _confirmation
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -43,17 +48,12 @@ def _world(url):
     place in a 楼道清理 —, and a pending 补录申请 of hers for that day naming no activity."""
     from tests import factories as f
     from tracker.extensions import db
-    from tracker.models import (Assignment, AssignmentStatus, BackfillRequest, Role,
-                                RequestStatus, SummaryScope)
-    from tracker.reports import final
+    from tracker.models import Assignment, AssignmentStatus, BackfillRequest, RequestStatus
     from tracker.timeutil import local_to_utc, utcnow
 
     last = _last_month()
     day = date(last.year, last.month, 20)
-    with race_world(url) as (app, unit, item, _liaison):
-        liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
-        admin = f.member(unit, Role.admin, name="管理员甲")
-        signer = f.member(unit, Role.admin, name="管理员乙")
+    with gone_world(url) as (app, unit, item, liaison, ids):
         member = f.member(unit, name="王五")
         briefing = f.item(unit, item.community, "policy_briefing", year=day.year)
         start = local_to_utc(datetime.combine(day, time(10, 30)))
@@ -66,23 +66,10 @@ def _world(url):
                                   note="忘记认领了", status=RequestStatus.pending,
                                   created_at=utcnow())
         db.session.add(request)
-        db.session.commit()
-        final.finalize(signer, SummaryScope(unit.id), last.year, last.month)
-        db.session.commit()
-        return app, dict(item=item.id, other=other.id, admin=admin.id, signer=signer.id,
-                         liaison=liaison.id, member=member.id, request=request.id,
-                         day=day.isoformat())
-
-
-def _mark_absent(ids):
-    """林联络 submits 政策宣讲's report with 王五 marked 缺席: her place there is gone."""
-    from tracker.extensions import db
-    from tracker.models import Task
-    from tracker.services.reviews import ReportData, submit_report
-
-    submit_report(db.session.get(Task, ids["other"]), _admin(ids, "liaison"),
-                  ReportData(quantity=None, people_served=30, note="王五缺席",
-                             absent_ids={ids["member"]}))
+        db.session.flush()
+        ids.update(item=item.id, other=other.id, member=member.id, request=request.id,
+                   day=day.isoformat(), served=30)
+    return app, ids
 
 
 def _typed(ids) -> dict:
@@ -94,36 +81,15 @@ def _typed(ids) -> dict:
             "note": "清理楼道杂物。"}
 
 
-def _post(ids, typed: dict) -> None:
-    """管理员甲 posts the 补录 form straight (no naming page was shown to her), through
-    the view, in this racer's request; its answer as the racer's outcome: a redirect
-    (saved) returns, a page raises a ``ServiceError`` with what it says first — the
-    naming page afresh its 「…有了变化…」, a form its errors."""
-    from flask import current_app, g
-
-    from tests.security.support import error_texts
-    from tracker.manage.backfill import backfill
-    from tracker.services import ServiceError
-
-    with current_app.test_request_context("/manage/backfill", method="POST", data=typed):
-        g._login_user = _admin(ids)  # signed in (Flask-Login's ``current_user``)
-        answer = backfill()
-    if not isinstance(answer, str):  # a redirect: saved
-        return
-    if SINCE in answer and 'data-figure="signed_named"' in answer:
-        raise ServiceError(SINCE)
-    raise ServiceError("; ".join(error_texts(answer)) or "a page with no error")
-
-
 def _record(ids):
     """A plain 补录: the pre-check (read only) refuses 王五 — her place at 政策宣讲 —, so
     no page; the service then waits for her row."""
-    _post(ids, _typed(ids))
+    post(ids, "manage.backfill", _typed(ids))
 
 
 def _adopt(ids):
     """The same 补录 adopting her 补录申请 (the form opened from the queue)."""
-    _post(ids, {**_typed(ids), "from_request": str(ids["request"])})
+    post(ids, "manage.backfill", {**_typed(ids), "from_request": str(ids["request"])})
 
 
 def _state(app, ids) -> tuple:
@@ -133,23 +99,29 @@ def _state(app, ids) -> tuple:
     from tracker.extensions import db
     from tracker.models import BackfillRequest, Task
 
-    with app.app_context():
-        recorded = db.session.scalar(select(func.count(Task.id)).where(Task.title == TITLE))
-        status = db.session.get(BackfillRequest, ids["request"]).status.name
-        db.session.remove()
-        db.engine.dispose()
-    return recorded, status
+    return read(app, lambda: (
+        db.session.scalar(select(func.count(Task.id)).where(Task.title == TITLE)),
+        db.session.get(BackfillRequest, ids["request"]).status.name))
 
 
 @pytest.mark.parametrize("change", ["_record", "_adopt"])
-def test_a_refusal_gone_before_the_locks_is_named_not_recorded(tmp_path, change):
+def test_a_refusal_gone_before_the_locks_is_asked_not_recorded(tmp_path, change):
     """The 缺席 first, held open: the 补录 (its page declined for her place elsewhere)
     waits for her row, then finds no refusal — and the signed month its post never
-    named: the naming page afresh, nothing recorded, the request still pending."""
+    named: nothing recorded, the request still pending, and the naming page asked as the
+    first time, the typed fields carried."""
     with fresh_database("postgresql", tmp_path, "backfillgone" + change) as url:
         app, ids = _world(url)
-        got = race_in_order(MODULE, url, ids, "_mark_absent", change)
-        assert [e for o in got.values() for e in o["errors"]] == []
-        assert got["_mark_absent"]["ok"] is True and got[change]["waited"] is True
-        assert got[change]["refused"] == SINCE
+        got = forced(MODULE, url, ids, "_mark_absent", change, tmp_path)
+        assert got["refused"] == ASKED_PLAINLY
         assert _state(app, ids) == (0, "pending")
+        page = answered(ids)
+        assert "有了变化" not in page
+        (words,) = named(page)
+        last = _last_month()
+        assert "补录该活动会改变以下已定稿月报" in words
+        assert f"县商务局{last.year}年{last.month}月" in words  # the signed month, named
+        _action, fields = _confirmation(page)
+        typed = _typed(ids) if change == "_record" else {
+            **_typed(ids), "from_request": str(ids["request"])}
+        assert {k: fields.get(k) for k in typed} == typed  # every typed field carried

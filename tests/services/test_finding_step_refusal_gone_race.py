@@ -9,8 +9,11 @@ once, in its own words, never asked (review44 #2). A 移交 dated before the fin
 no naming page: nothing was named to the admin. When the survey's date is moved before
 the 移交's in between (an edit of the survey moves its findings' 发现日期), the refusal
 is gone by the time the 移交 holds its locks; written, it would change the signed month
-unnamed (review44 "### Open", main44). It is refused instead, 「…有了变化，未作任何更改…」,
-nothing written, and the view names the month afresh (findingnamed45).
+unnamed (review44 "### Open", main44). It is refused instead, nothing written
+(findingnamed45) — and, no naming page having been shown, the view's answer is the
+naming page as if asked the first time: the plain question, the typed fields carried,
+never 「…有了变化…」 (refusalgone46). The 移交 posts through the view itself
+(``progress.routes.hand_over``).
 
 And the other order: a 移交 held open, the survey's date moved after it waits for the
 survey's activity and is refused in its own words — a finding is never handed over
@@ -25,10 +28,12 @@ from datetime import date, datetime, time
 
 import pytest
 
-from tests.races import race_in_order, race_world
+from tests.reports.test_signed_named import named
 from tests.scratch_db import PG_URL, fresh_database
-from tests.services.test_forgotten_refusal_gone_race import _posted
-from tests.services.test_named_since_race import SINCE, _admin, _last_month, _task
+from tests.services.refusal_gone_support import (ASKED_PLAINLY, answered, forced, gone_world,
+                                                 post, read)
+from tests.services.test_named_since_race import _admin, _last_month, _task
+from tests.web.test_named_first import _confirmation
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -47,16 +52,11 @@ def _world(url, found: int):
     finding of it (已发现, found that day); last month's unit 月报 signed."""
     from tests import factories as f
     from tracker.extensions import db
-    from tracker.models import SURVEY_CODE, Finding, FindingKind, FindingStatus, Role, SummaryScope
-    from tracker.reports import final
+    from tracker.models import SURVEY_CODE, Finding, FindingKind, FindingStatus
     from tracker.timeutil import local_to_utc
 
-    last = _last_month()
-    with race_world(url) as (app, unit, item, _liaison):
-        liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
-        admin = f.member(unit, Role.admin, name="管理员甲")
-        signer = f.member(unit, Role.admin, name="管理员乙")
-        survey = f.item(unit, item.community, SURVEY_CODE, year=last.year)
+    with gone_world(url) as (app, unit, item, liaison, ids):
+        survey = f.item(unit, item.community, SURVEY_CODE, year=_last_month().year)
         task = f.task(survey, liaison, title="设施摸排",
                       starts_at=local_to_utc(datetime.combine(_day(found), time(9))))
         finding = Finding(task_id=task.id, unit_id=unit.id, community_id=task.community_id,
@@ -64,11 +64,9 @@ def _world(url, found: int):
                           place="3号楼下水道", status=FindingStatus.found,
                           created_by_id=liaison.id, active=True)
         db.session.add(finding)
-        db.session.commit()
-        final.finalize(signer, SummaryScope(unit.id), last.year, last.month)
-        db.session.commit()
-        return app, dict(task=task.id, finding=finding.id, admin=admin.id,
-                         liaison=liaison.id)
+        db.session.flush()
+        ids.update(task=task.id, finding=finding.id)
+    return app, ids
 
 
 def _move_survey_to_the_5th(ids):
@@ -82,20 +80,16 @@ def _move_survey_to_the_5th(ids):
         ends_local=datetime.combine(_day(5), time(11))))
 
 
-def _hand_over_on_the_10th(ids):
-    """管理员甲 posts 登记移交 dated last month's 10th, as ``progress.routes.
-    _finding_action`` does: the pre-check (read only) refuses a 移交 before the 20th,
-    the finding's 发现日期 — so no page was shown."""
-    from tracker.extensions import db
-    from tracker.models import Finding
-    from tracker.services.findings import hand_over, hand_over_problems
-    from tracker.services.named_first import day_signed
+def _typed() -> dict:
+    """登记移交 as 管理员甲 fills it: to 县住建局, last month's 10th."""
+    return {"handed_to": HANDED_TO, "handed_over_on": _day(10).isoformat()}
 
-    finding, admin, on = db.session.get(Finding, ids["finding"]), _admin(ids), _day(10)
-    first = _posted(lambda lock: day_signed(admin, finding.unit_id, finding.community_id, on,
-                                            lock=lock),
-                    lambda: hand_over_problems(finding, admin, HANDED_TO, on, lock=False))
-    hand_over(finding, admin, HANDED_TO, on, named=first.compare)
+
+def _hand_over_on_the_10th(ids):
+    """管理员甲 posts 登记移交 dated last month's 10th through the finding's page: the
+    view's pre-check (read only) refuses a 移交 before the 20th, the finding's 发现日期 —
+    so no page was shown."""
+    post(ids, "progress.hand_over", _typed(), finding_id=ids["finding"])
 
 
 def _hand_over_on_the_10th_named(ids):
@@ -124,27 +118,31 @@ def _finding(app, ids) -> tuple:
     from tracker.extensions import db
     from tracker.models import Finding
 
-    with app.app_context():
+    def state():
         finding = db.session.get(Finding, ids["finding"])
-        state = finding.status.name, finding.found_on, finding.handed_over_on
-        db.session.remove()
-        db.engine.dispose()
-    return state
+        return finding.status.name, finding.found_on, finding.handed_over_on
+
+    return read(app, state)
 
 
-def test_a_hand_over_refusal_gone_before_the_locks_is_named_not_written(tmp_path):
+def test_a_hand_over_refusal_gone_before_the_locks_is_asked_not_written(tmp_path):
     """The survey moved to the 5th first, held open: the 移交 of the 10th (its page
     declined: before the 发现日期, the 20th) waits for the survey's activity, then finds
-    no refusal — and the signed month its post never named: refused, nothing written."""
+    no refusal — and the signed month its post never named: nothing written, and the
+    naming page asked as the first time, the typed fields carried."""
     with fresh_database("postgresql", tmp_path, "findinggone") as url:
         app, ids = _world(url, found=20)
-        got = race_in_order(MODULE, url, ids, "_move_survey_to_the_5th",
-                            "_hand_over_on_the_10th")
-        assert [e for o in got.values() for e in o["errors"]] == []
-        assert got["_move_survey_to_the_5th"]["ok"] is True
-        assert got["_hand_over_on_the_10th"]["waited"] is True
-        assert got["_hand_over_on_the_10th"]["refused"] == SINCE
+        got = forced(MODULE, url, ids, "_move_survey_to_the_5th", "_hand_over_on_the_10th",
+                     tmp_path)
+        assert got["refused"] == ASKED_PLAINLY
         assert _finding(app, ids) == ("found", _day(5), None)
+        page = answered(ids)
+        assert "有了变化" not in page
+        (words,) = named(page)
+        assert "登记移交会改变以下已定稿月报" in words
+        assert f"县商务局{_day(1).year}年{_day(1).month}月" in words
+        _action, fields = _confirmation(page)
+        assert {k: fields.get(k) for k in _typed()} == _typed()  # every typed field carried
 
 
 def test_a_survey_moved_past_a_hand_over_in_flight_is_refused(tmp_path):
@@ -153,11 +151,8 @@ def test_a_survey_moved_past_a_hand_over_in_flight_is_refused(tmp_path):
     own words — never a finding handed over before it was found."""
     with fresh_database("postgresql", tmp_path, "findingmove") as url:
         app, ids = _world(url, found=5)
-        got = race_in_order(MODULE, url, ids, "_hand_over_on_the_10th_named",
-                            "_move_survey_to_the_20th")
-        assert [e for o in got.values() for e in o["errors"]] == []
-        assert got["_hand_over_on_the_10th_named"]["ok"] is True
-        assert got["_move_survey_to_the_20th"]["waited"] is True
-        assert got["_move_survey_to_the_20th"]["refused"] == (
+        got = forced(MODULE, url, ids, "_hand_over_on_the_10th_named",
+                     "_move_survey_to_the_20th", tmp_path)
+        assert got["refused"] == (
             f"该任务登记的问题已于{_day(10).isoformat()}移交，活动日期不能晚于移交日期。")
         assert _finding(app, ids) == ("handed_over", _day(5), _day(10))

@@ -9,12 +9,16 @@ Whether the change names anything is decided under the activity's lock
 written in the change's own unit of work just before that lock is taken — what the lock
 reads when another admin's 通过 commits in between (on PostgreSQL, in two processes:
 ``tests/services/test_leader_named_race.py``). The post is answered by the naming page,
-「打开页面之后…有了变化，未作任何更改…」 first, the chosen 组长 carried; nothing changed."""
+the chosen 组长 carried; nothing changed. The admin was shown no naming page (the task
+page read the report 待审核), so nothing shown to them changed: the page asks the plain
+question, as it would have had the 通过 landed before the post — never 「打开页面之后…
+有了变化…」, which tells of a page that named something else (refusalgone46)."""
 from __future__ import annotations
 
 from sqlalchemy import update
 
 from tests import factories as f
+from tests.reports.test_signed_named import named
 from tests.web.stale_support import text
 from tests.web.test_named_first import _confirmation, _shown
 from tracker.extensions import db
@@ -65,7 +69,11 @@ def test_an_approval_landing_before_the_lock_is_named_not_changed(
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     words = text(response)
-    assert SINCE in words and "确认更换" in words
+    # the plain question, as asked the first time: no words said first
+    assert "有了变化" not in words and SINCE not in words and 'id="form-errors"' not in page
+    assert "确认更换" in words
+    (block,) = named(page)
+    assert "更换组长会改变以下已定稿月报的当前数据" in block
     day = task.service_date
     assert f"{day.year}年{day.month}月" in words  # the signed month, named afresh
     action, fields = _confirmation(page)
