@@ -132,10 +132,12 @@ class NamedFirst:
         makes an unnamed 组长 change one of a signed month's 台账 (review44 #1); or after
         the refusals that kept its page from being shown — ``add_forgotten_participant``'s,
         ``adopt_into_task``'s, ``record_past_activity``'s (and ``adopt_through_backfill``'s),
-        ``funds.add_entry``'s and ``findings.hand_over``'s and ``mark_fixed``'s ``named``: a refusal gone by the time of the locks
-        leaves a post that named nothing (samehold44), while one still there is said in
-        the service's words, never as 「…有了变化…」 (review44 #2). The service runs
-        through ``comparing`` (or ``aware``, given ``named=compare`` itself)."""
+        ``funds.add_entry``'s, ``findings.hand_over``'s and ``mark_fixed``'s ``named``: a
+        refusal gone by the time of the locks leaves a post that named nothing
+        (samehold44), while one still there is said in the service's words, never as
+        「…有了变化…」 (review44 #2); or after refusals its page can meet — 冲销's
+        (``funds.reverse_entry``: an entry another admin reversed meanwhile is refused as
+        such, adoptorder46). The service runs through ``comparing``."""
         keep_named(self.promised, lambda: self.naming(lock=True))
 
     def aware(self, service: Callable) -> Callable:
