@@ -147,13 +147,22 @@ def item_budgets(item: ResourceItem, data) -> tuple[Budget | None, Budget | None
     share one category —, none when neither side is counted in money."""
     sides = [_money_target(values, values.target_measure or item.target_measure)
              for values in (item, data)]
-    category_ids = {side[0] for side in sides if side is not None}
-    funding = set(db.session.scalars(
-        select(Category.id).where(Category.id.in_(category_ids),
-                                  Category.code == FUNDING_CODE))) if category_ids else set()
+    funding = _funding({side[0] for side in sides if side is not None})
     before, after = (side[1] if side is not None and side[0] in funding else None
                      for side in sides)
     return before, after
+
+
+def _funding(category_ids: set[int]) -> set[int]:
+    """Which of ``category_ids`` are 共建活动经费: from the session's memory when it holds
+    them all (the item form's own category, ``ResourceItemForm``), else one statement."""
+    held = [db.session.identity_map.get(db.session.identity_key(Category, cid))
+            for cid in category_ids]
+    if all(held):
+        return {c.id for c in held if c.code == FUNDING_CODE}
+    return set(db.session.scalars(
+        select(Category.id).where(Category.id.in_(category_ids),
+                                  Category.code == FUNDING_CODE))) if category_ids else set()
 
 
 def new_budgets(items: list) -> list[Budget]:
@@ -161,10 +170,7 @@ def new_budgets(items: list) -> list[Budget]:
     a copy's) set (``_money_target`` of a 共建活动经费 category): the categories' codes in
     one statement, none when no item is counted in money."""
     sides = [_money_target(values, values.target_measure) for values in items]
-    category_ids = {side[0] for side in sides if side is not None}
-    funding = set(db.session.scalars(
-        select(Category.id).where(Category.id.in_(category_ids),
-                                  Category.code == FUNDING_CODE))) if category_ids else set()
+    funding = _funding({side[0] for side in sides if side is not None})
     return [side[1] for side in sides if side is not None and side[0] in funding]
 
 
