@@ -745,6 +745,10 @@ def item_problems(item: ResourceItem | None, data: ResourceItemData,
     (``shown``), or any of ``_item_values``' refusals. A naming page is not shown for a
     save the service refuses (review46 #4): the refusal is said on the form, in the
     service's words, and the service decides again under its locks."""
+    if item is not None:
+        # the item's community loaded onto it (a page names the item by it): held there,
+        # the check's own read of it (``_ref``) is answered from memory
+        item.community  # noqa: B018
     if item is not None and shown is not None:
         if data.target_measure is None:
             data = dataclasses.replace(data, target_measure=item.target_measure)
