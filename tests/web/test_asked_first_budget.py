@@ -138,3 +138,31 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
     leader, page = _leader_page(client, count_queries, task, zhou)
     assert f"该活动的组长改为周杰（尾号{zhou.phone[-4:]}）。" in html.unescape(page)
     assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
+
+
+# 修改经费预算's naming page (review46 #5): the edit form itself runs 10 — the session, the
+# item, whether it has tasks (asked by the page's key and by its fixed fields), the form's
+# units, communities, zones and categories, its category, the menu's counts — and the
+# unconfirmed post adds the submission token, the naming (one statement) and the read-only
+# check of what the save would refuse (``directory.item_problems``, review46 #4: whether
+# the item has tasks, the unit, the item's community — the page's subject too —, whether
+# the line is taken): 16, over the budget for the form's own reads. Was 16 without that
+# check (20 with it) before the form's category was kept for the request and read from
+# memory by the naming (``funds._funding``), the check and the subject.
+BUDGET_EDIT_PAGE = 16
+
+
+def test_the_budget_naming_page_runs_its_stated_number(client, login, october, count_queries):
+    from tests.web.test_admin_budget_named import _budget_item, _edit_fields, _sign_november
+
+    item = _budget_item(october)
+    login(october.admin)
+    _sign_november(client, october)
+    typed = _edit_fields(client, item.id) | {"target": "12000"}
+    url = f"/admin/items/{item.id}/edit"
+    db.session.commit()
+    with own_app_context(client):
+        client.post(url, data=typed)
+    statements, response = counted(client, count_queries, url, method="POST", data=typed)
+    assert response.status_code == 200 and named(response.get_data(as_text=True))
+    assert len(statements) == BUDGET_EDIT_PAGE

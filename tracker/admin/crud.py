@@ -63,15 +63,18 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
     list with ``done_message`` (None when it flashed its own). Not saved: the page
     again, with ``context()`` over ``entity.context``'s (what the view learnt from the
     refusal). ``first``: a ``named_page.NamedFirst`` of the change — the signed
-    documents it changes named on its page before it is saved, compared under the
-    months' locks as it is (``guard``); its 返回 (``returning``) shows the form again
-    as posted, nothing saved."""
+    documents it changes named on its page before it is saved, compared by the change's
+    service after its refusals, under its locks, the months' share locks last
+    (``NamedFirst.compare``); its 返回 (``returning``) shows the form again as posted,
+    nothing saved."""
     # the naming page's 返回 (``returning``) is not validated: the form as typed, nothing
     # saved
     if not (first is not None and returning()) and form.validate_on_submit():
         if first is not None and (asked := first.answer()) is not None:
             return asked
-        done = run_service(form, first.guard(change) if first is not None else change,
+        # ``first``'s change compares what its page named itself, in its service under
+        # its own locks (given ``named``: ``NamedFirst.compare``), its refusal kept
+        done = run_service(form, first.aware(change) if first is not None else change,
                            form.to_data())
         if done:
             record = done.value or record
@@ -127,15 +130,19 @@ def edit_view(entity: Entity, record_id: int, named_first: Callable | None = Non
     admin's change of a field the page left alone (the flash names them) and refusing
     the save where both changed a field (the page shown again with what was typed and
     the other's value, ``_stale.html``). ``named_first(record, form)``: the save's
-    ``NamedFirst`` (``save_form``), for a record whose change a signed document counts."""
+    ``NamedFirst`` (``save_form``), for a record whose change a signed document counts,
+    and the ``named`` its ``entity.update`` is given to compare, under its locks, what
+    the page named with what the merged save changes (review46 #1)."""
     record = db.get_or_404(entity.model, record_id)
     form, fixed = edit_form(entity, record)
     kept: list[str] = []
     refused: list = []
+    first, named = named_first(record, form) if named_first is not None else (None, None)
 
     def update(data) -> None:
+        compared = {"named": named} if named is not None else {}
         kept.extend(stale_aware(refused, entity.update)(
-            record, current_user, data, shown=form.shown.data) or ())
+            record, current_user, data, shown=form.shown.data, **compared) or ())
 
     def saved(record) -> str:
         if not kept:
@@ -147,7 +154,7 @@ def edit_view(entity: Entity, record_id: int, named_first: Callable | None = Non
 
     return save_form(entity, form, record, fixed, update, saved,
                      context=lambda: {"stale": stale_page(form, refused)},
-                     first=named_first(record, form) if named_first is not None else None)
+                     first=first)
 
 
 def deactivate_effects(member: Member) -> str:

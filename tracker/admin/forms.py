@@ -244,6 +244,10 @@ class ResourceItemForm(ReferenceForm):
         a choice not yet saved."""
         category_id, measure = _category_measure(self.category_id.data)
         category = db.session.get(Category, category_id) if category_id is not None else None
+        # held for the request: the session's identity map keeps only what is referenced,
+        # and the save's checks and its naming page ask the same category again
+        # (``directory.item_problems``, the item's name) — from memory, not a statement
+        self.category = category
         if category is None or measure not in category.measures:
             return
         if measure == TargetMeasure.money:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first
-from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
+from ..models import Category, Community, Member, ResourceItem, Role, TargetMeasure, Unit, Zone
 from ..permissions import admin_required
 from ..reach import reach_of
 from ..timeutil import local_today
@@ -24,8 +24,8 @@ from ..year_checklist import checklist_due
 from ..security import record_id_or_none
 from ..services import ServiceError
 from ..services import directory as d
-from ..services import funds, merge, roll
-from ..view_support import run_service
+from ..services import item_named, merge, roll
+from ..view_support import returning, run_service
 from . import queries as q
 from .told import foreseen_names, month_list, reworded_apart, tell_foreseen, year_list
 from .crud import (Entity, create_view, deactivate_question, edit_form, edit_view, render_page,
@@ -286,9 +286,27 @@ def items_copy():
     """「从上一年度复制」: the year before's active lines into the chosen year; a refusal
     is shown on the list page, with what was chosen kept."""
     form = ItemCopyForm()
-    done = form.validate_on_submit() and run_service(
-        form, d.copy_items_from_previous_year, current_user, form.year.data,
-        unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
+    if returning():  # the naming page's 返回: the list, the choice kept, nothing copied
+        return items(copy_form=form)
+    chosen = dict(unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
+
+    def ask(named, since):
+        return ask_first(named, title=_("从上一年度复制"), submit=_("确认复制"),
+                         action=_("从上一年度复制资源清单"), explain=str(COPY_EXPLAIN),
+                         back=url_for(".items"), since=since)
+
+    # the items it makes are printed by their year's 年度总结, a budget by its 月报 too:
+    # the signed ones named first (review46 #2), compared by the copy under its locks
+    first = NamedFirst(lambda lock: item_named.copy_named(current_user, form.year.data,
+                                                         **chosen, lock=lock), ask)
+    done = None
+    if form.validate_on_submit():
+        if (asked := first.answer()) is not None:
+            return asked
+        done = run_service(form, first.comparing(d.copy_items_from_previous_year),
+                           current_user, form.year.data, **chosen)
+        if not done and (asked := first.since()) is not None:
+            return asked
     if not done:
         return items(copy_form=form)
     result = done.value
@@ -323,8 +341,27 @@ def item_new():
     form = ITEMS.form()
     if request.method == "GET":
         form.start_from(request.args)  # a task's note names the line and year it lacks
-    done = form.validate_on_submit() and run_service(form, d.add_resource_item, current_user,
-                                                     form.to_data())
+
+    def ask(named, since):
+        # what the service would refuse is said on the form, never asked (review46 #4)
+        if d.item_problems(None, form.to_data()):
+            return None
+        return ask_first(named, title=_("添加资源清单项目"), submit=_("确认保存"),
+                         action=_("添加资源清单项目"), explain=str(_item_explain(form.to_data())),
+                         back=url_for(".items"), since=since)
+
+    # a new item is printed by its year's 年度总结, a budget by its 月报 too: the signed
+    # ones named first (review46 #2), compared by the service after its refusals
+    first = NamedFirst(lambda lock: item_named.new_items_named(current_user, [form.to_data()],
+                                                              lock=lock), ask)
+    done = None
+    if not returning() and form.validate_on_submit():  # 返回: the form as typed
+        if (asked := first.answer()) is not None:
+            return asked
+        done = run_service(form, first.comparing(d.add_resource_item), current_user,
+                           form.to_data())
+        if not done and (asked := first.since()) is not None:
+            return asked
     if not done:
         return render_page(ITEMS, form, None, [])
     added = done.value
@@ -340,12 +377,12 @@ def item_edit(record_id: int):
     does, how many tasks it took over."""
     saved: list[d.ItemSaved] = []
 
-    def update(item, actor, data, *, shown=None) -> list[str]:
-        saved.append(d.save_resource_item(item, actor, data, shown=shown))
+    def update(item, actor, data, *, shown=None, named=None) -> list[str]:
+        saved.append(d.save_resource_item(item, actor, data, shown=shown, named=named))
         return saved[-1].kept
 
     response = edit_view(dataclasses.replace(ITEMS, update=update), record_id,
-                         named_first=_budget_edit_named)
+                         named_first=_item_edit_named)
     if saved:
         _flash_moved(db.session.get(ResourceItem, record_id).year, saved[-1].moved)
     return response
@@ -359,22 +396,54 @@ def item_toggle(record_id: int):
 
 
 # a 共建活动经费 item's money target is its ledger's budget, read by every 月报 of its year
-# (预算使用率, the 附表“共建活动经费”) and the 年度总结: a change of it names the signed ones
-# first (``funds.budget_named``), as 登记支出 names those its date changes; 停用 changes
-# none (a switched-off item still counts in its year)
+# (预算使用率, the 附表“共建活动经费”) and the 年度总结; every item's place, category and
+# target are printed by its year's 年度总结 (资源清单完成情况): a change of them names the
+# signed ones first (``item_named``), as 登记支出 names those its date changes; 停用
+# changes none (a switched-off item still counts in its year)
 BUDGET_EXPLAIN = _l("共建活动经费项目的年度目标是该单位在该社区当年的经费预算，当年各月月报的预算使用率和"
                     "附表“共建活动经费”以及年度总结都按它计算。")
+CHECKLIST_EXPLAIN = _l("资源清单项目的单位、社区、责任区、类别、年度和年度目标都写在该年度年度总结的"
+                       "“资源清单完成情况”部分和附表中。")
+COPY_EXPLAIN = _l("复制的项目写在该年度年度总结的“资源清单完成情况”部分和附表中；其中共建活动经费项目的"
+                  "年度目标是当年的经费预算，当年各月月报也按它计算。")
 
 
-def _budget_edit_named(item: ResourceItem, form) -> NamedFirst:
-    """The item's save named first when it changes the budget (``item_edit``)."""
+def _item_explain(*sides):
+    """The naming page's explanation: a budget's (its months too) when either side is
+    counted in money — only a 共建活动经费 item is —, else the checklist's."""
+    money = any(getattr(side, "target_measure", None) == TargetMeasure.money for side in sides)
+    return BUDGET_EXPLAIN if money else CHECKLIST_EXPLAIN
+
+
+def _item_edit_named(item: ResourceItem, form):
+    """The item's save named first when it changes what a signed document prints
+    (``item_edit``): its ``NamedFirst``, and the service's ``named`` — given the values
+    the save merged with another admin's change, it compares them, under the item's
+    lock, the months' share locks last (review46 #1)."""
+    merged: list = []  # the values the service saves, once it has merged them
+
+    def naming(lock):
+        data = merged[-1] if lock and merged else form.to_data()
+        return item_named.item_named(item, current_user, data, lock=lock)
+
     def ask(named, since):
-        return ask_first(named, title=_("修改经费预算"), submit=_("确认保存"),
-                         action=_("修改经费预算"), subject=str(item), explain=str(BUDGET_EXPLAIN),
+        # what the service would refuse is said on the form, never asked (review46 #4):
+        # no page, the post held to naming nothing, and the service's refusal said
+        if d.item_problems(item, form.to_data(), form.shown.data):
+            return None
+        budget = _item_explain(item, form.to_data()) is BUDGET_EXPLAIN
+        words = _("修改经费预算") if budget else _("修改资源清单项目")
+        return ask_first(named, title=words, submit=_("确认保存"), action=words,
+                         subject=str(item), explain=str(_item_explain(item, form.to_data())),
                          back=url_for(".item_edit", record_id=item.id), since=since)
 
-    return NamedFirst(lambda lock: funds.budget_named(item, current_user, form.to_data(),
-                                                      lock=lock), ask)
+    first = NamedFirst(naming, ask)
+
+    def named(data) -> None:
+        merged.append(data)
+        first.compare()
+
+    return first, named
 
 
 # --- 党员干部 ---------------------------------------------------------------------------

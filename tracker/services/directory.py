@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -558,12 +559,14 @@ def _hold_category_whole(category: Category) -> None:
                        .with_for_update())
 
 
-def _item_category(category_id, current_id) -> Category:
+def _item_category(category_id, current_id, lock: bool = True) -> Category:
     """The item's category (``_ref``), key-shared and read again: an edit of its units
     under way (``_hold_category_whole``) commits first, and the target's measure is
     checked against the units it left; one that comes later sees this item and is
     refused. PostgreSQL; SQLite's writers take turns anyway."""
     category = _ref(Category, category_id, "category_id", current_id)
+    if not lock:  # a page's read-only check (``item_problems``)
+        return category
     db.session.execute(select(Category.id).where(Category.id == category.id)
                        .with_for_update(key_share=True, read=True))
     db.session.refresh(category)
@@ -650,7 +653,10 @@ def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
     return ITEM_FROZEN if item_has_tasks(item) else ()
 
 
-def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
+def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
+                 lock: bool = True) -> dict:
+    """The item's checked values, or its refusal (``ServiceError``). ``lock`` False: a
+    page's read-only check (``item_problems``), no line nor category held."""
     if item is not None and data.target_measure is None:
         data = dataclasses.replace(data, target_measure=item.target_measure)
     if item is not None and item_has_tasks(item):
@@ -668,7 +674,7 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
         zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
         if zone.community_id != community.id:
             raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
-    category = _item_category(data.category_id, current("category_id"))
+    category = _item_category(data.category_id, current("category_id"), lock)
     measure = data.target_measure or category.default_measure
     if measure not in category.measures:
         raise ServiceError(_l("“%(category)s”的年度目标不能按这种方式计。", category=category.name),
@@ -700,7 +706,9 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
         query = query.where(ResourceItem.id != item.id)
     # the line held before it is read: a second admin's same item waits and is refused
     # here, and an activity being put on the line is moved by this one or sees it
-    lock_lines(item_ids=[item.id] if item is not None else (), line=SimpleNamespace(**values))
+    if lock:
+        lock_lines(item_ids=[item.id] if item is not None else (),
+                   line=SimpleNamespace(**values))
     existing = db.session.scalar(query.limit(1))
     if existing is not None:
         raise ServiceError(ITEM_TAKEN if existing else ITEM_TAKEN_INACTIVE, field="category_id")
@@ -716,10 +724,45 @@ class ItemAdded:
     moved: int
 
 
-def add_resource_item(actor: Member, data: ResourceItemData) -> ItemAdded:
+def add_resource_item(actor: Member, data: ResourceItemData, *,
+                      named: Callable[[], None] | None = None) -> ItemAdded:
+    """A new checklist item. ``named``: the naming page's comparison
+    (``named_page.NamedFirst.compare``: the 年度总结 that prints the item and, for a
+    budget, its year's 月报, ``item_named.new_items_named``), made after the refusals,
+    under the line's lock, the months' share locks last."""
     _require_admin(actor)
-    item = _insert(actor, ResourceItem, _item_values(data, None))
+    values = _item_values(data, None)
+    if named is not None:
+        named()
+    item = _insert(actor, ResourceItem, values)
     return ItemAdded(item, move_onto_year_items(actor, [item]))
+
+
+def item_problems(item: ResourceItem | None, data: ResourceItemData,
+                  shown: str | None = None) -> bool:
+    """Read only, as the page read ``item`` (None: a new one): whether the save of
+    ``data`` would be refused — a field another admin changed too since the page
+    (``shown``), or any of ``_item_values``' refusals. A naming page is not shown for a
+    save the service refuses (review46 #4): the refusal is said on the form, in the
+    service's words, and the service decides again under its locks."""
+    if item is not None:
+        # the item's community loaded onto it (a page names the item by it): held there,
+        # the check's own read of it (``_ref``) is answered from memory
+        item.community  # noqa: B018
+    if item is not None and shown is not None:
+        if data.target_measure is None:
+            data = dataclasses.replace(data, target_measure=item.target_measure)
+        merged = shown_module.merge(shown, _item_shown(item), _item_shown(data))
+        if merged.conflicts:
+            return True
+        attrs = _SHOWN_ATTRS[ResourceItem]
+        data = dataclasses.replace(data, **{attr: getattr(item, attr) for name in merged.keep
+                                            for attr in attrs.get(name, (name,))})
+    try:
+        _item_values(data, item, lock=False)
+    except ServiceError:
+        return True
+    return False
 
 
 def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
@@ -736,18 +779,24 @@ class ItemSaved:
 
 
 def save_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
-                       shown: str | None = None) -> ItemSaved:
+                       shown: str | None = None,
+                       named: Callable[[ResourceItemData], None] | None = None) -> ItemSaved:
     """As ``update_unit``, for a checklist item (its 年度目标 is the 经费 ledger's budget).
     An item without tasks moved onto another year or line is that line's item of that
     year from now on, as if added: it takes over the year's activities as an added one
-    does."""
+    does. ``named(data)``: the naming page's comparison (``item_named.item_named`` of the
+    values saved), made on the values as merged with another admin's change, after the
+    refusals, under the item's lock, the months' share locks last (review46 #1)."""
     _require_admin(actor)
     # both lines held before the item's own row (``_merge_shown``), in one id order with
     # an item added or copied into either (``tasks.lock_lines``)
     lock_lines(item_ids=[item.id], line=_posted_line(data))
     data, kept = _merge_shown(item, actor, data, shown)
     before = (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id)
-    _change(item, actor, _item_values(data, item))
+    values = _item_values(data, item)
+    if named is not None:
+        named(data)
+    _change(item, actor, values)
     moved = 0
     if (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id) != before:
         moved = move_onto_year_items(actor, [item])
@@ -783,7 +832,8 @@ class ItemsCopied:
 
 
 def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int | None = None,
-                                  community_id: int | None = None) -> ItemsCopied:
+                                  community_id: int | None = None,
+                                  named: Callable[[], None] | None = None) -> ItemsCopied:
     """Start ``to_year``'s checklist from the year before's, in one transaction: each
     active item of ``to_year - 1`` (of one unit and/or one community, or all) whose
     unit, community, zone and category are still in use becomes the same line of
@@ -791,8 +841,34 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
     copied (the admin edits them after) — unless ``to_year`` already has that line.
     Each new item is audited (``create``, with the item it was copied from), and takes
     over the activities of ``to_year`` recorded on another year's item of its line
-    before it existed (``tasks.move_onto_year_items``)."""
+    before it existed (``tasks.move_onto_year_items``). ``named``: the naming page's
+    comparison (``item_named.copy_named``: the 年度总结 and, for a budget, the 月报 of
+    ``to_year`` the new items change), made after the refusals, once the lines are held,
+    the months' share locks last."""
     _require_admin(actor)
+    sources = _copy_sources(to_year, unit_id, community_id)
+    # every item of the lines held before ``to_year``'s are read: an activity being put on
+    # one of them waits, then reads the new item (``tasks.item_of_year``), or committed
+    # first and is moved below; a second copy waits, then skips what this one made
+    lock_lines([source.id for source in sources])
+    copies = _copies(sources, to_year)
+    if named is not None:
+        named()
+    created = []
+    for copy in copies:
+        values = {name: value for name, value in copy.items() if name != "copied_from"}
+        item = ResourceItem(active=True, **values)
+        db.session.add(item)
+        db.session.flush()
+        audit(actor, "create", item, copied_from=copy["copied_from"], **values)
+        created.append(item)
+    moved = move_onto_year_items(actor, created)
+    return ItemsCopied(to_year - 1, to_year, len(created), len(sources) - len(created), moved)
+
+
+def _copy_sources(to_year: int, unit_id: int | None, community_id: int | None) -> list:
+    """The items 「从上一年度复制」 copies into ``to_year`` from the year before (of one unit
+    and/or community, or all), or its refusal."""
     if isinstance(to_year, bool) or not isinstance(to_year, int) \
             or not YEAR_MIN < to_year <= YEAR_MAX:
         raise ServiceError(_l("年度须在%(low)d到%(high)d之间。", low=YEAR_MIN + 1, high=YEAR_MAX),
@@ -818,30 +894,38 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
         raise ServiceError(_l("%(year)d年度没有可复制的资源清单项目：只复制在用的项目，"
                               "且其单位、社区和类别仍在用（已停用的项目可先重新启用）。",
                               year=from_year))
-    # every item of the lines held before ``to_year``'s are read: an activity being put on
-    # one of them waits, then reads the new item (``tasks.item_of_year``), or committed
-    # first and is moved below; a second copy waits, then skips what this one made
-    lock_lines([source.id for source in sources])
+    return sources
+
+
+def _copies(sources: list, to_year: int) -> list[dict]:
+    """The new items' values (with ``copied_from``, for the audit): each source's line of
+    ``to_year`` that ``to_year`` does not have yet (active or not)."""
     existing = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id, ResourceItem.zone_id,
                ResourceItem.category_id).where(ResourceItem.year == to_year)).tuples())
-    created = []
+    copies = []
     for source in sources:
         line = (source.unit_id, source.community_id, source.zone_id, source.category_id)
         if line in existing:
             continue
         existing.add(line)
-        values = {"unit_id": source.unit_id, "community_id": source.community_id,
-                  "zone_id": source.zone_id, "category_id": source.category_id,
-                  "year": to_year, "target": source.target,
-                  "target_measure": source.target_measure, "description": source.description}
-        item = ResourceItem(active=True, **values)
-        db.session.add(item)
-        db.session.flush()
-        audit(actor, "create", item, copied_from=source.id, **values)
-        created.append(item)
-    moved = move_onto_year_items(actor, created)
-    return ItemsCopied(from_year, to_year, len(created), len(sources) - len(created), moved)
+        copies.append({"unit_id": source.unit_id, "community_id": source.community_id,
+                       "zone_id": source.zone_id, "category_id": source.category_id,
+                       "year": to_year, "target": source.target,
+                       "target_measure": source.target_measure,
+                       "description": source.description, "copied_from": source.id})
+    return copies
+
+
+def items_to_copy(to_year: int, *, unit_id: int | None = None,
+                  community_id: int | None = None) -> list[SimpleNamespace]:
+    """Read only: the items 「从上一年度复制」 would make (their values), for its naming page
+    (``item_named.copy_named``); a copy it refuses makes none."""
+    try:
+        sources = _copy_sources(to_year, unit_id, community_id)
+    except ServiceError:
+        return []
+    return [SimpleNamespace(**values) for values in _copies(sources, to_year)]
 
 
 # --- members --------------------------------------------------------------------------

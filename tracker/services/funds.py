@@ -147,13 +147,31 @@ def item_budgets(item: ResourceItem, data) -> tuple[Budget | None, Budget | None
     share one category —, none when neither side is counted in money."""
     sides = [_money_target(values, values.target_measure or item.target_measure)
              for values in (item, data)]
-    category_ids = {side[0] for side in sides if side is not None}
-    funding = set(db.session.scalars(
-        select(Category.id).where(Category.id.in_(category_ids),
-                                  Category.code == FUNDING_CODE))) if category_ids else set()
+    funding = _funding({side[0] for side in sides if side is not None})
     before, after = (side[1] if side is not None and side[0] in funding else None
                      for side in sides)
     return before, after
+
+
+def _funding(category_ids: set[int]) -> set[int]:
+    """Which of ``category_ids`` are 共建活动经费: from the session's memory when it holds
+    them all (the item form's own category, ``ResourceItemForm``), else one statement."""
+    held = [db.session.identity_map.get(db.session.identity_key(Category, cid))
+            for cid in category_ids]
+    if all(held):
+        return {c.id for c in held if c.code == FUNDING_CODE}
+    return set(db.session.scalars(
+        select(Category.id).where(Category.id.in_(category_ids),
+                                  Category.code == FUNDING_CODE))) if category_ids else set()
+
+
+def new_budgets(items: list) -> list[Budget]:
+    """The budgets new items (their values: ``directory.ResourceItemData`` as posted, or
+    a copy's) set (``_money_target`` of a 共建活动经费 category): the categories' codes in
+    one statement, none when no item is counted in money."""
+    sides = [_money_target(values, values.target_measure) for values in items]
+    funding = _funding({side[0] for side in sides if side is not None})
+    return [side[1] for side in sides if side is not None and side[0] in funding]
 
 
 def budget_documents(before: Budget | None, after: Budget | None, *,
@@ -166,26 +184,21 @@ def budget_documents(before: Budget | None, after: Budget | None, *,
     unit's and the community's own, and the year's 年度总结 —, of the ledger it leaves
     and the one it comes to. None when the budget is the same, or nothing is signed.
     ``lock``: ``entry_documents``'."""
-    if before == after:
+    places = budget_places(before, after)
+    if not places:
         return None
-    places = [entry_places(_KEY, b.unit_id, b.community_id, date(b.year, 1, 1), b.year)
-              for b in dict.fromkeys(b for b in (before, after) if b is not None)]
     return final_naming_places(union_all(*places).subquery(), lock=lock).get(_KEY)
 
 
-def budget_named(item: ResourceItem, actor: Member, data, *,
-                 lock: bool = False) -> Naming | None:
-    """For an admin: the 已定稿 月报 and 年度总结 an edit of ``item`` to ``data`` (its
-    values as posted, ``directory.ResourceItemData``) changes through the budget it
-    sets (a 共建活动经费 item's money target, of its ledger and year:
-    ``budget_documents``), named on the confirmation page before it is saved
-    (fundslater45); None when the edit leaves the budget as it was (another item, another
-    field) or nothing it changes is signed. 停用 and 重新启用 change no budget (a
-    switched-off item still counts in its year). ``lock``: asked by the save, the
-    months' share locks first (``named_page.NamedFirst.guard``)."""
-    if not may_change_final(actor):
-        return None  # only an admin edits the checklist (``directory`` refuses others)
-    return budget_documents(*item_budgets(item, data), lock=lock)
+def budget_places(before: Budget | None, after: Budget | None) -> list:
+    """``entry_places`` of a change of a ledger's budget from ``before`` to ``after``:
+    1 January of each ledger's year, the one it leaves and the one it comes to (none
+    when the budget is the same) — for ``budget_documents`` and, with a checklist change's
+    other places, ``item_named.documents``."""
+    if before == after:
+        return []
+    return [entry_places(_KEY, b.unit_id, b.community_id, date(b.year, 1, 1), b.year)
+            for b in dict.fromkeys(b for b in (before, after) if b is not None)]
 
 
 def entry_closed(actor: Member, unit_id: int, community_id: int, day: date, *,

@@ -1,0 +1,101 @@
+"""The 已定稿 月报 and 年度总结 an admin's change of the resource checklist changes, named
+before it is saved (review46 #2, #3).
+
+A checklist item is printed by its year's 年度总结 — the 资源清单 sentence and 附表“资源清单完成
+情况” (``reports.annual_text._section_checklist``, ``annual_tables._checklist_table``) give
+its place, category, measure and target, in the unit's whole, in the unit's part of the
+community and in the community's own 年度总结 — and, when it is a 共建活动经费 budget, by
+every 月报 of its year too (``funds.budget_documents``). The 月报 prints no other target
+(``rollups.double``'s targets are the year's only). So an edit that changes what the
+year prints (``PRINTED``), a new item and 「从上一年度复制」 name the year's signed
+年度总结 of each side, and a budget's months as ``funds.budget_documents`` does, in one
+statement (``summary_notes.final_naming_places``). The item's 说明 and 停用 print nothing
+(a switched-off item still counts in its year)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, literal, select, union_all
+
+from ..models import Member, ResourceItem
+from .directory import items_to_copy
+from .funds import Budget, budget_places, item_budgets, new_budgets
+from .summary_notes import Naming, final_naming_places, may_change_final
+
+_KEY = 0  # one change: one key
+
+# what the 年度总结 prints of an item (its done figures follow its tasks, which move with
+# its line and year: ``tasks.move_onto_year_items``)
+PRINTED = ("year", "unit_id", "community_id", "zone_id", "category_id", "target",
+           "target_measure")
+
+
+def _year_place(unit_id: int, community_id: int, year: int):
+    """The place of a change the 年度总结 of ``year`` counts and no 月报 does: ``through``
+    (31 December → 1 January) before the day's month, so no month is between them and the
+    year alone is asked (``summary_notes._final_notes_of``)."""
+    return select(literal(_KEY, Integer()).label("key"),
+                  literal(unit_id, Integer()).label("unit_id"),
+                  literal(community_id, Integer()).label("community_id"),
+                  literal(date(year, 12, 31), Date()).label("day"),
+                  literal(date(year, 1, 1), Date()).label("through"))
+
+
+def _printed(values, measure) -> tuple | None:
+    """What the 年度总结 prints of an item with ``values`` (an item, or its values as posted:
+    ``directory.ResourceItemData``), or None when its place is not ids yet (the item's own
+    checks refuse it)."""
+    printed = tuple(measure if name == "target_measure" else getattr(values, name)
+                    for name in PRINTED)
+    ids = (values.year, values.unit_id, values.community_id)
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in ids):
+        return None
+    return printed
+
+
+def documents(printed: list[tuple], budgets: list[tuple[Budget | None, Budget | None]], *,
+              lock: bool = False) -> Naming | None:
+    """The signed documents of the years ``printed`` (items as ``_printed`` gives them:
+    their 年度总结) and of the budgets changed from one to the other (``funds.budget_places``:
+    every month of the budget's year too). ``lock``: asked by the save under its own
+    locks, the months' share locks last (``final_naming_places``)."""
+    places = [_year_place(p[1], p[2], p[0]) for p in dict.fromkeys(printed)]
+    for before, after in budgets:
+        places.extend(budget_places(before, after))
+    if not places:
+        return None
+    return final_naming_places(union_all(*places).subquery(), lock=lock).get(_KEY)
+
+
+def item_named(item: ResourceItem, actor: Member, data, *, lock: bool = False) -> Naming | None:
+    """For an admin: what an edit of ``item`` to ``data`` (its values as posted, or as the
+    save merged them with another admin's change: ``directory.save_resource_item``)
+    changes — the 年度总结 of the item's year before and after when what it prints changes,
+    and the budget's months (``funds.budget_documents``) —; None when nothing signed is."""
+    if not may_change_final(actor):
+        return None  # only an admin edits the checklist (``directory`` refuses others)
+    measure = data.target_measure or item.target_measure
+    before, after = _printed(item, item.target_measure), _printed(data, measure)
+    printed = [p for p in (before, after) if p is not None] if before != after else []
+    return documents(printed, [item_budgets(item, data)], lock=lock)
+
+
+def new_items_named(actor: Member, items: list, *, lock: bool = False) -> Naming | None:
+    """For an admin: what new items (their values: ``directory.ResourceItemData`` as
+    posted, or a copy's) change — each one's year's 年度总结, and a budget's months."""
+    if not may_change_final(actor) or not items:
+        return None
+    printed = [p for p in (_printed(i, i.target_measure) for i in items) if p is not None]
+    budgets = [(None, budget) for budget in new_budgets(items)]
+    return documents(printed, budgets, lock=lock)
+
+
+def copy_named(actor: Member, to_year, *, unit_id: int | None = None,
+               community_id: int | None = None, lock: bool = False) -> Naming | None:
+    """For an admin: what 「从上一年度复制」 into ``to_year`` changes — the items it would
+    make (``directory.items_to_copy``), as ``new_items_named`` names them; asked again by
+    the copy itself once its lines are held (``lock``)."""
+    if not may_change_final(actor):
+        return None
+    return new_items_named(actor, items_to_copy(to_year, unit_id=unit_id,
+                                                community_id=community_id), lock=lock)
