@@ -93,7 +93,7 @@ class NamedFirst:
         """Before the change: its naming page when it is to be asked — not confirmed and
         naming something (``always``: or not, a change asked once whatever it names, as
         冲销), or confirmed from a page that named other documents —, else None (the
-        change goes on, ``guard``). ``asks`` False: the view read the change as naming
+        change goes on, its service run through ``comparing``). ``asks`` False: the view read the change as naming
         nothing without asking ``naming`` (an activity not approved: its 组长 is in no
         signed document); the post is held to that as to any answer — "" from the form,
         the key a confirming page posted —, for the service to ``compare`` should it
@@ -116,18 +116,10 @@ class NamedFirst:
         self.promised = named_key(named) if asked is not None else ""
         return asked
 
-    def guard(self, service: Callable) -> Callable:
-        """``service``, comparing first, in its unit of work, what the page named with
-        what the change now changes (``keep_named``), under the months' locks; its
-        refusal kept for ``since`` (``view_support.named_aware``)."""
-        def run(*args, **kwargs):
-            keep_named(self.promised, lambda: self.naming(lock=True))
-            return service(*args, **kwargs)
-        return named_aware(self.found, run)
-
     def compare(self) -> None:
-        """``guard``'s comparison, made by the service itself under the lock that fixes
-        whether its change names anything at all — ``tasks.change_leader``'s ``named``,
+        """What the page named compared with what the change names now (``keep_named``),
+        by the service itself, under the months' share locks (``naming(lock=True)``) and
+        the lock that fixes whether its change names anything at all — ``tasks.change_leader``'s ``named``,
         after the activity's lock: a 通过 committed between the view's read and that lock
         makes an unnamed 组长 change one of a signed month's 台账 (review44 #1); or after
         the refusals that kept its page from being shown — ``add_forgotten_participant``'s,
@@ -151,7 +143,7 @@ class NamedFirst:
 
     def since(self):
         """After the change was refused: the naming page afresh when it was for what the
-        page named (``guard``), else None — its refusal's words said first to a post a
+        page named (``compare``), else None — its refusal's words said first to a post a
         page of ours asked (``shown``); a post straight from the form, shown no naming
         page, is asked the plain question, as the first time (refusalgone46)."""
         if not self.found:
