@@ -283,3 +283,59 @@ def test_an_admins_kind_change_confirmed_with_no_key_is_saved_as_before(client, 
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Resident, elder.id).category == ResidentCategory.needy
+
+
+def test_a_month_signed_before_the_lock_asks_a_form_post_plainly(
+        client, login, world, monkeypatch):
+    """docs/design.md's ask-first rule (residentkind46, after refusalgone46): the words
+    said first answer what the user was shown. The register form, posted straight (no
+    naming page: nothing signed at the view's read), changes 赵奶奶's kind while the
+    month of the visits naming her is signed before the save's share locks — written in
+    the save's own unit of work just before them, what they read when another admin's
+    定稿 commits in between. Nothing is saved, and the form comes back naming the month
+    as the first time: the plain question, no 「…有了变化…」 (no page showed anything that
+    changed), what was typed kept, 确认保存 offered."""
+    from tests.reports.test_signed_named import named
+    from tests.web.stale_support import text
+    from tracker.models import SummaryNote
+    from tracker.services import residents as service
+    from tracker.timeutil import utcnow
+
+    elder, first = _two_visits(world, signed=False)
+    day = first.service_date
+    real = service._kind_naming
+
+    def sign():
+        db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                                   year=day.year, month=day.month, finalized_at=utcnow(),
+                                   finalized_by_id=world.admin.id))
+
+    def signed_meanwhile(actor, resident, *, lock=False):
+        if lock:
+            monkeypatch.setattr(service, "_kind_naming", real)
+            sign()
+            db.session.flush()
+        return real(actor, resident, lock=lock)
+
+    monkeypatch.setattr(service, "_kind_naming", signed_meanwhile)
+    login(world.admin)
+    url = f"/residents/{elder.id}/edit"
+    response = client.post(url, data=_form(elder, "needy", notes="改为困难群众"))
+    assert response.status_code == 200
+    page = text(response)
+    assert "有了变化" not in page and "错误" not in page  # a question, nothing said first
+    (words,) = named(page)
+    assert (f"更改类别会改变以下已定稿月报的当前数据：{world.unit.name}{day.year}年{day.month}月"
+            in words)
+    assert "改为困难群众" in page and "确认保存" in page  # as typed, asked
+    db.session.expire_all()
+    resident = db.session.get(Resident, elder.id)
+    assert resident.category == ResidentCategory.elderly and resident.notes != "改为困难群众"
+
+    # the other admin's 定稿 committed (here it went with the refused save's unit of
+    # work): 确认保存 on the page naming it saves
+    sign()
+    db.session.commit()
+    assert client.post(url, data=_edit_form(page)).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Resident, elder.id).category == ResidentCategory.needy

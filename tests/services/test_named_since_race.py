@@ -267,6 +267,44 @@ def test_a_month_signed_just_before_a_kind_change_is_named_not_changed(tmp_path)
         assert _kind_state(app, ids) == ("elderly", True)
 
 
+def _change_kind_from_the_form(ids):
+    """管理员甲 posts the register form straight (no naming page shown: nothing was
+    signed when she read it), 赵奶奶 changed to 困难群众, through the edit view."""
+    from tests.services.refusal_gone_support import post
+    from tracker.extensions import db
+    from tracker.models import Resident
+    from tracker.services.residents import resident_shown_key
+
+    elder = db.session.get(Resident, ids["resident"])
+    post(ids, "residents.edit", {
+        "name": elder.name, "category": "needy", "address": elder.address or "",
+        "phone": elder.phone or "", "notes": "改为困难群众",
+        "consent_date": elder.consent_date.isoformat(),
+        "consent_method": elder.consent_method, "shown": resident_shown_key(elder)},
+        resident_id=elder.id)
+
+
+def test_a_month_signed_just_before_a_kind_change_from_the_form_is_asked_plainly(tmp_path):
+    """定稿 first, held open: the register form's post waits for it, then reads the month
+    signed. The form named nothing because nothing was signed when it was read — no
+    naming page was shown — so the answer is the form naming the month as the first
+    time, the plain question (docs/design.md's ask-first rule, residentkind46): no
+    「…有了变化…」, what was typed kept, her kind as it was."""
+    from tests.reports.test_signed_named import named
+    from tests.services.refusal_gone_support import ASKED_PLAINLY, answered, forced
+
+    with fresh_database("postgresql", tmp_path, "namedplain_kind") as url:
+        app, ids = _visit_world(url)
+        got = forced(MODULE, url, ids, "_sign", "_change_kind_from_the_form", tmp_path)
+        assert got["refused"] == ASKED_PLAINLY
+        page = answered(ids)
+        assert "有了变化" not in page
+        (words,) = named(page)
+        assert "更改类别会改变以下已定稿月报的当前数据" in words
+        assert "改为困难群众" in page and "确认保存" in page
+        assert _kind_state(app, ids) == ("elderly", True)
+
+
 def test_a_month_signed_just_after_a_kind_change_signs_it(tmp_path):
     """The kind change first, held open: 定稿 waits for it, then signs the month with
     her new kind counted."""

@@ -245,7 +245,13 @@ def edit(resident_id: int):
             return redirect(url_for(".detail", resident_id=resident.id))
         if since:
             # a month signed (or re-opened) since the page was read: named afresh, what
-            # was typed kept, the refusal's words said first; nothing saved
+            # was typed kept, nothing saved — the refusal's words said first only to a
+            # post from the naming page (``NamedFirst.since``'s rule: the form is its own
+            # naming page, posting ``named`` rather than ``named_page.KEY``). A post
+            # straight from the form was shown no naming, so nothing it was shown
+            # changed: the plain question, as the first time (residentkind46)
+            if not confirmed():
+                form.form_errors.remove(since[0].message)
             return _kind_named(form, resident, since[0].naming)
     elif request.method == "POST":
         data = _data(form, resident.community_id)
