@@ -199,3 +199,57 @@ def test_a_refused_save_confirmed_after_a_month_was_signed_gets_the_refusal(
     assert STALE_ITEM in text and NAMED_SINCE not in text and named(text) == []
     db.session.expire_all()
     assert _budget_item(october).target == 1_100_000
+
+
+def _press_confirm(client, response, times: int = 4) -> list:
+    """Every page answered, pressing its 确认保存 while one is offered."""
+    pages = [response]
+    for _ in range(times):
+        if response.status_code != 200:
+            break
+        action, fields = _confirmation(response.get_data(as_text=True))
+        response = client.post(action, data=fields)
+        pages.append(response)
+    return pages
+
+
+def test_a_note_edit_after_another_admins_target_change_is_saved_not_looped(
+        client, login, october):
+    """review46c #1: the page names what the save changes — the post merged with another
+    admin's change since the page was read —, as the save compares it. 说明 prints
+    nowhere and the merge keeps the other admin's target: nothing is named, it is saved
+    at once (it was named, then 确认保存 went round 「已不再改变…」/「有了变化…」 for ever)."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    item = _checklist_item(october)
+    typed = _edit_fields(client, item.id)
+    db.session.execute(update(ResourceItem).where(ResourceItem.id == item.id)
+                       .values(target=ResourceItem.target + 7))  # the other admin's
+    db.session.commit()
+    typed["description"] = "说明改了"
+    first = client.post(f"/admin/items/{item.id}/edit", data=typed)
+    assert first.status_code == 302 and named(first.get_data(as_text=True)) == []
+    db.session.expire_all()
+    assert db.session.get(ResourceItem, item.id).description == "说明改了"
+
+
+def test_a_target_edit_after_another_admins_note_change_is_named_once_and_saved(
+        client, login, october):
+    """The other way round: the other admin changed 说明, this one the 年度目标 the signed
+    年度总结 prints — named once, and one 确认保存 saves it, the other's note kept."""
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    item = _checklist_item(october)
+    typed = _edit_fields(client, item.id)
+    db.session.execute(update(ResourceItem).where(ResourceItem.id == item.id)
+                       .values(description="另一位管理员的说明"))
+    db.session.commit()
+    target = int(typed["target"]) + 3
+    typed["target"] = str(target)
+    pages = _press_confirm(client, client.post(f"/admin/items/{item.id}/edit", data=typed))
+    assert [p.status_code for p in pages] == [200, 302]
+    (words,) = named(pages[0].get_data(as_text=True))
+    assert "修改资源清单项目会改变以下已定稿年度总结的当前数据：县商务局2022年。" in words
+    db.session.expire_all()
+    saved = db.session.get(ResourceItem, item.id)
+    assert (saved.target, saved.description) == (target, "另一位管理员的说明")

@@ -423,7 +423,13 @@ def _item_edit_named(item: ResourceItem, form):
     merged: list = []  # the values the service saves, once it has merged them
 
     def naming(lock):
-        data = merged[-1] if lock and merged else form.to_data()
+        # what the save changes: the post merged with another admin's change since the
+        # page was read — as the save will merge it (read only), or as it did (``lock``,
+        # under the item's lock) —, never the post alone (review46c #1)
+        if lock and merged:
+            data = merged[-1]
+        else:
+            data = d.merged_item_post(item, form.to_data(), form.shown.data) or form.to_data()
         return item_named.item_named(item, current_user, data, lock=lock)
 
     def ask(named, since):

@@ -738,26 +738,39 @@ def add_resource_item(actor: Member, data: ResourceItemData, *,
     return ItemAdded(item, move_onto_year_items(actor, [item]))
 
 
+def merged_item_post(item: ResourceItem, data: ResourceItemData,
+                     shown: str | None) -> ResourceItemData | None:
+    """Read only, as the page read ``item``: the post ``data`` merged with what is stored
+    as ``_merge_shown`` will merge it under the item's lock — a field the page left as it
+    showed it takes the stored value (another admin's change since stays) —, or None
+    when both changed a field (the save is refused as stale). What the save changes is
+    this, not the post: the naming page names it (review46c #1)."""
+    if shown is None:
+        return data
+    if data.target_measure is None:
+        data = dataclasses.replace(data, target_measure=item.target_measure)
+    merged = shown_module.merge(shown, _item_shown(item), _item_shown(data))
+    if merged.conflicts:
+        return None
+    attrs = _SHOWN_ATTRS[ResourceItem]
+    return dataclasses.replace(data, **{attr: getattr(item, attr) for name in merged.keep
+                                        for attr in attrs.get(name, (name,))})
+
+
 def item_problems(item: ResourceItem | None, data: ResourceItemData,
                   shown: str | None = None) -> bool:
     """Read only, as the page read ``item`` (None: a new one): whether the save of
     ``data`` would be refused — a field another admin changed too since the page
-    (``shown``), or any of ``_item_values``' refusals. A naming page is not shown for a
-    save the service refuses (review46 #4): the refusal is said on the form, in the
-    service's words, and the service decides again under its locks."""
+    (``shown``, ``merged_item_post``), or any of ``_item_values``' refusals. A naming
+    page is not shown for a save the service refuses (review46 #4): the refusal is said
+    on the form, in the service's words, and the service decides again under its locks."""
     if item is not None:
         # the item's community loaded onto it (a page names the item by it): held there,
         # the check's own read of it (``_ref``) is answered from memory
         item.community  # noqa: B018
-    if item is not None and shown is not None:
-        if data.target_measure is None:
-            data = dataclasses.replace(data, target_measure=item.target_measure)
-        merged = shown_module.merge(shown, _item_shown(item), _item_shown(data))
-        if merged.conflicts:
+        data = merged_item_post(item, data, shown)
+        if data is None:
             return True
-        attrs = _SHOWN_ATTRS[ResourceItem]
-        data = dataclasses.replace(data, **{attr: getattr(item, attr) for name in merged.keep
-                                            for attr in attrs.get(name, (name,))})
     try:
         _item_values(data, item, lock=False)
     except ServiceError:
