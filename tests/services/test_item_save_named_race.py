@@ -12,7 +12,6 @@ PostgreSQL, forced order (``tests.races.race_in_order``); SQLite's writers take 
 there the other admin's move is landed at the save's first line lock instead."""
 from __future__ import annotations
 
-import html as html_lib
 import re
 
 import pytest
@@ -23,6 +22,7 @@ from tests.reports.test_signed_named import named
 from tests.scratch_db import PG_URL, fresh_database
 from tests.services.test_named_since_race import _last_month
 from tests.web.test_admin_budget_named import _budget_item, _confirmation, _edit_fields, \
+    edit_page_fields, \
     _sign_november
 from tracker.extensions import db
 from tracker.models import ResourceItem
@@ -57,23 +57,6 @@ def _move(ids):
                        .values(unit_id=ids["other"]))
 
 
-def _fields(page: str) -> dict:
-    form = re.search(r'<form[^>]*method="post"[^>]*>(?:(?!</form>).)*name="target".*?</form>',
-                     page, re.S).group(0)
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        if name and 'type="submit"' not in tag:
-            value = re.search(r'value="([^"]*)"', tag)
-            fields[name.group(1)] = html_lib.unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option(?=[^>]*\sselected)[^>]*value="([^"]*)"', body)
-        fields[name] = html_lib.unescape(chosen.group(1)) if chosen else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        fields[name] = html_lib.unescape(body.strip())
-    return fields
-
-
 def _save(ids):
     """管理员甲: the edit page, 保存 (the naming page), 确认保存 — through the view; refused
     (``ServiceError``) with the page's words when the confirmation is answered by a page."""
@@ -92,7 +75,7 @@ def _save(ids):
         db.session.rollback()
         return answer
 
-    typed = _fields(call("GET")) | {"target": "12000"}
+    typed = edit_page_fields(call("GET")) | {"target": "12000"}
     page = call("POST", typed)
     assert not isinstance(page, Response), "saved without a naming page"
     words = re.sub(r"<[^>]+>", "", "".join(

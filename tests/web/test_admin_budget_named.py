@@ -36,10 +36,9 @@ def _budget_item(o) -> ResourceItem:
                ResourceItem.community_id == o.jiefang.id, ResourceItem.year == 2022))
 
 
-def _edit_fields(client, item_id: int) -> dict:
-    """What the item's edit page posts as it is shown: its inputs, chosen options and
-    text areas."""
-    page = client.get(f"/admin/items/{item_id}/edit").get_data(as_text=True)
+def edit_page_fields(page: str) -> dict:
+    """What the item's edit page (``page``, its HTML) posts as it is shown: its inputs,
+    chosen options and text areas."""
     form = re.search(r'<form[^>]*method="post"[^>]*>(?:(?!</form>).)*name="target".*?</form>',
                      page, re.S).group(0)
     fields = {}
@@ -54,6 +53,11 @@ def _edit_fields(client, item_id: int) -> dict:
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         fields[name] = html_lib.unescape(body.strip())
     return fields
+
+
+def _edit_fields(client, item_id: int) -> dict:
+    """What the item's edit page posts as it is shown, read through the app."""
+    return edit_page_fields(client.get(f"/admin/items/{item_id}/edit").get_data(as_text=True))
 
 
 def _confirmation(page: str) -> tuple[str, dict]:

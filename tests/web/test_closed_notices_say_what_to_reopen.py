@@ -69,12 +69,18 @@ def test_the_task_page_says_what_to_reopen_as_the_refusals_do(client, login, wor
     assert LEADER + remedy in text(client.get(refused.headers["Location"]))
 
 
-@pytest.mark.parametrize("year", [False, True], ids=["month", "month and year"])
-def test_the_backfill_form_of_a_request_says_what_to_reopen(client, login, world, year):
+def _pending_request(world) -> BackfillRequest:
+    """A free-text 补录申请 of the other member, pending, on the month the tests sign."""
     request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
                               service_date=DAY, minutes=120, description="帮助清理楼道杂物")
     db.session.add(request)
     db.session.commit()
+    return request
+
+
+@pytest.mark.parametrize("year", [False, True], ids=["month", "month and year"])
+def test_the_backfill_form_of_a_request_says_what_to_reopen(client, login, world, year):
+    request = _pending_request(world)
     sign(world, year=year)
     login(world.liaison)
     form = text(client.get(f"/manage/backfill?request={request.id}"))
@@ -83,10 +89,7 @@ def test_the_backfill_form_of_a_request_says_what_to_reopen(client, login, world
 
 @pytest.mark.parametrize("year", [False, True], ids=["month", "month and year"])
 def test_the_request_queue_says_what_to_reopen(client, login, world, year):
-    request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
-                              service_date=DAY, minutes=120, description="帮助清理楼道杂物")
-    db.session.add(request)
-    db.session.commit()
+    _pending_request(world)
     sign(world, year=year)
     login(world.liaison)
     queue = text(client.get("/backfill-requests/"))
@@ -105,9 +108,6 @@ def test_the_notices_say_the_remedy_in_english_too(client, login, world):
             + both) in page
     assert ("only a unit administrator can change the leader of an activity of that month "
             + both) in page
-    request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
-                              service_date=DAY, minutes=120, description="帮助清理楼道杂物")
-    db.session.add(request)
-    db.session.commit()
+    _pending_request(world)
     queue = html.unescape(client.get("/backfill-requests/?lang=en").get_data(as_text=True))
     assert f"a unit administrator must adopt this request {both} Decline it if" in queue
