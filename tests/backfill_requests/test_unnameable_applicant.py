@@ -117,6 +117,12 @@ def test_a_request_naming_a_task_is_not_offered_the_one_tap_adoption(client, log
     assert UNIT_GONE + ADMINS_STEP in page
     assert f"/backfill-requests/{request.id}/adopt" not in page
     assert f"/backfill-requests/{request.id}/decline" in page
+    # a 采纳 posted from a page read before: refused in Chinese, nothing added
+    queue = _text(client.post(f"/backfill-requests/{request.id}/adopt",
+                              follow_redirects=True))
+    assert UNIT_GONE in queue
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, request.id).status == RequestStatus.pending
 
 
 def test_the_form_from_a_request_whose_member_was_erased_since_says_why(
@@ -139,3 +145,7 @@ def test_the_form_from_a_request_whose_member_was_erased_since_says_why(
     assert ERASED in _text(response)
     queue = _text(client.get("/backfill-requests/"))
     assert ERASED in queue and f"/manage/backfill?request={request.id}" not in queue
+    assert client.post(f"/backfill-requests/{request.id}/decline",
+                       data={"reason": "已离开本单位多年"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, request.id).status == RequestStatus.declined
