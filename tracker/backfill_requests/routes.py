@@ -28,6 +28,7 @@ from ..services.backfill_requests import (
     decline_request,
     gone_task,
     needs_backfill_form,
+    unadoptable,
     withdraw_request,
 )
 from ..view_support import confirmed, returning, run_service
@@ -144,7 +145,7 @@ def queue():
                            ended=q.ending_events(gone.values()),
                            closed={row.id: adopt_closed_words(closed[row.id])
                                    if row.id in closed else None for row in rows},
-                           signed=signed)
+                           signed=signed, unadoptable=unadoptable(rows))
 
 
 def _managed_adoption(request_id: int):

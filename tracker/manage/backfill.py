@@ -17,6 +17,7 @@ from ..services.backfill_requests import (
     adopt_problems,
     adopt_through_backfill,
     gone_task,
+    unadoptable,
 )
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
@@ -132,7 +133,10 @@ def backfill():
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
-                           closed=_closed_words(source, actor))
+                           closed=_closed_words(source, actor),
+                           # her account or unit changed since she asked: why she is
+                           # not offered, up front, not a 500 (backfillkey47)
+                           unadoptable=unadoptable([source]).get(source.id) if source else None)
 
 
 def _closed_words(source, actor):

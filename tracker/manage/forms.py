@@ -475,7 +475,9 @@ class BackfillForm(Form):
         choice, or the named task's), the task's times or 09:00 on the day, the member
         ticked as leader with the hours asked, the description as 情况说明. A request
         reopened by a 作废 starts from the voided activity's item, title and times, for
-        the liaison to correct to what really happened."""
+        the liaison to correct to what really happened. A member the form does not offer
+        (``for_members``: 补录's rule names them on no day here any more, the page says
+        why) is not ticked — the rest is filled all the same."""
         task = source.task or source.voided_task
         in_community = [i for i in items if i.community_id == source.community_id]
         if task is not None and any(i.id == task.resource_item_id for i in in_community):
@@ -490,10 +492,11 @@ class BackfillForm(Form):
             starts = datetime.combine(source.service_date, time(9))
             ends = starts + timedelta(minutes=source.minutes)
         self.starts_at.data, self.ends_at.data = starts, ends
-        self.participants.data = [source.member_id]
-        self.leader.data = source.member_id
-        self.hours_of(source.member_id).data = Decimal(source.minutes) / 60
         self.note.data = source.description or source.note
+        if f"hours_{source.member_id}" in self._fields:  # offered: ticked, with her hours
+            self.participants.data = [source.member_id]
+            self.leader.data = source.member_id
+            self.hours_of(source.member_id).data = Decimal(source.minutes) / 60
 
     def validate_ends_at(self, field):
         if field.data is None or self.starts_at.data is None:

@@ -264,6 +264,12 @@ def why_not_nameable(member: Member, community_id: int, day):
     community — that day's unit, named with the day, when the day is what refuses them
     (on another day they would be named: moved since, or the form's day changed)."""
     db.session.refresh(member, ["active", "phone", "unit_id"])
+    return not_nameable_words(member, community_id, day)
+
+
+def not_nameable_words(member: Member, community_id: int, day):
+    """``why_not_nameable``'s words, of the member as loaded (no refresh): for a page
+    that has just read them. With no day, no statement is run."""
     if member.phone.startswith(ERASED_PHONE_MARK):
         return _l("%(name)s 的账号已停用且已过保存期限，不能再记录其参加的活动。", name=member.name)
     if not member.active and (day is None or not db.session.scalar(

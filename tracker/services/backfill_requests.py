@@ -41,6 +41,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_community
+from ..privacy import ERASED_PHONE_MARK
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
@@ -52,6 +53,7 @@ from .backfill import (
     day_refuses,
     forgotten_problems,
     nameable_ids,
+    not_nameable_words,
     record_past_activity,
     refuse_overlap,
     refuse_unnameable,
@@ -323,6 +325,39 @@ def gone_task(request: BackfillRequest) -> Task | None:
     return None
 
 
+def unadoptable(requests) -> dict[int, object]:
+    """{request id: why 采纳 is refused} for those of ``requests``, pending, whose member
+    ``nameable`` admits on no day in the request's community (``ever_nameable``): erased
+    since it was asked (the retention period, ``member_retention``), switched off with
+    no stay on the roll of a unit working there, or their unit working there no more (its
+    checklist item moved to another unit, its zone given to another). The 补录 form
+    cannot tick them (it offers no one else, ``manage.queries.backfill_candidates``), so
+    neither way of 采纳 can name them. One statement per community of ``requests``;
+    the words from the members as loaded."""
+    by_community: dict[int, list[BackfillRequest]] = {}
+    for request in requests:
+        if request.is_pending:
+            by_community.setdefault(request.community_id, []).append(request)
+    found = {}
+    for community_id, rows in by_community.items():
+        fine = nameable_ids(community_id, None, {r.member_id for r in rows})
+        for request in rows:
+            if request.member_id not in fine:
+                found[request.id] = _unadoptable_words(request.member, community_id)
+    return found
+
+
+def _unadoptable_words(member: Member, community_id: int):
+    """Why ``unadoptable`` refuses the request, and what to do instead: an erased account
+    is recorded on nothing any more; otherwise the admin's records (the account, its
+    unit, the community's checklist and zones) may be what is wrong."""
+    why = not_nameable_words(member, community_id, None)
+    if member.phone.startswith(ERASED_PHONE_MARK):
+        return _l("%(why)s该申请不能再采纳，请拒绝该申请。", why=why)
+    return _l("%(why)s该申请暂不能采纳：如申请不属实，请拒绝；如属实，须由单位管理员先核对"
+              "该党员的账号和单位、该社区的资源清单和责任区，再补录并采纳。", why=why)
+
+
 def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None:
     """Why the request's day is closed to ``actor`` for 采纳 (a ``Closed``: its 已定稿
     month, or year), or None: the 补录 that adopts it records an activity on the
@@ -477,6 +512,9 @@ def _through_form_refusal(request: BackfillRequest, item: ResourceItem,
         return ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
                                name=request.community.name), field="resource_item")
     if request.member_id not in {p.member.id for p in data.participants}:
+        # not ticked because the form could not offer them: why, not 「请勾选」
+        if (why := unadoptable([request]).get(request.id)) is not None:
+            return ServiceError(why, field="participants")
         return ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
                             field="participants")
     return _the_gone_activity(request, item, data)
