@@ -27,7 +27,7 @@ class Done:
 
 
 def run_service(form, service: Callable[..., Any], /, *args,
-                denied: int = 403, **kwargs) -> Done | None:
+                denied: int = 403, since_off: bool = False, **kwargs) -> Done | None:
     """Run ``service(*args, **kwargs)`` in its own unit of work, as a view does.
 
     - ``PermissionDenied``: the request is aborted with ``denied`` (403, or 404
@@ -39,6 +39,13 @@ def run_service(form, service: Callable[..., Any], /, *args,
       view goes on as after any failure (renders the form again, or redirects);
     - otherwise the change is committed and a ``Done`` holding the service's
       return value comes back: the view flashes its own success and redirects.
+
+    ``since_off``: a refusal over what the post's page named (``roll.NamedSince``: a
+    month signed or re-opened since) is kept off ``form`` — still nothing committed,
+    None returned —, for a view that answers it with its naming page asked as the first
+    time (the post was shown no naming page, so nothing it was shown changed: its
+    words, 「…有了变化…」, would be untrue there; refusalgone46) and renders ``form``
+    as that page (the register form names a change of a resident's kind itself).
 
     Typical use::
 
@@ -53,6 +60,8 @@ def run_service(form, service: Callable[..., Any], /, *args,
     except PermissionDenied:
         abort(denied)
     except ServiceError as error:
+        if since_off and isinstance(error, NamedSince):
+            return None  # the view's naming flow (``named_aware``) answers it
         if form is None:
             flash(str(error.message), "error")  # plain text, so the page escapes it
         else:

@@ -239,19 +239,18 @@ def edit(resident_id: int):
         # ours, not asked), or — the form itself, just found naming nothing — nothing,
         # so a month signed before the save commits is named, not changed
         named = form.named.data if confirmed() else ""
+        # a month signed (or re-opened) since the page was read: named afresh, what was
+        # typed kept, nothing saved — the refusal's words said first only to a post from
+        # the naming page (``NamedFirst.since``'s rule: the form is its own naming page,
+        # posting ``named`` rather than ``named_page.KEY``). A post straight from the
+        # form was shown no naming, so nothing it was shown changed: kept off the form
+        # (``since_off``), the plain question, as the first time (residentkind46)
         if run_service(form, named_aware(since, stale_aware(refused, update_resident)),
-                       resident, current_user, data, shown=form.shown.data, named=named):
+                       resident, current_user, data, shown=form.shown.data, named=named,
+                       since_off=not confirmed()):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
         if since:
-            # a month signed (or re-opened) since the page was read: named afresh, what
-            # was typed kept, nothing saved — the refusal's words said first only to a
-            # post from the naming page (``NamedFirst.since``'s rule: the form is its own
-            # naming page, posting ``named`` rather than ``named_page.KEY``). A post
-            # straight from the form was shown no naming, so nothing it was shown
-            # changed: the plain question, as the first time (residentkind46)
-            if not confirmed():
-                form.form_errors.remove(since[0].message)
             return _kind_named(form, resident, since[0].naming)
     elif request.method == "POST":
         data = _data(form, resident.community_id)
