@@ -11,7 +11,8 @@ year prints (``PRINTED``), a new item and 「从上一年度复制」 name the y
 年度总结 of each side, and a budget's months as ``funds.budget_documents`` does, in one
 statement (``summary_notes.final_naming_places``) — not for an item the 年度总结 prints
 nothing of: no 年度目标 and no approved work of its year (``_printed``, review46c #3).
-The item's 说明 and 停用 print nothing: a
+重新启用 names the year's 年度总结 when the item takes over approved work of its year
+(``reactivate_named``, review46c #2). The item's 说明 and 停用 print nothing: a
 switched-off item still counts its target and its work in its year, and no document
 says it is switched off (``rollups.scope.item_conditions``)."""
 from __future__ import annotations
@@ -115,3 +116,18 @@ def copy_named(actor: Member, to_year, *, unit_id: int | None = None,
     return new_items_named(actor, items_to_copy(to_year, unit_id=unit_id,
                                                 community_id=community_id), lock=lock)
 
+
+def reactivate_named(item: ResourceItem, actor: Member, *, lock: bool = False) -> Naming | None:
+    """For an admin: what 重新启用 of ``item`` changes — the 年度总结 of its year when it
+    takes over approved work of that year recorded on another year's item of its line
+    (``tasks.move_onto_year_items``): the year's checklist then counts it on the item, in
+    its figure and its category's. No 月报: they count an activity by its date, unit,
+    place and category, which the move keeps, and print no checklist. None when it takes
+    nothing over (a money item's figure is its ledger's), or is on already. ``lock``: asked
+    by ``directory.set_active`` after the line's lock (``lock_lines``), so what it takes
+    over is what the page was compared with."""
+    if item.active or not may_change_final(actor) or item.target_measure == TargetMeasure.money:
+        return None
+    if not year_work_counted(item, item.year):
+        return None
+    return documents([(item.year, item.unit_id, item.community_id)], [], lock=lock)
