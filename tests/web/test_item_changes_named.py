@@ -22,7 +22,7 @@ from tests.web.test_admin_budget_named import (_budget_item, _confirmation, _edi
                                                 _sign_november)
 from tracker.extensions import db
 from tracker.models import (FUNDING_CODE, Category, CountedTask, ReportStatus, ResourceItem,
-                            Task)
+                            TargetMeasure, Task)
 
 CHANGED = "定稿后数据有变化"
 STALE_ITEM = "该资源清单项目已被他人修改，请核对后重新保存。"
@@ -317,3 +317,18 @@ def test_a_new_item_without_a_target_taking_over_the_years_work_is_named(
     assert response.status_code == 200
     (words,) = named(response.get_data(as_text=True))
     assert "县商务局2022年" in words
+
+
+def test_an_edit_keeping_no_target_and_no_work_is_saved_at_once(client, login, october):
+    """An item of no 年度目标 and no work moved to another year: the signed 2022 prints
+    it neither before nor after (itemnamed46's Open)."""
+    item = f.item(october.unit, october.jiefang, f.category(), year=2022, target=0,
+                  measure=TargetMeasure.activities)
+    db.session.commit()
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    typed = _edit_fields(client, item.id) | {"year": "2023"}
+    assert client.post(f"/admin/items/{item.id}/edit", data=typed).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ResourceItem, item.id).year == 2023
+    assert not _changed(client, _year_url(october))
