@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from tests import factories as f
 from tests.reports.test_signed_named import named, sign_october_and_the_year
 from tests.web.test_admin_budget_named import (_budget_item, _confirmation, _edit_fields,
                                                 _sign_november)
 from tracker.extensions import db
-from tracker.models import FUNDING_CODE, Category, ResourceItem
+from tracker.models import (FUNDING_CODE, Category, CountedTask, ReportStatus, ResourceItem,
+                            TargetMeasure, Task)
 
 CHANGED = "定稿后数据有变化"
 STALE_ITEM = "该资源清单项目已被他人修改，请核对后重新保存。"
@@ -253,3 +255,80 @@ def test_a_target_edit_after_another_admins_note_change_is_named_once_and_saved(
     db.session.expire_all()
     saved = db.session.get(ResourceItem, item.id)
     assert (saved.target, saved.description) == (target, "另一位管理员的说明")
+
+
+# review46c #3: a new item without a 年度目标, and no work of its year to take over,
+# prints nothing in its year's 年度总结 (its 附表 and 资源清单 sentence skip it)
+
+def _new_item(client, o, target: str) -> dict:
+    """A new 2022 item of 县商务局 in a category of no item yet (义务植树: nothing to
+    take over), counted in activities."""
+    category = f.category()
+    db.session.commit()
+    return _new_item_fields(client) | {
+        "unit_id": str(o.unit.id), "community_id": str(o.jiefang.id), "zone_id": "",
+        "category_id": f"{category.id}:activities", "year": "2022", "target": target,
+        "description": ""}
+
+
+def test_a_new_item_without_a_target_is_saved_at_once(client, login, october):
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    response = client.post("/admin/items/new", data=_new_item(client, october, "0"))
+    assert response.status_code == 302
+    assert not _changed(client, _year_url(october))
+
+
+def test_a_new_item_with_a_target_is_named(client, login, october):
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    response = client.post("/admin/items/new", data=_new_item(client, october, "3"))
+    assert response.status_code == 200
+    (words,) = named(response.get_data(as_text=True))
+    assert "县商务局2022年" in words
+
+
+def _worked_item(o) -> ResourceItem:
+    """县商务局's first 2022 item with a 年度目标 (not a budget) and approved work."""
+    return db.session.scalar(
+        select(ResourceItem).join(Category, Category.id == ResourceItem.category_id)
+        .join(Task, Task.resource_item_id == ResourceItem.id)
+        .join(CountedTask, CountedTask.task_id == Task.id)
+        .where(Category.code != FUNDING_CODE, ResourceItem.unit_id == o.unit.id,
+               ResourceItem.year == 2022, ResourceItem.target > 0,
+               CountedTask.report_status == ReportStatus.approved)
+        .order_by(ResourceItem.id).limit(1))
+
+
+def test_a_new_item_without_a_target_taking_over_the_years_work_is_named(
+        client, login, october):
+    """Its category's figures in the 年度总结 add the approved work of its year it takes
+    over from another year's item of its line (``tasks.move_onto_year_items``)."""
+    item = _worked_item(october)
+    line = dict(unit_id=str(item.unit_id), community_id=str(item.community_id),
+                zone_id=str(item.zone_id or ""),
+                category_id=f"{item.category_id}:{item.target_measure.value}")
+    item.year = 2023  # its October 2022 activities now sit on another year's item
+    db.session.commit()
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    response = client.post("/admin/items/new", data=_new_item_fields(client) | line | {
+        "year": "2022", "target": "0", "description": ""})
+    assert response.status_code == 200
+    (words,) = named(response.get_data(as_text=True))
+    assert "县商务局2022年" in words
+
+
+def test_an_edit_keeping_no_target_and_no_work_is_saved_at_once(client, login, october):
+    """An item of no 年度目标 and no work moved to another year: the signed 2022 prints
+    it neither before nor after (itemnamed46's Open)."""
+    item = f.item(october.unit, october.jiefang, f.category(), year=2022, target=0,
+                  measure=TargetMeasure.activities)
+    db.session.commit()
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    typed = _edit_fields(client, item.id) | {"year": "2023"}
+    assert client.post(f"/admin/items/{item.id}/edit", data=typed).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ResourceItem, item.id).year == 2023
+    assert not _changed(client, _year_url(october))

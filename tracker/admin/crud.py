@@ -19,7 +19,8 @@ from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
 from ..services import name_problems
 from ..services.claims import places_to_release, waitlists_to_leave
-from ..view_support import confirmed, returning, run_service, stale_aware, stale_page
+from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
+                            state_refusal)
 from .forms import ActiveForm, AdminForm
 
 
@@ -198,10 +199,14 @@ def _confirm_deactivate(member: Member, back: str):
         explain=deactivate_effects(member))
 
 
-def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):
+def toggle_view(entity: Entity, record_id: int, then: Callable | None = None,
+                named_first: Callable | None = None):
     """POST active=0 (停用) or active=1 (重新启用); back to where the button was.
     ``then(record, result)``: the section's own word after a change (``set_active``'s
-    result: the activities a checklist item switched back on took over)."""
+    result: the activities a checklist item switched back on took over).
+    ``named_first(record, active, back)``: the change's ``NamedFirst`` or None — the
+    signed documents it changes named on its page first, compared by ``set_active``
+    under its locks (``named``); the page's 返回 goes back, nothing done."""
     record = db.get_or_404(entity.model, record_id)
     form = ActiveForm()
     if not form.validate_on_submit():
@@ -210,7 +215,23 @@ def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):
     target = safe_next(request.args.get("next"), url_for(entity.list_endpoint))
     if isinstance(record, Member) and record.active and not active and not confirmed():
         return _confirm_deactivate(record, target)
-    if done := run_service(None, set_active, record, current_user, active):
+    first = named_first(record, active, target) if named_first is not None else None
+    if first is not None:
+        if returning():
+            return redirect(target)
+        if (asked := first.answer()) is not None:
+            return asked
+    # with ``first``, the refusal is held on the form: its page is named afresh
+    # (``first.since``), any other refusal flashed as before
+    done = run_service(form if first is not None else None,
+                       first.comparing(set_active) if first is not None else set_active,
+                       record, current_user, active)
+    if not done and first is not None:
+        if (asked := first.since()) is not None:
+            return asked
+        if (refusal := state_refusal(form)) is not None:
+            flash(str(refusal), "error")
+    if done:
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")
         elif isinstance(record, Member):

@@ -391,14 +391,37 @@ def item_edit(record_id: int):
 @bp.post("/items/<int:record_id>/active")
 @admin_required
 def item_toggle(record_id: int):
-    """停用 / 重新启用; switched back on, the item says how many tasks it took over."""
-    return toggle_view(ITEMS, record_id, then=lambda item, moved: _flash_moved(item.year, moved))
+    """停用 / 重新启用; switched back on, the item says how many tasks it took over —
+    named first when the signed 年度总结 of its year counts them (``_item_on_named``)."""
+    return toggle_view(ITEMS, record_id, then=lambda item, moved: _flash_moved(item.year, moved),
+                       named_first=_item_on_named)
+
+
+def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | None:
+    """重新启用's ``NamedFirst``: the item takes over the approved work of its year
+    recorded on another year's item of its line, which the year's signed 年度总结 then
+    counts on it (``item_named.reactivate_named``, review46c #2). 停用 changes nothing
+    printed (a switched-off item still counts in its year): none."""
+    if not active:
+        return None
+
+    def ask(named, since):
+        return ask_first(named, title=_("重新启用资源清单项目"), submit=_("确认重新启用"),
+                         action=_("重新启用"), subject=str(item),
+                         explain=_("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
+                                   "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
+                                   "“资源清单完成情况”部分和附表。", year=item.year),
+                         back=back, since=since)
+
+    return NamedFirst(lambda lock: item_named.reactivate_named(item, current_user, lock=lock),
+                      ask)
 
 
 # a 共建活动经费 item's money target is its ledger's budget, read by every 月报 of its year
 # (预算使用率, the 附表“共建活动经费”) and the 年度总结; every item's place, category and
 # target are printed by its year's 年度总结 (资源清单完成情况): a change of them names the
-# signed ones first (``item_named``), as 登记支出 names those its date changes; 停用
+# signed ones first (``item_named``), as 登记支出 names those its date changes, and so
+# does 重新启用 of an item taking over work of its year (``_item_on_named``); 停用
 # changes none (a switched-off item still counts in its year)
 BUDGET_EXPLAIN = _l("共建活动经费项目的年度目标是该单位在该社区当年的经费预算，当年各月月报的预算使用率和"
                     "附表“共建活动经费”以及年度总结都按它计算。")

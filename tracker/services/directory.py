@@ -227,14 +227,18 @@ def _change(obj, actor: Member, values: dict, field_name: str | None = None, tak
         audit(actor, "update", obj, **changes)
 
 
-def set_active(obj, actor: Member, active: bool) -> int:
+def set_active(obj, actor: Member, active: bool, *,
+               named: Callable[[], None] | None = None) -> int:
     """停用 / 重新启用 any managed record. An admin cannot switch themselves off. A
     member 停用 loses their calendar feed address (``notify.stop_calendar``, audited
     with the reason ``deactivated``) and, in the same transaction, their places on tasks
     not started and their 候补 (``claims.release_places``: the waitlist moves up as for a
     withdrawal); 重新启用 claims nothing back. Returns how many activities a checklist
     item switched back on took over (``move_onto_year_items``), or how many places a
-    member switched off gave back, else 0."""
+    member switched off gave back, else 0. ``named``: a checklist item's 重新启用, its
+    naming page's comparison (``named_page.NamedFirst.compare``: the 年度总结 of the
+    work it takes over, ``item_named.reactivate_named``), made under the line's lock,
+    the months' share locks last (review46c #2)."""
     _require_admin(actor)
     if isinstance(obj, ResourceItem) and active:
         lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
@@ -246,6 +250,8 @@ def set_active(obj, actor: Member, active: bool) -> int:
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return 0  # a repeated click changes nothing
+    if named is not None:
+        named()
     if isinstance(obj, Unit) and not active:
         _refuse_unit_with_members(obj)
     if isinstance(obj, Member) and active:

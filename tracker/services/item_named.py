@@ -9,18 +9,23 @@ every 月报 of its year too (``funds.budget_documents``). The 月报 prints no 
 (``rollups.double``'s targets are the year's only). So an edit that changes what the
 year prints (``PRINTED``), a new item and 「从上一年度复制」 name the year's signed
 年度总结 of each side, and a budget's months as ``funds.budget_documents`` does, in one
-statement (``summary_notes.final_naming_places``). The item's 说明 and 停用 print nothing
-(a switched-off item still counts in its year)."""
+statement (``summary_notes.final_naming_places``) — not for an item the 年度总结 prints
+nothing of: no 年度目标 and no approved work of its year (``_printed``, review46c #3).
+重新启用 names the year's 年度总结 when the item takes over approved work of its year
+(``reactivate_named``, review46c #2). The item's 说明 and 停用 print nothing: a
+switched-off item still counts its target and its work in its year, and no document
+says it is switched off (``rollups.scope.item_conditions``)."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import Date, Integer, literal, select, union_all
 
-from ..models import Member, ResourceItem
+from ..models import Member, ResourceItem, TargetMeasure
 from .directory import items_to_copy
 from .funds import Budget, budget_places, item_budgets, new_budgets
 from .summary_notes import Naming, final_naming_places, may_change_final
+from .tasks import year_work_counted
 
 _KEY = 0  # one change: one key
 
@@ -41,14 +46,21 @@ def _year_place(unit_id: int, community_id: int, year: int):
                   literal(date(year, 1, 1), Date()).label("through"))
 
 
-def _printed(values, measure) -> tuple | None:
+def _printed(values, measure, *, item_id: int | None = None,
+             takes_over: bool = True) -> tuple | None:
     """What the 年度总结 prints of an item with ``values`` (an item, or its values as posted:
     ``directory.ResourceItemData``), or None when its place is not ids yet (the item's own
-    checks refuse it)."""
+    checks refuse it) or it prints nothing: no 年度目标 — 附表“资源清单完成情况” and the
+    资源清单 sentence skip it — and no approved work of its year counted on it (a money
+    item's is its ledger's, not its tasks'), which its category's figures would add
+    (``tasks.year_work_counted``: ``item_id``'s own, and what it takes over)."""
     printed = tuple(measure if name == "target_measure" else getattr(values, name)
                     for name in PRINTED)
     ids = (values.year, values.unit_id, values.community_id)
     if any(isinstance(v, bool) or not isinstance(v, int) for v in ids):
+        return None
+    if not values.target and (measure == TargetMeasure.money or not year_work_counted(
+            values, values.year, item_id=item_id, takes_over=takes_over)):
         return None
     return printed
 
@@ -75,7 +87,11 @@ def item_named(item: ResourceItem, actor: Member, data, *, lock: bool = False) -
     if not may_change_final(actor):
         return None  # only an admin edits the checklist (``directory`` refuses others)
     measure = data.target_measure or item.target_measure
-    before, after = _printed(item, item.target_measure), _printed(data, measure)
+    # an item edited onto another year or line takes over that one's work, if switched on
+    moves = any(getattr(data, name) != getattr(item, name)
+                for name in ("year", "unit_id", "community_id", "zone_id", "category_id"))
+    before = _printed(item, item.target_measure, item_id=item.id, takes_over=False)
+    after = _printed(data, measure, item_id=item.id, takes_over=moves and item.active)
     printed = [p for p in (before, after) if p is not None] if before != after else []
     return documents(printed, [item_budgets(item, data)], lock=lock)
 
@@ -99,3 +115,19 @@ def copy_named(actor: Member, to_year, *, unit_id: int | None = None,
         return None
     return new_items_named(actor, items_to_copy(to_year, unit_id=unit_id,
                                                 community_id=community_id), lock=lock)
+
+
+def reactivate_named(item: ResourceItem, actor: Member, *, lock: bool = False) -> Naming | None:
+    """For an admin: what 重新启用 of ``item`` changes — the 年度总结 of its year when it
+    takes over approved work of that year recorded on another year's item of its line
+    (``tasks.move_onto_year_items``): the year's checklist then counts it on the item, in
+    its figure and its category's. No 月报: they count an activity by its date, unit,
+    place and category, which the move keeps, and print no checklist. None when it takes
+    nothing over (a money item's figure is its ledger's), or is on already. ``lock``: asked
+    by ``directory.set_active`` after the line's lock (``lock_lines``), so what it takes
+    over is what the page was compared with."""
+    if item.active or not may_change_final(actor) or item.target_measure == TargetMeasure.money:
+        return None
+    if not year_work_counted(item, item.year):
+        return None
+    return documents([(item.year, item.unit_id, item.community_id)], [], lock=lock)
