@@ -152,6 +152,37 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
 BUDGET_EDIT_PAGE = 16
 
 
+def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,
+                                                                 monkeypatch):
+    """What the save changes — the post, merged with the stored item as the save will
+    merge it (``directory.merged_item_post``) — is one value a request: the naming and
+    the check of what the save would refuse are given the same one (tidy47; the form's
+    values were built four times and merged twice)."""
+    from tests.web.test_admin_budget_named import _budget_item, _edit_fields, _sign_november
+    from tracker.admin.forms import ResourceItemForm
+    from tracker.services import directory
+
+    calls = {"to_data": 0, "merged": 0}
+
+    def counting(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    item = _budget_item(october)
+    login(october.admin)
+    _sign_november(client, october)
+    typed = _edit_fields(client, item.id) | {"target": "12000"}
+    monkeypatch.setattr(ResourceItemForm, "to_data",
+                        counting("to_data", ResourceItemForm.to_data))
+    monkeypatch.setattr(directory, "merged_item_post",
+                        counting("merged", directory.merged_item_post))
+    response = client.post(f"/admin/items/{item.id}/edit", data=typed)
+    assert response.status_code == 200 and named(response.get_data(as_text=True))
+    assert calls == {"to_data": 1, "merged": 1}
+
+
 def test_the_budget_naming_page_runs_its_stated_number(client, login, october, count_queries):
     from tests.web.test_admin_budget_named import _budget_item, _edit_fields, _sign_november
 

@@ -757,20 +757,20 @@ def merged_item_post(item: ResourceItem, data: ResourceItemData,
                                         for attr in attrs.get(name, (name,))})
 
 
-def item_problems(item: ResourceItem | None, data: ResourceItemData,
-                  shown: str | None = None) -> bool:
+def item_problems(item: ResourceItem | None, data: ResourceItemData | None) -> bool:
     """Read only, as the page read ``item`` (None: a new one): whether the save of
-    ``data`` would be refused — a field another admin changed too since the page
-    (``shown``, ``merged_item_post``), or any of ``_item_values``' refusals. A naming
-    page is not shown for a save the service refuses (review46 #4): the refusal is said
-    on the form, in the service's words, and the service decides again under its locks."""
+    ``data`` would be refused — ``data`` a new item's values, or an edit's post as the
+    save will merge it with the stored item (``merged_item_post``: None, a field another
+    admin changed too since the page, is refused as stale) —, by any of
+    ``_item_values``' refusals. A naming page is not shown for a save the service
+    refuses (review46 #4): the refusal is said on the form, in the service's words, and
+    the service decides again under its locks."""
+    if data is None:
+        return True
     if item is not None:
         # the item's community loaded onto it (a page names the item by it): held there,
         # the check's own read of it (``_ref``) is answered from memory
         item.community  # noqa: B018
-        data = merged_item_post(item, data, shown)
-        if data is None:
-            return True
     try:
         _item_values(data, item, lock=False)
     except ServiceError:
