@@ -29,6 +29,7 @@ from __future__ import annotations
 from datetime import date
 
 import html
+import re
 
 from tests import factories as f
 from tests.page_statements import counted, own_app_context
@@ -140,16 +141,17 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
     assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
 
 
-# 修改经费预算's naming page (review46 #5): the edit form itself runs 10 — the session, the
-# item, whether it has tasks (asked by the page's key and by its fixed fields), the form's
-# units, communities, zones and categories, its category, the menu's counts — and the
-# unconfirmed post adds the submission token, the naming (one statement) and the read-only
-# check of what the save would refuse (``directory.item_problems``, review46 #4: whether
-# the item has tasks, the unit, the item's community — the page's subject too —, whether
-# the line is taken): 16, over the budget for the form's own reads. Was 16 without that
-# check (20 with it) before the form's category was kept for the request and read from
+# 修改经费预算's naming page (review46 #5): the edit form itself runs 9 — the session, the
+# item, whether it has tasks (asked once, for the page's key, its fixed fields and its
+# checks: ``form.frozen``), the form's units, communities, zones and categories, its
+# category, the menu's counts — and the unconfirmed post adds the submission token, the
+# naming (one statement) and the read-only check of what the save would refuse
+# (``directory.item_problems``, review46 #4: the unit, the item's community — the page's
+# subject too —, whether the line is taken): 14, over the budget for the form's own
+# reads. It was 16 (10 for the form) while whether the item has tasks was asked three
+# times (tidy47), 20 before the form's category was kept for the request and read from
 # memory by the naming (``funds._funding``), the check and the subject.
-BUDGET_EDIT_PAGE = 16
+BUDGET_EDIT_PAGE = 14
 
 
 def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,
@@ -197,3 +199,6 @@ def test_the_budget_naming_page_runs_its_stated_number(client, login, october, c
     statements, response = counted(client, count_queries, url, method="POST", data=typed)
     assert response.status_code == 200 and named(response.get_data(as_text=True))
     assert len(statements) == BUDGET_EDIT_PAGE
+    # whether the item has tasks: asked once a page (its key, fixed fields and checks)
+    assert sum(bool(re.search(r"FROM task\s+WHERE task\.resource_item_id = ", s))
+               for s in statements) == 1

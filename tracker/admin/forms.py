@@ -97,17 +97,21 @@ class AdminForm(Form):
 
     data_class: type = None
 
-    def __init__(self, *args, record=None, **kwargs):
+    def __init__(self, *args, record=None, frozen: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
+        # the fields the record no longer lets change, as this page read them
+        # (``crud.edit_form``): its checks ask them of the form, not of the database again
+        self.frozen = frozen
         self.load_choices(record)
 
     def load_choices(self, record) -> None:
         pass
 
     @classmethod
-    def initial(cls, record) -> dict:
-        """Form values that are not plain attributes of the record."""
+    def initial(cls, record, frozen: tuple[str, ...] | None = None) -> dict:
+        """Form values that are not plain attributes of the record (``frozen``: the
+        fields it fixes, as the page read them; None: asked)."""
         return {}
 
     def to_data(self):
@@ -130,8 +134,8 @@ class ReferenceForm(AdminForm):
     shown = VersionField(merge=True)
 
     @classmethod
-    def initial(cls, record) -> dict:
-        return {"shown": d.reference_shown_key(record)}
+    def initial(cls, record, frozen: tuple[str, ...] | None = None) -> dict:
+        return {"shown": d.reference_shown_key(record, frozen)}
 
     def shown_ids(self, name: str) -> list[int]:
         """The ids of ``name`` (a select of records) the posting page showed: one taken
@@ -519,7 +523,7 @@ class MemberForm(AdminForm):
         return d.member_problems(self.to_data(), self.record, actor)
 
     @classmethod
-    def initial(cls, record: Member) -> dict:
+    def initial(cls, record: Member, frozen: tuple[str, ...] | None = None) -> dict:
         return {"community_ids": [c.id for c in record.communities],
                 "roll_shown": roll.shown_key(roll.last_change(record)),
                 "shown": d.member_shown_key(record)}

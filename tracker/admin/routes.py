@@ -445,7 +445,7 @@ def _item_edit_named(item: ResourceItem, form):
         # what the service would refuse is said on the form, never asked (review46 #4):
         # no page, the post held to naming nothing, and the service's refusal said
         data = changes()
-        if d.item_problems(item, data):
+        if d.item_problems(item, data, frozen=form.frozen):
             return None
         explain = _item_explain(item, data)
         words = _("修改经费预算") if explain is BUDGET_EXPLAIN else _("修改资源清单项目")

@@ -390,14 +390,16 @@ def reference_frozen_fields(record) -> tuple[str, ...]:
     return frozen(record) if frozen is not None else ()
 
 
-def reference_shown_key(record) -> str:
+def reference_shown_key(record, frozen: tuple[str, ...] | None = None) -> str:
     """A unit's, community's, zone's, category's or checklist item's edit page's hidden
     ``shown``: its form's fields as the page showed them — the ones it let change (a
     field fixed on the record, ``reference_frozen_fields``, is posted as stored and
     never conflicts). So the key also says which fields the page offered: one fixed
     since (the zone put into the checklist meanwhile) and changed on the page is
-    refused by the service, not dropped (``crud.edit_form``)."""
-    frozen = reference_frozen_fields(record)
+    refused by the service, not dropped (``crud.edit_form``). ``frozen``: the fixed
+    fields as the page read them for its form (``crud.edit_form``), not asked again."""
+    if frozen is None:
+        frozen = reference_frozen_fields(record)
     return shown_module.shown_key({name: value for name, value in
                                    _SHOWN_OF[type(record)](record).items()
                                    if name not in frozen})
@@ -654,13 +656,16 @@ def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
 
 
 def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
-                 lock: bool = True) -> dict:
+                 lock: bool = True, frozen: tuple[str, ...] | None = None) -> dict:
     """The item's checked values, or its refusal (``ServiceError``). ``lock`` False: a
-    page's read-only check (``item_problems``), no line nor category held."""
+    page's read-only check (``item_problems``), no line nor category held; ``frozen``
+    then the fields the item fixed as the page read them (``item_frozen_fields``), not
+    asked again — a save (``lock``) always asks, under its locks."""
     if item is not None and data.target_measure is None:
         data = dataclasses.replace(data, target_measure=item.target_measure)
-    if item is not None and item_has_tasks(item):
-        for name in ITEM_FROZEN:
+    if item is not None:
+        fixed = item_frozen_fields(item) if lock or frozen is None else frozen
+        for name in fixed:
             if getattr(data, name) != getattr(item, name):
                 raise ServiceError(
                     _l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"), field=name)
@@ -757,14 +762,16 @@ def merged_item_post(item: ResourceItem, data: ResourceItemData,
                                         for attr in attrs.get(name, (name,))})
 
 
-def item_problems(item: ResourceItem | None, data: ResourceItemData | None) -> bool:
+def item_problems(item: ResourceItem | None, data: ResourceItemData | None, *,
+                  frozen: tuple[str, ...] | None = None) -> bool:
     """Read only, as the page read ``item`` (None: a new one): whether the save of
     ``data`` would be refused — ``data`` a new item's values, or an edit's post as the
     save will merge it with the stored item (``merged_item_post``: None, a field another
     admin changed too since the page, is refused as stale) —, by any of
-    ``_item_values``' refusals. A naming page is not shown for a save the service
-    refuses (review46 #4): the refusal is said on the form, in the service's words, and
-    the service decides again under its locks."""
+    ``_item_values``' refusals (``frozen``: the fields the item fixed, as the page read
+    them). A naming page is not shown for a save the service refuses (review46 #4): the
+    refusal is said on the form, in the service's words, and the service decides again
+    under its locks."""
     if data is None:
         return True
     if item is not None:
@@ -772,7 +779,7 @@ def item_problems(item: ResourceItem | None, data: ResourceItemData | None) -> b
         # the check's own read of it (``_ref``) is answered from memory
         item.community  # noqa: B018
     try:
-        _item_values(data, item, lock=False)
+        _item_values(data, item, lock=False, frozen=frozen)
     except ServiceError:
         return True
     return False
