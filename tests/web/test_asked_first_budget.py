@@ -146,12 +146,13 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
 # checks: ``form.frozen``), the form's units, communities, zones and categories, its
 # category, the menu's counts — and the unconfirmed post adds the submission token, the
 # naming (one statement) and the read-only check of what the save would refuse
-# (``directory.item_problems``, review46 #4: the unit, the item's community — the page's
-# subject too —, whether the line is taken): 14, over the budget for the form's own
-# reads. It was 16 (10 for the form) while whether the item has tasks was asked three
-# times (tidy47), 20 before the form's category was kept for the request and read from
+# (``directory.item_problems``, review46 #4: whether the line is taken; the unit and the
+# item's community — the page's subject too — are the form's, held for the request):
+# 12, over the budget for the form's own reads. It was 16 (10 for the form) while
+# whether the item has tasks was asked three times and the unit and community read again
+# by id (tidy47), 20 before the form's category was kept for the request and read from
 # memory by the naming (``funds._funding``), the check and the subject.
-BUDGET_EDIT_PAGE = 14
+BUDGET_EDIT_PAGE = 12
 
 
 def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,

@@ -76,13 +76,17 @@ class EnumField(ChoiceField):
 
 # --- choices ----------------------------------------------------------------------------
 
-def _options(model, current_ids=(), order=None, label=str):
+def _options(model, current_ids=(), order=None, label=str, held: list | None = None):
+    """(id, label) of ``model``'s active rows and ``current_ids``; ``held``: a list the
+    rows are kept in, so the session answers a later read of one of them from memory."""
     current_ids = [i for i in current_ids if i]
     condition = model.active
     if current_ids:
         condition = or_(model.active, model.id.in_(current_ids))
     natural = [model.sort_key, model.id] if hasattr(model, "sort_key") else [model.name]
-    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural)))
+    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural))).all()
+    if held is not None:
+        held.extend(rows)
     return [(row.id, label(row)) for row in rows]
 
 
@@ -346,8 +350,13 @@ class ResourceItemForm(ReferenceForm):
         def cur(name):
             return [i for i in (getattr(record, name, None), *self.shown_ids(name)) if i]
 
-        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"))
-        self.community_id.choices = _placeholder() + _options(Community, cur("community_id"))
+        # the units and communities offered, held for the request: the page's checks
+        # (``directory.item_problems``) and its subject (the item's community) read the
+        # chosen ones from memory, not again (tidy47); the save reads them afresh
+        self.held: list = []
+        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"), held=self.held)
+        self.community_id.choices = _placeholder() + _options(
+            Community, cur("community_id"), held=self.held)
         zones = db.session.execute(
             select(Zone.id, Zone.name, Community.name, Community.id).join(Zone.community)
             .where(or_(Zone.active, Zone.id.in_(cur("zone_id"))))

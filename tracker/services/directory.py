@@ -158,9 +158,13 @@ def _text(value: str | None, field_name: str, max_len: int, *, required: bool = 
     return value
 
 
-def _ref(model, record_id: int | None, field_name: str, current_id: int | None = None):
-    """The referenced record; it must be active unless it is the one already linked."""
-    obj = db.session.get(model, record_id) if record_id else None
+def _ref(model, record_id: int | None, field_name: str, current_id: int | None = None, *,
+         fresh: bool = False):
+    """The referenced record; it must be active unless it is the one already linked.
+    ``fresh``: read from the database even when the session holds it (a form's choices
+    held for its page's checks: ``forms.ResourceItemForm``) — a save checks the row as
+    it is now, not as its page read it."""
+    obj = db.session.get(model, record_id, populate_existing=fresh) if record_id else None
     if obj is None:
         raise ServiceError(MSG_CHOOSE, field=field_name)
     if not obj.active and obj.id != current_id:
@@ -672,8 +676,11 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
     def current(name):
         return getattr(item, name) if item is not None else None
 
-    unit = _ref(Unit, data.unit_id, "unit_id", current("unit_id"))
-    community = _ref(Community, data.community_id, "community_id", current("community_id"))
+    # a page's check (not ``lock``) takes the unit and community its form held, the save
+    # reads them again
+    unit = _ref(Unit, data.unit_id, "unit_id", current("unit_id"), fresh=lock)
+    community = _ref(Community, data.community_id, "community_id", current("community_id"),
+                     fresh=lock)
     zone = None
     if data.zone_id:
         zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
