@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests import factories as f
 from tracker.extensions import db
@@ -264,6 +264,24 @@ def test_item_without_tasks_may_move(world):
     assert d.item_frozen_fields(item) == ()
     d.update_resource_item(item, world.admin, item_data(world, community_id=world.other_community.id))
     assert item.community_id == world.other_community.id
+
+
+@pytest.mark.parametrize("field", ["unit_id", "community_id"])
+def test_an_item_save_checks_its_unit_and_community_as_they_are_now(world, field):
+    """The item's edit page holds the units and communities its form offers, its checks
+    reading the chosen ones from memory (tidy47); the save checks them as they are now:
+    one 停用 since the page read it is refused, not saved onto."""
+    item = d.create_resource_item(world.admin, item_data(world))
+    moved_to = f.unit("县财政局") if field == "unit_id" else world.other_community
+    db.session.commit()
+    assert moved_to.active  # read, as the page's form read it: held in the session
+    # switched off by another admin since: the row changes, not what the session holds
+    db.session.execute(update(type(moved_to)).where(type(moved_to).id == moved_to.id)
+                       .values(active=False), execution_options={"synchronize_session": False})
+    assert moved_to.active
+    refused(lambda: d.update_resource_item(item, world.admin,
+                                           item_data(world, **{field: moved_to.id})),
+            field, "停用")
 
 
 # --- members ----------------------------------------------------------------------------

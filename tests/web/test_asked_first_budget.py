@@ -29,6 +29,7 @@ from __future__ import annotations
 from datetime import date
 
 import html
+import re
 
 from tests import factories as f
 from tests.page_statements import counted, own_app_context
@@ -140,16 +141,49 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
     assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
 
 
-# 修改经费预算's naming page (review46 #5): the edit form itself runs 10 — the session, the
-# item, whether it has tasks (asked by the page's key and by its fixed fields), the form's
-# units, communities, zones and categories, its category, the menu's counts — and the
-# unconfirmed post adds the submission token, the naming (one statement) and the read-only
-# check of what the save would refuse (``directory.item_problems``, review46 #4: whether
-# the item has tasks, the unit, the item's community — the page's subject too —, whether
-# the line is taken): 16, over the budget for the form's own reads. Was 16 without that
-# check (20 with it) before the form's category was kept for the request and read from
+# 修改经费预算's naming page (review46 #5): the edit form itself runs 9 — the session, the
+# item, whether it has tasks (asked once, for the page's key, its fixed fields and its
+# checks: ``form.frozen``), the form's units, communities, zones and categories, its
+# category, the menu's counts — and the unconfirmed post adds the submission token, the
+# naming (one statement) and the read-only check of what the save would refuse
+# (``directory.item_problems``, review46 #4: whether the line is taken; the unit and the
+# item's community — the page's subject too — are the form's, held for the request):
+# 12, over the budget for the form's own reads. It was 16 (10 for the form) while
+# whether the item has tasks was asked three times and the unit and community read again
+# by id (tidy47), 20 before the form's category was kept for the request and read from
 # memory by the naming (``funds._funding``), the check and the subject.
-BUDGET_EDIT_PAGE = 16
+BUDGET_EDIT_PAGE = 12
+
+
+def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,
+                                                                 monkeypatch):
+    """What the save changes — the post, merged with the stored item as the save will
+    merge it (``directory.merged_item_post``) — is one value a request: the naming and
+    the check of what the save would refuse are given the same one (tidy47; the form's
+    values were built four times and merged twice)."""
+    from tests.web.test_admin_budget_named import _budget_item, _edit_fields, _sign_november
+    from tracker.admin.forms import ResourceItemForm
+    from tracker.services import directory
+
+    calls = {"to_data": 0, "merged": 0}
+
+    def counting(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    item = _budget_item(october)
+    login(october.admin)
+    _sign_november(client, october)
+    typed = _edit_fields(client, item.id) | {"target": "12000"}
+    monkeypatch.setattr(ResourceItemForm, "to_data",
+                        counting("to_data", ResourceItemForm.to_data))
+    monkeypatch.setattr(directory, "merged_item_post",
+                        counting("merged", directory.merged_item_post))
+    response = client.post(f"/admin/items/{item.id}/edit", data=typed)
+    assert response.status_code == 200 and named(response.get_data(as_text=True))
+    assert calls == {"to_data": 1, "merged": 1}
 
 
 def test_the_budget_naming_page_runs_its_stated_number(client, login, october, count_queries):
@@ -166,3 +200,6 @@ def test_the_budget_naming_page_runs_its_stated_number(client, login, october, c
     statements, response = counted(client, count_queries, url, method="POST", data=typed)
     assert response.status_code == 200 and named(response.get_data(as_text=True))
     assert len(statements) == BUDGET_EDIT_PAGE
+    # whether the item has tasks: asked once a page (its key, fixed fields and checks)
+    assert sum(bool(re.search(r"FROM task\s+WHERE task\.resource_item_id = ", s))
+               for s in statements) == 1

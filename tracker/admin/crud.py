@@ -108,7 +108,11 @@ def create_view(entity: Entity):
 def edit_form(entity: Entity, record, **kwargs):
     """The record's edit form, and (label, value) of the fields this record no longer
     lets change (shown, not editable). ``formdata=None``: as stored, whatever was posted."""
-    form = entity.form(obj=record, record=record, **entity.form.initial(record), **kwargs)
+    # read once for the page: its key (``shown``), the fields it shows fixed and its
+    # checks (``form.frozen``: ``directory.item_problems``)
+    frozen = tuple(entity.frozen(record))
+    form = entity.form(obj=record, record=record, frozen=frozen,
+                       **entity.form.initial(record, frozen), **kwargs)
     # posted from a page that still offered the field (its ``shown`` key lists it: the
     # zone was not yet in the checklist, the item had no task when it was read): it
     # stays, and the service refuses a change of it under the field — never dropped
@@ -118,7 +122,7 @@ def edit_form(entity: Entity, record, **kwargs):
             and "shown" in form:
         offered = offered_on_page(request.form.get("shown")) & set(request.form)
     fixed = []
-    for name in entity.frozen(record):
+    for name in frozen:
         if name in form and name not in offered:
             fixed.append((form[name].label.text, _field_text(form[name])))
             del form[name]

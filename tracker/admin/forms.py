@@ -76,13 +76,17 @@ class EnumField(ChoiceField):
 
 # --- choices ----------------------------------------------------------------------------
 
-def _options(model, current_ids=(), order=None, label=str):
+def _options(model, current_ids=(), order=None, label=str, held: list | None = None):
+    """(id, label) of ``model``'s active rows and ``current_ids``; ``held``: a list the
+    rows are kept in, so the session answers a later read of one of them from memory."""
     current_ids = [i for i in current_ids if i]
     condition = model.active
     if current_ids:
         condition = or_(model.active, model.id.in_(current_ids))
     natural = [model.sort_key, model.id] if hasattr(model, "sort_key") else [model.name]
-    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural)))
+    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural))).all()
+    if held is not None:
+        held.extend(rows)
     return [(row.id, label(row)) for row in rows]
 
 
@@ -97,17 +101,21 @@ class AdminForm(Form):
 
     data_class: type = None
 
-    def __init__(self, *args, record=None, **kwargs):
+    def __init__(self, *args, record=None, frozen: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
+        # the fields the record no longer lets change, as this page read them
+        # (``crud.edit_form``): its checks ask them of the form, not of the database again
+        self.frozen = frozen
         self.load_choices(record)
 
     def load_choices(self, record) -> None:
         pass
 
     @classmethod
-    def initial(cls, record) -> dict:
-        """Form values that are not plain attributes of the record."""
+    def initial(cls, record, frozen: tuple[str, ...] | None = None) -> dict:
+        """Form values that are not plain attributes of the record (``frozen``: the
+        fields it fixes, as the page read them; None: asked)."""
         return {}
 
     def to_data(self):
@@ -130,8 +138,8 @@ class ReferenceForm(AdminForm):
     shown = VersionField(merge=True)
 
     @classmethod
-    def initial(cls, record) -> dict:
-        return {"shown": d.reference_shown_key(record)}
+    def initial(cls, record, frozen: tuple[str, ...] | None = None) -> dict:
+        return {"shown": d.reference_shown_key(record, frozen)}
 
     def shown_ids(self, name: str) -> list[int]:
         """The ids of ``name`` (a select of records) the posting page showed: one taken
@@ -342,8 +350,13 @@ class ResourceItemForm(ReferenceForm):
         def cur(name):
             return [i for i in (getattr(record, name, None), *self.shown_ids(name)) if i]
 
-        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"))
-        self.community_id.choices = _placeholder() + _options(Community, cur("community_id"))
+        # the units and communities offered, held for the request: the page's checks
+        # (``directory.item_problems``) and its subject (the item's community) read the
+        # chosen ones from memory, not again (tidy47); the save reads them afresh
+        self.held: list = []
+        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"), held=self.held)
+        self.community_id.choices = _placeholder() + _options(
+            Community, cur("community_id"), held=self.held)
         zones = db.session.execute(
             select(Zone.id, Zone.name, Community.name, Community.id).join(Zone.community)
             .where(or_(Zone.active, Zone.id.in_(cur("zone_id"))))
@@ -519,7 +532,7 @@ class MemberForm(AdminForm):
         return d.member_problems(self.to_data(), self.record, actor)
 
     @classmethod
-    def initial(cls, record: Member) -> dict:
+    def initial(cls, record: Member, frozen: tuple[str, ...] | None = None) -> dict:
         return {"community_ids": [c.id for c in record.communities],
                 "roll_shown": roll.shown_key(roll.last_change(record)),
                 "shown": d.member_shown_key(record)}

@@ -6,6 +6,7 @@ and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -445,25 +446,34 @@ def _item_edit_named(item: ResourceItem, form):
     lock, the months' share locks last (review46 #1)."""
     merged: list = []  # the values the service saves, once it has merged them
 
+    @functools.cache
+    def page_merged():
+        # the post merged with another admin's change since the page was read, as the
+        # save will merge it (read only; None: both changed a field) — once a request,
+        # for the naming and the check alike (tidy47)
+        posted = form.to_data()
+        return posted, d.merged_item_post(item, posted, form.shown.data)
+
+    def changes():
+        # what the save changes: as it merged it (under the item's lock), else as it will
+        # — never the post alone (review46c #1); None: refused as stale
+        return merged[-1] if merged else page_merged()[1]
+
     def naming(lock):
-        # what the save changes: the post merged with another admin's change since the
-        # page was read — as the save will merge it (read only), or as it did (``lock``,
-        # under the item's lock) —, never the post alone (review46c #1)
-        if lock and merged:
-            data = merged[-1]
-        else:
-            data = d.merged_item_post(item, form.to_data(), form.shown.data) or form.to_data()
+        # a post refused as stale names what it typed: the form says the refusal
+        data = changes() or page_merged()[0]
         return item_named.item_named(item, current_user, data, lock=lock)
 
     def ask(named, since):
         # what the service would refuse is said on the form, never asked (review46 #4):
         # no page, the post held to naming nothing, and the service's refusal said
-        if d.item_problems(item, form.to_data(), form.shown.data):
+        data = changes()
+        if d.item_problems(item, data, frozen=form.frozen):
             return None
-        budget = _item_explain(item, form.to_data()) is BUDGET_EXPLAIN
-        words = _("修改经费预算") if budget else _("修改资源清单项目")
+        explain = _item_explain(item, data)
+        words = _("修改经费预算") if explain is BUDGET_EXPLAIN else _("修改资源清单项目")
         return ask_first(named, title=words, submit=_("确认保存"), action=words,
-                         subject=str(item), explain=str(_item_explain(item, form.to_data())),
+                         subject=str(item), explain=str(explain),
                          back=url_for(".item_edit", record_id=item.id), since=since)
 
     first = NamedFirst(naming, ask)

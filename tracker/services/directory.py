@@ -158,9 +158,13 @@ def _text(value: str | None, field_name: str, max_len: int, *, required: bool = 
     return value
 
 
-def _ref(model, record_id: int | None, field_name: str, current_id: int | None = None):
-    """The referenced record; it must be active unless it is the one already linked."""
-    obj = db.session.get(model, record_id) if record_id else None
+def _ref(model, record_id: int | None, field_name: str, current_id: int | None = None, *,
+         fresh: bool = False):
+    """The referenced record; it must be active unless it is the one already linked.
+    ``fresh``: read from the database even when the session holds it (a form's choices
+    held for its page's checks: ``forms.ResourceItemForm``) — a save checks the row as
+    it is now, not as its page read it."""
+    obj = db.session.get(model, record_id, populate_existing=fresh) if record_id else None
     if obj is None:
         raise ServiceError(MSG_CHOOSE, field=field_name)
     if not obj.active and obj.id != current_id:
@@ -396,14 +400,16 @@ def reference_frozen_fields(record) -> tuple[str, ...]:
     return frozen(record) if frozen is not None else ()
 
 
-def reference_shown_key(record) -> str:
+def reference_shown_key(record, frozen: tuple[str, ...] | None = None) -> str:
     """A unit's, community's, zone's, category's or checklist item's edit page's hidden
     ``shown``: its form's fields as the page showed them — the ones it let change (a
     field fixed on the record, ``reference_frozen_fields``, is posted as stored and
     never conflicts). So the key also says which fields the page offered: one fixed
     since (the zone put into the checklist meanwhile) and changed on the page is
-    refused by the service, not dropped (``crud.edit_form``)."""
-    frozen = reference_frozen_fields(record)
+    refused by the service, not dropped (``crud.edit_form``). ``frozen``: the fixed
+    fields as the page read them for its form (``crud.edit_form``), not asked again."""
+    if frozen is None:
+        frozen = reference_frozen_fields(record)
     return shown_module.shown_key({name: value for name, value in
                                    _SHOWN_OF[type(record)](record).items()
                                    if name not in frozen})
@@ -660,21 +666,27 @@ def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
 
 
 def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
-                 lock: bool = True) -> dict:
+                 lock: bool = True, frozen: tuple[str, ...] | None = None) -> dict:
     """The item's checked values, or its refusal (``ServiceError``). ``lock`` False: a
-    page's read-only check (``item_problems``), no line nor category held."""
+    page's read-only check (``item_problems``), no line nor category held; ``frozen``
+    then the fields the item fixed as the page read them (``item_frozen_fields``), not
+    asked again — a save (``lock``) always asks, under its locks."""
     if item is not None and data.target_measure is None:
         data = dataclasses.replace(data, target_measure=item.target_measure)
-    if item is not None and item_has_tasks(item):
-        for name in ITEM_FROZEN:
+    if item is not None:
+        fixed = item_frozen_fields(item) if lock or frozen is None else frozen
+        for name in fixed:
             if getattr(data, name) != getattr(item, name):
                 raise ServiceError(
                     _l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"), field=name)
     def current(name):
         return getattr(item, name) if item is not None else None
 
-    unit = _ref(Unit, data.unit_id, "unit_id", current("unit_id"))
-    community = _ref(Community, data.community_id, "community_id", current("community_id"))
+    # a page's check (not ``lock``) takes the unit and community its form held, the save
+    # reads them again
+    unit = _ref(Unit, data.unit_id, "unit_id", current("unit_id"), fresh=lock)
+    community = _ref(Community, data.community_id, "community_id", current("community_id"),
+                     fresh=lock)
     zone = None
     if data.zone_id:
         zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
@@ -763,22 +775,24 @@ def merged_item_post(item: ResourceItem, data: ResourceItemData,
                                         for attr in attrs.get(name, (name,))})
 
 
-def item_problems(item: ResourceItem | None, data: ResourceItemData,
-                  shown: str | None = None) -> bool:
+def item_problems(item: ResourceItem | None, data: ResourceItemData | None, *,
+                  frozen: tuple[str, ...] | None = None) -> bool:
     """Read only, as the page read ``item`` (None: a new one): whether the save of
-    ``data`` would be refused — a field another admin changed too since the page
-    (``shown``, ``merged_item_post``), or any of ``_item_values``' refusals. A naming
-    page is not shown for a save the service refuses (review46 #4): the refusal is said
-    on the form, in the service's words, and the service decides again under its locks."""
+    ``data`` would be refused — ``data`` a new item's values, or an edit's post as the
+    save will merge it with the stored item (``merged_item_post``: None, a field another
+    admin changed too since the page, is refused as stale) —, by any of
+    ``_item_values``' refusals (``frozen``: the fields the item fixed, as the page read
+    them). A naming page is not shown for a save the service refuses (review46 #4): the
+    refusal is said on the form, in the service's words, and the service decides again
+    under its locks."""
+    if data is None:
+        return True
     if item is not None:
         # the item's community loaded onto it (a page names the item by it): held there,
         # the check's own read of it (``_ref``) is answered from memory
         item.community  # noqa: B018
-        data = merged_item_post(item, data, shown)
-        if data is None:
-            return True
     try:
-        _item_values(data, item, lock=False)
+        _item_values(data, item, lock=False, frozen=frozen)
     except ServiceError:
         return True
     return False

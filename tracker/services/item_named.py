@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, literal, select, union_all
+from sqlalchemy import Date, Integer, cast, false, literal, null, select, true, union_all
 
 from ..models import Member, ResourceItem, TargetMeasure
 from .directory import items_to_copy
@@ -36,14 +36,15 @@ PRINTED = ("year", "unit_id", "community_id", "zone_id", "category_id", "target"
 
 
 def _year_place(unit_id: int, community_id: int, year: int):
-    """The place of a change the 年度总结 of ``year`` counts and no 月报 does: ``through``
-    (31 December → 1 January) before the day's month, so no month is between them and the
-    year alone is asked (``summary_notes._final_notes_of``)."""
+    """The place of a change the 年度总结 of ``year`` counts and no 月报 does: a day of
+    the year, asked of its year alone (``summary_notes.final_naming_places``'
+    ``year_only``); no ``through``, as no month is asked."""
     return select(literal(_KEY, Integer()).label("key"),
                   literal(unit_id, Integer()).label("unit_id"),
                   literal(community_id, Integer()).label("community_id"),
-                  literal(date(year, 12, 31), Date()).label("day"),
-                  literal(date(year, 1, 1), Date()).label("through"))
+                  literal(date(year, 1, 1), Date()).label("day"),
+                  cast(null(), Date()).label("through"),
+                  true().label("year_only"))
 
 
 def _printed(values, measure, *, item_id: int | None = None,
@@ -73,7 +74,9 @@ def documents(printed: list[tuple], budgets: list[tuple[Budget | None, Budget | 
     locks, the months' share locks last (``final_naming_places``)."""
     places = [_year_place(p[1], p[2], p[0]) for p in dict.fromkeys(printed)]
     for before, after in budgets:
-        places.extend(budget_places(before, after))
+        # a budget's places ask its year's months too (``funds.budget_places``)
+        places.extend(place.add_columns(false().label("year_only"))
+                      for place in budget_places(before, after))
     if not places:
         return None
     return final_naming_places(union_all(*places).subquery(), lock=lock).get(_KEY)

@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, null, or_,
-                        select, true, union, union_all)
+from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, not_, null,
+                        or_, select, true, union, union_all)
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.sql import Select
 
@@ -751,7 +751,10 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     key at once: a page keeps its budget. ``places`` may have an ``own`` column too
     (``_final_notes_of``'s: false, not the community's own), and a ``through`` one: a
     day of the same year, the 月报 of every month from the day's to its counting the
-    change too (``funds.entry_places``: a fund entry is in each later month's 年度累计).
+    change too (``funds.entry_places``: a fund entry is in each later month's 年度累计),
+    and a ``year_only`` one: true for a change the 年度总结 of the day's year counts and
+    no 月报 does — its months are not asked (``item_named``: a checklist item's place
+    and target, printed by the year's document only).
 
     ``lock``: asked by the change itself, under its own lock, to compare with what its
     page named (``roll.keep_named``) — first every unit's and community's row of
@@ -767,6 +770,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     own = places.c.own if "own" in places.c else True
     through = (cast(extract("month", places.c.through), Integer) if "through" in places.c
                else None)
+    # a place of a year alone asks its 年度总结, none of its months
+    months_asked = [not_(places.c.year_only)] if "year_only" in places.c else []
 
     def named(note, copy, covers, *period):
         # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
@@ -780,7 +785,7 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                                                   note=note, own=own,
                                                   through=through if period else None)))
                 .outerjoin(copy, in_force(note.id, None, copy, covers))
-                .where(places.c.day.is_not(None)))
+                .where(places.c.day.is_not(None), *(months_asked if period else [])))
 
     rows = union(named(SummaryNote, SummaryCopy, summary_copy_community, SummaryNote.month),
                  named(YearNote, YearCopy, year_copy_community)).subquery()
