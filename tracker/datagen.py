@@ -524,15 +524,19 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
     quantity = rng.randint(q_lo, q_hi)
     submitted_at = ends_at + timedelta(hours=rng.randint(2, 72))
     reviewed = report in (ReportStatus.approved, ReportStatus.returned, ReportStatus.voided)
-    writer.add(_table(TaskReport), {
+    report_row = {
         "id": ids.take("task_report"), "task_id": task_id, "quantity": quantity,
         "people_served": rng.randint(p_lo, p_hi), "note": "活动按计划完成。", "status": report,
         "return_reason": "请补充受益人数。" if report == ReportStatus.returned else None,
         "submitted_by_id": leader_id or creator, "submitted_at": min(submitted_at, now),
         "reviewed_by_id": creator if reviewed else None,
         "reviewed_at": min(submitted_at + timedelta(days=rng.randint(0, 6)), now) if reviewed else None,
-    })
+    }
     if code == "facility_survey":
+        # a survey's 完成数量 is the number of its active findings (docs/design.md): a
+        # finding is deleted only while the report is not yet approved (the app refuses it
+        # after, ``findings.deactivate_refusal``), and the quantity follows (doc47)
+        report_row["quantity"] = 0
         for _ in range(quantity):
             kind = rng.choice(list(FindingKind))
             roll = rng.random()
@@ -544,14 +548,18 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
                 if f_status != FindingStatus.found else None
             fixed = min(today, handed + timedelta(days=rng.randint(0, 30))) \
                 if f_status == FindingStatus.fixed else None
+            place = f"{rng.randint(1, 99)}{rng.choice(FINDING_PLACES)}"
+            active = rng.random() > 0.01 or report == ReportStatus.approved
+            report_row["quantity"] += active
             writer.add(_table(Finding), {
                 "id": ids.take("finding"), "task_id": task_id, "unit_id": unit_id,
                 "community_id": cid, "zone_id": zid, "found_on": day, "kind": kind,
-                "place": f"{rng.randint(1, 99)}{rng.choice(FINDING_PLACES)}", "description": None,
+                "place": place, "description": None,
                 "status": f_status, "handed_to": "县城市管理局" if handed else None,
                 "handed_over_on": handed, "fixed_on": fixed, "created_by_id": leader_id or creator,
-                "created_at": ends_at, "active": rng.random() > 0.01,
+                "created_at": ends_at, "active": active,
             })
+    writer.add(_table(TaskReport), report_row)
 
 
 def _fund_entries(rng, writer, ids, funded, liaison_of, admin_id, today) -> None:

@@ -153,3 +153,22 @@ def test_generated_visits_name_as_many_as_their_beneficiaries(app, runner):
     before = db.session.scalar(select(func.count()).select_from(task_resident))
     assert name_served() == {}
     assert db.session.scalar(select(func.count()).select_from(task_resident)) == before
+
+
+def test_generated_surveys_count_their_active_findings(app, runner):
+    """A survey's 完成数量 is the number of its active findings, and a finding of an
+    approved survey is never deleted (the app refuses it): the generated history holds
+    both rules, so a bench world never shows 3处 on a survey's page and 2处 in its 月报
+    (doc47)."""
+    assert runner.invoke(args=ARGS).exit_code == 0
+    surveys = db.session.execute(
+        select(TaskReport.task_id, TaskReport.quantity, TaskReport.status)
+        .join(Task, Task.id == TaskReport.task_id).join(Category, Category.id == Task.category_id)
+        .where(Category.code == "facility_survey")).all()
+    assert surveys
+    for task_id, quantity, status in surveys:
+        active = count(Finding, Finding.task_id == task_id, Finding.active.is_(True))
+        deleted = count(Finding, Finding.task_id == task_id, Finding.active.is_(False))
+        assert quantity == active, (task_id, quantity, active)
+        if status == ReportStatus.approved:
+            assert deleted == 0, task_id
