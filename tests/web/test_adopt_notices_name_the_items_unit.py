@@ -136,3 +136,21 @@ def test_the_liaisons_queue_asks_every_items_unit_in_one_statement(client, login
                                        service_date=DAY, minutes=60, description="楼道清理"))
     db.session.commit()
     assert statements() == one
+
+
+def test_the_communitys_own_signed_month_is_named_as_the_communitys(client, login, world):
+    """The community's own 月报 signed closes every unit's work there: the card names
+    the community — the document to re-open — once, as 保存 does, not each item's unit."""
+    item = finance_item(world)
+    request = _pending_request(world)
+    db.session.add(SummaryNote(scope_key=f"community:{world.community.id}",
+                               community_id=world.community.id, year=DAY.year,
+                               month=DAY.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    own = f"{world.community.name}{MONTH}的月报已定稿，补录该月的活动须由单位管理员操作" + MONTH_ONLY
+    assert saved_refusal(world, item) == own
+    login(world.liaison)
+    queue = text(client.get("/backfill-requests/"))
+    assert own in queue and "县财政局）" not in queue
+    assert own in text(client.get(f"/manage/backfill?request={request.id}&item={item.id}"))

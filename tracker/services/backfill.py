@@ -63,6 +63,8 @@ from .summary_notes import (
     ClosedUnit,
     closed_member_units,
     closed_to,
+    final_day,
+    final_year_day,
     units_closed_words,
 )
 from .tasks import (
@@ -361,10 +363,12 @@ def backfill_closed_words(found: list[ClosedUnit]):
                               item_action=(_l("补录该月的活动"), _l("补录该年的活动")))
 
 
-def item_closed_unit(closed: Closed, unit_name: str) -> ClosedUnit:
+def item_closed_unit(closed: Closed, unit_name: str,
+                     community_name: str | None = None) -> ClosedUnit:
     """The checklist item's unit whose 月报 (or 年度总结) ``closed``: named by
-    ``backfill_closed_words`` as the item's, not a participant's (no names)."""
-    return ClosedUnit(closed, None, unit_name, ())
+    ``backfill_closed_words`` as the item's, not a participant's (no names) — or, with
+    ``community_name``, the community whose own document is the signed one."""
+    return ClosedUnit(closed, None, unit_name, (), community_name)
 
 
 def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_ids, *,
@@ -378,7 +382,15 @@ def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_i
     units = closed_member_units(actor, item.unit_id, item.community_id, day, member_ids,
                                 lock=lock)
     closed = closed_to(actor, item.unit_id, item.community_id, day, lock=lock)
-    return (item_closed_unit(closed, item.unit.name) if closed is not None else None), units
+    if closed is None:
+        return None, units
+    # whose document is signed, the unit's or the community's own: the one named is the
+    # one to re-open (review41 #3's rule); asked only when refused
+    unit_own = db.session.scalar(select(or_(
+        final_day(item.unit_id, item.community_id, day, own=False),
+        final_year_day(item.unit_id, item.community_id, day, own=False))))
+    return item_closed_unit(closed, item.unit.name,
+                            None if unit_own else item.community.name), units
 
 
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,

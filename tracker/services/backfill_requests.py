@@ -25,7 +25,18 @@ from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import Integer, and_, cast, extract, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -445,11 +456,9 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     member's or the activity's unit is signed, or every item's unit is — an item of an
     open unit leaves the liaison a 补录 there. One statement, no lock."""
     form_ids, gone_ids, approved_ids = [], [], []
-    names = {}
     for request in requests:
         if needs_backfill_form(request):
             form_ids.append(request.id)
-            names[request.id] = request.member.name
             if gone_task(request) is not None:
                 gone_ids.append(request.id)
         elif request.task.report_approved:
@@ -482,26 +491,41 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
     by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
+    # the unit's own documents (not the community's): else the community is named
+    unit_own = or_(final_day(places.c.unit_id, places.c.community_id, places.c.day, false()),
+                   final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
+                                  false()))
+    # her name, in the statement: the reminder job's requests come without their members
+    member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
+                   .where(asked.id == places.c.request_id).scalar_subquery())
     rows = db.session.execute(
         # every item's unit, signed or not: whether one is left open decides 采纳's
         select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
-               places.c.day, by_month, by_year)
+               places.c.day, by_month, by_year, member_name, unit_own, Community.name)
         .outerjoin(Unit, Unit.id == places.c.unit_id)
+        .join(Community, Community.id == places.c.community_id)
         .where(or_(by_month, by_year, places.c.kind == _ITEM))
         .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id)).all()
     found: dict[int, list] = {}
-    for request_id, kind, unit_id, unit_name, day, month, year_signed in rows:
+    names = {}
+    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own,
+         community) in rows:
         found.setdefault(request_id, []).append(
-            (kind, unit_id, unit_name, day, bool(month), bool(year_signed)))
-    signed = {request_id: _signed_of_request(places, names.get(request_id))
-              for request_id, places in found.items()}
+            (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
+             None if own else community))
+        names[request_id] = name
+    forms = set(form_ids)
+    signed = {request_id: _signed_of_request(its, names[request_id]
+                                             if request_id in forms else None)
+              for request_id, its in found.items()}
     return {request_id: one for request_id, one in signed.items()
             if one.admin_only is not None or one.units}
 
 
 def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     """``signed_adoptions``' answer for one request from its places — (kind, unit id,
-    unit name, day, month signed, year signed), the member's first."""
+    unit name, day, month signed, year signed, the community's name when its own
+    document is the signed one), the member's first."""
     items = {unit_id for kind, unit_id, *_rest in places if kind == _ITEM}
     hits = [place for place in places if place[4] or place[5]]
     sure = [place for place in hits if place[0] != _ITEM]
@@ -517,17 +541,20 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
         # admin's (the 补录 form's notice says what to re-open, ``Closed.say``)
         admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
                                frozenset(place[1] for place in closing))
-    units: dict[int, ClosedUnit] = {}
+    units: dict[object, ClosedUnit] = {}
     # her unit named as hers only when no item (nor the activity) is of it: a 补录 on
     # an item of her own unit is refused as the item's (``backfill_closed_units``)
     activities = {place[1] for place in places if place[0] != _MEMBER}
     if member_name is not None:  # through the 补录 form: each signed unit named
-        for kind, unit_id, unit_name, day, month, year in hits:
-            if unit_id not in units:
-                hers = kind == _MEMBER and unit_id not in activities
-                units[unit_id] = ClosedUnit(
+        for kind, unit_id, unit_name, day, month, year, community in hits:
+            hers = kind == _MEMBER and unit_id not in activities
+            # an item's unit closed by the community's own document: the community
+            # named once, as 保存 names it (``backfill.backfill_closed_units``)
+            key = unit_id if hers or community is None else community
+            if key not in units:
+                units[key] = ClosedUnit(
                     Closed(day, by_year=not month, and_year=month and year), unit_id,
-                    unit_name, (member_name,) if hers else ())
+                    unit_name, (member_name,) if hers else (), None if hers else community)
     return AdoptionSigned(admin_only, tuple(units.values()))
 
 

@@ -1156,7 +1156,8 @@ def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False,
     A unit without names is the one whose checklist item the activity is recorded on
     (``backfill.backfill_closed_words``), its own actions ``item_action`` — (the
     month's, the year's): 「资源清单项目所属单位（县财政局）2026年11月的月报已定稿，补录该月的活动
-    须由单位管理员操作…」.
+    须由单位管理员操作…」, or, the community's own document signed, 「解放路社区2026年11月
+    的月报已定稿，…」.
     Made when shown, in the reader's language (the refusal outlives its rollback)."""
     return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names, unit.community_name)
                              for unit in found], action, needs, item_action or (action, action))
@@ -1165,6 +1166,15 @@ def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False,
 def _say_units(found, action, needs: bool = False, item_action=(None, None)) -> str:
     sentences = []
     for closed, unit_name, names, community in found:
+        if not names and community is not None:
+            # the community's own document is the signed one, not the item's unit's
+            sentences.append(str(closed.say(
+                _l("%(community)s%(month)s的月报已定稿，%(action)s须由单位管理员操作",
+                   community=community, month=lazy_month_name(closed.year, closed.month),
+                   action=item_action[0]),
+                _l("%(community)s%(year)s年度总结已定稿，%(action)s须由单位管理员操作",
+                   community=community, year=closed.year, action=item_action[1]))))
+            continue
         if not names:
             # the item's unit: its 月报 counts the whole activity, whoever took part
             sentences.append(str(closed.say(
