@@ -127,7 +127,9 @@ def test_a_request_reopened_in_a_finalised_month_is_the_admins_to_adopt(client, 
     login(world.liaison)
     queue = client.get("/backfill-requests/").get_data(as_text=True)
     assert f"/manage/backfill?request={request.id}" not in queue
-    assert f"{day.year}年{day.month}月的月报已定稿，该申请须由单位管理员采纳" in queue
+    # her unit is the activity's and the item's: named as 保存 on its item names it
+    assert (f"资源清单项目所属单位（{world.unit.name}）{day.year}年{day.month}月的月报已定稿，"
+            "补录该月的活动须由单位管理员操作") in queue
     form = client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True)
     assert f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作" in form
     client.get("/auth/logout")

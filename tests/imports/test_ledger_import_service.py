@@ -371,7 +371,9 @@ def test_a_final_month_needs_an_admin(october, cleanup_category):
     db.session.commit()
     data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category)])
     errors = errors_by_line(preview(october.liaison, data))
-    assert errors == {2: ["2022年10月的月报已定稿，补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"]}
+    # whose month: the unit of the row's checklist item (review46b #2)
+    assert errors == {2: [f"资源清单项目所属单位（{october.unit.name}）2022年10月的月报已定稿，"
+                          "补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"]}
     assert preview(october.admin, data).ok
 
 

@@ -326,7 +326,8 @@ def test_every_independent_refusal_of_a_backfill_is_named_at_once(world, people)
     with pytest.raises(ServiceErrors) as refused:
         recorded(world, data(people, note="  ", leader=outsider))
     assert [(e.field, str(e.message)) for e in refused.value.errors] == [
-        ("starts_at", f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"),
+        ("starts_at", f"资源清单项目所属单位（{world.unit.name}）{day.year}年{day.month}月的月报"
+                      "已定稿，补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。"),
         ("note", "请填写情况说明。"), ("leader", "组长须是参加人员之一。")]
     assert task_count() == before
 

@@ -403,6 +403,7 @@ def test_a_liaisons_backfill_into_a_signed_month_names_the_month_and_the_member_
         world, moved, day, participants=[moved.id, world.member.id], q="")
     ).get_data(as_text=True)
     errors = re.findall(r'<p class="error"[^>]*>([^<]*)</p>', page)
-    assert errors == [f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
+    assert errors == [f"资源清单项目所属单位（{world.unit.name}）{day.year}年{day.month}月的月报已定稿，"
+                      "补录该月的活动须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
                       f"周建国 在{day:%Y-%m-%d}所在的单位（县财政局）不在该社区开展共建，不能补录该日的活动。"]
     assert 'value="解放路12号"' in page and "清理楼道杂物。" in page

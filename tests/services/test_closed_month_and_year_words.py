@@ -104,7 +104,8 @@ def test_a_backfill_names_both(world, people):  # noqa: F811
     payload = data(people, starts_local=datetime(SIGNED, DAY.month, 10, 9),
                    ends_local=datetime(SIGNED, DAY.month, 10, 11))
     assert refusal(lambda: record_past_activity(world.liaison, item, payload)) == (
-        f"{MONTH}的月报已定稿，补录该月的活动须由单位管理员操作{BOTH}")
+        f"资源清单项目所属单位（{world.unit.name}）{MONTH}的月报已定稿，补录该月的活动须由单位管理员操作"
+        f"{BOTH}")
 
 
 def test_a_closed_carrying_the_signed_months_names_them_in_the_one_wording(app):

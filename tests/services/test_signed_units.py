@@ -23,7 +23,7 @@ from tracker.reports import final
 from tracker.services import ServiceErrors, unit_of_work
 from tracker.services.backfill import (Participant, add_forgotten_participant,
                                        backfill_problems, record_past_activity)
-from tracker.services.backfill_requests import admin_only_adoptions, adopt_closed_months
+from tracker.services.backfill_requests import admin_only_adoptions, adopt_notices
 from tracker.services.reviews import approval_refusal, approval_refusals, approve_report
 from tracker.services.ledger_import import check_ledger, read_ledger
 from tracker.services.summary_notes import final_unit_months
@@ -171,8 +171,8 @@ def test_a_moved_members_request_is_the_admins_when_the_old_units_month_is_signe
                                                           past_work(world, moved, day)))
     # ... and the queue says so up front, the admins' digest lists it
     assert admin_only_adoption(request) is not None
-    assert request.id in adopt_closed_months([request], world.liaison)
-    assert adopt_closed_months([request], world.admin) == {}
+    assert adopt_notices([request], world.liaison)[request.id].refused
+    assert adopt_notices([request], world.admin) == {}
 
 
 def test_a_moved_members_request_is_the_liaisons_when_only_the_new_units_month_is_signed(
@@ -217,7 +217,7 @@ def test_the_request_pages_ask_the_unit_of_the_requests_day(
     request = _request_of(world, moved, day)
     login(world.liaison)
     queue = text(client.get("/backfill-requests/"))
-    assert f"{day.year}年{day.month}月的月报已定稿，该申请须由单位管理员采纳" in queue
+    assert f"（{world.unit.name}）{day.year}年{day.month}月的月报已定稿" in queue
     assert f"/manage/backfill?request={request.id}" not in queue
     form = text(client.get(f"/manage/backfill?request={request.id}"))
     assert f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作" in form

@@ -93,7 +93,9 @@ def test_the_request_queue_says_what_to_reopen(client, login, world, year):
     sign(world, year=year)
     login(world.liaison)
     queue = text(client.get("/backfill-requests/"))
-    assert (f"{MONTH}的月报已定稿，该申请须由单位管理员采纳" + (BOTH if year else MONTH_ONLY)
+    # the request's year has no item there: her unit of the day asked, named as 保存 names it
+    assert (f"{world.other_member.name}所在单位（{world.unit.name}）{MONTH}的月报已定稿，"
+            "补录该活动须由单位管理员操作" + (BOTH if year else MONTH_ONLY)
             + "如不属实请拒绝。") in queue
 
 
@@ -110,4 +112,6 @@ def test_the_notices_say_the_remedy_in_english_too(client, login, world):
             + both) in page
     _pending_request(world)
     queue = html.unescape(client.get("/backfill-requests/?lang=en").get_data(as_text=True))
-    assert f"a unit administrator must adopt this request {both} Decline it if" in queue
+    # the year's item there is of her unit: named as 保存 on it names it
+    assert ("of the checklist item's unit (县商务局) is final; only a unit administrator can "
+            f"record past activities of that month {both} Decline it if") in queue

@@ -183,6 +183,8 @@ def test_the_backfill_form_and_the_requests_queue_say_why_not_adopt_while_a_fina
         queue = client.get("/backfill-requests/")
         form = client.get(f"/manage/backfill?request={request.id}")
     assert queue.status_code == 200 and form.status_code == 200
-    assert f"{signed.year}年{signed.month}月的月报已定稿，该申请须由单位管理员采纳" in text(queue)
+    # the item of her unit there named as 保存 on it names it (review46b)
+    assert (f"资源清单项目所属单位（{world.unit.name}）{signed.year}年{signed.month}月的月报已定稿，"
+            "补录该月的活动须由单位管理员操作") in text(queue)
     assert f"/manage/backfill?request={request.id}" not in text(queue)
     assert f"{signed.year}年{signed.month}月的月报已定稿，补录该月的活动须由单位管理员操作" in text(form)

@@ -18,8 +18,7 @@ from ..security import record_id
 from ..timeutil import local_today
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
-    adopt_closed_months,
-    adopt_closed_words,
+    adopt_notices,
     adopt_into_task,
     adopt_signed_months,
     adoption_refused,
@@ -136,15 +135,14 @@ def queue():
     # is named by the unit left)
     units = q.units_of_day(rows)
     names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
-    # one statement for the queue: refused a liaison, or, for an admin, named before
-    # it is done (each asks ``admin_only_adoptions`` for its own kind of actor only)
-    closed = adopt_closed_months(rows, actor)
+    # one statement for the queue: refused a liaison (each signed unit named as 保存
+    # would, review46b), or, for an admin, named before it is done (each asks
+    # ``signed_adoptions`` for its own kind of actor only)
+    closed = adopt_notices(rows, actor)
     signed = adopt_signed_months(rows, actor)
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
-                           ended=q.ending_events(gone.values()),
-                           closed={row.id: adopt_closed_words(closed[row.id])
-                                   if row.id in closed else None for row in rows},
+                           ended=q.ending_events(gone.values()), closed=closed,
                            signed=signed, unadoptable=unadoptable(rows))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy, lazy_month_name
@@ -58,7 +58,15 @@ from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .overlap import overlapping
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
-from .summary_notes import Closed, closed_member_units, closed_to, units_closed_words
+from .summary_notes import (
+    Closed,
+    ClosedUnit,
+    closed_member_units,
+    closed_to,
+    final_day,
+    final_year_day,
+    units_closed_words,
+)
 from .tasks import (
     TaskDetails,
     _clean,
@@ -351,14 +359,44 @@ def _say_clashes(clash: list[tuple]) -> str:
                    else sentence + " " for n, sentence in enumerate(sentences))
 
 
-def backfill_closed_words(closed: Closed):
-    """The refusal of a 补录 on a day ``closed_to`` a liaison (``closed``): the
-    service's, and the 补录 form's notice before she types (a 补录申请 she would adopt in
-    a signed month), one sentence — what an admin would re-open said by ``Closed.say``."""
-    return closed.say(
-        _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作",
-           month=lazy_month_name(closed.year, closed.month)),
-        _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作", year=closed.year))
+def backfill_closed_words(found: list[ClosedUnit]):
+    """The refusal of a 补录 on a day closed to a liaison, for the units ``found``
+    (``backfill_closed_units``): the service's, and the 补录 form's and the 补录申请
+    queue's notice before she types (a request she would adopt in a signed month) —
+    each unit named, the item's (「资源清单项目所属单位（…）」) as a participant's
+    (``units_closed_words``), what an admin would re-open said by ``Closed.say``."""
+    return units_closed_words(found, _l("补录该活动"),
+                              item_action=(_l("补录该月的活动"), _l("补录该年的活动")))
+
+
+def item_closed_unit(closed: Closed, unit_name: str,
+                     community_name: str | None = None) -> ClosedUnit:
+    """The checklist item's unit whose 月报 (or 年度总结) ``closed``: named by
+    ``backfill_closed_words`` as the item's, not a participant's (no names) — or, with
+    ``community_name``, the community whose own document is the signed one."""
+    return ClosedUnit(closed, None, unit_name, (), community_name)
+
+
+def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_ids, *,
+                          lock: bool = True) -> tuple[ClosedUnit | None, list[ClosedUnit]]:
+    """(the item's unit, the participants' other units) whose 月报 of ``day``'s month,
+    or 年度总结 of its year, is closed to ``actor``: a 补录 there is an admin's. The
+    question 补录 refuses by (``backfill_problems``), and the 补录 form's notice over a
+    补录申请 with its item chosen asks (read only, ``lock=False``). ``lock`` as
+    ``closed_to``'s; the participants' units asked first: it takes every unit's lock
+    in order (``closed_member_units``)."""
+    units = closed_member_units(actor, item.unit_id, item.community_id, day, member_ids,
+                                lock=lock)
+    closed = closed_to(actor, item.unit_id, item.community_id, day, lock=lock)
+    if closed is None:
+        return None, units
+    # whose document is signed, the unit's or the community's own: the one named is the
+    # one to re-open (review41 #3's rule); asked only when refused
+    unit_own = db.session.scalar(select(or_(
+        final_day(item.unit_id, item.community_id, day, own=False),
+        final_year_day(item.unit_id, item.community_id, day, own=False))))
+    return item_closed_unit(closed, item.unit.name,
+                            None if unit_own else item.community.name), units
 
 
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
@@ -400,15 +438,14 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
             found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
             times_ok = False
         else:
-            # the participants' units' months too: their hours count there (asked
-            # first: it takes every unit's lock in order, ``closed_member_units``)
-            units = closed_member_units(actor, item.unit_id, item.community_id, day,
-                                        [p.member.id for p in people], lock=lock)
-            if closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
-                found.append(("starts_at", backfill_closed_words(closed)))
+            # the participants' units' months too: their hours count there
+            own, units = backfill_closed_units(actor, item, day,
+                                               [p.member.id for p in people], lock=lock)
+            if own is not None:
+                found.append(("starts_at", backfill_closed_words([own])))
                 times_ok = False
             if units:
-                found.append(("participants", units_closed_words(units, _l("补录该活动"))))
+                found.append(("participants", backfill_closed_words(units)))
                 times_ok = False
     if not (data.note or "").strip():
         found.append(("note", _l("请填写情况说明。")))

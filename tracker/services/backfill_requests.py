@@ -13,7 +13,7 @@ within the activity's length. A request whose named activity did not happen afte
 all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
 too, for what the member really took part in: that activity itself, unchanged, is
 refused (``_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
-(``adopt_closed_month``), as every change of its figures is. A member put on the
+(``admin_only_adoptions``), as every change of its figures is. A member put on the
 named task as done another way (添加遗漏的参加人员, 指派 and 确认参与) has the request
 已采纳 with it (``answered_requests``); 采纳 of one already on it just closes it.
 """
@@ -25,7 +25,18 @@ from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -33,12 +44,14 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     BackfillRequest,
+    Category,
     Community,
     Member,
     ResourceItem,
     RequestStatus,
     Task,
     TaskStatus,
+    Unit,
 )
 from ..permissions import manages_community
 from ..privacy import ERASED_PHONE_MARK
@@ -50,6 +63,7 @@ from .audit import record
 from .backfill import (
     BackfillData,
     add_forgotten_participant,
+    backfill_closed_words,
     day_refuses,
     forgotten_problems,
     nameable_ids,
@@ -68,7 +82,14 @@ from .claims import (
 )
 from .named_first import work_signed
 from .overlap import first_place_elsewhere
-from .summary_notes import Closed, Naming, final_day, final_year_day, may_change_final
+from .summary_notes import (
+    Closed,
+    ClosedUnit,
+    Naming,
+    final_day,
+    final_year_day,
+    may_change_final,
+)
 from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -358,28 +379,38 @@ def _unadoptable_words(member: Member, community_id: int):
               "该党员的账号和单位、该社区的资源清单和责任区，再补录并采纳。", why=why)
 
 
-def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None:
-    """Why the request's day is closed to ``actor`` for 采纳 (a ``Closed``: its 已定稿
-    month, or year), or None: the 补录 that adopts it records an activity on the
-    request's day, and adding the member to an approved activity changes its month's
-    figures — in a 已定稿 month (or year) both are an admin's
-    (``summary_notes.closed_to``). The queue and the 补录 form say so up front
-    instead of offering what the service would refuse: a page's question, so it takes
-    no lock (never waits for a 定稿 of the month); 采纳 asks again under it."""
-    return adopt_closed_months([request], actor).get(request.id)
+@dataclass(frozen=True)
+class AdoptNotice:
+    """What the queue's card and the 补录 form say up front of a request whose 采纳 a
+    signed 月报 (or 年度总结) may refuse ``actor``: ``words``, the service's own refusal —
+    for a request through the 补录 form each signed unit named as 保存 names it
+    (``backfill_closed_words``), else 采纳's (``adopt_closed_words``) —, and whether it is
+    an admin's whatever the liaison does (``refused``: the card says so in place of
+    采纳); not ``refused``, an item of an open unit is left her."""
+
+    refused: bool
+    words: object
 
 
-def adopt_closed_months(requests, actor: Member) -> dict[int, Closed]:
-    """``adopt_closed_month`` of each of ``requests`` (by request id, those open to
-    ``actor`` left out): the queue's question, in one statement."""
+def adopt_notices(requests, actor: Member) -> dict[int, AdoptNotice]:
+    """Of ``requests``, those a signed month (or year) closes, wholly or on some of the
+    community's items, to ``actor`` (by request id; none for an admin, to whom nothing
+    is closed): the queue's question, one statement (``signed_adoptions``), no lock —
+    a page's question, so it never waits for a 定稿; 采纳 and 保存 ask again under it."""
     if may_change_final(actor):
         return {}
-    return {request_id: waiting.closed
-            for request_id, waiting in admin_only_adoptions(requests).items()}
+    notices = {}
+    for request_id, found in signed_adoptions(requests).items():
+        if found.units:  # through the 补录 form
+            notices[request_id] = AdoptNotice(found.admin_only is not None,
+                                              backfill_closed_words(list(found.units)))
+        elif found.admin_only is not None:
+            notices[request_id] = AdoptNotice(True, adopt_closed_words(found.admin_only.closed))
+    return notices
 
 
 def adopt_closed_words(closed: Closed):
-    """What the queue says on a card ``adopt_closed_months`` found closed to a liaison,
+    """What the queue says on a card ``adopt_notices`` found an admin's,
     instead of 采纳: an admin adopts it — or, in ``Closed.say``'s words as every refusal
     of a signed month, first re-opens what is signed (the year's summary too when it is)."""
     return closed.say(
@@ -391,7 +422,7 @@ def adopt_closed_words(closed: Closed):
 def adopt_signed_months(requests, actor: Member) -> dict[int, Closed]:
     """Of ``requests``, those whose 采纳 by ``actor``, an admin, changes a 已定稿 月报 or
     年度总结 (by request id, its ``Closed``; empty for anyone else, whom
-    ``adopt_closed_months`` answers): the queue says so on their cards before 采纳 names
+    ``adopt_notices`` answers): the queue says so on their cards before 采纳 names
     the documents (``adoption_signed``, the 补录 form's own confirmation) — the same one
     statement, ``admin_only_adoptions``, asked only for an admin."""
     if not may_change_final(actor):
@@ -419,17 +450,46 @@ class AdminOnly:
     unit_ids: frozenset[int]
 
 
+@dataclass(frozen=True)
+class AdoptionSigned:
+    """What ``signed_adoptions`` found of one request: ``admin_only`` when only an admin
+    may 采纳 it (else None), and ``units``, each unit whose signed 月报 (or 年度总结) a
+    补录 adopting it may change — the member's unit of the day named with her (unless an
+    item, or the activity, is of it too: then as an item's, as 保存 on that item names
+    it), the activity's and the community's items' units as an item's
+    (``backfill_closed_words``: the words 保存 refuses a liaison with)."""
+
+    admin_only: AdminOnly | None
+    units: tuple[ClosedUnit, ...]
+
+
+# the kinds of place a request's adoption changes a 月报 of (``signed_adoptions``)
+_MEMBER, _ACTIVITY, _ITEM = 0, 1, 2
+
+
 def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
-    """Of ``requests``, those only an admin may 采纳, by request id (``AdminOnly``): a
-    月报 (or 年度总结) the adoption changes is 已定稿 — the member's unit's of the day
-    (``request_unit``), whose figures count her hours, and the activity's: a request
-    through the 补录 form (no task, or one voided or cancelled since) is asked of its
-    day, for the unit of the request and that of the activity it named, if any; one
-    naming an approved activity, of the activity's day, for its unit and the member's
-    of that day (adding her to it changes both: ``backfill.add_forgotten_participant``);
-    one naming an activity not yet approved changes no official figure. The queue, the
-    补录 form and the reminder job (待单位管理员处理) ask it; one statement for them all,
-    no lock (采纳 asks again under it)."""
+    """Of ``requests``, those only an admin may 采纳, by request id (``AdminOnly``; the
+    rule: ``signed_adoptions``). The queue, the 补录 form and the reminder job
+    (待单位管理员处理) ask it; one statement for them all, no lock (采纳 asks again under
+    it)."""
+    return {request_id: found.admin_only
+            for request_id, found in signed_adoptions(requests).items()
+            if found.admin_only is not None}
+
+
+def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
+    """Of ``requests``, those whose 采纳 may change a 已定稿 月报 (or 年度总结), by
+    request id. A request through the 补录 form (no task, or one voided or cancelled
+    since) is asked of its day, for the member's unit of the day (``request_unit``),
+    whose figures count her hours, the activity it named, if any, and every unit with a
+    checklist item the 补录 could be recorded on (active, of the day's year, counting
+    activities, in the request's community: 保存 refuses a liaison on a signed item's
+    unit too, review46b #1); one naming an approved activity, of the activity's day,
+    for its unit and the member's of that day (adding her to it changes both:
+    ``backfill.add_forgotten_participant``); one naming an activity not yet approved
+    changes no official figure. Only an admin may 采纳 one (``admin_only``) when the
+    member's or the activity's unit is signed, or every item's unit is — an item of an
+    open unit leaves the liaison a 补录 there. One statement, no lock."""
     form_ids, gone_ids, approved_ids = [], [], []
     for request in requests:
         if needs_backfill_form(request):
@@ -443,33 +503,94 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
     asked = BackfillRequest
     gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
     named = Task.id == asked.task_id
+    year = cast(extract("year", asked.service_date), Integer)
     places = union_all(
-        select(asked.id.label("request_id"), request_unit().label("unit_id"),
-               asked.community_id.label("community_id"), asked.service_date.label("day"))
+        select(asked.id.label("request_id"), literal(_MEMBER).label("kind"),
+               request_unit().label("unit_id"), asked.community_id.label("community_id"),
+               asked.service_date.label("day"))
         .where(asked.id.in_(form_ids)),
-        select(asked.id, Task.unit_id, asked.community_id, asked.service_date)
+        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
+               asked.service_date)
         .join(Task, gone).where(asked.id.in_(gone_ids)),
-        select(asked.id, Task.unit_id, asked.community_id, Task.service_date)
-        .join(Task, named).where(asked.id.in_(approved_ids)),
-        select(asked.id, request_unit(asked.member_id, Task.service_date), asked.community_id,
+        select(asked.id, literal(_ITEM), ResourceItem.unit_id, asked.community_id,
+               asked.service_date).distinct()
+        .join(ResourceItem, and_(ResourceItem.community_id == asked.community_id,
+                                 ResourceItem.year == year, ResourceItem.active.is_(True)))
+        .join(Category, Category.id == ResourceItem.category_id)
+        .where(asked.id.in_(form_ids), Category.activity_unit.is_not(None)),
+        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
                Task.service_date)
+        .join(Task, named).where(asked.id.in_(approved_ids)),
+        select(asked.id, literal(_MEMBER), request_unit(asked.member_id, Task.service_date),
+               asked.community_id, Task.service_date)
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
     by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
-    found: dict[int, tuple[date, bool, bool, set]] = {}
-    for request_id, unit_id, day, month, year in db.session.execute(
-            select(places.c.request_id, places.c.unit_id, places.c.day, by_month, by_year)
-            .where(or_(by_month, by_year))):
-        _day, any_month, any_year, units = found.setdefault(
-            request_id, (day, False, False, set()))
-        units.add(unit_id)
-        found[request_id] = (day, any_month or bool(month), any_year or bool(year), units)
-    # the month's own 定稿 named first, as ``closed_to`` does; and the year's with it
-    # when one is signed too: re-opening the month alone would leave 采纳 an admin's
-    # (the 补录 form's notice says what to re-open, ``Closed.say``)
-    return {request_id: AdminOnly(Closed(day, by_year=not month, and_year=month and year),
-                                  frozenset(units))
-            for request_id, (day, month, year, units) in found.items()}
+    # the unit's own documents (not the community's): else the community is named
+    unit_own = or_(final_day(places.c.unit_id, places.c.community_id, places.c.day, false()),
+                   final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
+                                  false()))
+    # her name, in the statement: the reminder job's requests come without their members
+    member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
+                   .where(asked.id == places.c.request_id).scalar_subquery())
+    rows = db.session.execute(
+        # every item's unit, signed or not: whether one is left open decides 采纳's
+        select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
+               places.c.day, by_month, by_year, member_name, unit_own, Community.name)
+        .outerjoin(Unit, Unit.id == places.c.unit_id)
+        .join(Community, Community.id == places.c.community_id)
+        .where(or_(by_month, by_year, places.c.kind == _ITEM))
+        .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id)).all()
+    found: dict[int, list] = {}
+    names = {}
+    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own,
+         community) in rows:
+        found.setdefault(request_id, []).append(
+            (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
+             None if own else community))
+        names[request_id] = name
+    forms = set(form_ids)
+    signed = {request_id: _signed_of_request(its, names[request_id]
+                                             if request_id in forms else None)
+              for request_id, its in found.items()}
+    return {request_id: one for request_id, one in signed.items()
+            if one.admin_only is not None or one.units}
+
+
+def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
+    """``signed_adoptions``' answer for one request from its places — (kind, unit id,
+    unit name, day, month signed, year signed, the community's name when its own
+    document is the signed one), the member's first."""
+    items = {unit_id for kind, unit_id, *_rest in places if kind == _ITEM}
+    hits = [place for place in places if place[4] or place[5]]
+    sure = [place for place in hits if place[0] != _ITEM]
+    every_item = bool(items) and items <= {place[1] for place in hits if place[0] == _ITEM}
+    closing = sure + ([place for place in hits if place[0] == _ITEM] if every_item else [])
+    admin_only = None
+    if closing:
+        day = closing[0][3]
+        month = any(place[4] for place in closing)
+        year = any(place[5] for place in closing)
+        # the month's own 定稿 named first, as ``closed_to`` does; and the year's with
+        # it when one is signed too: re-opening the month alone would leave 采纳 an
+        # admin's (the 补录 form's notice says what to re-open, ``Closed.say``)
+        admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
+                               frozenset(place[1] for place in closing))
+    units: dict[object, ClosedUnit] = {}
+    # her unit named as hers only when no item (nor the activity) is of it: a 补录 on
+    # an item of her own unit is refused as the item's (``backfill_closed_units``)
+    activities = {place[1] for place in places if place[0] != _MEMBER}
+    if member_name is not None:  # through the 补录 form: each signed unit named
+        for kind, unit_id, unit_name, day, month, year, community in hits:
+            hers = kind == _MEMBER and unit_id not in activities
+            # an item's unit closed by the community's own document: the community
+            # named once, as 保存 names it (``backfill.backfill_closed_units``)
+            key = unit_id if hers or community is None else community
+            if key not in units:
+                units[key] = ClosedUnit(
+                    Closed(day, by_year=not month, and_year=month and year), unit_id,
+                    unit_name, (member_name,) if hers else (), None if hers else community)
+    return AdoptionSigned(admin_only, tuple(units.values()))
 
 
 def _the_gone_activity(request: BackfillRequest, item: ResourceItem,

@@ -1018,6 +1018,8 @@ class ClosedUnit:
     closed: Closed
     unit_id: int | None
     unit_name: str
+    # empty for the activity's own unit (its checklist item's: ``backfill_closed_words``),
+    # whose 月报 counts every participant
     names: tuple[str, ...]
     # set when the signed document is the community's own 月报 (or 年度总结), not the
     # unit's: a need's 完成 counts in both (``closed_need_units``), and the refusal
@@ -1148,21 +1150,45 @@ def _signed_of(unit_month: bool, any_month: bool, unit_year: bool) -> tuple[bool
     return unit_year, True
 
 
-def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False):
+def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False,
+                       item_action=None):
     """The refusal of ``action`` (「补录该活动」, 「审核通过该活动」 …) for the participants'
     units ``closed_member_units`` found, every one at once (one sentence a unit, its
     participants named): 「王五所在单位（县财政局）2026年11月的月报已定稿，…须由单位管理员操作。」
     With ``needs`` the units ``closed_need_units`` found, each named by its needs'
     titles: 「需求“…”计入的单位（县财政局）2025年11月的月报已定稿，…」, or, when the signed
     document is the community's own, 「需求“…”计入的解放路社区2025年11月的月报已定稿，…」.
+    A unit without names is the one whose checklist item the activity is recorded on
+    (``backfill.backfill_closed_words``), its own actions ``item_action`` — (the
+    month's, the year's): 「资源清单项目所属单位（县财政局）2026年11月的月报已定稿，补录该月的活动
+    须由单位管理员操作…」, or, the community's own document signed, 「解放路社区2026年11月
+    的月报已定稿，…」.
     Made when shown, in the reader's language (the refusal outlives its rollback)."""
     return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names, unit.community_name)
-                             for unit in found], action, needs)
+                             for unit in found], action, needs, item_action or (action, action))
 
 
-def _say_units(found, action, needs: bool = False) -> str:
+def _say_units(found, action, needs: bool = False, item_action=(None, None)) -> str:
     sentences = []
     for closed, unit_name, names, community in found:
+        if not names and community is not None:
+            # the community's own document is the signed one, not the item's unit's
+            sentences.append(str(closed.say(
+                _l("%(community)s%(month)s的月报已定稿，%(action)s须由单位管理员操作",
+                   community=community, month=lazy_month_name(closed.year, closed.month),
+                   action=item_action[0]),
+                _l("%(community)s%(year)s年度总结已定稿，%(action)s须由单位管理员操作",
+                   community=community, year=closed.year, action=item_action[1]))))
+            continue
+        if not names:
+            # the item's unit: its 月报 counts the whole activity, whoever took part
+            sentences.append(str(closed.say(
+                _l("资源清单项目所属单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位"
+                   "管理员操作", unit=unit_name,
+                   month=lazy_month_name(closed.year, closed.month), action=item_action[0]),
+                _l("资源清单项目所属单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位"
+                   "管理员操作", unit=unit_name, year=closed.year, action=item_action[1]))))
+            continue
         if needs:
             what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
         if needs and community is not None:
