@@ -149,3 +149,27 @@ def test_the_form_from_a_request_whose_member_was_erased_since_says_why(
                        data={"reason": "已离开本单位多年"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(BackfillRequest, request.id).status == RequestStatus.declined
+
+
+def test_the_admins_card_of_such_a_request_in_a_signed_month_says_only_why(
+        client, login, world):
+    """An admin's card of a request in a signed month says 采纳 would change the signed
+    documents; of a request no 采纳 can take it would contradict the card's own 「暂不能
+    采纳」: only why is said, and 拒绝 offered (backfillkey47's Open)."""
+    forestry = f.unit("县林业局")
+    item = f.item(forestry, world.community, "ad_removal")
+    member = f.member(forestry, name="赵六")
+    db.session.commit()
+    request = asked(member, world.community, task=world.past_task, service_date=None,
+                    description=None, minutes=60, note="忘记认领了")
+    f.reported(world.past_task, world.leader, approved=True, signed_by=world.admin)
+    login(world.admin)
+    fields = edit_page_fields(client.get(f"/admin/items/{item.id}/edit").get_data(as_text=True))
+    fields["unit_id"] = str(world.unit.id)
+    assert client.post(f"/admin/items/{item.id}/edit", data=fields).status_code == 302
+    page = client.get("/backfill-requests/").get_data(as_text=True)
+    assert f'id="unadoptable-{request.id}"' in page
+    assert f'id="adopt-signed-{request.id}"' not in page
+    assert "采纳该申请会改变已定稿的文件" not in _text(client.get("/backfill-requests/"))
+    assert f"/backfill-requests/{request.id}/decline" in page
+    assert f"/backfill-requests/{request.id}/adopt" not in page
