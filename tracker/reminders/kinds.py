@@ -271,19 +271,29 @@ def _days_since(moment: datetime, now: datetime) -> int:
 # 「今天」 when it could not leave by midnight (quiet hours, the daily cap's deferral) and
 # the task is still to come today.
 
-def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool) -> dict:
-    return {"task": _task(title, starts, ends, place), "today": today}
+def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool,
+                    assigned: bool = False) -> dict:
+    # ``assigned``: her place was put there by a liaison (指派), not claimed by her: the
+    # message says so and names the way out her pages offer (退出任务, walk47 #4)
+    return {"task": _task(title, starts, ends, place), "today": today, "assigned": assigned}
 
 
 @worded_by("tomorrow")
 def word_tomorrow(facts: dict) -> tuple[str, str]:
     task = facts["task"]
     line = _task_line(task)
+    # a row written before ``assigned`` was kept reads as a claim, as it did then
+    assigned = facts.get("assigned", False)
     if facts.get("today"):
+        time = f"{to_local(_moment(task['starts'])):%H:%M}"
         return (_("今天的任务：%(title)s", title=task["title"]),
+                _("指派给您的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前退出该任务。",
+                  time=time, task=line) if assigned else
                 _("您认领的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前取消认领。",
-                  time=f"{to_local(_moment(task['starts'])):%H:%M}", task=line))
+                  time=time, task=line))
     return (_("明天的任务：%(title)s", title=task["title"]),
+            _("指派给您的任务明天开始：%(task)s。如不能参加，请在开始前退出该任务。", task=line)
+            if assigned else
             _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。", task=line))
 
 
@@ -293,15 +303,17 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
         return []
     tomorrow = local.date() + timedelta(days=1)
     rows = db.session.execute(
-        select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at)
+        select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at,
+               Assignment.status == AssignmentStatus.assigned)
         .join(Task, Task.id == Assignment.task_id)
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
     ).all()
     return [_said("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
-                  _tomorrow_facts(title, place, starts, ends, today=False),
+                  _tomorrow_facts(title, place, starts, ends, today=False,
+                                  assigned=bool(assigned)),
                   f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
-            for member_id, task_id, title, place, starts, ends in rows]
+            for member_id, task_id, title, place, starts, ends, assigned in rows]
 
 
 def _tomorrow_day(row) -> date | None:
@@ -318,7 +330,8 @@ def _tomorrow_task(row, now: datetime):
     row announces and has not started (``owed.coming_soon``: today or tomorrow, not
     cancelled, still held)."""
     return db.session.execute(
-        select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date)
+        select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date,
+               Assignment.status == AssignmentStatus.assigned)
         .join(Assignment, Assignment.task_id == Task.id)
         .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
                Task.service_date == _tomorrow_day(row), Task.starts_at > now)).first()
@@ -341,8 +354,9 @@ def reword_tomorrow(row, now: datetime, config: dict) -> dict | None:
     task = _tomorrow_task(row, now)
     if task is None:
         return None
-    title, place, starts, ends, day = task
-    return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date())
+    title, place, starts, ends, day, assigned = task
+    return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date(),
+                           assigned=bool(assigned))
 
 
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
