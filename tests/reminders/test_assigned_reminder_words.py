@@ -66,3 +66,26 @@ def test_sent_on_the_day_it_is_worded_for_today_and_still_as_an_assignment(town,
     assert mail.subject == "今天的任务：上午入户"
     assert "指派给您的任务今天 09:30 开始：上午入户" in mail.body
     assert "请在开始前退出该任务" in mail.body and "认领" not in mail.body
+
+
+def test_a_cancel_or_a_move_tells_her_of_the_assignment_too(town, smtp):
+    """任务已取消 and 任务时间地点有变 said 「您认领的任务…」 as well (the same finding)."""
+    from tests.reminders.test_task_changes import details
+    from tracker.services.tasks import cancel_task, update_task
+
+    moved = _assigned(town, local(2, 9), "后天入户")
+    called_off = _assigned(town, local(2, 14), "后天慰问")
+    update_task(moved, town.liaison, details(moved, place="社区东门"))
+    cancel_task(called_off, town.liaison, "场地临时不能使用。")
+    db.session.commit()
+    run(local(0, 10))
+
+    mails = {mail.subject: mail.body for mail in smtp.mails}
+    assert "指派给您的任务地点有变，现为：后天入户" in mails["任务时间地点有变：后天入户"]
+    assert "如不能参加，请在开始前退出该任务。" in mails["任务时间地点有变：后天入户"]
+    assert "指派给您的任务已取消，不用再前往：后天慰问" in mails["任务已取消：后天慰问"]
+    assert not any("认领" in body for body in mails.values()), mails
+    # bob claimed both himself: his messages still speak of his claim
+    bob = {row.kind: row.body for row in rows(channel=Channel.inapp, member_id=town.bob.id)}
+    assert bob["changed"].startswith("您认领的任务地点有变")
+    assert bob["cancelled"].startswith("您认领的任务已取消")

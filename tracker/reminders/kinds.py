@@ -863,20 +863,22 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
     if not events:
         return []
     people = db.session.execute(
-        select(Assignment.task_id, Assignment.member_id, literal(False))
+        select(Assignment.task_id, Assignment.member_id, literal(False),
+               Assignment.status == AssignmentStatus.assigned)
         .where(Assignment.task_id.in_(events), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
-        .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True))
+        .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True),
+                          literal(False))
                    .where(WaitlistEntry.task_id.in_(events),
                           WaitlistEntry.status == WaitStatus.waiting,
                           _active(WaitlistEntry.member_id)))
     ).all()
     dues = []
-    for task_id, member_id, waiting in people:
+    for task_id, member_id, waiting, assigned in people:
         title, place, starts, ends, reason = events[task_id]
         dues.append(_said("cancelled", f"task:{task_id}:cancel",
                           {"task": _task(title, starts, ends, place), "reason": reason,
-                           "waiting": bool(waiting)},
+                           "waiting": bool(waiting), "assigned": bool(assigned)},
                           f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
 
@@ -885,8 +887,12 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
 def word_cancelled(facts: dict) -> tuple[str, str]:
     task, reason = facts["task"], _reason(facts.get("reason"))
     line = _task_line(task)
+    # ``assigned``: a place the liaison put her in (指派) is not called her claim
+    # (walk47 #4); a row written before it was kept reads as a claim, as it did then
     body = (_("您候补的任务已取消：%(task)s。原因：%(reason)s。", task=line, reason=reason)
             if facts.get("waiting") else
+            _("指派给您的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
+              reason=reason) if facts.get("assigned") else
             _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
               reason=reason))
     return _("任务已取消：%(title)s", title=task["title"]), body
@@ -917,19 +923,20 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     if not latest:
         return []
     people = db.session.execute(
-        select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at)
+        select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at,
+               Assignment.status == AssignmentStatus.assigned)
         .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
     ).all()
     told = _changes_told(latest)
     dues = []
-    for task_id, member_id, claimed_at in people:
+    for task_id, member_id, claimed_at, assigned in people:
         title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
         unheard = _unheard(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
         facts = {"task": _task(title, starts, ends, place),
-                 "changed": _fields_changed(unheard) or changed}
+                 "changed": _fields_changed(unheard) or changed, "assigned": bool(assigned)}
         knew = _start_known(unheard)
         if knew is not None:
             facts["set_out"] = _iso(min(starts, knew))
@@ -983,7 +990,17 @@ def _start_known(unheard):
 def word_changed(facts: dict) -> tuple[str, str]:
     task, changed = facts["task"], facts["changed"]
     line = _task_line(task)
-    if "place" in changed and len(changed) > 1:
+    if facts.get("assigned"):  # 指派, not her claim (walk47 #4; as ``word_tomorrow``)
+        if "place" in changed and len(changed) > 1:
+            body = _("指派给您的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+        elif "place" in changed:
+            body = _("指派给您的任务地点有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+        else:
+            body = _("指派给您的任务时间有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+    elif "place" in changed and len(changed) > 1:
         body = _("您认领的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
                  task=line)
     elif "place" in changed:
