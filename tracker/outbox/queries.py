@@ -62,6 +62,17 @@ def channel_status() -> list[ChannelStatus]:
     return result
 
 
+def robots_on() -> dict[Channel, int]:
+    """Per work-group channel (企业微信, 钉钉), how many communities have a robot on:
+    those the job sends to (``job``: an active ``CommunityWebhook``). The status page
+    says so rather than 「已开通」, which read as "the groups get reminders" on an
+    installation where no community had set one (walk47 #5)."""
+    found = dict(db.session.execute(
+        select(CommunityWebhook.channel, func.count())
+        .where(CommunityWebhook.active.is_(True)).group_by(CommunityWebhook.channel)).all())
+    return {channel: found.get(channel, 0) for channel in WEBHOOK_CHANNELS}
+
+
 def failed_page(page: int, per_page: int):
     stmt = (select(Outbox).where(Outbox.status == OutboxStatus.failed)
             .options(joinedload(Outbox.member), joinedload(Outbox.community))

@@ -49,7 +49,7 @@ bp = Blueprint("outbox", __name__)
 @admin_required
 def status():
     return render_template("outbox/status.html", channels=q.channel_status(),
-                           configured=configured(current_app.config),
+                           configured=configured(current_app.config), robots=q.robots_on(),
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
                            form=EmptyForm(), describe=words, said=words_of,
                            sms_unsigned=sms_unsigned(current_app.config))

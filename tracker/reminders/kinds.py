@@ -271,19 +271,29 @@ def _days_since(moment: datetime, now: datetime) -> int:
 # 「今天」 when it could not leave by midnight (quiet hours, the daily cap's deferral) and
 # the task is still to come today.
 
-def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool) -> dict:
-    return {"task": _task(title, starts, ends, place), "today": today}
+def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool,
+                    assigned: bool = False) -> dict:
+    # ``assigned``: her place was put there by a liaison (指派), not claimed by her: the
+    # message says so and names the way out her pages offer (退出任务, walk47 #4)
+    return {"task": _task(title, starts, ends, place), "today": today, "assigned": assigned}
 
 
 @worded_by("tomorrow")
 def word_tomorrow(facts: dict) -> tuple[str, str]:
     task = facts["task"]
     line = _task_line(task)
+    # a row written before ``assigned`` was kept reads as a claim, as it did then
+    assigned = facts.get("assigned", False)
     if facts.get("today"):
+        time = f"{to_local(_moment(task['starts'])):%H:%M}"
         return (_("今天的任务：%(title)s", title=task["title"]),
+                _("指派给您的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前退出该任务。",
+                  time=time, task=line) if assigned else
                 _("您认领的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前取消认领。",
-                  time=f"{to_local(_moment(task['starts'])):%H:%M}", task=line))
+                  time=time, task=line))
     return (_("明天的任务：%(title)s", title=task["title"]),
+            _("指派给您的任务明天开始：%(task)s。如不能参加，请在开始前退出该任务。", task=line)
+            if assigned else
             _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。", task=line))
 
 
@@ -293,15 +303,17 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
         return []
     tomorrow = local.date() + timedelta(days=1)
     rows = db.session.execute(
-        select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at)
+        select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at,
+               Assignment.status == AssignmentStatus.assigned)
         .join(Task, Task.id == Assignment.task_id)
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
     ).all()
     return [_said("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
-                  _tomorrow_facts(title, place, starts, ends, today=False),
+                  _tomorrow_facts(title, place, starts, ends, today=False,
+                                  assigned=bool(assigned)),
                   f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
-            for member_id, task_id, title, place, starts, ends in rows]
+            for member_id, task_id, title, place, starts, ends, assigned in rows]
 
 
 def _tomorrow_day(row) -> date | None:
@@ -318,7 +330,8 @@ def _tomorrow_task(row, now: datetime):
     row announces and has not started (``owed.coming_soon``: today or tomorrow, not
     cancelled, still held)."""
     return db.session.execute(
-        select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date)
+        select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date,
+               Assignment.status == AssignmentStatus.assigned)
         .join(Assignment, Assignment.task_id == Task.id)
         .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
                Task.service_date == _tomorrow_day(row), Task.starts_at > now)).first()
@@ -341,8 +354,9 @@ def reword_tomorrow(row, now: datetime, config: dict) -> dict | None:
     task = _tomorrow_task(row, now)
     if task is None:
         return None
-    title, place, starts, ends, day = task
-    return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date())
+    title, place, starts, ends, day, assigned = task
+    return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date(),
+                           assigned=bool(assigned))
 
 
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
@@ -849,20 +863,22 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
     if not events:
         return []
     people = db.session.execute(
-        select(Assignment.task_id, Assignment.member_id, literal(False))
+        select(Assignment.task_id, Assignment.member_id, literal(False),
+               Assignment.status == AssignmentStatus.assigned)
         .where(Assignment.task_id.in_(events), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
-        .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True))
+        .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True),
+                          literal(False))
                    .where(WaitlistEntry.task_id.in_(events),
                           WaitlistEntry.status == WaitStatus.waiting,
                           _active(WaitlistEntry.member_id)))
     ).all()
     dues = []
-    for task_id, member_id, waiting in people:
+    for task_id, member_id, waiting, assigned in people:
         title, place, starts, ends, reason = events[task_id]
         dues.append(_said("cancelled", f"task:{task_id}:cancel",
                           {"task": _task(title, starts, ends, place), "reason": reason,
-                           "waiting": bool(waiting)},
+                           "waiting": bool(waiting), "assigned": bool(assigned)},
                           f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
 
@@ -871,8 +887,12 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
 def word_cancelled(facts: dict) -> tuple[str, str]:
     task, reason = facts["task"], _reason(facts.get("reason"))
     line = _task_line(task)
+    # ``assigned``: a place the liaison put her in (指派) is not called her claim
+    # (walk47 #4); a row written before it was kept reads as a claim, as it did then
     body = (_("您候补的任务已取消：%(task)s。原因：%(reason)s。", task=line, reason=reason)
             if facts.get("waiting") else
+            _("指派给您的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
+              reason=reason) if facts.get("assigned") else
             _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
               reason=reason))
     return _("任务已取消：%(title)s", title=task["title"]), body
@@ -903,19 +923,20 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     if not latest:
         return []
     people = db.session.execute(
-        select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at)
+        select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at,
+               Assignment.status == AssignmentStatus.assigned)
         .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
     ).all()
     told = _changes_told(latest)
     dues = []
-    for task_id, member_id, claimed_at in people:
+    for task_id, member_id, claimed_at, assigned in people:
         title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
         unheard = _unheard(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
         facts = {"task": _task(title, starts, ends, place),
-                 "changed": _fields_changed(unheard) or changed}
+                 "changed": _fields_changed(unheard) or changed, "assigned": bool(assigned)}
         knew = _start_known(unheard)
         if knew is not None:
             facts["set_out"] = _iso(min(starts, knew))
@@ -969,7 +990,17 @@ def _start_known(unheard):
 def word_changed(facts: dict) -> tuple[str, str]:
     task, changed = facts["task"], facts["changed"]
     line = _task_line(task)
-    if "place" in changed and len(changed) > 1:
+    if facts.get("assigned"):  # 指派, not her claim (walk47 #4; as ``word_tomorrow``)
+        if "place" in changed and len(changed) > 1:
+            body = _("指派给您的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+        elif "place" in changed:
+            body = _("指派给您的任务地点有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+        else:
+            body = _("指派给您的任务时间有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
+                     task=line)
+    elif "place" in changed and len(changed) > 1:
         body = _("您认领的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
                  task=line)
     elif "place" in changed:

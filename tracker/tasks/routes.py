@@ -316,16 +316,24 @@ def withdraw_claim(task_id: int):
     if mine is None or mine.status not in HOLDING:
         flash(_("您没有认领该任务。"), "error")
         return redirect(back)
+    # a place the liaison put her in (指派) is left, not un-claimed: the words say which
+    # (walk47 #4); the service is the same, and she may leave it as a claim
+    assigned = mine.status == AssignmentStatus.assigned
     if request.method == "GET":
         return render_template(
-            "confirm.html", title=_("取消认领"), task=task, submit=_("确认取消认领"),
+            "confirm.html", task=task, back=back,
             action=url_for("tasks.withdraw", task_id=task_id, next=request.args.get("next")),
-            explain=_("取消后名额会留给其他党员；任务开始前可以重新认领。"), back=back)
+            **(dict(title=_("退出任务"), submit=_("确认退出任务"),
+                    explain=_("这个任务是联络员指派给您的。退出后名额会留给其他党员；"
+                              "任务开始前可以重新认领。")) if assigned else
+               dict(title=_("取消认领"), submit=_("确认取消认领"),
+                    explain=_("取消后名额会留给其他党员；任务开始前可以重新认领。"))))
     if not confirmed():
         return redirect(url_for("tasks.withdraw", task_id=task_id,
                                 next=request.args.get("next")), 303)
     if run_service(None, withdraw, mine, current_user):
-        flash(_("已取消认领：%(title)s。", title=title), "success")
+        flash(_("已退出任务：%(title)s。", title=title) if assigned
+              else _("已取消认领：%(title)s。", title=title), "success")
     return redirect(back)
 
 
