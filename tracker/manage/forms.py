@@ -69,11 +69,13 @@ def _text(label, required_message, limit, *, area=False, required=True):
 def item_choices(items) -> list[tuple[int, str]]:
     """The checklist items of a picker, each named with its unit; an item of an earlier
     year says so (「2026年度项目」): in January, before the new year's checklist
-    exists, a task on last year's item is a choice the liaison sees."""
+    exists, a task on last year's item is a choice the liaison sees. The year is said
+    once: the suffix stands for the name's leading year (walk47 #6)."""
     this_year = local_today().year
-    return [(item.id, f"{item}（{item.unit.name}）" + (
-        "" if item.year >= this_year else " · " + str(_l("%(year)d年度项目", year=item.year))))
-        for item in items]
+    return [(item.id, f"{item}（{item.unit.name}）" if item.year >= this_year else
+             f"{item.within_year}（{item.unit.name}） · "
+             + str(_l("%(year)d年度项目", year=item.year)))
+            for item in items]
 
 
 class LocalDateTimeField(DateTimeLocalField):
