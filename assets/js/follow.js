@@ -9,7 +9,14 @@
    the unmarked ones — a value whose options the page does not hold (a county of many
    communities lists zones only once one is chosen) offers the unmarked ones alone, and
    the list after 筛选 holds the rest. A choice no longer offered goes back to the first
-   option. Without this script the server drops a zone of another community and says so. */
+   option. Without this script the server drops a zone of another community and says so.
+
+   A field's label may follow a select too (the 补录 form's 受益 is called as the chosen
+   item's category counts it: 受益户数, 受益人次 …): <input data-label-follows="ID"
+   data-label-none="TEXT">; each option of that select may carry data-label-FIELD="TEXT"
+   (FIELD: the input's id), the label when it is chosen, data-label-none otherwise. Set
+   on load too: a device draft (drafts.js, run before) may have put back another choice.
+   Without this script the label is the item chosen or posted, set by the server. */
 (function () {
   "use strict";
   var selects = document.querySelectorAll("select[data-follows]");
@@ -30,5 +37,18 @@
       });
       select.value = kept ? chosen : select.options.length ? select.options[0].value : "";
     });
+  });
+  var fields = document.querySelectorAll("[data-label-follows]");
+  Array.prototype.forEach.call(fields, function (field) {
+    var select = document.getElementById(field.getAttribute("data-label-follows"));
+    var label = document.querySelector('label[for="' + field.id + '"]');
+    if (!select || !label) return;
+    function follow() {
+      var option = select.options[select.selectedIndex];
+      label.textContent = (option && option.getAttribute("data-label-" + field.id))
+        || field.getAttribute("data-label-none");
+    }
+    follow();
+    select.addEventListener("change", follow);
   });
 })();

@@ -38,6 +38,7 @@ from ..services.tasks import (
     weekly_starts,
 )
 from ..errors import max_upload_mb
+from ..formatting import beneficiary_label
 from ..fields import (
     VersionField,
     NOTE_MAX,
@@ -69,11 +70,13 @@ def _text(label, required_message, limit, *, area=False, required=True):
 def item_choices(items) -> list[tuple[int, str]]:
     """The checklist items of a picker, each named with its unit; an item of an earlier
     year says so (「2026年度项目」): in January, before the new year's checklist
-    exists, a task on last year's item is a choice the liaison sees."""
+    exists, a task on last year's item is a choice the liaison sees. The year is said
+    once: the suffix stands for the name's leading year (walk47 #6)."""
     this_year = local_today().year
-    return [(item.id, f"{item}（{item.unit.name}）" + (
-        "" if item.year >= this_year else " · " + str(_l("%(year)d年度项目", year=item.year))))
-        for item in items]
+    return [(item.id, f"{item}（{item.unit.name}）" if item.year >= this_year else
+             f"{item.within_year}（{item.unit.name}） · "
+             + str(_l("%(year)d年度项目", year=item.year)))
+            for item in items]
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -373,6 +376,34 @@ class BackfillPhotosForm(Form):
         description=_l("照片不能随确认页保留：如需上传，请在这里重新选择。"))
 
 
+# 受益 on the 补录 form before an item is chosen, or for a category that counts none
+SERVED_NONE = _l("受益")
+
+
+def _served_label(item) -> str | None:
+    unit = item.category.beneficiary_unit
+    return str(beneficiary_label(unit)) if unit else None
+
+
+def label_beneficiaries(form, items) -> None:
+    """The 补录 form's 受益 labelled as the 提交完成 form labels it, by the chosen item's
+    category (``formatting.beneficiary_label``: 受益户数 for 帮扶, 受益人次 for 电商 —
+    what the 月报 prints it as; walk47 #2): the item chosen, or posted, on the server;
+    and each item's option carries its label (``data-label-people_served``) for
+    static/js/follow.js to put on the field when another is chosen on the page.
+    ``SERVED_NONE`` when none is chosen, or its category counts no beneficiaries."""
+    field = form.people_served
+    chosen = next((item for item in items if item.id == form.resource_item.data), None)
+    field.label.text = (chosen and _served_label(chosen)) or SERVED_NONE
+    # a new dict: the unbound field's render_kw is shared by every form built from it
+    field.render_kw = {**(field.render_kw or {}), "data-label-follows": form.resource_item.id,
+                       "data-label-none": str(SERVED_NONE)}
+    labels = {item.id: _served_label(item) for item in items}
+    form.resource_item.choices = [
+        (value, text, {f"data-label-{field.id}": labels[value]} if labels.get(value) else {})
+        for value, text, *_rest in form.resource_item.choices]
+
+
 class BackfillForm(Form):
     """补录一次活动: one form for what happened, who took part and what it achieved.
     ``for_members`` adds one hours field per member offered (``hours_<id>``)."""
@@ -390,8 +421,9 @@ class BackfillForm(Form):
     leader = ChoiceField(_l("组长"), message=_l("请从参加人员中选择组长。"))
     quantity = OptionalNumberField(_l("完成数量"),
                                    description=_l("该类别有完成数量时填写，单位见类别。"))
-    people_served = OptionalNumberField(_l("受益人数"),
-                                        description=_l("该类别有受益人数时填写。"))
+    # labelled by the chosen item's category (``label_beneficiaries``)
+    people_served = OptionalNumberField(SERVED_NONE,
+                                        description=_l("所选项目的类别统计受益时填写。"))
     note = TextAreaField(
         _l("情况说明"), filters=[strip_text], render_kw={"rows": 4},
         validators=[DataRequired(message=_l("请填写情况说明。")),
@@ -422,6 +454,7 @@ class BackfillForm(Form):
         the work for); before that, the unit each is in now."""
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
+        label_beneficiaries(self, items)
         labels = choices_with_unit(members, units)
         self.participants.choices = labels
         self.leader.choices = [("", _l("请选择"))] + labels

@@ -144,8 +144,13 @@ class ResourceItem(db.Model):
     category: Mapped[Category] = relationship()
 
     def __str__(self) -> str:
+        return f"{self.year} {self.within_year}"
+
+    @property
+    def within_year(self) -> str:
+        """The item among its year's: community, zone and category, no year."""
         where = self.community.name + (f"·{self.zone.name}" if self.zone else "")
-        return f"{self.year} {where} {self.category.name}"
+        return f"{where} {self.category.name}"
 
 
 class TaskStatus(str, enum.Enum):

@@ -121,17 +121,40 @@ def _not_working_there(member: Member, community_id: int, day: date | None):
     return _l("您所在单位不在该社区开展共建，不能申请补录。")
 
 
+def requestable(on_it: AssignmentStatus | None, approved: bool, nameable: bool) -> bool:
+    """The rule of a 补录申请 naming an ended task, not cancelled: the member's unit on
+    its day works in its community (``nameable``: 补录's rule, ``backfill.nameable``,
+    which the form's choices and 采纳 ask) and the member is not on it (``on_it`` None
+    or withdrawn) — or, once its report is ``approved``, on it but not counted (缺席, or
+    a claim or check-in not confirmed by 通过: no one can correct that but the liaison,
+    who adds them as ``backfill.add_forgotten_participant`` adds anyone not counted).
+    Written once: ``is_requestable`` asks it, and the task page of the values its one
+    statement read (``tasks.queries.my_assignment_and_places``), so it never offers
+    「我参加了但没有记录」 for a request the form would refuse (walk47 #1)."""
+    return nameable and not_on_it(on_it, approved)
+
+
+def not_on_it(on_it: AssignmentStatus | None, approved: bool) -> bool:
+    """``requestable``'s rule of the member's place on the task (``on_it``: its status,
+    None without one): what the form and 采纳 ask apart from the unit rule, which they
+    refuse in its own words (under 社区; ``backfill.refuse_unnameable``)."""
+    return (on_it in (None, AssignmentStatus.withdrawn)
+            or (approved and on_it != AssignmentStatus.done))
+
+
+def _on_it(task: Task, member: Member) -> AssignmentStatus | None:
+    return db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id))
+
+
 def is_requestable(task: Task, member: Member) -> bool:
-    """A task a member may ask to be added to: ended, not cancelled, and the member is
-    not on it — or, once its report is approved, on it but not counted (缺席, or a claim
-    or check-in not confirmed by 通过: no one can correct that but the liaison, who adds
-    them as ``backfill.add_forgotten_participant`` adds anyone not counted)."""
+    """A task a member may ask to be added to: ended, not cancelled, and ``requestable``
+    — their unit that day works in its community, and they are not on it or, once its
+    report is approved, on it but not counted."""
     if task.status == TaskStatus.cancelled or task.ends_at > utcnow():
         return False
-    on_it = db.session.scalar(select(Assignment.status).where(
-        Assignment.task_id == task.id, Assignment.member_id == member.id,
-        Assignment.status != AssignmentStatus.withdrawn))
-    return on_it is None or (on_it != AssignmentStatus.done and task.report_approved)
+    return requestable(_on_it(task, member), task.report_approved,
+                       works_in(member, task.community_id, task.service_date))
 
 
 def place_elsewhere(task: Task, member: Member) -> Task | None:
@@ -178,7 +201,8 @@ def request_problems(member: Member, community: Community | None,
             refuse("task", _l("该任务已取消。"))
         elif task.ends_at > utcnow():
             refuse("task", _l("该任务还没有结束，结束后才能申请补录。"))
-        elif not is_requestable(task, member):
+        elif not not_on_it(_on_it(task, member), task.report_approved):
+            # the unit rule (``requestable``'s other half) is refused under 社区, below
             refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
         elif (other := place_elsewhere(task, member)) is not None:
             refuse("task", taken_elsewhere(task, other))
@@ -669,7 +693,8 @@ def _add_to_task(request: BackfillRequest, actor: Member,
                               task=task.title, name=member.name))
     if task.report_approved:
         return add_forgotten_participant(actor, task, member, request.minutes, named=named)
-    if not is_requestable(task, member):
+    # the unit rule was asked by ``adopt_into_task``, in its own words
+    if not not_on_it(_on_it(task, member), task.report_approved):
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
     refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
     if named is not None:  # a page that named documents re-opened since: said so

@@ -480,7 +480,7 @@ _ASK = object()  # ``confirm_refusal``'s ``counted_on`` not given: asked there
 
 
 def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False,
-                    counted_on=_ASK, held_on=_ASK):
+                    counted_on=_ASK, held_on=_ASK, nameable: bool = True):
     """Why this participation cannot be confirmed now, or None when it can.
 
     Her hours already counting on another activity at overlapping hours
@@ -495,7 +495,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     ``counted_on``: on an approved task, the page's own answer of where her hours count
     (``overlap.places_elsewhere``, asked with its other question in one statement:
     review40b #3), not asked again here; ``held_on`` likewise, where she holds a place
-    at those hours (``overlap.held_elsewhere_of``)."""
+    at those hours (``overlap.held_elsewhere_of``). ``nameable``: whether 补录's rule
+    names her on the activity's day (her unit then works in its community,
+    ``backfill.nameable``, asked by the caller: that module builds on this one) — when
+    it does not, neither repair would take her (walk47 #1), and she is told the one
+    left, 撤销审核 and the record corrected, not sent to them."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
@@ -537,6 +541,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                               "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
                               "不能为本活动申请补录。如您当时参加的是本活动，请联系本社区"
                               "联络员更正“%(task)s”的记录。", task=held.title, when=when)
+                if not nameable:
+                    return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
+                              "您在该活动当日所在的单位不在该社区开展共建，不能为本活动申请补录。"
+                              "如您参加了，请联系本社区联络员：须由单位管理员撤销审核，"
+                              "组长更正缺席登记后重新提交。")
                 return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                           "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
             if held is not None:
@@ -544,6 +553,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
                           "不能再在本活动中补上。如您当时参加的是本活动，请联系本社区"
                           "联络员更正“%(task)s”的记录。", task=held.title, when=when)
+            if not nameable:
+                return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
+                          "您在该活动当日所在的单位不在该社区开展共建，不能再在本活动中补上。"
+                          "如您参加了，请联系本社区联络员：须由单位管理员撤销审核后，"
+                          "您再确认参与。")
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")

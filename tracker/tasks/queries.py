@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
+from sqlalchemy import and_, bindparam, case, false, func, null, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -23,6 +23,7 @@ from ..models import (
     Category,
     Community,
     Finding,
+    Member,
     ResourceItem,
     ReportStatus,
     Task,
@@ -38,6 +39,7 @@ from ..models.waitlist import waiting_before
 from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
+from ..services.backfill import nameable, units_working_in
 from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
                                 may_count_alongside_of)
 from ..services.voiding import voided
@@ -309,9 +311,10 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
     )
 
 
-def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
+def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
+                             backfill: bool = False
                              ) -> tuple[Assignment | None, Task | None, Task | None,
-                                        Task | None]:
+                                        Task | None, bool]:
     """``my_assignment`` and, each the first other activity by its start, read in the
     same statement, at no statement of its own: with ``elsewhere`` (an approved task
     that ended, not cancelled), where my hours count at overlapping hours
@@ -319,23 +322,33 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
     (``overlap.held_elsewhere_of``) — of one not counted there, why and whether she may
     send a 补录申请 (review40b #3); without, where 通过 may still count my place at
     them, none counting yet (``overlap.may_count_alongside_of``) — the page says only
-    one of the two can count (walk12 #6). (mine, counted on, held on, alongside)."""
+    one of the two can count (walk12 #6). ``backfill`` (a page that may offer
+    「我参加了但没有记录」): whether 补录's rule names me on the task's day
+    (``backfill.nameable``: my unit then works in its community), which a 补录申请 and
+    its 采纳 ask (``backfill_requests.requestable``, walk47 #1) — asked of my member
+    row, so with or without a participation. (mine, counted on, held on, alongside,
+    nameable); nameable is False when not asked."""
     other = aliased(Task)
+    named = (and_(*nameable(units_working_in(task.community_id), task.service_date))
+             if backfill else false())
+    on_task = and_(Assignment.task_id == task.id, Assignment.member_id == Member.id)
     if elsewhere:
         counted_on = aliased(Task)
-        stmt = (select(Assignment, counted_on, other).select_from(Assignment)
+        stmt = (select(Assignment, named, counted_on, other).select_from(Member)
+                .outerjoin(Assignment, on_task)
                 .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
                 .outerjoin(other, other.id == held_elsewhere_of(Assignment.member_id, task)))
     else:
-        stmt = (select(Assignment, other).select_from(Assignment).outerjoin(
-            other, other.id == may_count_alongside_of(Assignment.member_id, task)))
-    row = db.session.execute(
-        stmt.where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
+        stmt = (select(Assignment, named, other).select_from(Member)
+                .outerjoin(Assignment, on_task)
+                .outerjoin(other, other.id == may_count_alongside_of(Assignment.member_id,
+                                                                     task)))
+    row = db.session.execute(stmt.where(Member.id == member_id)).first()
     if row is None:
-        return None, None, None, None
+        return None, None, None, None, False
     if elsewhere:
-        return row[0], row[1], row[2], None
-    return row[0], None, None, row[1]
+        return row[0], row[2], row[3], None, bool(row[1])
+    return row[0], None, None, row[2], bool(row[1])
 
 
 def participants(task: Task) -> list[Assignment]:

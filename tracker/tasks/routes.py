@@ -48,7 +48,7 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
-from ..services.backfill_requests import REQUEST_DAYS_BACK
+from ..services.backfill_requests import REQUEST_DAYS_BACK, requestable, works_in
 from ..services.reviews import (
     ReportData,
     put_back_words,
@@ -191,8 +191,11 @@ def detail(task_id: int):
     # offered), read with her own row (review40b #3)
     approved = (task.report_approved and task.status != TaskStatus.cancelled
                 and task.ends_at <= now)
-    mine, counted_on, held_on, alongside = q.my_assignment_and_places(
-        task, current_user.id, elsewhere=approved)
+    # ended, not cancelled: whether 补录's rule names her on its day is read with her
+    # row (what 我参加了但没有记录 and the repair the page names hang on)
+    settled = task.ends_at <= now and task.status != TaskStatus.cancelled
+    mine, counted_on, held_on, alongside, nameable = q.my_assignment_and_places(
+        task, current_user.id, elsewhere=approved, backfill=settled)
     if not may_see_task(current_user, task, mine.status if mine is not None else None):
         abort(404)
     people = q.participants(task)
@@ -201,7 +204,8 @@ def detail(task_id: int):
     is_open = task.status == TaskStatus.open
     # ``counted_on`` and ``held_on`` are what confirm_refusal's approved branch asks (the
     # same ``approved``): the place that hides 我参加了但没有记录 is the one it names
-    refusal = (confirm_refusal(mine, counted_on=counted_on, held_on=held_on) if holding
+    refusal = (confirm_refusal(mine, counted_on=counted_on, held_on=held_on,
+                               nameable=nameable) if holding
                else None)
     queue = q.waitlist(task.id) if is_open and future else []
     place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
@@ -235,15 +239,16 @@ def detail(task_id: int):
                           and not task.report_approved),
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
-        # 我参加了但没有记录: a recent ended task the member is not on — or, once
-        # approved, on but not counted (``backfill_requests.is_requestable``: 缺席 after
-        # 通过, walk12 #2), unless a place at the same hours refuses the request
-        "can_ask_backfill": (task.ends_at <= now and task.status != TaskStatus.cancelled
-                             and (mine is None or mine.status == AssignmentStatus.withdrawn
-                                  or (approved and mine.status != AssignmentStatus.done
-                                      and held_on is None))
-                             and task.service_date
-                             >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
+        # 我参加了但没有记录: a recent ended task the form would take — the member's
+        # unit that day works in its community and she is not on it, or, once approved,
+        # on but not counted (``backfill_requests.requestable``: 缺席 after 通过,
+        # walk12 #2; the unit rule, walk47 #1) — unless a place at the same hours
+        # refuses the request
+        "can_ask_backfill": (
+            settled and task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK)
+            and requestable(mine.status if mine is not None else None, approved, nameable)
+            and (mine is None or mine.status == AssignmentStatus.withdrawn
+                 or held_on is None)),
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
                            needs=needs_of(task), voided=voided, is_voided=was_voided,
@@ -460,7 +465,12 @@ def confirm(assignment_id: int):
     if assignment is None or assignment.member_id != current_user.id:
         abort(404)
     task = assignment.task
-    refusal = confirm_refusal(assignment)
+    # not counted on an approved task: the repair named is one 补录's rule lets her ask
+    # for (her unit that day works in its community), as on the task page (walk47 #1)
+    not_counted = (task.report_approved and task.status != TaskStatus.cancelled
+                   and assignment.status != AssignmentStatus.done)
+    refusal = confirm_refusal(assignment, nameable=not not_counted or works_in(
+        current_user, task.community_id, task.service_date))
     suggested = (Decimal(assignment.minutes) if assignment.minutes
                  else Decimal(task_span_minutes(task))) / 60
     form = ConfirmForm(formdata=_posted(), hours=suggested)
