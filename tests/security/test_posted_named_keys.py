@@ -67,7 +67,7 @@ def _refused_naming_nothing(response, task) -> str:
     f"{OVER_INT}-2026-10", f"1-{OVER_INT}-10", f"{PAST_INT_DIGITS}-2026-10",
     f"c{OVER_INT}-2026-10", f"yunit:{OVER_INT}-2026", f"1-2026-10@{OVER_INT}",
 ], ids=["unit", "year", "5000-digits", "community", "year-scope", "month-scope"])
-def test_a_number_no_id_can_be_leaves_its_part_out(client, login, world, approved_visit, key):
+def test_a_part_with_a_number_no_id_can_be_is_left_out(client, login, world, approved_visit, key):
     """An admin's own pages write keys: such a part is left out, as a part of another
     shape is, and the key, naming nothing then, is one of no page."""
     elder = _elder(world)
@@ -78,7 +78,7 @@ def test_a_number_no_id_can_be_leaves_its_part_out(client, login, world, approve
 
 @pytest.mark.parametrize("key", [f"{OVER_INT}-2026-10", f"{PAST_INT_DIGITS}-2026-10"],
                          ids=["unit", "5000-digits"])
-def test_a_number_no_id_can_be_is_no_500_on_any_page_of_a_key(client, login, world, key):
+def test_such_a_number_is_no_500_where_a_liaison_or_a_member_posts_it(client, login, world, key):
     """The same key on the pages a liaison and a plain member post it from: 采纳 (its
     naming page's ``named_key``), 通过 and the leader's 服务对象 (``named``)."""
     login(world.liaison)
