@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import partial
 
 from flask import render_template, request
+from flask_login import current_user
 
 from .admin.told import signed_names
 from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
@@ -106,7 +107,7 @@ class NamedFirst:
         if self.shown:
             self.promised = request.form.get(KEY)
             if self.promised is not None and not same_named(self.promised, named_key(named)):
-                return self.ask(named, said_since(self.promised, named))
+                return self.ask(named, said_since(self.promised, named, actor=_poster()))
             return None
         asked = self.ask(named, False) if named or always else None
         # held to what was named to the user: nothing when no page was shown — the ask
@@ -130,7 +131,7 @@ class NamedFirst:
         「…有了变化…」 (review44 #2); or after refusals its page can meet — 冲销's
         (``funds.reverse_entry``: an entry another admin reversed meanwhile is refused as
         such, adoptorder46). The service runs through ``comparing``."""
-        keep_named(self.promised, lambda: self.naming(lock=True))
+        keep_named(self.promised, lambda: self.naming(lock=True), actor=_poster())
 
     def aware(self, service: Callable) -> Callable:
         """``service`` (which calls ``compare``), its refusal kept for ``since``."""
@@ -150,3 +151,9 @@ class NamedFirst:
             return None
         refusal = self.found[0]
         return self.ask(refusal.naming, refusal.message if self.shown else False)
+
+
+def _poster():
+    """Who posted the key: its words read it only from one whose pages write it
+    (``reopened.reopened_since``)."""
+    return current_user._get_current_object()

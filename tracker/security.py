@@ -39,6 +39,38 @@ def record_id_or_none(value) -> int | None:
     except (TypeError, ValueError):
         return None
 
+
+# the digits of the largest id: a longer run is no id, looked at before ``int`` (which
+# refuses 4,301 digits or more with a ValueError of its own)
+_MAX_DB_INT_DIGITS = len(str(MAX_DB_INT))
+
+
+def key_id(value) -> int | None:
+    """A number a page's hidden key carries back — a JSON number of a ``shown`` key, the
+    digits of a ``roll.named_key`` part — when it is an id the database's INTEGER
+    holds (1…MAX_DB_INT); None when it is anything else (a key of no page of ours: its
+    pages write only ids of records). The one rule of every reader of a posted key, as
+    ``record_id`` is of an id in a URL or a field: past it, the first look-up is a 500
+    (OverflowError, integer out of range)."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdecimal() and len(value) <= _MAX_DB_INT_DIGITS):
+            return None
+        value = int(value)
+    elif type(value) is not int:  # a bool is no id, nor a float
+        return None
+    return value if 0 < value <= MAX_DB_INT else None
+
+
+def key_ids(values, limit: int | None) -> list[int] | None:
+    """A posted key's list of ids (``key_id``): None unless ``values`` is a list of at
+    most ``limit`` of them, every one an id — a list that is not is of no page of ours,
+    whose pages write at most ``limit`` (the reader says why that many; None: a list
+    only ever compared in memory, never asked of the database, as long as the post)."""
+    if not isinstance(values, list) or (limit is not None and len(values) > limit):
+        return None
+    ids = [key_id(value) for value in values]
+    return None if None in ids else ids
+
 # No inline script or style anywhere in templates, so the policy can be strict.
 CSP = "; ".join(
     [

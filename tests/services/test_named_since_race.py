@@ -121,7 +121,7 @@ def _reopen(ids):
 
     task, admin = _task(ids), _admin(ids)
     reopen_report(task.report, admin, "人数有误", named=lambda: keep_named(
-        ids["named"], lambda: uncount_signed(admin, task, lock=True)[1]))
+        ids["named"], lambda: uncount_signed(admin, task, lock=True)[1], actor=admin))
 
 
 def _state(app, ids) -> tuple:

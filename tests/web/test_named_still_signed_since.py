@@ -96,7 +96,7 @@ def test_one_re_opened_and_one_still_signed_are_each_said_as_they_are(app, world
     ours, theirs = (f"{u.name}{day.year}年{day.month}月" for u in (world.unit, finance))
     promised = f"{world.unit.id}-{day.year}-{day.month},{finance.id}-{day.year}-{day.month}"
 
-    since = reopened_since(promised, "")
+    since = reopened_since(promised, "", world.admin)
     assert [str(n) for n in since.reopened] == [ours]
     assert [str(n) for n in since.kept] == [theirs]
     said = str(words_since(since, False, "page's own"))

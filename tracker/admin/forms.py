@@ -41,7 +41,7 @@ from ..fields import (
     strip_line,
     strip_text,
 )
-from ..security import record_id, record_id_or_none
+from ..security import key_id, record_id, record_id_or_none
 from ..templating import ROLE
 from ..timeutil import local_today
 
@@ -149,8 +149,9 @@ class ReferenceForm(AdminForm):
             return []
         value = shown_module.shown_then(self.shown.data).get(name)
         if isinstance(value, str):  # the item's "category:measure"
-            value = record_id_or_none(value.split(":")[0])
-        return [value] if isinstance(value, int) and not isinstance(value, bool) else []
+            value = value.split(":")[0]
+        # an id the database holds, or none: anything else is of no page (sec47 #5)
+        return [] if (found := key_id(value)) is None else [found]
 
 
 def _name_field(label, n=80):

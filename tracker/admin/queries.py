@@ -30,6 +30,8 @@ from ..models import (
 from ..phones import normalise_phone
 from ..privacy import mask_phone, phone_held
 from ..search import matches, phone_matches
+from ..security import key_id, key_ids
+from ..services.directory import SHOWN_IDS_MAX
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 
@@ -349,8 +351,10 @@ def shown_text(name: str, value) -> str:
     member form's, and the member import's 停用 and latest roll change."""
     from ..templating import ROLE
 
+    # a posted key's ids as a page writes them (``security.key_id``): one past the
+    # database's INTEGER is named by no record, never asked of it (a 500, sec47 #5)
     if name == "unit_id":
-        unit = db.session.get(Unit, value) if isinstance(value, int) else None
+        unit = db.session.get(Unit, found) if (found := key_id(value)) is not None else None
         return unit.name if unit is not None else str(value)
     if name == "role":
         try:
@@ -358,7 +362,7 @@ def shown_text(name: str, value) -> str:
         except ValueError:
             return str(value)
     if name == "community_ids":
-        ids = [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
+        ids = key_ids(value, SHOWN_IDS_MAX) or []
         return _("、").join(community_names(ids)) or _("（无）")
     if name == "on_roll":
         return _("计入") if value else _("不计入")

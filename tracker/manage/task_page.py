@@ -507,24 +507,25 @@ def reopen(task_id: int):
         # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = uncount_signed(actor, task)[1]
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, REOPEN_SINCE, signed)
+        _say_named_since(form, promised, REOPEN_SINCE, signed, actor)
         return _confirm_reopen(task, form, signed_names(signed))
     context = _task_page(task, reopen=form)
     # the comparison with what the page named, under the activity's lock
     return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
                       task.report, actor, form.reason.data,
                       named=lambda: keep_named(promised if offered else None,
-                                               lambda: uncount_signed(actor, task, lock=True)[1])) \
+                                               lambda: uncount_signed(actor, task, lock=True)[1],
+                                               actor=actor)) \
         or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
-def _say_named_since(form, promised: str | None, since, signed) -> None:
+def _say_named_since(form, promised: str | None, since, signed, actor) -> None:
     """A confirmation page about to be shown for ``form``, posted from a page that named
     other signed documents (``promised``) than ``form.named`` holds now (``signed``: a
     month signed or re-opened since it was read): said first — ``since``, or the
     documents re-opened since (``roll.said_since``)."""
     if promised is not None and not same_named(promised, form.named.data):
-        form.form_errors.append(said_since(promised, signed, since))
+        form.form_errors.append(said_since(promised, signed, since, actor=actor))
 
 
 def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
@@ -619,7 +620,7 @@ def void(task_id: int):
         # task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = void_signed(actor, task)
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, VOID_SINCE, signed)
+        _say_named_since(form, promised, VOID_SINCE, signed, actor)
         return _confirm_void(task, form, signed_names(signed))
 
     asked = _asked_once(task, form, partial(_task_page, task, void=form),

@@ -26,7 +26,7 @@ from ..reminders.reasons import words
 from ..reminders.trial import send_robot_test
 from ..extensions import db
 from ..models import Member
-from ..security import MAX_DB_INT
+from ..security import key_id
 from ..services.notify import (
     WebhookData,
     retry_message,
@@ -128,7 +128,7 @@ def _robot_text(state, community_id: int, *, posted: bool = False) -> str | None
         at = local_dt(datetime.fromisoformat(state["at"]))
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
-    who = db.session.get(Member, by) if type(by) is int and 0 < by <= MAX_DB_INT else None
+    who = db.session.get(Member, found) if (found := key_id(by)) is not None else None
     if posted and who is not None and not manages_community(who, community_id):
         who = None
     channel = _("企业微信群机器人") if state["channel"] == "wecom" else _("钉钉群机器人")

@@ -37,7 +37,7 @@ from ..names import person_name
 from ..phones import MOBILE_RE, normalise_phone
 from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
-from ..security import record_id_or_none
+from ..security import key_ids, record_id_or_none
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
 from . import roll
@@ -1117,7 +1117,7 @@ def add_member(actor: Member, data: MemberData) -> MemberAdded:
     member = Member(password_hash=None, active=True, **values)
     member.communities = communities
     signed = _keep_promise(roll.pending_change(None, roll.wanted_unit(member), day),
-                           data.promised)
+                           data.promised, actor)
     roll.start(member, day)
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
@@ -1171,12 +1171,19 @@ ShownChange = shown_module.ShownChange
 _shown_then = shown_module.shown_then
 
 
+# the most ids a page's ``shown`` says one select showed: a member's communities, of a
+# county's few dozen; a longer list is of no page of ours (and its ids are asked of the
+# database for the form's choices, one parameter each)
+SHOWN_IDS_MAX = 1000
+
+
 def shown_ids(shown: str | None, name: str) -> list[int]:
     """The record ids (``unit_id``, ``community_ids``) the page's key ``shown`` says
-    its form showed; [] when it says none (or nothing readable)."""
+    its form showed; [] when it says none, or nothing readable — an id past the
+    database's INTEGER, anything but ids, more than ``SHOWN_IDS_MAX``: a key of no page,
+    whose ids would be a 500 at the form's look-up (``security.key_ids``, sec47 #5)."""
     value = _shown_then(shown).get(name)
-    values = value if isinstance(value, list) else [value]
-    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    return key_ids(value if isinstance(value, list) else [value], SHOWN_IDS_MAX) or []
 
 
 def erased_when_shown(shown: str | None) -> bool:
@@ -1425,7 +1432,7 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
         day = data.roll_from or local_today()
         roll.check_day(member, day)
         signed = _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day),
-                               data.promised)
+                               data.promised, actor)
         roll.settle(member, day)
         changes["roll_from"] = day.isoformat()
     if changes:
@@ -1457,7 +1464,8 @@ class SignedUnconfirmed(ServiceError):
         self.signed, self.key, self.changed = signed, key, changed
 
 
-def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corrected | None:
+def _keep_promise(change: roll.Change | None, promised: str | None,
+                  actor: Member) -> roll.Corrected | None:
     """Refuse a member form's roll ``change`` that touches 已定稿 months or years
     (``roll.signed_after``: those of its units from its day's month to today, and those
     of the needs it moves, ``roll.moved_needs``) other than
@@ -1467,7 +1475,8 @@ def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corr
     changes) — as 更正日期's ``promised``. A change touching nothing signed is never
     refused; ``promised`` None (the import, scripts) asks nothing. Returns what it
     touches (None: no change), found so under the member's lock: what the message after
-    the save tells of, the set the page named and its admin confirmed.
+    the save tells of, the set the page named and its admin confirmed. ``actor``: the
+    admin saving, who posted the key (``roll.said_since``).
 
     Confirmed for the same day against a naming that is not the one now, it is never
     saved silently, even when nothing signed is left (what the page named was re-opened,
@@ -1487,7 +1496,8 @@ def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corr
     same_day = bool(promised) and roll.promised_day(promised) == change.day.isoformat()
     if same_day:  # what the page named changed since: said so, by what became of it
         raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
-                                                FORM_PROMISE_STALE), signed, key, changed=True)
+                                                FORM_PROMISE_STALE, actor=actor),
+                                signed, key, changed=True)
     if key:  # named for the first time, or afresh for another date typed
         raise SignedUnconfirmed(FORM_CONFIRM, signed, key)
     return signed
@@ -1547,7 +1557,8 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
         # gone. The key's day is the page's, its documents ``named_key``'s
         raise ServiceError(roll.said_since(
             roll.promised_named(promised), final,
-            _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。")))
+            _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"),
+            actor=actor))
     roll.move_change(member, change, day)
     db.session.flush()
     # the years the message after it compares too, beyond those named: read here, under

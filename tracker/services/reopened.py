@@ -24,7 +24,9 @@ from sqlalchemy import Integer, and_, cast, literal, null, or_, select, true, un
 from ..extensions import db
 from ..i18n import lazy
 from ..i18n import lazy_gettext as _l
-from ..models import Community, SummaryNote, Unit, YearNote
+from ..models import Community, Member, SummaryNote, Unit, YearNote
+from ..security import key_id, key_ids
+from .summary_notes import may_change_final
 
 # nothing signed is left, and what the page named cannot be told (a key of no page of ours)
 CHANGED_NONE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -35,6 +37,23 @@ _UNIT_MONTH = re.compile(r"(\d+)-(\d+)-(\d+)(?:@([\d.]+))?")
 _COMMUNITY_MONTH = re.compile(r"c(\d+)-(\d+)-(\d+)")
 _YEAR = re.compile(r"y((?:unit:\d+)?/?(?:community:\d+)?)-(\d+)")
 _SCOPE = re.compile(r"(?:unit:(\d+))?/?(?:community:(\d+))?")
+
+# The most a page's key is read by. A page names the documents of one change: an
+# activity's day, per unit it counts for (its own, each participant's of the day), the
+# unit's month and two years, and its community's month and year; a fund entry the
+# months to the year's end; a roll change or 更正日期 the months of two units from its
+# day; 从上一年度复制, the largest, one year's 年度总结 of each unit, community and unit
+# in a community with items — a few dozen documents, a few hundred for a county's
+# whole checklist. A key of more parts than MAX_NAMED_PARTS, or longer than
+# MAX_NAMED_LENGTH characters (the longest part, a year of a unit in a community, is
+# under 50), is of no page: none of it is read, before any statement — its size would
+# be the statements' (one condition per part, an id per number: SQLite's expression
+# depth of 1000, PostgreSQL's 65,535 parameters, seconds of work; sec47 #1). Only the
+# words of a refusal read the key: the compare itself (``roll.same_named``) is of its
+# text, so a longer key a page did write still confirms, and is refused, should its
+# documents change, in the page's own words, naming them afresh.
+MAX_NAMED_PARTS = 500
+MAX_NAMED_LENGTH = 50 * MAX_NAMED_PARTS
 
 
 def key_parts(key: str | None) -> list[str]:
@@ -70,20 +89,37 @@ class Gone:
 
 def _parsed(parts: list[str]) -> list[tuple]:
     """``named_key``'s parts as (kind, unit id, community id, year, month, scope); a
-    part of no key of ours is left out. ``scope``: a unit's month's communities (its
-    whole 月报 and its 月报 in each), () for any of the unit's 月报 that month."""
+    part of no key of ours is left out — one of another shape, or a number that is no
+    id the database holds (``security.key_id``: an id, year or month past its INTEGER,
+    sec47 #2) —, and every part of a key longer than a page writes (``MAX_NAMED_PARTS``).
+    ``scope``: a unit's month's communities (its whole 月报 and its 月报 in each), () for
+    any of the unit's 月报 that month."""
+    if len(parts) > MAX_NAMED_PARTS or sum(map(len, parts)) > MAX_NAMED_LENGTH:
+        return []
     parsed = []
     for part in parts:
         if match := _UNIT_MONTH.fullmatch(part):
-            scope = tuple(int(c) for c in match[4].split(".")) if match[4] else ()
-            parsed.append(("unit", int(match[1]), None, int(match[2]), int(match[3]), scope))
+            numbers = _ids(match[1], match[2], match[3])
+            scope = key_ids(match[4].split("."), MAX_NAMED_PARTS) if match[4] else []
+            if numbers is not None and scope is not None:
+                parsed.append(("unit", numbers[0], None, *numbers[1:], tuple(scope)))
         elif match := _COMMUNITY_MONTH.fullmatch(part):
-            parsed.append(("community", None, int(match[1]), int(match[2]), int(match[3]), ()))
+            if (numbers := _ids(match[1], match[2], match[3])) is not None:
+                parsed.append(("community", None, *numbers, ()))
         elif (match := _YEAR.fullmatch(part)) and (scope := _SCOPE.fullmatch(match[1])):
-            unit_id, community_id = (int(x) if x else None for x in scope.groups())
-            if unit_id is not None or community_id is not None:
-                parsed.append(("year", unit_id, community_id, int(match[2]), None, ()))
+            unit, community = scope.groups()
+            numbers = _ids(*(text for text in (unit, community) if text), match[2])
+            if numbers is not None and (unit or community):
+                unit_id = numbers.pop(0) if unit else None
+                community_id = numbers.pop(0) if community else None
+                parsed.append(("year", unit_id, community_id, numbers[0], None, ()))
     return parsed
+
+
+def _ids(*texts: str) -> list[int] | None:
+    """A part's numbers, each an id the database holds (``security.key_id``), or None."""
+    numbers = [key_id(text) for text in texts]
+    return None if None in numbers else numbers
 
 
 def _still_signed(parsed: list[tuple]) -> set[tuple]:
@@ -217,9 +253,16 @@ def _joined(names: list):
     return lazy(lambda: str(_l("、")).join(str(name) for name in names))
 
 
-def reopened_since(promised: str | None, now: str) -> Gone | None:
+def reopened_since(promised: str | None, now: str, reader: Member) -> Gone | None:
     """What of the page's key (``promised``) the key of now does not name
     (``reopened_names``: re-opened, or signed still and no longer changed), None when
-    nothing is gone."""
+    nothing is gone. ``reader``: who posted it. Only an admin's pages name signed
+    documents — for anyone else a 已定稿 month refuses the change (``closed_to``) and
+    every naming is None —, so a key naming some from anyone else is of no page of
+    ours: none of it is read, and the words name nothing — never a unit's or
+    community's name, nor whether its month is signed, asked by an id of the post
+    (sec47 #3)."""
     parts = gone(promised, now)
-    return reopened_names(parts) if parts else None
+    if not parts:
+        return None
+    return reopened_names(parts if may_change_final(reader) else [])

@@ -40,6 +40,7 @@ from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..reference import VISIT_KINDS
 from ..search import matches
+from ..security import key_ids
 from ..timeutil import EARLIEST_DAY, iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from . import erasure, purging
@@ -317,7 +318,7 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
     if "category" in changed:
         _refuse_kind_change_closed(resident, actor)
-        keep_named(named, lambda: _kind_naming(actor, resident, lock=True))
+        keep_named(named, lambda: _kind_naming(actor, resident, lock=True), actor=actor)
     for name in changed:
         setattr(resident, name, getattr(data, name))
     before = {m.id for m in resident.paired_members}
@@ -655,8 +656,11 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
-    then = shown_module.shown_then(shown).get("residents") if shown is not None else None
-    if isinstance(then, list):  # from a page: what its user ticked and unticked there
+    # a list of anything but ids is of no page of ours (sec47 #4): the post is read whole,
+    # as with no key; only compared with the ids posted, so no bound on its length
+    then = key_ids(shown_module.shown_then(shown).get("residents"), None) \
+        if shown is not None else None
+    if then is not None:  # from a page: what its user ticked and unticked there
         then = set(then)
         resident_ids = (current | (resident_ids - then)) - (then - resident_ids)
     resident_ids = resident_ids | fixed
@@ -673,7 +677,7 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # (a liaison's ``closed_to`` above takes the same rows in that order): a 定稿
         # either committed before the comparison, and is named, or waits and signs it
         keep_named(named, lambda: task_residents_signed(actor, task, lock=True),
-                   RESIDENTS_NAMED_SINCE)
+                   RESIDENTS_NAMED_SINCE, actor=actor)
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))

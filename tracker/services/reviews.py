@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..names import names_told_apart
 from ..permissions import manages_task, may_report
+from ..security import key_ids
 from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
@@ -294,7 +295,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     # in the same order, after the activity's): a 定稿 either committed before the
     # comparison, and is named, or waits for this 通过 and signs it
     keep_named(named, lambda: approval_signed([task], actor, lock=True).get(task.id),
-               APPROVAL_NAMED_SINCE)
+               APPROVAL_NAMED_SINCE, actor=actor)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
     # their rows locked as ``backfill.refuse_overlap`` locks them, and before the needs'
     # (a need claimed takes its member's row first): two 通过 of two activities at the
@@ -376,8 +377,9 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
 
 
 def _member_ids_list(value) -> bool:
-    """A promise's list as ``checkins_promise`` writes it: a list of ids."""
-    return isinstance(value, list) and all(type(i) is int for i in value)
+    """A promise's list as ``checkins_promise`` writes it: a list of ids (compared in
+    memory only: no bound on its length)."""
+    return key_ids(value, None) is not None
 
 
 def _listed_names(task: Task) -> dict[int, str]:
@@ -391,7 +393,7 @@ def _listed_names(task: Task) -> dict[int, str]:
 
 def _member_ids(value) -> set[int]:
     """The member ids of a promise's list (``checkins_promise``); none if not one."""
-    return {i for i in value if isinstance(i, int)} if isinstance(value, list) else set()
+    return set(key_ids(value, None) or ())
 
 
 def _say_checkins_changed(counting: list[str], leaving: list[str], other: list[str]) -> str:

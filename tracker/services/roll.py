@@ -404,7 +404,10 @@ def named_key(corrected: Corrected | None) -> str:
     by, when it has them: ``FinalMonth.scope``, which ``reopened`` asks again of a part
     gone, review44c #2), a community's own 「cid-year-month」, a year 「yscope-year」.
     Two keys name the same documents when their ``bare_key`` are equal: the scope tells
-    what to ask, never another name."""
+    what to ask, never another name. Every number an id (the database's INTEGER), one
+    part per document the change names: the words of a refusal read at most
+    ``reopened.MAX_NAMED_PARTS`` parts (why so many, there); a longer key is compared
+    whole all the same, and a refusal of it names its documents on the page afresh."""
     if corrected is None:
         return ""
     return ",".join([*(_unit_month(m) if isinstance(m, summary_notes.FinalMonth)
@@ -437,14 +440,16 @@ NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或�
                  "请查看上方的说明后再确认。")
 
 
-def said_since(promised: str | None, naming, words=NAMED_SINCE):
+def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member):
     """What a page named afresh says first, its key ``promised`` not that of ``naming``
     (what the change names now): ``words``, the page's own sentence, when its block names
     all the page named before (a month signed since); else the documents re-opened
     since, and whether anything signed is left (``reopened.words_since``: one choice of
-    words for every page, the block above being there or not)."""
+    words for every page, the block above being there or not). ``actor``: who posted
+    the key (``reopened.reopened_since`` reads it only from one whose pages write it)."""
     now = named_key(naming)
-    return reopened.words_since(reopened.reopened_since(promised, now), bool(now), words)
+    return reopened.words_since(reopened.reopened_since(promised, now, actor), bool(now),
+                                words)
 
 
 class NamedSince(ServiceError):
@@ -454,10 +459,10 @@ class NamedSince(ServiceError):
     or re-opened, since the page was read. The view answers with the page naming them
     afresh, typed fields kept; its message (``said``) names what was re-opened."""
 
-    def __init__(self, naming=None, message=NAMED_SINCE, promised: str | None = None):
+    def __init__(self, naming, message, promised: str | None, actor: Member):
         now = named_key(naming)
         # read now, in the change's unit of work: the names as the page would show them
-        self.reopened = reopened.reopened_since(promised, now)
+        self.reopened = reopened.reopened_since(promised, now, actor)
         self.naming, self.named_now = naming, bool(now)
         super().__init__(self.said(message))
 
@@ -468,7 +473,7 @@ class NamedSince(ServiceError):
 
 
 def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
-               words=NAMED_SINCE) -> None:
+               words=NAMED_SINCE, *, actor: Member) -> None:
     """Refuse (``NamedSince``, ``words``) a change whose page named other signed
     documents than ``named()`` — what the change would name now, read only when a key
     was posted (a statement; asked under the change's own locks, and with
@@ -476,12 +481,13 @@ def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | 
     ``promised`` is the ``named_key`` the page posted back ("" when it named nothing).
     None: the post carried no key (not from a page of the app), and is not asked — as
     before the key. The one compare of 通过, 冲销, 作废, 撤销审核, 服务对象 and every
-    ``named_page.NamedFirst`` change."""
+    ``named_page.NamedFirst`` change. ``actor``: who posted the key (its words read it
+    only from one whose pages write it: ``reopened.reopened_since``)."""
     if promised is None:
         return
     naming = named()
     if not same_named(promised, named_key(naming)):
-        raise NamedSince(naming, words, promised)
+        raise NamedSince(naming, words, promised, actor)
 
 
 def promised_day(promised: str) -> str:

@@ -207,7 +207,7 @@ def void_activity(task: Task, actor: Member, reason: str, *,
     if refusal is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写作废的原因。"), VOID_REASON_MAX)
-    keep_named(promised, lambda: void_signed(actor, task, lock=True))
+    keep_named(promised, lambda: void_signed(actor, task, lock=True), actor=actor)
     report = task.report
     done = {str(member_id): minutes for member_id, minutes in db.session.execute(
         select(Assignment.member_id, Assignment.minutes).where(
