@@ -407,11 +407,20 @@ def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | 
         return None
 
     def ask(named, since):
+        # where the year's document prints the work taken over: an item with a 年度目标 is
+        # a row of the 附表, one without only adds to its category's clause, where the
+        # category has a target (``item_named.work_places``, review47b #1)
+        if item.target:
+            explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
+                        "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
+                        "“资源清单完成情况”部分和附表。", year=item.year)
+        else:
+            explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
+                        "类别相同）下的任务将改记到该项目。该项目没有年度目标，不列入附表；"
+                        "这些任务计入%(year)d年度年度总结“资源清单完成情况”部分该类别的完成情况。",
+                        year=item.year)
         return ask_first(named, title=_("重新启用资源清单项目"), submit=_("确认重新启用"),
-                         action=_("重新启用"), subject=str(item),
-                         explain=_("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
-                                   "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
-                                   "“资源清单完成情况”部分和附表。", year=item.year),
+                         action=_("重新启用"), subject=str(item), explain=explain,
                          back=back, since=since)
 
     return NamedFirst(lambda lock: item_named.reactivate_named(item, current_user, lock=lock),

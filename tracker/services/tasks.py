@@ -20,10 +20,8 @@ from ..models import (
     HOLDING,
     Assignment,
     AssignmentStatus,
-    CountedTask,
     Finding,
     Member,
-    ReportStatus,
     ResourceItem,
     Task,
     TaskStatus,
@@ -205,7 +203,7 @@ def move_onto_year_items(actor: Member, items) -> int:
     no year's. Approved ones and 补录 too: the checklist is no part of a signed 月报, and
     the kept counts (``CountedItemYear``) follow the task's item in the same flush — the
     year's 年度总结 counts the approved ones on the item, so a change that moves them names
-    it first (``year_work_counted``, ``item_named``). An inactive item takes none, as
+    it first (``item_named``). An inactive item takes none, as
     ``item_of_year`` gives it none. Each move is audited."""
     moved = 0
     by_year: dict[int, dict[tuple, ResourceItem]] = {}
@@ -230,35 +228,6 @@ def move_onto_year_items(actor: Member, items) -> int:
             moved += 1
     db.session.flush()
     return moved
-
-
-def year_work_counted(line, year: int, *, item_id: int | None = None,
-                      takes_over: bool = True) -> bool:
-    """Whether an item of ``year`` on ``line`` (anything with a line's four ids: an item,
-    or its values as posted) counts approved work in that year's checklist — an activity
-    of the year whose report is approved, recorded on the item ``item_id`` itself or
-    (``takes_over``: an item that comes into being, ``move_onto_year_items``) on another
-    year's item of the line, which it would take over. Its 年度总结 counts it: the item's
-    figure and its category's (``rollups.checklist``). One statement."""
-    if not isinstance(line.category_id, int) or not (
-            line.zone_id is None or isinstance(line.zone_id, int)):
-        return False  # not ids yet: the item's own checks refuse it
-    on = []
-    if item_id is not None:
-        on.append(Task.resource_item_id == item_id)
-    if takes_over:
-        on.append(Task.resource_item_id.in_(
-            select(ResourceItem.id).where(ResourceItem.year != year)))
-    if not on:
-        return False
-    zone = Task.zone_id.is_(None) if line.zone_id is None else Task.zone_id == line.zone_id
-    return db.session.scalar(
-        select(Task.id).join(CountedTask, CountedTask.task_id == Task.id)
-        .where(CountedTask.report_status == ReportStatus.approved,
-               Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31),
-               Task.unit_id == line.unit_id, Task.community_id == line.community_id, zone,
-               Task.category_id == line.category_id, or_(*on))
-        .limit(1)) is not None
 
 
 def _line_of(record) -> tuple:
