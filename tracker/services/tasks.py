@@ -203,7 +203,7 @@ def move_onto_year_items(actor: Member, items) -> int:
     no year's. Approved ones and 补录 too: the checklist is no part of a signed 月报, and
     the kept counts (``CountedItemYear``) follow the task's item in the same flush — the
     year's 年度总结 counts the approved ones on the item, so a change that moves them names
-    it first (``item_named``). An inactive item takes none, as
+    it first (``item_named``), their rows held (``lock_year_work``). An inactive item takes none, as
     ``item_of_year`` gives it none. Each move is audited."""
     moved = 0
     by_year: dict[int, dict[tuple, ResourceItem]] = {}
@@ -228,6 +228,35 @@ def move_onto_year_items(actor: Member, items) -> int:
             moved += 1
     db.session.flush()
     return moved
+
+
+def lock_year_work(lines) -> None:
+    """Lock the rows of every task dated (service date) in the year of one of ``lines``
+    (anything with a ``year`` and a line's four ids: an item, a new item's values) on
+    its line — the item's own and those on another year's item, which an item of the
+    line and year coming into being takes over (``move_onto_year_items``) — in one
+    statement, in id order, after the lines' items (``lock_lines``: items before tasks).
+    Taken before a checklist change compares what its page named (``item_named``):
+    every decision on an activity's report — 通过, 撤销审核, 作废 — holds its task's row
+    first (``activity_lock.lock_activity``), so one either committed before, and the
+    comparison reads its report as it left it, or waits for the change (review47b #2)."""
+    each = [and_(Task.service_date >= date(line.year, 1, 1),
+                 Task.service_date <= date(line.year, 12, 31),
+                 Task.unit_id == line.unit_id, Task.community_id == line.community_id,
+                 Task.zone_id.is_(None) if line.zone_id is None else Task.zone_id == line.zone_id,
+                 Task.category_id == line.category_id)
+            for line in lines if _ids(line)]
+    if each:
+        db.session.execute(select(Task.id).where(or_(*each)).order_by(Task.id)
+                           .with_for_update(key_share=True))
+
+
+def _ids(line) -> bool:
+    """Whether ``line``'s year and four ids are ids (a post's may not be yet: the item's
+    own checks refuse it)."""
+    values = (line.year, line.unit_id, line.community_id, line.category_id)
+    return (all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            and (line.zone_id is None or isinstance(line.zone_id, int)))
 
 
 def _line_of(record) -> tuple:
