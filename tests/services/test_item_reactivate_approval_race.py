@@ -154,7 +154,8 @@ def test_an_approval_landed_at_the_switchs_task_locks_is_named_not_moved(
 def _world_for_new(url):
     """As ``_world``, with no item of last year on the activity's line, and the category
     with a 年度目标 in a zone of the community (so a new item of the line with none still
-    prints its work in the category's clause: ``item_named.work_places``)."""
+    prints its work in the category's clause: ``item_named.work_places``); and an item of
+    the line of three years ago, no 年度目标 and no tasks, for an edit to move."""
     from tests import factories as f
     from tracker.models import Role, SummaryScope
     from tracker.reports import annual_final
@@ -166,12 +167,13 @@ def _world_for_new(url):
         before = f.item(unit, community, "environment_cleanup", year=year - 1, target=10)
         task = f.task(before, liaison, starts_at=datetime(year, 6, 1, 2, 0, tzinfo=timezone.utc))
         f.reported(task, liaison, approved=False)
+        moved = f.item(unit, community, "environment_cleanup", year=year - 3, target=0)
         admin = f.member(unit, Role.admin, name="管理员甲")
         signer = f.member(unit, Role.admin, name="管理员乙")
         db.session.commit()
         annual_final.finalize_year(signer, SummaryScope(unit.id), year)
         db.session.commit()
-        return app, dict(unit=unit.id, community=community.id, category=before.category_id,
+        return app, dict(unit=unit.id, community=community.id, moved=moved.id, category=before.category_id,
                          measure=before.target_measure.value, task=task.id,
                          report=task.report.id, admin=admin.id, signer=signer.id)
 
@@ -218,3 +220,48 @@ def test_an_approval_committed_while_a_new_item_waits_is_named_not_taken_over(tm
     assert not got["_add"]["errors"], got
     assert f"县商务局{_last_year()}年" in (got["_add"]["refused"] or ""), got
     assert added is None and on_year == _last_year() - 1  # nothing added, nothing moved
+
+
+def _edit(ids):
+    """管理员甲's edit of the item of three years ago onto last year (its edit page read,
+    then 保存 straight from it), through the view: its naming page raised as a refusal."""
+    from flask import Response, current_app, g
+
+    from tests.web.test_admin_budget_named import edit_page_fields
+    from tracker.models import Member
+    from tracker.services import ServiceError
+
+    app = current_app._get_current_object()
+    url = f"/admin/items/{ids['moved']}/edit"
+
+    def call(method, data=None):
+        with app.test_request_context(url, method=method, data=data):
+            g._login_user = db.session.get(Member, ids["admin"])
+            answer = app.view_functions["admin.item_edit"](record_id=ids["moved"])
+        db.session.rollback()
+        return answer
+
+    answer = call("POST", edit_page_fields(call("GET")) | {"year": str(_last_year())})
+    if not isinstance(answer, Response):
+        raise ServiceError(" ".join(named(answer)) or "a page naming nothing")
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite's writers take turns")
+def test_an_approval_committed_while_an_edit_waits_is_named_not_taken_over(tmp_path):
+    """An item's edit onto the line and year compares the same way
+    (``directory.save_resource_item``)."""
+    from tracker.models import ResourceItem, Task
+
+    with fresh_database("postgresql", tmp_path, "r47edit") as url:
+        app, ids = _world_for_new(url)
+        got = race_in_order(MODULE, url, ids, "_approve", "_edit")
+        with app.app_context():
+            year = db.session.get(ResourceItem, ids["moved"]).year
+            on_year = db.session.get(Task, ids["task"]).resource_item.year
+            db.session.remove()
+            db.engine.dispose()
+    assert got["_approve"]["ok"] and not got["_approve"]["errors"], got
+    assert got["_edit"]["waited"] is True, got
+    assert not got["_edit"]["errors"], got
+    assert f"县商务局{_last_year()}年" in (got["_edit"]["refused"] or ""), got
+    assert year == _last_year() - 3 and on_year == _last_year() - 1  # nothing saved or moved
