@@ -115,3 +115,29 @@ def test_switching_on_an_item_of_no_target_names_the_year_whose_category_has_a_t
     assert _on_item(task_id) == item_id
     assert _changed(client, f"unit={october.unit.id}")
     assert not _changed(client, community)
+
+
+def test_a_new_item_of_no_target_is_named_where_its_category_has_a_target(
+        client, login, october):
+    """The category has a target in a zone of 解放路社区: the unit's 年度总结 adds the work the
+    new item (no zone) takes over to the category's clause; the page says it is in no
+    row of the 附表."""
+    category, task_id = _line_with_work(october)
+    f.item(october.unit, october.jiefang, category, year=2022, target=5, measure=ACTIVITIES,
+           zone=f.zone(october.jiefang, "三区", october.unit))
+    login(october.admin)
+    sign_october_and_the_year(client, october)
+    line = dict(unit_id=str(october.unit.id), community_id=str(october.jiefang.id), zone_id="",
+                category_id=f"{category.id}:{ACTIVITIES.value}", year="2022", target="0",
+                description="")
+    page = client.post("/admin/items/new",
+                       data=_new_item_fields(client) | line).get_data(as_text=True)
+    (words,) = named(page)
+    assert "县商务局2022年" in words
+    assert "不列入附表" in page and "该类别的完成情况" in page
+
+    action, fields = _confirmation(page)
+    assert client.post(action, data=fields).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, task_id).resource_item.year == 2022
+    assert _changed(client, f"unit={october.unit.id}")

@@ -441,11 +441,21 @@ COPY_EXPLAIN = _l("复制的项目写在该年度年度总结的“资源清单�
                   "年度目标是当年的经费预算，当年各月月报也按它计算。")
 
 
+# an item with no 年度目标 on either side is no row of the 附表: it is named only for the
+# work its category's clause adds up (``item_named.work_places``, review47b #1)
+UNTARGETED_EXPLAIN = _l("该项目没有年度目标，不列入附表；其任务计入该年度年度总结“资源清单完成情况”部分"
+                        "该类别的完成情况。")
+
+
 def _item_explain(*sides):
     """The naming page's explanation: a budget's (its months too) when either side is
-    counted in money — only a 共建活动经费 item is —, else the checklist's."""
+    counted in money — only a 共建活动经费 item is —, an item's with no 年度目标 on any
+    side (its work, in its category's clause), else the checklist's."""
     money = any(getattr(side, "target_measure", None) == TargetMeasure.money for side in sides)
-    return BUDGET_EXPLAIN if money else CHECKLIST_EXPLAIN
+    if money:
+        return BUDGET_EXPLAIN
+    targeted = any(getattr(side, "target", None) for side in sides)
+    return CHECKLIST_EXPLAIN if targeted else UNTARGETED_EXPLAIN
 
 
 def _item_edit_named(item: ResourceItem, form):
