@@ -407,11 +407,20 @@ def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | 
         return None
 
     def ask(named, since):
+        # where the year's document prints the work taken over: an item with a 年度目标 is
+        # a row of the 附表, one without only adds to its category's clause, where the
+        # category has a target (``item_named.work_places``, review47b #1)
+        if item.target:
+            explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
+                        "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
+                        "“资源清单完成情况”部分和附表。", year=item.year)
+        else:
+            explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
+                        "类别相同）下的任务将改记到该项目。该项目没有年度目标，不列入附表；"
+                        "这些任务计入%(year)d年度年度总结“资源清单完成情况”部分该类别的完成情况。",
+                        year=item.year)
         return ask_first(named, title=_("重新启用资源清单项目"), submit=_("确认重新启用"),
-                         action=_("重新启用"), subject=str(item),
-                         explain=_("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
-                                   "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
-                                   "“资源清单完成情况”部分和附表。", year=item.year),
+                         action=_("重新启用"), subject=str(item), explain=explain,
                          back=back, since=since)
 
     return NamedFirst(lambda lock: item_named.reactivate_named(item, current_user, lock=lock),
@@ -432,11 +441,21 @@ COPY_EXPLAIN = _l("复制的项目写在该年度年度总结的“资源清单�
                   "年度目标是当年的经费预算，当年各月月报也按它计算。")
 
 
+# an item with no 年度目标 on either side is no row of the 附表: it is named only for the
+# work its category's clause adds up (``item_named.work_places``, review47b #1)
+UNTARGETED_EXPLAIN = _l("该项目没有年度目标，不列入附表；其任务计入该年度年度总结“资源清单完成情况”部分"
+                        "该类别的完成情况。")
+
+
 def _item_explain(*sides):
     """The naming page's explanation: a budget's (its months too) when either side is
-    counted in money — only a 共建活动经费 item is —, else the checklist's."""
+    counted in money — only a 共建活动经费 item is —, an item's with no 年度目标 on any
+    side (its work, in its category's clause), else the checklist's."""
     money = any(getattr(side, "target_measure", None) == TargetMeasure.money for side in sides)
-    return BUDGET_EXPLAIN if money else CHECKLIST_EXPLAIN
+    if money:
+        return BUDGET_EXPLAIN
+    targeted = any(getattr(side, "target", None) for side in sides)
+    return CHECKLIST_EXPLAIN if targeted else UNTARGETED_EXPLAIN
 
 
 def _item_edit_named(item: ResourceItem, form):

@@ -51,7 +51,7 @@ from .merge import merged_into
 from .notify import stop_calendar
 from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
-from .tasks import lock_lines, move_onto_year_items
+from .tasks import lock_lines, lock_year_work, move_onto_year_items
 
 PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -241,11 +241,15 @@ def set_active(obj, actor: Member, active: bool, *,
     item switched back on took over (``move_onto_year_items``), or how many places a
     member switched off gave back, else 0. ``named``: a checklist item's 重新启用, its
     naming page's comparison (``named_page.NamedFirst.compare``: the 年度总结 of the
-    work it takes over, ``item_named.reactivate_named``), made under the line's lock,
-    the months' share locks last (review46c #2)."""
+    work it takes over, ``item_named.reactivate_named``), made under the line's lock and
+    that of the tasks it takes over, the months' share locks last (review46c #2,
+    review47b #2)."""
     _require_admin(actor)
     if isinstance(obj, ResourceItem) and active:
         lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
+        # then the activities it takes over: an approval (or 撤销审核) of one either
+        # committed, and is compared (``named``), or waits for the switch (review47b #2)
+        lock_year_work([obj])
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
     if isinstance(obj, Member) and not active:
@@ -751,6 +755,8 @@ def add_resource_item(actor: Member, data: ResourceItemData, *,
     _require_admin(actor)
     values = _item_values(data, None)
     if named is not None:
+        # the line's activities of the year held, as the comparison reads their reports
+        lock_year_work([SimpleNamespace(**values)])
         named()
     item = _insert(actor, ResourceItem, values)
     return ItemAdded(item, move_onto_year_items(actor, [item]))
@@ -828,6 +834,9 @@ def save_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData
     before = (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id)
     values = _item_values(data, item)
     if named is not None:
+        # the activities of both lines' years held, as the comparison reads their reports
+        # (the item's own, and those it takes over): ``tasks.lock_year_work``
+        lock_year_work([item, SimpleNamespace(**values)])
         named(data)
     _change(item, actor, values)
     moved = 0
@@ -886,6 +895,8 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
     lock_lines([source.id for source in sources])
     copies = _copies(sources, to_year)
     if named is not None:
+        # the activities the copies take over held, as the comparison reads their reports
+        lock_year_work([SimpleNamespace(**copy) for copy in copies])
         named()
     created = []
     for copy in copies:

@@ -10,22 +10,25 @@ every 月报 of its year too (``funds.budget_documents``). The 月报 prints no 
 year prints (``PRINTED``), a new item and 「从上一年度复制」 name the year's signed
 年度总结 of each side, and a budget's months as ``funds.budget_documents`` does, in one
 statement (``summary_notes.final_naming_places``) — not for an item the 年度总结 prints
-nothing of: no 年度目标 and no approved work of its year (``_printed``, review46c #3).
-重新启用 names the year's 年度总结 when the item takes over approved work of its year
+nothing of: no 年度目标 and no approved work of its year that a document's category
+clause adds up (``_printed``, ``work_places``; review46c #3, review47b #1). 重新启用 names
+the year's 年度总结 that print the approved work of its year the item takes over
 (``reactivate_named``, review46c #2). The item's 说明 and 停用 print nothing: a
 switched-off item still counts its target and its work in its year, and no document
 says it is switched off (``rollups.scope.item_conditions``)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, cast, false, literal, null, select, true, union_all
+from sqlalchemy import (Date, Integer, cast, exists, false, literal, null, or_, select, true,
+                        union_all)
 
-from ..models import Member, ResourceItem, TargetMeasure
+from ..extensions import db
+from ..models import CountedTask, Member, ReportStatus, ResourceItem, TargetMeasure
 from .directory import items_to_copy
 from .funds import Budget, budget_places, item_budgets, new_budgets
 from .summary_notes import Naming, final_naming_places, may_change_final
-from .tasks import year_work_counted
 
 _KEY = 0  # one change: one key
 
@@ -35,10 +38,22 @@ PRINTED = ("year", "unit_id", "community_id", "zone_id", "category_id", "target"
            "target_measure")
 
 
-def _year_place(unit_id: int, community_id: int, year: int):
+class Printed(NamedTuple):
+    """What the 年度总结 prints of an item (``PRINTED``'s values), and the places whose
+    signed 年度总结 print it (``_year_place``'s: the year, the unit or None, the
+    community or None)."""
+
+    values: tuple
+    places: tuple
+
+
+def _year_place(year: int, unit_id: int | None, community_id: int | None):
     """The place of a change the 年度总结 of ``year`` counts and no 月报 does: a day of
     the year, asked of its year alone (``summary_notes.final_naming_places``'
-    ``year_only``); no ``through``, as no month is asked."""
+    ``year_only``); no ``through``, as no month is asked. The unit's whole, its part in
+    the community and the community's own are asked of a place of both; a place of the
+    unit alone (community None) asks the unit's whole only, one of the community alone
+    the community's own only (``_final_notes_of``: no note's scope equals a NULL)."""
     return select(literal(_KEY, Integer()).label("key"),
                   literal(unit_id, Integer()).label("unit_id"),
                   literal(community_id, Integer()).label("community_id"),
@@ -47,32 +62,98 @@ def _year_place(unit_id: int, community_id: int, year: int):
                   true().label("year_only"))
 
 
+# the figure an item's 年度目标 counts of an approved activity, by its measure
+# (``rollups.checklist._measured``): an activity, its 受益, its 完成数量
+_FIGURE = {TargetMeasure.activities: true(),
+           TargetMeasure.beneficiaries: CountedTask.people_served > 0,
+           TargetMeasure.quantity: CountedTask.quantity > 0}
+
+
+def work_places(line, year: int, measure, *, target: int, item_id: int | None = None,
+                takes_over: bool = True) -> tuple:
+    """The places (``_year_place``'s) whose 年度总结 of ``year`` print approved work of an
+    item of ``line`` (its four ids) counted in ``measure``, not money — its own
+    (``item_id``'s) or, ``takes_over``, what it takes over from another year's item of
+    the line (``tasks.move_onto_year_items``) —, as the document prints it: () when none
+    adds to a figure. With a 年度目标 the item is a row of 附表“资源清单完成情况”, its
+    完成 printed in all three documents of its place. Without one, the 附表 and the
+    资源清单 sentence skip it (``annual_tables._checklist_table``,
+    ``annual_text._section_checklist``): its work shows only in the document whose scope
+    (the unit's whole, the community's own, the unit's part of it) has an item of the
+    category with a 年度目标 — the category's clause adds its work to its 完成, or, a
+    target in another measure, says whose target it is once this measure has work too
+    (``_category_clauses``, ``_whose``) (review47b #1). One statement."""
+    if not isinstance(line.category_id, int) or not (
+            line.zone_id is None or isinstance(line.zone_id, int)):
+        return ()  # not ids yet: the item's own checks refuse it
+    on = []
+    if item_id is not None:
+        on.append(CountedTask.resource_item_id == item_id)
+    if takes_over:
+        on.append(CountedTask.resource_item_id.in_(
+            select(ResourceItem.id).where(ResourceItem.year != year)))
+    if not on or measure not in _FIGURE:
+        return ()
+    zone = (CountedTask.zone_id.is_(None) if line.zone_id is None
+            else CountedTask.zone_id == line.zone_id)
+    work = exists().where(
+        CountedTask.report_status == ReportStatus.approved, _FIGURE[measure],
+        CountedTask.service_date >= date(year, 1, 1), CountedTask.service_date <= date(year, 12, 31),
+        CountedTask.unit_id == line.unit_id, CountedTask.community_id == line.community_id,
+        zone, CountedTask.category_id == line.category_id, or_(*on))
+
+    def targeted(*where):
+        # another item of the category with a 年度目标 in the document's scope (an item
+        # switched off too: ``item_conditions``); a budget is no work's target
+        return exists().where(
+            ResourceItem.year == year, ResourceItem.category_id == line.category_id,
+            ResourceItem.target > 0, ResourceItem.target_measure != TargetMeasure.money,
+            ResourceItem.id != (item_id or 0), *where)
+
+    unit, community = line.unit_id, line.community_id
+    has_work, in_part, in_unit, in_community = db.session.execute(select(
+        work, targeted(ResourceItem.unit_id == unit, ResourceItem.community_id == community),
+        targeted(ResourceItem.unit_id == unit),
+        targeted(ResourceItem.community_id == community))).one()
+    if not has_work:
+        return ()
+    if target or in_part:
+        return ((year, unit, community),)
+    return tuple(place for place, shown in (((year, unit, None), in_unit),
+                                            ((year, None, community), in_community)) if shown)
+
+
 def _printed(values, measure, *, item_id: int | None = None,
-             takes_over: bool = True) -> tuple | None:
+             takes_over: bool = True) -> Printed | None:
     """What the 年度总结 prints of an item with ``values`` (an item, or its values as posted:
-    ``directory.ResourceItemData``), or None when its place is not ids yet (the item's own
-    checks refuse it) or it prints nothing: no 年度目标 — 附表“资源清单完成情况” and the
-    资源清单 sentence skip it — and no approved work of its year counted on it (a money
-    item's is its ledger's, not its tasks'), which its category's figures would add
-    (``tasks.year_work_counted``: ``item_id``'s own, and what it takes over)."""
+    ``directory.ResourceItemData``), and where, or None when its place is not ids yet (the
+    item's own checks refuse it) or it prints nothing: no 年度目标 — 附表“资源清单完成情况”
+    and the 资源清单 sentence skip it — and no approved work of its year shown by a
+    document (``work_places``: ``item_id``'s own, and what it takes over; a money item's
+    work is its ledger's, not its tasks')."""
     printed = tuple(measure if name == "target_measure" else getattr(values, name)
                     for name in PRINTED)
     ids = (values.year, values.unit_id, values.community_id)
     if any(isinstance(v, bool) or not isinstance(v, int) for v in ids):
         return None
-    if not values.target and (measure == TargetMeasure.money or not year_work_counted(
-            values, values.year, item_id=item_id, takes_over=takes_over)):
+    if values.target:
+        return Printed(printed, ((values.year, values.unit_id, values.community_id),))
+    if measure == TargetMeasure.money:
         return None
-    return printed
+    places = work_places(values, values.year, measure, target=0, item_id=item_id,
+                         takes_over=takes_over)
+    return Printed(printed, places) if places else None
 
 
-def documents(printed: list[tuple], budgets: list[tuple[Budget | None, Budget | None]], *,
+def documents(printed: list[Printed], budgets: list[tuple[Budget | None, Budget | None]], *,
               lock: bool = False) -> Naming | None:
     """The signed documents of the years ``printed`` (items as ``_printed`` gives them:
-    their 年度总结) and of the budgets changed from one to the other (``funds.budget_places``:
-    every month of the budget's year too). ``lock``: asked by the save under its own
-    locks, the months' share locks last (``final_naming_places``)."""
-    places = [_year_place(p[1], p[2], p[0]) for p in dict.fromkeys(printed)]
+    their 年度总结, of the places that print them) and of the budgets changed from one to
+    the other (``funds.budget_places``: every month of the budget's year too). ``lock``:
+    asked by the save under its own locks, the months' share locks last
+    (``final_naming_places``)."""
+    places = [_year_place(*place) for place in dict.fromkeys(
+        place for p in printed for place in p.places)]
     for before, after in budgets:
         # a budget's places ask its year's months too (``funds.budget_places``)
         places.extend(place.add_columns(false().label("year_only"))
@@ -121,16 +202,19 @@ def copy_named(actor: Member, to_year, *, unit_id: int | None = None,
 
 
 def reactivate_named(item: ResourceItem, actor: Member, *, lock: bool = False) -> Naming | None:
-    """For an admin: what 重新启用 of ``item`` changes — the 年度总结 of its year when it
-    takes over approved work of that year recorded on another year's item of its line
-    (``tasks.move_onto_year_items``): the year's checklist then counts it on the item, in
-    its figure and its category's. No 月报: they count an activity by its date, unit,
-    place and category, which the move keeps, and print no checklist. None when it takes
-    nothing over (a money item's figure is its ledger's), or is on already. ``lock``: asked
-    by ``directory.set_active`` after the line's lock (``lock_lines``), so what it takes
-    over is what the page was compared with."""
+    """For an admin: what 重新启用 of ``item`` changes — the 年度总结 of its year that print
+    the approved work of that year it takes over from another year's item of its line
+    (``tasks.move_onto_year_items``; ``work_places``: with a 年度目标, its row of the 附表
+    and its category's figure; without, its category's clause where the category has a
+    target). No 月报: they count an activity by its date, unit, place and category,
+    which the move keeps, and print no checklist. None when it takes over nothing a
+    document prints (a money item's figure is its ledger's), or is on already.
+    ``lock``: asked by ``directory.set_active`` once the line's items and then the
+    tasks it takes over are held (``lock_lines``, ``tasks.lock_year_work``), so what it
+    takes over — their reports approved or not — is what the page was compared with."""
     if item.active or not may_change_final(actor) or item.target_measure == TargetMeasure.money:
         return None
-    if not year_work_counted(item, item.year):
+    places = work_places(item, item.year, item.target_measure, target=item.target)
+    if not places:
         return None
-    return documents([(item.year, item.unit_id, item.community_id)], [], lock=lock)
+    return documents([Printed((), places)], [], lock=lock)

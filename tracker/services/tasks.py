@@ -20,10 +20,8 @@ from ..models import (
     HOLDING,
     Assignment,
     AssignmentStatus,
-    CountedTask,
     Finding,
     Member,
-    ReportStatus,
     ResourceItem,
     Task,
     TaskStatus,
@@ -205,7 +203,7 @@ def move_onto_year_items(actor: Member, items) -> int:
     no year's. Approved ones and 补录 too: the checklist is no part of a signed 月报, and
     the kept counts (``CountedItemYear``) follow the task's item in the same flush — the
     year's 年度总结 counts the approved ones on the item, so a change that moves them names
-    it first (``year_work_counted``, ``item_named``). An inactive item takes none, as
+    it first (``item_named``), their rows held (``lock_year_work``). An inactive item takes none, as
     ``item_of_year`` gives it none. Each move is audited."""
     moved = 0
     by_year: dict[int, dict[tuple, ResourceItem]] = {}
@@ -232,33 +230,33 @@ def move_onto_year_items(actor: Member, items) -> int:
     return moved
 
 
-def year_work_counted(line, year: int, *, item_id: int | None = None,
-                      takes_over: bool = True) -> bool:
-    """Whether an item of ``year`` on ``line`` (anything with a line's four ids: an item,
-    or its values as posted) counts approved work in that year's checklist — an activity
-    of the year whose report is approved, recorded on the item ``item_id`` itself or
-    (``takes_over``: an item that comes into being, ``move_onto_year_items``) on another
-    year's item of the line, which it would take over. Its 年度总结 counts it: the item's
-    figure and its category's (``rollups.checklist``). One statement."""
-    if not isinstance(line.category_id, int) or not (
-            line.zone_id is None or isinstance(line.zone_id, int)):
-        return False  # not ids yet: the item's own checks refuse it
-    on = []
-    if item_id is not None:
-        on.append(Task.resource_item_id == item_id)
-    if takes_over:
-        on.append(Task.resource_item_id.in_(
-            select(ResourceItem.id).where(ResourceItem.year != year)))
-    if not on:
-        return False
-    zone = Task.zone_id.is_(None) if line.zone_id is None else Task.zone_id == line.zone_id
-    return db.session.scalar(
-        select(Task.id).join(CountedTask, CountedTask.task_id == Task.id)
-        .where(CountedTask.report_status == ReportStatus.approved,
-               Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31),
-               Task.unit_id == line.unit_id, Task.community_id == line.community_id, zone,
-               Task.category_id == line.category_id, or_(*on))
-        .limit(1)) is not None
+def lock_year_work(lines) -> None:
+    """Lock the rows of every task dated (service date) in the year of one of ``lines``
+    (anything with a ``year`` and a line's four ids: an item, a new item's values) on
+    its line — the item's own and those on another year's item, which an item of the
+    line and year coming into being takes over (``move_onto_year_items``) — in one
+    statement, in id order, after the lines' items (``lock_lines``: items before tasks).
+    Taken before a checklist change compares what its page named (``item_named``):
+    every decision on an activity's report — 通过, 撤销审核, 作废 — holds its task's row
+    first (``activity_lock.lock_activity``), so one either committed before, and the
+    comparison reads its report as it left it, or waits for the change (review47b #2)."""
+    each = [and_(Task.service_date >= date(line.year, 1, 1),
+                 Task.service_date <= date(line.year, 12, 31),
+                 Task.unit_id == line.unit_id, Task.community_id == line.community_id,
+                 Task.zone_id.is_(None) if line.zone_id is None else Task.zone_id == line.zone_id,
+                 Task.category_id == line.category_id)
+            for line in lines if _ids(line)]
+    if each:
+        db.session.execute(select(Task.id).where(or_(*each)).order_by(Task.id)
+                           .with_for_update(key_share=True))
+
+
+def _ids(line) -> bool:
+    """Whether ``line``'s year and four ids are ids (a post's may not be yet: the item's
+    own checks refuse it)."""
+    values = (line.year, line.unit_id, line.community_id, line.category_id)
+    return (all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            and (line.zone_id is None or isinstance(line.zone_id, int)))
 
 
 def _line_of(record) -> tuple:
