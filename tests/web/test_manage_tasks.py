@@ -595,7 +595,8 @@ def test_remove_after_start_is_refused(client, login, world):
     assert f"/manage/assignments/{a.id}/remove" not in page
     response = client.post(f"/manage/assignments/{a.id}/remove", data={"confirmed": "1"},
                            follow_redirects=True)
-    assert "任务已开始，不能取消认领" in text(response)
+    # refused as what the liaison did, 移出, not as the member's 取消认领 (withdraw47)
+    assert "任务已开始，不能移出" in text(response)
     assert fresh(Assignment, a.id).status == AssignmentStatus.claimed
 
 

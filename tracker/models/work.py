@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import and_, false, text
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -314,6 +314,21 @@ class Assignment(db.Model):
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821
+
+    @hybrid_property
+    def assigned_place(self) -> bool:
+        """The place was put there by a liaison (指派), not claimed by the member: she
+        leaves it (退出任务), she does not withdraw a claim (取消认领). The one rule of
+        that word — her pages, her reminders (in SQL) and ``claims.withdraw``'s refusals
+        (withdraw47). Read from who assigned it, not from the status ``assigned``: the
+        place stays hers from 指派 once she has checked in, and after she has left
+        (``_join`` clears it for a claim; ``reviews`` restores 已指派 by it)."""
+        return self.assigned_by_id is not None
+
+    @assigned_place.inplace.expression
+    @classmethod
+    def _assigned_place_expression(cls):
+        return cls.assigned_by_id.is_not(None)
 
 
 class ReportStatus(str, enum.Enum):

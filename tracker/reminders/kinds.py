@@ -304,7 +304,7 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
     tomorrow = local.date() + timedelta(days=1)
     rows = db.session.execute(
         select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at,
-               Assignment.status == AssignmentStatus.assigned)
+               Assignment.assigned_place)
         .join(Task, Task.id == Assignment.task_id)
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
@@ -331,7 +331,7 @@ def _tomorrow_task(row, now: datetime):
     cancelled, still held)."""
     return db.session.execute(
         select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date,
-               Assignment.status == AssignmentStatus.assigned)
+               Assignment.assigned_place)
         .join(Assignment, Assignment.task_id == Task.id)
         .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
                Task.service_date == _tomorrow_day(row), Task.starts_at > now)).first()
@@ -864,7 +864,7 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
         return []
     people = db.session.execute(
         select(Assignment.task_id, Assignment.member_id, literal(False),
-               Assignment.status == AssignmentStatus.assigned)
+               Assignment.assigned_place)
         .where(Assignment.task_id.in_(events), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
         .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True),
@@ -924,7 +924,7 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         return []
     people = db.session.execute(
         select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at,
-               Assignment.status == AssignmentStatus.assigned)
+               Assignment.assigned_place)
         .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
     ).all()

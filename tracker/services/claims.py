@@ -196,16 +196,29 @@ def withdraw(assignment: Assignment, actor: Member) -> None:
     task = assignment.task
     if actor.id != assignment.member_id and not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
+    not_now, started = _withdraw_refusals(assignment, actor)
     if assignment.status not in (AssignmentStatus.claimed, AssignmentStatus.assigned):
-        raise ServiceError(_l("当前状态不能取消认领。"))
+        raise ServiceError(not_now)
     if task.starts_at <= utcnow():
-        raise ServiceError(_l("任务已开始，不能取消认领。"))
+        raise ServiceError(started)
     # the task's row first, then the participation (the house order): a merge holding
     # the task waits for this, never this for a merge holding the participation
     _release_slot(task)
     assignment.status = AssignmentStatus.withdrawn
     record(actor, "withdraw", assignment, task_id=task.id)
     promote_waiting(task, actor)
+
+
+def _withdraw_refusals(assignment: Assignment, actor: Member) -> tuple:
+    """``withdraw``'s two refusals (a place no longer held as claimed or assigned, a task
+    started) in the words of what the actor did (withdraw47): a liaison 移出 the member;
+    the member 退出任务 of a place the liaison put her in (``Assignment.assigned_place``,
+    the rule her pages and reminders word it by), or 取消认领 of her claim."""
+    if actor.id != assignment.member_id:
+        return _l("该党员当前的状态不能移出。"), _l("任务已开始，不能移出。")
+    if assignment.assigned_place:
+        return _l("当前状态不能退出任务。"), _l("任务已开始，不能退出任务。")
+    return _l("当前状态不能取消认领。"), _l("任务已开始，不能取消认领。")
 
 
 def places_held(member: Member) -> set[int]:

@@ -457,6 +457,9 @@ class MineAssignment:
     id: int
     status: AssignmentStatus
     minutes: int | None
+    # a liaison put me there (指派): I leave it (退出任务), I do not withdraw a claim
+    # (``Assignment.assigned_place``, the one rule of the word: withdraw47)
+    assigned_place: bool
     # my hours already count on another activity at overlapping hours: 确认 here would
     # be refused (``claims.confirm_refusal``'s ``elsewhere``), read in the page's statement
     counted_elsewhere: bool
@@ -471,11 +474,13 @@ class MineAssignment:
     def columns(cls) -> list:
         """The card's columns but those asking her other places (``counted_elsewhere``,
         ``alongside``), which ``_cards_page`` puts in after the page is cut."""
-        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
+        return [Assignment.id, Assignment.status, Assignment.minutes,
+                Assignment.assigned_place.label("assigned_place"), *MineTask.columns()]
 
     @classmethod
     def of(cls, row) -> MineAssignment:
-        return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5], MineTask.of(row[6:]))
+        return cls(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6],
+                   MineTask.of(row[7:]))
 
 
 # 我的任务's card: the other activity where 通过 may still count my place at the same
@@ -497,7 +502,7 @@ def _my_assignments(member_id):
     ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
 
 
-_OWN_COLUMNS = 3  # MineAssignment's own columns, before those asking her other places
+_OWN_COLUMNS = 4  # MineAssignment's own columns, before those asking her other places
 
 
 class _CardTask:

@@ -314,16 +314,19 @@ def _lands_on_task(target: str, task_id: int) -> bool:
 @bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"], endpoint="withdraw")
 @login_required
 def withdraw_claim(task_id: int):
-    """取消认领, asked once: GET (or an unconfirmed POST) shows what will happen."""
+    """取消认领 (退出任务 of an assigned place), asked once: GET (or an unconfirmed POST)
+    shows what will happen."""
     task, mine = _visible_task(task_id)
     title = task.title
     back = _next_or(url_for("tasks.detail", task_id=task_id))
-    if mine is None or mine.status not in HOLDING:
-        flash(_("您没有认领该任务。"), "error")
-        return redirect(back)
     # a place the liaison put her in (指派) is left, not un-claimed: the words say which
-    # (walk47 #4); the service is the same, and she may leave it as a claim
-    assigned = mine.status == AssignmentStatus.assigned
+    # (walk47 #4, ``Assignment.assigned_place``: withdraw47); the service is the same,
+    # and she may leave it as a claim
+    assigned = mine is not None and mine.assigned_place
+    if mine is None or mine.status not in HOLDING:
+        # an assignment she left (or was 移出 of) was never a claim of hers
+        flash(_("您已不在该任务中。") if assigned else _("您没有认领该任务。"), "error")
+        return redirect(back)
     if request.method == "GET":
         return render_template(
             "confirm.html", task=task, back=back,
