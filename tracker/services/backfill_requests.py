@@ -139,6 +139,17 @@ def not_on_it(on_it: AssignmentStatus | None, approved: bool) -> bool:
             or (approved and on_it != AssignmentStatus.done))
 
 
+def pending_on_task(task_id, member_id):
+    """A select of the member's 补录申请 naming the task, still pending (its id; values
+    or columns): the form refuses a second (「您已为该任务提交过补录申请…」), and the task
+    page, reading it in its own statement (``tasks.queries.my_assignment_and_places``),
+    says it is waiting instead of offering 「我参加了但没有记录」 (notice47b #3)."""
+    return (select(BackfillRequest.id).where(
+        BackfillRequest.member_id == member_id, BackfillRequest.task_id == task_id,
+        BackfillRequest.status == RequestStatus.pending)
+        .order_by(BackfillRequest.id).limit(1))
+
+
 def _on_it(task: Task, member: Member) -> AssignmentStatus | None:
     return db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id))
@@ -203,9 +214,7 @@ def request_problems(member: Member, community: Community | None,
             refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
         elif (other := place_elsewhere(task, member)) is not None:
             refuse("task", taken_elsewhere(task, other))
-        elif db.session.scalar(select(BackfillRequest.id).where(
-                BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
-                BackfillRequest.status == RequestStatus.pending)) is not None:
+        elif db.session.scalar(pending_on_task(task.id, member.id)) is not None:
             refuse("task", _l("您已为该任务提交过补录申请，正在等待处理。"))
     # a task refused is the one problem of its day and length: they are the task's, not
     # the member's to correct
