@@ -93,9 +93,10 @@ def test_the_request_queue_says_what_to_reopen(client, login, world, year):
     sign(world, year=year)
     login(world.liaison)
     queue = text(client.get("/backfill-requests/"))
-    # the request's year has no item there: her unit of the day asked, named as 保存 names it
-    assert (f"{world.other_member.name}所在单位（{world.unit.name}）{MONTH}的月报已定稿，"
-            "补录该活动须由单位管理员操作" + (BOTH if year else MONTH_ONLY)
+    # every item there (this year's: 保存 takes any year's) is of her unit: named as 保存
+    # on it names it (notice47b #1, #2)
+    assert (f"资源清单项目所属单位（{world.unit.name}）{MONTH}的月报已定稿，"
+            "补录该月的活动须由单位管理员操作" + (BOTH if year else MONTH_ONLY)
             + "如不属实请拒绝。") in queue
 
 

@@ -83,8 +83,10 @@ def test_a_request_dated_in_a_signed_year_is_the_admins_to_adopt(client, login, 
     adopt = f"/manage/backfill?request={request.id}"
     login(world.liaison)
     queue = text(client.get("/backfill-requests/"))
-    assert (f"{world.other_member.name}所在单位（{world.unit.name}）{SIGNED}年度总结已定稿，"
-            "补录该活动须由单位管理员操作") in queue and adopt not in queue
+    # her unit's item (of this year: 保存 takes any year's) the only one there: named as
+    # 保存 on it names it (notice47b #1, #2)
+    assert (f"资源清单项目所属单位（{world.unit.name}）{SIGNED}年度总结已定稿，"
+            "补录该年的活动须由单位管理员操作") in queue and adopt not in queue
     form = text(client.get(adopt))
     assert f"{SIGNED}年度总结已定稿，补录该年的活动须由单位管理员操作" in form
     login(world.admin)

@@ -61,10 +61,10 @@ from .reviews import ReportData, approve_report, report_figures, submit_report
 from .summary_notes import (
     Closed,
     ClosedUnit,
+    closed_day_whose,
     closed_member_units,
     closed_to,
-    final_day,
-    final_year_day,
+    may_change_final,
     units_closed_words,
 )
 from .tasks import (
@@ -387,14 +387,13 @@ def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_i
     in order (``closed_member_units``)."""
     units = closed_member_units(actor, item.unit_id, item.community_id, day, member_ids,
                                 lock=lock)
-    closed = closed_to(actor, item.unit_id, item.community_id, day, lock=lock)
-    if closed is None:
+    if may_change_final(actor):  # ``closed_to``'s rule: nothing is closed to an admin
         return None, units
     # whose document is signed, the unit's or the community's own: the one named is the
-    # one to re-open (review41 #3's rule); asked only when refused
-    unit_own = db.session.scalar(select(or_(
-        final_day(item.unit_id, item.community_id, day, own=False),
-        final_year_day(item.unit_id, item.community_id, day, own=False))))
+    # one to re-open (review41 #3's rule); read with the question, one statement
+    closed, unit_own = closed_day_whose(item.unit_id, item.community_id, day, lock=lock)
+    if closed is None:
+        return None, units
     return item_closed_unit(closed, item.unit.name,
                             None if unit_own else item.community.name), units
 

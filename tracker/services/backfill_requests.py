@@ -26,10 +26,7 @@ from datetime import date, timedelta
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from sqlalchemy import (
-    Integer,
     and_,
-    cast,
-    extract,
     false,
     func,
     literal,
@@ -142,6 +139,17 @@ def not_on_it(on_it: AssignmentStatus | None, approved: bool) -> bool:
             or (approved and on_it != AssignmentStatus.done))
 
 
+def pending_on_task(task_id, member_id):
+    """A select of the member's 补录申请 naming the task, still pending (its id; values
+    or columns): the form refuses a second (「您已为该任务提交过补录申请…」), and the task
+    page, reading it in its own statement (``tasks.queries.my_assignment_and_places``),
+    says it is waiting instead of offering 「我参加了但没有记录」 (notice47b #3)."""
+    return (select(BackfillRequest.id).where(
+        BackfillRequest.member_id == member_id, BackfillRequest.task_id == task_id,
+        BackfillRequest.status == RequestStatus.pending)
+        .order_by(BackfillRequest.id).limit(1))
+
+
 def _on_it(task: Task, member: Member) -> AssignmentStatus | None:
     return db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id))
@@ -206,9 +214,7 @@ def request_problems(member: Member, community: Community | None,
             refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
         elif (other := place_elsewhere(task, member)) is not None:
             refuse("task", taken_elsewhere(task, other))
-        elif db.session.scalar(select(BackfillRequest.id).where(
-                BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
-                BackfillRequest.status == RequestStatus.pending)) is not None:
+        elif db.session.scalar(pending_on_task(task.id, member.id)) is not None:
             refuse("task", _l("您已为该任务提交过补录申请，正在等待处理。"))
     # a task refused is the one problem of its day and length: they are the task's, not
     # the member's to correct
@@ -478,9 +484,9 @@ class AdminOnly:
 class AdoptionSigned:
     """What ``signed_adoptions`` found of one request: ``admin_only`` when only an admin
     may 采纳 it (else None), and ``units``, each unit whose signed 月报 (or 年度总结) a
-    补录 adopting it may change — the member's unit of the day named with her (unless an
-    item, or the activity, is of it too: then as an item's, as 保存 on that item names
-    it), the activity's and the community's items' units as an item's
+    补录 adopting it may change — the member's unit of the day named with her (unless
+    every item is of it: then as an item's, as 保存 on any of them names it), once, the
+    activity's and the community's items' units as an item's
     (``backfill_closed_words``: the words 保存 refuses a liaison with)."""
 
     admin_only: AdminOnly | None
@@ -506,9 +512,11 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     request id. A request through the 补录 form (no task, or one voided or cancelled
     since) is asked of its day, for the member's unit of the day (``request_unit``),
     whose figures count her hours, the activity it named, if any, and every unit with a
-    checklist item the 补录 could be recorded on (active, of the day's year, counting
-    activities, in the request's community: 保存 refuses a liaison on a signed item's
-    unit too, review46b #1); one naming an approved activity, of the activity's day,
+    checklist item the 补录 could be recorded on (active, counting activities, in the
+    request's community: 保存 refuses a liaison on a signed item's unit too, review46b
+    #1) — of any year, as the form offers them and 保存 takes them: an activity goes on
+    its own year's item of the line, else stays on the one chosen until that year's is
+    added (``tasks.item_of_year``), the same unit either way (notice47b #1); one naming an approved activity, of the activity's day,
     for its unit and the member's of that day (adding her to it changes both:
     ``backfill.add_forgotten_participant``); one naming an activity not yet approved
     changes no official figure. Only an admin may 采纳 one (``admin_only``) when the
@@ -527,7 +535,6 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     asked = BackfillRequest
     gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
     named = Task.id == asked.task_id
-    year = cast(extract("year", asked.service_date), Integer)
     places = union_all(
         select(asked.id.label("request_id"), literal(_MEMBER).label("kind"),
                request_unit().label("unit_id"), asked.community_id.label("community_id"),
@@ -539,7 +546,7 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
         select(asked.id, literal(_ITEM), ResourceItem.unit_id, asked.community_id,
                asked.service_date).distinct()
         .join(ResourceItem, and_(ResourceItem.community_id == asked.community_id,
-                                 ResourceItem.year == year, ResourceItem.active.is_(True)))
+                                 ResourceItem.active.is_(True)))
         .join(Category, Category.id == ResourceItem.category_id)
         .where(asked.id.in_(form_ids), Category.activity_unit.is_not(None)),
         select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
@@ -601,12 +608,13 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
         admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
                                frozenset(place[1] for place in closing))
     units: dict[object, ClosedUnit] = {}
-    # her unit named as hers only when no item (nor the activity) is of it: a 补录 on
-    # an item of her own unit is refused as the item's (``backfill_closed_units``)
-    activities = {place[1] for place in places if place[0] != _MEMBER}
+    # her unit named as hers, once, as 保存 names it on any item but her unit's own
+    # (``backfill_closed_units``): as an item's only when every item the form offers is
+    # of her unit — 保存 on any of them names it so; with an item of another unit the
+    # item's words read as if that item avoided her signed month (notice47b #2)
     if member_name is not None:  # through the 补录 form: each signed unit named
         for kind, unit_id, unit_name, day, month, year, community in hits:
-            hers = kind == _MEMBER and unit_id not in activities
+            hers = kind == _MEMBER and (unit_id not in items or bool(items - {unit_id}))
             # an item's unit closed by the community's own document: the community
             # named once, as 保存 names it (``backfill.backfill_closed_units``)
             key = unit_id if hers or community is None else community

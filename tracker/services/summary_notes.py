@@ -977,17 +977,35 @@ def closed_day(unit_id: int, community_id: int, day: date, *,
     """``closed_to`` for anyone but an admin: whether a 月报 (or 年度总结) counting
     ``day`` is 已定稿 — what only an admin may then change (the reminder job tells the
     admin of it, ``reminders.kinds``)."""
+    return _closed_day(unit_id, community_id, day, lock=lock)[0]
+
+
+def closed_day_whose(unit_id: int, community_id: int, day: date, *,
+                     lock: bool = True) -> tuple[Closed | None, bool]:
+    """``closed_day``, and whether a signed document closing it is the unit's own (its
+    whole or in this community; else the community's own is: the one a refusal names,
+    review41 #3) — in ``closed_day``'s one statement (notice47b #4)."""
+    return _closed_day(unit_id, community_id, day, lock=lock, whose=True)
+
+
+def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
+                whose: bool = False) -> tuple[Closed | None, bool]:
     if lock:
         lock_scope(unit_id, community_id, shared=True)
+
+    def signed(own=True):
+        return (exists(select(SummaryNote.id).where(*_final_notes_of(
+                    unit_id, community_id, day.year, day.month, own=own))),
+                exists(select(YearNote.id).where(*_final_notes_of(
+                    unit_id, community_id, day.year, note=YearNote, own=own))))
+
     # the month's and the year's in one statement: a page asks it of each action it offers
-    by_month, by_year = db.session.execute(select(
-        exists(select(SummaryNote.id).where(
-            *_final_notes_of(unit_id, community_id, day.year, day.month))),
-        exists(select(YearNote.id).where(
-            *_final_notes_of(unit_id, community_id, day.year, note=YearNote))))).one()
+    by_month, by_year, unit_own = db.session.execute(select(
+        *signed(), or_(*signed(false())) if whose else false())).one()
     if by_month or by_year:
-        return Closed(day, by_year=not by_month, and_year=bool(by_month and by_year))
-    return None
+        return (Closed(day, by_year=not by_month, and_year=bool(by_month and by_year)),
+                bool(unit_own))
+    return None, False
 
 
 def first_closed(actor: Member, unit_id: int, places, *,

@@ -40,6 +40,7 @@ from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.backfill import nameable, units_working_in
+from ..services.backfill_requests import pending_on_task
 from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
                                 may_count_alongside_of)
 from ..services.voiding import voided
@@ -314,7 +315,7 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
                              backfill: bool = False
                              ) -> tuple[Assignment | None, Task | None, Task | None,
-                                        Task | None, bool]:
+                                        Task | None, bool, int | None]:
     """``my_assignment`` and, each the first other activity by its start, read in the
     same statement, at no statement of its own: with ``elsewhere`` (an approved task
     that ended, not cancelled), where my hours count at overlapping hours
@@ -326,29 +327,34 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
     「我参加了但没有记录」): whether 补录's rule names me on the task's day
     (``backfill.nameable``: my unit then works in its community), which a 补录申请 and
     its 采纳 ask (``backfill_requests.requestable``, walk47 #1) — asked of my member
-    row, so with or without a participation. (mine, counted on, held on, alongside,
-    nameable); nameable is False when not asked."""
+    row, so with or without a participation — and my 补录申请 naming the task still
+    pending (``backfill_requests.pending_on_task``: the form refuses a second; the page
+    says it is waiting instead, notice47b #3). (mine, counted on, held on, alongside,
+    nameable, pending request id); nameable is False and the request None when not
+    asked."""
     other = aliased(Task)
     named = (and_(*nameable(units_working_in(task.community_id), task.service_date))
              if backfill else false())
+    pending = (pending_on_task(task.id, Member.id).scalar_subquery() if backfill
+               else null())
     on_task = and_(Assignment.task_id == task.id, Assignment.member_id == Member.id)
     if elsewhere:
         counted_on = aliased(Task)
-        stmt = (select(Assignment, named, counted_on, other).select_from(Member)
+        stmt = (select(Assignment, named, pending, counted_on, other).select_from(Member)
                 .outerjoin(Assignment, on_task)
                 .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
                 .outerjoin(other, other.id == held_elsewhere_of(Assignment.member_id, task)))
     else:
-        stmt = (select(Assignment, named, other).select_from(Member)
+        stmt = (select(Assignment, named, pending, other).select_from(Member)
                 .outerjoin(Assignment, on_task)
                 .outerjoin(other, other.id == may_count_alongside_of(Assignment.member_id,
                                                                      task)))
     row = db.session.execute(stmt.where(Member.id == member_id)).first()
     if row is None:
-        return None, None, None, None, False
+        return None, None, None, None, False, None
     if elsewhere:
-        return row[0], row[2], row[3], None, bool(row[1])
-    return row[0], None, None, row[2], bool(row[1])
+        return row[0], row[3], row[4], None, bool(row[1]), row[2]
+    return row[0], None, None, row[3], bool(row[1]), row[2]
 
 
 def participants(task: Task) -> list[Assignment]:

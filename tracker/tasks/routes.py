@@ -194,7 +194,7 @@ def detail(task_id: int):
     # ended, not cancelled: whether 补录's rule names her on its day is read with her
     # row (what 我参加了但没有记录 and the repair the page names hang on)
     settled = task.ends_at <= now and task.status != TaskStatus.cancelled
-    mine, counted_on, held_on, alongside, nameable = q.my_assignment_and_places(
+    mine, counted_on, held_on, alongside, nameable, pending = q.my_assignment_and_places(
         task, current_user.id, elsewhere=approved, backfill=settled)
     if not may_see_task(current_user, task, mine.status if mine is not None else None):
         abort(404)
@@ -243,9 +243,11 @@ def detail(task_id: int):
         # unit that day works in its community and she is not on it, or, once approved,
         # on but not counted (``backfill_requests.requestable``: 缺席 after 通过,
         # walk12 #2; the unit rule, walk47 #1) — unless a place at the same hours
-        # refuses the request
+        # refuses the request, or her request for it is pending (the form refuses a
+        # second): the page says it is waiting, and links to it (notice47b #3)
+        "backfill_pending": pending,
         "can_ask_backfill": (
-            settled and task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK)
+            pending is None and settled and task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK)
             and requestable(mine.status if mine is not None else None, approved, nameable)
             and (mine is None or mine.status == AssignmentStatus.withdrawn
                  or held_on is None)),
