@@ -35,20 +35,26 @@ def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def _unit_gone_from_the_community(client, login, world):
+def _unit_gone_from_the_community(client, login, world, *, on_task=False, signed=False,
+                                  then=None):
     """赵六 of 县林业局, whose unit works in 解放路社区 by one checklist item (no task on
-    it), asks for a 补录 there; the admin then gives that item to 县商务局 on its edit
-    page, so 县林业局 works there no more. Logged in as the community's liaison."""
+    it), asks for a 补录 there (``on_task``: to be added to ``past_task``, approved and its
+    month signed when ``signed``); the admin then gives that item to 县商务局 on its edit
+    page, so 县林业局 works there no more. Logged in as ``then`` (the community's liaison)."""
     forestry = f.unit("县林业局")
     item = f.item(forestry, world.community, "ad_removal")
     member = f.member(forestry, name="赵六")
     db.session.commit()
-    request = asked(member, world.community)
+    request = (asked(member, world.community, task=world.past_task, service_date=None,
+                     description=None, minutes=60, note="忘记认领了")
+               if on_task else asked(member, world.community))
+    if signed:
+        f.reported(world.past_task, world.leader, approved=True, signed_by=world.admin)
     login(world.admin)
     fields = edit_page_fields(client.get(f"/admin/items/{item.id}/edit").get_data(as_text=True))
     fields["unit_id"] = str(world.unit.id)
     assert client.post(f"/admin/items/{item.id}/edit", data=fields).status_code == 302
-    login(world.liaison)
+    login(then or world.liaison)
     return request
 
 
@@ -102,17 +108,7 @@ def test_the_queue_says_why_and_offers_only_to_decline_which_works(client, login
 def test_a_request_naming_a_task_is_not_offered_the_one_tap_adoption(client, login, world):
     """The same for a request naming an activity (采纳 adds her to it in one tap): the
     card offers no 采纳, only 拒绝."""
-    forestry = f.unit("县林业局")
-    item = f.item(forestry, world.community, "ad_removal")
-    member = f.member(forestry, name="赵六")
-    db.session.commit()
-    request = asked(member, world.community, task=world.past_task, service_date=None,
-                    description=None, minutes=60, note="忘记认领了")
-    login(world.admin)
-    fields = edit_page_fields(client.get(f"/admin/items/{item.id}/edit").get_data(as_text=True))
-    fields["unit_id"] = str(world.unit.id)
-    assert client.post(f"/admin/items/{item.id}/edit", data=fields).status_code == 302
-    login(world.liaison)
+    request = _unit_gone_from_the_community(client, login, world, on_task=True)
     page = _text(client.get("/backfill-requests/"))
     assert UNIT_GONE + ADMINS_STEP in page
     assert f"/backfill-requests/{request.id}/adopt" not in page
@@ -156,17 +152,8 @@ def test_the_admins_card_of_such_a_request_in_a_signed_month_says_only_why(
     """An admin's card of a request in a signed month says 采纳 would change the signed
     documents; of a request no 采纳 can take it would contradict the card's own 「暂不能
     采纳」: only why is said, and 拒绝 offered (backfillkey47's Open)."""
-    forestry = f.unit("县林业局")
-    item = f.item(forestry, world.community, "ad_removal")
-    member = f.member(forestry, name="赵六")
-    db.session.commit()
-    request = asked(member, world.community, task=world.past_task, service_date=None,
-                    description=None, minutes=60, note="忘记认领了")
-    f.reported(world.past_task, world.leader, approved=True, signed_by=world.admin)
-    login(world.admin)
-    fields = edit_page_fields(client.get(f"/admin/items/{item.id}/edit").get_data(as_text=True))
-    fields["unit_id"] = str(world.unit.id)
-    assert client.post(f"/admin/items/{item.id}/edit", data=fields).status_code == 302
+    request = _unit_gone_from_the_community(client, login, world, on_task=True, signed=True,
+                                            then=world.admin)
     page = client.get("/backfill-requests/").get_data(as_text=True)
     assert f'id="unadoptable-{request.id}"' in page
     assert f'id="adopt-signed-{request.id}"' not in page
