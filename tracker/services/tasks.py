@@ -239,13 +239,21 @@ def lock_year_work(lines) -> None:
     Taken before a checklist change compares what its page named (``item_named``):
     every decision on an activity's report — 通过, 撤销审核, 作废 — holds its task's row
     first (``activity_lock.lock_activity``), so one either committed before, and the
-    comparison reads its report as it left it, or waits for the change (review47b #2)."""
-    each = [and_(Task.service_date >= date(line.year, 1, 1),
-                 Task.service_date <= date(line.year, 12, 31),
-                 Task.unit_id == line.unit_id, Task.community_id == line.community_id,
-                 Task.zone_id.is_(None) if line.zone_id is None else Task.zone_id == line.zone_id,
-                 Task.category_id == line.category_id)
-            for line in lines if _ids(line)]
+    comparison reads its report as it left it, or waits for the change (review47b #2).
+    Asked of each year's units, communities and categories, not line by line: a few more
+    rows held (another zone's, or another unit's in a community of the set), but a
+    statement as large as the years, not the lines — 从上一年度复制 of a county's
+    checklist is a thousand lines, past SQLite's expression depth of 1000 as one
+    condition each (review47d), as ``move_onto_year_items`` reads them."""
+    by_year: dict[int, list] = {}
+    for line in lines:
+        if _ids(line):
+            by_year.setdefault(line.year, []).append(line)
+    each = [and_(Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31),
+                 Task.unit_id.in_({line.unit_id for line in of_year}),
+                 Task.community_id.in_({line.community_id for line in of_year}),
+                 Task.category_id.in_({line.category_id for line in of_year}))
+            for year, of_year in sorted(by_year.items())]
     if each:
         db.session.execute(select(Task.id).where(or_(*each)).order_by(Task.id)
                            .with_for_update(key_share=True))
