@@ -414,3 +414,36 @@ def test_the_lazy_scan_finds_flask_babels_lazy_forms(tmp_path):
         "label = flask_babel.lazy_pgettext('a', 'b')\n", encoding="utf-8")
     assert _babel_lazy_uses(tmp_path) == [
         "forms.py:2:lazy_gettext", "forms.py:3:LazyString", "forms.py:4:lazy_pgettext"]
+
+
+def _machine_day_uses(root: Path) -> list[str]:
+    """``file:line`` of every call asking the machine's own clock for a day or a naive
+    time — ``date.today()``, ``datetime.now()``/``today()``/``utcnow()`` with no zone —
+    or the day of UTC's now (``utcnow().date()``: Greenwich's day, not Beijing's), in the
+    files below ``root``; a Unix ``.timestamp()`` of one is the same in any zone."""
+    call = re.compile(r"\b(?:date\.today|datetime\.(?:now|today|utcnow))\(\)(?!\.timestamp\(\))"
+                      r"|\butcnow\(\)\.date\(\)")
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if call.search(line.split("#", 1)[0]):
+                found.append(f"{path.relative_to(root)}:{number}")
+    return found
+
+
+def test_no_code_asks_the_machines_day():
+    """The app's day is Beijing's (``timeutil.local_today``, ``timeutil.utcnow`` for a
+    time): the machines run on UTC, eight hours behind, so code or a test reading the
+    machine's day is a day out from 16:00 to 24:00 UTC — a test of the roll read
+    ``date.today()`` and failed only in those hours (session 47)."""
+    found = [use for part in (PACKAGE, "tests") for use in _machine_day_uses(ROOT / part)]
+    # this file names the calls it looks for
+    assert [use for use in found if not use.startswith("test_architecture.py:")] == []
+
+
+def test_the_day_scan_finds_the_machines_day(tmp_path):
+    (tmp_path / "clock.py").write_text(
+        "from datetime import date, datetime\nday = date.today()\nnow = datetime.now()\n"
+        "stamp = datetime.now().timestamp()\nzoned = datetime.now(timezone.utc)\n"
+        "day_of_utc = utcnow().date()\n# date.today() in a comment\n", encoding="utf-8")
+    assert _machine_day_uses(tmp_path) == ["clock.py:2", "clock.py:3", "clock.py:6"]

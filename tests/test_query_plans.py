@@ -15,7 +15,7 @@ from tracker import owed
 from tracker.extensions import db
 from tracker.models import Task, TaskReport
 from tracker.reach import ALL, Reach
-from tracker.timeutil import utcnow
+from tracker.timeutil import local_today, utcnow
 
 
 def _plan(count_queries, call) -> list[str]:
@@ -98,7 +98,7 @@ def test_a_units_month_is_read_from_the_units_own_counted_rows(app, world, count
         pytest.skip("SQLite's query plan")
     from tracker.reports.figures import monthly_figures_plan
 
-    today = utcnow().date()
+    today = local_today()
     parts = monthly_figures_plan(today.year, today.month, unit=world.unit).parts
     connection = db.session.connection()
     read = []

@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from tests.flask_cli import ROOT, prepare_with_flask, run_flask
 from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
+from tracker.timeutil import local_today
 
 FIRST_RELEASE = "0003_counted_rows"
 PREVIOUS_RELEASE = "0026_need_tasked"  # session 20
@@ -49,7 +50,7 @@ def _at(day: date, hour: int) -> str:
 
 def _fill(url: str) -> None:
     pw = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
-    later = date.today() + timedelta(days=10)
+    later = local_today() + timedelta(days=10)
     rows = [
         ("INSERT INTO unit (id, name, active) VALUES (1, '县商务局', :t), (2, '县财政局', :t)", {}),
         ("INSERT INTO community (id, name, active) VALUES (1, '解放路社区', :t), (2, '建设路社区', :t)", {}),

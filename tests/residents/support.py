@@ -1,7 +1,7 @@
 """Building residents and visit tasks for the resident tests and matrix."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -9,13 +9,14 @@ from tests import factories as f
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import Resident, ResidentCategory, ResourceItem, Task, task_resident
+from tracker.timeutil import local_today
 
 
 def resident(community, creator, *, name="赵奶奶", phone="13800000001", paired=(),
              category=ResidentCategory.elderly, active=True) -> Resident:
     r = Resident(community_id=community.id, name=name, category=category,
                  address="解放路12号3单元201", phone=phone, notes="独居，腿脚不便",
-                 consent_date=date.today() - timedelta(days=30), consent_method="本人书面签字",
+                 consent_date=local_today() - timedelta(days=30), consent_method="本人书面签字",
                  created_by_id=creator.id, active=active)
     r.paired_members = list(paired)
     db.session.add(r)

@@ -23,7 +23,7 @@ from tests.security.support import matrix_cases
 from tests.web.matrix import ACTORS, OK
 from tracker.extensions import db
 from tracker.models import AuditEvent, Resident, task_resident
-from tracker.timeutil import utcnow
+from tracker.timeutil import local_today, utcnow
 
 PHONE, ADDRESS, NAME = "13912345678", "解放路12号3单元201", "赵奶奶"
 
@@ -665,7 +665,7 @@ def wishes(app, world, registered):
     open_one.task_id = task.id
     done = need(world.community, world.liaison, title=f"帮{NAME}修轮椅",
                 status=NeedStatus.fulfilled, claimer=world.member, resident_id=registered.id)
-    done.fulfilled_on, done.fulfil_note = utcnow().date(), f"{NAME}很满意"
+    done.fulfilled_on, done.fulfil_note = local_today(), f"{NAME}很满意"
     done.fulfil_photo, _ = store_image(samples.phone_jpeg(400, 300))
     db.session.commit()
     return open_one, done, task

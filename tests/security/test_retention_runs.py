@@ -41,7 +41,7 @@ def _with_photo_need(world, person: Resident) -> Need:
     """A fulfilled 微心愿 for ``person`` naming them, with its completion photo."""
     done = need(world.community, world.liaison, title=f"帮{person.name}修轮椅",
                 status=NeedStatus.fulfilled, claimer=world.member, resident_id=person.id)
-    done.fulfilled_on, done.fulfil_note = utcnow().date(), f"{person.name}很满意"
+    done.fulfilled_on, done.fulfil_note = local_today(), f"{person.name}很满意"
     done.fulfil_photo, _ = store_image(samples.phone_jpeg(400, 300))
     return done
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
-
 from sqlalchemy import select
 
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, RollPeriod
+from tracker.timeutil import local_today
 
 # the unit of the day named, as 补录's own refusal names it (forgotnames45)
 UNIT_WORDS = "在该活动当日所在的单位（县林业局）不在该社区开展共建，不能添加为本活动的参加人员。"
@@ -92,7 +91,7 @@ def test_switched_off_since_she_is_offered_and_added(client, login, world):
     """One switched off since, who was on the unit's roll on the activity's day: the rule
     names her, so the list offers her and the addition takes her."""
     gone = f.member(world.unit, name="孙七", active=False)
-    db.session.add(RollPeriod(member_id=gone.id, unit_id=world.unit.id, until=date.today()))
+    db.session.add(RollPeriod(member_id=gone.id, unit_id=world.unit.id, until=local_today()))
     _on(world.past_task, gone, AssignmentStatus.absent)
     f.reported(world.past_task, world.leader, approved=True)
     db.session.commit()

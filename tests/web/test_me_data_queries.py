@@ -11,7 +11,7 @@ from tests.web.test_mine_queries import statements
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, LoginSession, ReportStatus, RollPeriod
 from tracker.services.sessions import begin_session
-from tracker.timeutil import utcnow
+from tracker.timeutil import local_today, utcnow
 
 
 def history(w, n: int) -> None:
@@ -22,7 +22,7 @@ def history(w, n: int) -> None:
         begin_session(me, device=f"Android · 微信 {i}", remembered=True, address=None)
         unit = f.unit(f"单位{n}-{i}")
         db.session.add(RollPeriod(member_id=me.id, unit_id=unit.id, since=None,
-                                  until=utcnow().date() - timedelta(days=400 + i)))
+                                  until=local_today() - timedelta(days=400 + i)))
         me.communities.append(f.community(f"社区{n}-{i}"))
         item = f.item(w.unit, w.community)
         task = f.task(item, w.liaison, starts_in=-timedelta(days=3 + i))
