@@ -9,18 +9,15 @@ every item is of her unit, 保存 on any of them names it as the item's, and so 
 notice."""
 from __future__ import annotations
 
-from datetime import datetime, time
-
 import pytest
 
 from tests import factories as f
 from tests.web.manage_support import text
 from tests.web.test_adopt_notices_name_the_items_unit import (
-    finance_item, saved_refusal, sign_unit)
+    finance_item, saved_problems, saved_refusal, sign_unit)
 from tests.web.test_closed_notices_say_what_to_reopen import (  # noqa: F401 (TODAY)
     DAY, MONTH, MONTH_ONLY, SIGNED, TODAY, _pending_request)
 from tracker.extensions import db
-from tracker.services.backfill import BackfillData, Participant, backfill_problems
 
 pytestmark = pytest.mark.usefixtures("today_held")
 
@@ -30,12 +27,7 @@ AS_ITEMS = f"资源清单项目所属单位（县商务局）{MONTH}的月报已
 
 def _refused_for_her(world, item) -> str:
     """What 保存 of the request's 补录 on ``item`` says of the member's unit (read only)."""
-    member = world.other_member
-    payload = BackfillData(title="楼道清理", place="解放路12号",
-                           starts_local=datetime.combine(DAY, time(9)),
-                           ends_local=datetime.combine(DAY, time(11)),
-                           participants=[Participant(member)], leader=member, note="楼道清理")
-    found = dict(backfill_problems(world.liaison, item, payload, hold=False, lock=False))
+    found = saved_problems(world, item)
     assert "starts_at" not in found  # the item's unit is open
     return str(found["participants"])
 

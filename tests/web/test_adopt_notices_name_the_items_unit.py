@@ -46,16 +46,20 @@ def finance_item(world):
     return item
 
 
-def saved_refusal(world, item) -> str:
-    """What 保存 of the request's 补录 on ``item`` is refused with for the signed month
-    (the service's own question, read only)."""
+def saved_problems(world, item) -> dict:
+    """What 保存 of the request's 补录 (李四, two hours on its day) on ``item`` is refused
+    with, by field (the service's own question, read only)."""
     member = world.other_member
     payload = BackfillData(title="楼道清理", place="解放路12号",
                            starts_local=datetime.combine(DAY, time(9)),
                            ends_local=datetime.combine(DAY, time(11)),
                            participants=[Participant(member)], leader=member, note="楼道清理")
-    found = dict(backfill_problems(world.liaison, item, payload, hold=False, lock=False))
-    return str(found["starts_at"])
+    return dict(backfill_problems(world.liaison, item, payload, hold=False, lock=False))
+
+
+def saved_refusal(world, item) -> str:
+    """What 保存 of the request's 补录 on ``item`` is refused with for the signed month."""
+    return str(saved_problems(world, item)["starts_at"])
 
 
 def test_the_items_signed_unit_is_named_on_the_card_and_the_form(client, login, world):
