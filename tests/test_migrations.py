@@ -1577,3 +1577,100 @@ def test_the_finding_steps_migration_keeps_each_years_steps_from_existing_findin
             assert "counted_finding_step_year" not in inspect(conn).get_table_names()
         _upgrade(url)
         assert kept() == before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_hours_origin_migration_tells_each_past_row_from_the_audit_trail(
+        backend, migrated_database):
+    """0069 (origin48) gives each participation already holding hours who stated them
+    (时长来源), from the audit trail: on one activity 甲 confirmed her own hours (本人确认),
+    乙 was counted by check-in at 通过 (按签到计入), 丙's were corrected by the liaison
+    (联络员改正), 丁's corrected to the hours she had confirmed (still hers), 戊 was counted
+    by check-in and, after 撤销审核, confirmed her own (the later event decides: 本人确认),
+    and 己 was added after approval (添加遗漏的参加人员: 联络员补录); 庚's 补录申请 was
+    采纳 into another activity and 辛, 壬 and 寅 were on a 补录 (联络员补录); 癸 never
+    confirmed and has no hours. What the migration gives is what the application wrote.
+    A row with hours written past the application (no event of its own) is 联络员补录 on
+    a 补录's activity (丑) and cannot be told elsewhere (子: NULL, 「不详」). A downgrade
+    drops the column."""
+    from tests.services.test_backfill import data
+    from tracker.services import unit_of_work
+    from tracker.services.backfill import add_forgotten_participant, record_past_activity
+    from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
+    from tracker.services.claims import confirm_participation, correct_minutes
+    from tracker.services.reviews import ReportData, approve_report, reopen_report, submit_report
+
+    Status = AssignmentStatus
+    read = ("SELECT member.name, assignment.hours_origin FROM assignment"
+            " JOIN member ON member.id = assignment.member_id")
+    with migrated_database(backend, "hoursorigin") as url:
+        with app_on(url, request=True):
+            unit, item, liaison = _one_community()
+            admin = f.member(unit, Role.admin, "管理员")
+            people = {n: f.member(unit, name=n) for n in "甲乙丙丁戊己庚辛壬癸子丑寅"}
+            task = f.task(item, liaison, starts_in=-timedelta(days=2), slots=10,
+                          leader=people["甲"])
+            asked = f.task(item, liaison, starts_in=-timedelta(days=4), leader=people["庚"])
+            plain, typed = (f.task(item, liaison, starts_in=-timedelta(days=days), leader=who)
+                            for days, who in ((5, people["子"]), (6, people["丑"])))
+            for n, status in (("甲", Status.claimed), ("乙", Status.checked_in),
+                              ("丙", Status.claimed), ("丁", Status.claimed),
+                              ("戊", Status.checked_in), ("癸", Status.claimed)):
+                db.session.add(Assignment(task_id=task.id, member_id=people[n].id,
+                                          status=status, checked_in_at=task.starts_at
+                                          if status == Status.checked_in else None))
+            task.taken = 6
+            db.session.commit()
+
+            def mine(n, on=task):
+                return db.session.scalar(select(Assignment).where(
+                    Assignment.task_id == on.id, Assignment.member_id == people[n].id))
+
+            def approve(on=task):
+                with unit_of_work():
+                    report = submit_report(on, on.leader, ReportData(None, None, "已完成。"))
+                    approve_report(report, liaison, count_checked_in=True)
+
+            with unit_of_work():
+                for n in "甲丙丁":
+                    confirm_participation(mine(n), people[n], 120)
+                correct_minutes(mine("丙"), liaison, 60, "实际一小时")
+                correct_minutes(mine("丁"), liaison, 120, "核对无误")
+            approve()
+            with unit_of_work():
+                reopen_report(task.report, admin, "完成数量填错了")
+            with unit_of_work():
+                confirm_participation(mine("戊"), people["戊"], 60)
+            approve()
+            with unit_of_work():
+                add_forgotten_participant(liaison, task, people["己"], None)
+            with unit_of_work():
+                request = ask_backfill(people["庚"], item.community,
+                                       RequestData(service_date=None, minutes=60, task=asked))
+            with unit_of_work():
+                adopt_into_task(request, liaison)
+            approve(asked)
+            with unit_of_work():
+                record_past_activity(liaison, item, data([people[n] for n in "辛壬寅"]))
+            typed.backfilled = True  # written past the application, no event of their own
+            for on, n in ((plain, "子"), (typed, "丑")):
+                db.session.add(Assignment(task_id=on.id, member_id=people[n].id,
+                                          status=Status.done, minutes=60))
+                db.session.add(TaskReport(task_id=on.id, quantity=0, people_served=0, note="",
+                                          status=ReportStatus.approved,
+                                          submitted_by_id=liaison.id))
+            db.session.commit()
+
+        written = dict(_read_after(url, [], read))
+        assert written == {"甲": "confirmed", "乙": "checkin", "丙": "corrected",
+                           "丁": "confirmed", "戊": "confirmed", "己": "recorded",
+                           "庚": "recorded", "辛": "recorded", "壬": "recorded",
+                           "寅": "recorded", "癸": None, "子": None, "丑": None}
+
+        assert run_flask(url, "db", "downgrade", "0068_hhkept41_served_kept").returncode == 0
+        with engine_on(url) as engine, engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("assignment")}
+        assert "hours_origin" not in columns
+        _upgrade(url)
+        # what the application wrote, and 丑's told by its activity's being a 补录
+        assert dict(_read_after(url, [], read)) == {**written, "丑": "recorded"}

@@ -34,6 +34,7 @@ from .models import (
     FindingKind,
     FindingStatus,
     FundEntry,
+    HoursOrigin,
     Member,
     ReportStatus,
     ResourceItem,
@@ -502,6 +503,8 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
         writer.add(_table(Assignment), {
             "id": ids.take("assignment"), "task_id": task_id, "member_id": member_id,
             "status": a_status, "minutes": minutes,
+            # a generated done row stands for her own 确认参与 (``confirmed`` is set)
+            "hours_origin": HoursOrigin.confirmed if minutes is not None else None,
             "claimed_at": starts_at - timedelta(days=rng.randint(1, 10)),
             "checked_in_at": checked_in, "confirmed_at": confirmed,
             "assigned_by_id": creator if a_status == AssignmentStatus.assigned else None,

@@ -7,10 +7,15 @@ member (for an activity: any participant whose participation counts, i.e. done)
 checked in on site, else 组长提交 — recorded through the leader's report. An
 activity whose check-ins all went uncounted (never confirmed before 通过, or marked
 缺席) is not 现场签到: its row would name a source for people it does not list.
+
+A member's 服务记录 also says, per row, who stated its hours (时长来源,
+``Assignment.hours_origin``): 来源 alone said 现场签到 both for hours she confirmed after
+checking in and for hours 通过 counted by her check-in, which she never confirmed.
 """
 from __future__ import annotations
 
 from .i18n import lazy_gettext as _l
+from .models import HoursOrigin
 
 SOURCE_CHECKIN = "checkin"
 SOURCE_REPORT = "report"
@@ -32,3 +37,19 @@ def source_of(backfilled: bool, checked_in: bool) -> str:
 
 def source_label(backfilled: bool, checked_in: bool) -> str:
     return str(SOURCE_LABELS[source_of(backfilled, checked_in)])
+
+
+# 时长来源: who stated a row's hours, in words a member reads (docs/design.md: 确认参与,
+# 通过's 按签到计入, 补录 / 添加遗漏的参加人员 / 采纳, 改正服务时长)
+HOURS_ORIGIN_LABELS = {
+    HoursOrigin.confirmed: _l("本人确认"),
+    HoursOrigin.checkin: _l("按签到计入"),
+    HoursOrigin.recorded: _l("联络员补录"),
+    HoursOrigin.corrected: _l("联络员改正"),
+}
+# a row from before the origin was kept that the audit trail could not tell (0069)
+HOURS_ORIGIN_UNKNOWN = _l("不详")
+
+
+def hours_origin_label(origin: HoursOrigin | None) -> str:
+    return str(HOURS_ORIGIN_LABELS.get(origin, HOURS_ORIGIN_UNKNOWN))

@@ -33,8 +33,8 @@ def test_the_service_record_says_where_a_row_came_from_in_chinese(client, login,
     english(client)
     response = client.get(f"/reports/records/{zhang.id}.xlsx?year=2022")
     sheet = load_workbook(io.BytesIO(response.data))["服务记录"]
-    assert sheet.cell(row=3, column=12).value == "来源"
-    sources = [row[11] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert sheet.cell(row=3, column=13).value == "来源"
+    sources = [row[12] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sources and set(sources) == {"组长提交"}
     # the page is read, not filed: its headers and 来源 are in the reader's language
     page = client.get(f"/reports/records/{zhang.id}?year=2022").get_data(as_text=True)

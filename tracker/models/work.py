@@ -280,6 +280,17 @@ class AssignmentStatus(str, enum.Enum):
     withdrawn = "withdrawn"
 
 
+class HoursOrigin(str, enum.Enum):
+    """Where a participation's hours (``Assignment.minutes``) came from: who stated them
+    (docs/design.md, 确认参与, 通过's 按签到计入, 补录 and 添加遗漏的参加人员, 改正服务时长).
+    A member's 服务记录 says it on each row (``sources.HOURS_ORIGIN_LABELS``)."""
+
+    confirmed = "confirmed"  # 本人确认: her own 确认参与 (or 修改服务时长)
+    checkin = "checkin"  # 按签到计入: checked in, counted at the activity's length at 通过
+    recorded = "recorded"  # 联络员补录: typed by staff — 补录, 添加遗漏的参加人员, 补录申请's 采纳
+    corrected = "corrected"  # 联络员改正: 改正服务时长 changed them
+
+
 # A participation holding a slot: everything except withdrawn.
 HOLDING = (
     AssignmentStatus.claimed,
@@ -311,6 +322,10 @@ class Assignment(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    # who stated ``minutes`` (set with them by every path that writes them, cleared with
+    # them); None with no hours, or on a row from before 0069 that the audit trail could
+    # not tell (the 服务记录 says 不详)
+    hours_origin: Mapped[HoursOrigin | None] = mapped_column(_enum(HoursOrigin))
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821

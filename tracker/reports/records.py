@@ -26,6 +26,7 @@ from ..models import (
     AssignmentStatus,
     Category,
     Community,
+    HoursOrigin,
     Member,
     ReportStatus,
     Role,
@@ -38,7 +39,7 @@ from ..permissions import managed_community_ids, may_see_task
 from ..rollups.coverage import member_totals
 from ..search import matches, phone_matches
 from ..timeutil import local_today
-from ..sources import SOURCE_LABELS, source_label, source_of
+from ..sources import SOURCE_LABELS, hours_origin_label, source_label, source_of
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -107,6 +108,9 @@ class RecordRow:
     reviewer: str
     source: str  # 来源 in the document's words (tracker/sources.py)
     source_kind: str = ""  # which 来源 (sources.SOURCE_*): shown in the reader's words on the page
+    # who stated the hours (时长来源, ``Assignment.hours_origin``; None: 不详), worded
+    # by ``table`` in its locale
+    hours_origin: HoursOrigin | None = None
 
 
 @dataclass
@@ -147,13 +151,16 @@ class ServiceRecord:
         with force_locale(str(locale)):
             table = Table("record", _("服务记录"), [
                 _("序号"), _("日期"), _("活动名称"), _("社区"), _("类别"), _("地点"), _("服务对象"),
-                _("服务内容"), _("服务时长（小时）"), _("负责人"), _("记录人"), _("来源"),
-            ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10, 8])
+                _("服务内容"), _("服务时长（小时）"), _("时长来源"), _("负责人"), _("记录人"),
+                _("来源"),
+            ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10, 10, 8])
             for number, r in enumerate(self.rows, 1):
                 source = str(SOURCE_LABELS[r.source_kind]) if r.source_kind else r.source
+                # who stated the hours, next to them (时长来源)
                 table.rows.append([number, r.service_date, r.title, r.community, r.category,
-                                   r.place, r.beneficiary, r.content, Hours(r.minutes), r.leader,
-                                   r.reviewer, source])
+                                   r.place, r.beneficiary, r.content, Hours(r.minutes),
+                                   hours_origin_label(r.hours_origin), r.leader, r.reviewer,
+                                   source])
         return table
 
 
@@ -172,7 +179,7 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
     found = db.session.execute(
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
                Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name,
-               Task.backfilled, Assignment.checked_in_at,
+               Task.backfilled, Assignment.checked_in_at, Assignment.hours_origin,
                Task.status, Task.leader_id, Task.community_id, mine.status.label("mine"))
         .select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
@@ -203,9 +210,9 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
             RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
                       leader_name or "", reviewer_name or "",
                       source_label(backfilled, checked_in_at is not None),
-                      source_of(backfilled, checked_in_at is not None))
+                      source_of(backfilled, checked_in_at is not None), origin)
             for (d, title, com, cat, place, beneficiary, note, mins, leader_name,
-                 reviewer_name, backfilled, checked_in_at, *_reach) in rows]
+                 reviewer_name, backfilled, checked_in_at, origin, *_reach) in rows]
     return ServiceRecord(member, year, activities, minutes, record_rows, years,
                          year_stays(member, year), withheld=len(found) - len(rows))
 

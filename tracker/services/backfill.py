@@ -36,6 +36,7 @@ from ..models import (
     FindingKind,
     Assignment,
     AssignmentStatus,
+    HoursOrigin,
     Member,
     ResourceItem,
     RollPeriod,
@@ -604,6 +605,7 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
     for member_id, minutes in hours.items():
         db.session.add(Assignment(task_id=task.id, member_id=member_id,
                                   status=AssignmentStatus.done, minutes=minutes,
+                                  hours_origin=HoursOrigin.recorded,
                                   claimed_at=now, confirmed_at=now, assigned_by_id=actor.id))
     db.session.flush()
     # before the report: a survey's 完成数量 is counted from its findings when it is

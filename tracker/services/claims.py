@@ -22,6 +22,7 @@ from ..models import (
     HOLDING,
     Assignment,
     AssignmentStatus,
+    HoursOrigin,
     Member,
     MemberMerge,
     Task,
@@ -149,6 +150,7 @@ def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
     existing.status = status
     existing.claimed_at = utcnow()
     existing.minutes = None
+    existing.hours_origin = None
     existing.confirmed_at = None
     existing.checked_in_at = None
     existing.assigned_by_id = actor.id if status == AssignmentStatus.assigned else None
@@ -391,6 +393,8 @@ def add_done_participation(task: Task, member: Member, actor: Member,
                            require_future=False, open_only=False, held=held)
     assignment.status = AssignmentStatus.done
     assignment.minutes = minutes
+    # typed by the liaison or admin (采纳 of a 补录申请, 添加遗漏的参加人员), not by her
+    assignment.hours_origin = HoursOrigin.recorded
     assignment.confirmed_at = utcnow()
     db.session.flush()
     # the member's 补录申请 naming the task is answered (添加遗漏的参加人员)
@@ -442,7 +446,9 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
                                      {"hours": minutes}).keep:
         minutes = assignment.minutes  # typed as the page named them: nothing to correct
     old = assignment.minutes
-    assignment.minutes = minutes
+    if minutes != old:  # the same hours again are still whoever stated them
+        assignment.minutes = minutes
+        assignment.hours_origin = HoursOrigin.corrected
     record(actor, "correct_minutes", assignment, task_id=task.id,
            member_id=assignment.member_id, old_minutes=old, minutes=minutes, reason=reason,
            community_id=task.community_id)
@@ -481,6 +487,7 @@ def confirm_participation(assignment: Assignment, member: Member,
     check_minutes(minutes, task)
     was = assignment.minutes if assignment.status == AssignmentStatus.done else None
     assignment.minutes = minutes
+    assignment.hours_origin = HoursOrigin.confirmed
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
     record(member, "confirm", assignment, minutes=minutes)

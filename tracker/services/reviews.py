@@ -18,6 +18,7 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     Finding,
+    HoursOrigin,
     Member,
     Need,
     NeedStatus,
@@ -228,6 +229,7 @@ def _mark_absences(task: Task, holders, absent_ids: set[int]) -> list[tuple[Assi
     for assignment in restored:
         if assignment.minutes and assignment.member_id in elsewhere:
             assignment.minutes = None  # not counted here: nothing confirmed stays
+            assignment.hours_origin = None
             assignment.confirmed_at = None
         if assignment.minutes:
             assignment.status = AssignmentStatus.done
@@ -434,6 +436,7 @@ def count_checked_in_members(task: Task, actor: Member, checked_in: list[Assignm
             continue
         assignment.status = AssignmentStatus.done
         assignment.minutes = minutes
+        assignment.hours_origin = HoursOrigin.checkin  # never confirmed by her
         assignment.confirmed_at = utcnow()
         record(actor, "count_checked_in", assignment, task_id=task.id,
                member_id=assignment.member_id, minutes=minutes)
