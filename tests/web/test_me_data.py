@@ -13,7 +13,8 @@ from sqlalchemy import select
 from tests.reports.test_wechat_downloads import PHONE_BROWSER, wechat_page
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, LoginSession, MemberNotify, ReportStatus
+from tracker.models import (AssignmentStatus, HoursOrigin, LoginSession, MemberNotify,
+                            ReportStatus)
 
 
 def _held(world):
@@ -25,6 +26,7 @@ def _held(world):
                         MemberNotify(member_id=world.other_member.id, email="lisi@example.cn")])
     mine = assignment(world.past_task, world.member)
     mine.status, mine.minutes = AssignmentStatus.done, 120
+    mine.hours_origin = HoursOrigin.checkin  # counted by her check-in at 通过
     submitted_report(world.past_task, world.leader, status=ReportStatus.approved)
     assignment(world.other_task, world.other_member)
     db.session.commit()
@@ -100,6 +102,7 @@ def test_the_download_holds_my_records_and_nobody_elses(client, login, world):
     [record] = data["participations"]
     assert (record["title"], record["hours"], record["counted"]) == ("楼道清理", 2.0, True)
     assert record["report_status"] == "approved"
+    assert record["hours_origin"] == "checkin"  # who stated the hours, as 服务记录 says it
     assert len(data["login_sessions"]) == 1 and data["login_sessions"][0]["ended_at"] is None
     text = response.get_data(as_text=True)
     for theirs in ("李四", world.other_member.phone, "lisi@example.cn", "清除牛皮癣"):

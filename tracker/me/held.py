@@ -236,6 +236,8 @@ def _participations(member: Member) -> list[dict]:
         "status": a.status.value, "hours": a.minutes / 60 if a.minutes else None,
         "claimed_at": _iso(a.claimed_at), "checked_in_at": _iso(a.checked_in_at),
         "confirmed_at": _iso(a.confirmed_at),
+        # who stated the hours, as her 服务记录's 时长来源 says it (None: not told, pre-0069)
+        "hours_origin": a.hours_origin.value if a.hours_origin else None,
         "report_status": report.value if report is not None else None,
         "counted": a.status == AssignmentStatus.done and report == ReportStatus.approved,
     } for a, task, report in rows]
