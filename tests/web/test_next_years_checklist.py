@@ -95,6 +95,17 @@ def test_one_community_missing_links_to_the_copy_form_for_it(client, login, worl
                      rf'<option[^>]*value="{world.other_community.id}"[^>]*selected', form)
 
 
+@pytest.mark.parametrize("day, year", [(date(THIS, 11, 30), THIS), (date(THIS, 12, 1), NEXT),
+                                       (date(THIS, 12, 31), NEXT), (date(NEXT, 1, 1), NEXT)])
+def test_the_copy_form_opened_alone_offers_the_year_the_notice_asks_about(
+        client, login, world, this_years, beijing_day, day, year):
+    """资源清单 opened with no year chosen: its 「从上一年度复制」 offers the year the page's
+    own notice asks about — from 1 December the next one (walk48 #1: it offered this
+    year, whose lines are all there, and 复制 answered that nothing needed copying)."""
+    form = _page(client, login, world.admin, day, beijing_day, "/admin/items")
+    assert re.search(rf'name="copy-year"[^>]*value="{year}"', form)
+
+
 def test_from_1_january_a_warning_counting_the_activities_on_last_years_items(
         client, login, world, this_years, beijing_day):
     cleanup, ads = this_years

@@ -29,6 +29,7 @@ from ..services import directory as d
 from ..services import roll
 from ..services.cell_dates import ROLL_TOO_EARLY
 from ..services import shown as shown_module
+from ..year_checklist import asked_year
 from ..fields import (
     CHOOSE,
     parse_whole_number,
@@ -574,7 +575,9 @@ class ItemCopyForm(Form):
 
     year = WholeNumberField(_l("复制到年度"), minimum=d.YEAR_MIN + 1, maximum=d.YEAR_MAX,
                             required_message=_l("请填写年度。"),
-                            default=lambda: local_today().year)
+                            # the year the page's notice asks about: from 1 December
+                            # the next one (walk48 #1)
+                            default=lambda: asked_year(local_today()))
     unit = SelectField(_l("单位"), validate_choice=False)
     community = SelectField(_l("社区"), validate_choice=False)
 
