@@ -12,6 +12,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from .admin.told import signed_names
+from .services import name_problems
 from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
@@ -142,15 +143,28 @@ class NamedFirst:
         its own locks — through ``aware``: the one way a view runs such a service."""
         return self.aware(partial(service, named=self.compare))
 
-    def since(self):
+    def since(self, form=None, problems: Callable[[], list] | None = None):
         """After the change was refused: the naming page afresh when it was for what the
         page named (``compare``), else None — its refusal's words said first to a post a
         page of ours asked (``shown``); a post straight from the form, shown no naming
-        page, is asked the plain question, as the first time (refusalgone46)."""
+        page, is asked the plain question, as the first time (refusalgone46).
+
+        ``form`` and ``problems`` — the ask's own read-only pre-check, as the (form
+        field, message) pairs of ``services.name_problems`` —, for a view whose
+        ``run_service`` kept the refusal's words off ``form`` (``since_off``): when the
+        ask declines its page, that pre-check refusing now (another's change committed
+        after the service's rollback: an entry reversed meanwhile), its refusal is said
+        on ``form`` in its own words. 「…有了变化…请查看上方的说明后再确认。」 would
+        point at a page above that is not shown (namedsince47). Should the pre-check
+        find nothing by then (a third change), the refusal's own words are kept: the
+        form is never answered with nothing said."""
         if not self.found:
             return None
         refusal = self.found[0]
-        return self.ask(refusal.naming, refusal.message if self.shown else False)
+        asked = self.ask(refusal.naming, refusal.message if self.shown else False)
+        if asked is None and form is not None:
+            name_problems(form, problems() or [(None, refusal.message)])
+        return asked
 
 
 def _poster():

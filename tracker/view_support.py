@@ -45,7 +45,9 @@ def run_service(form, service: Callable[..., Any], /, *args,
     None returned —, for a view that answers it with its naming page asked as the first
     time (the post was shown no naming page, so nothing it was shown changed: its
     words, 「…有了变化…」, would be untrue there; refusalgone46) and renders ``form``
-    as that page (the register form names a change of a resident's kind itself).
+    as that page (the register form names a change of a resident's kind itself); or
+    for a ``named_page.NamedFirst`` view whose ``since`` says on ``form`` what it
+    answers with when no page is shown again (its pre-check's refusal, namedsince47).
 
     Typical use::
 

@@ -23,7 +23,7 @@ from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
 from ..security import record_id_or_none
-from ..services import ServiceError
+from ..services import ServiceError, problems_of
 from ..services import directory as d
 from ..services import item_named, merge, roll
 from ..view_support import returning, run_service
@@ -359,9 +359,12 @@ def item_new():
     if not returning() and form.validate_on_submit():  # 返回: the form as typed
         if (asked := first.answer()) is not None:
             return asked
+        # a signed document's refusal answered by ``since`` (``since_off``): the page
+        # again or, the item refused by then (another admin's same item), that refusal
         done = run_service(form, first.comparing(d.add_resource_item), current_user,
-                           form.to_data())
-        if not done and (asked := first.since()) is not None:
+                           form.to_data(), since_off=True)
+        if not done and (asked := first.since(form, lambda: problems_of(
+                d.item_refusal(None, form.to_data())))) is not None:
             return asked
     if not done:
         return render_page(ITEMS, form, None, [])

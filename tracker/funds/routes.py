@@ -18,7 +18,7 @@ from ..rollups import Scope
 from ..rollups.funds import fund_figures, fund_ledgers, ledgers_total
 from ..security import record_id
 from ..services import funds as service
-from ..services import name_problems
+from ..services import name_problems, problems_of
 from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
@@ -121,11 +121,15 @@ def add_entry(unit_id: int, community_id: int, year: int):
         return dict(entry_date=form.entry_date.data, amount_fen=form.amount.data,
                     purpose=form.purpose.data, task=task)
 
+    def problems() -> list:
+        # what the service would refuse of the fields (read only: no 定稿 waits for it)
+        return service.entry_problems(current_user, unit, community, year, **typed(),
+                                      lock=False)
+
     def ask(named, since):
         # what the service would refuse is said on the form first, never asked: no page,
         # so nothing named (``NamedFirst.answer`` holds the post to "", fundsnamed45)
-        if service.entry_problems(current_user, unit, community, year, **typed(),
-                                  lock=False):
+        if problems():
             return None
         # an admin's entry dated in a 已定稿 month or year: the documents it changes,
         # named before it is written, as 冲销's are (figures42 #1)
@@ -148,18 +152,18 @@ def add_entry(unit_id: int, community_id: int, year: int):
         return _render_ledger(unit, community, year, entry_form=form)
     if not form.validate_on_submit():
         # what the form refused, and what the service would refuse of the other fields
-        name_problems(form, service.entry_problems(current_user, unit, community, year,
-                                                   **typed(), lock=False))
+        name_problems(form, problems())
     elif (asked := first.answer()) is not None:
         return asked
     # compared by the service after its refusals (``comparing``): a post the pre-check
     # refused, held to naming nothing, is named afresh should that refusal be gone by
-    # the service's locks, and a refusal is said in its own words
+    # the service's locks, and a refusal is said in its own words — a signed month's
+    # by ``since`` (``since_off``), the pre-check's when it declines the page again
     elif run_service(form, first.comparing(service.add_entry), current_user, unit, community,
-                     year, **typed()):
+                     year, **typed(), since_off=True):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
-    elif (asked := first.since()) is not None:
+    elif (asked := first.since(form, problems)) is not None:
         return asked
     return _render_ledger(unit, community, year, entry_form=form)
 
@@ -205,12 +209,15 @@ def reverse(entry_id: int):
     if form.validate_on_submit():
         if (asked := first.answer(always=True)) is not None:
             return asked
-        # compared by the service after its refusals, under its locks (``comparing``)
+        # compared by the service after its refusals, under its locks (``comparing``);
+        # a signed month's refusal answered by ``since`` (``since_off``): the page again,
+        # or, an entry no 冲销 takes by then (another admin's since), that refusal
         if run_service(form, first.comparing(service.reverse_entry), current_user, entry,
-                       form.reason.data):
+                       form.reason.data, since_off=True):
             flash(_("已冲销。"), "success")
             return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id,
                                     year=year))
-        if (asked := first.since()) is not None:
+        if (asked := first.since(form, lambda: problems_of(service.reversal_refusal(entry)))
+                ) is not None:
             return asked
     return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)

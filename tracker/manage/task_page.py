@@ -237,13 +237,17 @@ def task(task_id: int):
     return _render_task(_task_page(_managed_task(task_id)))
 
 
-def _run_on_task(task, form, context: dict, service, *args, since=None):
+def _run_on_task(task, form, context: dict, service, *args, since=None,
+                 since_off: bool = False):
     """Run the service of a task-page form (``run_service``). Out of reach: 404.
     Refused: a refusal about what was typed goes under the field, one about the task's
     state (full, cancelled, already reported …) is flashed on the task page, and that
     response comes back. None: it went through. ``since()``: refused for what its page
-    named (``roll.NamedSince``), the response naming it afresh, else None."""
-    if run_service(form, service, *args, denied=404):
+    named (``roll.NamedSince``), the response naming it afresh, else None.
+    ``since_off``: that refusal's words kept off the form (``run_service``'s), for a
+    ``since`` that says on it what it answers with instead (``NamedFirst.since``'s
+    ``problems``)."""
+    if run_service(form, service, *args, denied=404, since_off=since_off):
         return None
     if since is not None and (asked := since()) is not None:
         return asked
@@ -309,18 +313,24 @@ def add_participant(task_id: int):
         _say_unnameable(form, context)
         return _render_task(context)
     member = q.load_member(form.member.data)
+
+    def problems() -> list:  # read only: no 定稿 waits for it
+        return forgotten_problems(_actor(), task, member, form.hours.minutes, lock=False)
+
     # what the service would refuse is said on the form first, never asked
     # (checkfirst43): no page
-    first = NamedFirst(naming, lambda named, since: None if forgotten_problems(
-        _actor(), task, member, form.hours.minutes, lock=False)
-        else _ask_addition(task, named, since, _listed(context, member)))
+    first = NamedFirst(naming, lambda named, since: None if problems()
+                       else _ask_addition(task, named, since, _listed(context, member)))
     if (asked := first.answer()) is not None:
         return asked
     # compared by the service after its refusals (``compare``): a post the pre-check
     # refused, held to naming nothing, is named afresh if that refusal is gone by the
-    # service's locks, and a refusal is said in its own words (samehold44)
+    # service's locks, and a refusal is said in its own words (samehold44); refused for a
+    # month signed since, the naming page again or, the pre-check refusing by then
+    # (another's change since: she was added meanwhile), that refusal (``since_off``)
     refused = _run_on_task(task, form, context, first.comparing(add_forgotten_participant),
-                           _actor(), task, member, form.hours.minutes, since=first.since)
+                           _actor(), task, member, form.hours.minutes,
+                           since=partial(first.since, form, problems), since_off=True)
     if refused is not None:
         return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",

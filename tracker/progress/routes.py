@@ -579,11 +579,15 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
     # nothing, held to naming nothing all the same (``asks``)
     elif first is not None and (asked := first.answer(asks=not stale)) is not None:
         return asked
+    # a signed month's refusal is answered by ``since`` (``since_off``): the naming page
+    # again or, the pre-check refusing by then (another's change since), its refusal
     elif run_service(form, first.comparing(action) if first is not None else action,
-                     finding, form):
+                     finding, form, since_off=first is not None):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
-    elif first is not None and (asked := first.since()) is not None:
+    # (``ask_step`` declines only for ``problems``: asked only then)
+    elif first is not None and (
+            asked := first.since(form, lambda: problems(finding, form))) is not None:
         return asked
     db.session.refresh(finding)
     return _finding_page(finding, **{form_name: form})

@@ -57,6 +57,14 @@ def collect(found: list, rule, *args, **kwargs) -> bool:
     return True
 
 
+def problems_of(refusal: ServiceError | None) -> list[tuple[str | None, object]]:
+    """A rule's one refusal (None: none; each of a ``ServiceErrors``) as the (form
+    field, message) pairs a ``*_problems`` function gives, for ``name_problems``."""
+    if refusal is None:
+        return []
+    return [(one.field, one.message) for one in getattr(refusal, "errors", None) or [refusal]]
+
+
 def name_problems(form, found) -> None:
     """A form its own validators refused (an amount of 「abc」) also names what the
     service would refuse of its other fields (a date next year), so one submit names

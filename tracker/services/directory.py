@@ -791,17 +791,22 @@ def item_problems(item: ResourceItem | None, data: ResourceItemData | None, *,
     them). A naming page is not shown for a save the service refuses (review46 #4): the
     refusal is said on the form, in the service's words, and the service decides again
     under its locks."""
-    if data is None:
-        return True
+    return data is None or item_refusal(item, data, frozen=frozen) is not None
+
+
+def item_refusal(item: ResourceItem | None, data: ResourceItemData, *,
+                 frozen: tuple[str, ...] | None = None) -> ServiceError | None:
+    """``item_problems``' read of ``data``: the refusal itself, in the service's words,
+    or None — for a view to say on the form when its naming page is declined by it."""
     if item is not None:
         # the item's community loaded onto it (a page names the item by it): held there,
         # the check's own read of it (``_ref``) is answered from memory
         item.community  # noqa: B018
     try:
         _item_values(data, item, lock=False, frozen=frozen)
-    except ServiceError:
-        return True
-    return False
+    except ServiceError as refused:
+        return refused
+    return None
 
 
 def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
