@@ -209,9 +209,11 @@ def reactivate_named(item: ResourceItem, actor: Member, *, lock: bool = False) -
     target). No 月报: they count an activity by its date, unit, place and category,
     which the move keeps, and print no checklist. None when it takes over nothing a
     document prints (a money item's figure is its ledger's), or is on already.
-    ``lock``: asked by ``directory.set_active`` once the line's items and then the
-    tasks it takes over are held (``lock_lines``, ``tasks.lock_year_work``), so what it
-    takes over — their reports approved or not — is what the page was compared with."""
+    ``lock``: asked by ``directory.set_active`` once the line's items, the category's
+    row and then the tasks it takes over are held (``lock_lines``,
+    ``tasks.lock_categories``, ``tasks.lock_year_work``), so what it takes over — their
+    reports approved or not — and the category's other items that say where its work is
+    printed are what the page was compared with."""
     if item.active or not may_change_final(actor) or item.target_measure == TargetMeasure.money:
         return None
     places = work_places(item, item.year, item.target_measure, target=item.target)
