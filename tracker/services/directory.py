@@ -241,9 +241,10 @@ def set_active(obj, actor: Member, active: bool, *,
     item switched back on took over (``move_onto_year_items``), or how many places a
     member switched off gave back, else 0. ``named``: a checklist item's 重新启用, its
     naming page's comparison (``named_page.NamedFirst.compare``: the 年度总结 of the
-    work it takes over, ``item_named.reactivate_named``), made under the line's lock and
-    that of the tasks it takes over, the months' share locks last (review46c #2,
-    review47b #2)."""
+    work it takes over, ``item_named.reactivate_named``), made under the line's lock (the
+    item read again there: itemyear47), its category's (``tasks.lock_categories``,
+    reactivate47) and that of the tasks it takes over, the months' share locks last
+    (review46c #2, review47b #2)."""
     _require_admin(actor)
     if isinstance(obj, ResourceItem) and active:
         lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
