@@ -51,7 +51,7 @@ from .merge import merged_into
 from .notify import stop_calendar
 from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
-from .tasks import lock_lines, lock_year_work, move_onto_year_items
+from .tasks import lock_categories, lock_lines, lock_year_work, move_onto_year_items
 
 PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -241,12 +241,20 @@ def set_active(obj, actor: Member, active: bool, *,
     item switched back on took over (``move_onto_year_items``), or how many places a
     member switched off gave back, else 0. ``named``: a checklist item's 重新启用, its
     naming page's comparison (``named_page.NamedFirst.compare``: the 年度总结 of the
-    work it takes over, ``item_named.reactivate_named``), made under the line's lock and
-    that of the tasks it takes over, the months' share locks last (review46c #2,
-    review47b #2)."""
+    work it takes over, ``item_named.reactivate_named``), made under the line's lock (the
+    item read again there: itemyear47), its category's (``tasks.lock_categories``,
+    reactivate47) and that of the tasks it takes over, the months' share locks last
+    (review46c #2, review47b #2)."""
     _require_admin(actor)
     if isinstance(obj, ResourceItem) and active:
         lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
+        # read again once held: another admin's 重新启用 of it committed while this one
+        # waited is a repeated click (nothing to do, nothing to name), not a switch that
+        # now takes over nothing its page named (itemyear47)
+        db.session.refresh(obj)
+        # its category: the other items of it in the year's documents' scopes, which say
+        # where its work is printed (``item_named.work_places``), as they are committed
+        lock_categories([obj])
         # then the activities it takes over: an approval (or 撤销审核) of one either
         # committed, and is compared (``named``), or waits for the switch (review47b #2)
         lock_year_work([obj])
@@ -570,21 +578,28 @@ def _hold_category_whole(category: Category) -> None:
     it (``category_frozen_fields``, read next) is never read before an item committed
     meanwhile. Without it an item added at the same moment was written with a target in
     a measure the category then no longer had, and the units froze one item too late.
-    The item's side (``_item_category``) key-shares the row and reads it again."""
+    The item's side (``_item_category``) holds the row too (``tasks.lock_categories``)
+    and reads it again."""
     db.session.execute(select(Category.id).where(Category.id == category.id)
                        .with_for_update())
 
 
-def _item_category(category_id, current_id, lock: bool = True) -> Category:
-    """The item's category (``_ref``), key-shared and read again: an edit of its units
-    under way (``_hold_category_whole``) commits first, and the target's measure is
-    checked against the units it left; one that comes later sees this item and is
-    refused. PostgreSQL; SQLite's writers take turns anyway."""
+def _item_category(category_id, current_id, line=None) -> Category:
+    """The item's category (``_ref``); ``line`` (a save's: its unit, community and zone
+    ids): the line's items held (``tasks.lock_lines``), then the category's row
+    (``tasks.lock_categories``: every checklist change of the category takes turns,
+    reactivate47) and read again: an edit of its units under way
+    (``_hold_category_whole``) commits first, and the target's measure is checked
+    against the units it left; one that comes later sees this item and is refused.
+    None: a page's read-only check (``item_problems``). PostgreSQL; SQLite's writers
+    take turns anyway."""
     category = _ref(Category, category_id, "category_id", current_id)
-    if not lock:  # a page's read-only check (``item_problems``)
+    if line is None:
         return category
-    db.session.execute(select(Category.id).where(Category.id == category.id)
-                       .with_for_update(key_share=True, read=True))
+    line = SimpleNamespace(**line, category_id=category.id)
+    lock_lines(item_ids=[line.item_id] if line.item_id is not None else (), line=line)
+    # an edit's category before too: the scopes it leaves (``tasks.lock_categories``)
+    lock_categories([line, SimpleNamespace(category_id=current_id)])
     db.session.refresh(category)
     return category
 
@@ -696,7 +711,13 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
         zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
         if zone.community_id != community.id:
             raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
-    category = _item_category(data.category_id, current("category_id"), lock)
+    # the line held before it is read (``lock``): a second admin's same item waits and
+    # is refused below, and an activity being put on the line is moved by this one or
+    # sees it; then the category (``_item_category``)
+    line = dict(item_id=item.id if item is not None else None, unit_id=unit.id,
+                community_id=community.id, zone_id=zone.id if zone else None)
+    category = _item_category(data.category_id, current("category_id"),
+                              line if lock else None)
     measure = data.target_measure or category.default_measure
     if measure not in category.measures:
         raise ServiceError(_l("“%(category)s”的年度目标不能按这种方式计。", category=category.name),
@@ -726,11 +747,6 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
     )
     if item is not None:
         query = query.where(ResourceItem.id != item.id)
-    # the line held before it is read: a second admin's same item waits and is refused
-    # here, and an activity being put on the line is moved by this one or sees it
-    if lock:
-        lock_lines(item_ids=[item.id] if item is not None else (),
-                   line=SimpleNamespace(**values))
     existing = db.session.scalar(query.limit(1))
     if existing is not None:
         raise ServiceError(ITEM_TAKEN if existing else ITEM_TAKEN_INACTIVE, field="category_id")
@@ -899,6 +915,8 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
     # first and is moved below; a second copy waits, then skips what this one made
     lock_lines([source.id for source in sources])
     copies = _copies(sources, to_year)
+    # their categories, as every checklist change holds them (``tasks.lock_categories``)
+    lock_categories(sources)
     if named is not None:
         # the activities the copies take over held, as the comparison reads their reports
         lock_year_work([SimpleNamespace(**copy) for copy in copies])

@@ -21,8 +21,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import (Date, Integer, cast, exists, false, literal, null, or_, select, true,
-                        union_all)
+from sqlalchemy import (Date, Integer, and_, cast, distinct, exists, false, func, literal, null,
+                        or_, select, true, union_all)
 
 from ..extensions import db
 from ..models import CountedTask, Member, ReportStatus, ResourceItem, TargetMeasure
@@ -80,9 +80,11 @@ def work_places(line, year: int, measure, *, target: int, item_id: int | None = 
     资源清单 sentence skip it (``annual_tables._checklist_table``,
     ``annual_text._section_checklist``): its work shows only in the document whose scope
     (the unit's whole, the community's own, the unit's part of it) has an item of the
-    category with a 年度目标 — the category's clause adds its work to its 完成, or, a
-    target in another measure, says whose target it is once this measure has work too
-    (``_category_clauses``, ``_whose``) (review47b #1). One statement."""
+    category with a 年度目标 in its measure — the category's clause adds its work to its
+    完成 (review47b #1) —, or, none, a category whose one clause, of another measure, is
+    printed and now says whose target it is, this measure having work too where none of
+    its items had (``_category_clauses``, ``_whose``; reactivate47: not wider). One
+    statement."""
     if not isinstance(line.category_id, int) or not (
             line.zone_id is None or isinstance(line.zone_id, int)):
         return ()  # not ids yet: the item's own checks refuse it
@@ -102,25 +104,56 @@ def work_places(line, year: int, measure, *, target: int, item_id: int | None = 
         CountedTask.unit_id == line.unit_id, CountedTask.community_id == line.community_id,
         zone, CountedTask.category_id == line.category_id, or_(*on))
 
-    def targeted(*where):
-        # another item of the category with a 年度目标 in the document's scope (an item
-        # switched off too: ``item_conditions``); a budget is no work's target
+    def items(*where):
+        # the category's other items of the year in a document's scope (an item switched
+        # off too: ``item_conditions``); a budget is no work's target
+        return [ResourceItem.year == year, ResourceItem.category_id == line.category_id,
+                ResourceItem.target_measure != TargetMeasure.money,
+                ResourceItem.id != (item_id or 0), *where]
+
+    def worked():
+        # an item's approved work of the year that adds to its own measure's 完成
+        # (``rollups.checklist._measured``)
         return exists().where(
-            ResourceItem.year == year, ResourceItem.category_id == line.category_id,
-            ResourceItem.target > 0, ResourceItem.target_measure != TargetMeasure.money,
-            ResourceItem.id != (item_id or 0), *where)
+            CountedTask.resource_item_id == ResourceItem.id,
+            CountedTask.report_status == ReportStatus.approved,
+            CountedTask.service_date >= date(year, 1, 1),
+            CountedTask.service_date <= date(year, 12, 31),
+            or_(*(and_(ResourceItem.target_measure == kind, figure)
+                  for kind, figure in _FIGURE.items())))
+
+    def shown(*where):
+        """Whether a document of the scope ``where`` prints the work: its category's
+        clause in the item's measure adds it (another item of that measure has a
+        target), or — none has — the category's one clause, of another measure (a target
+        and work done: it prints), gains 「whose」 once this measure has work too, which
+        none of its items had (``_category_clauses``: a category of one measure with a
+        target or work reads bare) (reactivate47)."""
+        same = ResourceItem.target_measure == measure
+        other = ResourceItem.target_measure != measure
+        measures = (select(func.count(distinct(ResourceItem.target_measure)))
+                    .where(*items(*where), other, or_(ResourceItem.target > 0, worked()))
+                    .scalar_subquery())
+        return or_(
+            exists().where(*items(*where), same, ResourceItem.target > 0),
+            and_(~exists().where(*items(*where), same, worked()), measures == 1,
+                 exists().where(*items(*where), other, ResourceItem.target > 0),
+                 exists().where(*items(*where), other, worked())))
 
     unit, community = line.unit_id, line.community_id
     has_work, in_part, in_unit, in_community = db.session.execute(select(
-        work, targeted(ResourceItem.unit_id == unit, ResourceItem.community_id == community),
-        targeted(ResourceItem.unit_id == unit),
-        targeted(ResourceItem.community_id == community))).one()
+        work, shown(ResourceItem.unit_id == unit, ResourceItem.community_id == community),
+        shown(ResourceItem.unit_id == unit),
+        shown(ResourceItem.community_id == community))).one()
     if not has_work:
         return ()
     if target or in_part:
+        # a place of both asks all three documents (``_year_place``): the unit's part,
+        # and its whole and the community's own with it, whose scopes hold the part's
         return ((year, unit, community),)
-    return tuple(place for place, shown in (((year, unit, None), in_unit),
-                                            ((year, None, community), in_community)) if shown)
+    return tuple(place for place, printed in (((year, unit, None), in_unit),
+                                              ((year, None, community), in_community))
+                 if printed)
 
 
 def _printed(values, measure, *, item_id: int | None = None,
@@ -209,9 +242,11 @@ def reactivate_named(item: ResourceItem, actor: Member, *, lock: bool = False) -
     target). No 月报: they count an activity by its date, unit, place and category,
     which the move keeps, and print no checklist. None when it takes over nothing a
     document prints (a money item's figure is its ledger's), or is on already.
-    ``lock``: asked by ``directory.set_active`` once the line's items and then the
-    tasks it takes over are held (``lock_lines``, ``tasks.lock_year_work``), so what it
-    takes over — their reports approved or not — is what the page was compared with."""
+    ``lock``: asked by ``directory.set_active`` once the line's items, the category's
+    row and then the tasks it takes over are held (``lock_lines``,
+    ``tasks.lock_categories``, ``tasks.lock_year_work``), so what it takes over — their
+    reports approved or not — and the category's other items that say where its work is
+    printed are what the page was compared with."""
     if item.active or not may_change_final(actor) or item.target_measure == TargetMeasure.money:
         return None
     places = work_places(item, item.year, item.target_measure, target=item.target)

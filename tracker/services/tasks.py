@@ -20,6 +20,7 @@ from ..models import (
     HOLDING,
     Assignment,
     AssignmentStatus,
+    Category,
     Finding,
     Member,
     ResourceItem,
@@ -228,6 +229,26 @@ def move_onto_year_items(actor: Member, items) -> int:
             moved += 1
     db.session.flush()
     return moved
+
+
+def lock_categories(lines) -> None:
+    """Lock the category rows of ``lines`` (anything with a line's ``category_id``: an
+    item, a new item's values) ``FOR NO KEY UPDATE``, in one statement in id order, after
+    the lines' items (``lock_lines``) and before their tasks (``lock_year_work``): every
+    checklist change — 新增, an edit, 从上一年度复制, 重新启用 — takes it. Whether an
+    item's work shows in a signed 年度总结 depends on the other items of its category
+    and year in the document's scope, a 年度目标 among them (``item_named.work_places``);
+    rows not yet written cannot be locked, their category can: a change that reads that
+    scope waits for another admin's change in the category that would alter it (a new
+    item with a target, an edit of one), and reads it as committed — and is named on it
+    — or holds it back until it commits (reactivate47). A task's key share of the row
+    (its insert's foreign key) is not held back by it; an edit of the category's own
+    units takes it first (``_merge_shown``), then ``FOR UPDATE``."""
+    ids = sorted({line.category_id for line in lines
+                  if isinstance(line.category_id, int) and not isinstance(line.category_id, bool)})
+    if ids:
+        db.session.execute(select(Category.id).where(Category.id.in_(ids))
+                           .order_by(Category.id).with_for_update(key_share=True))
 
 
 def lock_year_work(lines) -> None:
