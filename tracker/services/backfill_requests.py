@@ -557,28 +557,31 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
     by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
-    # the unit's own documents (not the community's): else the community is named
-    unit_own = or_(final_day(places.c.unit_id, places.c.community_id, places.c.day, false()),
-                   final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
-                                  false()))
+    # the unit's own documents (not the community's): else the community is named — and
+    # the member's unit is named as hers by these alone (``closed_member_units``' rule)
+    unit_month = final_day(places.c.unit_id, places.c.community_id, places.c.day, false())
+    unit_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
+                               false())
     # her name, in the statement: the reminder job's requests come without their members
     member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
                    .where(asked.id == places.c.request_id).scalar_subquery())
     rows = db.session.execute(
         # every item's unit, signed or not: whether one is left open decides 采纳's
         select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
-               places.c.day, by_month, by_year, member_name, unit_own, Community.name)
+               places.c.day, by_month, by_year, member_name, unit_month, unit_year,
+               Community.name)
         .outerjoin(Unit, Unit.id == places.c.unit_id)
         .join(Community, Community.id == places.c.community_id)
         .where(or_(by_month, by_year, places.c.kind == _ITEM))
         .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id)).all()
     found: dict[int, list] = {}
     names = {}
-    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own,
-         community) in rows:
+    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own_month,
+         own_year, community) in rows:
         found.setdefault(request_id, []).append(
             (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
-             None if own else community))
+             None if own_month or own_year else community,
+             (bool(own_month), bool(own_year))))
         names[request_id] = name
     forms = set(form_ids)
     signed = {request_id: _signed_of_request(its, names[request_id]
@@ -591,7 +594,8 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
 def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     """``signed_adoptions``' answer for one request from its places — (kind, unit id,
     unit name, day, month signed, year signed, the community's name when its own
-    document is the signed one), the member's first."""
+    document is the signed one, (the unit's own month signed, its own year)), the
+    member's first."""
     items = {unit_id for kind, unit_id, *_rest in places if kind == _ITEM}
     hits = [place for place in places if place[4] or place[5]]
     sure = [place for place in hits if place[0] != _ITEM]
@@ -613,8 +617,16 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     # of her unit — 保存 on any of them names it so; with an item of another unit the
     # item's words read as if that item avoided her signed month (notice47b #2)
     if member_name is not None:  # through the 补录 form: each signed unit named
-        for kind, unit_id, unit_name, day, month, year, community in hits:
+        for kind, unit_id, unit_name, day, month, year, community, own in hits:
             hers = kind == _MEMBER and (unit_id not in items or bool(items - {unit_id}))
+            if hers:
+                # her unit named by its own documents alone, as 保存 names it
+                # (``closed_member_units``): the community's own, signed, is named by
+                # every item's place — named as hers it said her unit's was signed
+                # (adoptnotice47's Open)
+                month, year = own
+                if not (month or year):
+                    continue
             # an item's unit closed by the community's own document: the community
             # named once, as 保存 names it (``backfill.backfill_closed_units``)
             key = unit_id if hers or community is None else community
