@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from sqlalchemy import (
+    Date,
     and_,
     false,
     func,
@@ -422,15 +423,17 @@ class AdoptNotice:
     words: object
 
 
-def adopt_notices(requests, actor: Member) -> dict[int, AdoptNotice]:
+def adopt_notices(requests, actor: Member, *, day: date | None = None
+                  ) -> dict[int, AdoptNotice]:
     """Of ``requests``, those a signed month (or year) closes, wholly or on some of the
     community's items, to ``actor`` (by request id; none for an admin, to whom nothing
-    is closed): the queue's question, one statement (``signed_adoptions``), no lock —
-    a page's question, so it never waits for a 定稿; 采纳 and 保存 ask again under it."""
+    is closed): the queue's question, one statement (``signed_adoptions``, whose ``day``
+    it passes on), no lock — a page's question, so it never waits for a 定稿; 采纳 and
+    保存 ask again under it."""
     if may_change_final(actor):
         return {}
     notices = {}
-    for request_id, found in signed_adoptions(requests).items():
+    for request_id, found in signed_adoptions(requests, day=day).items():
         if found.units:  # through the 补录 form
             notices[request_id] = AdoptNotice(found.admin_only is not None,
                                               backfill_closed_words(list(found.units)))
@@ -507,7 +510,7 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
             if found.admin_only is not None}
 
 
-def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
+def signed_adoptions(requests, *, day: date | None = None) -> dict[int, AdoptionSigned]:
     """Of ``requests``, those whose 采纳 may change a 已定稿 月报 (or 年度总结), by
     request id. A request through the 补录 form (no task, or one voided or cancelled
     since) is asked of its day, for the member's unit of the day (``request_unit``),
@@ -521,7 +524,11 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     ``backfill.add_forgotten_participant``); one naming an activity not yet approved
     changes no official figure. Only an admin may 采纳 one (``admin_only``) when the
     member's or the activity's unit is signed, or every item's unit is — an item of an
-    open unit leaves the liaison a 补录 there. One statement, no lock."""
+    open unit leaves the liaison a 补录 there. One statement, no lock.
+
+    ``day``: the day the 补录 form will save, as typed, asked in place of the request's
+    own for a request through the form — the liaison may move the times to another
+    month, and 保存 asks that one (adoptnotice47's Open); the form of one request."""
     form_ids, gone_ids, approved_ids = [], [], []
     for request in requests:
         if needs_backfill_form(request):
@@ -535,16 +542,17 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     asked = BackfillRequest
     gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
     named = Task.id == asked.task_id
+    # the day a 补录 adopting it is recorded on: the request's, or the one typed
+    on = asked.service_date if day is None else literal(day, Date)
     places = union_all(
         select(asked.id.label("request_id"), literal(_MEMBER).label("kind"),
-               request_unit().label("unit_id"), asked.community_id.label("community_id"),
-               asked.service_date.label("day"))
+               request_unit(asked.member_id, on).label("unit_id"),
+               asked.community_id.label("community_id"), on.label("day"))
         .where(asked.id.in_(form_ids)),
-        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
-               asked.service_date)
+        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id, on)
         .join(Task, gone).where(asked.id.in_(gone_ids)),
         select(asked.id, literal(_ITEM), ResourceItem.unit_id, asked.community_id,
-               asked.service_date).distinct()
+               on).distinct()
         .join(ResourceItem, and_(ResourceItem.community_id == asked.community_id,
                                  ResourceItem.active.is_(True)))
         .join(Category, Category.id == ResourceItem.category_id)
