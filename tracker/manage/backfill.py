@@ -21,8 +21,8 @@ from ..services.backfill_requests import (
     adopt_notices,
     adopt_problems,
     adopt_through_backfill,
+    applicant_refusals,
     gone_task,
-    unadoptable,
 )
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
@@ -135,13 +135,17 @@ def backfill():
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
+    # her account or unit changed since she asked: why she is not offered, up front,
+    # not a 500 (backfillkey47); or why 保存 would refuse her on the day typed (the
+    # request's, until another is typed), as the queue's card says it
+    refused = (applicant_refusals([source], day=day or source.service_date)
+               if source is not None else None)
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
                            closed=_closed_words(source, actor, form, items, day),
-                           # her account or unit changed since she asked: why she is
-                           # not offered, up front, not a 500 (backfillkey47)
-                           unadoptable=unadoptable([source]).get(source.id) if source else None)
+                           unadoptable=refused.unadoptable.get(source.id) if source else None,
+                           on_day=refused.on_day.get(source.id) if source else None)
 
 
 def _closed_words(source, actor, form, items, day):

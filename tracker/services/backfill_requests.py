@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
@@ -35,6 +36,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -62,7 +64,9 @@ from .backfill import (
     BackfillData,
     add_forgotten_participant,
     backfill_closed_words,
+    day_refused_words,
     day_refuses,
+    ever_nameable,
     forgotten_problems,
     nameable_ids,
     not_nameable_words,
@@ -70,6 +74,8 @@ from .backfill import (
     refuse_overlap,
     refuse_unnameable,
     same_activity,
+    unnameable_why,
+    working_units,
 )
 from .claims import (
     MAX_MINUTES,
@@ -377,25 +383,66 @@ def gone_task(request: BackfillRequest) -> Task | None:
     return None
 
 
+class ApplicantRefusals(NamedTuple):
+    """``applicant_refusals``: {request id: words} of the requests no 采纳 can take
+    (``unadoptable``), and of those through the 补录 form whose day 保存 would refuse
+    her on (``on_day``: the form may be saved on another day)."""
+
+    unadoptable: dict[int, object]
+    on_day: dict[int, object]
+
+
 def unadoptable(requests) -> dict[int, object]:
     """{request id: why 采纳 is refused} for those of ``requests``, pending, whose member
     ``nameable`` admits on no day in the request's community (``ever_nameable``): erased
     since it was asked (the retention period, ``member_retention``), switched off with
     no stay on the roll of a unit working there, or their unit working there no more (its
-    checklist item moved to another unit, its zone given to another). The 补录 form
-    cannot tick them (it offers no one else, ``manage.queries.backfill_candidates``), so
-    neither way of 采纳 can name them. One statement per community of ``requests``;
-    the words from the members as loaded."""
+    checklist item moved to another unit, its zone given to another) — or, naming an
+    activity, not on its day (``applicant_refusals``). The 补录 form cannot tick them (it
+    offers no one else, ``manage.queries.backfill_candidates``), so neither way of 采纳
+    can name them."""
+    return applicant_refusals(requests).unadoptable
+
+
+def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusals:
+    """``nameable`` asked of each pending request's member in its community: on no day
+    (``unadoptable``), and on the request's day — ``day``, the one typed on the 补录 form
+    of one request, in its place —, the rule 保存 and 采纳 refuse by
+    (``backfill._check_participants``, ``_add_to_task``): a member moved (or switched
+    off) since she asked, the admin's records dating the move (or her last stay) before
+    that day, is still named on her other days, and the card said nothing before 保存
+    refused (backfillkey47's Open). Refused on the day, a request naming an activity is
+    ``unadoptable`` (its day is the activity's, 采纳 cannot change it); one through the
+    form is warned of (``on_day``), in 保存's words. One statement per community of
+    ``requests`` (not per request: the day is the request's column), the words from the
+    members as loaded and what it read."""
     by_community: dict[int, list[BackfillRequest]] = {}
     for request in requests:
         if request.is_pending:
             by_community.setdefault(request.community_id, []).append(request)
-    found = {}
+    found = ApplicantRefusals({}, {})
+    on = BackfillRequest.service_date if day is None else literal(day, Date)
+    day_unit = aliased(Unit, name="day_unit")
     for community_id, rows in by_community.items():
-        fine = nameable_ids(community_id, None, {r.member_id for r in rows})
-        for request in rows:
-            if request.member_id not in fine:
-                found[request.id] = _unadoptable_words(request.member, community_id)
+        working = working_units([community_id])
+        by_id = {request.id: request for request in rows}
+        for request_id, ever, why, unit_name in db.session.execute(
+                select(BackfillRequest.id, and_(*ever_nameable(working)),
+                       unnameable_why(working, on), day_unit.name)
+                .join(Member, Member.id == BackfillRequest.member_id)
+                .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id))
+                .where(BackfillRequest.id.in_(list(by_id)))):
+            request = by_id[request_id]
+            if not ever:
+                found.unadoptable[request_id] = _unadoptable_words(request.member,
+                                                                   community_id)
+            elif why is not None:
+                words = day_refused_words(request.member.name, why,
+                                          day or request.service_date, unit_name)
+                if needs_backfill_form(request):
+                    found.on_day[request_id] = words
+                else:
+                    found.unadoptable[request_id] = _admins_step(words)
     return found
 
 
@@ -406,6 +453,10 @@ def _unadoptable_words(member: Member, community_id: int):
     why = not_nameable_words(member, community_id, None)
     if member.phone.startswith(ERASED_PHONE_MARK):
         return _l("%(why)s该申请不能再采纳，请拒绝该申请。", why=why)
+    return _admins_step(why)
+
+
+def _admins_step(why):
     return _l("%(why)s该申请暂不能采纳：如申请不属实，请拒绝；如属实，须由单位管理员先核对"
               "该党员的账号和单位、该社区的资源清单和责任区，再补录并采纳。", why=why)
 
