@@ -22,8 +22,8 @@ from tests.backfill_requests.support import asked
 from tests.page_statements import counted, warm
 from tests.security.support import error_texts
 from tracker.extensions import db
-from tracker.models import BackfillRequest, RequestStatus, RollPeriod, Unit
-from tracker.timeutil import local_today
+from tracker.models import BackfillRequest, RequestStatus, RollPeriod, SummaryNote, Unit
+from tracker.timeutil import local_today, utcnow
 
 ADMINS_STEP = ("该申请暂不能采纳：如申请不属实，请拒绝；如属实，须由单位管理员先核对"
                "该党员的账号和单位、该社区的资源清单和责任区，再补录并采纳。")
@@ -152,3 +152,21 @@ def test_the_form_warns_of_the_day_typed(client, login, world):
     typed = {**_typed(world, request, zhou), "starts_at": f"{later}T09:00",
              "ends_at": f"{later}T11:00", "find": "1"}
     assert 'id="on-day"' not in _text(client.post(adopt, data=typed))
+
+
+def test_a_card_left_to_the_admin_by_a_signed_month_warns_of_the_day_too(
+        client, login, world):
+    """Every item's unit signed (the card an admin's, no 补录并采纳): the day's refusal is
+    said all the same — re-opening the month would still leave 保存 refusing that day."""
+    zhou = f.member(world.unit, name="周建国")
+    db.session.commit()
+    request = asked(zhou, world.community)
+    words = _moved_before(zhou, request.service_date)
+    day = request.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    login(world.liaison)
+    card = _text(client.get("/backfill-requests/"))
+    assert "如不属实请拒绝" in card and words in card
