@@ -22,12 +22,12 @@ from ..services.backfill_requests import (
     adopt_into_task,
     adopt_signed_months,
     adoption_refused,
+    applicant_refusals,
     adoption_signed,
     ask_backfill,
     decline_request,
     gone_task,
     needs_backfill_form,
-    unadoptable,
     withdraw_request,
 )
 from ..view_support import confirmed, returning, run_service
@@ -140,10 +140,14 @@ def queue():
     # ``signed_adoptions`` for its own kind of actor only)
     closed = adopt_notices(rows, actor)
     signed = adopt_signed_months(rows, actor)
+    # 补录's rule of the member, on no day and on the request's day (backfillkey47): one
+    # statement per community, none per request
+    refused = applicant_refusals(rows)
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()), closed=closed,
-                           signed=signed, unadoptable=unadoptable(rows))
+                           signed=signed, unadoptable=refused.unadoptable,
+                           on_day=refused.on_day)
 
 
 def _managed_adoption(request_id: int):

@@ -21,8 +21,8 @@ from ..services.backfill_requests import (
     adopt_notices,
     adopt_problems,
     adopt_through_backfill,
+    applicant_refusals,
     gone_task,
-    unadoptable,
 )
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
@@ -135,32 +135,40 @@ def backfill():
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
+    # her account or unit changed since she asked: why she is not offered, up front,
+    # not a 500 (backfillkey47); or why 保存 would refuse her on the day typed (the
+    # request's, until another is typed), as the queue's card says it
+    refused = (applicant_refusals([source], day=day or source.service_date)
+               if source is not None else None)
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
-                           closed=_closed_words(source, actor, form, items),
-                           # her account or unit changed since she asked: why she is
-                           # not offered, up front, not a 500 (backfillkey47)
-                           unadoptable=unadoptable([source]).get(source.id) if source else None)
+                           closed=_closed_words(source, actor, form, items, day),
+                           unadoptable=refused.unadoptable.get(source.id) if source else None,
+                           on_day=refused.on_day.get(source.id) if source else None)
 
 
-def _closed_words(source, actor, form, items):
-    """What the form says up front when the 补录申请 it adopts is dated in a month (or
-    year) closed to ``actor``: the service's own refusal, each signed unit named, what
+def _closed_words(source, actor, form, items, day):
+    """What the form says up front when the 补录申请 it adopts would be saved in a month
+    (or year) closed to ``actor``: the service's own refusal, each signed unit named, what
     to re-open with it (``backfill_closed_words``), not a sentence of the page's own;
-    None otherwise. With an item of the request's community chosen (the one there is,
-    or the request's task's: ``BackfillForm.fill_from_request``) the very question 保存
-    asks of that item's unit and the member's (``backfill_closed_units``, read only);
-    with none, every unit the 补录 could be recorded for, as the queue's card asks it
-    (``adopt_notices``) — never a guess at the item (review46b)."""
+    None otherwise. The month of ``day``, the activity's as typed (the request's own
+    when nothing is: the form's first showing, or times left out): the liaison may move
+    the times to another month, and 保存 asks the day typed — a refused 保存 or a 查找
+    shown again speaks of that one (adoptnotice47's Open). With an item of the request's
+    community chosen (the one there is, or the request's task's:
+    ``BackfillForm.fill_from_request``) the very question 保存 asks of that item's unit
+    and the member's (``backfill_closed_units``, read only); with none, every unit the
+    补录 could be recorded for, as the queue's card asks it (``adopt_notices``) — never a
+    guess at the item (review46b)."""
     if source is None:
         return None
+    day = day or source.service_date
     item = next((i for i in items if i.id == form.resource_item.data
                  and i.community_id == source.community_id), None)
     if item is None:
-        notice = adopt_notices([source], actor).get(source.id)
+        notice = adopt_notices([source], actor, day=day).get(source.id)
         return notice.words if notice is not None else None
-    own, units = backfill_closed_units(actor, item, source.service_date, [source.member_id],
-                                       lock=False)
+    own, units = backfill_closed_units(actor, item, day, [source.member_id], lock=False)
     found = ([own] if own is not None else []) + units
     return backfill_closed_words(found) if found else None

@@ -283,11 +283,22 @@ def not_nameable_words(member: Member, community_id: int, day):
         return _l("%(name)s 的账号已停用且已过保存期限，不能再记录其参加的活动。", name=member.name)
     if not member.active and (day is None or not db.session.scalar(
             select(_stay_on(day)).where(Member.id == member.id))):
-        return _l("%(name)s 的账号已停用，只能补录其停用前在册期间参加的活动。", name=member.name)
+        return day_refused_words(member.name, OFF_ROLL, day, None)
     if (unit := day_refuses(member, community_id, day)) is not None:
-        return _l("%(name)s 在%(day)s所在的单位（%(unit)s）不在该社区开展共建，不能补录该日的活动。",
-                  name=member.name, day=day.strftime("%Y-%m-%d"), unit=unit.name)
+        return day_refused_words(member.name, UNIT_ELSEWHERE, day, unit.name)
     return _l("%(name)s 所在单位不在该社区开展共建，不能补录。", name=member.name)
+
+
+def day_refused_words(name: str, why: str, day, unit_name: str | None):
+    """``not_nameable_words`` of a member ``nameable`` refuses on ``day`` for ``why``
+    (``unnameable_why``'s ``OFF_ROLL``, else ``UNIT_ELSEWHERE``: ``unit_name``, her unit
+    of that day), she being one it admits on some day (``ever_nameable``) — written once,
+    from what a statement read, for a page that asks it of many at once (the 补录申请
+    queue, ``backfill_requests.applicant_refusals``): no statement."""
+    if why == OFF_ROLL:
+        return _l("%(name)s 的账号已停用，只能补录其停用前在册期间参加的活动。", name=name)
+    return _l("%(name)s 在%(day)s所在的单位（%(unit)s）不在该社区开展共建，不能补录该日的活动。",
+              name=name, day=day.strftime("%Y-%m-%d"), unit=unit_name)
 
 
 def day_refuses(member: Member, community_id: int, day) -> Unit | None:

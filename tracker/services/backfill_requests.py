@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from sqlalchemy import (
+    Date,
     and_,
     false,
     func,
@@ -34,6 +36,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -61,7 +64,9 @@ from .backfill import (
     BackfillData,
     add_forgotten_participant,
     backfill_closed_words,
+    day_refused_words,
     day_refuses,
+    ever_nameable,
     forgotten_problems,
     nameable_ids,
     not_nameable_words,
@@ -69,6 +74,8 @@ from .backfill import (
     refuse_overlap,
     refuse_unnameable,
     same_activity,
+    unnameable_why,
+    working_units,
 )
 from .claims import (
     MAX_MINUTES,
@@ -376,25 +383,66 @@ def gone_task(request: BackfillRequest) -> Task | None:
     return None
 
 
+class ApplicantRefusals(NamedTuple):
+    """``applicant_refusals``: {request id: words} of the requests no 采纳 can take
+    (``unadoptable``), and of those through the 补录 form whose day 保存 would refuse
+    her on (``on_day``: the form may be saved on another day)."""
+
+    unadoptable: dict[int, object]
+    on_day: dict[int, object]
+
+
 def unadoptable(requests) -> dict[int, object]:
     """{request id: why 采纳 is refused} for those of ``requests``, pending, whose member
     ``nameable`` admits on no day in the request's community (``ever_nameable``): erased
     since it was asked (the retention period, ``member_retention``), switched off with
     no stay on the roll of a unit working there, or their unit working there no more (its
-    checklist item moved to another unit, its zone given to another). The 补录 form
-    cannot tick them (it offers no one else, ``manage.queries.backfill_candidates``), so
-    neither way of 采纳 can name them. One statement per community of ``requests``;
-    the words from the members as loaded."""
+    checklist item moved to another unit, its zone given to another) — or, naming an
+    activity, not on its day (``applicant_refusals``). The 补录 form cannot tick them (it
+    offers no one else, ``manage.queries.backfill_candidates``), so neither way of 采纳
+    can name them."""
+    return applicant_refusals(requests).unadoptable
+
+
+def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusals:
+    """``nameable`` asked of each pending request's member in its community: on no day
+    (``unadoptable``), and on the request's day — ``day``, the one typed on the 补录 form
+    of one request, in its place —, the rule 保存 and 采纳 refuse by
+    (``backfill._check_participants``, ``_add_to_task``): a member moved (or switched
+    off) since she asked, the admin's records dating the move (or her last stay) before
+    that day, is still named on her other days, and the card said nothing before 保存
+    refused (backfillkey47's Open). Refused on the day, a request naming an activity is
+    ``unadoptable`` (its day is the activity's, 采纳 cannot change it); one through the
+    form is warned of (``on_day``), in 保存's words. One statement per community of
+    ``requests`` (not per request: the day is the request's column), the words from the
+    members as loaded and what it read."""
     by_community: dict[int, list[BackfillRequest]] = {}
     for request in requests:
         if request.is_pending:
             by_community.setdefault(request.community_id, []).append(request)
-    found = {}
+    found = ApplicantRefusals({}, {})
+    on = BackfillRequest.service_date if day is None else literal(day, Date)
+    day_unit = aliased(Unit, name="day_unit")
     for community_id, rows in by_community.items():
-        fine = nameable_ids(community_id, None, {r.member_id for r in rows})
-        for request in rows:
-            if request.member_id not in fine:
-                found[request.id] = _unadoptable_words(request.member, community_id)
+        working = working_units([community_id])
+        by_id = {request.id: request for request in rows}
+        for request_id, ever, why, unit_name in db.session.execute(
+                select(BackfillRequest.id, and_(*ever_nameable(working)),
+                       unnameable_why(working, on), day_unit.name)
+                .join(Member, Member.id == BackfillRequest.member_id)
+                .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id))
+                .where(BackfillRequest.id.in_(list(by_id)))):
+            request = by_id[request_id]
+            if not ever:
+                found.unadoptable[request_id] = _unadoptable_words(request.member,
+                                                                   community_id)
+            elif why is not None:
+                words = day_refused_words(request.member.name, why,
+                                          day or request.service_date, unit_name)
+                if needs_backfill_form(request):
+                    found.on_day[request_id] = words
+                else:
+                    found.unadoptable[request_id] = _admins_step(words)
     return found
 
 
@@ -405,6 +453,10 @@ def _unadoptable_words(member: Member, community_id: int):
     why = not_nameable_words(member, community_id, None)
     if member.phone.startswith(ERASED_PHONE_MARK):
         return _l("%(why)s该申请不能再采纳，请拒绝该申请。", why=why)
+    return _admins_step(why)
+
+
+def _admins_step(why):
     return _l("%(why)s该申请暂不能采纳：如申请不属实，请拒绝；如属实，须由单位管理员先核对"
               "该党员的账号和单位、该社区的资源清单和责任区，再补录并采纳。", why=why)
 
@@ -422,15 +474,17 @@ class AdoptNotice:
     words: object
 
 
-def adopt_notices(requests, actor: Member) -> dict[int, AdoptNotice]:
+def adopt_notices(requests, actor: Member, *, day: date | None = None
+                  ) -> dict[int, AdoptNotice]:
     """Of ``requests``, those a signed month (or year) closes, wholly or on some of the
     community's items, to ``actor`` (by request id; none for an admin, to whom nothing
-    is closed): the queue's question, one statement (``signed_adoptions``), no lock —
-    a page's question, so it never waits for a 定稿; 采纳 and 保存 ask again under it."""
+    is closed): the queue's question, one statement (``signed_adoptions``, whose ``day``
+    it passes on), no lock — a page's question, so it never waits for a 定稿; 采纳 and
+    保存 ask again under it."""
     if may_change_final(actor):
         return {}
     notices = {}
-    for request_id, found in signed_adoptions(requests).items():
+    for request_id, found in signed_adoptions(requests, day=day).items():
         if found.units:  # through the 补录 form
             notices[request_id] = AdoptNotice(found.admin_only is not None,
                                               backfill_closed_words(list(found.units)))
@@ -507,7 +561,7 @@ def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
             if found.admin_only is not None}
 
 
-def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
+def signed_adoptions(requests, *, day: date | None = None) -> dict[int, AdoptionSigned]:
     """Of ``requests``, those whose 采纳 may change a 已定稿 月报 (or 年度总结), by
     request id. A request through the 补录 form (no task, or one voided or cancelled
     since) is asked of its day, for the member's unit of the day (``request_unit``),
@@ -521,7 +575,11 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     ``backfill.add_forgotten_participant``); one naming an activity not yet approved
     changes no official figure. Only an admin may 采纳 one (``admin_only``) when the
     member's or the activity's unit is signed, or every item's unit is — an item of an
-    open unit leaves the liaison a 补录 there. One statement, no lock."""
+    open unit leaves the liaison a 补录 there. One statement, no lock.
+
+    ``day``: the day the 补录 form will save, as typed, asked in place of the request's
+    own for a request through the form — the liaison may move the times to another
+    month, and 保存 asks that one (adoptnotice47's Open); the form of one request."""
     form_ids, gone_ids, approved_ids = [], [], []
     for request in requests:
         if needs_backfill_form(request):
@@ -535,16 +593,17 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
     asked = BackfillRequest
     gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
     named = Task.id == asked.task_id
+    # the day a 补录 adopting it is recorded on: the request's, or the one typed
+    on = asked.service_date if day is None else literal(day, Date)
     places = union_all(
         select(asked.id.label("request_id"), literal(_MEMBER).label("kind"),
-               request_unit().label("unit_id"), asked.community_id.label("community_id"),
-               asked.service_date.label("day"))
+               request_unit(asked.member_id, on).label("unit_id"),
+               asked.community_id.label("community_id"), on.label("day"))
         .where(asked.id.in_(form_ids)),
-        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
-               asked.service_date)
+        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id, on)
         .join(Task, gone).where(asked.id.in_(gone_ids)),
         select(asked.id, literal(_ITEM), ResourceItem.unit_id, asked.community_id,
-               asked.service_date).distinct()
+               on).distinct()
         .join(ResourceItem, and_(ResourceItem.community_id == asked.community_id,
                                  ResourceItem.active.is_(True)))
         .join(Category, Category.id == ResourceItem.category_id)
@@ -557,28 +616,31 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
         .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
     by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
     by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
-    # the unit's own documents (not the community's): else the community is named
-    unit_own = or_(final_day(places.c.unit_id, places.c.community_id, places.c.day, false()),
-                   final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
-                                  false()))
+    # the unit's own documents (not the community's): else the community is named — and
+    # the member's unit is named as hers by these alone (``closed_member_units``' rule)
+    unit_month = final_day(places.c.unit_id, places.c.community_id, places.c.day, false())
+    unit_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
+                               false())
     # her name, in the statement: the reminder job's requests come without their members
     member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
                    .where(asked.id == places.c.request_id).scalar_subquery())
     rows = db.session.execute(
         # every item's unit, signed or not: whether one is left open decides 采纳's
         select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
-               places.c.day, by_month, by_year, member_name, unit_own, Community.name)
+               places.c.day, by_month, by_year, member_name, unit_month, unit_year,
+               Community.name)
         .outerjoin(Unit, Unit.id == places.c.unit_id)
         .join(Community, Community.id == places.c.community_id)
         .where(or_(by_month, by_year, places.c.kind == _ITEM))
         .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id)).all()
     found: dict[int, list] = {}
     names = {}
-    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own,
-         community) in rows:
+    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own_month,
+         own_year, community) in rows:
         found.setdefault(request_id, []).append(
             (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
-             None if own else community))
+             None if own_month or own_year else community,
+             (bool(own_month), bool(own_year))))
         names[request_id] = name
     forms = set(form_ids)
     signed = {request_id: _signed_of_request(its, names[request_id]
@@ -591,7 +653,8 @@ def signed_adoptions(requests) -> dict[int, AdoptionSigned]:
 def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     """``signed_adoptions``' answer for one request from its places — (kind, unit id,
     unit name, day, month signed, year signed, the community's name when its own
-    document is the signed one), the member's first."""
+    document is the signed one, (the unit's own month signed, its own year)), the
+    member's first."""
     items = {unit_id for kind, unit_id, *_rest in places if kind == _ITEM}
     hits = [place for place in places if place[4] or place[5]]
     sure = [place for place in hits if place[0] != _ITEM]
@@ -613,8 +676,16 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     # of her unit — 保存 on any of them names it so; with an item of another unit the
     # item's words read as if that item avoided her signed month (notice47b #2)
     if member_name is not None:  # through the 补录 form: each signed unit named
-        for kind, unit_id, unit_name, day, month, year, community in hits:
+        for kind, unit_id, unit_name, day, month, year, community, own in hits:
             hers = kind == _MEMBER and (unit_id not in items or bool(items - {unit_id}))
+            if hers:
+                # her unit named by its own documents alone, as 保存 names it
+                # (``closed_member_units``): the community's own, signed, is named by
+                # every item's place — named as hers it said her unit's was signed
+                # (adoptnotice47's Open)
+                month, year = own
+                if not (month or year):
+                    continue
             # an item's unit closed by the community's own document: the community
             # named once, as 保存 names it (``backfill.backfill_closed_units``)
             key = unit_id if hers or community is None else community

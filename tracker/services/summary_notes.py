@@ -1049,13 +1049,20 @@ class ClosedUnit:
 def unit_of_day_closed(unit_of_day, community_id: int, day: date):
     """SQL, (by the month, by the year): the 月报 of ``day``'s month, or the 年度总结 of
     its year, of a participant's unit of the day (``unit_of_day``, a column) is 已定稿 —
-    the whole unit's or the unit's in this community (``_final_notes_of``). The rule of
-    ``closed_member_units``, written once, for the page that lists whom 添加遗漏的参加人员
-    would refuse for it too (``manage.queries.participants_held_elsewhere``)."""
+    the whole unit's or the unit's in this community (``_final_notes_of``), not the
+    community's own: that one counts the activity wherever its people are from, and the
+    activity's own question (``closed_to`` of its unit and community, which every caller
+    asks) names it, as the community's; named as her unit's it said a document was signed
+    that is not, and an admin found nothing of her unit's to re-open (adoptnotice47's
+    Open). The rule of ``closed_member_units``, written once, for the page that lists
+    whom 添加遗漏的参加人员 would refuse for it too
+    (``manage.queries.participants_held_elsewhere``)."""
     return (exists(select(SummaryNote.id).where(
-                *_final_notes_of(unit_of_day, community_id, day.year, day.month))),
+                *_final_notes_of(unit_of_day, community_id, day.year, day.month,
+                                 own=false()))),
             exists(select(YearNote.id).where(
-                *_final_notes_of(unit_of_day, community_id, day.year, note=YearNote))))
+                *_final_notes_of(unit_of_day, community_id, day.year, note=YearNote,
+                                 own=false()))))
 
 
 def _units_then(member_ids, day):
@@ -1076,7 +1083,8 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     to ask in its own words), so a 已定稿 month of any of them is an admin's to change
     (docs/design.md: a signed month's figures are changed by an admin only). Each such
     unit (not ``unit_id``) whose 月报 of the month, or 年度总结 of the year, is 已定稿
-    — the whole unit's or the unit's in this community (``_final_notes_of``) —, with
+    — the whole unit's or the unit's in this community (``unit_of_day_closed``; the
+    community's own is the activity's question, ``closed_to``) —, with
     the participants it counts; the month's own 定稿 named first. One statement for
     the set. ``lock`` as ``closed_to``'s: every unit's row — the activity's and the
     participants' — ``FOR SHARE`` in id order, then the community's (``lock_scope``'s
