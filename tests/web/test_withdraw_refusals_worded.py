@@ -86,3 +86,16 @@ def test_the_liaison_no_longer_lists_an_assigned_member_who_left(client, login, 
     page = text(client.get(f"/manage/tasks/{world.task.id}"))
     assert "已取消认领" not in page and "已指派" not in page
     assert "还没有党员认领或被指派。" in page
+
+
+def test_an_assigned_member_who_left_is_not_told_she_withdrew_a_claim_on_confirming(
+        client, login, world):
+    """Her 确认参与 link of the activity she left (指派 then 退出任务, or 移出) says she is
+    no longer on it, as 退出任务 says, not 「您已取消认领该任务。」 (leave48)."""
+    left = Assignment(task_id=world.past_task.id, member_id=world.other_member.id,
+                      status=AssignmentStatus.withdrawn, assigned_by_id=world.liaison.id)
+    db.session.add(left)
+    db.session.commit()
+    login(world.other_member)
+    page = text(client.get(f"/tasks/assignments/{left.id}/confirm"))
+    assert "您已不在该任务中。" in page and "取消认领" not in page

@@ -1,7 +1,6 @@
 """Reads of 补录申请: the member's choices and list, the liaison's queue."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -28,9 +27,9 @@ from ..names import namesakes_of
 from ..reach import Reach, reach_of
 from ..services.backfill import nameable, units_working_in
 from ..services.overlap import held_elsewhere
-from ..services.backfill_requests import (REQUEST_DAYS_BACK, place_elsewhere, request_unit,
-                                          taken_elsewhere)
-from ..timeutil import local_today, utcnow
+from ..services.backfill_requests import place_elsewhere, request_unit, taken_elsewhere
+from ..services.request_window import window_start
+from ..timeutil import utcnow
 
 # The select offers the most recent tasks only: at county scale 60 of them (three months
 # of a unit's two communities) made the form's first load over the design's budget
@@ -45,7 +44,7 @@ def working_communities(member) -> list[Community]:
     member was in on a day of the request window — a stay of theirs then, or the unit
     they are in now. A member moved since still finds the communities of the unit they
     left (the activities of the days before the move)."""
-    start = local_today() - timedelta(days=REQUEST_DAYS_BACK)
+    start = window_start()
     units = select(RollPeriod.unit_id).where(
         RollPeriod.member_id == member.id,
         or_(RollPeriod.until.is_(None), RollPeriod.until > start)).union(
@@ -74,7 +73,7 @@ def _requestable(member, community_ids, *, elsewhere_too: bool = False):
     requestable = select(Task).where(
         Task.community_id.in_(list(community_ids)), Task.status != TaskStatus.cancelled,
         Task.ends_at <= utcnow(),
-        Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
+        Task.service_date >= window_start(),
         Task.id.not_in(on_it), named)
     return requestable if elsewhere_too else requestable.where(~held_elsewhere(member.id))
 

@@ -376,8 +376,10 @@ class BackfillPhotosForm(Form):
         description=_l("照片不能随确认页保留：如需上传，请在这里重新选择。"))
 
 
-# 受益 on the 补录 form before an item is chosen, or for a category that counts none
+# 受益 and 完成数量 on the 补录 form before an item is chosen, or for a category that
+# counts none (a survey's 完成数量 is its findings: named by no unit, as 提交完成 asks none)
 SERVED_NONE = _l("受益")
+QUANTITY_NONE = _l("完成数量")
 
 
 def _served_label(item) -> str | None:
@@ -385,23 +387,37 @@ def _served_label(item) -> str | None:
     return str(beneficiary_label(unit)) if unit else None
 
 
+def _quantity_label(item) -> str | None:
+    category = item.category
+    if not category.quantity_unit or category.is_survey:
+        return None
+    # 提交完成's own words (``tasks.routes.report``): 「完成数量（处）」
+    return str(_l("完成数量（%(unit)s）", unit=category.quantity_unit))
+
+
 def label_beneficiaries(form, items) -> None:
-    """The 补录 form's 受益 labelled as the 提交完成 form labels it, by the chosen item's
-    category (``formatting.beneficiary_label``: 受益户数 for 帮扶, 受益人次 for 电商 —
-    what the 月报 prints it as; walk47 #2): the item chosen, or posted, on the server;
-    and each item's option carries its label (``data-label-people_served``) for
-    static/js/follow.js to put on the field when another is chosen on the page.
-    ``SERVED_NONE`` when none is chosen, or its category counts no beneficiaries."""
-    field = form.people_served
+    """The 补录 form's 受益 and 完成数量 labelled as the 提交完成 form labels them, by
+    the chosen item's category (``formatting.beneficiary_label``: 受益户数 for 帮扶,
+    受益人次 for 电商 — what the 月报 prints it as; walk47 #2; 「完成数量（处）」 for
+    牛皮癣清除, walkfix47's noticed bullet): the item chosen, or posted, on the server;
+    and each item's option carries its labels (``data-label-people_served``,
+    ``data-label-quantity``) for static/js/follow.js to put on the fields when another
+    is chosen on the page. ``SERVED_NONE`` / ``QUANTITY_NONE`` when none is chosen, or
+    its category counts no such figure."""
     chosen = next((item for item in items if item.id == form.resource_item.data), None)
-    field.label.text = (chosen and _served_label(chosen)) or SERVED_NONE
-    # a new dict: the unbound field's render_kw is shared by every form built from it
-    field.render_kw = {**(field.render_kw or {}), "data-label-follows": form.resource_item.id,
-                       "data-label-none": str(SERVED_NONE)}
-    labels = {item.id: _served_label(item) for item in items}
-    form.resource_item.choices = [
-        (value, text, {f"data-label-{field.id}": labels[value]} if labels.get(value) else {})
-        for value, text, *_rest in form.resource_item.choices]
+    labels: dict = {}
+    for field, label_of, none in ((form.people_served, _served_label, SERVED_NONE),
+                                  (form.quantity, _quantity_label, QUANTITY_NONE)):
+        field.label.text = (chosen and label_of(chosen)) or none
+        # a new dict: the unbound field's render_kw is shared by every form built from it
+        field.render_kw = {**(field.render_kw or {}),
+                           "data-label-follows": form.resource_item.id,
+                           "data-label-none": str(none)}
+        for item in items:
+            if (label := label_of(item)) is not None:
+                labels.setdefault(item.id, {})[f"data-label-{field.id}"] = label
+    form.resource_item.choices = [(value, text, labels.get(value, {}))
+                                  for value, text, *_rest in form.resource_item.choices]
 
 
 class BackfillForm(Form):
@@ -419,7 +435,8 @@ class BackfillForm(Form):
     find = SubmitField(_l("查找"))
     participants = MultiCheckboxField(_l("参加人员"), coerce=record_id)
     leader = ChoiceField(_l("组长"), message=_l("请从参加人员中选择组长。"))
-    quantity = OptionalNumberField(_l("完成数量"),
+    # labelled by the chosen item's category, as 受益 is (``label_beneficiaries``)
+    quantity = OptionalNumberField(QUANTITY_NONE,
                                    description=_l("该类别有完成数量时填写，单位见类别。"))
     # labelled by the chosen item's category (``label_beneficiaries``)
     people_served = OptionalNumberField(SERVED_NONE,

@@ -272,10 +272,18 @@ def _days_since(moment: datetime, now: datetime) -> int:
 # the task is still to come today.
 
 def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool,
-                    assigned: bool = False) -> dict:
+                    assigned: bool = False, checked_in: bool = False) -> dict:
     # ``assigned``: her place was put there by a liaison (指派), not claimed by her: the
-    # message says so and names the way out her pages offer (退出任务, walk47 #4)
-    return {"task": _task(title, starts, ends, place), "today": today, "assigned": assigned}
+    # message says so and names the way out her pages offer (退出任务, walk47 #4).
+    # ``checked_in``: she has checked in (from an hour before the start): no way out is
+    # left (``claims.withdraw``), so none is named (withdraw47's Open)
+    return {"task": _task(title, starts, ends, place), "today": today, "assigned": assigned,
+            "checked_in": checked_in}
+
+
+def _checked_in(status) -> bool:
+    """Whether a place read with its status (``Assignment.status``) is checked in."""
+    return status == AssignmentStatus.checked_in
 
 
 @worded_by("tomorrow")
@@ -284,6 +292,8 @@ def word_tomorrow(facts: dict) -> tuple[str, str]:
     line = _task_line(task)
     # a row written before ``assigned`` was kept reads as a claim, as it did then
     assigned = facts.get("assigned", False)
+    if facts.get("checked_in"):
+        return _tomorrow_checked_in(task, line, assigned, facts.get("today"))
     if facts.get("today"):
         time = f"{to_local(_moment(task['starts'])):%H:%M}"
         return (_("今天的任务：%(title)s", title=task["title"]),
@@ -297,6 +307,24 @@ def word_tomorrow(facts: dict) -> tuple[str, str]:
             _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。", task=line))
 
 
+def _tomorrow_checked_in(task: dict, line: str, assigned: bool, today) -> tuple[str, str]:
+    """``word_tomorrow`` for one checked in (a row that left late: quiet hours, the
+    cap): she can no longer leave the task; one who cannot take part after all tells
+    the 组长 or the liaison, who records her 缺席 (else 通过 may count her check-in)."""
+    if today:
+        time = f"{to_local(_moment(task['starts'])):%H:%M}"
+        return (_("今天的任务：%(title)s", title=task["title"]),
+                _("指派给您的任务今天 %(time)s 开始：%(task)s。您已签到；如不能参加，"
+                  "请联系组长或联络员。", time=time, task=line) if assigned else
+                _("您认领的任务今天 %(time)s 开始：%(task)s。您已签到；如不能参加，"
+                  "请联系组长或联络员。", time=time, task=line))
+    return (_("明天的任务：%(title)s", title=task["title"]),
+            _("指派给您的任务明天开始：%(task)s。您已签到；如不能参加，请联系组长或联络员。",
+              task=line) if assigned else
+            _("您认领的任务明天开始：%(task)s。您已签到；如不能参加，请联系组长或联络员。",
+              task=line))
+
+
 def find_tomorrow(now: datetime, config: dict) -> list[Due]:
     local = to_local(now)
     if local.hour < config["REMINDER_EVENING_HOUR"]:
@@ -304,16 +332,16 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
     tomorrow = local.date() + timedelta(days=1)
     rows = db.session.execute(
         select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at,
-               Assignment.assigned_place)
+               Assignment.assigned_place, Assignment.status)
         .join(Task, Task.id == Assignment.task_id)
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
     ).all()
     return [_said("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
                   _tomorrow_facts(title, place, starts, ends, today=False,
-                                  assigned=bool(assigned)),
+                                  assigned=bool(assigned), checked_in=_checked_in(status)),
                   f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
-            for member_id, task_id, title, place, starts, ends, assigned in rows]
+            for member_id, task_id, title, place, starts, ends, assigned, status in rows]
 
 
 def _tomorrow_day(row) -> date | None:
@@ -331,7 +359,7 @@ def _tomorrow_task(row, now: datetime):
     cancelled, still held)."""
     return db.session.execute(
         select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date,
-               Assignment.assigned_place)
+               Assignment.assigned_place, Assignment.status)
         .join(Assignment, Assignment.task_id == Task.id)
         .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
                Task.service_date == _tomorrow_day(row), Task.starts_at > now)).first()
@@ -349,14 +377,14 @@ def still_tomorrow(row, now: datetime, config: dict) -> bool:
 
 @reworded_for("tomorrow")
 def reword_tomorrow(row, now: datetime, config: dict) -> dict | None:
-    """The task's time and place as they are when the row leaves, and 「今天」 if that is
-    the task's own day."""
+    """The task's time and place as they are when the row leaves, 「今天」 if that is
+    the task's own day, and whether she has checked in by then."""
     task = _tomorrow_task(row, now)
     if task is None:
         return None
-    title, place, starts, ends, day, assigned = task
+    title, place, starts, ends, day, assigned, status = task
     return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date(),
-                           assigned=bool(assigned))
+                           assigned=bool(assigned), checked_in=_checked_in(status))
 
 
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
@@ -924,19 +952,20 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         return []
     people = db.session.execute(
         select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at,
-               Assignment.assigned_place)
+               Assignment.assigned_place, Assignment.status)
         .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
     ).all()
     told = _changes_told(latest)
     dues = []
-    for task_id, member_id, claimed_at, assigned in people:
+    for task_id, member_id, claimed_at, assigned, status in people:
         title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
         unheard = _unheard(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
         facts = {"task": _task(title, starts, ends, place),
-                 "changed": _fields_changed(unheard) or changed, "assigned": bool(assigned)}
+                 "changed": _fields_changed(unheard) or changed, "assigned": bool(assigned),
+                 "checked_in": _checked_in(status)}
         knew = _start_known(unheard)
         if knew is not None:
             facts["set_out"] = _iso(min(starts, knew))
@@ -990,7 +1019,9 @@ def _start_known(unheard):
 def word_changed(facts: dict) -> tuple[str, str]:
     task, changed = facts["task"], facts["changed"]
     line = _task_line(task)
-    if facts.get("assigned"):  # 指派, not her claim (walk47 #4; as ``word_tomorrow``)
+    if facts.get("checked_in"):  # no way out left (as ``word_tomorrow``)
+        body = _changed_checked_in(line, changed, facts.get("assigned"))
+    elif facts.get("assigned"):  # 指派, not her claim (walk47 #4; as ``word_tomorrow``)
         if "place" in changed and len(changed) > 1:
             body = _("指派给您的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前退出该任务。",
                      task=line)
@@ -1010,6 +1041,43 @@ def word_changed(facts: dict) -> tuple[str, str]:
         body = _("您认领的任务时间有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
                  task=line)
     return _("任务时间地点有变：%(title)s", title=task["title"]), body
+
+
+def _changed_checked_in(line: str, changed, assigned) -> str:
+    """``word_changed`` for one who checked in before the change (the hour before the
+    start): she can no longer leave (``claims.withdraw``); one who cannot come at the
+    new time or place tells the 组长 or the liaison, who records her 缺席."""
+    if assigned:
+        if "place" in changed and len(changed) > 1:
+            return _("指派给您的任务时间和地点有变，现为：%(task)s。您已签到；如不能参加，"
+                     "请联系组长或联络员。", task=line)
+        if "place" in changed:
+            return _("指派给您的任务地点有变，现为：%(task)s。您已签到；如不能参加，"
+                     "请联系组长或联络员。", task=line)
+        return _("指派给您的任务时间有变，现为：%(task)s。您已签到；如不能参加，"
+                 "请联系组长或联络员。", task=line)
+    if "place" in changed and len(changed) > 1:
+        return _("您认领的任务时间和地点有变，现为：%(task)s。您已签到；如不能参加，"
+                 "请联系组长或联络员。", task=line)
+    if "place" in changed:
+        return _("您认领的任务地点有变，现为：%(task)s。您已签到；如不能参加，"
+                 "请联系组长或联络员。", task=line)
+    return _("您认领的任务时间有变，现为：%(task)s。您已签到；如不能参加，"
+             "请联系组长或联络员。", task=line)
+
+
+@reworded_for("changed")
+def reword_changed(row, now: datetime, config: dict) -> dict | None:
+    """Whether she has checked in by the time the row leaves (quiet hours, a retry):
+    the words name a way out only while one is left."""
+    if row.facts is None:
+        return None
+    checked_in = _exists(select(Assignment.id).where(
+        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+        Assignment.status == AssignmentStatus.checked_in))
+    if checked_in == bool(row.facts.get("checked_in")):
+        return None
+    return {**row.facts, "checked_in": checked_in}
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
-from datetime import date, timedelta
+from datetime import date
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
@@ -94,10 +94,9 @@ from .summary_notes import (
     final_year_day,
     may_change_final,
 )
+from .request_window import REQUEST_DAYS_BACK, askable_day
 from .tasks import item_of_year
 
-# How far back a member may ask: older work is the liaison's own 补录 or an import.
-REQUEST_DAYS_BACK = 90
 REASON_MAX = 500
 
 
@@ -234,7 +233,7 @@ def request_problems(member: Member, community: Community | None,
         refuse("service_date", _l("请填写参加活动的日期。"))
     elif day > today:
         refuse("service_date", _l("日期不能晚于今天。"))
-    elif day < today - timedelta(days=REQUEST_DAYS_BACK):
+    elif not askable_day(day, today):
         refuse("service_date", _l("只能申请%(days)d天以内的补录，更早的活动请联系社区联络员。",
                                   days=REQUEST_DAYS_BACK))
     # the rule on the day asked about, once the day is one that may be asked (else on

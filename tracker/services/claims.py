@@ -11,6 +11,8 @@ waits; the waitlist's own services are in waitlist.py.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +40,7 @@ from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
 from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere
+from .request_window import REQUEST_DAYS_BACK, askable_day
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -456,7 +459,8 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
 
 
 def confirm_participation(assignment: Assignment, member: Member,
-                          minutes: int) -> int | None:
+                          minutes: int, *,
+                          nameable: Callable[[], bool] | None = None) -> int | None:
     """A member confirms own service hours once the task has ended — or changes them,
     confirmed already (修改服务时长): the hours replaced are returned, as read under the
     lock (a liaison's 改正 since the page included), for her to be told the change;
@@ -473,14 +477,20 @@ def confirm_participation(assignment: Assignment, member: Member,
     通过 and 补录 decide by): hours that already count on another activity at
     overlapping hours refuse the confirmation, naming that activity. Her row is taken
     ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it, so a 通过 counting her
-    check-in elsewhere at the same moment and this confirmation take turns."""
+    check-in elsewhere at the same moment and this confirmation take turns.
+
+    ``nameable``: asks 补录's unit rule of her on the activity's day
+    (``backfill.nameable``), which this module cannot import (``backfill`` builds on
+    it): the caller, who can, passes it, and it is asked only when the refusal's words
+    need it — a task approved since the page was read, she not counted (walkfix47's
+    race bullet)."""
     if assignment.member_id != member.id:
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(assignment.task)
     db.session.refresh(assignment)  # marked 缺席 or withdrawn meanwhile: read it afresh
     # her row before the rule reads where her hours count (``confirm_refusal``)
     held_active([member.id], no_key=True)
-    refusal = confirm_refusal(assignment)
+    refusal = confirm_refusal(assignment, nameable=True if nameable is None else nameable)
     if refusal is not None:
         raise ServiceError(refusal)
     task = assignment.task
@@ -500,7 +510,8 @@ _ASK = object()  # ``confirm_refusal``'s ``counted_on`` not given: asked there
 
 
 def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False,
-                    counted_on=_ASK, held_on=_ASK, nameable: bool = True):
+                    counted_on=_ASK, held_on=_ASK,
+                    nameable: bool | Callable[[], bool] = True):
     """Why this participation cannot be confirmed now, or None when it can.
 
     Her hours already counting on another activity at overlapping hours
@@ -519,14 +530,20 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     names her on the activity's day (her unit then works in its community,
     ``backfill.nameable``, asked by the caller: that module builds on this one) — when
     it does not, neither repair would take her (walk47 #1), and she is told the one
-    left, 撤销审核 and the record corrected, not sent to them."""
+    left, 撤销审核 and the record corrected, not sent to them; a callable is asked only
+    there (``confirm_participation``'s caller gives one). A 缺席 past the request window
+    (``request_window.askable_day``, the rule that offers 「我参加了但没有记录」) is told
+    the liaison's 添加遗漏的参加人员, not sent to a button no page offers (walkfix47)."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
     if task.ends_at > utcnow():
         return _l("任务结束后才能确认参与。")
     if assignment.status == AssignmentStatus.withdrawn:
-        return _l("您已取消认领该任务。")
+        # a place the liaison put her in was left (or she was 移出), never un-claimed:
+        # the route's words for it (``Assignment.assigned_place``, withdraw47)
+        return (_l("您已不在该任务中。") if assignment.assigned_place
+                else _l("您已取消认领该任务。"))
     if assignment.status == AssignmentStatus.absent and not task.report_approved:
         return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
     if task.report_approved:
@@ -561,11 +578,19 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                               "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
                               "不能为本活动申请补录。如您当时参加的是本活动，请联系本社区"
                               "联络员更正“%(task)s”的记录。", task=held.title, when=when)
-                if not nameable:
+                if not _asked(nameable):
                     return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                               "您在该活动当日所在的单位不在该社区开展共建，不能为本活动申请补录。"
                               "如您参加了，请联系本社区联络员：须由单位管理员撤销审核，"
                               "组长更正缺席登记后重新提交。")
+                if why and not askable_day(task.service_date):
+                    # past the window the page offers no 补录申请; the liaison still
+                    # adds her (``backfill.add_forgotten_participant``: no window).
+                    # ``why=False`` (a list's row, no day read) wants only whether
+                    return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
+                              "该活动已超过%(days)d天，不能再申请补录。如您参加了，请联系"
+                              "本社区联络员，在任务页“添加遗漏的参加人员”中补上。",
+                              days=REQUEST_DAYS_BACK)
                 return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                           "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
             if held is not None:
@@ -573,7 +598,7 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
                           "不能再在本活动中补上。如您当时参加的是本活动，请联系本社区"
                           "联络员更正“%(task)s”的记录。", task=held.title, when=when)
-            if not nameable:
+            if not _asked(nameable):
                 return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                           "您在该活动当日所在的单位不在该社区开展共建，不能再在本活动中补上。"
                           "如您参加了，请联系本社区联络员：须由单位管理员撤销审核后，"
@@ -590,6 +615,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                   "不能再确认本活动的服务时长。", task=other.title,
                   when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
+
+
+def _asked(answer: bool | Callable[[], bool]) -> bool:
+    """``confirm_refusal``'s ``nameable``: given, or asked now."""
+    return answer() if callable(answer) else answer
 
 
 def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):

@@ -7,7 +7,7 @@ on (a participant opening the leader's report form) is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -48,7 +48,8 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
-from ..services.backfill_requests import REQUEST_DAYS_BACK, requestable, works_in
+from ..services.backfill_requests import requestable, works_in
+from ..services.request_window import askable_day
 from ..services.reviews import (
     ReportData,
     put_back_words,
@@ -247,7 +248,7 @@ def detail(task_id: int):
         # second): the page says it is waiting, and links to it (notice47b #3)
         "backfill_pending": pending,
         "can_ask_backfill": (
-            pending is None and settled and task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK)
+            pending is None and settled and askable_day(task.service_date)
             and requestable(mine.status if mine is not None else None, approved, nameable)
             and (mine is None or mine.status == AssignmentStatus.withdrawn
                  or held_on is None)),
@@ -470,12 +471,15 @@ def confirm(assignment_id: int):
     if assignment is None or assignment.member_id != current_user.id:
         abort(404)
     task = assignment.task
-    # not counted on an approved task: the repair named is one 补录's rule lets her ask
-    # for (her unit that day works in its community), as on the task page (walk47 #1)
-    not_counted = (task.report_approved and task.status != TaskStatus.cancelled
-                   and assignment.status != AssignmentStatus.done)
-    refusal = confirm_refusal(assignment, nameable=not not_counted or works_in(
-        current_user, task.community_id, task.service_date))
+
+    def nameable() -> bool:
+        # not counted on an approved task: the repair named is one 补录's rule lets her
+        # ask for (her unit that day works in its community), as on the task page (walk47
+        # #1); asked only then — here, and by the service when 通过 came since this
+        # page was read (walkfix47's race bullet: it cannot import the rule itself)
+        return works_in(current_user, task.community_id, task.service_date)
+
+    refusal = confirm_refusal(assignment, nameable=nameable)
     suggested = (Decimal(assignment.minutes) if assignment.minutes
                  else Decimal(task_span_minutes(task))) / 60
     form = ConfirmForm(formdata=_posted(), hours=suggested)
@@ -485,7 +489,7 @@ def confirm(assignment_id: int):
     elif form.validate_on_submit():
         minutes, target = form.hours.minutes, _next_or(url_for("tasks.mine", tab="history"))
         if done := run_service(form, confirm_participation, assignment, current_user,
-                               minutes):
+                               minutes, nameable=nameable):
             flash(_confirmed_words(task.title, done.value, minutes), "success")
             return redirect(target)
     return render_template("tasks/confirm.html", form=form, assignment=assignment, task=task,
