@@ -9,7 +9,7 @@ accounts' hours on A's 服务记录. Expected figures are stated from that story
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -397,15 +397,21 @@ def _merged_away(keep) -> str:
     return f"赵六 的账号已合并至赵六（{keep.masked_phone}）"
 
 
-def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world, pair):
+def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world, pair,
+                                                                           monkeypatch):
     """A page read before the merge still offers B as 组长: the task page's 组长 and a new
     task's are refused under the 组长 field, naming A (the account to choose), and
     nothing is written."""
-    from tests.web.manage_support import local
+    from tracker import timeutil
     from tracker.models import Task, TaskStatus
+    from tracker.services import tasks as tasks_service
     from tracker.services.tasks import TaskData, change_leader, create_tasks
 
     _unit, keep, drop, item, _tasks = pair
+    # the start window judged on the test's today (2 December 2025): ``pair``'s clock sets
+    # ``timeutil.utcnow`` alone, and the service's own name for it would read the machine's
+    # day — more than the window's year from the new task's start since December 2026
+    monkeypatch.setattr(tasks_service, "utcnow", timeutil.utcnow)
     task = b.task_on(item, world.liaison, date(2025, 12, 10), status=TaskStatus.open)
     db.session.commit()
     do_merge(keep, drop, world.admin)
@@ -416,7 +422,8 @@ def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world
     db.session.rollback()
     with pytest.raises(ServiceError) as created:
         create_tasks(world.liaison, item, TaskData(
-            title="楼道粉刷", place="5号楼", starts_local=local(3, 9), ends_local=local(3, 11),
+            title="楼道粉刷", place="5号楼", starts_local=datetime(2025, 12, 5, 9),
+            ends_local=datetime(2025, 12, 5, 11),
             slots=4, leader=drop))
     db.session.rollback()
 
