@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, delete, exists, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -442,7 +442,11 @@ def preview(keep: Member, drop: Member) -> Preview:
     if refusal is not None:
         raise ServiceError(refusal)
     shown = Preview(keep, drop)
-    moving = db.session.scalars(_moving_assignments(keep, drop)).all()
+    # each participation's task and report with the list, in one statement: read one by
+    # one they were two statements a participation (docs/design.md, "Budgets"); the
+    # merge's own writes read the list bare (``merge_members``)
+    moving = db.session.scalars(_moving_assignments(keep, drop).options(
+        joinedload(Assignment.task).joinedload(Task.report))).all()
     holding = [a for a in moving if a.status != AssignmentStatus.withdrawn]
     shown.participations = len(holding)
     done = [a for a in holding if a.status == AssignmentStatus.done]
