@@ -147,8 +147,9 @@ def _list(template: str, entity: Entity, query, **context):
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html", counts=q.section_counts(db.session),
-                           setup=q.setup_progress(db.session))
+    counts = q.section_counts(db.session)  # read once: the setup's steps count them too
+    return render_template("admin/index.html", counts=counts,
+                           setup=q.setup_progress(db.session, counts))
 
 
 @bp.get("/setup")
