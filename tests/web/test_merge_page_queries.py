@@ -14,13 +14,13 @@ from tracker.extensions import db
 from tracker.models import AssignmentStatus, ReportStatus, TaskStatus
 from tracker.timeutil import local_today
 
-# the session; the two accounts (2); whether either is merged already (2); B's
-# participations with their tasks and reports; B's 候补; the five counts (led, 补录申请,
-# needs, communities, residents: 5); B's stays; the tasks both took part in (2) and the
-# hours both counted; the approved activities B led; A's approved days; those A led;
-# A's stays; the signed months (the units', the communities') and years (3); the
-# accounts to pick from; the menu; B's unit
-STATEMENTS = 26
+# the session; the two accounts with their units, and their stays (2); whether either
+# is merged already; B's participations with their tasks and reports; B's 候补; the
+# five counts (led, 补录申请, needs, communities, residents); the tasks both took part
+# in and the hours both counted (2); the approved activities either leads; A's
+# approved days; the signed months (the units', the communities') and years (3); the
+# accounts to pick from; the menu
+STATEMENTS = 16
 
 
 def b_worked(w, k: int, start: int) -> None:

@@ -72,6 +72,15 @@ def _status(query, model, status: str | None):
     return query
 
 
+def merge_accounts(*member_ids: int | None) -> dict[int, Member]:
+    """合并账号's two accounts by id, in one statement, with what its page reads of
+    them: the unit, and the stays on the roll (``merge.preview``; docs/design.md,
+    "Budgets")."""
+    return {m.id: m for m in db.session.scalars(
+        select(Member).where(Member.id.in_([i for i in member_ids if i is not None]))
+        .options(joinedload(Member.unit), selectinload(Member.roll_periods)))}
+
+
 def units_query():
     members = (select(Member.unit_id, func.count().label("n")).where(Member.active)
                .group_by(Member.unit_id).subquery())
