@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -56,6 +56,9 @@ def section_counts(session) -> dict:
             _count(Member, Member.active, Member.role != Role.admin).label("people"),
             _count(Member, Member.active, Member.role != Role.admin,
                    Member.password_hash.is_(None)).label("people_not_activated"),
+            # 开始使用's offer to copy last year's checklist (``setup_progress``)
+            _count(ResourceItem, ResourceItem.active, ResourceItem.year == year - 1)
+            .label("items_last_year"),
         )
     ).one()
     return {**row._asdict(), "year": year}
@@ -67,6 +70,15 @@ def _status(query, model, status: str | None):
     if status == "inactive":
         return query.where(model.active.is_(False))
     return query
+
+
+def merge_accounts(*member_ids: int | None) -> dict[int, Member]:
+    """合并账号's two accounts by id, in one statement, with what its page reads of
+    them: the unit, and the stays on the roll (``merge.preview``; docs/design.md,
+    "Budgets")."""
+    return {m.id: m for m in db.session.scalars(
+        select(Member).where(Member.id.in_([i for i in member_ids if i is not None]))
+        .options(joinedload(Member.unit), selectinload(Member.roll_periods)))}
 
 
 def units_query():
@@ -228,42 +240,59 @@ class SetupProgress:
         return all(step.done for step in self.steps if step.required)
 
 
-def setup_progress(session) -> SetupProgress:
-    """How far a new installation is set up, counted from the data.
+def setup_progress(session, counts: dict | None = None) -> SetupProgress:
+    """How far a new installation is set up, counted from the data: two statements,
+    the section counts (``counts`` when the caller read them already: 管理 shows them
+    too) and the names of what is missing (``_setup_missing``) — every admin's visit
+    to / asks it (docs/design.md, "Budgets").
 
     The checklist step is done when every active community has a line of this year
     that a task can be created from (``manage.queries.active_items``: active, of a
     category that counts activities), the liaison step when every active community
     has an active liaison and every active liaison has activated the account: until
     then no liaison there can log in and create a task."""
-    counts = section_counts(session)
+    counts = counts if counts is not None else section_counts(session)
     year = counts["year"]
-    without = [name for _cid, name in communities_without_liaison()]
-    without_items = [name for _cid, name in communities_without_items(year)]
+    without, without_items, not_activated = _setup_missing(session, year)
     steps = [SetupStep("units", counts["units"], True),
              SetupStep("communities", counts["communities"], True),
              SetupStep("zones", counts["zones"], False),
              SetupStep("items", counts["items"], True, tuple(without_items)),
              SetupStep("members", counts["people"], True),
              SetupStep("liaisons", counts["communities"] - len(without), True, tuple(without),
-                       tuple(liaisons_not_activated()))]
-    previous = session.scalar(select(func.count()).select_from(ResourceItem).where(
-        ResourceItem.active.is_(True), ResourceItem.year == year - 1))
-    return SetupProgress(steps, year, counts["people_not_activated"], previous)
+                       tuple(not_activated))]
+    return SetupProgress(steps, year, counts["people_not_activated"], counts["items_last_year"])
 
 
-def communities_without_items(year: int) -> list[tuple[int, str]]:
-    """(id, name) of the active communities with no active checklist line of ``year``
-    whose category counts activities: their liaison cannot create a task there."""
+_NO_LIAISON, _NO_ITEMS, _NOT_ACTIVATED = range(3)
+
+
+def _setup_missing(session, year: int) -> tuple[list[str], list[str], list[str]]:
+    """In one statement, by name in the lists' order: the active communities that no
+    active 社区联络员 answers for; those with no active checklist line of ``year`` whose
+    category counts activities (their liaison cannot create a task there); the active
+    社区联络员 who have no password yet (they cannot log in)."""
     usable = (select(ResourceItem.id)
               .join(Category, Category.id == ResourceItem.category_id)
               .where(ResourceItem.community_id == Community.id, ResourceItem.year == year,
                      ResourceItem.active.is_(True), Category.activity_unit.is_not(None))
               .exists())
-    return [tuple(row) for row in db.session.execute(
-        select(Community.id, Community.name)
-        .where(Community.active.is_(True), ~usable)
-        .order_by(Community.sort_key, Community.id))]
+    # written out, not bound: the kind of each row, the same in every statement
+    kind = lambda n: literal_column(str(n)).label("kind")  # noqa: E731
+    communities = lambda n, missing: (  # noqa: E731
+        select(kind(n), Community.name, Community.sort_key.label("key"), Community.id)
+        .where(Community.active.is_(True), missing))
+    rows = session.execute(union_all(
+        communities(_NO_LIAISON, ~_has_active_liaison(Community.id)),
+        communities(_NO_ITEMS, ~usable),
+        select(kind(_NOT_ACTIVATED), Member.name, Member.name_key, Member.id)
+        .where(Member.active.is_(True), Member.role == Role.liaison,
+               Member.password_hash.is_(None)))
+        .order_by("kind", "key", "id"))
+    names: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for which, name, _key, _id in rows:
+        names[which].append(name)
+    return names
 
 
 def community_names(community_ids: list[int]) -> list[str]:
@@ -273,14 +302,6 @@ def community_names(community_ids: list[int]) -> list[str]:
     return list(db.session.scalars(select(Community.name)
                                    .where(Community.id.in_(community_ids))
                                    .order_by(Community.sort_key, Community.id)))
-
-
-def liaisons_not_activated() -> list[str]:
-    """Names of the active 社区联络员 who have no password yet, by name."""
-    return list(db.session.scalars(
-        select(Member.name).where(Member.active.is_(True), Member.role == Role.liaison,
-                                  Member.password_hash.is_(None))
-        .order_by(Member.name_key, Member.id)))
 
 
 def _has_active_liaison(community_id):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
@@ -147,8 +147,9 @@ def _list(template: str, entity: Entity, query, **context):
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html", counts=q.section_counts(db.session),
-                           setup=q.setup_progress(db.session))
+    counts = q.section_counts(db.session)  # read once: the setup's steps count them too
+    return render_template("admin/index.html", counts=counts,
+                           setup=q.setup_progress(db.session, counts))
 
 
 @bp.get("/setup")
@@ -750,10 +751,11 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
 def member_merge(record_id: int):
     """合并账号: pick the account to keep; the page shows what would move, nothing is
     written (the 手机号重复 page links here with both accounts chosen)."""
-    drop = db.get_or_404(Member, record_id)
     keep_id = _int_arg(request.args.get("keep"))
-    keep = db.session.get(Member, keep_id) if keep_id is not None else None
-    return _merge_page(drop, keep, MergeForm(formdata=None))
+    accounts = q.merge_accounts(record_id, keep_id)
+    if record_id not in accounts:
+        abort(404)
+    return _merge_page(accounts[record_id], accounts.get(keep_id), MergeForm(formdata=None))
 
 
 @bp.post("/members/<int:record_id>/merge-into/<int:keep_id>")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, delete, exists, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -47,7 +47,7 @@ from ..timeutil import EARLIEST_DAY, local_today, month_bounds, to_local
 from . import PermissionDenied, ServiceError, overlap, roll, summary_notes
 from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
-from .claims import merged_into
+from .claims import merged_into  # noqa: F401 (the member page names the merge: merge.merged_into)
 from .invitations import revoke_links
 from .notify import stop_calendar
 from .sessions import end_other_sessions
@@ -173,7 +173,7 @@ def _refusal(keep: Member, drop: Member) -> str | None:
     """Why these two accounts cannot be merged at all (before anything is counted)."""
     if keep.id == drop.id:
         return _l("保留的账号和被合并的账号是同一个账号。")
-    if merged_into(drop) is not None or merged_into(keep) is not None:
+    if db.session.scalar(select(exists().where(MemberMerge.member_id.in_([keep.id, drop.id])))):
         return _l("该账号已合并到其他账号，不能再合并。")
     if not keep.active:
         return _l("保留的账号已停用：请先重新启用该账号，或改为保留另一个账号。")
@@ -217,7 +217,7 @@ def conflicts(keep: Member, drop: Member) -> list[Task]:
     keep_waits = exists().where(wa.task_id == wb.task_id, wa.member_id == keep.id)
     waits = select(wb.task_id).where(
         wb.member_id == drop.id, wb.status != WaitStatus.left, keep_holds | keep_waits)
-    ids = set(db.session.scalars(both_in)) | set(db.session.scalars(waits))
+    ids = set(db.session.scalars(both_in.union(waits)))
     if not ids:
         return []
     return list(db.session.scalars(select(Task).where(Task.id.in_(ids))
@@ -338,19 +338,16 @@ class _Kept:
     led: set[tuple[int, int, int, int]]  # (unit id, community id, year, month) A led
 
 
-def _kept(keep: Member, drop: Member) -> _Kept:
+def _kept(keep: Member, drop: Member, led: list[tuple[int, int, date]]) -> _Kept:
     """A's part of the official figures, whatever A's name: a year (``_years_moved``)
-    asks it of either; a month only of two accounts of one name (``_taken_over``)."""
+    asks it of either; a month only of two accounts of one name (``_taken_over``).
+    ``led``: (unit id, community id, day) of the approved activities A leads."""
     same = keep.name == drop.name and (keep.branch or "") == (drop.branch or "")
     days = db.session.execute(
         select(Task.community_id, Task.service_date).join(Assignment, Assignment.task_id == Task.id)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(Assignment.member_id == keep.id, Assignment.status == AssignmentStatus.done,
                TaskReport.status == ReportStatus.approved)).all()
-    led = db.session.execute(
-        select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
-        .join(Task, Task.id == CountedTask.task_id)
-        .where(Task.leader_id == keep.id, CountedTask.report_status == ReportStatus.approved))
     return _Kept(same, _stays(keep), {(day.year, day.month) for _c, day in days},
                  {(community, day.year, day.month) for community, day in days},
                  {(unit, community, day.year, day.month) for unit, community, day in led})
@@ -421,18 +418,30 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     return months
 
 
-def _led_counted(keep: Member, drop: Member) -> list[tuple[int, int, date]]:
+def _approved_led(keep: Member, drop: Member) -> dict[int, list[tuple[int, int, date]]]:
+    """(unit id, community id, day) of the approved activities each account leads, by
+    the account's id (one statement for both: ``_kept`` asks A's, ``_led_counted``
+    B's)."""
+    led: dict[int, list[tuple[int, int, date]]] = {keep.id: [], drop.id: []}
+    for leader, unit, community, day in db.session.execute(
+            select(Task.leader_id, CountedTask.unit_id, CountedTask.community_id,
+                   CountedTask.service_date)
+            .join(Task, Task.id == CountedTask.task_id)
+            .where(Task.leader_id.in_([keep.id, drop.id]),
+                   CountedTask.report_status == ReportStatus.approved)):
+        led[leader].append((unit, community, day))
+    return led
+
+
+def _led_counted(keep: Member, drop: Member,
+                 led: dict[int, list[tuple[int, int, date]]]) -> list[tuple[int, int, date]]:
     """(unit id, community id, day) of the approved activities B leads, whose 月报 names
     B as 组长 in its 台账 — when A goes by another name (a typo, a changed name), so that
     the 台账 reads otherwise after the merge. Two accounts of one name write the same
     组长 before and after, and their months are not named for it; nor is an activity
-    waiting for review: its 组长 is in no signed figure (``final.official``)."""
-    if keep.name == drop.name:
-        return []
-    return [tuple(row) for row in db.session.execute(
-        select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
-        .join(Task, Task.id == CountedTask.task_id)
-        .where(Task.leader_id == drop.id, CountedTask.report_status == ReportStatus.approved))]
+    waiting for review: its 组长 is in no signed figure (``final.official``).
+    ``led``: ``_approved_led``."""
+    return [] if keep.name == drop.name else led[drop.id]
 
 
 def preview(keep: Member, drop: Member) -> Preview:
@@ -442,7 +451,11 @@ def preview(keep: Member, drop: Member) -> Preview:
     if refusal is not None:
         raise ServiceError(refusal)
     shown = Preview(keep, drop)
-    moving = db.session.scalars(_moving_assignments(keep, drop)).all()
+    # each participation's task and report with the list, in one statement: read one by
+    # one they were two statements a participation (docs/design.md, "Budgets"); the
+    # merge's own writes read the list bare (``merge_members``)
+    moving = db.session.scalars(_moving_assignments(keep, drop).options(
+        joinedload(Assignment.task).joinedload(Task.report))).all()
     holding = [a for a in moving if a.status != AssignmentStatus.withdrawn]
     shown.participations = len(holding)
     done = [a for a in holding if a.status == AssignmentStatus.done]
@@ -453,12 +466,15 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.backfilled = sum(a.task.backfilled for a in holding)
     shown.waitlist = len([w for w in db.session.scalars(_moving_waitlist(keep, drop))
                           if w.status == WaitStatus.waiting])
-    count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
-    shown.led = count(select(Task.id).where(Task.leader_id == drop.id))
-    shown.requests = count(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id))
-    shown.needs = count(select(Need.id).where(Need.claimed_by_id == drop.id))
-    shown.communities = _union_count(liaison_community, "community_id", keep, drop)
-    shown.residents = _union_count(resident_member, "resident_id", keep, drop)
+    # the five counts as one statement
+    count = lambda query: select(func.count()).select_from(query.subquery()).scalar_subquery()  # noqa: E731
+    (shown.led, shown.requests, shown.needs, shown.communities,
+     shown.residents) = db.session.execute(select(
+        count(select(Task.id).where(Task.leader_id == drop.id)),
+        count(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)),
+        count(select(Need.id).where(Need.claimed_by_id == drop.id)),
+        _union_count(liaison_community, "community_id", keep, drop),
+        _union_count(resident_member, "resident_id", keep, drop))).one()
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
     shown.overlaps = overlaps(keep, drop)
@@ -466,8 +482,9 @@ def preview(keep: Member, drop: Member) -> Preview:
     # figures, ``final.official``); work waiting for review moves outside them
     official = [a for a in done
                 if a.task.report is not None and a.task.report.status == ReportStatus.approved]
-    led = _led_counted(keep, drop)
-    kept = _kept(keep, drop)
+    approved_led = _approved_led(keep, drop)
+    led = _led_counted(keep, drop, approved_led)
+    kept = _kept(keep, drop, approved_led[keep.id])
     shown.final_months = _final_months(keep, drop, [a.task.service_date for a in official],
                                        led, kept)
     # a community's own 月报 too: its distinct people may fall by one (A and B both
@@ -560,12 +577,14 @@ def _final_years(keep: Member, drop: Member, done_days: list[date],
                                      range(first.year, local_today().year + 1))
 
 
-def _union_count(table, other: str, keep: Member, drop: Member) -> int:
-    """How many of B's rows in an association table A does not have yet."""
+def _union_count(table, other: str, keep: Member, drop: Member):
+    """How many of B's rows in an association table A does not have yet (a scalar
+    subquery: ``preview`` asks its counts in one statement)."""
     mine = table.alias()
-    return db.session.scalar(select(func.count()).select_from(table).where(
+    return select(func.count()).select_from(table).where(
         table.c.member_id == drop.id,
-        ~exists().where(mine.c.member_id == keep.id, mine.c[other] == table.c[other])))
+        ~exists().where(mine.c.member_id == keep.id, mine.c[other] == table.c[other])
+    ).scalar_subquery()
 
 
 def _work_tasks(drop: Member) -> set[int]:
