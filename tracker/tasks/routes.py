@@ -514,15 +514,19 @@ def _confirmed_words(title: str, was: int | None, minutes: int) -> str:
 @bp.route("/<int:task_id>/report", methods=["GET", "POST"])
 @login_required
 def report(task_id: int):
-    task, _mine = _visible_task(task_id, for_page=True)
+    task = q.load_task(task_id, for_page=True) or abort(404)
     if not may_report(current_user, task):
+        # 403 where she sees the task, 404 where not (``_visible_task``); the 组长 and
+        # its staff see it whatever their own place on it: not read for them (count48)
+        _visible_task(task_id)
         abort(403)
     people = q.participants(task)
     existing = task.report
     refusal = report_refusal(task)
     # the fields as the page shows them (``report_shown_key``): the leader and the
     # liaison may both report, and a page read before the other's save keeps their change
-    shown = report_shown_key(task)
+    # — 缺席 as the participants just read hold it
+    shown = report_shown_key(task, holders=people)
     if existing is not None:
         form = ReportForm(formdata=_posted(), data={
             "quantity": existing.quantity,
