@@ -285,3 +285,58 @@ def test_the_review_queue_names_check_ins_counted_elsewhere_within_the_budget(
     # the admin's sixth: the 已定稿 months and years 通过 would change, named before it
     # (review docread40 #5), as the liaison's sixth asks which refuse it
     assert counts == {("admin", 2): 6, ("admin", 20): 6, ("liaison", 2): 6, ("liaison", 20): 6}
+
+
+def test_the_task_page_within_the_budget(client, login, world, count_queries):
+    """A task's page on the 工作台 (/manage/tasks/<id>) asked the same COUNT of the
+    confirmed participations twice — for 取消任务's refusal and for whether the activity
+    is on record —, five times once hours were confirmed and no report sent (the
+    refusal's words twice, 作废's refusal once more; count48 #2): every participation
+    holding a place is read for the page anyway, the confirmed ones among them. For a
+    liaison and an admin: an open task (as count48 counted it: 11 for each), an ended
+    one with confirmed hours and no report (取消任务 refused, 作废 offered: 15 and 14),
+    and the same reported (10 and 9) — each with 2 on it and with 20. Now 9: the
+    session, the task, who holds a place, whom 指派 offers, the signed documents
+    取消任务 would change (a need's move: open) or 作废 would (on record), the 候补名单,
+    the namesakes, the needs it serves, the menu's counts; on record, a liaison's tenth
+    is 作废's refusal asking whether the month is 已定稿 (an admin is not refused)."""
+    from tests.page_statements import page_statements
+
+    ended = f.task(world.item, world.liaison, starts_in=-timedelta(days=1), slots=40)
+    db.session.commit()
+    done = assignment(ended, world.member)
+    done.status, done.minutes = AssignmentStatus.done, 60
+    assignment(ended, world.other_member)
+    world.task.slots = 40
+    db.session.commit()
+
+    def grow(task, prefix: str, *, confirm: bool) -> None:
+        for i in range(18):
+            held = assignment(task, f.member(world.unit, name=f"{prefix}{i}"))
+            if confirm and i % 2:
+                held.status, held.minutes = AssignmentStatus.done, 60
+        db.session.commit()
+
+    def count(state: str, people: int, task) -> None:
+        for who in ("admin", "liaison"):
+            counts[(who, state, people)], page = page_statements(
+                client, login, count_queries, getattr(world, who), f"/manage/tasks/{task.id}")
+            # 取消任务's refusal names how many confirmed, as ever
+            refused = "已有%d名党员在该任务中的服务时长已确认" % (10 if people == 20 else 1)
+            assert (refused in page) is (state == "confirmed"), (who, state, people)
+
+    counts: dict = {}
+    count("open", 2, world.task)
+    count("confirmed", 2, ended)
+    grow(world.task, "报名", confirm=False)
+    grow(ended, "参加", confirm=True)
+    count("open", 20, world.task)
+    count("confirmed", 20, ended)
+    submitted_report(ended, world.leader)
+    count("reported", 20, ended)
+    assert counts == {
+        ("admin", "open", 2): 9, ("liaison", "open", 2): 9,
+        ("admin", "open", 20): 9, ("liaison", "open", 20): 9,
+        ("admin", "confirmed", 2): 9, ("liaison", "confirmed", 2): 10,
+        ("admin", "confirmed", 20): 9, ("liaison", "confirmed", 20): 10,
+        ("admin", "reported", 20): 9, ("liaison", "reported", 20): 10}

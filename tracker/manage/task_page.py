@@ -39,6 +39,7 @@ from ..services.tasks import (
     cancel_task,
     change_leader,
     close_task,
+    confirmed_among,
     has_recorded_work,
     leader_closed_words,
     leader_shown_key,
@@ -146,10 +147,14 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 for a in not_counted if a.member_id in held_elsewhere]
     if search:
         add_held += [(m, held_elsewhere[m.id]) for m in not_offered]
+    # the confirmed among those holding a place, counted from them: 取消任务's refusal,
+    # 作废's and whether the activity is on record ask no COUNT of their own (count48 #2)
+    confirmed = confirmed_among(holders)
     # None: not on record (the page says nothing of a report: it shows the report)
-    refusal = cancel_refusal(task, actor, lock=False)
+    refusal = cancel_refusal(task, actor, lock=False, confirmed=confirmed)
     # on record: 取消任务 no longer applies, 作废 does
-    on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
+    on_record = (task.status != TaskStatus.cancelled
+                 and has_recorded_work(task, confirmed=confirmed))
     # for an admin, the signed documents 取消任务 changes (a need's 本月发布), named first
     cancelled = task.status == TaskStatus.cancelled
     cancel_signed = signed_names(need_move_signed(actor, task)) \
@@ -195,7 +200,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 reopen_form=reopen if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=void if on_record else None,
-                void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
+                void_refusal=(void_refusal(task, actor, lock=False, confirmed=confirmed)
+                              if on_record else None),
                 # for an admin, the signed documents 作废 (and 撤销审核) will change, named
                 # before it
                 void_signed=signed_names(uncounted[0]), reopen_signed=signed_names(uncounted[1]),

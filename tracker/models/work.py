@@ -225,6 +225,10 @@ class Task(db.Model):
     # a list that asks for it with its rows (``with_expression``; None otherwise): a
     # card names the 组长 as the task's page does, in no statement of its own
     leader_namesakes: Mapped[str | None] = query_expression()
+    # whether its report has a live photo (``photos.has_report_photo``), read only by a
+    # page that asks for it with the task (None otherwise): the task's page decides its
+    # 现场照片 link in no statement of its own (count48 #4)
+    has_report_photo: Mapped[bool | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )

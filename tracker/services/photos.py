@@ -118,10 +118,14 @@ def sweep_uploads(older_than_hours: float = 24) -> list[str]:
     return removed
 
 
-def may_view_photos(member: Member, task: Task) -> bool:
-    """Who may see a task's report photos: its participants, leader, liaison, admins."""
+def may_view_photos(member: Member, task: Task, *, holding: bool | None = None) -> bool:
+    """Who may see a task's report photos: its participants, leader, liaison, admins.
+    ``holding``: whether ``member`` holds a place on the task, as a page that read her
+    row already knows it (None: asked here)."""
     if may_report(member, task):
         return True
+    if holding is not None:
+        return holding
     return db.session.scalar(
         select(Assignment.id).where(Assignment.task_id == task.id,
                                     Assignment.member_id == member.id,
@@ -137,6 +141,13 @@ def _report_photo(task_id):
     """A live photo of the report of the task ``task_id`` (a value or a column); finding
     photos are shown with their finding."""
     return (Photo.task_id == task_id, Photo.active.is_(True), Photo.finding_id.is_(None))
+
+
+def has_report_photo(task_id):
+    """Whether the task ``task_id`` (a value or a column) has a live report photo, as
+    an EXISTS of the enclosing statement (``Task.has_report_photo``): ``task_photos``
+    asked only whether it holds any."""
+    return select(Photo.id).where(*_report_photo(task_id)).exists()
 
 
 def task_photos(task: Task) -> list[Photo]:

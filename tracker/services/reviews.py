@@ -108,25 +108,32 @@ def report_form_fields(task: Task) -> tuple[str, ...]:
             *(("people_served",) if category.beneficiary_unit else ()), "note", "absent")
 
 
-def report_shown_values(task: Task) -> dict:
+def report_shown_values(task: Task, holders: list[Assignment] | None = None) -> dict:
     """The report form's fields as stored, in plain values: what its page showed
     (``report_shown_key``) and what a post is merged with. 缺席人员 read from the rows
-    themselves (a column query: never the session's copies read before the lock)."""
+    themselves (a column query: never the session's copies read before the lock) —
+    or, for the page, from ``holders``: the task's participants (every status holding
+    a place, 缺席 among them) as the page read them, no statement of its own (count48)."""
     report = task.report
+    if holders is not None:
+        absent = sorted(a.member_id for a in holders if a.status == AssignmentStatus.absent)
+    else:
+        absent = list(db.session.scalars(
+            select(Assignment.member_id).where(
+                Assignment.task_id == task.id,
+                Assignment.status == AssignmentStatus.absent)
+            .order_by(Assignment.member_id)))
     values = {"quantity": report.quantity if report else None,
               "people_served": report.people_served if report else None,
               "note": report.note if report else None,
-              "absent": list(db.session.scalars(
-                  select(Assignment.member_id).where(
-                      Assignment.task_id == task.id,
-                      Assignment.status == AssignmentStatus.absent)
-                  .order_by(Assignment.member_id)))}
+              "absent": absent}
     return {name: values[name] for name in report_form_fields(task)}
 
 
-def report_shown_key(task: Task) -> str:
-    """The report page's hidden ``shown``: its form's fields as it showed them."""
-    return shown_module.shown_key(report_shown_values(task))
+def report_shown_key(task: Task, holders: list[Assignment] | None = None) -> str:
+    """The report page's hidden ``shown``: its form's fields as it showed them
+    (``holders``: the participants the page read, ``report_shown_values``)."""
+    return shown_module.shown_key(report_shown_values(task, holders))
 
 
 def _merge_report(task: Task, data: ReportData, shown: str | None) -> ReportData:

@@ -709,30 +709,45 @@ def close_task(task: Task, actor: Member) -> None:
     record(actor, "close", task)
 
 
-def has_recorded_work(task: Task) -> bool:
+def has_recorded_work(task: Task, *, confirmed: int | None = None) -> bool:
     """A report (in any state) or a member's confirmed hours: the activity is on record,
-    and 取消任务 no longer applies (作废 does, ``services.voiding``)."""
+    and 取消任务 no longer applies (作废 does, ``services.voiding``). ``confirmed``: how
+    many participations are confirmed (done), as a page counted them in the
+    participants it read (None: counted here — a service under the activity's lock)."""
     if task.report is not None:
         return True
-    return _confirmed_count(task) > 0
+    return _confirmed_count(task, confirmed) > 0
 
 
-def _confirmed_count(task: Task) -> int:
+def _confirmed_count(task: Task, confirmed: int | None = None) -> int:
+    if confirmed is not None:
+        return confirmed
     return db.session.scalar(select(func.count(Assignment.id)).where(
         Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))
 
 
-def cancel_refusal(task: Task, actor: Member | None = None, *, lock: bool = True):
+def confirmed_among(holders) -> int:
+    """How many of a task's participations holding a place (``HOLDING``: every one not
+    withdrawn, as its page reads them) are confirmed: ``has_recorded_work``'s
+    ``confirmed``, counted from what the page holds, not asked again (count48 #2)."""
+    return sum(1 for a in holders if a.status == AssignmentStatus.done)
+
+
+def cancel_refusal(task: Task, actor: Member | None = None, *, lock: bool = True,
+                   confirmed: int | None = None):
     """Why the task cannot be cancelled, or None when it can. One rule: an activity on
     record (``has_recorded_work``) is not cancelled — a cancelled task counts nowhere,
     so its report or its members' confirmed hours (they confirmed them, or a 补录申请
     was 采纳 into it) would silently stop counting. The message says which it holds.
     Asked for ``actor`` too: a need nobody claimed leaves the task's unit's posted
     month with it, which in a 已定稿 month or year is an admin's change, as for 作废
-    (``task_needs.need_move_refusal``; ``lock`` as its: a page passes False)."""
+    (``task_needs.need_move_refusal``; ``lock`` as its: a page passes False, and
+    ``confirmed`` as ``has_recorded_work``'s)."""
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消。")
-    if not has_recorded_work(task):
+    if task.report is None:
+        confirmed = _confirmed_count(task, confirmed)  # asked once for the rule and the words
+    if not has_recorded_work(task, confirmed=confirmed):
         if actor is None:
             return None
         return need_move_refusal(task, actor, _l("取消这个任务"), lock=lock)
@@ -741,7 +756,7 @@ def cancel_refusal(task: Task, actor: Member | None = None, *, lock: bool = True
     return lazy_ngettext("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
                          "因此不能取消。",
                          "已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
-                         "因此不能取消。", _confirmed_count(task), n=_confirmed_count(task))
+                         "因此不能取消。", confirmed, n=confirmed)
 
 
 def cancel_task(task: Task, actor: Member, reason: str) -> None:

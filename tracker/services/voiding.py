@@ -100,13 +100,15 @@ def is_voided(task: Task) -> bool:
     return void_event(task) is not None
 
 
-def void_refusal(task: Task, actor: Member, *, lock: bool = True):
+def void_refusal(task: Task, actor: Member, *, lock: bool = True,
+                 confirmed: int | None = None):
     """Why ``actor`` cannot void the task now, or None when they can (the page offers the
     form only then, asking with ``lock=False``: it never waits for a 定稿 of the month;
-    the service asks again under the lock)."""
+    the service asks again under the lock). ``confirmed``: as ``has_recorded_work``'s,
+    the page's count of the confirmed among the participants it read."""
     if task.status == TaskStatus.cancelled:
         return _l("该活动已作废。") if is_voided(task) else _l("该任务已取消。")
-    if not has_recorded_work(task):
+    if not has_recorded_work(task, confirmed=confirmed):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
     if may_change_final(actor):
         return None  # no 定稿 refuses an admin (``void_signed`` names what it changes)

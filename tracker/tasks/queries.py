@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, case, false, func, null, or_, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from ..extensions import db
 from ..models import (
@@ -41,6 +41,7 @@ from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.backfill import nameable, units_working_in
 from ..services.backfill_requests import pending_on_task
+from ..services.photos import has_report_photo
 from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
                                 may_count_alongside_of)
 from ..services.voiding import voided
@@ -278,11 +279,14 @@ def _open_row(row) -> OpenRow:
 # --- one task --------------------------------------------------------------------
 
 
-def load_task(task_id: int, *, for_page: bool = False) -> Task | None:
+def load_task(task_id: int, *, for_page: bool = False, photos: bool = False) -> Task | None:
     """A task; ``for_page``: with what its page shows (the card's neighbours, the
-    leader and the report) in the same SELECT."""
+    leader and the report) in the same SELECT; ``photos``: and whether its report has
+    a photo (``Task.has_report_photo``: the 现场照片 link's question, count48 #4)."""
     options = ([*task_card_loads(), joinedload(Task.leader), joinedload(Task.report)]
                if for_page else [])
+    if photos:
+        options.append(with_expression(Task.has_report_photo, has_report_photo(Task.id)))
     return db.session.get(Task, task_id, options=options)
 
 

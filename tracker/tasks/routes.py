@@ -186,7 +186,7 @@ def communities():
 @login_required
 def detail(task_id: int):
     now = utcnow()
-    task = q.load_task(task_id, for_page=True) or abort(404)
+    task = q.load_task(task_id, for_page=True, photos=True) or abort(404)
     # one not counted on an approved task: where her time counts (why she was not
     # counted) and where she holds a place at those hours (whether 补录申请 is
     # offered), read with her own row (review40b #3)
@@ -256,7 +256,9 @@ def detail(task_id: int):
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
                            needs=needs_of(task), voided=voided, is_voided=was_voided,
                            state=state, next_url=request.full_path.rstrip("?"),
-                           share_url=public_url_for("tasks.detail", task_id=task.id))
+                           share_url=public_url_for("tasks.detail", task_id=task.id),
+                           # whom 现场照片 is linked to, from her row read above
+                           onsite_holding=holding)
 
 
 @bp.get("/<int:task_id>/calendar.ics")
@@ -516,15 +518,19 @@ def _confirmed_words(title: str, was: int | None, minutes: int) -> str:
 @bp.route("/<int:task_id>/report", methods=["GET", "POST"])
 @login_required
 def report(task_id: int):
-    task, _mine = _visible_task(task_id, for_page=True)
+    task = q.load_task(task_id, for_page=True) or abort(404)
     if not may_report(current_user, task):
+        # 403 where she sees the task, 404 where not (``_visible_task``); the 组长 and
+        # its staff see it whatever their own place on it: not read for them (count48)
+        _visible_task(task_id)
         abort(403)
     people = q.participants(task)
     existing = task.report
     refusal = report_refusal(task)
     # the fields as the page shows them (``report_shown_key``): the leader and the
     # liaison may both report, and a page read before the other's save keeps their change
-    shown = report_shown_key(task)
+    # — 缺席 as the participants just read hold it
+    shown = report_shown_key(task, holders=people)
     if existing is not None:
         form = ReportForm(formdata=_posted(), data={
             "quantity": existing.quantity,
