@@ -19,11 +19,12 @@ statements a page, constant in the data size). Counted as production runs a requ
   the menu's counts: 6. It was 11."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests import factories as f
 from tests.page_statements import counted, warm
 from tracker.extensions import db
+from tracker.timeutil import local_today
 from sqlalchemy import select
 
 from tracker.models import Assignment, AssignmentStatus, RollPeriod, WaitlistEntry
@@ -54,7 +55,7 @@ def test_the_items_list_runs_its_budget_with_more_items_and_communities(
     n, page = _count(client, count_queries, "/admin/items?page=2")
     assert n == ITEMS_PAGE and "新社区" in page
     n, page = _count(client, count_queries, f"/admin/items?community={world.community.id}"
-                                             f"&year={date.today().year}")
+                                             f"&year={local_today().year}")
     assert n == ITEMS_PAGE
 
 
@@ -80,7 +81,7 @@ def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, w
     for i in range(3):
         world.liaison.communities.append(f.community(f"联络社区{i}"))
     [stay] = db.session.scalars(select(RollPeriod).where(RollPeriod.member_id == world.member.id))
-    day = date.today() - timedelta(days=300)
+    day = local_today() - timedelta(days=300)
     for unit in (f.unit("县财政局"), f.unit("县教育局")):
         stay.until = day
         db.session.flush()

@@ -12,11 +12,12 @@ admin's 7 (8 for a liaison's record, whose unit was read lazily), the .xlsx 7 / 
 reach, the years and the unit each a statement of its own."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.page_statements import counted, warm
 from tests.web.test_record_hours_origin import _approve, _hers, _past
 from tracker.extensions import db
+from tracker.timeutil import local_today
 from tracker.models import AssignmentStatus
 from tracker.services import unit_of_work
 from tracker.services.claims import confirm_participation
@@ -71,5 +72,5 @@ def test_the_record_runs_its_budget_for_every_reader_with_more_work(client, logi
     login(world.liaison)
     page = client.get(f"/reports/records/{world.member.id}").get_data(as_text=True)
     assert "又一次活动3" in page
-    years = {(date.today() - timedelta(days=400 + 370 * i)).year for i in range(4)}
+    years = {(local_today() - timedelta(days=400 + 370 * i)).year for i in range(4)}
     assert all(f"year={y}" in page for y in years), years
