@@ -32,6 +32,7 @@ from tracker.models import Assignment, AssignmentStatus, RollPeriod, WaitlistEnt
 ITEMS_PAGE = 6
 ITEM_EDIT_PAGE = 8
 MEMBER_EDIT_PAGE = 6
+MERGED_MEMBER_PAGE = 5
 
 
 def _count(client, count_queries, url: str) -> tuple[int, str]:
@@ -104,3 +105,20 @@ def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, w
     n, page = _count(client, count_queries, f"/admin/members/{world.member.id}/edit")
     assert n == MEMBER_EDIT_PAGE
     assert "县教育局" in page and "候补2" in page and "认领的3个未开始任务" in page
+
+
+def test_a_merged_accounts_page_runs_its_budget(client, login, world, count_queries):
+    """The page of an account merged into another names the kept one (已合并至), read
+    with the member in her one statement: 5 (switched off, it asks nothing of 停用;
+    was 9, the merge row and the kept account among those read apart)."""
+    from tracker.models import Member
+    from tracker.services import merge
+
+    admin = db.session.get(Member, world.admin.id)
+    keep, drop = (db.session.get(Member, m.id) for m in (world.member, world.other_member))
+    merge.merge_members(keep, drop, admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+    login(world.admin)
+    n, page = _count(client, count_queries, f"/admin/members/{world.other_member.id}/edit")
+    assert 'id="merged"' in page and "张三" in page
+    assert n == MERGED_MEMBER_PAGE

@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first
-from ..models import (Category, Community, Member, ResourceItem, Role, RollPeriod, TargetMeasure,
-                      Unit, Zone)
+from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
+                      TargetMeasure, Unit, Zone)
 from ..permissions import admin_required
 from ..reach import reach_of
 from ..timeutil import local_today
@@ -88,10 +88,10 @@ def _member_page(record: Member, form=None, *,
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
-    # the page's own read holds the merge row (``_member_for_page``); a page after a post
-    # reads it lazily: one statement, as ``merge.merged_into``
+    # the page's own read holds the merge row and the kept account (``_member_for_page``);
+    # a page after a post reads them lazily, as ``merge.merged_into`` does
     row = record.merge
-    merged_into = db.session.get(Member, row.into_id) if row is not None else None
+    merged_into = row.into if row is not None else None
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
             "stale": None, "merged_into": merged_into,
@@ -589,12 +589,12 @@ def _signed_named(form: MemberForm, held: list) -> dict:
 
 def _member_for_page(record_id: int) -> Member:
     """The member with what the member page shows of her — her unit, her communities
-    (a liaison's), her stays on the roll and their units, whether she was merged into
-    another account — in one statement: the
+    (a liaison's), her stays on the roll and their units, the account she was merged
+    into if any — in one statement: the
     page's budget (docs/design.md, "Budgets": at most 6; count48 counted 11). Few rows:
     a liaison's communities times her stays."""
     member = db.session.get(Member, record_id, options=[
-        joinedload(Member.unit), joinedload(Member.communities), joinedload(Member.merge),
+        joinedload(Member.unit), joinedload(Member.communities), joinedload(Member.merge).joinedload(MemberMerge.into),
         joinedload(Member.roll_periods).joinedload(RollPeriod.unit)])
     if member is None:
         abort(404)

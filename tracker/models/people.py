@@ -261,3 +261,5 @@ class MemberMerge(db.Model):
     into_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     merged_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    # the kept account, as the merged one's member page names it (read with it there)
+    into: Mapped[Member] = relationship(foreign_keys=[into_id], viewonly=True)
