@@ -182,3 +182,28 @@ def test_the_download_gives_times_in_beijing_time(client, login, world, monkeypa
     assert data["login_sessions"][0]["created_at"] == "2026-12-03T07:30:00+08:00"
     assert data["exported_at"] == "2026-12-03T07:30:00+08:00"
     assert [text for text in _strings(data) if text.endswith(("+00:00", "Z"))] == []
+
+
+def test_the_download_names_my_reminder_settings_and_the_kinds_i_turned_off(client, login,
+                                                                           world):
+    """The reminder settings and the kinds turned off, read with the account in one
+    statement (``held._account_with_settings``): hers, sorted, nobody else's — and the
+    defaults for one who never saved any settings."""
+    from tracker.models import ReminderOptOut
+
+    db.session.add_all([ReminderOptOut(member_id=world.member.id, kind=k)
+                        for k in ("task_changed", "confirm_hours")]
+                       + [ReminderOptOut(member_id=world.other_member.id, kind="waitlist")])
+    db.session.add(MemberNotify(member_id=world.member.id, email="zhangsan@example.cn",
+                                email_on=True, sms_on=False))
+    db.session.commit()
+    login(world.member)
+    reminders = json.loads(client.get("/me/data.json").get_data(as_text=True))["reminders"]
+    assert reminders == {"email": "zhangsan@example.cn", "email_on": True, "sms_on": False,
+                         "sms_with_email": False, "calendar_feed_on": False,
+                         "kinds_turned_off": ["confirm_hours", "task_changed"]}
+    login(world.leader)  # never saved any: the defaults, nothing turned off
+    reminders = json.loads(client.get("/me/data.json").get_data(as_text=True))["reminders"]
+    assert reminders == {"email": None, "email_on": False, "sms_on": True,
+                         "sms_with_email": False, "calendar_feed_on": False,
+                         "kinds_turned_off": []}

@@ -183,8 +183,8 @@ def test_a_correction_to_the_same_hours_leaves_who_stated_them(client, login, wo
 def test_the_record_page_reads_the_origins_in_its_own_statements(client, login, world,
                                                                   count_queries):
     """时长来源 is a column of the rows' statement: the page runs as many statements
-    with six rows of six ways as with one (session, member, the year's totals, the
-    rows, the years, the stays)."""
+    with six rows of six ways as with one (session, member, the year's totals with
+    its years, the rows, the stays, the menu: tests/web/test_record_budget.py)."""
     task = _past(world, 9, "第一次活动", hers=AssignmentStatus.claimed)
     with unit_of_work():
         confirm_participation(_hers(task, world), world.member, 90)

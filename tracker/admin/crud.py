@@ -18,7 +18,7 @@ from ..models import Member
 from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
 from ..services import name_problems
-from ..services.claims import places_to_release, waitlists_to_leave
+from ..services.claims import deactivate_ends
 from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
                             state_refusal)
 from .forms import ActiveForm, AdminForm
@@ -166,9 +166,8 @@ def deactivate_effects(member: Member) -> str:
     """What 停用 of ``member`` will do, naming only what will happen (walk11 #3): the
     places held, if any; the 候补名单 left, by task; the sign-out. The one wording of
     the confirmation page (``_confirm_deactivate``) and of the member page's in-page
-    question (``deactivate_question``, review40 #4). Two statements."""
-    places = places_to_release(member)
-    waiting = waitlists_to_leave(member)
+    question (``deactivate_question``, review40 #4). One statement."""
+    places, waiting = deactivate_ends(member)
     effects = []
     if places:
         effects.append(ngettext(

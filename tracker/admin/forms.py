@@ -371,10 +371,13 @@ class ResourceItemForm(ReferenceForm):
             (zid, f"{cname} · {zname}", {"data-parent": str(cid)})
             for zid, zname, cname, cid in zones]
         self.zone_id.render_kw = {"data-follows": self.community_id.id}
-        # One choice per category and measure: only the measures the category has.
+        # One choice per category and measure: only the measures the category has. Held
+        # for the request too: the target's label (``_name_the_target``) then finds the
+        # item's category in memory, not in a statement of its own (count48)
         categories = db.session.scalars(
             select(Category).where(or_(Category.active, Category.id.in_(cur("category_id"))))
-            .order_by(Category.sort_order, Category.id))
+            .order_by(Category.sort_order, Category.id)).all()
+        self.held.extend(categories)
         self.category_id.choices = _placeholder() + [
             (f"{c.id}:{m.value}", _l("%(category)s · 按%(measure)s计", category=c.name,
                                      measure=measure_label(c, m)))
@@ -581,15 +584,17 @@ class ItemCopyForm(Form):
     unit = SelectField(_l("单位"), validate_choice=False)
     community = SelectField(_l("社区"), validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, communities: list | None = None, **kwargs):
+        """``communities``: every community as ``community_rows`` reads it, when the page
+        has read them already (its filter offers them all; this offers those in use)."""
         super().__init__(*args, prefix="copy", **kwargs)
         units = db.session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
                                    .order_by(Unit.sort_key, Unit.id))
-        communities = db.session.execute(
-            select(Community.id, Community.name).where(Community.active.is_(True))
-            .order_by(Community.sort_key, Community.id))
+        if communities is None:
+            communities = community_rows()
         self.unit.choices = [("", _l("全部单位"))] + [(str(i), n) for i, n in units]
-        self.community.choices = [("", _l("全部社区"))] + [(str(i), n) for i, n in communities]
+        self.community.choices = [("", _l("全部社区"))] + [
+            (str(i), n) for i, n, active in communities if active]
 
 
 class FilterForm(Form):
@@ -617,13 +622,23 @@ class MemberFilterForm(FilterForm):
     phones = StringField(filters=[strip_line])
 
 
+def community_rows() -> list:
+    """Every community, (id, name, active), in the directory's order: one read a page
+    gives both the list filter (all of them) and 「从上一年度复制」 (those in use)."""
+    return db.session.execute(select(Community.id, Community.name, Community.active)
+                              .order_by(Community.sort_key, Community.id)).all()
+
+
 class ZoneFilterForm(FilterForm):
     community = SelectField(_l("社区"), validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, communities: list | None = None, **kwargs):
+        """``communities``: ``community_rows``, when the page has read them already."""
         super().__init__(*args, **kwargs)
-        communities = db.session.execute(select(Community.id, Community.name).order_by(Community.sort_key, Community.id))
-        self.community.choices = [("", _l("全部社区"))] + [(str(i), name) for i, name in communities]
+        if communities is None:
+            communities = community_rows()
+        self.community.choices = [("", _l("全部社区"))] + [
+            (str(i), name) for i, name, _active in communities]
 
 
 class ItemFilterForm(ZoneFilterForm):

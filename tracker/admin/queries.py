@@ -186,13 +186,34 @@ def shared_phones(session) -> list[SharedPhone]:
 class Page:
     """One page of rows (entities or tuples), with what the ``pager`` macro needs."""
 
-    def __init__(self, session, query, page: int, per_page: int):
-        self.total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    def __init__(self, session, query, page: int, per_page: int, *, with_total: bool = False):
+        """``with_total``: each row of the page carries the list's total
+        (``COUNT(*) OVER ()``), one statement for the page and its count (a page past the
+        end reads the last one again: one more, only then); else a COUNT, then the page."""
         self.per_page = per_page
+        if with_total:
+            self._read_with_total(session, query, max(1, page))
+            return
+        self.total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         self.pages = max(1, -(-self.total // per_page))
         self.page = min(max(1, page), self.pages)
         result = session.execute(query.limit(per_page).offset((self.page - 1) * per_page))
         self.items = result.all() if len(result.keys()) > 1 else result.scalars().all()
+
+    def _read_with_total(self, session, query, page: int) -> None:
+        counted = query.add_columns(func.count().over())
+        rows = session.execute(counted.limit(self.per_page)
+                               .offset((page - 1) * self.per_page)).all()
+        if not rows and page > 1:  # past the end: no row carries the total
+            first = session.execute(counted.limit(1)).first()
+            total = int(first[-1]) if first else 0
+            page = max(1, -(-total // self.per_page))
+            rows = session.execute(counted.limit(self.per_page)
+                                   .offset((page - 1) * self.per_page)).all() if total else []
+        self.total = int(rows[0][-1]) if rows else 0
+        self.pages = max(1, -(-self.total // self.per_page))
+        self.page = page
+        self.items = [tuple(row[:-1]) if len(row) > 2 else row[0] for row in rows]
 
     @property
     def has_prev(self) -> bool:

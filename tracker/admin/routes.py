@@ -13,11 +13,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first
-from ..models import Category, Community, Member, ResourceItem, Role, TargetMeasure, Unit, Zone
+from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
+                      TargetMeasure, Unit, Zone)
 from ..permissions import admin_required
 from ..reach import reach_of
 from ..timeutil import local_today
@@ -46,6 +48,7 @@ from .forms import (
     UnitForm,
     roll_kept_note,
     ZoneFilterForm,
+    community_rows,
     ZoneForm,
 )
 
@@ -85,7 +88,10 @@ def _member_page(record: Member, form=None, *,
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
-    merged_into = merge.merged_into(record)
+    # the page's own read holds the merge row and the kept account (``_member_for_page``);
+    # a page after a post reads them lazily, as ``merge.merged_into`` does
+    row = record.merge
+    merged_into = row.into if row is not None else None
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
             "stale": None, "merged_into": merged_into,
@@ -139,8 +145,9 @@ def _int_arg(value) -> int | None:
     return record_id_or_none((value or "").strip())
 
 
-def _list(template: str, entity: Entity, query, **context):
-    page = q.Page(db.session, query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
+def _list(template: str, entity: Entity, query, *, with_total: bool = False, **context):
+    page = q.Page(db.session, query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"],
+                  with_total=with_total)
     return render_template(template, entity=entity, page=page, **context)
 
 
@@ -270,15 +277,20 @@ def category_toggle(record_id: int):
 @bp.get("/items")
 @admin_required
 def items(copy_form: ItemCopyForm | None = None):
-    filters = ItemFilterForm()
+    # the communities read once for both forms, the page and its count one statement
+    # (docs/design.md, "Budgets": at most 6 a page; count48 counted 8)
+    communities = community_rows()
+    filters = ItemFilterForm(communities=communities)
     community, year = _int_arg(filters.community.data), _int_arg(filters.year.data)
     query = q.items_query(community, year)
     if copy_form is None:
         # a year (and community) looked at with nothing in it is the one to copy into:
         # the progress page's 「从上一年度复制」 link lands here with both
         copy_form = ItemCopyForm(**({"year": year} if year else {}),
-                                 community=str(community) if community else "")
-    return _list("admin/items.html", ITEMS, query, filters=filters, copy_form=copy_form,
+                                 community=str(community) if community else "",
+                                 communities=communities)
+    return _list("admin/items.html", ITEMS, query, with_total=True, filters=filters,
+                 copy_form=copy_form,
                  checklist_due=checklist_due(reach_of(current_user), local_today()))
 
 
@@ -579,6 +591,20 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     return foreseen_names(asked.signed, "form_") | {"form_changed": changed}
 
 
+def _member_for_page(record_id: int) -> Member:
+    """The member with what the member page shows of her — her unit, her communities
+    (a liaison's), her stays on the roll and their units, the account she was merged
+    into if any — in one statement: the
+    page's budget (docs/design.md, "Budgets": at most 6; count48 counted 11). Few rows:
+    a liaison's communities times her stays."""
+    member = db.session.get(Member, record_id, options=[
+        joinedload(Member.unit), joinedload(Member.communities), joinedload(Member.merge).joinedload(MemberMerge.into),
+        joinedload(Member.roll_periods).joinedload(RollPeriod.unit)])
+    if member is None:
+        abort(404)
+    return member
+
+
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
 @admin_required
 def member_edit(record_id: int):
@@ -590,7 +616,7 @@ def member_edit(record_id: int):
     found them under the member's lock — are told as 更正日期 and 合并账号 tell theirs
     (``tell_foreseen``: compared by their pages, or past ``told.COMPARED_AT_MOST``
     named as what may have changed)."""
-    record = db.get_or_404(Member, record_id)
+    record = _member_for_page(record_id)
     form, fixed = edit_form(MEMBERS, record)
     kept: list[str] = []
     signed: list[roll.Corrected | None] = []  # what the service found (``MemberSaved``)

@@ -36,8 +36,9 @@ from ..models import (
     TaskReport,
     WaitlistEntry,
 )
-from ..services.notify import settings_of
+from ..services.notify import default_settings, settings_of
 from ..services.sessions import live_count
+from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import iso_local, utcnow
 
 
@@ -73,6 +74,23 @@ def _load_account(member: Member) -> None:
         .options(joinedload(Member.unit), joinedload(Member.communities),
                  joinedload(Member.roll_periods).joinedload(RollPeriod.unit))
         .execution_options(populate_existing=True)).unique().one()
+
+
+def _account_with_settings(member: Member) -> tuple[MemberNotify, list[str]]:
+    """``_load_account``, with the member's reminder settings (defaults when she never
+    saved any) and the kinds she turned off, sorted, as columns of the same statement:
+    the export's budget (docs/design.md, "Budgets"; count48: 12, one each)."""
+    turned_off = json_rows_in_order(
+        select(ReminderOptOut.kind).where(ReminderOptOut.member_id == member.id),
+        ReminderOptOut.kind).scalar_subquery()
+    _member, notify, kinds = db.session.execute(
+        select(Member, MemberNotify, turned_off).where(Member.id == member.id)
+        .outerjoin(MemberNotify, MemberNotify.member_id == Member.id)
+        .options(joinedload(Member.unit), joinedload(Member.communities),
+                 joinedload(Member.roll_periods).joinedload(RollPeriod.unit))
+        .execution_options(populate_existing=True)).unique().one()
+    return (notify if notify is not None else default_settings(member.id),
+            sorted(kind for kind, in rows_of(kinds)))
 
 
 def summary(member: Member) -> Held:
@@ -144,8 +162,7 @@ _iso = iso_local
 def export(member: Member) -> dict:
     """Everything held about ``member``, for ``member`` to keep (我的个人信息 → 下载);
     the same statements whatever the history (tests/web/test_me_data_queries.py)."""
-    notify = settings_of(member)
-    _load_account(member)
+    notify, kinds_off = _account_with_settings(member)
     return {
         "member": {
             "id": member.id, "name": member.name, "phone": member.phone,
@@ -161,8 +178,7 @@ def export(member: Member) -> dict:
             "email": notify.email, "email_on": notify.email_on, "sms_on": notify.sms_on,
             "sms_with_email": bool(notify.sms_with_email),
             "calendar_feed_on": notify.calendar_token_hash is not None,
-            "kinds_turned_off": sorted(db.session.scalars(
-                select(ReminderOptOut.kind).where(ReminderOptOut.member_id == member.id))),
+            "kinds_turned_off": kinds_off,
         },
         "participations": _participations(member),
         "tasks_led": [{"task_id": t.id, "title": t.title, "date": _iso(t.service_date),

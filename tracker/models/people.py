@@ -101,6 +101,10 @@ class Member(UserMixin, db.Model):
     )
     roll_periods: Mapped[list["RollPeriod"]] = relationship(
         back_populates="member", order_by="RollPeriod.id", cascade="all, delete-orphan")
+    # 已合并至 (``MemberMerge``), never loaded unless asked: the member page reads it with
+    # the member, in one statement (``admin.routes._member_for_page``)
+    merge: Mapped["MemberMerge | None"] = relationship(
+        primaryjoin="MemberMerge.member_id == Member.id", viewonly=True, uselist=False)
 
     # The token of the login session this request runs in (``tracker/services/sessions.py``);
     # set by the login and by the user loader, never stored on the member.
@@ -257,3 +261,5 @@ class MemberMerge(db.Model):
     into_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     merged_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    # the kept account, as the merged one's member page names it (read with it there)
+    into: Mapped[Member] = relationship(foreign_keys=[into_id], viewonly=True)

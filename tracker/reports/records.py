@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, extract, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import exists, extract, false, or_, select, true
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -36,8 +36,9 @@ from ..models import (
     Unit,
 )
 from ..permissions import managed_community_ids, may_see_task
-from ..rollups.coverage import member_totals
+from ..rollups.coverage import member_totals_columns
 from ..search import matches, phone_matches
+from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import local_today
 from ..sources import SOURCE_LABELS, hours_origin_label, source_label, source_of
 from .tables import DOCUMENT_LOCALE, Hours, Table
@@ -53,13 +54,21 @@ def _active_in(community_ids, member_col=Member.id):
     )
 
 
-def may_see_record(actor: Member, member: Member) -> bool:
-    if actor.id == member.id or actor.role == Role.admin:
-        return True
-    if actor.role != Role.liaison:
-        return False
-    ids = managed_community_ids(actor)
-    return bool(ids) and bool(db.session.scalar(select(_active_in(tuple(ids), member.id))))
+def record_member(actor: Member, member_id: int) -> Member | None:
+    """The member whose 服务记录 ``actor`` opens, with her unit (what the record names
+    when she was on no roll that year), or None when there is none or ``actor`` may not
+    see it — a member sees her own, an admin everyone's, a liaison those active in her
+    communities —: one statement, the liaison's reach a column of it (docs/design.md,
+    "Budgets")."""
+    if actor.role not in (Role.admin, Role.liaison) and actor.id != member_id:
+        return None
+    ids = managed_community_ids(actor) if actor.role == Role.liaison else None
+    reach = (_active_in(tuple(ids)) if ids else false()) if ids is not None else true()
+    row = db.session.execute(select(Member, reach).options(joinedload(Member.unit))
+                             .where(Member.id == member_id)).first()
+    if row is None or not (row[1] or actor.id == member_id or actor.role == Role.admin):
+        return None
+    return row[0]
 
 
 def _has_record(community_ids) -> object:
@@ -174,7 +183,7 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
     ``reader``, only the rows of tasks the reader may see (``may_see_task``, given the
     reader's own participation in each), the others counted in ``withheld``."""
     date_from, date_to = date(year, 1, 1), date(year + 1, 1, 1)
-    activities, minutes = member_totals(member.id, date_from, date_to)
+    activities, minutes, worked = _totals_and_years(member.id, date_from, date_to)
     leader, reviewer, mine = aliased(Member), aliased(Member), aliased(Assignment)
     found = db.session.execute(
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
@@ -195,15 +204,9 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
         .order_by(Task.service_date, Task.starts_at, Task.id)
     ).all()
     rows = [row for row in found if reader is None or may_see_task(reader, row, row.mine)]
-    year_col = extract("year", Task.service_date)
     # the years with work, the one shown, and this year always: a reader of last year's
     # record in January gets back to this one (walk46 #3)
-    years = sorted({int(y) for (y,) in db.session.execute(
-        select(year_col).select_from(Assignment)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(*_approved_done(member.id)).group_by(year_col)
-    )} | {year, local_today().year}, reverse=True)
+    years = sorted(set(worked) | {year, local_today().year}, reverse=True)
     # 来源 in the document's words; table(locale) shows it in the reader's on the page
     with force_locale(DOCUMENT_LOCALE):
         record_rows = [
@@ -215,6 +218,22 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
                  reviewer_name, backfilled, checked_in_at, origin, *_reach) in rows]
     return ServiceRecord(member, year, activities, minutes, record_rows, years,
                          year_stays(member, year), withheld=len(found) - len(rows))
+
+
+def _totals_and_years(member_id: int, date_from: date, date_to: date) -> tuple[int, int, list[int]]:
+    """The member's official activities and minutes in the period (``member_totals``)
+    and the years in which she has approved work, in one statement."""
+    totals = member_totals_columns()
+    year_col = extract("year", Task.service_date)
+    years = json_rows_in_order(
+        select(year_col).select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(*_approved_done(member_id)).group_by(year_col), year_col).scalar_subquery()
+    activities, minutes, worked = db.session.execute(
+        select(totals["activities"], totals["minutes"], years),
+        {"member_id": member_id, "date_from": date_from, "date_to": date_to}).one()
+    return int(activities or 0), int(minutes or 0), [int(y) for y, in rows_of(worked)]
 
 
 def year_stays(member: Member, year: int) -> list[tuple[str, date | None]]:

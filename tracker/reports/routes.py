@@ -73,7 +73,7 @@ from .forms import (
     parse_month,
     parse_year,
 )
-from .records import may_see_record, service_record, visible_members
+from .records import record_member, service_record, visible_members
 from .queries import (
     active_units_plan,
     communities_of,
@@ -645,8 +645,8 @@ def records():
 
 
 def _record_member(member_id: int) -> Member:
-    member = db.session.get(Member, member_id)
-    if member is None or not may_see_record(current_user, member):
+    member = record_member(current_user, member_id)
+    if member is None:
         abort(404)
     return member
 

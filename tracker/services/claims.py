@@ -33,6 +33,7 @@ from ..models import (
     WaitStatus,
 )
 from ..permissions import manages_task
+from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
@@ -250,22 +251,20 @@ def _not_started() -> tuple:
     return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
 
 
-def places_to_release(member: Member) -> int:
-    """How many places 停用 would give back now (``release_places``): what its
-    confirmation names."""
-    return db.session.scalar(
-        select(func.count()).select_from(Assignment).join(Task, Task.id == Assignment.task_id)
-        .where(*_holds_a_place(member), *_not_started())) or 0
-
-
-def waitlists_to_leave(member: Member) -> list[str]:
-    """The tasks on whose 候补名单 the member waits, by title: 停用 takes them off every
-    one (``release_places``), and 重新启用 does not put them back, so its confirmation
-    names them (walk11 #3)."""
-    return list(db.session.scalars(
+def deactivate_ends(member: Member) -> tuple[int, list[str]]:
+    """What 停用 would end now (``release_places``), as its confirmation names it: how
+    many places it gives back, and the tasks on whose 候补名单 the member waits, by
+    title (重新启用 puts her back on none of them, walk11 #3). One statement: the member
+    page asks it beside its form (docs/design.md, "Budgets")."""
+    places = (select(func.count()).select_from(Assignment)
+              .join(Task, Task.id == Assignment.task_id)
+              .where(*_holds_a_place(member), *_not_started()).scalar_subquery())
+    waiting = json_rows_in_order(
         select(Task.title).join(WaitlistEntry, WaitlistEntry.task_id == Task.id)
-        .where(WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting)
-        .order_by(Task.id)))
+        .where(WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting),
+        Task.id).scalar_subquery()
+    count, titles = db.session.execute(select(places, waiting)).one()
+    return count or 0, [title for title, in rows_of(titles)]
 
 
 def release_places(member: Member, actor: Member) -> int:

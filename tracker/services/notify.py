@@ -39,8 +39,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def settings_of(member: Member) -> MemberNotify:
     """The member's settings row (defaults when they never saved any; not added)."""
-    return db.session.get(MemberNotify, member.id) or MemberNotify(
-        member_id=member.id, email=None, email_on=False, sms_on=True, sms_with_email=False)
+    return db.session.get(MemberNotify, member.id) or default_settings(member.id)
+
+
+def default_settings(member_id: int) -> MemberNotify:
+    """The settings of a member who never saved any (not added)."""
+    return MemberNotify(member_id=member_id, email=None, email_on=False, sms_on=True,
+                        sms_with_email=False)
 
 
 @dataclass

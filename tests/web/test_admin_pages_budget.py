@@ -1,0 +1,124 @@
+"""The admin's 资源清单 list, an item's edit form and a member's edit form run a stated
+number of statements, the same with more data (docs/design.md, "Budgets": at most 6
+statements a page, constant in the data size). Counted as production runs a request
+(tests/page_statements.py). count48 counted them over the budget, with no test:
+
+- 资源清单 (``/admin/items``): the session, every community (the filter offers them
+  all, 「从上一年度复制」 those in use: one read for both), the units in use, the year's
+  checklist reminder, the page of items carrying the list's total (``COUNT(*) OVER
+  ()``) and the menu's counts: 6. It was 8 — the communities read twice, and a COUNT
+  before the page.
+- an item's edit form (``/admin/items/<id>/edit``): the session, the item, whether it
+  has tasks, the form's units, communities, zones and categories (its own category
+  among them, held for the request: the target's label finds it in memory) and the
+  menu's counts: 8. It was 9, the item's category read again by id after the list.
+  The form's four lists are tidy47's known Open.
+- a member's edit form (``/admin/members/<id>/edit``): the session, the member with
+  her unit, communities, stays on the roll and merge row (one statement), the form's
+  units and communities, what 停用 would end (places and 候补名单, one statement) and
+  the menu's counts: 6. It was 11."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests import factories as f
+from tests.page_statements import counted, warm
+from tracker.extensions import db
+from tracker.timeutil import local_today
+from sqlalchemy import select
+
+from tracker.models import Assignment, AssignmentStatus, RollPeriod, WaitlistEntry
+
+ITEMS_PAGE = 6
+ITEM_EDIT_PAGE = 8
+MEMBER_EDIT_PAGE = 6
+MERGED_MEMBER_PAGE = 5
+
+
+def _count(client, count_queries, url: str) -> tuple[int, str]:
+    db.session.commit()  # the test's own session holds no transaction open
+    warm(client, url)
+    statements, response = counted(client, count_queries, url)
+    assert response.status_code == 200, url
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_the_items_list_runs_its_budget_with_more_items_and_communities(
+        client, login, world, count_queries, app):
+    login(world.admin)
+    assert _count(client, count_queries, "/admin/items")[0] == ITEMS_PAGE
+    per_page = app.config["ADMIN_PAGE_SIZE"]
+    for i in range(per_page + 3):  # past one page, in more communities
+        f.item(world.unit, f.community(f"新社区{i}"), "environment_cleanup")
+    db.session.commit()
+    n, page = _count(client, count_queries, "/admin/items")
+    assert n == ITEMS_PAGE and "新社区0" in page
+    n, page = _count(client, count_queries, "/admin/items?page=2")
+    assert n == ITEMS_PAGE and "新社区" in page
+    # a page past the end is the last page (one more read, only then), as before
+    past = client.get("/admin/items?page=99").get_data(as_text=True)
+    assert past.count("新社区") == page.count("新社区") > 0
+    n, page = _count(client, count_queries, f"/admin/items?community={world.community.id}"
+                                             f"&year={local_today().year}")
+    assert n == ITEMS_PAGE
+
+
+def test_the_item_edit_form_reads_its_category_once(client, login, world, count_queries):
+    login(world.admin)
+    url = f"/admin/items/{world.item.id}/edit"
+    assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+    for i in range(4):
+        f.task(world.item, world.liaison, title=f"更多{i}")
+        f.item(f.unit(f"单位{i}"), f.community(f"社区{i}"), "environment_cleanup")
+    db.session.commit()
+    assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+
+
+def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, world,
+                                                                 count_queries):
+    login(world.admin)
+    for who in (world.member, world.liaison):
+        assert _count(client, count_queries, f"/admin/members/{who.id}/edit")[0] \
+            == MEMBER_EDIT_PAGE, who
+    # a liaison of more communities; a member moved between units twice, with places
+    # to give back and 候补名单 to leave: the same number of statements
+    for i in range(3):
+        world.liaison.communities.append(f.community(f"联络社区{i}"))
+    [stay] = db.session.scalars(select(RollPeriod).where(RollPeriod.member_id == world.member.id))
+    day = local_today() - timedelta(days=300)
+    for unit in (f.unit("县财政局"), f.unit("县教育局")):
+        stay.until = day
+        db.session.flush()
+        stay = RollPeriod(member_id=world.member.id, unit_id=unit.id, since=day)
+        db.session.add(stay)
+        world.member.unit_id = unit.id
+        day += timedelta(days=100)
+    for i in range(3):
+        waited = f.task(world.item, world.liaison, title=f"候补{i}")
+        db.session.add(WaitlistEntry(task_id=waited.id, member_id=world.member.id))
+        claimed = f.task(world.item, world.liaison, title=f"认领{i}")
+        db.session.add(Assignment(task_id=claimed.id, member_id=world.member.id,
+                                  status=AssignmentStatus.claimed))
+    db.session.commit()
+    n, page = _count(client, count_queries, f"/admin/members/{world.liaison.id}/edit")
+    assert n == MEMBER_EDIT_PAGE and "联络社区2" in page
+    n, page = _count(client, count_queries, f"/admin/members/{world.member.id}/edit")
+    assert n == MEMBER_EDIT_PAGE
+    assert "县教育局" in page and "候补2" in page and "认领的3个未开始任务" in page
+
+
+def test_a_merged_accounts_page_runs_its_budget(client, login, world, count_queries):
+    """The page of an account merged into another names the kept one (已合并至), read
+    with the member in her one statement: 5 (switched off, it asks nothing of 停用;
+    was 9, the merge row and the kept account among those read apart)."""
+    from tracker.models import Member
+    from tracker.services import merge
+
+    admin = db.session.get(Member, world.admin.id)
+    keep, drop = (db.session.get(Member, m.id) for m in (world.member, world.other_member))
+    merge.merge_members(keep, drop, admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+    login(world.admin)
+    n, page = _count(client, count_queries, f"/admin/members/{world.other_member.id}/edit")
+    assert 'id="merged"' in page and "张三" in page
+    assert n == MERGED_MEMBER_PAGE
