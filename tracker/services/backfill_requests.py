@@ -420,24 +420,32 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
         if request.is_pending:
             by_community.setdefault(request.community_id, []).append(request)
     found = ApplicantRefusals({}, {})
-    on = BackfillRequest.service_date if day is None else literal(day, Date)
+    asked_task = aliased(Task, name="asked_task")
+    # 采纳 asks the rule on the named activity's day as it is now (its times may have been
+    # corrected since she asked: ``adopt_into_task``), 保存 on the day typed (review48)
+    on = (func.coalesce(asked_task.service_date, BackfillRequest.service_date)
+          if day is None else literal(day, Date))
+    # on its record as done already: 采纳 only closes the request, asking no rule
+    already_on = and_(asked_task.status != TaskStatus.cancelled, select(Assignment.id).where(
+        Assignment.task_id == asked_task.id, Assignment.member_id == BackfillRequest.member_id,
+        Assignment.status == AssignmentStatus.done).exists())
     day_unit = aliased(Unit, name="day_unit")
     for community_id, rows in by_community.items():
         working = working_units([community_id])
         by_id = {request.id: request for request in rows}
-        for request_id, ever, why, unit_name in db.session.execute(
+        for request_id, ever, why, unit_name, asked_day, on_it in db.session.execute(
                 select(BackfillRequest.id, and_(*ever_nameable(working)),
-                       unnameable_why(working, on), day_unit.name)
+                       unnameable_why(working, on), day_unit.name, on, already_on)
                 .join(Member, Member.id == BackfillRequest.member_id)
+                .outerjoin(asked_task, asked_task.id == BackfillRequest.task_id)
                 .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id))
                 .where(BackfillRequest.id.in_(list(by_id)))):
             request = by_id[request_id]
             if not ever:
                 found.unadoptable[request_id] = _unadoptable_words(request.member,
                                                                    community_id)
-            elif why is not None:
-                words = day_refused_words(request.member.name, why,
-                                          day or request.service_date, unit_name)
+            elif why is not None and not on_it:
+                words = day_refused_words(request.member.name, why, asked_day, unit_name)
                 if needs_backfill_form(request):
                     found.on_day[request_id] = words
                 else:
