@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..admin.told import signed_names
 from ..extensions import db
@@ -48,21 +49,25 @@ def index():
         return redirect(url_for(".ledger", unit_id=unit_id, community_id=community_id, year=year))
     reach = reach_of(current_user)
     ledgers = fund_ledgers(year, reach.ids)
-    units, communities = service.ledger_names(ledgers.keys())
+    names = service.index_names(ledgers.keys(), reach)
+    units, communities = names.units, names.communities
     ordered = sorted(ledgers.items(), key=lambda pair: (units[pair[0][0]].sort_key,
                                                         communities[pair[0][1]].sort_key))
     return render_template(
         "funds/index.html", year=year, ledgers=ordered, units=units, communities=communities,
         total=ledgers_total(list(ledgers.values())),
         over_count=sum(1 for fund in ledgers.values() if fund.over_budget),
-        pick_units=service.active_units(), pick_communities=service.communities_in_reach(reach),
+        pick_units=names.pick_units, pick_communities=names.pick_communities,
         years=range(local_today().year + 1, YEAR_MIN - 1, -1),
     )
 
 
 def _ledger_parts(unit_id: int, community_id: int, year: int):
-    unit = db.session.get(Unit, unit_id)
-    community = db.session.get(Community, community_id)
+    # both in one statement, a row of each by its key (none: one of them is unknown)
+    unit, community = db.session.execute(
+        select(Unit, Community).join(Community, Community.id == community_id)
+        .where(Unit.id == unit_id)
+    ).first() or (None, None)
     if (unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1
             or not manages_community(current_user, community.id)):
         abort(404)
