@@ -66,6 +66,7 @@ def test_the_posting_and_editing_forms_run_5_statements_whatever_the_data(
     pages = [(role, url) for role in ("liaison", "admin")
              for url in (f"/needs/new?community={world.community.id}",
                          f"/needs/{edited.id}/edit")]
+    pages.append(("liaison", "/needs/new"))  # her one community: its form at once
     small = _counts(client, login, count_queries, world, pages)
     grow(world, 6)
     assert _counts(client, login, count_queries, world, pages) == small \
