@@ -8,11 +8,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..admin.told import signed_names
 from ..extensions import db
-from ..models import Community, FundEntry, Task, Unit
+from ..models import FundEntry, Task
 from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups import Scope
@@ -63,11 +62,7 @@ def index():
 
 
 def _ledger_parts(unit_id: int, community_id: int, year: int):
-    # both in one statement, a row of each by its key (none: one of them is unknown)
-    unit, community = db.session.execute(
-        select(Unit, Community).join(Community, Community.id == community_id)
-        .where(Unit.id == unit_id)
-    ).first() or (None, None)
+    unit, community = service.unit_and_community(unit_id, community_id)
     if (unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1
             or not manages_community(current_user, community.id)):
         abort(404)

@@ -499,6 +499,15 @@ def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[Task]:
     ))
 
 
+def unit_and_community(unit_id: int, community_id: int):
+    """A ledger's unit and community, both in one statement, a row of each by its key:
+    (None, None) when either is unknown."""
+    return db.session.execute(
+        select(Unit, Community).join(Community, Community.id == community_id)
+        .where(Unit.id == unit_id)
+    ).first() or (None, None)
+
+
 @dataclass(frozen=True)
 class IndexNames:
     """What the ledgers' list names: the units and communities of its ledgers (by id),
