@@ -3,7 +3,7 @@ statements a page, the same whatever the data), counted as production runs a req
 (tests/page_statements.py), at two sizes of the register (count48 #5 and its list).
 
 - the list: no ``WHERE 0 = 1`` round trip for the communities of a member or 组长,
-  who manages none;
+  who manages none, and its rows carry their total (no COUNT);
 - a record: its community and paired members come with it (whether the reader is paired
   is asked of them), and whether anything refers to it is one question;
 - a task's 服务对象: the task comes with its category, community and report, and the
@@ -43,8 +43,9 @@ def _counts(client, login, count_queries, w, pages) -> dict:
 def _pages(w):
     record, task = world_resident(w), visit_task(w)
     return {
-        **{("member", "/residents/"): 5, ("leader", "/residents/"): 5,
-           ("liaison", "/residents/"): 6, ("admin", "/residents/"): 6},
+        # session, (staff) the communities, the page with its total, the paired, the menu
+        **{("member", "/residents/"): 4, ("leader", "/residents/"): 4,
+           ("liaison", "/residents/"): 5, ("admin", "/residents/"): 5},
         # session, the record (its community, its paired), visits, history, the menu
         **{(role, f"/residents/{record.id}"): 5 for role in ("member", "liaison", "admin")},
         # session, the task (category, community, report), offered, named, the menu;

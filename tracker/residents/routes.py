@@ -27,7 +27,7 @@ from ..downloads import offer_download
 from ..security import public_url_for, record_id_or_none
 from ..extensions import db
 from ..fields import strip_line
-from ..paging import paginate
+from ..paging import paged_with_total, paginate_prepared
 from ..models import Resident, ResidentCategory, Task
 from ..permissions import manages_community
 from ..reach import managed_communities
@@ -124,11 +124,13 @@ def index():
     query = visible_residents_query(current_user, community_id=community_id,
                                     category=category, archived=archived,
                                     search=search or None)
-    # the community joined into the page's own statement (one row each): a statement
-    # fewer than a second SELECT of them, the page within the design's 6
-    page = paginate(query.options(selectinload(Resident.paired_members),
-                                  joinedload(Resident.community)), None,
-                    current_app.config["RESIDENTS_PAGE_SIZE"])
+    # the community joined into the page's own statement (one row each), and each row
+    # carrying the list's total (``paged_with_total``): no second SELECT of them, nor
+    # a COUNT — the page within the design's 6
+    page = paginate_prepared(
+        paged_with_total(query.options(selectinload(Resident.paired_members),
+                                       joinedload(Resident.community))),
+        {}, lambda row: row[0], None, current_app.config["RESIDENTS_PAGE_SIZE"])
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,
