@@ -499,13 +499,22 @@ def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[Task]:
     ))
 
 
-def unit_and_community(unit_id: int, community_id: int):
-    """A ledger's unit and community, both in one statement, a row of each by its key:
-    (None, None) when either is unknown."""
-    return db.session.execute(
-        select(Unit, Community).join(Community, Community.id == community_id)
-        .where(Unit.id == unit_id)
-    ).first() or (None, None)
+def ledger_parts(unit_id: int, community_id: int, year: int):
+    """A ledger's unit, community and budget items (``budget_items``' rows, with their
+    category and zone) in one statement: the unit and community a row of each by its
+    key, the items outer-joined to them. (None, None, []) when either is unknown."""
+    funding = and_(ResourceItem.unit_id == Unit.id, ResourceItem.community_id == Community.id,
+                   ResourceItem.year == year, ResourceItem.category_id.in_(
+                       select(Category.id).where(Category.code == FUNDING_CODE)))
+    rows = db.session.execute(
+        select(Unit, Community, ResourceItem).select_from(Unit)
+        .join(Community, Community.id == community_id)
+        .outerjoin(ResourceItem, funding).where(Unit.id == unit_id)
+        .options(joinedload(ResourceItem.category), joinedload(ResourceItem.zone))
+        .order_by(ResourceItem.id)).all()
+    if not rows:
+        return None, None, []
+    return rows[0][0], rows[0][1], [item for _u, _c, item in rows if item is not None]
 
 
 @dataclass(frozen=True)
