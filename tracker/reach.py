@@ -84,6 +84,18 @@ def in_reach(kind: str, column, *, literal_execute: bool = False) -> list:
 def managed_communities(member: Member) -> list[Community]:
     """The communities in use in the member's reach, in natural order: what the forms
     of a manager (a task, a need, a resident) offer to choose from."""
+    reach = reach_of(member)
+    if reach.kind == NONE:  # ``WHERE 0 = 1`` answers nothing: no round trip for it
+        return []
     stmt = select(Community).where(Community.active.is_(True),
-                                   *reach_of(member).conditions(Community.id))
+                                   *reach.conditions(Community.id))
     return list(db.session.scalars(stmt.order_by(Community.sort_key, Community.id)))
+
+
+def managed_among(member: Member, communities) -> list:
+    """Those of ``communities`` (the communities in use, already read) in the member's
+    reach: ``managed_communities`` without a statement of its own."""
+    reach = reach_of(member)
+    if reach.kind == ALL:
+        return list(communities)
+    return [c for c in communities if c.id in reach.community_ids]

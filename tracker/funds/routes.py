@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..admin.told import signed_names
 from ..extensions import db
-from ..models import Community, FundEntry, Task, Unit
+from ..models import FundEntry, Task
 from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups import Scope
@@ -48,29 +48,31 @@ def index():
         return redirect(url_for(".ledger", unit_id=unit_id, community_id=community_id, year=year))
     reach = reach_of(current_user)
     ledgers = fund_ledgers(year, reach.ids)
-    units, communities = service.ledger_names(ledgers.keys())
+    names = service.index_names(ledgers.keys(), reach)
+    units, communities = names.units, names.communities
     ordered = sorted(ledgers.items(), key=lambda pair: (units[pair[0][0]].sort_key,
                                                         communities[pair[0][1]].sort_key))
     return render_template(
         "funds/index.html", year=year, ledgers=ordered, units=units, communities=communities,
         total=ledgers_total(list(ledgers.values())),
         over_count=sum(1 for fund in ledgers.values() if fund.over_budget),
-        pick_units=service.active_units(), pick_communities=service.communities_in_reach(reach),
+        pick_units=names.pick_units, pick_communities=names.pick_communities,
         years=range(local_today().year + 1, YEAR_MIN - 1, -1),
     )
 
 
 def _ledger_parts(unit_id: int, community_id: int, year: int):
-    unit = db.session.get(Unit, unit_id)
-    community = db.session.get(Community, community_id)
+    unit, community, budget = service.ledger_parts(unit_id, community_id, year)
     if (unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1
             or not manages_community(current_user, community.id)):
         abort(404)
-    return unit, community
+    return unit, community, budget
 
 
 def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
-                   reverse_id=None):
+                   reverse_id=None, budget=None):
+    """``budget``: the ledger's budget items as ``service.ledger_parts`` read them with
+    its unit and community (None: read here)."""
     figures = fund_figures(
         Scope(date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1), unit_id=unit.id,
               community_ids=(community.id,)),
@@ -88,7 +90,8 @@ def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
         "funds/ledger.html", unit=unit, community=community, year=year, fund=figures,
         entries=entries, closed=closed, entry_closed=entry_closed,
         named_first=service.reversals_named_first(current_user, unit.id, community.id, year),
-        budget_items=service.budget_items(unit.id, community.id, year), entry_form=entry_form,
+        budget_items=(service.budget_items(unit.id, community.id, year) if budget is None
+                      else budget), entry_form=entry_form,
         reverse_form=reverse_form or ReverseForm(formdata=None), reverse_id=reverse_id,
     )
 
@@ -105,14 +108,14 @@ def _changed(words: str, day: date) -> str:
 @bp.get("/<int:unit_id>/<int:community_id>/<int:year>")
 @staff_required
 def ledger(unit_id: int, community_id: int, year: int):
-    unit, community = _ledger_parts(unit_id, community_id, year)
-    return _render_ledger(unit, community, year)
+    unit, community, budget = _ledger_parts(unit_id, community_id, year)
+    return _render_ledger(unit, community, year, budget=budget)
 
 
 @bp.post("/<int:unit_id>/<int:community_id>/<int:year>/entries")
 @staff_required
 def add_entry(unit_id: int, community_id: int, year: int):
-    unit, community = _ledger_parts(unit_id, community_id, year)
+    unit, community, _budget = _ledger_parts(unit_id, community_id, year)
     form = EntryForm()
     form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Member, Role, Unit
-from ..paging import paginate
+from ..paging import paged_with_total, paginate_prepared
 from ..services.invitations import invitable_members_query
 
 STATUSES = ("pending", "all")  # 未设置密码的党员, 全部党员（含重设密码）
@@ -36,9 +36,11 @@ def members_query(actor: Member, unit_id: int | None, status: str, role: str | N
 
 def members_page(actor: Member, unit_id: int | None, status: str, per_page: int,
                  role: str | None = None):
-    """The page's list: a page of ``members_query`` with each member's unit."""
-    return paginate(members_query(actor, unit_id, status, role)
-                    .options(selectinload(Member.unit)), None, per_page)
+    """The page's list: a page of ``members_query`` with each member's unit joined,
+    each row carrying the list's total (one statement, not a page, its units and a
+    COUNT: the page within the design's 6)."""
+    stmt = members_query(actor, unit_id, status, role).options(joinedload(Member.unit))
+    return paginate_prepared(paged_with_total(stmt), {}, lambda row: row[0], None, per_page)
 
 
 def _pending_after(actor: Member, unit_id: int | None, role: str | None,

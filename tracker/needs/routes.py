@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..permissions import staff_required
-from ..reach import managed_communities
+from ..reach import managed_among, managed_communities
 from ..security import record_id
 from ..services.needs import (
     need_shown_key,
@@ -79,7 +79,8 @@ def index():
                         current_app.config["PAGE_SIZE"])
     return render_template("needs/index.html", page=page, status=status, statuses=q.STATUSES,
                            communities=communities, community_id=community_id,
-                           may_post=bool(managed_communities(_actor())),
+                           # the board's own list holds the ones in reach: no second read
+                           may_post=bool(managed_among(_actor(), communities)),
                            today=local_today())
 
 

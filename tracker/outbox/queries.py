@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, joinedload
 from ..extensions import db
 from ..models import (WEBHOOK_CHANNELS, Channel, Community, CommunityWebhook, Member, Outbox,
                       OutboxStatus)
-from ..paging import paginate
+from ..paging import paged_with_total, paginate_prepared
 from ..permissions import managed_community_ids
 from ..reminders.reasons import failure_words
 
@@ -74,10 +74,12 @@ def robots_on() -> dict[Channel, int]:
 
 
 def failed_page(page: int, per_page: int):
+    """The failed messages, newest first, each row carrying their total (one statement,
+    not a page and a COUNT: the status page within the design's 6)."""
     stmt = (select(Outbox).where(Outbox.status == OutboxStatus.failed)
             .options(joinedload(Outbox.member), joinedload(Outbox.community))
             .order_by(Outbox.id.desc()))
-    return paginate(stmt, page, per_page)
+    return paginate_prepared(paged_with_total(stmt), {}, lambda row: row[0], page, per_page)
 
 
 def load_message(message_id: int) -> Outbox | None:

@@ -27,7 +27,7 @@ from ..downloads import offer_download
 from ..security import public_url_for, record_id_or_none
 from ..extensions import db
 from ..fields import strip_line
-from ..paging import paginate
+from ..paging import paged_with_total, paginate_prepared
 from ..models import Resident, ResidentCategory, Task
 from ..permissions import manages_community
 from ..reach import managed_communities
@@ -91,8 +91,11 @@ def labels():
 
 def _resident_or_404(resident_id: int, *, manage: bool = False) -> Resident:
     """The resident, or 404 for whoever may not see the record; with ``manage``, 403
-    for whoever sees it but may not change it (the paired member)."""
-    resident = db.session.get(Resident, resident_id)
+    for whoever sees it but may not change it (the paired member). Its community and
+    paired members come in the same statement: every page of the record shows both, and
+    whether the reader is one of the paired is then asked of them (``is_paired``)."""
+    resident = db.session.get(Resident, resident_id, options=(
+        joinedload(Resident.community), joinedload(Resident.paired_members)))
     if resident is None or not may_view(current_user, resident):
         abort(404)
     if manage and not may_manage(current_user, resident):
@@ -121,11 +124,13 @@ def index():
     query = visible_residents_query(current_user, community_id=community_id,
                                     category=category, archived=archived,
                                     search=search or None)
-    # the community joined into the page's own statement (one row each): a statement
-    # fewer than a second SELECT of them, the page within the design's 6
-    page = paginate(query.options(selectinload(Resident.paired_members),
-                                  joinedload(Resident.community)), None,
-                    current_app.config["RESIDENTS_PAGE_SIZE"])
+    # the community joined into the page's own statement (one row each), and each row
+    # carrying the list's total (``paged_with_total``): no second SELECT of them, nor
+    # a COUNT — the page within the design's 6
+    page = paginate_prepared(
+        paged_with_total(query.options(selectinload(Resident.paired_members),
+                                       joinedload(Resident.community))),
+        {}, lambda row: row[0], None, current_app.config["RESIDENTS_PAGE_SIZE"])
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,
@@ -168,7 +173,7 @@ def new():
 
 def _detail_page(resident: Resident, *, full: bool, erase_form: EraseForm | None = None):
     return render_template(
-        "residents/detail.html", resident=resident, visits=visit_history(resident),
+        "residents/detail.html", resident=resident, visits=visit_history(resident, shown=True),
         manages=may_manage(current_user, resident), deletable=not has_history(resident),
         full=full, erase_form=erase_form or EraseForm(formdata=None),
     )
@@ -351,7 +356,9 @@ def erase(resident_id: int):
 @login_required
 def for_task(task_id: int):
     """The leader or liaison names the residents a visit or assistance task served."""
-    task = db.session.get(Task, task_id)
+    # the page shows the task's category, community and report (受益): one statement
+    task = db.session.get(Task, task_id, options=(
+        joinedload(Task.category), joinedload(Task.community), joinedload(Task.report)))
     if task is None or not may_pick_residents(current_user, task):
         abort(404)
     options = pickable_residents(task, current_user)
@@ -364,8 +371,10 @@ def for_task(task_id: int):
         for r in options
     ]
     offered = {r.id for r in options}
+    served = None  # as the task names them now: read once on a GET, after a save's try
     if request.method == "GET":
-        form.residents.data = [r.id for r in task_residents(task) if r.id in offered]
+        served = task_residents(task)
+        form.residents.data = [r.id for r in served if r.id in offered]
         form.shown.data = task_residents_shown_key(form.residents.data)
     # an approved visit's 服务对象 of a 已定稿 month: an admin is told which signed
     # documents a save changes, anyone else that only an admin may (no 保存 offered)
@@ -377,7 +386,8 @@ def for_task(task_id: int):
                        shown=form.shown.data, named=form.named.data):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
-    served = task_residents(task)
+    if served is None:
+        served = task_residents(task)
     # the page names what is signed now, and posts that back
     signed = task_residents_signed(current_user, task)
     form.named.data = named_key(signed)

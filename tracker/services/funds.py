@@ -21,9 +21,9 @@ from datetime import date
 from flask_babel import force_locale, gettext
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import Date, Integer, literal, select, union_all
+from sqlalchemy import Date, Integer, and_, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..extensions import db
 from ..i18n import DEFAULT as LEDGER_LOCALE
@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..money import MAX_FEN
 from ..permissions import manages_community
-from ..reach import Reach
+from ..reach import ALL, Reach
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
@@ -461,6 +461,9 @@ def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceIte
         select(ResourceItem).join(Category, Category.id == ResourceItem.category_id)
         .where(ResourceItem.unit_id == unit_id, ResourceItem.community_id == community_id,
                ResourceItem.year == year, Category.code == FUNDING_CODE)
+        # the page names each item by its zone and category (``str(item)``): the row
+        # joined for the condition fills the one, the other joined too, no statement after
+        .options(contains_eager(ResourceItem.category), joinedload(ResourceItem.zone))
         .order_by(ResourceItem.id)))
 
 
@@ -496,24 +499,60 @@ def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[Task]:
     ))
 
 
-def ledger_names(keys) -> tuple[dict[int, Unit], dict[int, Community]]:
-    """Units and communities of a list of (unit_id, community_id) ledger keys."""
+def ledger_parts(unit_id: int, community_id: int, year: int):
+    """A ledger's unit, community and budget items (``budget_items``' rows, with their
+    category and zone) in one statement: the unit and community a row of each by its
+    key, the items outer-joined to them. (None, None, []) when either is unknown."""
+    funding = and_(ResourceItem.unit_id == Unit.id, ResourceItem.community_id == Community.id,
+                   ResourceItem.year == year, ResourceItem.category_id.in_(
+                       select(Category.id).where(Category.code == FUNDING_CODE)))
+    rows = db.session.execute(
+        select(Unit, Community, ResourceItem).select_from(Unit)
+        .join(Community, Community.id == community_id)
+        .outerjoin(ResourceItem, funding).where(Unit.id == unit_id)
+        .options(joinedload(ResourceItem.category), joinedload(ResourceItem.zone))
+        .order_by(ResourceItem.id)).all()
+    if not rows:
+        return None, None, []
+    return rows[0][0], rows[0][1], [item for _u, _c, item in rows if item is not None]
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    """What the ledgers' list names: the units and communities of its ledgers (by id),
+    and its pickers' active units and active communities in reach, in their order."""
+
+    units: dict[int, Unit]
+    communities: dict[int, Community]
+    pick_units: list[Unit]
+    pick_communities: list[Community]
+
+
+def index_names(keys, reach: Reach) -> IndexNames:
+    """The units and communities of a list of (unit_id, community_id) ledger keys, and
+    the pickers' lists, in two statements: each table read once, the rows a ledger
+    names and the rows a picker offers together (a ledger's unit is most often an
+    active one, read once for both)."""
     keys = list(keys)
     unit_ids = {u for u, _ in keys}
     community_ids = {c for _, c in keys}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-    communities = {c.id: c for c in db.session.scalars(
-        select(Community).where(Community.id.in_(community_ids)))}
-    return units, communities
+    units = list(db.session.scalars(
+        select(Unit).where(Unit.active.is_(True) | Unit.id.in_(unit_ids))
+        .order_by(Unit.sort_key, Unit.id)))
+    offered = and_(Community.active.is_(True), *reach.conditions(Community.id))
+    communities = list(db.session.scalars(
+        select(Community).where(offered | Community.id.in_(community_ids))
+        .order_by(Community.sort_key, Community.id)))
+    in_reach = set(reach.community_ids)
+    return IndexNames(
+        units={u.id: u for u in units if u.id in unit_ids},
+        communities={c.id: c for c in communities if c.id in community_ids},
+        pick_units=[u for u in units if u.active],
+        # those the statement read as offered: active, and in reach
+        pick_communities=[c for c in communities if c.active and (
+            reach.kind == ALL or c.id in in_reach)])
 
 
 def active_units() -> list[Unit]:
     return list(db.session.scalars(
         select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_key, Unit.id)))
-
-
-def communities_in_reach(reach: Reach) -> list[Community]:
-    """Active communities a keeper may open a ledger for."""
-    return list(db.session.scalars(
-        select(Community).where(Community.active.is_(True), *reach.conditions(Community.id))
-        .order_by(Community.sort_key, Community.id)))
