@@ -159,3 +159,80 @@ def test_a_moved_members_request_reaches_the_admins_of_the_unit_of_its_day(
     [mail] = [m for m in smtp.mails if m.to == ["admin@example.org"]]
     assert f"{town.ann.name} {day.isoformat()}" in mail.body
     assert [m for m in smtp.mails if m.to == ["finance@example.org"]] == []
+
+
+def _finance_without_item(town):
+    """县财政局 has no checklist item in the community: its member 王五 takes part in
+    县商务局's work there; its admin reads e-mail."""
+    finance = f.unit("县财政局")
+    admin = f.member(finance, Role.admin, "管理员赵敏")
+    db.session.add(MemberNotify(member_id=admin.id, email="finance@example.org",
+                                email_on=True, sms_on=False))
+    db.session.commit()
+    return finance, admin, f.member(finance, name="王五")
+
+
+def _sign_community(town, day, by):
+    """The community's own 月报 of ``day``'s month 已定稿 — no unit's."""
+    db.session.add(SummaryNote(scope_key=f"community:{town.community.id}",
+                               community_id=town.community.id, year=day.year,
+                               month=day.month, finalized_at=utcnow(), finalized_by_id=by.id))
+    db.session.commit()
+
+
+def _mails_to(smtp, address):
+    return [m for m in smtp.mails if m.to == [address]]
+
+
+def _wangs_work_community_signed(town):
+    """王五 (县财政局) took part in 县商务局's 联合清扫, reported 8 days ago and waiting,
+    and asks for a 补录 of its day; the community's own 月报 of that day is signed.
+    (县商务局's admin, 县财政局, its admin, the day)."""
+    admin = _admin(town)
+    finance, finance_admin, wang = _finance_without_item(town)
+    task = town.task(local(-40, 9), title="联合清扫")
+    db.session.add(Assignment(task_id=task.id, member_id=wang.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.commit()
+    _waiting(town, task, town.lee)
+    day = task.service_date
+    db.session.add(BackfillRequest(
+        member_id=wang.id, community_id=town.community.id, service_date=day,
+        description="扫雪", minutes=60, status=RequestStatus.pending,
+        created_at=MORNING - timedelta(days=8)))
+    db.session.commit()
+    _sign_community(town, day, admin)
+    return admin, finance, finance_admin, day
+
+
+def test_only_the_communitys_month_signed_tells_the_activitys_admins_not_her_units(
+        town, smtp, recorder):
+    """digest48 (notice48's Open): only 解放路社区's own 月报 of the day is signed; 县财政局's
+    own month is open. 王五's 补录申请 and 县商务局's activity he took part in are the
+    admin's (the community's document changes), and 县商务局's admins — whose item and
+    activity the community's 月报 counts — are told; 县财政局's admins are not: there is
+    nothing of theirs signed to re-open (the card and 保存 name the community, not his
+    unit)."""
+    admin, finance, finance_admin, day = _wangs_work_community_signed(town)
+
+    run(MORNING)
+
+    assert rows(kind="review_waiting") == []  # neither is the liaison's
+    [mail] = _mails_to(smtp, "admin@example.org")
+    assert mail.subject == "待单位管理员处理：2项"
+    assert "联合清扫" in mail.body and f"王五 {day.isoformat()}" in mail.body
+    assert _mails_to(smtp, "finance@example.org") == []
+    assert {r.member_id for r in rows(kind="admin_waiting")} == {admin.id}
+
+
+def test_her_units_own_month_signed_as_well_tells_her_units_admins_too(town, smtp, recorder):
+    """The same, with 县财政局's own month signed too: its admins are told of both."""
+    admin, finance, finance_admin, day = _wangs_work_community_signed(town)
+    _sign(finance, day, finance_admin)
+
+    run(MORNING)
+
+    for address in ("admin@example.org", "finance@example.org"):
+        [mail] = _mails_to(smtp, address)
+        assert mail.subject == "待单位管理员处理：2项", address
+        assert "联合清扫" in mail.body and f"王五 {day.isoformat()}" in mail.body, address

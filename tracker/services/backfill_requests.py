@@ -675,8 +675,13 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
         # the month's own 定稿 named first, as ``closed_to`` does; and the year's with
         # it when one is signed too: re-opening the month alone would leave 采纳 an
         # admin's (the 补录 form's notice says what to re-open, ``Closed.say``)
+        # the admins told (待单位管理员处理) are those of the units whose signed document
+        # it changes: her unit by its own month or year alone, the rule her unit is named
+        # by (``unit_of_day_closed``) — the community's own, signed, is told to the
+        # activity's or the items' units (digest48); hers only if no other place is left
+        told = frozenset(place[1] for place in closing if place[0] != _MEMBER or any(place[7]))
         admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
-                               frozenset(place[1] for place in closing))
+                               told or frozenset(place[1] for place in closing))
     units: dict[object, ClosedUnit] = {}
     # her unit named as hers, once, as 保存 names it on any item but her unit's own
     # (``backfill_closed_units``): as an item's only when every item the form offers is

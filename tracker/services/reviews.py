@@ -695,10 +695,14 @@ def _admin_only(tasks) -> dict:
         return {}
     places = approval_places([task.id for task in tasks]).subquery()
     unit = func.coalesce(places.c.unit_id, Task.unit_id)  # the activity's, or theirs
-    month_final = final_day(unit, Task.community_id, places.c.day)
+    # a participant's unit by its own documents alone (``unit_of_day_closed``, the rule of
+    # ``closed_member_units``): the community's own is the activity's place's, and its
+    # admins are told — her unit's, whose own month is open, were told too (digest48)
+    own = places.c.name.is_(None)
+    month_final = final_day(unit, Task.community_id, places.c.day, own)
     closed: dict[int, list[Closed]] = {}
     people: dict[int, list] = {}
-    year_final = final_year_day(unit, Task.community_id, places.c.day)
+    year_final = final_year_day(unit, Task.community_id, places.c.day, own)
     for task_id, day, name, unit_id, unit_name, by_month, by_year in db.session.execute(
             select(places.c.task_id, places.c.day, places.c.name, places.c.unit_id,
                    Unit.name, month_final, year_final)
