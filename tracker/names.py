@@ -317,3 +317,10 @@ def with_unit(name: str, unit) -> str:
     「陈艳（机关第一党支部）（县商务局）」 — ``labels_with_unit``'s label, and 采纳's of one
     request read with its namesakes (``namesakes_of``, ``listed_among``)."""
     return name + _("（%(x)s）", x=unit.name)
+
+
+def with_masked_phone(name: str, phone: str | None) -> str:
+    """A name with its phone as lists mask it, for a list where the phone is how one
+    picks the account (the 工作台's 组长 select, 合并账号's 保留的账号): 「张伟（138****0007）」,
+    the brackets the page language's — "张伟 (138****0007)" in English."""
+    return name + _("（%(x)s）", x=mask_phone(phone))

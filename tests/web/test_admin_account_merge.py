@@ -61,6 +61,21 @@ def test_the_english_confirmation_counts_waitlist_places_not_a_button(client, wo
     assert "Join waitlist" not in page
 
 
+def test_the_english_keep_choices_write_the_phone_in_english_brackets(client, world, admin):
+    """browse48 #3: in English the 保留的账号 options read 「张三（138****0004）」 while the
+    page's heading, like every other English page, writes "张三 (138****0004)"."""
+    url = f"/admin/members/{world.other_member.id}/merge?keep={world.member.id}"
+    masked = mask_phone(world.member.phone)
+
+    def option(page):
+        return re.search(rf'<option[^>]*value="{world.member.id}"[^>]*>([^<]*)</option>',
+                         page).group(1)
+
+    assert option(text(client.get(url))) == f"张三（{masked}）"
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    assert option(text(client.get(url + "&lang=en"))) == f"张三 ({masked})"
+
+
 def test_a_task_both_took_part_in_is_named_and_the_merge_refused_on_the_page(
         client, world, admin):
     """张三 is on 楼道清理 (the world's past task); 李四 claimed it too."""

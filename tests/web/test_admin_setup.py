@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from flask import g
+
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Role
@@ -156,3 +158,32 @@ def test_the_admin_index_and_the_setup_steps_count_the_same_members(client, logi
     assert "其中 1 名党员干部尚未通过邀请链接激活账号。" in index
     setup = client.get("/admin/setup").get_data(as_text=True)
     assert "现有 1 条" in setup
+
+
+def _liaison_step(page: str) -> str:
+    """The 社区联络员 step's note, its blanks collapsed as a reader sees them."""
+    step = page.rsplit('<li class="card', 1)[1]  # the last step (``STEPS``)
+    note = step.split('<p class="muted">', 1)[1].split("</p>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", note).split())
+
+
+def test_the_liaison_step_ends_the_list_of_communities_before_naming_a_liaison(
+        client, login):
+    """browse48 #1: the communities without a liaison are one sentence and the liaisons
+    not yet activated another — run together, 「建设路社区林芳」 read as a person; and one
+    liaison is one person in English ("has", not "have")."""
+    admin = _fresh_admin()
+    jiefang, jianshe = f.community("解放路社区"), f.community("建设路社区")
+    for community in (jiefang, jianshe):
+        f.item(admin.unit, community, "environment_cleanup")
+    f.member(admin.unit, Role.liaison, "林芳", communities=[jiefang]).password_hash = None
+    db.session.commit()
+    login(admin)
+    note = _liaison_step(_setup_page(client))
+    assert "还没有联络员的社区：建设路社区。林芳尚未激活，不能登录发布任务。" in note
+
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = _liaison_step(html.unescape(
+        client.get("/admin/setup?lang=en").get_data(as_text=True)))
+    assert ("Communities without a liaison: 建设路社区. 林芳 has not activated their "
+            "account yet and cannot log in to publish tasks.") in english, english

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.page_statements import page_statements
+from tests.reports.test_wechat_downloads import WECHAT_ANDROID
 from tests.services.test_backfill import data
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Task
@@ -195,3 +196,34 @@ def test_the_record_page_reads_the_origins_in_its_own_statements(client, login, 
     seven, html = page_statements(client, login, count_queries, world.member, url)
     assert html.count('data-label="时长来源"') > 1
     assert seven == one == 6, (one, seven)
+
+
+# every word the 时长来源 column can show; 不详 is a row 0069 could not tell
+ORIGIN_WORDS = ("本人确认", "按签到计入", "联络员补录", "联络员改正", "不详")
+
+
+def _note(page: str) -> str:
+    return next(p for p in re.findall(r'<p class="muted">([^<]*)</p>', page)
+                if "“时长来源”" in p)
+
+
+def test_the_note_explains_unknown_on_the_page_and_in_the_wechat_preview(client, login,
+                                                                        world):
+    """browse48 #2: a row whose origin migration 0069 could not tell reads 「不详」, and the
+    note under the rows explained the four other words only; the WeChat download's
+    preview showed the 时长来源 column with no note at all."""
+    task = _past(world, 2, "迁移前的活动", hers=AssignmentStatus.claimed)
+    with unit_of_work():
+        confirm_participation(_hers(task, world), world.member, 90)
+    _approve(task, world)
+    _hers(task, world).hours_origin = None  # what 0069 leaves where the audit is silent
+    db.session.commit()
+    login(world.member)
+    assert page_origins(client, world) == {"迁移前的活动": "不详"}
+    url = f"/reports/records/{world.member.id}"
+    preview = client.get(f"{url}.xlsx", headers={"User-Agent": WECHAT_ANDROID})
+    assert preview.mimetype == "text/html"
+    for page in (client.get(url).get_data(as_text=True), preview.get_data(as_text=True)):
+        assert 'data-label="时长来源">不详<' in page
+        note = _note(page)
+        assert all(f"{word}——" in note for word in ORIGIN_WORDS), note

@@ -23,8 +23,8 @@ from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..formatting import target_unit, unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
+from ..names import with_masked_phone
 from ..phones import mobile_or_typed
-from ..privacy import mask_phone
 from ..services import directory as d
 from ..services import roll
 from ..services.cell_dates import ROLL_TOO_EARLY
@@ -660,7 +660,7 @@ class MergePickForm(FilterForm):
                 Member.active.is_(True))
             .order_by(Member.name_key, Member.id))
         self.keep.choices = [("", _l("（请选择）"))] + [
-            (str(i), f"{name}（{mask_phone(phone)}）") for i, name, phone in kept]
+            (str(i), with_masked_phone(name, phone)) for i, name, phone in kept]
 
 
 class MergeForm(Form):

@@ -16,7 +16,7 @@ from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
-from ..names import choices_with_unit
+from ..names import choices_with_unit, with_masked_phone
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
@@ -117,8 +117,7 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 def member_label(member) -> str:
-    # the brackets are the page language's (「张三 (139****0004)」 in English)
-    return member.name + str(_l("（%(x)s）", x=member.masked_phone))
+    return with_masked_phone(member.name, member.phone)
 
 
 # For a category that serves residents (走访慰问, 结对帮扶): a task's text reaches every
