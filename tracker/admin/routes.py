@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first
+from ..paging import page_number
 from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
                       TargetMeasure, Unit, Zone)
 from ..permissions import admin_required
@@ -137,7 +138,9 @@ MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.upd
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
+    # clamped as every list's (``paging.MAX_PAGE``): a list read with its total in one
+    # statement offsets by the page asked before it knows the last one (review48b #1)
+    return page_number()
 
 
 def _int_arg(value) -> int | None:
