@@ -79,7 +79,7 @@ def backfill():
     picks = BackfillPicks(request.form if request.method == "POST" else request.args)
     picked, day = picks.participants.data or [], picks.day()
     if request.method == "GET" and source is not None:
-        picked, day = [source.member_id], source.service_date
+        picked, day = [source.member_id], source.activity_day  # the day it is filled with
     offered = q.backfill_candidates(actor, picks.q.data, picked, day=day)
     candidates = offered.members
     form = BackfillForm.for_members(candidates)()
@@ -138,7 +138,7 @@ def backfill():
     # her account or unit changed since she asked: why she is not offered, up front,
     # not a 500 (backfillkey47); or why 保存 would refuse her on the day typed (the
     # request's, until another is typed), as the queue's card says it
-    refused = (applicant_refusals([source], day=day or source.service_date)
+    refused = (applicant_refusals([source], day=day or source.activity_day)
                if source is not None else None)
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
@@ -163,7 +163,7 @@ def _closed_words(source, actor, form, items, day):
     guess at the item (review46b)."""
     if source is None:
         return None
-    day = day or source.service_date
+    day = day or source.activity_day
     item = next((i for i in items if i.id == form.resource_item.data
                  and i.community_id == source.community_id), None)
     if item is None:

@@ -71,3 +71,12 @@ class BackfillRequest(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == RequestStatus.pending
+
+    @property
+    def activity_day(self) -> date:
+        """The day 采纳 and the 补录 form ask 补录's rules on: the named activity's (or the
+        voided one's it was adopted into) as it is now — its times may have been
+        corrected since she asked, and the form is filled with them
+        (``BackfillForm.fill_from_request``) —, else the day she asked about."""
+        task = self.task or self.voided_task
+        return task.service_date if task is not None else self.service_date

@@ -420,10 +420,13 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
         if request.is_pending:
             by_community.setdefault(request.community_id, []).append(request)
     found = ApplicantRefusals({}, {})
-    asked_task = aliased(Task, name="asked_task")
+    asked_task, voided = aliased(Task, name="asked_task"), aliased(Task, name="voided_task")
     # 采纳 asks the rule on the named activity's day as it is now (its times may have been
-    # corrected since she asked: ``adopt_into_task``), 保存 on the day typed (review48)
-    on = (func.coalesce(asked_task.service_date, BackfillRequest.service_date)
+    # corrected since she asked: ``adopt_into_task``), 保存 on the day typed, the form
+    # first filled with that activity's (or the voided one's) times: one day,
+    # ``BackfillRequest.activity_day`` (review48, review48b #3)
+    on = (func.coalesce(asked_task.service_date, voided.service_date,
+                        BackfillRequest.service_date)
           if day is None else literal(day, Date))
     # on its record as done already: 采纳 only closes the request, asking no rule
     already_on = and_(asked_task.status != TaskStatus.cancelled, select(Assignment.id).where(
@@ -438,13 +441,16 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
                        unnameable_why(working, on), day_unit.name, on, already_on)
                 .join(Member, Member.id == BackfillRequest.member_id)
                 .outerjoin(asked_task, asked_task.id == BackfillRequest.task_id)
+                .outerjoin(voided, voided.id == BackfillRequest.voided_task_id)
                 .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id))
                 .where(BackfillRequest.id.in_(list(by_id)))):
             request = by_id[request_id]
+            if on_it:  # 采纳 only closes it, asking no rule (review48b #2)
+                continue
             if not ever:
                 found.unadoptable[request_id] = _unadoptable_words(request.member,
                                                                    community_id)
-            elif why is not None and not on_it:
+            elif why is not None:
                 words = day_refused_words(request.member.name, why, asked_day, unit_name)
                 if needs_backfill_form(request):
                     found.on_day[request_id] = words
