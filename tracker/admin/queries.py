@@ -27,6 +27,7 @@ from ..models import (
     liaison_community,
     phone_spelt_oddly,
 )
+from ..paging import paged_with_total, paginate_prepared
 from ..phones import normalise_phone
 from ..privacy import mask_phone, phone_held
 from ..search import matches, phone_matches
@@ -183,37 +184,29 @@ def shared_phones(session) -> list[SharedPhone]:
             if len(members) > 1]
 
 
+def _item(row):
+    """A page's row as ``Page`` lists it: the entity of a one-column row, else the tuple."""
+    return row if len(row) > 1 else row[0]
+
+
 class Page:
     """One page of rows (entities or tuples), with what the ``pager`` macro needs."""
 
     def __init__(self, session, query, page: int, per_page: int, *, with_total: bool = False):
-        """``with_total``: each row of the page carries the list's total
-        (``COUNT(*) OVER ()``), one statement for the page and its count (a page past the
-        end reads the last one again: one more, only then); else a COUNT, then the page."""
+        """``with_total``: each row of the page carries the list's total, one statement
+        for the page and its count, read as every such list is (``paging.paged_with_total``:
+        a page past the end is the last one); else a COUNT, then the page."""
         self.per_page = per_page
         if with_total:
-            self._read_with_total(session, query, max(1, page))
+            found = paginate_prepared(paged_with_total(query), {}, _item, page, per_page)
+            self.total, self.page, self.items = found.total, found.page, found.items
+            self.pages = max(1, found.pages)
             return
         self.total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         self.pages = max(1, -(-self.total // per_page))
         self.page = min(max(1, page), self.pages)
         result = session.execute(query.limit(per_page).offset((self.page - 1) * per_page))
         self.items = result.all() if len(result.keys()) > 1 else result.scalars().all()
-
-    def _read_with_total(self, session, query, page: int) -> None:
-        counted = query.add_columns(func.count().over())
-        rows = session.execute(counted.limit(self.per_page)
-                               .offset((page - 1) * self.per_page)).all()
-        if not rows and page > 1:  # past the end: no row carries the total
-            first = session.execute(counted.limit(1)).first()
-            total = int(first[-1]) if first else 0
-            page = max(1, -(-total // self.per_page))
-            rows = session.execute(counted.limit(self.per_page)
-                                   .offset((page - 1) * self.per_page)).all() if total else []
-        self.total = int(rows[0][-1]) if rows else 0
-        self.pages = max(1, -(-self.total // self.per_page))
-        self.page = page
-        self.items = [tuple(row[:-1]) if len(row) > 2 else row[0] for row in rows]
 
     @property
     def has_prev(self) -> bool:
