@@ -38,6 +38,7 @@ from ..services.photos import (
     MAX_PHOTOS_PER_TASK,
     add_task_photo,
     finding_photo,
+    holds_report_photo,
     may_add_finding_photo,
     may_add_photos,
     may_remove_photo,
@@ -111,19 +112,12 @@ def task_links(task: Task, holding: bool | None = None) -> list[tuple[str, str]]
         links.append((_("签到二维码"), url_for("onsite.qr", task_id=task.id)))
     if reporter and task.status != TaskStatus.cancelled and utcnow() >= window_opens(task):
         links.append((_("现场照片"), url_for("onsite.photos", task_id=task.id)))
-    elif (not reporter and _has_report_photo(task)
+    elif (not reporter and holds_report_photo(task)
           and may_view_photos(current_user, task, holding=holding)):
         links.append((_("现场照片"), url_for("onsite.photos", task_id=task.id)))
     if may_pick_residents(current_user, task):
         links.append((_("服务对象"), url_for("residents.for_task", task_id=task.id)))
     return links
-
-
-def _has_report_photo(task: Task) -> bool:
-    """Whether the task's report has a live photo: as read with the task, else asked."""
-    if task.has_report_photo is not None:
-        return task.has_report_photo
-    return bool(task_photos(task))
 
 
 def report_photos(task: Task, photos=None) -> dict:

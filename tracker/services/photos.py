@@ -150,6 +150,14 @@ def has_report_photo(task_id):
     return select(Photo.id).where(*_report_photo(task_id)).exists()
 
 
+def holds_report_photo(task: Task) -> bool:
+    """Whether ``task``'s report has a live photo: as read with the task
+    (``Task.has_report_photo``), else asked — the EXISTS alone, not the rows."""
+    if task.has_report_photo is not None:
+        return task.has_report_photo
+    return bool(db.session.scalar(select(has_report_photo(task.id))))
+
+
 def task_photos(task: Task) -> list[Photo]:
     """The report's live photos, in the order they were added."""
     return list(db.session.scalars(
