@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import (Date, Integer, and_, cast, distinct, exists, false, func, literal, null,
+from sqlalchemy import (Boolean, Date, Integer, and_, cast, distinct, exists, false, func, literal, null,
                         or_, select, true, union_all)
 
 from ..extensions import db
@@ -41,25 +41,29 @@ PRINTED = ("year", "unit_id", "community_id", "zone_id", "category_id", "target"
 class Printed(NamedTuple):
     """What the 年度总结 prints of an item (``PRINTED``'s values), and the places whose
     signed 年度总结 print it (``_year_place``'s: the year, the unit or None, the
-    community or None)."""
+    community or None, and maybe ``part_only``)."""
 
     values: tuple
     places: tuple
 
 
-def _year_place(year: int, unit_id: int | None, community_id: int | None):
+def _year_place(year: int, unit_id: int | None, community_id: int | None,
+                part_only: bool = False):
     """The place of a change the 年度总结 of ``year`` counts and no 月报 does: a day of
     the year, asked of its year alone (``summary_notes.final_naming_places``'
     ``year_only``); no ``through``, as no month is asked. The unit's whole, its part in
-    the community and the community's own are asked of a place of both; a place of the
-    unit alone (community None) asks the unit's whole only, one of the community alone
-    the community's own only (``_final_notes_of``: no note's scope equals a NULL)."""
+    the community and the community's own are asked of a place of both — the part alone
+    with ``part_only`` (``work_places``: a clause only the part's document prints); a
+    place of the unit alone (community None) asks the unit's whole only, one of the
+    community alone the community's own only (``_final_notes_of``: no note's scope
+    equals a NULL)."""
     return select(literal(_KEY, Integer()).label("key"),
                   literal(unit_id, Integer()).label("unit_id"),
                   literal(community_id, Integer()).label("community_id"),
                   literal(date(year, 1, 1), Date()).label("day"),
                   cast(null(), Date()).label("through"),
-                  true().label("year_only"))
+                  true().label("year_only"),
+                  literal(part_only, Boolean()).label("part_only"))
 
 
 # the figure an item's 年度目标 counts of an approved activity, by its measure
@@ -147,11 +151,15 @@ def work_places(line, year: int, measure, *, target: int, item_id: int | None = 
         shown(ResourceItem.community_id == community))).one()
     if not has_work:
         return ()
-    if target or in_part:
-        # a place of both asks all three documents (``_year_place``): the unit's part,
-        # and its whole and the community's own with it, whose scopes hold the part's
+    if target:
+        # its row of the 附表 is in all three documents: a place of both asks them all
+        # (``_year_place``), the unit's part and its whole and the community's own
         return ((year, unit, community),)
-    return tuple(place for place, printed in (((year, unit, None), in_unit),
+    # each document whose clause prints it, and only those: the part's clause may gain
+    # 「whose」 where the whole's (two measures already) or the community's says it
+    # already (scope48)
+    return tuple(place for place, printed in (((year, unit, community, True), in_part),
+                                              ((year, unit, None), in_unit),
                                               ((year, None, community), in_community))
                  if printed)
 
@@ -189,7 +197,8 @@ def documents(printed: list[Printed], budgets: list[tuple[Budget | None, Budget 
         place for p in printed for place in p.places)]
     for before, after in budgets:
         # a budget's places ask its year's months too (``funds.budget_places``)
-        places.extend(place.add_columns(false().label("year_only"))
+        places.extend(place.add_columns(false().label("year_only"),
+                                        false().label("part_only"))
                       for place in budget_places(before, after))
     if not places:
         return None

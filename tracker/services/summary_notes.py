@@ -451,7 +451,7 @@ def unsign(actor: Member, note: SummaryWords, action: str, copy=SummaryCopy,
 
 
 def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNote,
-                    own=True, through=None) -> list:
+                    own=True, through=None, part_only=False) -> list:
     """The conditions on ``note`` of a 已定稿 月报 that an activity of the unit in the
     community, in that month, counts in: the unit's, the community's or the unit's in
     this community. ``note`` ``YearNote`` (no ``month``): of a 已定稿 年度总结 of the year,
@@ -461,17 +461,23 @@ def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNo
     whose a need is (``task_needs.void_need_places``) —, the unit's two only.
     ``through`` (a month of the same year, value or column): the 月报 of every month
     from ``month`` to it — a change each later 月报 of the year counts, as 年度累计
-    counts a fund entry (``funds.entry_places``)."""
+    counts a fund entry (``funds.entry_places``). ``part_only`` (a value or a column):
+    true for a change printed by the unit's part in the community alone, neither its
+    whole nor the community's own (``item_named.work_places``: a category's clause
+    that says whose in the part only, scope48)."""
     period = [note.year == year]
     if month is not None:
         period.append(note.month == month if through is None
                       else note.month.between(month, through))
+    whole = note.community_id.is_(None)
     community = and_(note.unit_id.is_(None), note.community_id == community_id)
     if own is not True:
         community = and_(own, community)
+    if part_only is not False:
+        whole, community = and_(not_(part_only), whole), and_(not_(part_only), community)
     return [*period, note.finalized_at.is_not(None),
             or_(and_(note.unit_id == task_unit_id,
-                     or_(note.community_id.is_(None), note.community_id == community_id)),
+                     or_(whole, note.community_id == community_id)),
                 community)]
 
 
@@ -754,7 +760,9 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     change too (``funds.entry_places``: a fund entry is in each later month's 年度累计),
     and a ``year_only`` one: true for a change the 年度总结 of the day's year counts and
     no 月报 does — its months are not asked (``item_named``: a checklist item's place
-    and target, printed by the year's document only).
+    and target, printed by the year's document only), and a ``part_only`` one: true for
+    a change the unit's part in the community prints and neither its whole nor the
+    community's own does (``item_named.work_places``, scope48).
 
     ``lock``: asked by the change itself, under its own lock, to compare with what its
     page named (``roll.keep_named``) — first every unit's and community's row of
@@ -772,6 +780,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                else None)
     # a place of a year alone asks its 年度总结, none of its months
     months_asked = [not_(places.c.year_only)] if "year_only" in places.c else []
+    # a place of the unit's part alone asks neither its whole nor the community's own
+    part_only = places.c.part_only if "part_only" in places.c else False
 
     def named(note, copy, covers, *period):
         # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
@@ -783,7 +793,8 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                 .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
                                                   year, *([month] if period else []),
                                                   note=note, own=own,
-                                                  through=through if period else None)))
+                                                  through=through if period else None,
+                                                  part_only=part_only)))
                 .outerjoin(copy, in_force(note.id, None, copy, covers))
                 .where(places.c.day.is_not(None), *(months_asked if period else [])))
 
