@@ -26,14 +26,23 @@ def set_app_clock(monkeypatch, day: date, at: time = time(10)) -> date:
     ``timeutil.utcnow`` and every tracker module's own name for it — and for the test
     modules that import it to ask the application about "now" (``utcnow()`` passed to
     a query), until the test ends. The clock stands still: a test run across midnight
-    in Asia/Shanghai stays on ``day``."""
+    in Asia/Shanghai stays on ``day``. Called again in the same test, it moves every
+    one of those names to the new day."""
     _every_tracker_module()
     moment = datetime.combine(day, at, timeutil.LOCAL_TZ).astimezone(timezone.utc)
-    original = timeutil.utcnow
+
+    def clock() -> datetime:
+        return moment
+
+    # One clock for every name, so that a second call in the same test (a test moving
+    # from one day to the next) finds each name by the clock the first call left in
+    # ``timeutil`` — with a clock of its own per module, the services' names kept the
+    # first day.
+    before = timeutil.utcnow
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in ("tracker", "tests") \
-                and getattr(module, "utcnow", None) is original:
-            monkeypatch.setattr(module, "utcnow", lambda: moment)
+                and getattr(module, "utcnow", None) is before:
+            monkeypatch.setattr(module, "utcnow", clock)
     return day
 
 

@@ -14,6 +14,8 @@ checking in and for hours 通过 counted by her check-in, which she never confir
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from .i18n import lazy_gettext as _l
 from .models import HoursOrigin
 
@@ -49,7 +51,26 @@ HOURS_ORIGIN_LABELS = {
 }
 # a row from before the origin was kept that the audit trail could not tell (0069)
 HOURS_ORIGIN_UNKNOWN = _l("不详")
+# what each of those words means, for the note under a 服务记录's rows; the note names
+# the words by the labels above, so a label reworded there is reworded in the note
+HOURS_ORIGIN_MEANINGS = {
+    HoursOrigin.confirmed: _l("本人确认参与时填写"),
+    HoursOrigin.checkin: _l("审核通过时按签到计入活动时长"),
+    HoursOrigin.recorded: _l("联络员补录、添加参加人员或采纳补录申请时填写"),
+    HoursOrigin.corrected: _l("联络员改正后的时长"),
+    None: _l("系统开始记录时长来源之前的数据，已无法判断"),
+}
 
 
 def hours_origin_label(origin: HoursOrigin | None) -> str:
     return str(HOURS_ORIGIN_LABELS.get(origin, HOURS_ORIGIN_UNKNOWN))
+
+
+def hours_origin_note() -> str:
+    """The note under a 服务记录 (in the language of the page rendering it): each word
+    of 时长来源, as the rows print it, and what it means."""
+    return _("只记录完成情况已审核通过的活动。“时长来源”说明每行的服务时长从何而来：%(words)s。",
+             words=_("；").join(
+                 _("%(label)s——%(meaning)s", label=hours_origin_label(origin),
+                   meaning=meaning)
+                 for origin, meaning in HOURS_ORIGIN_MEANINGS.items()))

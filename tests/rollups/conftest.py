@@ -1,16 +1,16 @@
 """A reported task's raw material, shared by the tests of the derived tables."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus
 from tracker.services import unit_of_work
-from tracker import timeutil
 from tracker.services.claims import confirm_participation
 
 
@@ -38,10 +38,11 @@ def staffed(world):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """clock(day): it is now noon of ``day`` (local time) for the application."""
+    """clock(day): it is now noon of ``day`` (local time) for the whole application —
+    the services' own names for ``utcnow`` too, or they would read the machine's day
+    (``tests.clock.set_app_clock``); a test may call it again for a later day."""
 
     def set_day(day: date) -> None:
-        noon = datetime.combine(day, time(12), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-        monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
+        set_app_clock(monkeypatch, day, at=time(12))
 
     return set_day

@@ -397,21 +397,15 @@ def _merged_away(keep) -> str:
     return f"赵六 的账号已合并至赵六（{keep.masked_phone}）"
 
 
-def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world, pair,
-                                                                           monkeypatch):
+def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world, pair):
     """A page read before the merge still offers B as 组长: the task page's 组长 and a new
     task's are refused under the 组长 field, naming A (the account to choose), and
-    nothing is written."""
-    from tracker import timeutil
+    nothing is written. (The new task's start is judged on ``pair``'s today, 2 December
+    2025, by the service's own name for the clock.)"""
     from tracker.models import Task, TaskStatus
-    from tracker.services import tasks as tasks_service
     from tracker.services.tasks import TaskData, change_leader, create_tasks
 
     _unit, keep, drop, item, _tasks = pair
-    # the start window judged on the test's today (2 December 2025): ``pair``'s clock sets
-    # ``timeutil.utcnow`` alone, and the service's own name for it would read the machine's
-    # day — more than the window's year from the new task's start since December 2026
-    monkeypatch.setattr(tasks_service, "utcnow", timeutil.utcnow)
     task = b.task_on(item, world.liaison, date(2025, 12, 10), status=TaskStatus.open)
     db.session.commit()
     do_merge(keep, drop, world.admin)

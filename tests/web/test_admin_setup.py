@@ -187,3 +187,56 @@ def test_the_liaison_step_ends_the_list_of_communities_before_naming_a_liaison(
         client.get("/admin/setup?lang=en").get_data(as_text=True)))
     assert ("Communities without a liaison: 建设路社区. 林芳 has not activated their "
             "account yet and cannot log in to publish tasks.") in english, english
+
+
+def _step_note(page: str, title: str) -> str:
+    """The note of the step titled ``title``, its blanks collapsed as a reader sees them."""
+    step = re.split(rf'<h2><a href="[^"]+">{title}</a>', page, maxsplit=1)[1]
+    note = step.split('<p class="muted">', 1)[1].split("</p>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", note).split())
+
+
+def _english(client) -> str:
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    return html.unescape(client.get("/admin/setup?lang=en").get_data(as_text=True))
+
+
+def test_the_link_for_liaisons_not_activated_counts_them_in_english(client, login):
+    """words48: the link after 「…尚未激活」 is for one person or for several — "for this
+    person" / "for these 2 people", not "their links" whoever is waiting; Chinese has one
+    form."""
+    admin = _fresh_admin()
+    community = f.community("解放路社区")
+    f.item(admin.unit, community, "environment_cleanup")
+    f.member(admin.unit, Role.liaison, "林芳", communities=[community]).password_hash = None
+    db.session.commit()
+    login(admin)
+    assert _liaison_step(_setup_page(client)).endswith(
+        "林芳尚未激活，不能登录发布任务。 为他们生成激活链接")
+    assert _liaison_step(_english(client)).endswith(
+        "log in to publish tasks. Generate an activation link for this person")
+
+    f.member(admin.unit, Role.liaison, "周敏", communities=[community]).password_hash = None
+    db.session.commit()
+    assert _liaison_step(_english(client)).endswith(
+        "log in to publish tasks. Generate activation links for these 2 people")
+    g.pop("_flask_babel", None)
+    chinese = html.unescape(client.get("/admin/setup?lang=zh_CN").get_data(as_text=True))
+    assert _liaison_step(chinese).endswith("尚未激活，不能登录发布任务。 为他们生成激活链接")
+
+
+def test_the_communities_without_a_checklist_line_end_their_sentence(client, login):
+    """words48: the 资源清单 step's list of communities that cannot create tasks closes
+    its sentence (「。」, "."), in Chinese and in English."""
+    admin = _fresh_admin()
+    for name in ("和平路社区", "解放路社区"):
+        f.member(admin.unit, Role.liaison, communities=[f.community(name)])
+    db.session.commit()
+    login(admin)
+    year = local_today().year
+    assert _step_note(_setup_page(client), "资源清单") == (
+        f"现有 0 条。 还没有{year}年可用资源清单项目的社区（联络员无法创建任务）："
+        "和平路社区、解放路社区。")
+    assert _step_note(_english(client), "Resource checklist").endswith(
+        f"Communities with no usable {year} checklist item (their liaisons cannot create "
+        "tasks): 和平路社区, 解放路社区.")

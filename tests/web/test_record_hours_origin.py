@@ -9,10 +9,12 @@ adopted (采纳), and may correct confirmed hours before approval (改正服务�
 check-in, and nothing stored told them apart."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import timedelta
 
+from flask import g
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -193,8 +195,8 @@ def test_the_record_page_reads_the_origins_in_its_own_statements(client, login, 
     url = f"/reports/records/{world.member.id}?year={task.service_date.year}"
     one, _html = page_statements(client, login, count_queries, world.member, url)
     _six_ways(world)
-    seven, html = page_statements(client, login, count_queries, world.member, url)
-    assert html.count('data-label="时长来源"') > 1
+    seven, page = page_statements(client, login, count_queries, world.member, url)
+    assert page.count('data-label="时长来源"') > 1
     assert seven == one == 6, (one, seven)
 
 
@@ -227,3 +229,45 @@ def test_the_note_explains_unknown_on_the_page_and_in_the_wechat_preview(client,
         assert 'data-label="时长来源">不详<' in page
         note = _note(page)
         assert all(f"{word}——" in note for word in ORIGIN_WORDS), note
+
+
+NOTE_ZH = ("只记录完成情况已审核通过的活动。“时长来源”说明每行的服务时长从何而来："
+           "本人确认——本人确认参与时填写；按签到计入——审核通过时按签到计入活动时长；"
+           "联络员补录——联络员补录、添加参加人员或采纳补录申请时填写；"
+           "联络员改正——联络员改正后的时长；不详——系统开始记录时长来源之前的数据，已无法判断。")
+NOTE_EN = ("Only activities with an approved completion report are listed. \"Hours from\" says "
+           "where each row's service hours come from: Confirmed by the member — entered when "
+           "the party member confirmed participation; Counted by check-in — the activity's "
+           "length, counted at approval because the member checked in; Entered by the "
+           "liaison — entered when a liaison recorded the activity afterwards, added a "
+           "participant or adopted a record request; Corrected by the liaison — the hours as "
+           "a liaison corrected them; Unknown — recorded before the system kept where hours "
+           "come from, and can no longer be told.")
+
+
+def _record_note(client, world, lang: str) -> str:
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    page = client.get(f"/reports/records/{world.member.id}?lang={lang}").get_data(as_text=True)
+    return html.unescape(next(p for p in re.findall(r'<p class="muted">([^<]*)</p>', page)
+                              if "时长来源" in p or "Hours from" in html.unescape(p)))
+
+
+def test_the_note_reads_as_it_did_in_both_languages(client, login, world):
+    """words48: the note is made of the 时长来源 words and what each means; reading it,
+    nothing changed (the text of origin48 and browse48 #2)."""
+    login(world.member)
+    assert _record_note(client, world, "zh_CN") == NOTE_ZH
+    assert _record_note(client, world, "en") == NOTE_EN
+
+
+def test_the_note_names_the_words_the_rows_print(client, login, world, monkeypatch):
+    """words48: the note's words are the rows' own labels (tracker/sources.py), written
+    once — a label reworded there is reworded in the note, in either language."""
+    from tracker import sources
+    from tracker.models import HoursOrigin
+
+    monkeypatch.setitem(sources.HOURS_ORIGIN_LABELS, HoursOrigin.confirmed, "本人填写")
+    login(world.member)
+    assert "：本人填写——本人确认参与时填写；" in _record_note(client, world, "zh_CN")
+    assert ": 本人填写 — entered when the party member confirmed participation;" in \
+        _record_note(client, world, "en")

@@ -40,7 +40,13 @@ from ..rollups.coverage import member_totals_columns
 from ..search import matches, phone_matches
 from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import local_today
-from ..sources import SOURCE_LABELS, hours_origin_label, source_label, source_of
+from ..sources import (
+    SOURCE_LABELS,
+    hours_origin_label,
+    hours_origin_note,
+    source_label,
+    source_of,
+)
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -152,6 +158,10 @@ class ServiceRecord:
         return ngettext("另有%(n)s次活动在其他社区，不列明细，已计入合计。",
                         "另有%(n)s次活动在其他社区，不列明细，已计入合计。",
                         self.withheld, n=self.withheld)
+
+    def hours_origin_note(self) -> str:
+        """What each word of 时长来源 means (``sources.hours_origin_note``)."""
+        return hours_origin_note()
 
     def table(self, locale=DOCUMENT_LOCALE) -> Table:
         """The rows under headers in ``locale``: the document's (Chinese) for the .xlsx,
