@@ -21,7 +21,7 @@ from typing import Callable
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import owed
@@ -926,6 +926,22 @@ def word_cancelled(facts: dict) -> tuple[str, str]:
     return _("任务已取消：%(title)s", title=task["title"]), body
 
 
+@still_due_for("cancelled")
+def still_cancelled(row, now: datetime, config: dict) -> bool:
+    """``find_cancelled``'s rule for the row's member when it leaves: the task not over,
+    and she still holds a place on it or still waits for one — one who withdrew, was
+    移出 or left the 候补名单 after the cancel (nothing stops either) has left it."""
+    holds = select(Assignment.id).where(
+        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+        Assignment.status.in_(HOLDING))
+    waits = select(WaitlistEntry.id).where(
+        WaitlistEntry.task_id == row.task_id, WaitlistEntry.member_id == row.member_id,
+        WaitlistEntry.status == WaitStatus.waiting)
+    return _exists(select(Task.id).where(
+        Task.id == row.task_id, Task.status == TaskStatus.cancelled, Task.ends_at > now,
+        or_(holds.exists(), waits.exists())))
+
+
 def find_changed(now: datetime, config: dict) -> list[Due]:
     """Everyone on a task not started yet whose start, end or place changed after they
     claimed it: the task as it is now, and every change since they last heard of it.
@@ -1078,6 +1094,25 @@ def reword_changed(row, now: datetime, config: dict) -> dict | None:
     if checked_in == bool(row.facts.get("checked_in")):
         return None
     return {**row.facts, "checked_in": checked_in}
+
+
+@still_due_for("changed")
+def still_changed(row, now: datetime, config: dict) -> bool:
+    """``find_changed``'s rule for the row's member and task when it leaves: still
+    holding a place taken before the change (a member who withdrew, was 移出, or left
+    and took a place again since — she saw the new time then — is not on the task the
+    message speaks of), the task neither cancelled nor voided (任务已取消 tells that),
+    and not over. A task under way still gets it: she may not have set out yet."""
+    event_id = about_of(row).rsplit(":", 1)[-1]
+    if not event_id.isdigit():
+        return False
+    changed_at = select(AuditEvent.created_at).where(AuditEvent.id == int(event_id)) \
+        .scalar_subquery()
+    return _exists(select(Assignment.id).join(Task, Task.id == Assignment.task_id).where(
+        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+        Assignment.status.in_(HOLDING),
+        or_(Assignment.claimed_at.is_(None), Assignment.claimed_at < changed_at),
+        Task.status.in_((TaskStatus.open, TaskStatus.closed)), Task.ends_at > now))
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------
