@@ -3,7 +3,8 @@ still on the task when it can leave (leave48's Open): one who withdrew (取消�
 移出 by the liaison, left the 候补名单, or whose task was called off since has left the
 task the message speaks of. Such a row is settled as every row no longer due is —
 ``obsolete``, ``not_due``, never tried, counted as 未发送 on 提醒发送状态 — and its in-app
-copy, delivered when it was written, stays. Against the real SMTP server and SMS
+copy, delivered when it was written, stays. A 补录申请结果 of the same shape: an
+adoption undone by a 作废 of its activity. Against the real SMTP server and SMS
 recorder of tests/reminders, with the clock injected."""
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
 from tests.reminders.test_task_changes import details
 from tracker.extensions import db
-from tracker.models import Assignment, Channel, OutboxStatus, WaitlistEntry
+from tracker.models import Assignment, AssignmentStatus, Channel, OutboxStatus, WaitlistEntry
 from tracker.outbox.queries import channel_status
 from tracker.reminders.job import run
 from tracker.services.assigning import assign_member
@@ -174,3 +175,43 @@ def test_a_cancel_told_at_night_is_not_sent_to_who_left_the_task_or_its_waitlist
     assert sms == {town.bob.phone}  # bob still holds his place; lee left the 候补名单
     assert_not_due("cancelled", town.ann)
     assert_not_due("cancelled", town.lee)
+
+
+def test_an_adoption_told_at_night_is_not_sent_once_a_void_reopened_the_request(
+        town, recorder):
+    """补录申请结果 of the same shape: bob's request was 采纳 into an approved activity
+    in the evening, and the 「已采纳，计入您的服务记录」 SMS waits for the morning; the
+    liaison voids that activity at night, which puts the request back in the queue (it
+    counts nowhere now). In the morning bob hears of the 作废, not of an adoption that
+    no longer stands; a new decision is news under its own key."""
+    from tests import factories as f
+    from tests.backfill_requests.support import asked
+    from tracker.services import unit_of_work
+    from tracker.services.backfill_requests import adopt_into_task, decline_request
+    from tracker.services.voiding import void_activity
+
+    task = town.task(local(-3, 9), people=(town.ann,), title="楼道清扫")
+    ann = place(task, town.ann)
+    ann.status, ann.minutes = AssignmentStatus.done, 120
+    db.session.commit()
+    f.reported(task, town.ann, approved=True)
+    request = asked(town.bob, town.community, task=task, service_date=None,
+                    description=None, minutes=90, note="忘记认领了")
+    with unit_of_work():
+        adopt_into_task(request, town.liaison)
+    run(NIGHT)
+    assert push_rows("backfill_decided", town.bob)  # waits for the morning
+    with unit_of_work():
+        void_activity(task, town.liaison, "当天并未开展，误录。")
+
+    run(MORNING)
+    [text] = [p.json["content"] for p in recorder.to("/sms")]
+    assert "作废" in text  # alone: not bundled with 「补录申请结果1条」
+    assert "已采纳" not in text and "补录申请" not in text
+    assert_not_due("backfill_decided", town.bob)
+
+    with unit_of_work():  # decided again: told
+        decline_request(db.session.get(type(request), request.id), town.liaison,
+                        "该活动已作废，请核实后重新申请。")
+    run(local(1, 9, 0))
+    assert any("未被采纳" in p.json["content"] for p in recorder.to("/sms"))

@@ -843,6 +843,27 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
     return dues
 
 
+@still_due_for("backfill_decided")
+def still_decided(row, now: datetime, config: dict) -> bool:
+    """The decision the row tells is still the request's: a 作废 of the activity it was
+    采纳 into puts the request back in the queue (``reopen_requests_of``), and an
+    「已采纳，计入您的服务记录」 that waited (quiet hours, the daily cap) would tell her of
+    a place on a voided activity that counts nowhere; its next decision is told under
+    its own key (``_decision``)."""
+    request_id = about_of(row).split(":")[1]
+    if not request_id.isdigit():
+        return False
+    request = db.session.execute(
+        select(BackfillRequest.id, BackfillRequest.decided_at, BackfillRequest.voided_task_id)
+        .where(BackfillRequest.id == int(request_id),
+               BackfillRequest.status.in_((RequestStatus.adopted, RequestStatus.declined)))
+    ).first()
+    if request is None:
+        return False
+    before = request.voided_task_id is not None and bool(_decided_before([request.id]))
+    return about_of(row) == _decision(request.id, request.decided_at, before)
+
+
 @worded_by("backfill_decided")
 def word_backfill_decided(facts: dict) -> tuple[str, str]:
     day = facts["date"]
