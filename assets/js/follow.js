@@ -16,7 +16,11 @@
    data-label-none="TEXT">; each option of that select may carry data-label-FIELD="TEXT"
    (FIELD: the input's id), the label when it is chosen, data-label-none otherwise. Set
    on load too: a device draft (drafts.js, run before) may have put back another choice.
-   Without this script the label is the item chosen or posted, set by the server. */
+   Without this script the label is the item chosen or posted, set by the server.
+   Its help (the <p id="FIELD-help"> under it) may follow as well (the 补录 form's 完成数量:
+   「…请填写。」 once the label names a unit): data-help-none when no option with a
+   value is chosen, data-help-labelled for an option that names the field's label,
+   data-help-plain for one that names none. */
 (function () {
   "use strict";
   var selects = document.querySelectorAll("select[data-follows]");
@@ -42,11 +46,16 @@
   Array.prototype.forEach.call(fields, function (field) {
     var select = document.getElementById(field.getAttribute("data-label-follows"));
     var label = document.querySelector('label[for="' + field.id + '"]');
+    var help = document.getElementById(field.id + "-help");
     if (!select || !label) return;
     function follow() {
       var option = select.options[select.selectedIndex];
-      label.textContent = (option && option.getAttribute("data-label-" + field.id))
-        || field.getAttribute("data-label-none");
+      var named = option && option.getAttribute("data-label-" + field.id);
+      label.textContent = named || field.getAttribute("data-label-none");
+      if (help && field.hasAttribute("data-help-none")) {
+        help.textContent = field.getAttribute(!option || !option.value ? "data-help-none"
+          : named ? "data-help-labelled" : "data-help-plain");
+      }
     }
     follow();
     select.addEventListener("change", follow);

@@ -39,3 +39,29 @@ def test_the_served_label_follows_the_item_chosen(user_page, world, items, live_
     assert label.inner_text() == "受益人次"
     item.select_option(items["cleanup"])
     assert label.inner_text() == "受益"
+
+
+def test_the_quantity_help_follows_the_item_chosen(user_page, world, items, live_server):
+    """leave48's Open: 完成数量's help says only what is true for the item chosen on the
+    page, as the server says it for the item posted (test_backfill_quantity_label.py)."""
+    from tests import factories as f
+    from tracker.models import Community, Unit
+    from sqlalchemy import select
+
+    with live_server.db() as session:
+        community = session.scalar(select(Community).where(Community.name == world.community))
+        unit = session.scalar(select(Unit).where(Unit.name == "县商务局"))
+        ad_removal = str(f.item(unit, community, "ad_removal").id)
+        session.commit()
+    page = user_page(world.liaison)
+    page.goto(live_server.url("/manage/backfill"))
+    help_ = page.locator("#quantity-help")
+    assert help_.inner_text() == "所选项目的类别统计完成数量时填写。"
+    item = page.get_by_label("资源清单项目")
+    item.select_option(ad_removal)
+    assert page.locator('label[for="quantity"]').inner_text() == "完成数量（处）"
+    assert help_.inner_text() == "所选项目的类别统计完成数量，请填写。"
+    item.select_option(items["cleanup"])
+    assert help_.inner_text() == "所选项目的类别不用填写完成数量。"
+    item.select_option("")
+    assert help_.inner_text() == "所选项目的类别统计完成数量时填写。"

@@ -66,3 +66,41 @@ def test_each_option_names_its_label_for_the_page_script(client, login, world, i
     assert "data-label-quantity" not in option_of(page, items[SURVEY_CODE])
     field = re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
     assert 'data-label-follows="resource_item"' in field and 'data-label-none="完成数量"' in field
+
+
+# --- its help, true in each state (leave48's Open) -------------------------------------------
+# 「该类别有完成数量时填写，单位见类别。」 sent her to the category for the unit the label
+# already names, and left her to guess whether an item that counts none wants it.
+
+NONE_CHOSEN = "所选项目的类别统计完成数量时填写。"
+COUNTED = "所选项目的类别统计完成数量，请填写。"
+NOT_ASKED = "所选项目的类别不用填写完成数量。"
+
+
+def quantity_help(page: str) -> str:
+    return re.search(r'<p class="help" id="quantity-help">([^<]*)</p>', page).group(1)
+
+
+def test_the_help_says_what_is_true_for_the_item_chosen(client, login, world, items):
+    login(world.liaison)
+    assert quantity_help(text(client.get("/manage/backfill"))) == NONE_CHOSEN
+    for item, expected in ((items["ad_removal"], COUNTED),
+                           (items["stairwell_painting"], COUNTED),
+                           (world.item, NOT_ASKED),  # 环境整治 counts none
+                           (items[SURVEY_CODE], NOT_ASKED)):  # its findings, never typed
+        page = text(client.get(f"/manage/backfill?item={item.id}"))
+        assert quantity_help(page) == expected, item.category.code
+        assert "单位见类别" not in page
+    # a refused post keeps the posted item's
+    page = text(client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=items["ad_removal"].id)))
+    assert "请填写完成数量。" in page and quantity_help(page) == COUNTED
+
+
+def test_the_field_names_each_help_for_the_page_script(client, login, world, items):
+    login(world.liaison)
+    page = html.unescape(text(client.get("/manage/backfill")))
+    field = re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
+    for attribute, words in (("data-help-none", NONE_CHOSEN), ("data-help-labelled", COUNTED),
+                             ("data-help-plain", NOT_ASKED)):
+        assert f'{attribute}="{words}"' in field

@@ -379,6 +379,12 @@ class BackfillPhotosForm(Form):
 # counts none (a survey's 完成数量 is its findings: named by no unit, as 提交完成 asks none)
 SERVED_NONE = _l("受益")
 QUANTITY_NONE = _l("完成数量")
+# 完成数量's help on the 补录 form, true in each state (``label_beneficiaries``): no item
+# chosen; one whose category counts it (the label names its unit, 「完成数量（处）」;
+# ``reviews.report_figures`` refuses it empty); one whose category counts none, or the
+# survey (its 完成数量 is its findings, never typed)
+QUANTITY_HELP = (_l("所选项目的类别统计完成数量时填写。"), _l("所选项目的类别统计完成数量，请填写。"),
+                 _l("所选项目的类别不用填写完成数量。"))
 
 
 def _served_label(item) -> str | None:
@@ -402,7 +408,9 @@ def label_beneficiaries(form, items) -> None:
     and each item's option carries its labels (``data-label-people_served``,
     ``data-label-quantity``) for static/js/follow.js to put on the fields when another
     is chosen on the page. ``SERVED_NONE`` / ``QUANTITY_NONE`` when none is chosen, or
-    its category counts no such figure."""
+    its category counts no such figure. 完成数量's help follows the same choice
+    (``QUANTITY_HELP``, leave48's Open): once the label names the unit, 「单位见类别」
+    said nothing, and 「有完成数量时填写」 left her to guess for an item that counts none."""
     chosen = next((item for item in items if item.id == form.resource_item.data), None)
     labels: dict = {}
     for field, label_of, none in ((form.people_served, _served_label, SERVED_NONE),
@@ -415,6 +423,12 @@ def label_beneficiaries(form, items) -> None:
         for item in items:
             if (label := label_of(item)) is not None:
                 labels.setdefault(item.id, {})[f"data-label-{field.id}"] = label
+    help_none, help_labelled, help_plain = QUANTITY_HELP
+    form.quantity.description = (help_none if chosen is None else
+                                 help_labelled if _quantity_label(chosen) else help_plain)
+    form.quantity.render_kw.update({"data-help-none": str(help_none),
+                                    "data-help-labelled": str(help_labelled),
+                                    "data-help-plain": str(help_plain)})
     form.resource_item.choices = [(value, text, labels.get(value, {}))
                                   for value, text, *_rest in form.resource_item.choices]
 
@@ -435,8 +449,7 @@ class BackfillForm(Form):
     participants = MultiCheckboxField(_l("参加人员"), coerce=record_id)
     leader = ChoiceField(_l("组长"), message=_l("请从参加人员中选择组长。"))
     # labelled by the chosen item's category, as 受益 is (``label_beneficiaries``)
-    quantity = OptionalNumberField(QUANTITY_NONE,
-                                   description=_l("该类别有完成数量时填写，单位见类别。"))
+    quantity = OptionalNumberField(QUANTITY_NONE, description=QUANTITY_HELP[0])
     # labelled by the chosen item's category (``label_beneficiaries``)
     people_served = OptionalNumberField(SERVED_NONE,
                                         description=_l("所选项目的类别统计受益时填写。"))

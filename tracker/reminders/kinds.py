@@ -21,7 +21,7 @@ from typing import Callable
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import owed
@@ -843,6 +843,27 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
     return dues
 
 
+@still_due_for("backfill_decided")
+def still_decided(row, now: datetime, config: dict) -> bool:
+    """The decision the row tells is still the request's: a 作废 of the activity it was
+    采纳 into puts the request back in the queue (``reopen_requests_of``), and an
+    「已采纳，计入您的服务记录」 that waited (quiet hours, the daily cap) would tell her of
+    a place on a voided activity that counts nowhere; its next decision is told under
+    its own key (``_decision``)."""
+    request_id = about_of(row).split(":")[1]
+    if not request_id.isdigit():
+        return False
+    request = db.session.execute(
+        select(BackfillRequest.id, BackfillRequest.decided_at, BackfillRequest.voided_task_id)
+        .where(BackfillRequest.id == int(request_id),
+               BackfillRequest.status.in_((RequestStatus.adopted, RequestStatus.declined)))
+    ).first()
+    if request is None:
+        return False
+    before = request.voided_task_id is not None and bool(_decided_before([request.id]))
+    return about_of(row) == _decision(request.id, request.decided_at, before)
+
+
 @worded_by("backfill_decided")
 def word_backfill_decided(facts: dict) -> tuple[str, str]:
     day = facts["date"]
@@ -924,6 +945,22 @@ def word_cancelled(facts: dict) -> tuple[str, str]:
             _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
               reason=reason))
     return _("任务已取消：%(title)s", title=task["title"]), body
+
+
+@still_due_for("cancelled")
+def still_cancelled(row, now: datetime, config: dict) -> bool:
+    """``find_cancelled``'s rule for the row's member when it leaves: the task not over,
+    and she still holds a place on it or still waits for one — one who withdrew, was
+    移出 or left the 候补名单 after the cancel (nothing stops either) has left it."""
+    holds = select(Assignment.id).where(
+        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+        Assignment.status.in_(HOLDING))
+    waits = select(WaitlistEntry.id).where(
+        WaitlistEntry.task_id == row.task_id, WaitlistEntry.member_id == row.member_id,
+        WaitlistEntry.status == WaitStatus.waiting)
+    return _exists(select(Task.id).where(
+        Task.id == row.task_id, Task.status == TaskStatus.cancelled, Task.ends_at > now,
+        or_(holds.exists(), waits.exists())))
 
 
 def find_changed(now: datetime, config: dict) -> list[Due]:
@@ -1078,6 +1115,25 @@ def reword_changed(row, now: datetime, config: dict) -> dict | None:
     if checked_in == bool(row.facts.get("checked_in")):
         return None
     return {**row.facts, "checked_in": checked_in}
+
+
+@still_due_for("changed")
+def still_changed(row, now: datetime, config: dict) -> bool:
+    """``find_changed``'s rule for the row's member and task when it leaves: still
+    holding a place taken before the change (a member who withdrew, was 移出, or left
+    and took a place again since — she saw the new time then — is not on the task the
+    message speaks of), the task neither cancelled nor voided (任务已取消 tells that),
+    and not over. A task under way still gets it: she may not have set out yet."""
+    event_id = about_of(row).rsplit(":", 1)[-1]
+    if not event_id.isdigit():
+        return False
+    changed_at = select(AuditEvent.created_at).where(AuditEvent.id == int(event_id)) \
+        .scalar_subquery()
+    return _exists(select(Assignment.id).join(Task, Task.id == Assignment.task_id).where(
+        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+        Assignment.status.in_(HOLDING),
+        or_(Assignment.claimed_at.is_(None), Assignment.claimed_at < changed_at),
+        Task.status.in_((TaskStatus.open, TaskStatus.closed)), Task.ends_at > now))
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------
