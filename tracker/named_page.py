@@ -83,8 +83,12 @@ class NamedFirst:
     asked the first time, the plain question, which is what it would have had had the
     service's answer been the view's (refusalgone46)."""
 
-    def __init__(self, naming: Callable, ask: Callable):
+    def __init__(self, naming: Callable, ask: Callable,
+                 problems: Callable[[], list] | None = None):
         self.naming, self.ask = naming, ask
+        # the ask's own read-only pre-check, as ``since``'s ``problems``: for a view that
+        # runs the change with a flow of its own (``admin.crud.save_form``)
+        self.problems = problems
         self.promised: str | None = None
         # the post came from a page of ours that asked it (``confirmed``): only then
         # was anything named to the user that could have changed since
@@ -157,12 +161,14 @@ class NamedFirst:
         on ``form`` in its own words. 「…有了变化…请查看上方的说明后再确认。」 would
         point at a page above that is not shown (namedsince47). Should the pre-check
         find nothing by then (a third change), the refusal's own words are kept: the
-        form is never answered with nothing said."""
+        form is never answered with nothing said. ``problems`` None: the one given to
+        the constructor, if any."""
         if not self.found:
             return None
+        problems = problems or self.problems
         refusal = self.found[0]
         asked = self.ask(refusal.naming, refusal.message if self.shown else False)
-        if asked is None and form is not None:
+        if asked is None and form is not None and problems is not None:
             name_problems(form, problems() or [(None, refusal.message)])
         return asked
 

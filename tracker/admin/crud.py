@@ -74,16 +74,20 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
         if first is not None and (asked := first.answer()) is not None:
             return asked
         # ``first``'s change compares what its page named itself, in its service under
-        # its own locks (given ``named``: ``NamedFirst.compare``), its refusal kept
+        # its own locks (given ``named``: ``NamedFirst.compare``), its refusal kept —
+        # answered by ``since``: the page again or, its pre-check refusing by then
+        # (``first.problems``: another admin's change since the service's rollback),
+        # that refusal on the form (``since_off``)
         done = run_service(form, first.aware(change) if first is not None else change,
-                           form.to_data())
+                           form.to_data(),
+                           since_off=first is not None and first.problems is not None)
         if done:
             record = done.value or record
             message = done_message(record)  # None: the view flashed its own, in its order
             if message:
                 flash(message, "success")
             return redirect(url_for(entity.list_endpoint))
-        if first is not None and (asked := first.since()) is not None:
+        if first is not None and (asked := first.since(form)) is not None:
             return asked
     elif request.method == "POST" and hasattr(form, "service_problems"):
         # what the service would refuse of the fields the form let pass: one submit
@@ -134,15 +138,18 @@ def edit_view(entity: Entity, record_id: int, named_first: Callable | None = Non
     the service merges the post with the record under its row lock, keeping another
     admin's change of a field the page left alone (the flash names them) and refusing
     the save where both changed a field (the page shown again with what was typed and
-    the other's value, ``_stale.html``). ``named_first(record, form)``: the save's
-    ``NamedFirst`` (``save_form``), for a record whose change a signed document counts,
-    and the ``named`` its ``entity.update`` is given to compare, under its locks, what
-    the page named with what the merged save changes (review46 #1)."""
+    the other's value, ``_stale.html``). ``named_first(record, form, refused)``: the
+    save's ``NamedFirst`` (``save_form``), for a record whose change a signed document
+    counts, and the ``named`` its ``entity.update`` is given to compare, under its locks,
+    what the page named with what the merged save changes (review46 #1); ``refused``,
+    for its pre-check to add a refusal over another's change it reads after the
+    service's (``shown.StaleEdit``: the page names the fields, as for the service's)."""
     record = db.get_or_404(entity.model, record_id)
     form, fixed = edit_form(entity, record)
     kept: list[str] = []
     refused: list = []
-    first, named = named_first(record, form) if named_first is not None else (None, None)
+    first, named = (named_first(record, form, refused) if named_first is not None
+                    else (None, None))
 
     def update(data) -> None:
         compared = {"named": named} if named is not None else {}

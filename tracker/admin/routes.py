@@ -29,7 +29,8 @@ from ..security import record_id_or_none
 from ..services import ServiceError, problems_of
 from ..services import directory as d
 from ..services import item_named, merge, roll
-from ..view_support import returning, run_service
+from ..services.shown import StaleEdit
+from ..view_support import refuse_keys, returning, run_service
 from . import queries as q
 from .told import foreseen_names, month_list, reworded_apart, tell_foreseen, year_list
 from .crud import (Entity, create_view, deactivate_question, edit_form, edit_view, render_page,
@@ -477,11 +478,12 @@ def _item_explain(*sides):
     return CHECKLIST_EXPLAIN if targeted else UNTARGETED_EXPLAIN
 
 
-def _item_edit_named(item: ResourceItem, form):
+def _item_edit_named(item: ResourceItem, form, refused: list):
     """The item's save named first when it changes what a signed document prints
     (``item_edit``): its ``NamedFirst``, and the service's ``named`` — given the values
     the save merged with another admin's change, it compares them, under the item's
-    lock, the months' share locks last (review46 #1)."""
+    lock, the months' share locks last (review46 #1). ``refused``: ``edit_view``'s, for
+    a refusal over another admin's change read by the pre-check after the service's."""
     merged: list = []  # the values the service saves, once it has merged them
 
     @functools.cache
@@ -514,11 +516,31 @@ def _item_edit_named(item: ResourceItem, form):
                          subject=str(item), explain=str(explain),
                          back=url_for(".item_edit", record_id=item.id), since=since)
 
-    first = NamedFirst(naming, ask)
+    def problems() -> list:
+        # the save refused for a month signed since, its pre-check refusing now — another
+        # admin's change committed after the service's rollback (the same field changed,
+        # the line taken) —: that refusal on the form, in the service's words, a stale
+        # one naming the fields as the service's own does (``stale_page``), never the
+        # page's 「…有了变化…」 (since48's Open)
+        refusal = d.item_save_refusal(item, form.to_data(), form.shown.data,
+                                      frozen=form.frozen)
+        if isinstance(refusal, StaleEdit):
+            refused.append(refusal)
+            refuse_keys(form)
+        return problems_of(refusal)
+
+    first = NamedFirst(naming, ask, problems)
 
     def named(data) -> None:
         merged.append(data)
-        first.compare()
+        try:
+            first.compare()
+        except roll.NamedSince:
+            # refused, its merge rolled back with it: ``since``'s ask reads what the save
+            # changes afresh, as the page does — another admin's change since included
+            merged.clear()
+            page_merged.cache_clear()
+            raise
 
     return first, named
 

@@ -57,14 +57,16 @@ def _name_problems(form, actor, items, candidates) -> None:
                                               hold=False, lock=False))
 
 
-def _refused(actor, item, data, source) -> bool:
-    """Whether the service would refuse the 补录 ``data`` (adopting ``source``, a 补录申请,
-    or None), read only, no lock: 采纳's own refusals first (``adopt_problems``, as
-    ``adopt_through_backfill`` asks them before 补录's), then 补录's
-    (``backfill_problems``). Its naming page is not shown then: the service refuses the
-    post on the form, in its own words, never after a page and 确认 (adoptorder46)."""
-    return bool((source is not None and adopt_problems(item, data, source))
-                or backfill_problems(actor, item, data, hold=False, lock=False))
+def _refusals(actor, item, data, source) -> list:
+    """What the service would refuse of the 补录 ``data`` (adopting ``source``, a 补录申请,
+    or None), as (form field, message), read only, no lock: 采纳's own refusals first
+    (``adopt_problems``, as ``adopt_through_backfill`` asks them before 补录's), else
+    补录's (``backfill_problems``). Its naming page is not shown then: the service
+    refuses the post on the form, in its own words, never after a page and 确认
+    (adoptorder46) — nor, refused for a month signed since, 「…有了变化…」 when they
+    refuse it by the time the page is asked again (``NamedFirst.since``)."""
+    return ((adopt_problems(item, data, source) if source is not None else [])
+            or backfill_problems(actor, item, data, hold=False, lock=False))
 
 
 @bp.route("/backfill", methods=["GET", "POST"])
@@ -106,11 +108,11 @@ def backfill():
         # an admin's 补录 in a 已定稿 month or year — the activity's, or a participant's
         # unit's of the day: the documents it changes, named before it is saved (figures42
         # #1); what the service would refuse is said on the form instead, never asked: no
-        # page (``_refused``, read only), the post then held to naming nothing
+        # page (``_refusals``, read only), the post then held to naming nothing
         first = NamedFirst(lambda lock: work_signed(
             actor, item.unit_id, item.community_id, form.starts_at.data.date(),
             [p.member.id for p in data.participants], lock=lock),
-            lambda named, since: None if _refused(actor, item, data, source) else ask_first(
+            lambda named, since: None if _refusals(actor, item, data, source) else ask_first(
                 named, title=_("补录活动"), submit=_("确认补录"), action=pgettext("确认页上的操作名", "补录该活动"),
                 subject=data.title,
                 explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
@@ -121,13 +123,17 @@ def backfill():
             return asked
         # compared by the service after its refusals (``compare``): a post the pre-check
         # refused, held to naming nothing, is named afresh if that refusal is gone by the
-        # service's locks, and a refusal is said in its own words (backfillnamed45)
+        # service's locks, and a refusal is said in its own words (backfillnamed45); a
+        # month signed since is answered by ``since`` (``since_off``): the page again or,
+        # the pre-check refusing by then (another's change since the service's rollback:
+        # the same activity recorded meanwhile), that refusal on the form
         done = (run_service(form, first.comparing(record_past_activity), actor, item, data,
-                            denied=404)
+                            denied=404, since_off=True)
                 if source is None else
                 run_service(form, first.comparing(adopt_through_backfill), actor, item, data,
-                            source, denied=404))
-        if not done and (asked := first.since()) is not None:
+                            source, denied=404, since_off=True))
+        if not done and (asked := first.since(
+                form, lambda: _refusals(actor, item, data, source))) is not None:
             return asked
         if done:
             flash(_("已补录活动，已计入统计。"), "success")

@@ -49,7 +49,7 @@ from ..reports.queries import (
 )
 from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
-from ..services import name_problems, summary_notes, year_notes
+from ..services import name_problems, problems_of, summary_notes, year_notes
 from ..timeutil import local_today
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed
@@ -553,14 +553,29 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
     state — the field's own refusal would be on a form the page no longer draws.
     ``ask``: the step an admin's date in a signed month names first (figures42 #1)."""
     finding = _finding_or_404(finding_id)
-    stale = status is not None and not (finding.active and finding.status == status)
+
+    def moved_on():
+        # the step the finding takes no more (deleted, or another's step since), in the
+        # service's words
+        return finding_service.step_refusal(finding, status) if status is not None else None
+
+    stale = moved_on() is not None
+
+    def refusals() -> list:
+        # what the service would refuse: the finding's state first — read afresh once the
+        # service rolled back (the rollback expired it): another admin's same 移交 (or
+        # 整改) committed after that is said in its words, never asked a page again for a
+        # step the finding no longer takes (since48's Open) — then the form's fields
+        if (moved := moved_on()) is not None:
+            return problems_of(moved)
+        return problems(finding, form) if problems is not None else []
 
     def ask_step(named, since):
         # what the service would refuse is said in its words, never asked (review44 #2):
         # no page, so the post is held to naming nothing (``NamedFirst.answer``) and the
         # service compares after its refusals, under its locks — a refusal gone by then
         # names the documents afresh rather than change them unnamed (findingnamed45)
-        if problems is not None and problems(finding, form):
+        if refusals():
             return None
         # an admin's step dated in a 已定稿 month or year: the documents it changes,
         # named before it is recorded, as 冲销's are (figures42 #1)
@@ -588,9 +603,8 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
                      finding, form, since_off=first is not None):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
-    # (``ask_step`` declines only for ``problems``: asked only then)
-    elif first is not None and (
-            asked := first.since(form, lambda: problems(finding, form))) is not None:
+    # (``ask_step`` declines only for ``refusals``: asked only then)
+    elif first is not None and (asked := first.since(form, refusals)) is not None:
         return asked
     db.session.refresh(finding)
     return _finding_page(finding, **{form_name: form})

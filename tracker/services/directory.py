@@ -787,14 +787,34 @@ def merged_item_post(item: ResourceItem, data: ResourceItemData,
     this, not the post: the naming page names it (review46c #1)."""
     if shown is None:
         return data
-    if data.target_measure is None:
-        data = dataclasses.replace(data, target_measure=item.target_measure)
-    merged = shown_module.merge(shown, _item_shown(item), _item_shown(data))
+    data, merged = _item_post_merge(item, data, shown)
     if merged.conflicts:
         return None
     attrs = _SHOWN_ATTRS[ResourceItem]
     return dataclasses.replace(data, **{attr: getattr(item, attr) for name in merged.keep
                                         for attr in attrs.get(name, (name,))})
+
+
+def _item_post_merge(item: ResourceItem, data: ResourceItemData,
+                     shown: str) -> tuple[ResourceItemData, shown_module.Merge]:
+    """The post (its measure the item's when it names none) and its merge with the item
+    as stored (``_merge_shown``'s, read only)."""
+    if data.target_measure is None:
+        data = dataclasses.replace(data, target_measure=item.target_measure)
+    return data, shown_module.merge(shown, _item_shown(item), _item_shown(data))
+
+
+def item_save_refusal(item: ResourceItem, data: ResourceItemData, shown: str | None, *,
+                      frozen: tuple[str, ...] | None = None) -> ServiceError | None:
+    """Read only, as ``item_problems`` reads an edit's post: the save's refusal itself —
+    both changed a field since the page (``shown``), the ``StaleEdit`` ``_merge_shown``
+    raises, its merge naming them; else ``item_refusal`` of the post as merged —, or
+    None. For the edit page to say it when its naming page is declined by it once the
+    save was refused for a month signed since (``admin.routes._item_edit_named``)."""
+    merged = merged_item_post(item, data, shown)
+    if merged is None:
+        return shown_module.StaleEdit(STALE[ResourceItem], _item_post_merge(item, data, shown)[1])
+    return item_refusal(item, merged, frozen=frozen)
 
 
 def item_problems(item: ResourceItem | None, data: ResourceItemData | None, *,

@@ -118,11 +118,31 @@ def _report_follows_findings(task: Task) -> None:
         Finding.task_id == task.id, Finding.active.is_(True)))
 
 
+DELETED = _l("该摸排问题已删除。")
+# a step's refusal of a finding in another state, by the state the step starts from
+_STEP_FROM = {FindingStatus.found: _l("只有“已发现”的问题可以移交。"),
+              FindingStatus.handed_over: _l("只有“已移交”的问题可以登记整改。")}
+
+
+def step_refusal(finding: Finding, status: FindingStatus) -> ServiceError | None:
+    """Why ``finding`` no longer takes the step that starts from ``status`` (移交 from
+    已发现, 整改 from 已移交) — deleted, or moved on (another's step) —, in the words
+    ``hand_over`` and ``mark_fixed`` refuse it with; None while it does. Read from
+    ``finding`` as loaded: the finding's page asks it of the finding it read (a form posted
+    from a page older than the state goes to the service), and again once the service
+    rolled back, when it reads the finding afresh (``_finding_action``'s ``since``)."""
+    if not finding.active:
+        return ServiceError(DELETED)
+    if finding.status != status:
+        return ServiceError(_STEP_FROM[status])
+    return None
+
+
 def _require_manager(finding: Finding, actor: Member) -> None:
     if not manages_community(actor, finding.community_id):
         raise PermissionDenied(_l("无权处理该社区的摸排问题。"))
     if not finding.active:
-        raise ServiceError(_l("该摸排问题已删除。"))
+        raise ServiceError(DELETED)
 
 
 def _hold_step(finding: Finding, actor: Member) -> None:
@@ -142,7 +162,7 @@ def _hold_step(finding: Finding, actor: Member) -> None:
                        .with_for_update(key_share=True))
     db.session.refresh(finding)
     if not finding.active:
-        raise ServiceError(_l("该摸排问题已删除。"))
+        raise ServiceError(DELETED)
 
 
 def _check_date(value: date | None, field: str) -> date:
@@ -200,8 +220,8 @@ def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None, 
     page shown) is named afresh, not written, when that refusal is gone by now — the
     survey's date moved before the 移交's in between (findingnamed45)."""
     _hold_step(finding, actor)
-    if finding.status != FindingStatus.found:
-        raise ServiceError(_l("只有“已发现”的问题可以移交。"))
+    if (moved := step_refusal(finding, FindingStatus.found)) is not None:
+        raise moved
     refuse_all(hand_over_problems(finding, actor, handed_to, on))
     if named is not None:
         named()
@@ -242,8 +262,8 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None, *,
                named: Callable[[], None] | None = None) -> None:
     """已整改: the department has fixed it. ``named`` as ``hand_over``'s."""
     _hold_step(finding, actor)
-    if finding.status != FindingStatus.handed_over:
-        raise ServiceError(_l("只有“已移交”的问题可以登记整改。"))
+    if (moved := step_refusal(finding, FindingStatus.handed_over)) is not None:
+        raise moved
     refuse_all(fix_problems(finding, actor, on))
     if named is not None:
         named()
