@@ -90,6 +90,16 @@ def clean_text(value: str) -> str:
     return _DROPPED.sub("", value.translate(_BREAKS))
 
 
+def put_text(cell, value) -> None:
+    """Write text into a spreadsheet cell (openpyxl) as text, never as a formula:
+    openpyxl stores a string that begins with "=" as one, and Excel runs it — a unit
+    or task name typed as ``=HYPERLINK(...)`` would be a live link in the download
+    (security review, session 49, finding 2). Every .xlsx the app writes puts the text
+    people typed through here (``reports.xlsx_export.put``, the member template)."""
+    cell.value = "" if value is None else clean_text(str(value))
+    cell.data_type = "s"
+
+
 def strip_text(value):
     """A WTForms filter for typed text: surrounding blanks are not part of what was
     meant, and control characters pasted with it are not text (``clean_text``). For a

@@ -35,7 +35,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..fields import clean_text
+from ..fields import clean_text, put_text
 from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
 from .document import Document
@@ -75,8 +75,7 @@ def put(cell, value) -> None:
     if isinstance(value, TYPED):
         number = value.number
         if number is None:  # a rate of nothing: shown as the page shows it
-            cell.value = str(value)
-            cell.data_type = "s"
+            put_text(cell, value)
         else:
             cell.value = number
             cell.number_format = value.number_format
@@ -86,9 +85,7 @@ def put(cell, value) -> None:
     elif isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
-        # openpyxl refuses control characters (text stored before the forms removed them)
-        cell.value = "" if value is None else clean_text(str(value))
-        cell.data_type = "s"  # never a formula
+        put_text(cell, value)  # never a formula, without the characters a cell refuses
 
 
 def print_setup(sheet, header_rows: str | None = None) -> None:

@@ -48,8 +48,7 @@ from . import ServiceError, unit_of_work
 from .audit import Target, record
 from .claims import merged_into
 from .passwords import check_policy, needs_rehash
-from .notify import stop_calendar
-from .sessions import begin_session, end_other_sessions
+from .sessions import begin_session, end_ways_in
 
 
 def _dummy_hash(method: str) -> str:
@@ -217,10 +216,10 @@ def change_password(member: Member, current: str, new: str,
 def set_new_password(member: Member, password: str, actor: Member | None, *,
                      keep: LoginSession | None = None, reason: str = "password_changed") -> None:
     """The one way a password is set (change, invitation link, command line): the policy
-    of ``passwords.py``, a hash with the current parameters, and every session of the
-    member but ``keep`` ended — the calendar feed address too (a new one is made on
-    加入日历)."""
+    of ``passwords.py``, a hash with the current parameters, and every way into the
+    account but the session ``keep`` ended (``sessions.end_ways_in``): the other
+    sessions, the calendar feed address (a new one is made on 加入日历) and any live
+    激活/重设密码 link."""
     check_policy(password, member.phone)
+    end_ways_in(member, actor, reason, keep=keep)  # takes the member's row: before writing it
     member.set_password(password)
-    end_other_sessions(member, actor, reason, keep=keep)
-    stop_calendar(member, actor, reason)

@@ -20,7 +20,10 @@ switched off or has lost the role, is dead — else the liaison could open it in
 browser and become the new admin (review37 F2). The links die outright too
 (``revoke_links``) when a member's role, unit or active flag changes (member form,
 roster import, 停用, merge) or their 手机号 is changed (member form: the import matches
-by it), and a maker's issued links when they are switched off or
+by it), when the member sets a password or presses 退出所有设备 (``sessions.end_ways_in``:
+the link, a credential, ends with her sessions — else whoever holds a reset link sent
+in a chat still signs in as her after she changed her password: security review,
+session 49, finding 1), and a maker's issued links when they are switched off or
 lose the staff role they made them under.
 
 A token is ``secrets.token_urlsafe(32)``; only its SHA-256 is stored. A link expires
@@ -29,7 +32,6 @@ No account ever gets a default password.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,13 +46,15 @@ from ..tokens import hash_token, new_token
 from . import PermissionDenied, ServiceError, roll
 from .accounts import LoggedIn, set_new_password
 from .audit import record
+from .link_revoking import revoke_links as revoke_links  # where its importers find it
 from .passwords import check_policy
 from .sessions import begin_session
 
 LIFETIME = timedelta(days=7)
 STAFF_ROLES = (Role.admin, Role.liaison)  # the roles that make links for others
 # A link killed by a change since it was made (``maker_may_still``, ``revoke_links``).
-WITHDRAWN = _l("该链接已失效：生成链接后，账号的角色、单位、手机号或状态有了变化，或生成链接的人员已不再负责。"
+WITHDRAWN = _l("该链接已失效：生成链接后，账号的角色、单位、手机号或状态有了变化，"
+               "账号修改了密码或退出了所有设备，或生成链接的人员已不再负责。"
                "请向单位管理员索取新的链接。")
 MAKER_REFUSED = _l("这是您为他人生成的链接，不能在您自己的登录状态下使用。请把链接发给本人，由本人在自己的手机上打开。")
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
@@ -144,24 +148,6 @@ def maker_may_still(invitation: Invitation) -> bool:
     if in_reach is None:
         return False
     return may_reset(maker) or not invitation.member.password_hash
-
-
-def revoke_links(*, of: Sequence[Member] = (), made_by: Sequence[Member] = ()) -> int:
-    """Kill the live links made for the members ``of`` (their role, unit or active flag
-    changed: whoever made the link may no longer be the one to) and those made by the
-    members ``made_by`` (switched off, or no longer in the role they made them under).
-    A link used or dead already stays as it is. Returns how many died."""
-    wanted = [Invitation.member_id.in_([m.id for m in of])] if of else []
-    wanted += [Invitation.created_by_id.in_([m.id for m in made_by])] if made_by else []
-    if not wanted:
-        return 0
-    result = db.session.execute(
-        update(Invitation)
-        .where(or_(*wanted), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-        .values(revoked_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
-    return result.rowcount
 
 
 def opened_by_its_maker(invitation: Invitation, viewer) -> bool:

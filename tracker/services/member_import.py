@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..fields import clean_text, one_line
+from ..fields import clean_text, one_line, put_text
 from ..models import Community, Member, MemberMerge, Role, Unit, liaison_community
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
@@ -1379,9 +1379,12 @@ def template_xlsx(unit_names: list[str]) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")
-    for line in [["填写说明"], *([note] for note in TEMPLATE_NOTES), [], ["系统中的单位"],
-                 *([name] for name in unit_names)]:
-        notes.append(line)
+    # one line a row, each as text: the unit names are typed by admins (新增单位), and
+    # ``sheet.append`` would store one beginning with "=" as a live formula
+    lines = ["填写说明", *TEMPLATE_NOTES, None, "系统中的单位", *unit_names]
+    for row, line in enumerate(lines, start=1):
+        if line is not None:
+            put_text(notes.cell(row=row, column=1), line)
     notes.column_dimensions["A"].width = 80
     buffer = io.BytesIO()
     book.save(buffer)

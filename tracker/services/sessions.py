@@ -23,8 +23,9 @@ from ..models import LoginSession, Member
 from ..throttle import address_tag
 from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
-from . import PermissionDenied
+from . import PermissionDenied, roll
 from .audit import record
+from .link_revoking import revoke_links
 from .notify import stop_calendar
 
 DEVICE_MAX = 80
@@ -201,7 +202,25 @@ def log_out(member: Member, current: LoginSession | None) -> None:
         end_session(current, member, "logout")
 
 
+def end_ways_in(member: Member, actor: Member | None, reason: str,
+                keep: LoginSession | None = None) -> int:
+    """Every way into ``member``'s account but the session ``keep`` ends, in this
+    transaction: her sessions, the calendar feed address (a credential a calendar
+    service holds) and her live 激活/重设密码 links (a credential whoever she or an
+    admin sent it to holds: security review, session 49, finding 1). How many sessions
+    ended.
+
+    The member's row is taken first (``roll.lock_member``), the order of a link's use
+    (``invitations.accept_invitation``: the member, then the link, then her sessions):
+    a link used meanwhile either went first — she is then signed out by it — or waits
+    and finds itself dead; the two never hold what the other waits for."""
+    roll.lock_member(member)
+    stop_calendar(member, actor, reason)
+    revoke_links(of=[member])
+    return end_other_sessions(member, actor, reason, keep=keep)
+
+
 def log_out_everywhere(member: Member) -> int:
-    """退出所有设备: every session ends, and the calendar feed address with them."""
-    stop_calendar(member, member, "logout_all")
-    return end_other_sessions(member, member, "logout_all")
+    """退出所有设备: every session ends, and the calendar feed address and her live
+    links with them (``end_ways_in``)."""
+    return end_ways_in(member, member, "logout_all")
