@@ -148,9 +148,8 @@ def _int_arg(value) -> int | None:
     return record_id_or_none((value or "").strip())
 
 
-def _list(template: str, entity: Entity, query, *, with_total: bool = False, **context):
-    page = q.Page(db.session, query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"],
-                  with_total=with_total)
+def _list(template: str, entity: Entity, query, **context):
+    page = q.Page(query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
     return render_template(template, entity=entity, page=page, **context)
 
 
@@ -292,7 +291,7 @@ def items(copy_form: ItemCopyForm | None = None):
         copy_form = ItemCopyForm(**({"year": year} if year else {}),
                                  community=str(community) if community else "",
                                  communities=communities)
-    return _list("admin/items.html", ITEMS, query, with_total=True, filters=filters,
+    return _list("admin/items.html", ITEMS, query, filters=filters,
                  copy_form=copy_form,
                  checklist_due=checklist_due(reach_of(current_user), local_today()))
 
