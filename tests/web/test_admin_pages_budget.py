@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import counted, own_app_context, warm
 from tracker.extensions import db
 from tracker.timeutil import local_today
 from sqlalchemy import select
@@ -61,6 +61,28 @@ def test_the_items_list_runs_its_budget_with_more_items_and_communities(
     n, page = _count(client, count_queries, f"/admin/items?community={world.community.id}"
                                              f"&year={local_today().year}")
     assert n == ITEMS_PAGE
+
+
+def test_a_refused_copy_sends_the_list_back_within_its_budget(client, login, world,
+                                                             count_queries):
+    """「从上一年度复制」 refused on its form (a year that is no number) shows the 资源清单
+    page again, the choice kept, in the list's own statements: the communities read once
+    for the posted form and the page's filter, as the list reads them for both (it was 7,
+    the form built without them and reading them again)."""
+    login(world.admin)
+    for data in ({"copy-year": "abc"},
+                 {"copy-year": "abc", "copy-community": str(world.community.id)}):
+        db.session.commit()
+        with own_app_context(client):
+            client.post("/admin/items/copy", data=data)
+        statements, response = counted(client, count_queries, "/admin/items/copy",
+                                       method="POST", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, data
+        assert 'id="copy-year-error1"' in page and 'value="abc"' in page, data
+        if "copy-community" in data:
+            assert f'<option selected value="{world.community.id}">' in page
+        assert len(statements) == ITEMS_PAGE, data
 
 
 def test_the_item_edit_form_reads_its_category_once(client, login, world, count_queries):
