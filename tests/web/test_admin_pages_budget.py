@@ -9,10 +9,12 @@ statements a page, constant in the data size). Counted as production runs a requ
   ()``) and the menu's counts: 6. It was 8 — the communities read twice, and a COUNT
   before the page.
 - an item's edit form (``/admin/items/<id>/edit``): the session, the item, whether it
-  has tasks, the form's units, communities, zones and categories (its own category
-  among them, held for the request: the target's label finds it in memory) and the
-  menu's counts: 8. It was 9, the item's category read again by id after the list.
-  The form's four lists are tidy47's known Open.
+  has tasks, the form's units, communities, zones and categories in one statement
+  (``admin.choices.read_together``; the item's own category among them, held for the
+  request: the target's label finds it in memory) and the menu's counts: 5. It was 9,
+  the item's category read again by id after the lists; 8, the four lists one
+  statement each (tidy47's known Open; pagesa49). A new item's form: the session, the
+  lists, the menu: 3 (was 6), also opened from a link naming its line.
 - a member's edit form (``/admin/members/<id>/edit``): the session, the member with
   her unit, communities, stays on the roll and merge row (one statement), the form's
   units and communities, what 停用 would end (places and 候补名单, one statement) and
@@ -22,7 +24,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import counted, own_app_context, warm
 from tracker.extensions import db
 from tracker.timeutil import local_today
 from sqlalchemy import select
@@ -30,7 +32,8 @@ from sqlalchemy import select
 from tracker.models import Assignment, AssignmentStatus, RollPeriod, WaitlistEntry
 
 ITEMS_PAGE = 6
-ITEM_EDIT_PAGE = 8
+ITEM_EDIT_PAGE = 5
+ITEM_NEW_PAGE = 3
 MEMBER_EDIT_PAGE = 6
 MERGED_MEMBER_PAGE = 5
 
@@ -63,15 +66,57 @@ def test_the_items_list_runs_its_budget_with_more_items_and_communities(
     assert n == ITEMS_PAGE
 
 
-def test_the_item_edit_form_reads_its_category_once(client, login, world, count_queries):
+def test_a_refused_copy_sends_the_list_back_within_its_budget(client, login, world,
+                                                             count_queries):
+    """「从上一年度复制」 refused on its form (a year that is no number) shows the 资源清单
+    page again, the choice kept, in the list's own statements: the communities read once
+    for the posted form and the page's filter, as the list reads them for both (it was 7,
+    the form built without them and reading them again)."""
+    login(world.admin)
+    for data in ({"copy-year": "abc"},
+                 {"copy-year": "abc", "copy-community": str(world.community.id)}):
+        db.session.commit()
+        with own_app_context(client):
+            client.post("/admin/items/copy", data=data)
+        statements, response = counted(client, count_queries, "/admin/items/copy",
+                                       method="POST", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, data
+        assert 'id="copy-year-error1"' in page and 'value="abc"' in page, data
+        if "copy-community" in data:
+            assert f'<option selected value="{world.community.id}">' in page
+        assert len(statements) == ITEMS_PAGE, data
+
+
+def test_the_item_forms_read_their_four_lists_at_once(client, login, world, count_queries):
     login(world.admin)
     url = f"/admin/items/{world.item.id}/edit"
     assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+    assert _count(client, count_queries, "/admin/items/new")[0] == ITEM_NEW_PAGE
     for i in range(4):
         f.task(world.item, world.liaison, title=f"更多{i}")
-        f.item(f.unit(f"单位{i}"), f.community(f"社区{i}"), "environment_cleanup")
+        community = f.community(f"社区{i}")
+        zone = f.zone(community, f"责任区{i}", world.unit)
+        last = f.item(f.unit(f"单位{i}"), community, f.category(code=f"extra_{i}", name=f"类别{i}"),
+                      zone=zone)
     db.session.commit()
     assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+    # an item with no task (its lists shown) whose unit and category were switched off:
+    # still its choices, with every other list's rows
+    last.unit.active = last.category.active = False
+    f.unit("另一单位")
+    db.session.commit()
+    n, page = _count(client, count_queries, f"/admin/items/{last.id}/edit")
+    assert n == ITEM_EDIT_PAGE
+    for shown in (f'<option selected value="{last.unit_id}">单位3</option>',
+                  f'<option data-parent="{zone.community_id}" selected value="{zone.id}">'
+                  "社区3 · 责任区3</option>",
+                  "另一单位", "社区0 · 责任区0", "类别3 · 按", world.item.category.name):
+        assert shown in page, shown
+    # opened from a task's note naming its line: the zone found among the lists
+    n, page = _count(client, count_queries, f"/admin/items/new?unit={world.unit.id}"
+                                            f"&community={zone.community_id}&zone={zone.id}")
+    assert n == ITEM_NEW_PAGE and f'selected value="{zone.id}"' in page
 
 
 def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, world,

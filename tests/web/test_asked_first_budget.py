@@ -141,20 +141,20 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
     assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
 
 
-# 修改经费预算's naming page (review46 #5): the edit form itself runs 8 — the session, the
+# 修改经费预算's naming page (review46 #5): the edit form itself runs 5 — the session, the
 # item, whether it has tasks (asked once, for the page's key, its fixed fields and its
-# checks: ``form.frozen``), the form's units, communities, zones and categories (its own
-# category among them, held for the request: pagesb48, was read again by id, 9), the
-# menu's counts — and the unconfirmed post adds the submission token, the naming (one
-# statement) and the read-only check of what the save would refuse
+# checks: ``form.frozen``), the form's units, communities, zones and categories in one
+# statement (``admin.choices.read_together``; its own category among them, held for the
+# request), the menu's counts — and the unconfirmed post adds the submission token, the
+# naming (one statement) and the read-only check of what the save would refuse
 # (``directory.item_problems``, review46 #4: whether the line is taken; the unit and the
 # item's community — the page's subject too — are the form's, held for the request):
-# 11, over the budget for the form's own reads. It was 12 before pagesb48, 16 (10 for
-# the form) while whether the item has tasks was asked three times and the unit and
-# community read again by id (tidy47), 20 before the form's category was kept for the
-# request and read from memory by the naming (``funds._funding``), the check and the
-# subject.
-BUDGET_EDIT_PAGE = 11
+# 8. It was 11 while the form read its four lists one statement each (pagesa49), 12
+# before pagesb48 (the category read again by id), 16 (10 for the form) while whether
+# the item has tasks was asked three times and the unit and community read again by id
+# (tidy47), 20 before the form's category was kept for the request and read from memory
+# by the naming (``funds._funding``), the check and the subject.
+BUDGET_EDIT_PAGE = 8
 
 
 def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,

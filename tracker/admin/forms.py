@@ -9,7 +9,8 @@ from flask import request
 from flask_babel import gettext as _
 from ..i18n import lazy, lazy_gettext as _l
 from ..form import Form
-from sqlalchemy import or_, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -20,6 +21,7 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
+from .choices import Offered, read_together
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..formatting import target_unit, unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
@@ -77,18 +79,15 @@ class EnumField(ChoiceField):
 
 # --- choices ----------------------------------------------------------------------------
 
-def _options(model, current_ids=(), order=None, label=str, held: list | None = None):
-    """(id, label) of ``model``'s active rows and ``current_ids``; ``held``: a list the
-    rows are kept in, so the session answers a later read of one of them from memory."""
-    current_ids = [i for i in current_ids if i]
-    condition = model.active
-    if current_ids:
-        condition = or_(model.active, model.id.in_(current_ids))
-    natural = [model.sort_key, model.id] if hasattr(model, "sort_key") else [model.name]
-    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural))).all()
+def _options(model, current_ids=(), held: list | None = None, rows: list | None = None):
+    """(id, label) of ``model``'s active rows and ``current_ids`` (``choices.Offered``;
+    ``rows``: as the page read them already); ``held``: a list the rows are kept in, so
+    the session answers a later read of one of them from memory."""
+    if rows is None:
+        rows = Offered(model, tuple(current_ids)).rows()
     if held is not None:
         held.extend(rows)
-    return [(row.id, label(row)) for row in rows]
+    return [(row.id, str(row)) for row in rows]
 
 
 def _placeholder(text=None):
@@ -352,32 +351,31 @@ class ResourceItemForm(ReferenceForm):
         def cur(name):
             return [i for i in (getattr(record, name, None), *self.shown_ids(name)) if i]
 
-        # the units and communities offered, held for the request: the page's checks
+        # the four lists in one statement (``choices.read_together``: each by the rule
+        # of its own list), held for the request: the page's checks
         # (``directory.item_problems``) and its subject (the item's community) read the
-        # chosen ones from memory, not again (tidy47); the save reads them afresh
-        self.held: list = []
-        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"), held=self.held)
-        self.community_id.choices = _placeholder() + _options(
-            Community, cur("community_id"), held=self.held)
-        zones = db.session.execute(
-            select(Zone.id, Zone.name, Community.name, Community.id).join(Zone.community)
-            .where(or_(Zone.active, Zone.id.in_(cur("zone_id"))))
-            .order_by(Community.sort_key, Zone.sort_key, Zone.id)
-        )
+        # chosen unit and community from memory, not again (tidy47), and the target's
+        # label (``_name_the_target``) the item's category (count48); the save reads
+        # them afresh
+        units, communities, zones, categories = read_together(
+            Offered(Unit, cur("unit_id")), Offered(Community, cur("community_id")),
+            # a zone in its community's order, named by it
+            Offered(Zone, cur("zone_id"), order=(Community.sort_key, Zone.sort_key, Zone.id),
+                    join=Zone.community),
+            Offered(Category, cur("category_id"), order=(Category.sort_order, Category.id)),
+            options=[joinedload(Zone.community)])
+        self.held: list = [*units, *communities, *zones, *categories]
+        self.unit_id.choices = _placeholder() + _options(Unit, rows=units)
+        self.community_id.choices = _placeholder() + _options(Community, rows=communities)
         # Each zone names its community (data-parent) so that, in the browser, the zone
         # select offers only the chosen community's (static/js/follow.js); without the
         # script the server refuses a zone of another community (``validate``).
         self.zone_id.choices = _placeholder(_l("（整个社区）")) + [
-            (zid, f"{cname} · {zname}", {"data-parent": str(cid)})
-            for zid, zname, cname, cid in zones]
+            (zone.id, f"{zone.community.name} · {zone.name}",
+             {"data-parent": str(zone.community_id)})
+            for zone in zones]
         self.zone_id.render_kw = {"data-follows": self.community_id.id}
-        # One choice per category and measure: only the measures the category has. Held
-        # for the request too: the target's label (``_name_the_target``) then finds the
-        # item's category in memory, not in a statement of its own (count48)
-        categories = db.session.scalars(
-            select(Category).where(or_(Category.active, Category.id.in_(cur("category_id"))))
-            .order_by(Category.sort_order, Category.id)).all()
-        self.held.extend(categories)
+        # One choice per category and measure: only the measures the category has
         self.category_id.choices = _placeholder() + [
             (f"{c.id}:{m.value}", _l("%(category)s · 按%(measure)s计", category=c.name,
                                      measure=measure_label(c, m)))

@@ -190,23 +190,17 @@ def _item(row):
 
 
 class Page:
-    """One page of rows (entities or tuples), with what the ``pager`` macro needs."""
+    """One page of rows (entities or tuples), with what the ``pager`` macro needs.
 
-    def __init__(self, session, query, page: int, per_page: int, *, with_total: bool = False):
-        """``with_total``: each row of the page carries the list's total, one statement
-        for the page and its count, read as every such list is (``paging.paged_with_total``:
-        a page past the end is the last one); else a COUNT, then the page."""
-        self.per_page = per_page
-        if with_total:
-            found = paginate_prepared(paged_with_total(query), {}, _item, page, per_page)
-            self.total, self.page, self.items = found.total, found.page, found.items
-            self.pages = max(1, found.pages)
-            return
-        self.total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        self.pages = max(1, -(-self.total // per_page))
-        self.page = min(max(1, page), self.pages)
-        result = session.execute(query.limit(per_page).offset((self.page - 1) * per_page))
-        self.items = result.all() if len(result.keys()) > 1 else result.scalars().all()
+    Each row of the page carries the list's total: one statement for the page and its
+    count, read as every such list is (``paging.paged_with_total``: a page past the end
+    is the last one, read again only then), never a COUNT before the page (docs/design.md,
+    "Budgets"; pagesb48 did it for 资源清单, the other lists followed)."""
+
+    def __init__(self, query, page: int, per_page: int):
+        found = paginate_prepared(paged_with_total(query), {}, _item, page, per_page)
+        self.total, self.page, self.items = found.total, found.page, found.items
+        self.pages = max(1, found.pages)
 
     @property
     def has_prev(self) -> bool:

@@ -149,9 +149,8 @@ def _int_arg(value) -> int | None:
     return record_id_or_none((value or "").strip())
 
 
-def _list(template: str, entity: Entity, query, *, with_total: bool = False, **context):
-    page = q.Page(db.session, query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"],
-                  with_total=with_total)
+def _list(template: str, entity: Entity, query, **context):
+    page = q.Page(query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
     return render_template(template, entity=entity, page=page, **context)
 
 
@@ -280,10 +279,13 @@ def category_toggle(record_id: int):
 
 @bp.get("/items")
 @admin_required
-def items(copy_form: ItemCopyForm | None = None):
+def items(copy_form: ItemCopyForm | None = None, communities: list | None = None):
+    """``copy_form``: the 「从上一年度复制」 form posted and sent back, with the
+    ``communities`` it was built with (``community_rows``)."""
     # the communities read once for both forms, the page and its count one statement
     # (docs/design.md, "Budgets": at most 6 a page; count48 counted 8)
-    communities = community_rows()
+    if communities is None:
+        communities = community_rows()
     filters = ItemFilterForm(communities=communities)
     community, year = _int_arg(filters.community.data), _int_arg(filters.year.data)
     query = q.items_query(community, year)
@@ -293,7 +295,7 @@ def items(copy_form: ItemCopyForm | None = None):
         copy_form = ItemCopyForm(**({"year": year} if year else {}),
                                  community=str(community) if community else "",
                                  communities=communities)
-    return _list("admin/items.html", ITEMS, query, with_total=True, filters=filters,
+    return _list("admin/items.html", ITEMS, query, filters=filters,
                  copy_form=copy_form,
                  checklist_due=checklist_due(reach_of(current_user), local_today()))
 
@@ -303,9 +305,11 @@ def items(copy_form: ItemCopyForm | None = None):
 def items_copy():
     """「从上一年度复制」: the year before's active lines into the chosen year; a refusal
     is shown on the list page, with what was chosen kept."""
-    form = ItemCopyForm()
+    # read once: the form's choices, and the list page's filter when it is sent back
+    communities = community_rows()
+    form = ItemCopyForm(communities=communities)
     if returning():  # the naming page's 返回: the list, the choice kept, nothing copied
-        return items(copy_form=form)
+        return items(copy_form=form, communities=communities)
     chosen = dict(unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
 
     def ask(named, since):
@@ -326,7 +330,7 @@ def items_copy():
         if not done and (asked := first.since()) is not None:
             return asked
     if not done:
-        return items(copy_form=form)
+        return items(copy_form=form, communities=communities)
     result = done.value
     if result.copied:
         flash(_("已从%(old)d年度复制%(n)d条资源清单项目到%(new)d年度（目标照上年填写，可逐条修改）；"
