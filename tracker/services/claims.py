@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -103,9 +103,16 @@ def hold_member(member: Member) -> None:
 
 
 def merged_into(member: Member) -> Member | None:
-    """The account ``member`` was merged into (已合并至, ``merge.merge_members``), or None."""
+    """The account ``member`` was merged into (已合并至, ``merge.merge_members``), or None:
+    an account is merged when the merge's own record (``MemberMerge``) names it."""
     row = db.session.get(MemberMerge, member.id)
     return db.session.get(Member, row.into_id) if row is not None else None
+
+
+def any_merged(member_ids):
+    """Whether any of ``member_ids`` was merged into another account — ``merged_into``'s
+    rule as a column, for a statement that asks it beside others (``merge.preview``)."""
+    return exists().where(MemberMerge.member_id.in_(list(member_ids)))
 
 
 def _held_active(member: Member) -> bool:
