@@ -30,7 +30,7 @@ from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, literal_column,
                         not_, null, or_, select, true, union, union_all)
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload, undefer, with_expression
 from sqlalchemy.sql import Select
 
 from ..extensions import db
@@ -1071,10 +1071,37 @@ def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
     # the month's and the year's in one statement: a page asks it of each action it offers
     by_month, by_year, unit_own = db.session.execute(select(
         *signed(), or_(*signed(false())) if whose else false())).one()
+    closed = _closed(day, by_month, by_year)
+    return closed, bool(unit_own) if closed else False
+
+
+def _closed(day: date, by_month, by_year) -> Closed | None:
+    """``closed_day``'s answer from whether a 月报 and a 年度总结 counting ``day`` are
+    已定稿 (the month named first: its words are the nearer)."""
     if by_month or by_year:
-        return (Closed(day, by_year=not by_month, and_year=bool(by_month and by_year)),
-                bool(unit_own))
-    return None, False
+        return Closed(day, by_year=not by_month, and_year=bool(by_month and by_year))
+    return None
+
+
+def signed_day_loads() -> list:
+    """Options of a task's read: ``Task.month_signed`` and ``year_signed``, whether a
+    月报 or a 年度总结 its day counts in is 已定稿 — ``closed_day``'s question
+    (``final_day``, ``final_year_day``: the same scopes) as columns of the task's
+    statement, which ``closed_task_to`` answers from."""
+    return [with_expression(Task.month_signed,
+                            final_day(Task.unit_id, Task.community_id, Task.service_date)),
+            with_expression(Task.year_signed,
+                            final_year_day(Task.unit_id, Task.community_id, Task.service_date))]
+
+
+def closed_task_to(actor: Member, task: Task, *, lock: bool = True) -> Closed | None:
+    """``closed_to`` of ``task``'s day. A page (``lock=False``) whose task was read with
+    ``signed_day_loads`` asks no statement; otherwise asked as ``closed_to``."""
+    if may_change_final(actor):
+        return None
+    if not lock and task.month_signed is not None:
+        return _closed(task.service_date, task.month_signed, task.year_signed)
+    return closed_day(task.unit_id, task.community_id, task.service_date, lock=lock)
 
 
 def first_closed(actor: Member, unit_id: int, places, *,
