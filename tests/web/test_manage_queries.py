@@ -11,7 +11,8 @@ from tests import factories as f
 from tests.page_statements import counted, warm
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, TaskReport
+from tracker.models import AssignmentStatus, SummaryNote, TaskReport
+from tracker.timeutil import utcnow
 
 
 def _populate(world, n: int) -> None:
@@ -299,7 +300,9 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     session, the task, who holds a place, whom 指派 offers, the signed documents
     取消任务 would change (a need's move: open) or 作废 would (on record), the 候补名单,
     the namesakes, the needs it serves, the menu's counts; on record, a liaison's tenth
-    is 作废's refusal asking whether the month is 已定稿 (an admin is not refused)."""
+    was 作废's refusal asking whether the month is 已定稿 (an admin is not refused):
+    read with the task since (mergepage49), 9 for her too — and, the month signed, 8
+    (作废 refused there, nothing more asked), the refusal in its words as before."""
     from tests.page_statements import page_statements
 
     ended = f.task(world.item, world.liaison, starts_in=-timedelta(days=1), slots=40)
@@ -337,6 +340,40 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     assert counts == {
         ("admin", "open", 2): 9, ("liaison", "open", 2): 9,
         ("admin", "open", 20): 9, ("liaison", "open", 20): 9,
-        ("admin", "confirmed", 2): 9, ("liaison", "confirmed", 2): 10,
-        ("admin", "confirmed", 20): 9, ("liaison", "confirmed", 20): 10,
-        ("admin", "reported", 20): 9, ("liaison", "reported", 20): 10}
+        ("admin", "confirmed", 2): 9, ("liaison", "confirmed", 2): 9,
+        ("admin", "confirmed", 20): 9, ("liaison", "confirmed", 20): 9,
+        ("admin", "reported", 20): 9, ("liaison", "reported", 20): 9}
+    day = ended.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    signed, page = page_statements(client, login, count_queries, world.liaison,
+                                   f"/manage/tasks/{ended.id}")
+    refusal = f"{day.year}年{day.month}月的月报已定稿，作废该月的活动须由单位管理员操作"
+    assert (signed, refusal in page, f'action="/manage/tasks/{ended.id}/void"' in page) \
+        == (8, True, False)
+
+
+def test_an_approved_activitys_page_asks_its_months_signing_once(
+        client, login, world, count_queries):
+    """A liaison's page of an approved activity (a 补录) asked whether its month is
+    已定稿 twice — for 作废's refusal and for 添加遗漏的参加人员's and 更换组长's — each
+    in a statement of its own (14): read with the task since (mergepage49), 12. Signed,
+    both refusals are said in their own words, as before."""
+    from tests.page_statements import page_statements
+    from tests.web.test_manage_approved_task import _recorded
+
+    task = _recorded(client, login, world)
+    url = f"/manage/tasks/{task.id}"
+    before, page = page_statements(client, login, count_queries, world.liaison, url)
+    day = task.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    after, signed = page_statements(client, login, count_queries, world.liaison, url)
+    month = f"{day.year}年{day.month}月的月报已定稿"
+    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (12, False)
+    assert (f"{month}，作废该月的活动须由单位管理员操作" in signed,
+            f"{month}，向该月的活动添加参加人员须由单位管理员操作" in signed) == (True, True)

@@ -6,13 +6,16 @@ counted it in (its 提交完成 form: test_report_form_budget.py).
 For a member it ran 8 on an open task and on an ended one not yet reported, 9 once the
 ended one she is on had photos, 7 on an approved one (count48 #4): whether to link
 现场照片 read every photo row of the task, then her own place on it again, both of which
-the page holds. Now a statement less in every state, two with photos: the session, the
-task (with whether its report has a photo), her place, who holds one, the needs it
-serves, the menu's counts, and — on an open task not begun — its 候补名单, or — on an
-ended one not yet reported — what her 确认 asks; 6 on an approved one
-(``test_task_page_not_counted_budget``) or on one begun."""
+the page holds. Then 7 on an open task not begun (its 候补名单 read whole, for how many
+wait and her place in line) and on an ended one not yet reported (where her hours count
+at the same hours, which her 确认 asks, read alone): both are read with her own row
+since (mergepage49). Now 6 in every state: the session, the task (with whether its
+report has a photo), her place (with the 候补 line's count and her place in it, or
+where her hours count), who holds one, the needs it serves, the menu's counts."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 from tests import factories as f
@@ -22,6 +25,8 @@ from tests.web.manage_support import assignment
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, TaskStatus
 from tracker.services.photos import add_task_photo
+from tracker.services.waitlist import join_waitlist, leave_waitlist
+from tracker.timeutil import to_local
 
 ROLES = ("member", "leader", "liaison", "admin")
 REPORTERS = ("leader", "liaison", "admin")
@@ -63,7 +68,7 @@ def test_an_open_tasks_page_within_the_budget(client, login, world, count_querie
     large = counts_of(client, login, world, count_queries, url, ROLES)
     assert large == small
     # the photos link only to those who may add them (nothing to see yet)
-    assert small == {"member": 7, "leader": 7, "liaison": 7, "admin": 7,
+    assert small == {"member": 6, "leader": 6, "liaison": 6, "admin": 6,
                      ("member", "photos link"): False, ("leader", "photos link"): False,
                      ("liaison", "photos link"): False, ("admin", "photos link"): False}
 
@@ -83,7 +88,7 @@ def test_an_ended_tasks_page_within_the_budget(client, login, world, count_queri
     more_people(world, past, 18, "参加")
     photos_on(world, past, 3)
     large = counts_of(client, login, world, count_queries, url, ROLES)
-    expected = {"member": 7, "leader": 7, "liaison": 6, "admin": 6}
+    expected = {"member": 6, "leader": 6, "liaison": 6, "admin": 6}
     assert {k: v for k, v in bare.items() if k in ROLES} == expected
     assert {k: v for k, v in photos.items() if k in ROLES} == expected
     assert large == photos
@@ -110,3 +115,72 @@ def test_photos_are_not_linked_to_one_not_on_the_task(client, login, world, coun
     assert (outsider, "现场照片" in page, on_it, "现场照片" in mine) == (6, False, 6, True)
     login(world.other_member)
     assert client.get(f"/onsite/tasks/{task.id}/photos").status_code == 403
+
+
+def test_the_waiting_line_on_an_open_tasks_page_within_the_budget(
+        client, login, world, count_queries):
+    """A full open task with a 候补 line: the page says how many wait and, to one in
+    line, her place (1 = next; one who left the line is not counted) — at 6 statements
+    for her and for the liaison, with 3 waiting and with 21, as with none."""
+    task = world.task
+    task.slots = 1
+    db.session.commit()
+    assignment(task, world.other_member)
+    task.taken = 1
+    db.session.commit()
+
+    def wait(n: int, prefix: str) -> None:
+        for i in range(n):
+            join_waitlist(task, f.member(world.unit, name=f"{prefix}{i}"))
+        db.session.commit()
+
+    wait(2, "先到")
+    left = join_waitlist(task, f.member(world.unit, name="离开"))
+    db.session.commit()
+    leave_waitlist(left, left.member)
+    join_waitlist(task, world.member)
+    db.session.commit()
+    url = f"/tasks/{task.id}"
+
+    def seen():
+        counts = {}
+        for who in ("member", "liaison"):
+            counts[who], page = page_statements(client, login, count_queries,
+                                                getattr(world, who), url)
+            counts[who, "waiting"] = re.search(r"，候补(\d+)人", page).group(1)
+            place = re.search(r"候补第(\d+)位", page)
+            counts[who, "place"] = place and place.group(1)
+        return counts
+
+    few = seen()
+    wait(18, "后到")
+    more = seen()
+    assert (few, more) == (
+        {"member": 6, ("member", "waiting"): "3", ("member", "place"): "3",
+         "liaison": 6, ("liaison", "waiting"): "3", ("liaison", "place"): None},
+        {"member": 6, ("member", "waiting"): "21", ("member", "place"): "3",
+         "liaison": 6, ("liaison", "waiting"): "21", ("liaison", "place"): None})
+
+
+def test_an_ended_tasks_page_says_where_her_hours_count_within_the_budget(
+        client, login, world, count_queries):
+    """Ended, not reported, 张三's hours already counting on another activity at the
+    same hours: her page refuses the 确认 naming that activity (``confirm_refusal``,
+    one person's time counts once) — at 6 statements, as where they count nowhere."""
+    past = world.past_task
+    past.status = TaskStatus.closed
+    db.session.commit()
+    url = f"/tasks/{past.id}"
+    before, page = page_statements(client, login, count_queries, world.member, url)
+    assert "同一时间只计一次" not in page
+    visit = f.task(world.item, world.liaison, title="入户走访",
+                   starts_at=past.starts_at + (past.ends_at - past.starts_at) / 2)
+    db.session.commit()
+    counted = assignment(visit, world.member)
+    counted.status, counted.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    after, page = page_statements(client, login, count_queries, world.member, url)
+    when = to_local(visit.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert (before, after) == (6, 6)
+    assert (f"您在同一时间已计入“入户走访”（{when}），同一时间只计一次，"
+            "不能再确认本活动的服务时长。") in html.unescape(page)

@@ -76,10 +76,10 @@ def _status(query, model, status: str | None):
 def merge_accounts(*member_ids: int | None) -> dict[int, Member]:
     """合并账号's two accounts by id, in one statement, with what its page reads of
     them: the unit, and the stays on the roll (``merge.preview``; docs/design.md,
-    "Budgets")."""
+    "Budgets"), joined: two accounts' few stays cost no statement of their own."""
     return {m.id: m for m in db.session.scalars(
         select(Member).where(Member.id.in_([i for i in member_ids if i is not None]))
-        .options(joinedload(Member.unit), selectinload(Member.roll_periods)))}
+        .options(joinedload(Member.unit), joinedload(Member.roll_periods))).unique()}
 
 
 def units_query():

@@ -31,8 +31,8 @@ from ..services.claims import (
 from ..services.reviews import reopen_effects, reopen_report
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
-from ..services.summary_notes import (closed_to, fold_units, may_change_final,
-                                      units_closed_words)
+from ..services.summary_notes import (closed_task_to, fold_units,
+                                      may_change_final, units_closed_words)
 from ..services.task_needs import need_move_signed, needs_of
 from ..services.tasks import (
     cancel_refusal,
@@ -174,8 +174,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
         task.unit_id, holders, waiting,
         also=(task.leader, task.report.submitted_by if task.report else None),
         besides=candidates)
-    closed = approved and closed_to(actor, task.unit_id, task.community_id,
-                                    task.service_date, lock=False)
+    closed = approved and closed_task_to(actor, task, lock=False)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=names,
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
@@ -240,7 +239,9 @@ def _leader_choices(task, holders, candidates):
 @bp.get("/tasks/<int:task_id>")
 @staff_required
 def task(task_id: int):
-    return _render_task(_task_page(_managed_task(task_id)))
+    # its day's 定稿 read with the task: 作废's refusal and 添加遗漏的参加人员's ask no
+    # statement of their own for it
+    return _render_task(_task_page(_managed_task(task_id, signed=True)))
 
 
 def _run_on_task(task, form, context: dict, service, *args, since=None,

@@ -229,6 +229,12 @@ class Task(db.Model):
     # page that asks for it with the task (None otherwise): the task's page decides its
     # 现场照片 link in no statement of its own (count48 #4)
     has_report_photo: Mapped[bool | None] = query_expression()
+    # whether a 月报 (``month_signed``) or a 年度总结 (``year_signed``) its day counts in
+    # is 已定稿 (``summary_notes.closed_day``'s question), read only by a page that asks
+    # it with the task (``summary_notes.signed_day_loads``; None otherwise): the
+    # 工作台's task page says what 定稿 refuses a liaison in no statement of its own
+    month_signed: Mapped[bool | None] = query_expression()
+    year_signed: Mapped[bool | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -103,9 +103,16 @@ def hold_member(member: Member) -> None:
 
 
 def merged_into(member: Member) -> Member | None:
-    """The account ``member`` was merged into (已合并至, ``merge.merge_members``), or None."""
+    """The account ``member`` was merged into (已合并至, ``merge.merge_members``), or None:
+    an account is merged when the merge's own record (``MemberMerge``) names it."""
     row = db.session.get(MemberMerge, member.id)
     return db.session.get(Member, row.into_id) if row is not None else None
+
+
+def any_merged(member_ids):
+    """Whether any of ``member_ids`` was merged into another account — ``merged_into``'s
+    rule as a column, for a statement that asks it beside others (``merge.preview``)."""
+    return exists().where(MemberMerge.member_id.in_(list(member_ids)))
 
 
 def _held_active(member: Member) -> bool:
@@ -522,9 +529,9 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     sent to them. ``why=False``: only whether (a list's 确认
     button), without the statement that asks it: ``elsewhere`` is the list's answer of
     the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement).
-    ``counted_on``: on an approved task, the page's own answer of where her hours count
-    (``overlap.places_elsewhere``, asked with its other question in one statement:
-    review40b #3), not asked again here; ``held_on`` likewise, where she holds a place
+    ``counted_on``: the page's own answer of where her hours count
+    (``overlap.counted_elsewhere_of``, read with her row: review40b #3 on an approved
+    task, mergepage49 on one not approved), not asked again here; ``held_on`` likewise, where she holds a place
     at those hours (``overlap.held_elsewhere_of``). ``nameable``: whether 补录's rule
     names her on the activity's day (her unit then works in its community,
     ``backfill.nameable``, asked by the caller: that module builds on this one) — when
@@ -608,7 +615,8 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     if not why:
         return (_l("您在同一时间已在其他活动计入服务时长，同一时间只计一次，不能再确认本活动的服务时长。")
                 if elsewhere else None)
-    other = counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id)
+    other = (counted_on if counted_on is not _ASK else
+             counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id))
     if other is not None:
         return _l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
                   "不能再确认本活动的服务时长。", task=other.title,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, true, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -47,6 +47,7 @@ from ..timeutil import EARLIEST_DAY, local_today, month_bounds, to_local
 from . import PermissionDenied, ServiceError, overlap, roll, summary_notes
 from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
+from .claims import any_merged
 from .claims import merged_into  # noqa: F401 (the member page names the merge: merge.merged_into)
 from .invitations import revoke_links
 from .notify import stop_calendar
@@ -146,7 +147,7 @@ class Preview:
     # the 已定稿 年度总结 whose official figures the merge changes (``_years_moved``):
     # named on the confirmation page, as the months are
     years: list[summary_notes.FinalYear] = field(default_factory=list)
-    # every 已定稿 年度总结 the merge may touch (``_final_years``): the message after the
+    # every 已定稿 年度总结 the merge may touch (``_years_asked``): the message after the
     # merge names those whose page then says so, whatever ``years`` foresaw
     final_years: list[summary_notes.FinalYear] = field(default_factory=list)
 
@@ -169,11 +170,10 @@ class Preview:
             *(f"y{y.scope.key}-{y.year}" for y in self.years)))
 
 
-def _refusal(keep: Member, drop: Member) -> str | None:
-    """Why these two accounts cannot be merged at all (before anything is counted)."""
-    if keep.id == drop.id:
-        return _l("保留的账号和被合并的账号是同一个账号。")
-    if db.session.scalar(select(exists().where(MemberMerge.member_id.in_([keep.id, drop.id])))):
+def _refusal(keep: Member, drop: Member, merged: bool) -> str | None:
+    """Why these two accounts cannot be merged at all (nothing counted is shown then).
+    ``merged``: either is merged already (``claims.any_merged``, read with the counts)."""
+    if merged:
         return _l("该账号已合并到其他账号，不能再合并。")
     if not keep.active:
         return _l("保留的账号已停用：请先重新启用该账号，或改为保留另一个账号。")
@@ -338,16 +338,22 @@ class _Kept:
     led: set[tuple[int, int, int, int]]  # (unit id, community id, year, month) A led
 
 
-def _kept(keep: Member, drop: Member, led: list[tuple[int, int, date]]) -> _Kept:
+def _approved_days(member: Member):
+    """(community id, day) of the member's approved work: a select (``_counted``)."""
+    return (select(Task.community_id, Task.service_date)
+            .join(Assignment, Assignment.task_id == Task.id)
+            .join(TaskReport, TaskReport.task_id == Task.id)
+            .where(Assignment.member_id == member.id, Assignment.status == AssignmentStatus.done,
+                   TaskReport.status == ReportStatus.approved))
+
+
+def _kept(keep: Member, drop: Member, led: list[tuple[int, int, date]],
+          days: list[tuple[int, date]]) -> _Kept:
     """A's part of the official figures, whatever A's name: a year (``_years_moved``)
     asks it of either; a month only of two accounts of one name (``_taken_over``).
-    ``led``: (unit id, community id, day) of the approved activities A leads."""
+    ``led``: (unit id, community id, day) of the approved activities A leads; ``days``:
+    (community id, day) of A's approved work (``_approved_days``)."""
     same = keep.name == drop.name and (keep.branch or "") == (drop.branch or "")
-    days = db.session.execute(
-        select(Task.community_id, Task.service_date).join(Assignment, Assignment.task_id == Task.id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(Assignment.member_id == keep.id, Assignment.status == AssignmentStatus.done,
-               TaskReport.status == ReportStatus.approved)).all()
     return _Kept(same, _stays(keep), {(day.year, day.month) for _c, day in days},
                  {(community, day.year, day.month) for community, day in days},
                  {(unit, community, day.year, day.month) for unit, community, day in led})
@@ -387,8 +393,20 @@ def _roll_units(keep: Member, drop: Member) -> set[int]:
     return {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in _stays(drop)}
 
 
+def _unit_months_asked(keep: Member, drop: Member, done_days: list[date],
+                       led: list[tuple[int, int, date]]):
+    """What ``_final_months`` asks ``summary_notes.final_unit_months`` (its arguments),
+    or None: the months of the units whose roll B is counted on and of those of the
+    approved activities B led, from the first day the merge may move to today."""
+    first = _first_moved(drop, done_days, led)
+    if first is None:
+        return None
+    return _roll_units(keep, drop) | {unit for unit, _c, _d in led}, first, local_today()
+
+
 def _final_months(keep: Member, drop: Member, done_days: list[date],
-                  led: list[tuple[int, int, date]], kept: _Kept) -> list:
+                  led: list[tuple[int, int, date]], kept: _Kept,
+                  signed: list[summary_notes.FinalMonth]) -> list:
     """The 已定稿 months whose official figures or words the merge changes: those in
     which B had approved work (人次 and hours go to A's stay then, the distinct people
     may fall by one) or was on the roll on the month's last day (the roll the month is
@@ -397,18 +415,15 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     waits for review is not counted in a signed month's figures (``final.official``):
     moving it changes nothing the page compares, and names no month.
     ``done_days``: the days of B's approved work; ``led``: (unit id, community id, day)
-    of the approved activities B led."""
-    first = _first_moved(drop, done_days, led)
-    if first is None:
-        return []
+    of the approved activities B led; ``signed``: the 已定稿 months of the units asked
+    (``_unit_months_asked``)."""
     stays = _stays(drop)
     # a unit of an activity B only led is named for that activity's month alone
     rolls = _roll_units(keep, drop)
     worked = {(day.year, day.month) for day in done_days}
     led_months = {(unit, day.year, day.month) for unit, _c, day in led}
     months = []
-    for month in summary_notes.final_unit_months(rolls | {unit for unit, _c, _d in led},
-                                                 first, local_today()):
+    for month in signed:
         counted_on_roll = month.unit_id in rolls and (
             (month.year, month.month) in worked
             or _on_roll_at(_in_unit(stays, month.unit_id), _roll_day(month.year, month.month)))
@@ -444,10 +459,36 @@ def _led_counted(keep: Member, drop: Member,
     return [] if keep.name == drop.name else led[drop.id]
 
 
+def _counted(keep: Member, drop: Member):
+    """Whether either account is merged already (``claims.any_merged``), the five
+    counts (B's activities led, 补录申请, needs; the communities and residents A does not
+    have yet) and A's approved work (``_approved_days``), in one statement: the page
+    keeps its budget (docs/design.md, "Budgets"). The counts and whether merged are one
+    row, A's days joined to it (none: one row, its day None)."""
+    count = lambda query: select(func.count()).select_from(query.subquery()).scalar_subquery()  # noqa: E731
+    counts = select(
+        any_merged([keep.id, drop.id]).label("merged"),
+        count(select(Task.id).where(Task.leader_id == drop.id)).label("led"),
+        count(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id))
+        .label("requests"),
+        count(select(Need.id).where(Need.claimed_by_id == drop.id)).label("needs"),
+        _union_count(liaison_community, "community_id", keep, drop).label("communities"),
+        _union_count(resident_member, "resident_id", keep, drop).label("residents"),
+    ).subquery()
+    days = _approved_days(keep).subquery()
+    rows = db.session.execute(select(counts, days.c.community_id, days.c.service_date)
+                              .select_from(counts.outerjoin(days, true()))).all()
+    return rows[0], [(row.community_id, row.service_date) for row in rows
+                     if row.service_date is not None]
+
+
 def preview(keep: Member, drop: Member) -> Preview:
     """What merging would move (read only: the confirmation page). ``ServiceError`` when
     the two cannot be merged at all."""
-    refusal = _refusal(keep, drop)
+    if keep.id == drop.id:
+        raise ServiceError(_l("保留的账号和被合并的账号是同一个账号。"))
+    counts, a_days = _counted(keep, drop)
+    refusal = _refusal(keep, drop, bool(counts.merged))
     if refusal is not None:
         raise ServiceError(refusal)
     shown = Preview(keep, drop)
@@ -466,15 +507,8 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.backfilled = sum(a.task.backfilled for a in holding)
     shown.waitlist = len([w for w in db.session.scalars(_moving_waitlist(keep, drop))
                           if w.status == WaitStatus.waiting])
-    # the five counts as one statement
-    count = lambda query: select(func.count()).select_from(query.subquery()).scalar_subquery()  # noqa: E731
-    (shown.led, shown.requests, shown.needs, shown.communities,
-     shown.residents) = db.session.execute(select(
-        count(select(Task.id).where(Task.leader_id == drop.id)),
-        count(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)),
-        count(select(Need.id).where(Need.claimed_by_id == drop.id)),
-        _union_count(liaison_community, "community_id", keep, drop),
-        _union_count(resident_member, "resident_id", keep, drop))).one()
+    (shown.led, shown.requests, shown.needs, shown.communities, shown.residents) = (
+        counts.led, counts.requests, counts.needs, counts.communities, counts.residents)
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
     shown.overlaps = overlaps(keep, drop)
@@ -482,22 +516,28 @@ def preview(keep: Member, drop: Member) -> Preview:
     # figures, ``final.official``); work waiting for review moves outside them
     official = [a for a in done
                 if a.task.report is not None and a.task.report.status == ReportStatus.approved]
+    official_days = [a.task.service_date for a in official]
+    official_places = [(a.task.community_id, a.task.service_date) for a in official]
     approved_led = _approved_led(keep, drop)
     led = _led_counted(keep, drop, approved_led)
-    kept = _kept(keep, drop, approved_led[keep.id])
-    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in official],
-                                       led, kept)
-    # a community's own 月报 too: its distinct people may fall by one (A and B both
-    # there), and its 台账 names the 组长
+    kept = _kept(keep, drop, approved_led[keep.id], a_days)
+    # the signed units' months, communities' months and years, asked in one statement
+    # (``summary_notes.final_documents``), each by its own rule
+    signed = summary_notes.final_documents(
+        unit_months=_unit_months_asked(keep, drop, official_days, led),
+        # a community's own 月报 too: its distinct people may fall by one (A and B both
+        # there), and its 台账 names the 组长
+        community_months=[*official_places,
+                          *((community, day) for _unit, community, day in led)],
+        years=_years_asked(keep, drop, official_days,
+                           [a.task.community_id for a in official], led))
+    shown.final_months = _final_months(keep, drop, official_days, led, kept,
+                                       signed.unit_months)
     shown.final_community_months = [
-        m for m in summary_notes.final_community_months(
-            [*((a.task.community_id, a.task.service_date) for a in official),
-             *((community, day) for _unit, community, day in led)])
+        m for m in signed.community_months
         if not _community_taken_over(kept, m.community_id, m.year, m.month)]
-    shown.final_years = _final_years(keep, drop, [a.task.service_date for a in official],
-                                     [a.task.community_id for a in official], led)
-    shown.years = _years_moved(shown, [(a.task.community_id, a.task.service_date)
-                                       for a in official], kept)
+    shown.final_years = signed.years
+    shown.years = _years_moved(shown, official_places, kept)
     return shown
 
 
@@ -559,22 +599,21 @@ def _years_moved(shown: Preview, done: list[tuple[int, date]],
     return named
 
 
-def _final_years(keep: Member, drop: Member, done_days: list[date],
-                 done_communities: list[int], led: list[tuple[int, int, date]]
-                 ) -> list[summary_notes.FinalYear]:
-    """The 已定稿 年度总结 the merge may change — its months signed or not: those of the
-    units whose roll B's stays and work are counted on, and of the units and
-    communities of B's approved work and of the approved activities B led, from the
-    year of the first of them to this year (a roll is counted on every month's last
-    day). More than change: the page after the merge asks each whether it now differs
+def _years_asked(keep: Member, drop: Member, done_days: list[date],
+                 done_communities: list[int], led: list[tuple[int, int, date]]):
+    """What to ask ``summary_notes.final_years`` (its arguments), or None: the 已定稿
+    年度总结 the merge may change — its months signed or not: those of the units whose
+    roll B's stays and work are counted on, and of the units and communities of B's
+    approved work and of the approved activities B led, from the year of the first of
+    them to this year (a roll is counted on every month's last day). More than change:
+    the page after the merge asks each whether it now differs
     (``annual_final.told_changed_years``)."""
     first = _first_moved(drop, done_days, led)
     if first is None:
-        return []
+        return None
     units = _roll_units(keep, drop) | {unit for unit, _c, _d in led}
     communities = set(done_communities) | {community for _u, community, _d in led}
-    return summary_notes.final_years(units, communities,
-                                     range(first.year, local_today().year + 1))
+    return units, communities, range(first.year, local_today().year + 1)
 
 
 def _union_count(table, other: str, keep: Member, drop: Member):

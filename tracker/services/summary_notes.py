@@ -28,9 +28,9 @@ from typing import NamedTuple
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, not_, null,
-                        or_, select, true, union, union_all)
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, literal_column,
+                        not_, null, or_, select, true, union, union_all)
+from sqlalchemy.orm import joinedload, undefer, with_expression
 from sqlalchemy.sql import Select
 
 from ..extensions import db
@@ -538,19 +538,7 @@ def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMo
     """The 已定稿 months of these units' 月报 (the whole unit's, or the unit's in one
     community) from the month of ``first_day`` to that of ``last_day``: those whose
     signed document a change of their roll or figures on those days no longer matches."""
-    if not unit_ids or last_day < first_day:
-        return []
-    first, last = (first_day.year, first_day.month), (last_day.year, last_day.month)
-    rows = db.session.execute(
-        select(SummaryNote.unit_id, Unit.name, SummaryNote.year, SummaryNote.month,
-               Unit.sort_key)
-        .join(Unit, Unit.id == SummaryNote.unit_id)
-        .where(SummaryNote.unit_id.in_(list(unit_ids)), SummaryNote.finalized_at.is_not(None),
-               SummaryNote.year >= first[0], SummaryNote.year <= last[0])
-        .distinct().order_by(SummaryNote.year, SummaryNote.month, Unit.sort_key,
-                             SummaryNote.unit_id))
-    return [FinalMonth(row.unit_id, row.name, row.year, row.month) for row in rows
-            if first <= (row.year, row.month) <= last]
+    return final_documents(unit_months=(unit_ids, first_day, last_day)).unit_months
 
 
 def final_community_months(places) -> list[FinalCommunityMonth]:
@@ -558,18 +546,114 @@ def final_community_months(places) -> list[FinalCommunityMonth]:
     day) pairs of work whose counting changes — by date, then community. A community's
     月报 counts every unit's work there and no roll: a change of who did the work on
     those days (合并账号) changes its distinct people, not its unit's roll."""
+    return final_documents(community_months=places).community_months
+
+
+class FinalDocuments(NamedTuple):
+    """What ``final_documents`` found: ``final_unit_months``', ``final_community_months``'
+    and ``final_years``' answers."""
+
+    unit_months: list
+    community_months: list
+    years: list
+
+
+# ``final_documents``' columns, the same in each of its reads so that they are one
+# statement: what a kind does not have is a typed NULL (PostgreSQL types a UNION's
+# columns by its first branch)
+_NO_ID, _NO_NAME = cast(null(), Integer), cast(null(), Unit.name.type)
+# which of the three reads a row is of (its ``kind`` column)
+_UNIT_MONTH, _COMMUNITY_MONTH, _YEAR = 0, 1, 2
+
+
+def _kind(kind: int):
+    return literal_column(str(kind)).label("kind")
+
+
+def _unit_months_read(unit_ids, first_day: date, last_day: date):
+    """``final_unit_months``' read (a select of ``final_documents``' columns) and its
+    filter of the rows, or None when nothing is asked."""
+    if not unit_ids or last_day < first_day:
+        return None
+    first, last = (first_day.year, first_day.month), (last_day.year, last_day.month)
+    read = (select(_kind(_UNIT_MONTH), SummaryNote.unit_id,
+                   _NO_ID.label("community_id"), Unit.name.label("unit_name"),
+                   _NO_NAME.label("community_name"), SummaryNote.year, SummaryNote.month,
+                   Unit.sort_key.label("unit_key"), _NO_NAME.label("community_key"))
+            .join(Unit, Unit.id == SummaryNote.unit_id)
+            .where(SummaryNote.unit_id.in_(list(unit_ids)),
+                   SummaryNote.finalized_at.is_not(None),
+                   SummaryNote.year >= first[0], SummaryNote.year <= last[0])
+            .distinct())  # the unit's whole and its parts: one month
+    return read, lambda row: first <= (row.year, row.month) <= last
+
+
+def _community_months_read(places):
+    """``final_community_months``' read and filter, or None (``_unit_months_read``)."""
     wanted = {(community_id, day.year, day.month) for community_id, day in places}
     if not wanted:
-        return []
-    rows = db.session.execute(
-        select(SummaryNote.community_id, Community.name, SummaryNote.year, SummaryNote.month)
-        .join(Community, Community.id == SummaryNote.community_id)
-        .where(SummaryNote.unit_id.is_(None), SummaryNote.finalized_at.is_not(None),
-               SummaryNote.community_id.in_(sorted({c for c, _y, _m in wanted})),
-               SummaryNote.year.in_(sorted({y for _c, y, _m in wanted})))
-        .order_by(SummaryNote.year, SummaryNote.month, Community.sort_key, Community.id))
-    return [FinalCommunityMonth(*row) for row in rows
-            if (row.community_id, row.year, row.month) in wanted]
+        return None
+    read = (select(_kind(_COMMUNITY_MONTH), _NO_ID.label("unit_id"),
+                   SummaryNote.community_id, _NO_NAME.label("unit_name"),
+                   Community.name.label("community_name"), SummaryNote.year, SummaryNote.month,
+                   _NO_NAME.label("unit_key"), Community.sort_key.label("community_key"))
+            .join(Community, Community.id == SummaryNote.community_id)
+            .where(SummaryNote.unit_id.is_(None), SummaryNote.finalized_at.is_not(None),
+                   SummaryNote.community_id.in_(sorted({c for c, _y, _m in wanted})),
+                   SummaryNote.year.in_(sorted({y for _c, y, _m in wanted}))))
+    return read, lambda row: (row.community_id, row.year, row.month) in wanted
+
+
+def _years_read(unit_ids, community_ids, years):
+    """``final_years``' read and filter, or None (``_unit_months_read``)."""
+    unit_ids, community_ids, years = set(unit_ids), set(community_ids), set(years)
+    if not years or not (unit_ids or community_ids):
+        return None
+    read = (select(_kind(_YEAR), YearNote.unit_id, YearNote.community_id,
+                   Unit.name.label("unit_name"), Community.name.label("community_name"),
+                   YearNote.year, _NO_ID.label("month"), Unit.sort_key.label("unit_key"),
+                   Community.sort_key.label("community_key"))
+            .outerjoin(Unit, Unit.id == YearNote.unit_id)
+            .outerjoin(Community, Community.id == YearNote.community_id)
+            .where(YearNote.finalized_at.is_not(None), YearNote.year.in_(sorted(years)),
+                   or_(YearNote.unit_id.in_(sorted(unit_ids)),
+                       and_(YearNote.unit_id.is_(None),
+                            YearNote.community_id.in_(sorted(community_ids))))))
+    return read, lambda row: True
+
+
+def final_documents(*, unit_months=None, community_months=None, years=None) -> FinalDocuments:
+    """``final_unit_months`` (``unit_months``: its arguments), ``final_community_months``
+    (``community_months``: its places) and ``final_years`` (``years``: its arguments)
+    asked in one statement — a page that names all three keeps its budget (合并账号's,
+    docs/design.md, "Budgets") — each by its own rule (its ``_read``). Each kind in
+    order: by date, then a unit's 月报 by the unit, a community's by the community, a
+    year's units before the communities' own."""
+    # by kind (the reads' ``kind`` column): the read and its filter of the rows
+    asked = {kind: read for kind, read in (
+        (_UNIT_MONTH, unit_months is not None and _unit_months_read(*unit_months)),
+        (_COMMUNITY_MONTH, community_months is not None
+         and _community_months_read(community_months)),
+        (_YEAR, years is not None and _years_read(*years))) if read}
+    found = FinalDocuments([], [], [])
+    if not asked:
+        return found
+    rows = union_all(*(read for read, _keep in asked.values())).subquery()
+    for row in db.session.execute(
+            select(rows).order_by(rows.c.kind, rows.c.year, rows.c.month,
+                                  rows.c.unit_id.is_(None), rows.c.unit_key, rows.c.unit_id,
+                                  rows.c.community_key, rows.c.community_id)):
+        if not asked[row.kind][1](row):
+            continue
+        if row.kind == _UNIT_MONTH:
+            found.unit_months.append(FinalMonth(row.unit_id, row.unit_name, row.year, row.month))
+        elif row.kind == _COMMUNITY_MONTH:
+            found.community_months.append(FinalCommunityMonth(
+                row.community_id, row.community_name, row.year, row.month))
+        else:
+            found.years.append(FinalYear(row.unit_id, row.community_id, row.unit_name,
+                                         row.community_name, row.year))
+    return found
 
 
 def final_naming(member: Member, today: date) -> tuple[list, list]:
@@ -878,22 +962,7 @@ def final_years(unit_ids, community_ids, years) -> list[FinalYear]:
     in one community) and these communities' own. What an admin's change of these
     units' rolls or these communities' work in those years may make differ from its
     signed document (``annual_final.told_changed_years`` asks which do)."""
-    unit_ids, community_ids, years = set(unit_ids), set(community_ids), set(years)
-    if not years or not (unit_ids or community_ids):
-        return []
-    rows = db.session.execute(
-        select(YearNote.unit_id, YearNote.community_id, YearNote.year, Unit.name,
-               Community.name.label("community_name"))
-        .outerjoin(Unit, Unit.id == YearNote.unit_id)
-        .outerjoin(Community, Community.id == YearNote.community_id)
-        .where(YearNote.finalized_at.is_not(None), YearNote.year.in_(sorted(years)),
-               or_(YearNote.unit_id.in_(sorted(unit_ids)),
-                   and_(YearNote.unit_id.is_(None),
-                        YearNote.community_id.in_(sorted(community_ids)))))
-        .order_by(YearNote.year, YearNote.unit_id.is_(None), Unit.sort_key, YearNote.unit_id,
-                  Community.sort_key, YearNote.community_id)).all()
-    return [FinalYear(row.unit_id, row.community_id, row.name, row.community_name, row.year)
-            for row in rows]
+    return final_documents(years=(unit_ids, community_ids, years)).years
 
 
 @dataclass(frozen=True)
@@ -1013,10 +1082,37 @@ def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
     # the month's and the year's in one statement: a page asks it of each action it offers
     by_month, by_year, unit_own = db.session.execute(select(
         *signed(), or_(*signed(false())) if whose else false())).one()
+    closed = _closed(day, by_month, by_year)
+    return closed, bool(unit_own) if closed else False
+
+
+def _closed(day: date, by_month, by_year) -> Closed | None:
+    """``closed_day``'s answer from whether a 月报 and a 年度总结 counting ``day`` are
+    已定稿 (the month named first: its words are the nearer)."""
     if by_month or by_year:
-        return (Closed(day, by_year=not by_month, and_year=bool(by_month and by_year)),
-                bool(unit_own))
-    return None, False
+        return Closed(day, by_year=not by_month, and_year=bool(by_month and by_year))
+    return None
+
+
+def signed_day_loads() -> list:
+    """Options of a task's read: ``Task.month_signed`` and ``year_signed``, whether a
+    月报 or a 年度总结 its day counts in is 已定稿 — ``closed_day``'s question
+    (``final_day``, ``final_year_day``: the same scopes) as columns of the task's
+    statement, which ``closed_task_to`` answers from."""
+    return [with_expression(Task.month_signed,
+                            final_day(Task.unit_id, Task.community_id, Task.service_date)),
+            with_expression(Task.year_signed,
+                            final_year_day(Task.unit_id, Task.community_id, Task.service_date))]
+
+
+def closed_task_to(actor: Member, task: Task, *, lock: bool = True) -> Closed | None:
+    """``closed_to`` of ``task``'s day. A page (``lock=False``) whose task was read with
+    ``signed_day_loads`` asks no statement; otherwise asked as ``closed_to``."""
+    if may_change_final(actor):
+        return None
+    if not lock and task.month_signed is not None:
+        return _closed(task.service_date, task.month_signed, task.year_signed)
+    return closed_day(task.unit_id, task.community_id, task.service_date, lock=lock)
 
 
 def first_closed(actor: Member, unit_id: int, places, *,

@@ -55,7 +55,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import approval_places, closed_steps_refusal
-from .summary_notes import (closed_member_units, closed_to, final_naming_places,
+from .summary_notes import (closed_member_units, closed_task_to, final_naming_places,
                             may_change_final, units_closed_words)
 from .task_needs import need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
@@ -120,7 +120,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
         Assignment.member_id).where(Assignment.task_id == task.id,
                                     Assignment.status == AssignmentStatus.done),
         lock=lock) if task.report_approved else []
-    closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
+    closed = closed_task_to(actor, task, lock=lock)  # a page's task holds the answer
     if closed:
         return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作",
                              month=lazy_month_name(day.year, day.month)),

@@ -11,8 +11,9 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, false, func, null, or_, select, true
+from sqlalchemy import and_, bindparam, case, false, func, literal, null, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from ..extensions import db
@@ -316,10 +317,22 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
     )
 
 
+class MyPlaces(NamedTuple):
+    """What ``my_assignment_and_places`` reads, in one statement."""
+
+    mine: Assignment | None
+    counted_on: Task | None  # asked with ``elsewhere`` or ``counted``, else None
+    held_on: Task | None
+    alongside: Task | None
+    nameable: bool
+    pending: int | None
+    waiting: int  # how many wait in line (``queue``), else 0
+    place: int | None  # my place in it (1 = next), None when I do not wait
+
+
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
-                             backfill: bool = False
-                             ) -> tuple[Assignment | None, Task | None, Task | None,
-                                        Task | None, bool, int | None]:
+                             counted: bool = False, backfill: bool = False,
+                             queue: bool = False) -> MyPlaces:
     """``my_assignment`` and, each the first other activity by its start, read in the
     same statement, at no statement of its own: with ``elsewhere`` (an approved task
     that ended, not cancelled), where my hours count at overlapping hours
@@ -327,38 +340,57 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
     (``overlap.held_elsewhere_of``) — of one not counted there, why and whether she may
     send a 补录申请 (review40b #3); without, where 通过 may still count my place at
     them, none counting yet (``overlap.may_count_alongside_of``) — the page says only
-    one of the two can count (walk12 #6). ``backfill`` (a page that may offer
-    「我参加了但没有记录」): whether 补录's rule names me on the task's day
+    one of the two can count (walk12 #6) — and, with ``counted`` (an ended task not
+    cancelled), where my hours count: the 确认's refusal (``claims.confirm_refusal``'s
+    ``counted_on``; mergepage49: a statement of its own before). ``backfill`` (a page
+    that may offer 「我参加了但没有记录」): whether 补录's rule names me on the task's day
     (``backfill.nameable``: my unit then works in its community), which a 补录申请 and
     its 采纳 ask (``backfill_requests.requestable``, walk47 #1) — asked of my member
     row, so with or without a participation — and my 补录申请 naming the task still
     pending (``backfill_requests.pending_on_task``: the form refuses a second; the page
-    says it is waiting instead, notice47b #3). (mine, counted on, held on, alongside,
-    nameable, pending request id); nameable is False and the request None when not
-    asked."""
+    says it is waiting instead, notice47b #3). ``queue`` (an open task not begun): how
+    many wait in its 候补 line (``WaitlistEntry.queue``) and my place in it
+    (``_place_in_line``) — the page's 候补 line, read in no statement of its own
+    (mergepage49). Nameable is False and the request None when not asked."""
     other = aliased(Task)
     named = (and_(*nameable(units_working_in(task.community_id), task.service_date))
              if backfill else false())
     pending = (pending_on_task(task.id, Member.id).scalar_subquery() if backfill
                else null())
+    if queue:
+        line = WaitlistEntry.queue(task.id).order_by(None)
+        waiting = select(func.count()).select_from(line.subquery()).scalar_subquery()
+        # my entry in that line, and the place ``my_waiting`` gives it
+        place = (line.where(WaitlistEntry.member_id == Member.id)
+                 .with_only_columns(_place_in_line(), maintain_column_froms=True)
+                 .scalar_subquery())
+    else:
+        waiting, place = literal(0), null()
     on_task = and_(Assignment.task_id == task.id, Assignment.member_id == Member.id)
+    counted_on = aliased(Task)
+    stmt = select(Assignment, named.label("named"), pending.label("pending"),
+                  waiting.label("waiting"), place.label("place"))
     if elsewhere:
-        counted_on = aliased(Task)
-        stmt = (select(Assignment, named, pending, counted_on, other).select_from(Member)
+        stmt = (stmt.add_columns(counted_on, other).select_from(Member)
                 .outerjoin(Assignment, on_task)
                 .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
                 .outerjoin(other, other.id == held_elsewhere_of(Assignment.member_id, task)))
     else:
-        stmt = (select(Assignment, named, pending, other).select_from(Member)
+        stmt = (stmt.add_columns(other).select_from(Member)
                 .outerjoin(Assignment, on_task)
                 .outerjoin(other, other.id == may_count_alongside_of(Assignment.member_id,
                                                                      task)))
+        if counted:
+            stmt = (stmt.add_columns(counted_on).outerjoin(
+                counted_on, counted_on.id == counted_elsewhere_of(Assignment, task)))
     row = db.session.execute(stmt.where(Member.id == member_id)).first()
     if row is None:
-        return None, None, None, None, False, None
+        return MyPlaces(None, None, None, None, False, None, 0, None)
+    mine, asked = row[0], bool(row.named)
     if elsewhere:
-        return row[0], row[3], row[4], None, bool(row[1]), row[2]
-    return row[0], None, None, row[3], bool(row[1]), row[2]
+        return MyPlaces(mine, row[5], row[6], None, asked, row.pending, row.waiting, row.place)
+    return MyPlaces(mine, row[6] if counted else None, None, row[5], asked, row.pending,
+                    row.waiting, row.place)
 
 
 def participants(task: Task) -> list[Assignment]:

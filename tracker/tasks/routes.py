@@ -195,8 +195,13 @@ def detail(task_id: int):
     # ended, not cancelled: whether 补录's rule names her on its day is read with her
     # row (what 我参加了但没有记录 and the repair the page names hang on)
     settled = task.ends_at <= now and task.status != TaskStatus.cancelled
-    mine, counted_on, held_on, alongside, nameable, pending = q.my_assignment_and_places(
-        task, current_user.id, elsewhere=approved, backfill=settled)
+    # open and not begun: its 候补 line (how many wait, my place) is read with my row too
+    lined = task.status == TaskStatus.open and task.starts_at > now
+    # ended, not cancelled: where my hours count at the same hours (what 确认 would refuse
+    # for), read with my row
+    (mine, counted_on, held_on, alongside, nameable, pending, waiting,
+     place) = q.my_assignment_and_places(task, current_user.id, elsewhere=approved,
+                                         counted=settled, backfill=settled, queue=lined)
     if not may_see_task(current_user, task, mine.status if mine is not None else None):
         abort(404)
     people = q.participants(task)
@@ -205,12 +210,11 @@ def detail(task_id: int):
     is_open = task.status == TaskStatus.open
     # ``counted_on`` and ``held_on`` are what confirm_refusal's approved branch asks (the
     # same ``approved``): the place that hides 我参加了但没有记录 is the one it names
+    # (and on any ended task not cancelled, where her hours count: the same question
+    # its 确认 asks, ``settled``; on another task confirm_refusal asks nothing of it)
     refusal = (confirm_refusal(mine, counted_on=counted_on, held_on=held_on,
                                nameable=nameable) if holding
                else None)
-    queue = q.waitlist(task.id) if is_open and future else []
-    place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
-                 None)
     # 作废 (the reminder links here): who voided it, when and why, in place of 已取消
     voided = void_event(task)
     was_voided = voided is not None
@@ -220,7 +224,7 @@ def detail(task_id: int):
         "ended": task.ends_at <= now,
         "can_claim": is_open and future and not holding and task.slots_left > 0,
         "full": is_open and future and not holding and task.slots_left <= 0,
-        "waiting": len(queue),
+        "waiting": waiting,
         "place": place,  # my place in line (1 = next), or None
         "can_withdraw": (holding and future and mine.status in WITHDRAWABLE
                          and task.status != TaskStatus.cancelled),
