@@ -142,29 +142,23 @@ def _queued(reach: Reach, request=BackfillRequest) -> list:
     return [request.status == RequestStatus.pending, *reach.conditions(request.community_id)]
 
 
-def pending_queue(actor) -> list[BackfillRequest]:
-    """Pending requests in the actor's communities (admins: all), oldest first."""
-    return list(db.session.scalars(select(BackfillRequest).where(*_queued(reach_of(actor)))
-        .options(selectinload(BackfillRequest.member),
-                 # whether its activity is approved: 采纳's 已定稿 question (``admin_only_adoptions``)
-                 selectinload(BackfillRequest.task).selectinload(Task.report),
-                 selectinload(BackfillRequest.community),
-                 selectinload(BackfillRequest.voided_task))
-        .order_by(BackfillRequest.created_at, BackfillRequest.id)))
-
-
-def units_of_day(requests) -> dict[int, Unit]:
-    """{request id: the member's unit on the request's day}
-    (``backfill_requests.request_unit``): the unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
-    — not the unit the member is in now, which a move since may have made one that
-    works nowhere here. One statement for the queue."""
-    ids = [row.id for row in requests]
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(BackfillRequest.id, Unit)
-        .join(Unit, Unit.id == request_unit())
-        .where(BackfillRequest.id.in_(ids))).tuples().all())
+def pending_queue(actor) -> list[tuple[BackfillRequest, Unit]]:
+    """Pending requests in the actor's communities (admins: all), oldest first, each with
+    its member's unit on the request's day (``backfill_requests.request_unit``): the unit
+    补录 counts the work for, and the one its rule asks of (``backfill.nameable``) — not
+    the unit the member is in now, which a move since may have made one that works
+    nowhere here. One statement for the queue: each request's member, community, task
+    with its report (whether it is approved: 采纳's 已定稿 question,
+    ``admin_only_adoptions``) and voided activity joined, not read one statement each
+    (the page within the design's 6, pagesb49)."""
+    task = joinedload(BackfillRequest.task)
+    return list(db.session.execute(
+        select(BackfillRequest, Unit).join(Unit, Unit.id == request_unit())
+        .where(*_queued(reach_of(actor)))
+        .options(joinedload(BackfillRequest.member), task.joinedload(Task.report),
+                 joinedload(BackfillRequest.community),
+                 joinedload(BackfillRequest.voided_task))
+        .order_by(BackfillRequest.created_at, BackfillRequest.id)).tuples())
 
 
 def load_request(request_id: int) -> BackfillRequest | None:
@@ -175,7 +169,7 @@ def load_adoption(request_id: int, reader) -> tuple[BackfillRequest, Unit, str |
     """The request 采纳 acts on, with all its page and flash read of it, in one statement
     (design.md: at most 6 a page): its task with the report (approved or not), community,
     category and zone (the naming page's task line), its member, the member's unit of the
-    request's day (``units_of_day``'s, ``request_unit``) and her namesakes there as the
+    request's day (``pending_queue``'s, ``request_unit``) and her namesakes there as the
     queue of ``reader`` counts them (``names.namesakes_of`` with the queue's requesters of
     that unit, ``_queue_group``; for ``names.listed_among``: named as the queue names
     her, a namesake switched off or moved since included, review45 #1)."""
