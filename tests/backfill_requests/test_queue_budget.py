@@ -7,7 +7,9 @@ pending requests, backfillkey47).
 The six: the session; the requests, each with its member, community, activity and its
 report, voided activity and the member's unit of the request's day; the namesakes of
 each unit; the signed documents 采纳 would change; 补录's rule of each member in each
-community (one part a community, one statement); the menu."""
+community (one part a community, one statement); the menu. A request whose activity
+was voided since is told who voided it and why (``queries.ending_events``): one
+statement more, the events with who did it, whatever the data."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,6 +21,7 @@ from tracker.extensions import db
 from tracker.timeutil import local_today
 
 QUEUE = 6
+WITH_GONE = 7
 
 
 def grow(w, n: int) -> None:
@@ -54,3 +57,16 @@ def test_the_queue_still_lists_each_request_with_its_unit(client, login, world):
     assert "补录申请（5）" in page
     assert f"{world.other_member.name}（{world.unit.name}）" in page
     assert f"/backfill-requests/{request.id}/adopt" in page
+
+
+def test_a_voided_activitys_request_costs_one_statement_whatever_the_data(
+        client, login, count_queries, world):
+    from tests.backfill_requests.test_gone_activity_requests import _adopted_then_voided
+
+    _adopted_then_voided(client, login, world)
+    grow(world, 2)
+    small = page_statements(client, login, count_queries, world.liaison,
+                            "/backfill-requests/")[0]
+    grow(world, 6)
+    assert page_statements(client, login, count_queries, world.liaison,
+                           "/backfill-requests/")[0] == small == WITH_GONE

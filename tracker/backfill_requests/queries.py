@@ -218,5 +218,6 @@ def ending_events(tasks) -> dict[int, AuditEvent]:
         select(AuditEvent).where(AuditEvent.entity_type == Task.__tablename__,
                                  AuditEvent.entity_id.in_(ids),
                                  AuditEvent.action.in_(("void", "cancel")))
-        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id))
+        # who: joined, not a statement more (the queue within its count, pagesb49)
+        .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id))
     return {event.entity_id: event for event in events}
