@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Member
+from tracker.outbox.queries import channel_status_plan
 from tracker.reports.figures import ledger_plan
 from tracker.reports.xlsx_export import INDENT
 from tracker.rollups import Scope
@@ -46,6 +47,10 @@ def double_progress(scope: Scope, by: str = "zone", *, year_to_date: bool = True
 def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
                                   unit_id: int | None = None, until=None):
     return run(resource_progress_by_category_plan(year, community_ids, unit_id, until))
+
+
+def channel_status():
+    return run(channel_status_plan())
 
 
 def ledger_rows(scope: Scope):

@@ -384,7 +384,7 @@ def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(wo
     assert (request.assignment_id, request.result_task_id, request.decided_by_id,
             request.decided_at) == (None, None, None, None)
     assert needs_backfill_form(request)  # not 采纳 into the voided task again
-    assert request in pending_queue(world.liaison) and pending_count(world.liaison) == 1
+    assert request in [row for row, _unit in pending_queue(world.liaison)] and pending_count(world.liaison) == 1
     [event] = audits("backfill_request_reopen", request)
     assert event.detail["voided_task_id"] == past.id
     assert (event.detail["was"], event.detail["task_id"], event.detail["assignment_id"],

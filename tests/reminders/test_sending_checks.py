@@ -29,7 +29,7 @@ from tracker.models import (
     Role,
     TaskReport,
 )
-from tracker.outbox.queries import channel_status
+from tests.plans import channel_status
 from tracker.reminders import reasons
 from tracker.reminders.job import run
 from tracker.reminders.reasons import failure_words

@@ -142,40 +142,39 @@ def _queued(reach: Reach, request=BackfillRequest) -> list:
     return [request.status == RequestStatus.pending, *reach.conditions(request.community_id)]
 
 
-def pending_queue(actor) -> list[BackfillRequest]:
-    """Pending requests in the actor's communities (admins: all), oldest first."""
-    return list(db.session.scalars(select(BackfillRequest).where(*_queued(reach_of(actor)))
-        .options(selectinload(BackfillRequest.member),
-                 # whether its activity is approved: 采纳's 已定稿 question (``admin_only_adoptions``)
-                 selectinload(BackfillRequest.task).selectinload(Task.report),
-                 selectinload(BackfillRequest.community),
-                 selectinload(BackfillRequest.voided_task))
-        .order_by(BackfillRequest.created_at, BackfillRequest.id)))
-
-
-def units_of_day(requests) -> dict[int, Unit]:
-    """{request id: the member's unit on the request's day}
-    (``backfill_requests.request_unit``): the unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
-    — not the unit the member is in now, which a move since may have made one that
-    works nowhere here. One statement for the queue."""
-    ids = [row.id for row in requests]
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(BackfillRequest.id, Unit)
-        .join(Unit, Unit.id == request_unit())
-        .where(BackfillRequest.id.in_(ids))).tuples().all())
+def pending_queue(actor) -> list[tuple[BackfillRequest, Unit]]:
+    """Pending requests in the actor's communities (admins: all), oldest first, each with
+    its member's unit on the request's day (``backfill_requests.request_unit``): the unit
+    补录 counts the work for, and the one its rule asks of (``backfill.nameable``) — not
+    the unit the member is in now, which a move since may have made one that works
+    nowhere here. One statement for the queue: each request's member, community, task
+    with its report (whether it is approved: 采纳's 已定稿 question,
+    ``admin_only_adoptions``) and voided activity joined, not read one statement each
+    (the page within the design's 6, pagesb49)."""
+    task = joinedload(BackfillRequest.task)
+    return list(db.session.execute(
+        select(BackfillRequest, Unit).join(Unit, Unit.id == request_unit())
+        .where(*_queued(reach_of(actor)))
+        .options(joinedload(BackfillRequest.member), task.joinedload(Task.report),
+                 joinedload(BackfillRequest.community),
+                 joinedload(BackfillRequest.voided_task))
+        .order_by(BackfillRequest.created_at, BackfillRequest.id)).tuples())
 
 
 def load_request(request_id: int) -> BackfillRequest | None:
-    return db.session.get(BackfillRequest, request_id)
+    """The request, with the activity it names and the one voided since, if any: the
+    day the 补录 form is filled with and asks its rules on (``activity_day``) and whether
+    that activity is gone, read with it, not one statement after (pagesb49)."""
+    return db.session.scalar(
+        select(BackfillRequest).where(BackfillRequest.id == request_id)
+        .options(joinedload(BackfillRequest.task), joinedload(BackfillRequest.voided_task)))
 
 
 def load_adoption(request_id: int, reader) -> tuple[BackfillRequest, Unit, str | None] | None:
     """The request 采纳 acts on, with all its page and flash read of it, in one statement
     (design.md: at most 6 a page): its task with the report (approved or not), community,
     category and zone (the naming page's task line), its member, the member's unit of the
-    request's day (``units_of_day``'s, ``request_unit``) and her namesakes there as the
+    request's day (``pending_queue``'s, ``request_unit``) and her namesakes there as the
     queue of ``reader`` counts them (``names.namesakes_of`` with the queue's requesters of
     that unit, ``_queue_group``; for ``names.listed_among``: named as the queue names
     her, a namesake switched off or moved since included, review45 #1)."""
@@ -219,5 +218,6 @@ def ending_events(tasks) -> dict[int, AuditEvent]:
         select(AuditEvent).where(AuditEvent.entity_type == Task.__tablename__,
                                  AuditEvent.entity_id.in_(ids),
                                  AuditEvent.action.in_(("void", "cancel")))
-        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id))
+        # who: joined, not a statement more (the queue within its count, pagesb49)
+        .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id))
     return {event.entity_id: event for event in events}

@@ -128,13 +128,13 @@ def withdraw(request_id: int):
 @staff_required
 def queue():
     actor = _actor()
-    rows = q.pending_queue(actor)
+    queued = q.pending_queue(actor)
+    rows = [row for row, _unit in queued]
     gone = {row.id: gone_task(row) for row in rows}
     # two requests by 陈艳 of one unit: which one is adopted or refused must show; each
     # named with the unit of its day, which 采纳 counts the work for (a member moved since
     # is named by the unit left)
-    units = q.units_of_day(rows)
-    names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
+    names = labels_with_unit((row.id, row.member, unit) for row, unit in queued)
     # one statement for the queue: refused a liaison (each signed unit named as 保存
     # would, review46b), or, for an admin, named before it is done (each asks
     # ``signed_adoptions`` for its own kind of actor only)

@@ -15,7 +15,8 @@ from ..models import FundEntry, Task
 from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups import Scope
-from ..rollups.funds import fund_figures, fund_ledgers, ledgers_total
+from ..rollups.batch import run_together
+from ..rollups.funds import fund_figures_plan, fund_ledgers, ledgers_total
 from ..security import record_id
 from ..services import funds as service
 from ..services import name_problems, problems_of
@@ -73,14 +74,14 @@ def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
                    reverse_id=None, budget=None):
     """``budget``: the ledger's budget items as ``service.ledger_parts`` read them with
     its unit and community (None: read here)."""
-    figures = fund_figures(
-        Scope(date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1), unit_id=unit.id,
-              community_ids=(community.id,)),
-        year,
-    )
+    # the figures and the activities an entry may name: one statement
+    figures, tasks = run_together(
+        fund_figures_plan(Scope(date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1),
+                                unit_id=unit.id, community_ids=(community.id,)), year),
+        service.linkable_tasks_plan(unit.id, community.id, year))
     if entry_form is None:
         entry_form = EntryForm(formdata=None, entry_date=min(local_today(), date(year, 12, 31)))
-    entry_form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
+    entry_form.set_tasks(tasks)
     entries = service.ledger_entries(unit.id, community.id, year)
     # a signed month's (or year's) entries are an admin's to reverse: said instead of
     # a form that would be refused, as 工作台 says it instead of 通过

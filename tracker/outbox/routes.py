@@ -48,8 +48,9 @@ bp = Blueprint("outbox", __name__)
 @bp.get("/")
 @admin_required
 def status():
-    return render_template("outbox/status.html", channels=q.channel_status(),
-                           configured=configured(current_app.config), robots=q.robots_on(),
+    channels, robots = q.status_figures()
+    return render_template("outbox/status.html", channels=channels,
+                           configured=configured(current_app.config), robots=robots,
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
                            form=EmptyForm(), describe=words, said=words_of,
                            sms_unsigned=sms_unsigned(current_app.config))

@@ -36,7 +36,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, join
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -55,6 +55,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..privacy import ERASED_PHONE_MARK
+from ..rollups.batch import fetch
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
@@ -413,8 +414,10 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
     refused (backfillkey47's Open). Refused on the day, a request naming an activity is
     ``unadoptable`` (its day is the activity's, 采纳 cannot change it); one through the
     form is warned of (``on_day``), in 保存's words. One statement per community of
-    ``requests`` (not per request: the day is the request's column), the words from the
-    members as loaded and what it read."""
+    ``requests`` (not per request: the day is the request's column; ``ever_nameable``'s
+    nested EXISTS does not correlate to the request's community, backfillkey47), run
+    as one (``rollups.batch.fetch``: an admin's queue over many communities within the
+    design's budget, pagesb49), the words from the members as loaded and what it read."""
     by_community: dict[int, list[BackfillRequest]] = {}
     for request in requests:
         if request.is_pending:
@@ -433,17 +436,25 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
         Assignment.task_id == asked_task.id, Assignment.member_id == BackfillRequest.member_id,
         Assignment.status == AssignmentStatus.done).exists())
     day_unit = aliased(Unit, name="day_unit")
-    for community_id, rows in by_community.items():
+
+    joined = (join(BackfillRequest, Member, Member.id == BackfillRequest.member_id)
+              .outerjoin(asked_task, asked_task.id == BackfillRequest.task_id)
+              .outerjoin(voided, voided.id == BackfillRequest.voided_task_id)
+              .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id)))
+
+    def asked(community_id: int, rows: list[BackfillRequest]):
         working = working_units([community_id])
-        by_id = {request.id: request for request in rows}
-        for request_id, ever, why, unit_name, asked_day, on_it in db.session.execute(
-                select(BackfillRequest.id, and_(*ever_nameable(working)),
+        return (select(BackfillRequest.id, and_(*ever_nameable(working)),
                        unnameable_why(working, on), day_unit.name, on, already_on)
-                .join(Member, Member.id == BackfillRequest.member_id)
-                .outerjoin(asked_task, asked_task.id == BackfillRequest.task_id)
-                .outerjoin(voided, voided.id == BackfillRequest.voided_task_id)
-                .outerjoin(day_unit, day_unit.id == unit_then(Member.id, on, Member.unit_id))
-                .where(BackfillRequest.id.in_(list(by_id)))):
+                # the joins as one FROM: the batch replaces the columns, from which a
+                # chain of .join()s would look for its left side again
+                .select_from(joined)
+                .where(BackfillRequest.id.in_([request.id for request in rows])))
+
+    answers = fetch([asked(community_id, rows) for community_id, rows in by_community.items()])
+    for (community_id, rows), answered in zip(by_community.items(), answers):
+        by_id = {request.id: request for request in rows}
+        for request_id, ever, why, unit_name, asked_day, on_it in answered:
             request = by_id[request_id]
             if on_it:  # 采纳 only closes it, asking no rule (review48b #2)
                 continue

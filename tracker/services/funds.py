@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import force_locale, gettext
 from ..i18n import lazy_gettext as _l
@@ -42,6 +43,7 @@ from ..models import (
 from ..money import MAX_FEN
 from ..permissions import manages_community
 from ..reach import ALL, Reach
+from ..rollups.batch import Plan, plan, run
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
@@ -488,15 +490,30 @@ def ledger_entries(unit_id: int, community_id: int, year: int) -> list[tuple[Fun
     return [(entry, reversed_by) for entry, reversed_by in rows]
 
 
-def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[Task]:
-    """Tasks of this ledger's year an entry may point at (not cancelled)."""
-    return list(db.session.scalars(
-        select(Task)
+class LinkableTask(NamedTuple):
+    """An activity an entry may point at, as the entry form offers it."""
+
+    id: int
+    service_date: date
+    title: str
+
+
+def linkable_tasks_plan(unit_id: int, community_id: int, year: int) -> Plan:
+    """Tasks of this ledger's year an entry may point at (not cancelled), latest first,
+    as plain rows: a plan, so the ledger's page reads them in the statement of its
+    figures (``rollups.batch.run_together``: the page within the design's 6, pagesa48)."""
+    return plan(
+        select(Task.id, Task.service_date, Task.title)
         .where(Task.unit_id == unit_id, Task.community_id == community_id,
                Task.status != TaskStatus.cancelled,
                Task.service_date >= date(year, 1, 1), Task.service_date < date(year + 1, 1, 1))
-        .order_by(Task.service_date.desc(), Task.id.desc())
-    ))
+        .order_by(Task.service_date.desc(), Task.id.desc()),
+        shape=lambda rows: [LinkableTask(*row) for row in rows])
+
+
+def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[LinkableTask]:
+    """``linkable_tasks_plan``'s tasks, read alone (the entry form's post)."""
+    return run(linkable_tasks_plan(unit_id, community_id, year))
 
 
 def ledger_parts(unit_id: int, community_id: int, year: int):
