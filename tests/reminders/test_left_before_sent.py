@@ -13,12 +13,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.plans import channel_status
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
 from tests.reminders.test_task_changes import details
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Channel, OutboxStatus, WaitlistEntry
-from tracker.outbox.queries import channel_status
 from tracker.reminders.job import run
 from tracker.services.assigning import assign_member
 from tracker.services.claims import claim_slot, withdraw
