@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import follow
+from tests.browser.conftest import follow, sign_in
 
 BEIJING = timezone(timedelta(hours=8))
 DAY0, DAY1, DAY2 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
@@ -27,15 +27,17 @@ RESTORED = "已恢复本机保存的草稿"
 
 @pytest.fixture
 def clock(monkeypatch):
-    """``clock(moment)`` sets the app's clock (the live server runs in this process)."""
-    from tracker import timeutil
-
-    now = [EVENING]
-    monkeypatch.setattr(timeutil, "utcnow", lambda: now[0].astimezone(timezone.utc))
+    """``clock(moment)`` sets the app's clock (the live server runs in this process):
+    every tracker module's name for ``utcnow`` (``tests.clock.set_app_clock``), so that a
+    page whose view imported ``utcnow`` by name reads the day set too."""
+    from tests.clock import set_app_clock
+    from tracker.timeutil import to_local
 
     def _set(moment: datetime) -> None:
-        now[0] = moment
+        local = to_local(moment)
+        set_app_clock(monkeypatch, local.date(), at=local.time())
 
+    _set(EVENING)
     return _set
 
 
@@ -140,8 +142,11 @@ def test_a_spending_drafted_yesterday_is_dated_today_and_a_typed_date_kept(
     assert "支出已登记。" in liaison.locator("main").inner_text()
     assert stored_entries(live_server) == [("横幅", DAY2)]
 
-    # A date changed by hand is the member's: it comes back the next day.
+    # A date changed by hand is the member's: it comes back the next day. Nearly a day
+    # after the last page, her login has lapsed (``SESSION_IDLE_MINUTES``: the sessions
+    # service reads the clock set here too); she signs in again in the same browser.
     clock(datetime(2026, 12, 3, 23, 50, tzinfo=BEIJING))
+    sign_in(liaison, live_server, world.liaison)
     liaison.goto(ledger)
     form = liaison.locator("form[action$='/entries']")
     form.get_by_label("金额（元）").fill("30")

@@ -5,11 +5,12 @@ preview, the import — and the day the import writes is the one stated here; an
 impossible date or a word is refused on its row, naming the column."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import select
 
+from tests.clock import set_app_clock
 from tests.imports.helpers import HEADER, xlsx_bytes
 from tests.imports.test_ledger_import_service import (
     errors_by_line,
@@ -18,7 +19,6 @@ from tests.imports.test_ledger_import_service import (
     row,
     sheet,
 )
-from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import Member, Task
 from tracker.services import member_import as mi
@@ -91,8 +91,9 @@ WITH_DAY = [*HEADER, "自何日起"]
 
 @pytest.fixture
 def today(monkeypatch):
-    noon = datetime.combine(date(2025, 12, 2), time(12), timeutil.LOCAL_TZ)
-    monkeypatch.setattr(timeutil, "utcnow", lambda: noon.astimezone(timezone.utc))
+    """It is noon of 2 December 2025 for the whole application
+    (``tests.clock.set_app_clock``)."""
+    set_app_clock(monkeypatch, date(2025, 12, 2), at=time(12))
 
 
 def member_preview(typed):

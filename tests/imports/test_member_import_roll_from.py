@@ -4,14 +4,14 @@ bounds — not in the future, not before the member's last recorded change — a
 the day of the import when it is empty."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tests.imports.helpers import HEADER, xlsx_bytes
-from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member
 from tracker.services import directory, member_import as mi
@@ -22,9 +22,8 @@ TODAY = date(2025, 12, 2)
 
 @pytest.fixture
 def today(monkeypatch):
-    noon = datetime.combine(TODAY, time(12), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-    monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
-    return TODAY
+    """It is noon of TODAY for the whole application (``tests.clock.set_app_clock``)."""
+    return set_app_clock(monkeypatch, TODAY, at=time(12))
 
 
 def preview_of(rows, actor=None):

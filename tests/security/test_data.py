@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tests.residents.support import visit_task
@@ -244,10 +245,7 @@ def test_the_residents_copy_gives_times_in_beijing_time(client, world, login, re
     """The Art. 45 copy is handed to a person who reads no offset: every time in it is
     Beijing time with +08:00, as the pages show it — a view at 07:30 on 3 December is that
     morning, not 23:30 the day before — and none is left in UTC."""
-    from datetime import datetime, timezone
-
-    from tracker import timeutil
-    from tracker.services import residents
+    from datetime import date, datetime, time, timezone
 
     beijing = timezone(timedelta(hours=8))
     morning = datetime(2026, 12, 3, 7, 30, tzinfo=beijing).astimezone(timezone.utc)
@@ -258,8 +256,7 @@ def test_the_residents_copy_gives_times_in_beijing_time(client, world, login, re
                               entity_type=Resident.__tablename__, entity_id=registered.id,
                               created_at=morning))
     db.session.commit()
-    monkeypatch.setattr(timeutil, "utcnow", lambda: morning)
-    monkeypatch.setattr(residents, "utcnow", lambda: morning)
+    set_app_clock(monkeypatch, date(2026, 12, 3), at=time(7, 30))
     login(world.admin)
 
     held = json.loads(client.post(f"/residents/{registered.id}/export").get_data(as_text=True))

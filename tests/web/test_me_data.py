@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+from tests.clock import set_app_clock
 from tests.reports.test_wechat_downloads import PHONE_BROWSER, wechat_page
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
@@ -156,9 +157,6 @@ def test_the_download_gives_times_in_beijing_time(client, login, world, monkeypa
     as every page does. An activity at 09:00 Beijing reads 09:00+08:00 (not 01:00 UTC), a
     login at 07:30 on 3 December reads that morning (not 23:30 the day before), and no
     time is left in UTC; a date stays a date."""
-    from tracker import timeutil
-    from tracker.me import held
-
     _held(world)
     task = world.past_task
     task.starts_at = datetime(2026, 10, 3, 9, 0, tzinfo=BEIJING)
@@ -171,8 +169,7 @@ def test_the_download_gives_times_in_beijing_time(client, login, world, monkeypa
         LoginSession.member_id == world.member.id))
     session.created_at = session.last_seen_at = morning
     db.session.commit()
-    monkeypatch.setattr(timeutil, "utcnow", lambda: morning)
-    monkeypatch.setattr(held, "utcnow", lambda: morning)
+    set_app_clock(monkeypatch, date(2026, 12, 3), at=time(7, 30))
 
     data = json.loads(client.get("/me/data.json").get_data(as_text=True))
     [record] = data["participations"]

@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tracker import timeutil
 from tracker.extensions import db
-from tracker.manage import routes as manage_routes
 from tracker.models import TaskStatus
 
 TODAY = timeutil.local_today()
@@ -28,13 +28,12 @@ NEXT = THIS + 1
 
 @pytest.fixture
 def beijing_day(monkeypatch):
-    """beijing_day(day): it is 09:00 of ``day`` in Beijing, for the app's clock and the
-    工作台's own reading of it."""
+    """beijing_day(day): it is 09:00 of ``day`` in Beijing for the whole application —
+    the 工作台's own name for ``utcnow`` and every other module's
+    (``tests.clock.set_app_clock``) — moving them from ``today_held``'s day."""
 
     def set_day(day: date) -> None:
-        moment = datetime.combine(day, time(9), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-        monkeypatch.setattr(timeutil, "utcnow", lambda: moment)
-        monkeypatch.setattr(manage_routes, "utcnow", lambda: moment)
+        set_app_clock(monkeypatch, day, at=time(9))
 
     return set_day
 
