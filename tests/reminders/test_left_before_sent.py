@@ -5,8 +5,8 @@ task the message speaks of. Such a row is settled as every row no longer due is 
 ``obsolete``, ``not_due``, never tried, counted as 未发送 on 提醒发送状态 — and its in-app
 copy, delivered when it was written, stays. A 补录申请结果 of the same shape: an
 adoption undone by a 作废 of its activity. Nobody leaves a task once it is cancelled
-(cancelled49): a 任务已取消 reaches the task and its line as they stood. Against the real SMTP server and SMS
-recorder of tests/reminders, with the clock injected."""
+(cancelled49): a 任务已取消 reaches the task and its line as they stood. Against the
+real SMTP server and SMS recorder of tests/reminders, with the clock injected."""
 from __future__ import annotations
 
 from datetime import timedelta
