@@ -65,3 +65,26 @@ def test_the_liaison_is_not_offered_a_removal(client, login, world):
     assert "该任务已取消，不能移出候补。" in page and "确认移出候补" not in page
     assert fresh(Assignment, mine.id).status == AssignmentStatus.claimed
     assert fresh(WaitlistEntry, entry.id).status == WaitStatus.waiting
+
+
+def test_switching_off_leaves_a_cancelled_tasks_line_as_it_stood(client, login, world):
+    """停用 takes the member off every 候补名单 she waits on, but a cancelled task's: that
+    line is its record too. Its confirmation names only the lines it leaves."""
+    import html
+
+    from tracker.services.claims import deactivate_ends
+
+    task, _mine, entry = _called_off(world)
+    still = f.task(world.item, world.liaison, slots=1, title="敬老院包饺子")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(still, world.member)
+    with unit_of_work():
+        other = join_waitlist(still, world.other_member)
+    assert deactivate_ends(world.other_member) == (0, ["敬老院包饺子"])
+    login(world.admin)
+    page = client.post(f"/admin/members/{world.other_member.id}/active",
+                       data={"active": "0", "confirmed": "1"}, follow_redirects=True)
+    assert page.status_code == 200, html.unescape(page.get_data(as_text=True))
+    assert fresh(WaitlistEntry, other.id).status == WaitStatus.left
+    assert fresh(WaitlistEntry, entry.id).status == WaitStatus.waiting

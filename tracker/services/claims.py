@@ -283,6 +283,14 @@ def _holds_a_place(member: Member) -> tuple:
             Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)))
 
 
+def _lines_left(member: Member) -> tuple:
+    """The 候补名单 停用 takes ``member`` off: every one she waits on but a cancelled
+    task's, which is the record of who waited when it was called off and stays as it
+    stood, as its roster does (``withdraw_refusal``, cancelled49)."""
+    return (WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting,
+            Task.status != TaskStatus.cancelled)
+
+
 def _not_started() -> tuple:
     """Tasks that 停用 gives places back in: not started, not cancelled."""
     return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
@@ -298,8 +306,7 @@ def deactivate_ends(member: Member) -> tuple[int, list[str]]:
               .where(*_holds_a_place(member), *_not_started()).scalar_subquery())
     waiting = json_rows_in_order(
         select(Task.title).join(WaitlistEntry, WaitlistEntry.task_id == Task.id)
-        .where(WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting),
-        Task.id).scalar_subquery()
+        .where(*_lines_left(member)), Task.id).scalar_subquery()
     count, titles = db.session.execute(select(places, waiting)).one()
     return count or 0, [title for title, in rows_of(titles)]
 
@@ -313,9 +320,9 @@ def release_places(member: Member, actor: Member) -> int:
     absent) stays theirs. The caller holds the tasks' rows and then the member's
     (``places_held``), and has switched the member off. Returns how many places went
     back."""
-    waiting = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting)
-        .order_by(WaitlistEntry.task_id)).all()
+    waiting = db.session.scalars(
+        select(WaitlistEntry).join(Task, Task.id == WaitlistEntry.task_id)
+        .where(*_lines_left(member)).order_by(WaitlistEntry.task_id)).all()
     for entry in waiting:
         entry.status, entry.left_at = WaitStatus.left, utcnow()
         record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=member.id)
