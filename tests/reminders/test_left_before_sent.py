@@ -4,8 +4,9 @@ still on the task when it can leave (leave48's Open): one who withdrew (取消�
 task the message speaks of. Such a row is settled as every row no longer due is —
 ``obsolete``, ``not_due``, never tried, counted as 未发送 on 提醒发送状态 — and its in-app
 copy, delivered when it was written, stays. A 补录申请结果 of the same shape: an
-adoption undone by a 作废 of its activity. Against the real SMTP server and SMS
-recorder of tests/reminders, with the clock injected."""
+adoption undone by a 作废 of its activity. Nobody leaves a task once it is cancelled
+(cancelled49): a 任务已取消 reaches the task and its line as they stood. Against the
+real SMTP server and SMS recorder of tests/reminders, with the clock injected."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,6 +21,7 @@ from tests.reminders.test_task_changes import details
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Channel, OutboxStatus, WaitlistEntry
 from tracker.reminders.job import run
+from tracker.services import ServiceError
 from tracker.services.assigning import assign_member
 from tracker.services.claims import claim_slot, withdraw
 from tracker.services.tasks import cancel_task, update_task
@@ -156,25 +158,33 @@ def test_an_assigned_member_removed_before_the_morning_is_not_told_of_the_move(
     assert_not_due("changed", town.bob)
 
 
-def test_a_cancel_told_at_night_is_not_sent_to_who_left_the_task_or_its_waitlist_since(
+def test_a_cancel_told_at_night_reaches_the_task_and_its_line_as_they_stood(
         town, smtp, recorder):
+    """Nobody leaves a cancelled task since (cancelled49): its roster and its 候补名单
+    are the record of who was on it when it was called off, so ann's 取消认领 and lee's
+    退出候补 after the cancel are refused, and the 任务已取消 waiting for the morning
+    reaches them as it reaches bob."""
     task = town.task(local(1, 10), people=(town.ann, town.bob), title="上午清扫")
     db.session.add(WaitlistEntry(task_id=task.id, member_id=town.lee.id))
     db.session.commit()
     cancel_task(task, town.liaison, "下雨")
     db.session.commit()
     assert run(NIGHT).quiet and smtp.mails == []  # starts at 10:00: waits for the morning
-    withdraw(place(task, town.ann), town.ann)
-    leave_waitlist(db.session.scalar(select(WaitlistEntry).where(
-        WaitlistEntry.task_id == task.id, WaitlistEntry.member_id == town.lee.id)), town.lee)
-    db.session.commit()
+    with pytest.raises(ServiceError, match="该任务已取消，不能取消认领。"):
+        withdraw(place(task, town.ann), town.ann)
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="该任务已取消，不能退出候补。"):
+        leave_waitlist(db.session.scalar(select(WaitlistEntry).where(
+            WaitlistEntry.task_id == task.id, WaitlistEntry.member_id == town.lee.id)),
+            town.lee)
+    db.session.rollback()
 
     run(MORNING)
-    assert smtp.mails == []  # ann withdrew
+    assert place(task, town.ann).status == AssignmentStatus.claimed
+    mailed = {to for mail in smtp.mails for to in mail.to}
+    assert mailed == {"ann@example.org"}  # still on it: told
     sms = {p.json["mobile"] for p in recorder.to("/sms")}
-    assert sms == {town.bob.phone}  # bob still holds his place; lee left the 候补名单
-    assert_not_due("cancelled", town.ann)
-    assert_not_due("cancelled", town.lee)
+    assert sms == {town.bob.phone, town.lee.phone}  # lee still waits on its 候补名单
 
 
 def test_an_adoption_told_at_night_is_not_sent_once_a_void_reopened_the_request(

@@ -27,6 +27,7 @@ from ..services.claims import (
     minutes_shown_key,
     task_span_minutes,
     withdraw,
+    withdraw_refusal,
 )
 from ..services.reviews import reopen_effects, reopen_report
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
@@ -48,7 +49,7 @@ from ..services.tasks import (
 )
 from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
                                 void_signed)
-from ..services.waitlist import leave_waitlist, promote_by_hand
+from ..services.waitlist import leave_refusal, leave_waitlist, promote_by_hand
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed, work_signed
 from ..timeutil import to_local, utcnow
@@ -700,16 +701,19 @@ def _hours_text(_name: str, minutes) -> str:
     return _("%(h)s 小时", h=hours(minutes or 0))
 
 
-def _act_on_person(row, service, done, ask=None):
+def _act_on_person(row, service, done, ask=None, refuse=None):
     """One of the liaison's actions on a person of a task — an assignment or a 候补 entry
     — then back to the task; ``done(name)`` is what is said when it worked. ``ask(name)``:
     the action is asked once (title, button, what happens), as 关闭任务 — in the page by
     static/js/confirm.js, else by the confirmation page this renders for an unconfirmed
-    POST (walk10 D9)."""
+    POST (walk10 D9). ``refuse(row, actor)``: why the action cannot be done now, said
+    instead of asking (the service asks it again under its lock)."""
     if row is None or not manages_task(current_user, row.task):
         abort(404)
     task, name = row.task, row.member.name
     if ask is not None and not confirmed():
+        if refuse is not None and (refusal := refuse(row, current_user)) is not None:
+            return _back_to_task(task, refusal, "error")
         title, submit, explain = ask(name)
         return render_template("confirm.html", title=title, task=task, submit=submit,
                                action=request.path, explain=explain,
@@ -727,7 +731,8 @@ def remove_assignment(assignment_id: int):
                           ask=lambda name: (
                               _("移出参与党员"), _("确认移出"),
                               _("移出后%(name)s不再参加该任务，名额空出：如有候补，候补名单上的第一位"
-                                "自动转正并收到通知。再把%(name)s加回来需要有空余名额。", name=name)))
+                                "自动转正并收到通知。再把%(name)s加回来需要有空余名额。", name=name)),
+                          refuse=withdraw_refusal)
 
 
 @bp.post("/waitlist/<int:entry_id>/promote")
@@ -747,7 +752,8 @@ def remove_waiting(entry_id: int):
                           ask=lambda name: (
                               _("移出候补"), _("确认移出候补"),
                               _("移出后%(name)s不再排在候补名单上，有人取消认领时名额不会转给他；"
-                                "再排候补须本人重新加入，排在最后。", name=name)))
+                                "再排候补须本人重新加入，排在最后。", name=name)),
+                          refuse=leave_refusal)
 
 
 @bp.post("/tasks/<int:task_id>/leader")

@@ -209,29 +209,59 @@ def withdraw(assignment: Assignment, actor: Member) -> None:
     task = assignment.task
     if actor.id != assignment.member_id and not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
-    not_now, started = _withdraw_refusals(assignment, actor)
-    if assignment.status not in (AssignmentStatus.claimed, AssignmentStatus.assigned):
-        raise ServiceError(not_now)
-    if task.starts_at <= utcnow():
-        raise ServiceError(started)
     # the task's row first, then the participation (the house order): a merge holding
-    # the task waits for this, never this for a merge holding the participation
+    # the task waits for this, never this for a merge holding the participation; and
+    # what is refused is read under the lock — a 取消任务 (or another withdrawal of this
+    # place) committed since the page was read is seen, never withdrawn over
+    hold_task(task)
+    db.session.refresh(assignment, ["status"])
+    if (refusal := withdraw_refusal(assignment, actor)) is not None:
+        raise ServiceError(refusal)
     _release_slot(task)
     assignment.status = AssignmentStatus.withdrawn
     record(actor, "withdraw", assignment, task_id=task.id)
     promote_waiting(task, actor)
 
 
+def hold_task(task: Task) -> None:
+    """Lock the task's row (``FOR NO KEY UPDATE``, the lock a claim's conditional UPDATE
+    and ``activity_lock.lock_activity`` take) and re-read what a withdrawal decides on:
+    its status, start and slots."""
+    db.session.execute(select(Task.id).where(Task.id == task.id)
+                       .with_for_update(key_share=True))
+    db.session.refresh(task, ["status", "starts_at", "taken"])
+
+
+def withdraw_refusal(assignment: Assignment, actor: Member):
+    """Why ``actor`` cannot take ``assignment``'s place back now, or None. A cancelled
+    task (取消任务, or 作废, which cancels it) is closed: who was on it when it was called
+    off is its record, and nothing changes it (leave49 Open) — the pages do not offer
+    the action and their confirmation pages refuse it before asking."""
+    not_now, started, cancelled = _withdraw_refusals(assignment, actor)
+    task = assignment.task
+    if assignment.status not in (AssignmentStatus.claimed, AssignmentStatus.assigned):
+        return not_now
+    if task.starts_at <= utcnow():
+        return started
+    if task.status == TaskStatus.cancelled:
+        return cancelled
+    return None
+
+
 def _withdraw_refusals(assignment: Assignment, actor: Member) -> tuple:
-    """``withdraw``'s two refusals (a place no longer held as claimed or assigned, a task
-    started) in the words of what the actor did (withdraw47): a liaison 移出 the member;
-    the member 退出任务 of a place the liaison put her in (``Assignment.assigned_place``,
-    the rule her pages and reminders word it by), or 取消认领 of her claim."""
+    """``withdraw``'s three refusals (a place no longer held as claimed or assigned, a
+    task started, a task cancelled) in the words of what the actor did (withdraw47): a
+    liaison 移出 the member; the member 退出任务 of a place the liaison put her in
+    (``Assignment.assigned_place``, the rule her pages and reminders word it by), or
+    取消认领 of her claim."""
     if actor.id != assignment.member_id:
-        return _l("该党员当前的状态不能移出。"), _l("任务已开始，不能移出。")
+        return (_l("该党员当前的状态不能移出。"), _l("任务已开始，不能移出。"),
+                _l("该任务已取消，不能移出。"))
     if assignment.assigned_place:
-        return _l("当前状态不能退出任务。"), _l("任务已开始，不能退出任务。")
-    return _l("当前状态不能取消认领。"), _l("任务已开始，不能取消认领。")
+        return (_l("当前状态不能退出任务。"), _l("任务已开始，不能退出任务。"),
+                _l("该任务已取消，不能退出任务。"))
+    return (_l("当前状态不能取消认领。"), _l("任务已开始，不能取消认领。"),
+            _l("该任务已取消，不能取消认领。"))
 
 
 def places_held(member: Member) -> set[int]:
@@ -253,6 +283,14 @@ def _holds_a_place(member: Member) -> tuple:
             Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)))
 
 
+def _lines_left(member: Member) -> tuple:
+    """The 候补名单 停用 takes ``member`` off: every one she waits on but a cancelled
+    task's, which is the record of who waited when it was called off and stays as it
+    stood, as its roster does (``withdraw_refusal``, cancelled49)."""
+    return (WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting,
+            Task.status != TaskStatus.cancelled)
+
+
 def _not_started() -> tuple:
     """Tasks that 停用 gives places back in: not started, not cancelled."""
     return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
@@ -268,8 +306,7 @@ def deactivate_ends(member: Member) -> tuple[int, list[str]]:
               .where(*_holds_a_place(member), *_not_started()).scalar_subquery())
     waiting = json_rows_in_order(
         select(Task.title).join(WaitlistEntry, WaitlistEntry.task_id == Task.id)
-        .where(WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting),
-        Task.id).scalar_subquery()
+        .where(*_lines_left(member)), Task.id).scalar_subquery()
     count, titles = db.session.execute(select(places, waiting)).one()
     return count or 0, [title for title, in rows_of(titles)]
 
@@ -283,9 +320,9 @@ def release_places(member: Member, actor: Member) -> int:
     absent) stays theirs. The caller holds the tasks' rows and then the member's
     (``places_held``), and has switched the member off. Returns how many places went
     back."""
-    waiting = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting)
-        .order_by(WaitlistEntry.task_id)).all()
+    waiting = db.session.scalars(
+        select(WaitlistEntry).join(Task, Task.id == WaitlistEntry.task_id)
+        .where(*_lines_left(member)).order_by(WaitlistEntry.task_id)).all()
     for entry in waiting:
         entry.status, entry.left_at = WaitStatus.left, utcnow()
         record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=member.id)

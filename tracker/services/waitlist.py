@@ -19,7 +19,7 @@ from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .claims import hold_member, promote
+from .claims import hold_member, hold_task, promote
 
 ALREADY_WAITING = _l("您已在候补名单中。")
 
@@ -69,12 +69,29 @@ def leave_waitlist(entry: WaitlistEntry, actor: Member) -> None:
     """The member leaves the queue (or a liaison takes them off it)."""
     if actor.id != entry.member_id and not manages_task(actor, entry.task):
         raise PermissionDenied(_l("无权操作。"))
+    # the task's row first (as a join's): a 取消任务 committed since the page was read
+    # is seen here, and its line left as it stood
+    hold_task(entry.task)
+    db.session.refresh(entry, ["status"])
     if entry.status != WaitStatus.waiting:
         if actor.id == entry.member_id:
             raise ServiceError(_l("您已不在候补名单中。"))
         raise ServiceError(_l("%(name)s 已不在候补名单中。", name=entry.member.name))
+    if (refusal := leave_refusal(entry, actor)) is not None:
+        raise ServiceError(refusal)
     entry.status, entry.left_at = WaitStatus.left, utcnow()
     record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=entry.member_id)
+
+
+def leave_refusal(entry: WaitlistEntry, actor: Member):
+    """Why ``actor`` cannot take ``entry`` off its task's 候补名单 now, or None: a
+    cancelled task (取消任务, or 作废) is closed, its line the record of who waited when
+    it was called off, as its roster is (``claims.withdraw_refusal``)."""
+    if entry.task.status != TaskStatus.cancelled:
+        return None
+    if actor.id == entry.member_id:
+        return _l("该任务已取消，不能退出候补。")
+    return _l("该任务已取消，不能移出候补。")
 
 
 def promote_by_hand(entry: WaitlistEntry, actor: Member) -> Assignment:

@@ -47,6 +47,7 @@ from ..services.claims import (
     held_alongside,
     task_span_minutes,
     withdraw,
+    withdraw_refusal,
 )
 from ..services.backfill_requests import requestable, works_in
 from ..services.request_window import askable_day
@@ -60,7 +61,7 @@ from ..services.reviews import (
 )
 from ..services.task_needs import needs_of
 from ..services.voiding import void_event
-from ..services.waitlist import join_waitlist, leave_waitlist
+from ..services.waitlist import join_waitlist, leave_refusal, leave_waitlist
 from ..templating import task_phase
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page
@@ -336,6 +337,11 @@ def withdraw_claim(task_id: int):
         # an assignment she left (or was 移出 of) was never a claim of hers
         flash(_("您已不在该任务中。") if assigned else _("您没有认领该任务。"), "error")
         return redirect(back)
+    # started, or cancelled since the page was read: said now, not asked first and then
+    # refused (the service asks it again under the task's lock)
+    if (refusal := withdraw_refusal(mine, current_user)) is not None:
+        flash(str(refusal), "error")
+        return redirect(back)
     if request.method == "GET":
         return render_template(
             "confirm.html", task=task, back=back,
@@ -373,6 +379,9 @@ def waitlist_leave(task_id: int):
     entry = q.my_wait_entry(task.id, current_user.id)
     if entry is None or entry.status != WaitStatus.waiting:
         flash(_("您不在该任务的候补名单中。"), "error")
+        return redirect(target)
+    if (refusal := leave_refusal(entry, current_user)) is not None:  # cancelled since
+        flash(str(refusal), "error")
         return redirect(target)
     if not confirmed():  # asked once (walk12 #3): the place in line is not given back
         return render_template(
