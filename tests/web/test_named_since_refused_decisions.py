@@ -104,3 +104,120 @@ def test_an_adoption_confirmed_once_another_admin_declined_it_says_so(
         lambda request, admin: decline_request(request, admin, "未参加该活动"),
         RequestStatus.declined)
     assert _on_cleanup(october) == 0  # nothing added
+
+
+def _sign_the_year(client, o) -> None:
+    """The unit's 2022 年度总结 signed, after the page was read: the service's locked
+    read names it, what the page did not."""
+    assert client.post(f"/reports/annual/finalize?unit={o.unit.id}&year=2022",
+                       data={"confirmed": "1"}).status_code == 302
+
+
+def _decided_after_the_rollback(monkeypatch, module, decide) -> dict:
+    """``module.run_service`` — the view's run of its service — runs as it would; once it
+    returns refused (the service rolled back), ``decide()`` (another admin's, through the
+    real service) is committed, once, before the view answers."""
+    from tracker.services import unit_of_work
+
+    real = module.run_service
+    seen = {"decided": False}
+
+    def run(*args, **kwargs):
+        done = real(*args, **kwargs)
+        if done is None and not seen["decided"]:
+            seen["decided"] = True
+            with unit_of_work(once=False):  # not the post's own token
+                decide()
+        return done
+
+    monkeypatch.setattr(module, "run_service", run)
+    return seen
+
+
+def test_an_approval_confirmed_once_another_admin_approved_it_says_so(
+        client, login, october, monkeypatch):
+    from tests.web.stale_support import form_on
+    from tracker import manage
+    from tracker.models import ReportStatus, TaskReport
+    from tracker.services.reviews import approve_report
+
+    o = october
+    other = _other_admin(o)
+    report_id = o.tasks["待审核整治"].report.id  # 解放路社区, 30 October, 待审核
+    login(o.admin)
+    _sign_october_only(client, o)
+    approve = f"/manage/reports/{report_id}/approve"
+    page = client.get(f"/manage/reports/{report_id}").get_data(as_text=True)
+    assert named(page)  # October named beside 通过
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.reviews, lambda: approve_report(
+        db.session.get(TaskReport, report_id), db.session.get(Member, other),
+        count_checked_in=True))
+
+    response = client.post(approve, data=form_on(page, approve), follow_redirects=True)
+    words = _text(response)
+    assert response.status_code == 200 and "有了变化" not in words
+    assert "该完成情况不在待审核状态。" in words
+    db.session.expire_all()
+    report = db.session.get(TaskReport, report_id)
+    assert seen["decided"] and report.status == ReportStatus.approved
+    assert report.reviewed_by_id == other  # the other admin's 通过, not this post's
+
+
+def _task_decision_refused(client, login, o, monkeypatch, path: str, submit: str, decide,
+                           words: str):
+    """Admin 孙书记 confirms ``path`` (撤销审核 or 作废 of 环境整治一, 9 October, approved)
+    on its naming page (October named); the year is signed after the page, so the
+    service refuses for it; then ``decide(task, other admin)`` commits. The task page
+    says ``words``; no confirmation page (``submit``) and no 「…有了变化…」."""
+    from tracker import manage
+    from tracker.models import Task
+
+    other = _other_admin(o)
+    task_id = o.tasks["环境整治一"].id
+    login(o.admin)
+    _sign_october_only(client, o)
+    page = client.post(f"/manage/tasks/{task_id}/{path}",
+                       data={f"{path}-reason": "数量登记错误"}).get_data(as_text=True)
+    assert submit in page and named(page)  # October named
+    action, fields = _confirmation(page)
+    # the key of what it named, posted back with 确认 (a version field: its own markup)
+    key = re.search(rf'name="{path}-named" type="hidden" value="([^"]*)"', page).group(1)
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.task_page, lambda: decide(
+        db.session.get(Task, task_id), db.session.get(Member, other)))
+
+    response = client.post(action, data={**fields, f"{path}-reason": "数量登记错误",
+                                                f"{path}-named": key},
+                           follow_redirects=True)
+    text = _text(response)
+    assert response.status_code == 200
+    assert "有了变化" not in text and submit not in text
+    assert words in text
+    assert seen["decided"]
+    db.session.expire_all()
+    return db.session.get(Task, task_id), other
+
+
+def test_a_reopen_confirmed_once_another_admin_reopened_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.models import ReportStatus
+    from tracker.services.reviews import reopen_report
+
+    task, other = _task_decision_refused(
+        client, login, october, monkeypatch, "reopen", "确认撤销审核",
+        lambda task, admin: reopen_report(task.report, admin, "人数有误"),
+        "只有已审核通过的完成情况可以撤销审核。")
+    assert task.report.status == ReportStatus.returned
+    assert (task.report.reviewed_by_id, task.report.return_reason) == (other, "人数有误")
+
+
+def test_a_void_confirmed_once_another_admin_voided_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.models import TaskStatus
+    from tracker.services.voiding import void_activity
+
+    task, _other = _task_decision_refused(
+        client, login, october, monkeypatch, "void", "确认作废",
+        lambda task, admin: void_activity(task, admin, "活动未举行"), "该活动已作废。")
+    assert task.status == TaskStatus.cancelled
