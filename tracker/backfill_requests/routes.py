@@ -22,6 +22,7 @@ from ..services.backfill_requests import (
     adopt_into_task,
     adopt_signed_months,
     adoption_refused,
+    adoption_refusals,
     applicant_refusals,
     adoption_signed,
     ask_backfill,
@@ -196,10 +197,15 @@ def adopt(request_id: int):
                        lambda named, since: _ask_adoption(row, name, named, since))
     if (asked := first.answer()) is not None:
         return asked
-    done = run_service(form, first.comparing(adopt_into_task), row, actor, denied=404)
+    # a month signed since its page (``since_off``): the page again or — 采纳 refused by
+    # then (another's change since the service's rollback: the request adopted or
+    # declined meanwhile) — that refusal in its own words, never 「…有了变化…」 with no
+    # page above it (since49's Open)
+    done = run_service(form, first.comparing(adopt_into_task), row, actor, denied=404,
+                       since_off=True)
     if done is None:
-        if (asked := first.since()) is not None:  # signed since its page: named afresh
-            return asked
+        if (asked := first.since(form, lambda: adoption_refusals(row, actor))) is not None:
+            return asked  # signed since its page: named afresh
         for message in form.form_errors:  # the queue says why, as a flash
             flash(str(message), "error")
     elif done.value.already_on:  # on the task already: nothing was added

@@ -15,6 +15,7 @@ from ..services.claims import task_span_minutes
 from ..services.reviews import (
     approval_refusals,
     approval_signed,
+    approval_state_refusal,
     approve_report,
     cannot_confirm_words,
     checked_in_unconfirmed,
@@ -148,8 +149,18 @@ def approve(report_id: int):
     named_since: list = []
     done = run_service(None, named_aware(named_since, approve_report), report, _actor(),
                        denied=404, shown=request.form.get("shown"), count_checked_in=count,
-                       promised=request.form.get("promised"), named=request.form.get("named"))
+                       promised=request.form.get("promised"), named=request.form.get("named"),
+                       since_off=True)
     if not done and named_since:
+        # read after the service's rollback: another's decision since (the report
+        # approved or returned meanwhile) is said in its own words, back on the report's
+        # page as any refusal — not 「…请查看现在的说明后再审核。」 over a page with
+        # nothing to review (since49's Open)
+        refused = approval_state_refusal(report, _actor(), shown=request.form.get("shown"),
+                                         count_checked_in=count)
+        flash(str(refused or named_since[0].message), "error")
+        if refused is not None:
+            return redirect(url_for("manage.report", report_id=report.id))
         return _render_report(report, count_checked_in=count)
     if not done:
         return redirect(url_for("manage.report", report_id=report.id))

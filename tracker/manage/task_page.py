@@ -29,7 +29,7 @@ from ..services.claims import (
     withdraw,
     withdraw_refusal,
 )
-from ..services.reviews import reopen_effects, reopen_report
+from ..services.reviews import reopen_effects, reopen_report, reopen_state_refusal
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
 from ..services.summary_notes import (closed_task_to, fold_units,
@@ -531,6 +531,7 @@ def reopen(task_id: int):
     # the comparison with what the page named, under the activity's lock
     return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
                       task.report, actor, form.reason.data,
+                      refusal=lambda: reopen_state_refusal(task.report),
                       named=lambda: keep_named(promised if offered else None,
                                                lambda: uncount_signed(actor, task, lock=True)[1],
                                                actor=actor)) \
@@ -546,24 +547,29 @@ def _say_named_since(form, promised: str | None, since, signed, actor) -> None:
         form.form_errors.append(said_since(promised, signed, since, actor=actor))
 
 
-def _run_named(task, form, context, since, confirm, service, *args, **kwargs):
+def _run_named(task, form, context, since, confirm, service, *args, refusal, **kwargs):
     """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
     the page was read — and the post is answered by ``confirm(task, form, signed)``
-    naming them as found under the lock, ``since`` said first, nothing done. None: it
-    went through (else the response)."""
+    naming them as found under the lock, ``since`` said first, nothing done — unless
+    ``refusal()`` (the service's refusal of the task's state, read only) refuses it by
+    then: another admin's 撤销审核 or 作废 committed after the service's rollback is
+    said in its own words on the task page, not asked again for a 确认 the service
+    would only refuse (since49's Open). None: it went through (else the response)."""
     found: list[NamedSince] = []
 
     def named_afresh():
         if not found:
             return None
+        if (refused := refusal()) is not None:
+            return _back_to_task(task, refused, "error")
         form.form_errors[:] = [found[0].said(since)]  # or what was re-opened since
         form.named.data = named_key(found[0].naming)
         return confirm(task, form, signed_names(found[0].naming))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),
-                        *args, since=named_afresh)
+                        *args, since=named_afresh, since_off=True)
 
 
 def _confirm_reopen(task, form, signed: dict):
@@ -651,6 +657,7 @@ def void(task_id: int):
     # the comparison with what the page named, under the activity's lock
     return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
                       actor, form.reason.data,
+                      refusal=partial(void_refusal, task, actor, lock=False),
                       promised=promised if context["void_form"] is not None else None) \
         or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 

@@ -905,13 +905,23 @@ def adoption_signed(request: BackfillRequest, actor: Member, *,
 
 def adoption_refused(request: BackfillRequest, actor: Member) -> bool:
     """Whether 采纳 of ``request`` into its approved activity would be refused
-    (``backfill.forgotten_problems``, read only, no lock: the rules
-    ``add_forgotten_participant`` refuses it by — the member ``nameable`` on the day, on
-    the activity as done already, a place at the same hours elsewhere, the hours): its
-    naming page is then not shown — the refusal is said, never asked. The service asks
-    again under its locks."""
-    return bool(forgotten_problems(actor, request.task, request.member, request.minutes,
-                                   lock=False))
+    (``adoption_refusals``): its naming page is then not shown — the refusal is said,
+    never asked. The service asks again under its locks."""
+    return bool(adoption_refusals(request, actor))
+
+
+def adoption_refusals(request: BackfillRequest, actor: Member) -> list[tuple[str | None, object]]:
+    """What 采纳 of ``request`` into its approved activity would be refused for, as (form
+    field, message), read only, no lock, in ``adopt_into_task``'s order: the request
+    decided already (``DECIDED``: another's 采纳 or 拒绝, or the member added to the
+    activity another way, which adopts it), then ``backfill.forgotten_problems`` — the
+    rules ``add_forgotten_participant`` refuses it by (the member ``nameable`` on the
+    day, on the activity as done already, a place at the same hours elsewhere, the
+    hours). The request's state is its loaded row's: no statement of its own."""
+    if not request.is_pending:
+        return [(None, DECIDED)]
+    return forgotten_problems(actor, request.task, request.member, request.minutes,
+                              lock=False)
 
 
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:

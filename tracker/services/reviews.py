@@ -253,10 +253,37 @@ def _require_reviewer(report: TaskReport, actor: Member) -> None:
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权审核该社区的任务。"))
     lock_activity(report.task)
+    if (refusal := _review_state_refusal(report)) is not None:
+        raise ServiceError(refusal)
+
+
+def _review_state_refusal(report: TaskReport):
+    """Why the report is not to be reviewed now, by its state as loaded, or None: not
+    待审核 (approved or returned already), or its task cancelled."""
     if report.status != ReportStatus.submitted:
-        raise ServiceError(_l("该完成情况不在待审核状态。"))
+        return _l("该完成情况不在待审核状态。")
     if report.task.status == TaskStatus.cancelled:  # a report left 待审核 on one before
-        raise ServiceError(_l("该任务已取消。"))
+        return _l("该任务已取消。")
+    return None
+
+
+def approval_state_refusal(report: TaskReport, actor: Member, *, shown: str | None = None,
+                           count_checked_in: bool = False):
+    """What ``approve_report`` would refuse first, read only, no lock, in its order: the
+    report's state (``_review_state_refusal``), a submission the page did not show
+    (``shown``), the activity still running or — for one not an admin — a 已定稿 month
+    (``approval_refusal``); None. For 通过 refused for a month signed since its page
+    (``roll.NamedSince``): another's decision since the service's rollback (the report
+    approved or returned meanwhile) is said in its own words, not as the page named
+    afresh (since49's Open)."""
+    refusal = _review_state_refusal(report)
+    if refusal is None:
+        try:
+            _resubmitted_since(report, shown)
+        except ServiceError as resubmitted:
+            refusal = resubmitted.message
+    return refusal or approval_refusal(report.task, actor, lock=False,
+                                       counting=_counting(count_checked_in))
 
 
 def report_version(report: TaskReport) -> str:
@@ -817,6 +844,15 @@ def reopen_effects(task: Task) -> ReopenEffects:
                          findings=findings)
 
 
+def reopen_state_refusal(report: TaskReport):
+    """Why the report cannot be taken back by 撤销审核, by its state as loaded (not
+    approved: returned already, by another's 撤销审核), or None — ``reopen_report``'s
+    refusal, read only for its page after a refusal for a month signed since."""
+    if report.status != ReportStatus.approved:
+        return _l("只有已审核通过的完成情况可以撤销审核。")
+    return None
+
+
 def reopen_report(report: TaskReport, actor: Member, reason: str, *,
                   named: Callable[[], None] | None = None) -> None:
     """撤销审核: an admin takes an approved report back to 退回 (returned), with a reason,
@@ -836,8 +872,8 @@ def reopen_report(report: TaskReport, actor: Member, reason: str, *,
     if actor.role != Role.admin:
         raise ServiceError(_l("只有单位管理员可以撤销审核。"))
     lock_activity(report.task)
-    if report.status != ReportStatus.approved:
-        raise ServiceError(_l("只有已审核通过的完成情况可以撤销审核。"))
+    if (refusal := reopen_state_refusal(report)) is not None:
+        raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写撤销审核的原因。"), REOPEN_REASON_MAX)
     task, day = report.task, report.task.service_date
     closed = closed_to(actor, task.unit_id, task.community_id, day)

@@ -1,0 +1,223 @@
+"""An admin's decision confirmed on its naming page — 采纳 of a 补录申请 from the queue,
+通过 of a report, 撤销审核, 作废 — refused by its service because a signed document
+changed since the page was read (``roll.NamedSince``: here the year signed between the
+view's read and the service's share locks), and, after the service rolled back and before
+the view answers, another admin's decision committed that the decision's own rules refuse:
+the request adopted or declined already, the report approved already, the activity voided
+already.
+
+The view's answer is that refusal, in the service's words (docs/design.md, "Refused in a
+已定稿 month": a refusal is said in its own words, review44 #2) — never the words of a page
+named afresh (「打开页面之后…有了变化…」), which point at a 说明 above that is not shown,
+nor the naming page again for a decision the service will only refuse after its 确认
+(since49's Open). Nothing is written by the post.
+
+The order is forced in one process, as tests/web/test_named_since_refused_after_rollback.py
+forces it: the year is signed (the real 定稿) right after the view's unlocked read, and the
+other admin's decision (the real service's) is committed right before the view answers."""
+from __future__ import annotations
+
+import re
+
+from tests.reports.test_signed_named import named
+from tests.web.test_named_first import _confirmation, _sign_october_only
+from tests.web.test_named_since_refused_after_rollback import _changed_before_since
+from tests.web.test_named_since_refused_again import _other_admin, _signed_after_the_read
+from tracker.extensions import db
+from tracker.models import (Assignment, AssignmentStatus, BackfillRequest, Member,
+                            RequestStatus)
+from tracker.timeutil import utcnow
+
+DECIDED = "该申请已处理。"
+
+
+def _text(response) -> str:
+    return re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+
+
+def _request_for_cleanup(o) -> int:
+    """赵敏's pending 补录申请 to be added to 环境整治一 (解放路社区, 9 October, approved),
+    which she is not on, for its two hours."""
+    row = BackfillRequest(member_id=o.members["赵敏"].id, community_id=o.jiefang.id,
+                          task_id=o.tasks["环境整治一"].id, service_date=o.tasks["环境整治一"].service_date,
+                          minutes=120, note="忘记认领了",
+                          status=RequestStatus.pending, created_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _on_cleanup(o) -> int:
+    return db.session.query(Assignment).filter_by(
+        task_id=o.tasks["环境整治一"].id, member_id=o.members["赵敏"].id,
+        status=AssignmentStatus.done).count()
+
+
+def _adoption_refused_in_its_words(client, login, o, monkeypatch, other_decides,
+                                   status: RequestStatus) -> None:
+    """Admin 孙书记 confirms 采纳 of 赵敏's request on its naming page (October named);
+    the year is signed after the view's read, so the service refuses for it; then
+    ``other_decides(request, other admin)`` commits. The queue says 「该申请已处理。」, the
+    request as the other admin left it (``status``), 赵敏 on the activity at most once."""
+    from tracker import backfill_requests
+
+    other = _other_admin(o)
+    request_id = _request_for_cleanup(o)
+    login(o.admin)
+    _sign_october_only(client, o)
+    url = f"/backfill-requests/{request_id}/adopt"
+    page = client.post(url).get_data(as_text=True)
+    assert "确认采纳" in page and named(page)  # October named
+    action, fields = _confirmation(page)
+    seen: dict = {}
+    _signed_after_the_read(monkeypatch, backfill_requests.routes, "adoption_signed",
+                           o.unit.id, o.admin.id, seen)
+    _changed_before_since(monkeypatch, lambda: other_decides(
+        db.session.get(BackfillRequest, request_id), db.session.get(Member, other)))
+
+    response = client.post(action, data=fields, follow_redirects=True)
+    words = _text(response)
+    assert response.status_code == 200
+    assert "有了变化" not in words and "确认采纳" not in words  # no page, none pointed at
+    assert DECIDED in words
+    db.session.expire_all()
+    row = db.session.get(BackfillRequest, request_id)
+    assert seen["signed"] and seen["compared"] and row.status == status
+    assert row.decided_by_id == other  # the other admin's decision, not this post's
+
+
+def test_an_adoption_confirmed_once_another_admin_adopted_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.services.backfill_requests import adopt_into_task
+
+    _adoption_refused_in_its_words(client, login, october, monkeypatch, adopt_into_task,
+                                   RequestStatus.adopted)
+    assert _on_cleanup(october) == 1  # added once, by the other admin
+
+
+def test_an_adoption_confirmed_once_another_admin_declined_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.services.backfill_requests import decline_request
+
+    _adoption_refused_in_its_words(
+        client, login, october, monkeypatch,
+        lambda request, admin: decline_request(request, admin, "未参加该活动"),
+        RequestStatus.declined)
+    assert _on_cleanup(october) == 0  # nothing added
+
+
+def _sign_the_year(client, o) -> None:
+    """The unit's 2022 年度总结 signed, after the page was read: the service's locked
+    read names it, what the page did not."""
+    assert client.post(f"/reports/annual/finalize?unit={o.unit.id}&year=2022",
+                       data={"confirmed": "1"}).status_code == 302
+
+
+def _decided_after_the_rollback(monkeypatch, module, decide) -> dict:
+    """``module.run_service`` — the view's run of its service — runs as it would; once it
+    returns refused (the service rolled back), ``decide()`` (another admin's, through the
+    real service) is committed, once, before the view answers."""
+    from tracker.services import unit_of_work
+
+    real = module.run_service
+    seen = {"decided": False}
+
+    def run(*args, **kwargs):
+        done = real(*args, **kwargs)
+        if done is None and not seen["decided"]:
+            seen["decided"] = True
+            with unit_of_work(once=False):  # not the post's own token
+                decide()
+        return done
+
+    monkeypatch.setattr(module, "run_service", run)
+    return seen
+
+
+def test_an_approval_confirmed_once_another_admin_approved_it_says_so(
+        client, login, october, monkeypatch):
+    from tests.web.stale_support import form_on
+    from tracker import manage
+    from tracker.models import ReportStatus, TaskReport
+    from tracker.services.reviews import approve_report
+
+    o = october
+    other = _other_admin(o)
+    report_id = o.tasks["待审核整治"].report.id  # 解放路社区, 30 October, 待审核
+    login(o.admin)
+    _sign_october_only(client, o)
+    approve = f"/manage/reports/{report_id}/approve"
+    page = client.get(f"/manage/reports/{report_id}").get_data(as_text=True)
+    assert named(page)  # October named beside 通过
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.reviews, lambda: approve_report(
+        db.session.get(TaskReport, report_id), db.session.get(Member, other),
+        count_checked_in=True))
+
+    response = client.post(approve, data=form_on(page, approve), follow_redirects=True)
+    words = _text(response)
+    assert response.status_code == 200 and "有了变化" not in words
+    assert "该完成情况不在待审核状态。" in words
+    db.session.expire_all()
+    report = db.session.get(TaskReport, report_id)
+    assert seen["decided"] and report.status == ReportStatus.approved
+    assert report.reviewed_by_id == other  # the other admin's 通过, not this post's
+
+
+def _task_decision_refused(client, login, o, monkeypatch, path: str, submit: str, decide,
+                           words: str):
+    """Admin 孙书记 confirms ``path`` (撤销审核 or 作废 of 环境整治一, 9 October, approved)
+    on its naming page (October named); the year is signed after the page, so the
+    service refuses for it; then ``decide(task, other admin)`` commits. The task page
+    says ``words``; no confirmation page (``submit``) and no 「…有了变化…」."""
+    from tracker import manage
+    from tracker.models import Task
+
+    other = _other_admin(o)
+    task_id = o.tasks["环境整治一"].id
+    login(o.admin)
+    _sign_october_only(client, o)
+    page = client.post(f"/manage/tasks/{task_id}/{path}",
+                       data={f"{path}-reason": "数量登记错误"}).get_data(as_text=True)
+    assert submit in page and named(page)  # October named
+    action, fields = _confirmation(page)
+    # the key of what it named, posted back with 确认 (a version field: its own markup)
+    key = re.search(rf'name="{path}-named" type="hidden" value="([^"]*)"', page).group(1)
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.task_page, lambda: decide(
+        db.session.get(Task, task_id), db.session.get(Member, other)))
+
+    response = client.post(action, data={**fields, f"{path}-reason": "数量登记错误",
+                                                f"{path}-named": key},
+                           follow_redirects=True)
+    text = _text(response)
+    assert response.status_code == 200
+    assert "有了变化" not in text and submit not in text
+    assert words in text
+    assert seen["decided"]
+    db.session.expire_all()
+    return db.session.get(Task, task_id), other
+
+
+def test_a_reopen_confirmed_once_another_admin_reopened_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.models import ReportStatus
+    from tracker.services.reviews import reopen_report
+
+    task, other = _task_decision_refused(
+        client, login, october, monkeypatch, "reopen", "确认撤销审核",
+        lambda task, admin: reopen_report(task.report, admin, "人数有误"),
+        "只有已审核通过的完成情况可以撤销审核。")
+    assert task.report.status == ReportStatus.returned
+    assert (task.report.reviewed_by_id, task.report.return_reason) == (other, "人数有误")
+
+
+def test_a_void_confirmed_once_another_admin_voided_it_says_so(
+        client, login, october, monkeypatch):
+    from tracker.models import TaskStatus
+    from tracker.services.voiding import void_activity
+
+    task, _other = _task_decision_refused(
+        client, login, october, monkeypatch, "void", "确认作废",
+        lambda task, admin: void_activity(task, admin, "活动未举行"), "该活动已作废。")
+    assert task.status == TaskStatus.cancelled
