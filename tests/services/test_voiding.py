@@ -224,7 +224,8 @@ def test_nothing_more_is_added_to_or_reopened_on_a_voided_activity(world, people
     void(task, world.liaison)
     refused(add_forgotten_participant, world.liaison, task, people[3], None,
             message="该任务已取消")
-    refused(reopen_report, task.report, world.admin, "恢复", message="只有已审核通过的完成情况")
+    # 作废's own words, not a report merely not approved (since49b's Open)
+    refused(reopen_report, task.report, world.admin, "恢复", message="该活动已作废。")
     assert db.session.query(Assignment).filter_by(task_id=task.id).count() == 3
 
 

@@ -54,11 +54,12 @@ def _on_cleanup(o) -> int:
 
 
 def _adoption_refused_in_its_words(client, login, o, monkeypatch, other_decides,
-                                   status: RequestStatus) -> None:
+                                   status: RequestStatus, words: str = DECIDED):
     """Admin 孙书记 confirms 采纳 of 赵敏's request on its naming page (October named);
     the year is signed after the view's read, so the service refuses for it; then
-    ``other_decides(request, other admin)`` commits. The queue says 「该申请已处理。」, the
-    request as the other admin left it (``status``), 赵敏 on the activity at most once."""
+    ``other_decides(request, other admin)`` commits. The queue says ``words`` (the
+    request decided: 「该申请已处理。」), the request as the other admin left it
+    (``status``); returns it and the other admin's id."""
     from tracker import backfill_requests
 
     other = _other_admin(o)
@@ -75,23 +76,25 @@ def _adoption_refused_in_its_words(client, login, o, monkeypatch, other_decides,
     _changed_before_since(monkeypatch, lambda: other_decides(
         db.session.get(BackfillRequest, request_id), db.session.get(Member, other)))
 
+    said = words
     response = client.post(action, data=fields, follow_redirects=True)
     words = _text(response)
     assert response.status_code == 200
     assert "有了变化" not in words and "确认采纳" not in words  # no page, none pointed at
-    assert DECIDED in words
+    assert said in words
     db.session.expire_all()
     row = db.session.get(BackfillRequest, request_id)
     assert seen["signed"] and seen["compared"] and row.status == status
-    assert row.decided_by_id == other  # the other admin's decision, not this post's
+    return row, other
 
 
 def test_an_adoption_confirmed_once_another_admin_adopted_it_says_so(
         client, login, october, monkeypatch):
     from tracker.services.backfill_requests import adopt_into_task
 
-    _adoption_refused_in_its_words(client, login, october, monkeypatch, adopt_into_task,
-                                   RequestStatus.adopted)
+    row, other = _adoption_refused_in_its_words(client, login, october, monkeypatch,
+                                                adopt_into_task, RequestStatus.adopted)
+    assert row.decided_by_id == other  # the other admin's decision, not this post's
     assert _on_cleanup(october) == 1  # added once, by the other admin
 
 
@@ -99,10 +102,28 @@ def test_an_adoption_confirmed_once_another_admin_declined_it_says_so(
         client, login, october, monkeypatch):
     from tracker.services.backfill_requests import decline_request
 
-    _adoption_refused_in_its_words(
+    row, other = _adoption_refused_in_its_words(
         client, login, october, monkeypatch,
         lambda request, admin: decline_request(request, admin, "未参加该活动"),
         RequestStatus.declined)
+    assert row.decided_by_id == other  # the other admin's decision, not this post's
+    assert _on_cleanup(october) == 0  # nothing added
+
+
+def test_an_adoption_confirmed_once_another_admin_voided_its_activity_says_so(
+        client, login, october, monkeypatch):
+    """作废 of 环境整治一 by the other admin: the request is pending again, naming the
+    voided activity and no task (``reopen_requests_of``), and 采纳 itself refuses it in
+    its words — to be adopted through the 补录 form — not with its naming page again
+    (since49b's Open)."""
+    from tracker.services.voiding import void_activity
+
+    row, _other = _adoption_refused_in_its_words(
+        client, login, october, monkeypatch,
+        lambda request, admin: void_activity(request.task, admin, "活动未举行"),
+        RequestStatus.pending, "该申请需通过补录表单采纳。")
+    assert row.task_id is None and row.voided_task_id == october.tasks["环境整治一"].id
+    assert row.decided_by_id is None
     assert _on_cleanup(october) == 0  # nothing added
 
 
@@ -221,3 +242,17 @@ def test_a_void_confirmed_once_another_admin_voided_it_says_so(
         client, login, october, monkeypatch, "void", "确认作废",
         lambda task, admin: void_activity(task, admin, "活动未举行"), "该活动已作废。")
     assert task.status == TaskStatus.cancelled
+
+
+def test_a_reopen_confirmed_once_another_admin_voided_it_says_so(
+        client, login, october, monkeypatch):
+    """撤销审核 confirmed after another admin's 作废 of the activity: 作废's state words
+    (「该活动已作废。」), not the words of a report merely not approved (since49b's Open)."""
+    from tracker.models import ReportStatus, TaskStatus
+    from tracker.services.voiding import void_activity
+
+    task, _other = _task_decision_refused(
+        client, login, october, monkeypatch, "reopen", "确认撤销审核",
+        lambda task, admin: void_activity(task, admin, "活动未举行"), "该活动已作废。")
+    assert task.status == TaskStatus.cancelled
+    assert task.report.status == ReportStatus.voided

@@ -340,6 +340,8 @@ def withdraw_request(request: BackfillRequest, member: Member) -> None:
 
 # a request 采纳 or 拒绝 finds decided already (by another liaison, or withdrawn)
 DECIDED = _l("该申请已处理。")
+# 采纳 of a request naming no task (none named, or its activity voided since): 补录 form
+THROUGH_FORM = _l("该申请需通过补录表单采纳。")
 
 
 def _deciding(request: BackfillRequest, actor: Member, task: Task | None = None) -> None:
@@ -796,9 +798,7 @@ def _add_to_task(request: BackfillRequest, actor: Member,
     task, member = request.task, request.member
     lock_activity(task)  # not approved, reopened or voided meanwhile
     if task.status == TaskStatus.cancelled:  # 取消 or 作废 since it was asked
-        raise ServiceError(_l("任务“%(task)s”已取消，不能将 %(name)s 添加到该任务；"
-                              "请通过补录表单记录其实际参加的活动后采纳，或拒绝该申请。",
-                              task=task.title, name=member.name))
+        raise ServiceError(_cancelled_words(task, member))
     if task.report_approved:
         return add_forgotten_participant(actor, task, member, request.minutes, named=named)
     # the unit rule was asked by ``adopt_into_task``, in its own words
@@ -808,6 +808,14 @@ def _add_to_task(request: BackfillRequest, actor: Member,
     if named is not None:  # a page that named documents re-opened since: said so
         named()
     return add_past_participation(task, member, actor, request.minutes, held=True)
+
+
+def _cancelled_words(task: Task, member: Member):
+    """采纳's refusal of a request naming a task cancelled (取消 or 作废) since it was
+    asked."""
+    return _l("任务“%(task)s”已取消，不能将 %(name)s 添加到该任务；"
+              "请通过补录表单记录其实际参加的活动后采纳，或拒绝该申请。",
+              task=task.title, name=member.name)
 
 
 @dataclass(frozen=True)
@@ -832,7 +840,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member, *,
     (samehold44). Not asked when she is on the task already: nothing is added."""
     _deciding(request, actor, request.task)
     if request.task is None:
-        raise ServiceError(_l("该申请需通过补录表单采纳。"))
+        raise ServiceError(THROUGH_FORM)
     task, member = request.task, request.member
     on_it = db.session.scalar(select(Assignment).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id,
@@ -917,9 +925,19 @@ def adoption_refusals(request: BackfillRequest, actor: Member) -> list[tuple[str
     activity another way, which adopts it), then ``backfill.forgotten_problems`` — the
     rules ``add_forgotten_participant`` refuses it by (the member ``nameable`` on the
     day, on the activity as done already, a place at the same hours elsewhere, the
-    hours). The request's state is its loaded row's: no statement of its own."""
+    hours). The request's state is its loaded row's: no statement of its own.
+
+    Its activity's state too, in 采纳's words (since49b's Open): a request whose activity
+    was voided is pending again naming no task (``reopen_requests_of``: 「该申请需通过
+    补录表单采纳。」), and one naming a task cancelled since is refused by
+    ``_add_to_task`` — else another admin's 作废 after the service's rollback would
+    bring the naming page again, refused only after its 确认."""
     if not request.is_pending:
         return [(None, DECIDED)]
+    if request.task is None:
+        return [(None, THROUGH_FORM)]
+    if request.task.status == TaskStatus.cancelled:
+        return [(None, _cancelled_words(request.task, request.member))]
     return forgotten_problems(actor, request.task, request.member, request.minutes,
                               lock=False)
 

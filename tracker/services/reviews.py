@@ -847,7 +847,11 @@ def reopen_effects(task: Task) -> ReopenEffects:
 def reopen_state_refusal(report: TaskReport):
     """Why the report cannot be taken back by 撤销审核, by its state as loaded (not
     approved: returned already, by another's 撤销审核), or None — ``reopen_report``'s
-    refusal, read only for its page after a refusal for a month signed since."""
+    refusal, read only for its page after a refusal for a month signed since. A report
+    voided with its activity is said in 作废's words (since49b's Open): another admin's
+    作废 after the rollback is no mere 退回."""
+    if report.status == ReportStatus.voided:
+        return _l("该活动已作废。")
     if report.status != ReportStatus.approved:
         return _l("只有已审核通过的完成情况可以撤销审核。")
     return None
