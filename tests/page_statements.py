@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from tracker.extensions import db
+
 
 @contextmanager
 def own_app_context(client):
@@ -40,6 +42,17 @@ def warm(client, url: str) -> None:
     across requests (the menu's lists, statements built once) is then in place."""
     with own_app_context(client):
         client.get(url)
+
+
+def signed_in_statements(client, count_queries, url: str) -> tuple[int, str]:
+    """(statements run, HTML) of ``url`` read warm by whoever is signed in, counted as
+    production runs a request. The test's own session is committed first: it holds no
+    transaction open (SQLite would hold a page's writes back behind its read)."""
+    db.session.commit()
+    warm(client, url)
+    statements, response = counted(client, count_queries, url)
+    assert response.status_code == 200, url
+    return len(statements), response.get_data(as_text=True)
 
 
 def page_statements(client, login, count_queries, who, url: str) -> tuple[int, str]:

@@ -116,7 +116,10 @@ def test_the_member_import_reads_every_form_as_the_same_day(world, today, typed)
 
 
 @pytest.mark.parametrize("typed", FIFTH_OF_OCTOBER)
-def test_the_ledger_import_reads_every_form_as_the_same_day(october, cleanup_category, typed):
+def test_the_ledger_import_reads_every_form_as_the_same_day(october, cleanup_category, today,
+                                                            typed):
+    # the clock set (``today``): a 补录's day must be over by now (on 1 October 2022 this
+    # row is refused), so the machine's day must not decide
     data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category,
                       day=typed)])
     checked = preview(october.liaison, data)

@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import signed_in_statements
 from tests.residents.test_resident_kind_signed import _data, _form, _two_visits
 from tracker.extensions import db
 from tracker.models import Resident, ResidentCategory
@@ -147,11 +147,7 @@ def _statements(client, login, count_queries, who, url) -> tuple[int, str]:
     """``page_statements``, the test's own read ended first: the page writes (its view
     record, as 查看住址、电话和备注), which SQLite holds back behind an open read."""
     login(who)
-    db.session.commit()
-    warm(client, url)
-    statements, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return len(statements), response.get_data(as_text=True)
+    return signed_in_statements(client, count_queries, url)
 
 
 def test_the_question_costs_the_page_one_statement_however_many_visits(

@@ -20,7 +20,7 @@ import re
 import pytest
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import signed_in_statements
 from tracker.extensions import db
 
 PER_PAGE = 3  # small pages, so that a handful of records fills several
@@ -46,14 +46,6 @@ def _more(world, url: str, n: int) -> None:
     db.session.commit()
 
 
-def _count(client, count_queries, url: str) -> tuple[int, str]:
-    db.session.commit()  # the test's own session holds no transaction open
-    warm(client, url)
-    statements, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return len(statements), response.get_data(as_text=True)
-
-
 def _rows(page: str) -> list[str]:
     """The list's rows as their text (not the forms' tokens nor their way back)."""
     body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
@@ -70,11 +62,11 @@ def test_each_directory_list_runs_its_budget_on_any_page(app, client, login, wor
                                                          count_queries, url):
     app.config["ADMIN_PAGE_SIZE"] = PER_PAGE
     login(world.admin)
-    first, _page = _count(client, count_queries, url)
+    first, _page = signed_in_statements(client, count_queries, url)
     _more(world, url, 3 * PER_PAGE + 1)
     counts = {}
     for n in (1, 2):
-        counts[n], page = _count(client, count_queries, f"{url}?page={n}")
+        counts[n], page = signed_in_statements(client, count_queries, f"{url}?page={n}")
         current, last = _pages(page)
         assert current == n and last >= 4, (url, current, last)
     assert (first, counts[1], counts[2]) == (LISTS[url],) * 3, url
@@ -83,7 +75,7 @@ def test_each_directory_list_runs_its_budget_on_any_page(app, client, login, wor
     assert last == -(-total // PER_PAGE)
     # a page past the end — and one past any OFFSET the database takes — is the last
     # page, with its rows (read again, only then)
-    _n, on_last = _count(client, count_queries, f"{url}?page={last}")
+    _n, on_last = signed_in_statements(client, count_queries, f"{url}?page={last}")
     rows = _rows(on_last)
     assert rows
     for past in ("99", "99999999999999999999"):
@@ -97,7 +89,7 @@ def test_a_filtered_zone_and_member_list_run_the_same(app, client, login, world,
     login(world.admin)
     _more(world, "/admin/zones", 4)
     _more(world, "/admin/members", 4)
-    n, page = _count(client, count_queries, f"/admin/zones?community={world.community.id}")
+    n, page = signed_in_statements(client, count_queries, f"/admin/zones?community={world.community.id}")
     assert n == LISTS["/admin/zones"]
-    n, page = _count(client, count_queries, "/admin/members?q=新党员&role=member&status=active")
+    n, page = signed_in_statements(client, count_queries, "/admin/members?q=新党员&role=member&status=active")
     assert n == LISTS["/admin/members"] and "新党员00" in page and "共 4 条" in page

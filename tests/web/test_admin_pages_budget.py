@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories as f
-from tests.page_statements import counted, own_app_context, warm
+from tests.page_statements import counted, own_app_context, signed_in_statements
 from tracker.extensions import db
 from tracker.timeutil import local_today
 from sqlalchemy import select
@@ -38,30 +38,22 @@ MEMBER_EDIT_PAGE = 6
 MERGED_MEMBER_PAGE = 5
 
 
-def _count(client, count_queries, url: str) -> tuple[int, str]:
-    db.session.commit()  # the test's own session holds no transaction open
-    warm(client, url)
-    statements, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return len(statements), response.get_data(as_text=True)
-
-
 def test_the_items_list_runs_its_budget_with_more_items_and_communities(
         client, login, world, count_queries, app):
     login(world.admin)
-    assert _count(client, count_queries, "/admin/items")[0] == ITEMS_PAGE
+    assert signed_in_statements(client, count_queries, "/admin/items")[0] == ITEMS_PAGE
     per_page = app.config["ADMIN_PAGE_SIZE"]
     for i in range(per_page + 3):  # past one page, in more communities
         f.item(world.unit, f.community(f"新社区{i}"), "environment_cleanup")
     db.session.commit()
-    n, page = _count(client, count_queries, "/admin/items")
+    n, page = signed_in_statements(client, count_queries, "/admin/items")
     assert n == ITEMS_PAGE and "新社区0" in page
-    n, page = _count(client, count_queries, "/admin/items?page=2")
+    n, page = signed_in_statements(client, count_queries, "/admin/items?page=2")
     assert n == ITEMS_PAGE and "新社区" in page
     # a page past the end is the last page (one more read, only then), as before
     past = client.get("/admin/items?page=99").get_data(as_text=True)
     assert past.count("新社区") == page.count("新社区") > 0
-    n, page = _count(client, count_queries, f"/admin/items?community={world.community.id}"
+    n, page = signed_in_statements(client, count_queries, f"/admin/items?community={world.community.id}"
                                              f"&year={local_today().year}")
     assert n == ITEMS_PAGE
 
@@ -91,8 +83,8 @@ def test_a_refused_copy_sends_the_list_back_within_its_budget(client, login, wor
 def test_the_item_forms_read_their_four_lists_at_once(client, login, world, count_queries):
     login(world.admin)
     url = f"/admin/items/{world.item.id}/edit"
-    assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
-    assert _count(client, count_queries, "/admin/items/new")[0] == ITEM_NEW_PAGE
+    assert signed_in_statements(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+    assert signed_in_statements(client, count_queries, "/admin/items/new")[0] == ITEM_NEW_PAGE
     for i in range(4):
         f.task(world.item, world.liaison, title=f"更多{i}")
         community = f.community(f"社区{i}")
@@ -100,13 +92,13 @@ def test_the_item_forms_read_their_four_lists_at_once(client, login, world, coun
         last = f.item(f.unit(f"单位{i}"), community, f.category(code=f"extra_{i}", name=f"类别{i}"),
                       zone=zone)
     db.session.commit()
-    assert _count(client, count_queries, url)[0] == ITEM_EDIT_PAGE
+    assert signed_in_statements(client, count_queries, url)[0] == ITEM_EDIT_PAGE
     # an item with no task (its lists shown) whose unit and category were switched off:
     # still its choices, with every other list's rows
     last.unit.active = last.category.active = False
     f.unit("另一单位")
     db.session.commit()
-    n, page = _count(client, count_queries, f"/admin/items/{last.id}/edit")
+    n, page = signed_in_statements(client, count_queries, f"/admin/items/{last.id}/edit")
     assert n == ITEM_EDIT_PAGE
     for shown in (f'<option selected value="{last.unit_id}">单位3</option>',
                   f'<option data-parent="{zone.community_id}" selected value="{zone.id}">'
@@ -114,7 +106,7 @@ def test_the_item_forms_read_their_four_lists_at_once(client, login, world, coun
                   "另一单位", "社区0 · 责任区0", "类别3 · 按", world.item.category.name):
         assert shown in page, shown
     # opened from a task's note naming its line: the zone found among the lists
-    n, page = _count(client, count_queries, f"/admin/items/new?unit={world.unit.id}"
+    n, page = signed_in_statements(client, count_queries, f"/admin/items/new?unit={world.unit.id}"
                                             f"&community={zone.community_id}&zone={zone.id}")
     assert n == ITEM_NEW_PAGE and f'selected value="{zone.id}"' in page
 
@@ -123,7 +115,7 @@ def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, w
                                                                  count_queries):
     login(world.admin)
     for who in (world.member, world.liaison):
-        assert _count(client, count_queries, f"/admin/members/{who.id}/edit")[0] \
+        assert signed_in_statements(client, count_queries, f"/admin/members/{who.id}/edit")[0] \
             == MEMBER_EDIT_PAGE, who
     # a liaison of more communities; a member moved between units twice, with places
     # to give back and 候补名单 to leave: the same number of statements
@@ -145,9 +137,9 @@ def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, w
         db.session.add(Assignment(task_id=claimed.id, member_id=world.member.id,
                                   status=AssignmentStatus.claimed))
     db.session.commit()
-    n, page = _count(client, count_queries, f"/admin/members/{world.liaison.id}/edit")
+    n, page = signed_in_statements(client, count_queries, f"/admin/members/{world.liaison.id}/edit")
     assert n == MEMBER_EDIT_PAGE and "联络社区2" in page
-    n, page = _count(client, count_queries, f"/admin/members/{world.member.id}/edit")
+    n, page = signed_in_statements(client, count_queries, f"/admin/members/{world.member.id}/edit")
     assert n == MEMBER_EDIT_PAGE
     assert "县教育局" in page and "候补2" in page and "认领的3个未开始任务" in page
 
@@ -164,6 +156,6 @@ def test_a_merged_accounts_page_runs_its_budget(client, login, world, count_quer
     merge.merge_members(keep, drop, admin, shown=merge.preview(keep, drop).key())
     db.session.commit()
     login(world.admin)
-    n, page = _count(client, count_queries, f"/admin/members/{world.other_member.id}/edit")
+    n, page = signed_in_statements(client, count_queries, f"/admin/members/{world.other_member.id}/edit")
     assert 'id="merged"' in page and "张三" in page
     assert n == MERGED_MEMBER_PAGE

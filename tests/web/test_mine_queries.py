@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import signed_in_statements
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -53,10 +53,7 @@ def history(w, n: int) -> None:
 def statements(client, url, count_queries) -> int:
     """The statements of ``url`` for whoever is signed in, counted as production runs a
     request (tests/page_statements.py)."""
-    warm(client, url)
-    run, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return len(run)
+    return signed_in_statements(client, count_queries, url)[0]
 
 
 @pytest.mark.parametrize("tab", TABS)

@@ -44,7 +44,8 @@ from . import roll
 from . import shown as shown_module
 from .audit import actor_first
 from .claims import places_held, release_places
-from .invitations import STAFF_ROLES, revoke_links
+from .invitations import STAFF_ROLES
+from .link_revoking import revoke_links
 from .audit import record as audit
 from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
@@ -340,7 +341,7 @@ def _sign_out(member: Member, actor: Member) -> None:
     and makes a new feed address on 日历订阅."""
     stop_calendar(member, actor, "deactivated")
     end_other_sessions(member, actor, "deactivated")
-    # no link for them is used, and none they made for others (``invitations.revoke_links``)
+    # no link for them is used, and none they made for others (``link_revoking.revoke_links``)
     revoke_links(of=[member], made_by=[member])
 
 

@@ -46,7 +46,6 @@ from ..tokens import hash_token, new_token
 from . import PermissionDenied, ServiceError, roll
 from .accounts import LoggedIn, set_new_password
 from .audit import record
-from .link_revoking import revoke_links as revoke_links  # where its importers find it
 from .passwords import check_policy
 from .sessions import begin_session
 

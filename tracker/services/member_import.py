@@ -46,7 +46,8 @@ from . import PermissionDenied, ServiceError, reopened, roll
 from .audit import record
 from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
-from .invitations import STAFF_ROLES, revoke_links
+from .invitations import STAFF_ROLES
+from .link_revoking import revoke_links
 
 MAX_ROWS = 20_000
 XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a few MB

@@ -49,7 +49,7 @@ from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
 from .claims import any_merged
 from .claims import merged_into  # noqa: F401 (the member page names the merge: merge.merged_into)
-from .invitations import revoke_links
+from .link_revoking import revoke_links
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 
