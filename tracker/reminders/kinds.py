@@ -950,8 +950,10 @@ def word_cancelled(facts: dict) -> tuple[str, str]:
 @still_due_for("cancelled")
 def still_cancelled(row, now: datetime, config: dict) -> bool:
     """``find_cancelled``'s rule for the row's member when it leaves: the task not over,
-    and she still holds a place on it or still waits for one — one who withdrew, was
-    移出 or left the 候补名单 after the cancel (nothing stops either) has left it."""
+    and she still holds a place on it or still waits for one. A cancelled task's roster
+    and line stay as they stood (``claims.withdraw_refusal``, ``waitlist.leave_refusal``:
+    no 取消认领, 移出 or 退出候补 after the cancel), so what can still take her off it is
+    a 合并账号 moving her places to the account kept (``merge.merge_members``)."""
     holds = select(Assignment.id).where(
         Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
         Assignment.status.in_(HOLDING))
