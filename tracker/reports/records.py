@@ -34,7 +34,6 @@ from ..models import (
     Task,
     TaskReport,
     Unit,
-    WaitlistEntry,
 )
 from ..permissions import managed_community_ids, may_see_task
 from ..rollups.coverage import member_totals_columns
@@ -192,8 +191,7 @@ def _approved_done(member_id: int) -> list:
 def service_record(member: Member, year: int, reader: Member | None = None) -> ServiceRecord:
     """The member's approved participations of ``year`` and the year's totals; with a
     ``reader``, only the rows of tasks the reader may see (``may_see_task``, given the
-    reader's own participation in each and whether they wait on its line), the others
-    counted in ``withheld``."""
+    reader's own participation in each), the others counted in ``withheld``."""
     date_from, date_to = date(year, 1, 1), date(year + 1, 1, 1)
     activities, minutes, worked = _totals_and_years(member.id, date_from, date_to)
     leader, reviewer, mine = aliased(Member), aliased(Member), aliased(Assignment)
@@ -201,10 +199,7 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
                Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name,
                Task.backfilled, Assignment.checked_in_at, Assignment.hours_origin,
-               Task.status, Task.leader_id, Task.community_id, mine.status.label("mine"),
-               # of a cancelled (voided) task, whether the reader waits on its line
-               (WaitlistEntry.waiting_on(Task.id, reader.id).exists() if reader is not None
-                else false()).label("waits"))
+               Task.status, Task.leader_id, Task.community_id, mine.status.label("mine"))
         .select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -218,8 +213,9 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
                Task.service_date < date_to)
         .order_by(Task.service_date, Task.starts_at, Task.id)
     ).all()
-    rows = [row for row in found
-            if reader is None or may_see_task(reader, row, row.mine, row.waits)]
+    # no ``waits``: a row's report is approved, so its task was never cancelled (a
+    # report refuses 取消任务, 作废 voids it), and a line shows only a cancelled task
+    rows = [row for row in found if reader is None or may_see_task(reader, row, row.mine)]
     # the years with work, the one shown, and this year always: a reader of last year's
     # record in January gets back to this one (walk46 #3)
     years = sorted(set(worked) | {year, local_today().year}, reverse=True)
