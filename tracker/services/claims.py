@@ -322,9 +322,9 @@ def release_places(member: Member, actor: Member) -> int:
     is told as for any withdrawal (the 候补转正 reminder). They leave the waitlists of
     those tasks (audited ``waitlist_leave``; ``_lines_left``). What they did (a task
     started: checked in, done, absent) stays theirs, and so does a line they waited on
-    when a task started or was called off. The caller holds the tasks' rows and then the member's
-    (``places_held``), and has switched the member off. Returns how many places went
-    back."""
+    when a task started or was called off. The caller holds the tasks' rows and then
+    the member's (``places_held``), and has switched the member off. Returns how many
+    places went back."""
     waiting = db.session.scalars(
         select(WaitlistEntry).join(Task, Task.id == WaitlistEntry.task_id)
         .where(*_lines_left(member)).order_by(WaitlistEntry.task_id)).all()
