@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Callable
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -49,14 +50,21 @@ def manages_task(member: Member, task: Task) -> bool:
     return manages_community(member, task.community_id)
 
 
-def may_see_task(member: Member, task, mine: AssignmentStatus | None) -> bool:
+def may_see_task(member: Member, task, mine: AssignmentStatus | None,
+                 waits: bool | Callable[[], bool] = False) -> bool:
     """Whether ``member`` may see ``task`` (an entity or a row with its status, leader
     and community), given the status of their participation in it (None: none): an
-    open task, one they hold a slot in or lead, or one of a community they manage.
-    Another task answers 404 to them; what hangs on a task they see but is not theirs
-    (its report photos) answers 403."""
-    return (task.status == TaskStatus.open or mine in HOLDING
-            or task.leader_id == member.id or manages_task(member, task))
+    open task, one they hold a slot in or lead, one of a community they manage, or a
+    cancelled one on whose 候补名单 they wait — ``waits``, or a function asking it
+    (``WaitlistEntry.waiting_on``), asked only when nothing else shows the task. That
+    line is the record of who waited when the task was called off and stays as it stood
+    (cancelled49): she was told 任务已取消 with a link to the task, and its page says
+    why her line is gone (cancelled50). Another task answers 404 to them; what hangs on
+    a task they see but is not theirs (its report photos) answers 403."""
+    if (task.status == TaskStatus.open or mine in HOLDING
+            or task.leader_id == member.id or manages_task(member, task)):
+        return True
+    return task.status == TaskStatus.cancelled and bool(waits() if callable(waits) else waits)
 
 
 def may_report(member: Member, task: Task) -> bool:

@@ -385,6 +385,57 @@ def test_two_admins_changing_each_others_phone_lock_the_two_in_id_order(tmp_path
         _phones_swapped_by_two_admins(url, first_is_lower)
 
 
+def test_a_switch_off_holds_the_task_of_every_line_it_leaves_and_no_started_one(tmp_path):
+    """停用 (``directory.set_active``) takes the member off the 候补名单 of the tasks not
+    started, each entry written while its task's row is held — taken before the
+    member's, the house order (``directory._lock_with_places``): a withdrawal or a join
+    on that task waits for it. A started task's line closed at its start and stays as it
+    stood (cancelled50): its task is not locked and its entry not written, so a
+    transaction writing that entry does not wait. Before, 停用 wrote it, under no lock
+    of its task."""
+    from tracker.extensions import db
+    from tracker.models import Member, Role, Task, WaitlistEntry
+    from tracker.services.directory import set_active
+    from tracker.timeutil import utcnow
+
+    def build(f, unit, item, liaison):
+        admin = f.member(unit, Role.admin, "管理员")
+        waiter = f.member(unit, name="赵一")
+        later = f.task(item, liaison, slots=1, title="义诊")
+        started = f.task(item, liaison, slots=1, title="敬老院包饺子",
+                         starts_in=-timedelta(minutes=30))
+        db.session.flush()
+        entries = {}
+        for task in (later, started):
+            task.taken = 1
+            entry = WaitlistEntry(task_id=task.id, member_id=waiter.id)
+            db.session.add(entry)
+            db.session.flush()
+            entries[task.title] = entry.id
+        return dict(admin=admin.id, waiter=waiter.id, later=later.id, started=started.id,
+                    later_entry=entries["义诊"], started_entry=entries["敬老院包饺子"])
+
+    with pg_world(tmp_path, "switchofflines") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            set_active(db.session.get(Member, ids["waiter"]),
+                       db.session.get(Member, ids["admin"]), False)
+            db.session.flush()
+            assert refused_at_once(select(Task.id).where(Task.id == ids["later"])
+                                   .with_for_update(key_share=True, nowait=True))
+            assert not refused_at_once(select(Task.id).where(Task.id == ids["started"])
+                                       .with_for_update(key_share=True, nowait=True))
+            with other_transaction() as other:
+                other.execute(update(WaitlistEntry)
+                              .where(WaitlistEntry.id == ids["started_entry"])
+                              .values(left_at=utcnow()))
+            db.session.commit()
+            db.session.expire_all()
+            assert db.session.get(WaitlistEntry, ids["started_entry"]).status.value == "waiting"
+            assert db.session.get(WaitlistEntry, ids["later_entry"]).status.value == "left"
+            _dispose()
+
+
 def test_a_link_used_while_its_member_is_promoted_waits_and_is_refused(tmp_path):
     """Accepting an activation link takes the member's row before the link's
     (``invitations.accept_invitation``): the order of the member form, which holds the

@@ -319,3 +319,29 @@ def test_a_refused_switch_off_releases_nothing(world, full, monkeypatch):
     assert world.member.active
     assert holding(task) == sorted([world.member.id, world.other_member.id])
     assert [e.member_id for e in tq.waitlist(task.id)] == [a.id]
+
+
+def test_switching_off_leaves_a_started_tasks_line_as_it_stood(world, full):
+    """停用 takes the member off the lines of the tasks not started, but a started task's
+    line closed at its start (no join, no promotion: above): who waited then is its
+    record, as a cancelled task's line is (cancelled49), so it stays as it stood — not
+    named by the confirmation, not written, no ``waitlist_leave`` for it."""
+    from tracker.services.claims import deactivate_ends
+    from tracker.services.directory import set_active
+
+    task, (a, _b, _c) = full
+    later = f.task(world.item, world.liaison, slots=1, title="义诊")
+    db.session.commit()
+    run(claim_slot, later, world.member)
+    run(join_waitlist, task, a)
+    run(join_waitlist, later, a)
+    task.starts_at = utcnow() - timedelta(minutes=1)
+    task.ends_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert deactivate_ends(a) == (0, ["义诊"])
+
+    assert run(set_active, a, world.admin, False) == 0
+    db.session.expire_all()
+    assert tq.my_wait_entry(task.id, a.id).status == WaitStatus.waiting
+    assert tq.my_wait_entry(later.id, a.id).status == WaitStatus.left
+    assert [e.detail["task_id"] for e in actions("waitlist_leave")] == [later.id]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.onsite import samples
 from tests.web.matrix import FORBIDDEN, HIDDEN, OK, Route, cases_for, check, everyone
 from tracker.extensions import db
-from tracker.models import Finding, FindingKind, Photo, TaskStatus
+from tracker.models import Finding, FindingKind, Photo, TaskStatus, WaitlistEntry
 from tracker.services.photos import add_task_photo
 
 ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
@@ -30,6 +30,16 @@ CODE_OF_CLOSED_PAST_TASK = {**REPORTERS, "member": FORBIDDEN, "other_member": HI
 
 def _close_past_task(w):
     w.past_task.status = TaskStatus.closed
+    db.session.commit()
+
+
+def _member_waits_on_cancelled_other_task(w):
+    """张三 waits on B's full task, then called off: she sees the task (cancelled50), so
+    its code and photos answer her 403, and 404 to the others out of its reach."""
+    w.other_task.taken = w.other_task.slots
+    db.session.add(WaitlistEntry(task_id=w.other_task.id, member_id=w.member.id))
+    db.session.commit()
+    w.other_task.status = TaskStatus.cancelled
     db.session.commit()
 
 
@@ -111,6 +121,13 @@ CASES = [
     Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove",
           {**REPORTERS, "member": FORBIDDEN, "other_member": HIDDEN, "other_liaison": HIDDEN},
           setup=_close_past_task, id="photo-remove-closed"),
+    # a cancelled task is out of reach but of its staff and those who waited on it
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/qr",
+          {**OTHER_STAFF, "member": FORBIDDEN}, setup=_member_waits_on_cancelled_other_task,
+          default=HIDDEN, id="qr-cancelled-waiting"),
+    Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/photos",
+          {**OTHER_STAFF, "member": FORBIDDEN}, setup=_member_waits_on_cancelled_other_task,
+          default=HIDDEN, id="photos-cancelled-waiting"),
 ]
 
 

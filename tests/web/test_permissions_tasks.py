@@ -41,6 +41,16 @@ def _member_waiting(w):
     db.session.commit()
 
 
+def _member_waits_on_cancelled_other_task(w):
+    """张三 waits on the full task of community B, which is then called off: its line
+    stays as it stood (cancelled49) and shows her the task (cancelled50)."""
+    w.other_task.taken = w.other_task.slots
+    db.session.add(WaitlistEntry(task_id=w.other_task.id, member_id=w.member.id))
+    db.session.commit()
+    w.other_task.status = TaskStatus.cancelled
+    db.session.commit()
+
+
 def _confirm_url(w):
     return f"/tasks/assignments/{_assignment_id(w.past_task, w.member)}/confirm"
 
@@ -49,6 +59,8 @@ def _confirm_url(w):
 ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
 REPORTERS = {"leader": OK, "liaison": OK, "admin": OK}
 REPORT_DATA = {"quantity": "3", "people_served": "12", "note": "清理完毕"}
+# Who may see a cancelled task of B 张三 waited on: she, and B's staff; nobody else.
+WAITED_ON_CANCELLED = {"member": OK, "other_liaison": OK, "admin": OK}
 
 CASES = [
     Route("tasks.open_tasks", "GET", lambda w: "/tasks/", everyone(), id="open-list"),
@@ -66,6 +78,10 @@ CASES = [
           setup=_close_past_task, default=HIDDEN, id="detail-closed"),
     Route("tasks.detail", "GET", lambda w: "/tasks/999999", everyone(HIDDEN),
           id="detail-missing"),
+    # … and a cancelled one to those on its 候补名单 when it was called off, read only.
+    Route("tasks.detail", "GET", lambda w: f"/tasks/{w.other_task.id}", WAITED_ON_CANCELLED,
+          setup=_member_waits_on_cancelled_other_task, default=HIDDEN,
+          id="detail-cancelled-waiting"),
     # Claim: anyone may try an open task (a refusal is a flash, not an error) …
     Route("tasks.claim", "POST", lambda w: f"/tasks/{w.task.id}/claim", everyone(),
           id="claim-open"),
@@ -88,6 +104,13 @@ CASES = [
           default=HIDDEN, id="waitlist-join-cancelled"),
     Route("tasks.waitlist_leave", "POST", lambda w: f"/tasks/{w.task.id}/waitlist/leave",
           everyone(), setup=_member_waiting, id="waitlist-leave"),
+    # her stale 退出候补 on a task since cancelled: refused on its page (a flash)
+    Route("tasks.waitlist_leave", "POST", lambda w: f"/tasks/{w.other_task.id}/waitlist/leave",
+          WAITED_ON_CANCELLED, setup=_member_waits_on_cancelled_other_task, default=HIDDEN,
+          id="waitlist-leave-cancelled"),
+    Route("tasks.claim", "POST", lambda w: f"/tasks/{w.other_task.id}/claim",
+          WAITED_ON_CANCELLED, setup=_member_waits_on_cancelled_other_task, default=HIDDEN,
+          id="claim-cancelled-waiting"),
     # 确认参与: only the member's own assignment; everybody else (admin too) gets 404.
     Route("tasks.confirm", "GET", _confirm_url, {"member": OK}, default=HIDDEN,
           id="confirm"),

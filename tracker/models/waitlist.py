@@ -55,6 +55,14 @@ class WaitlistEntry(db.Model):
         return (select(cls).where(cls.task_id == task_id, cls.status == WaitStatus.waiting)
                 .order_by(cls.joined_at, cls.id))
 
+    @classmethod
+    def waiting_on(cls, task_id, member_id):
+        """The member's entry in the task's line while she waits (values or columns): on
+        a cancelled task, the line as it stood when it was called off (cancelled49), which
+        shows her the task (``permissions.may_see_task``'s ``waits``)."""
+        return select(cls.id).where(cls.task_id == task_id, cls.member_id == member_id,
+                                    cls.status == WaitStatus.waiting)
+
 
 
 def waiting_before(a, b) -> list:

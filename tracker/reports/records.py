@@ -213,6 +213,8 @@ def service_record(member: Member, year: int, reader: Member | None = None) -> S
                Task.service_date < date_to)
         .order_by(Task.service_date, Task.starts_at, Task.id)
     ).all()
+    # no ``waits``: a row's report is approved, so its task was never cancelled (a
+    # report refuses 取消任务, 作废 voids it), and a line shows only a cancelled task
     rows = [row for row in found if reader is None or may_see_task(reader, row, row.mine)]
     # the years with work, the one shown, and this year always: a reader of last year's
     # record in January gets back to this one (walk46 #3)

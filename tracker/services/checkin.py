@@ -23,6 +23,7 @@ from . import PermissionDenied, ServiceError
 from .audit import record
 from .claims import _existing, _join
 from .tasks import new_checkin_token
+from .waitlist import waits_on
 
 OPENS_BEFORE_START = timedelta(hours=1)
 
@@ -107,10 +108,11 @@ def may_show_code(member: Member, task: Task) -> bool:
 
 def sees_task(member: Member, task: Task) -> bool:
     """Whether ``member`` sees ``task`` (its page, ``permissions.may_see_task``), given
-    their participation in it: a check-in code refused to them answers 403 if so, 404
-    if not."""
+    their participation in it (and, of a cancelled one, whether they wait on its line):
+    a check-in code refused to them answers 403 if so, 404 if not."""
     mine = _existing(task, member)
-    return may_see_task(member, task, mine.status if mine is not None else None)
+    return may_see_task(member, task, mine.status if mine is not None else None,
+                        lambda: waits_on(task.id, member.id))
 
 
 def rotate_token(task: Task, actor: Member) -> str:

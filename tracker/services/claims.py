@@ -268,13 +268,11 @@ def places_held(member: Member) -> set[int]:
     """The tasks not started (nor cancelled) in which ``member`` holds a place (认领 or
     指派) or waits (候补): what 停用 gives back (``release_places``), whose rows it
     locks before the member's (the house order, docs/design.md)."""
-    not_started = _not_started()
     return set(db.session.scalars(
         select(Assignment.task_id).join(Task, Task.id == Assignment.task_id)
-        .where(*_holds_a_place(member), *not_started)
+        .where(*_holds_a_place(member), *_not_started())
         .union(select(WaitlistEntry.task_id).join(Task, Task.id == WaitlistEntry.task_id)
-               .where(WaitlistEntry.member_id == member.id,
-                      WaitlistEntry.status == WaitStatus.waiting, *not_started))))
+               .where(*_lines_left(member)))))
 
 
 def _holds_a_place(member: Member) -> tuple:
@@ -284,15 +282,21 @@ def _holds_a_place(member: Member) -> tuple:
 
 
 def _lines_left(member: Member) -> tuple:
-    """The 候补名单 停用 takes ``member`` off: every one she waits on but a cancelled
-    task's, which is the record of who waited when it was called off and stays as it
-    stood, as its roster does (``withdraw_refusal``, cancelled49)."""
+    """The 候补名单 停用 takes ``member`` off: those of the tasks not started nor
+    cancelled (``_not_started``), the lines ``places_held`` names, so that every entry
+    it writes is under its task's row lock, taken first (``directory._lock_with_places``).
+    A cancelled task's line is the record of who waited when it was called off and stays
+    as it stood, as its roster does (``withdraw_refusal``, cancelled49); a started task's
+    line closed at its start (no join, no promotion: ``waitlist.join_waitlist``,
+    ``promote_waiting``) and is the record of who waited then: it stays as it stood too,
+    and its task is neither locked nor written (cancelled50)."""
     return (WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting,
-            Task.status != TaskStatus.cancelled)
+            *_not_started())
 
 
 def _not_started() -> tuple:
-    """Tasks that 停用 gives places back in: not started, not cancelled."""
+    """Tasks that 停用 gives places back in and takes the member off the line of: not
+    started, not cancelled."""
     return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
 
 
@@ -315,11 +319,12 @@ def release_places(member: Member, actor: Member) -> int:
     """停用: a switched-off member cannot come, nor log in to 取消认领, so their places
     on tasks not started go back now, each by ``withdraw`` as if they had withdrawn
     (audited ``withdraw`` by the admin): the first 候补 takes it in this transaction and
-    is told as for any withdrawal (the 候补转正 reminder). They leave every waitlist
-    (audited ``waitlist_leave``). What they did (a task started: checked in, done,
-    absent) stays theirs. The caller holds the tasks' rows and then the member's
-    (``places_held``), and has switched the member off. Returns how many places went
-    back."""
+    is told as for any withdrawal (the 候补转正 reminder). They leave the waitlists of
+    those tasks (audited ``waitlist_leave``; ``_lines_left``). What they did (a task
+    started: checked in, done, absent) stays theirs, and so does a line they waited on
+    when a task started or was called off. The caller holds the tasks' rows and then
+    the member's (``places_held``), and has switched the member off. Returns how many
+    places went back."""
     waiting = db.session.scalars(
         select(WaitlistEntry).join(Task, Task.id == WaitlistEntry.task_id)
         .where(*_lines_left(member)).order_by(WaitlistEntry.task_id)).all()

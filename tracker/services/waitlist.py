@@ -83,6 +83,13 @@ def leave_waitlist(entry: WaitlistEntry, actor: Member) -> None:
     record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=entry.member_id)
 
 
+def waits_on(task_id: int, member_id: int) -> bool:
+    """Whether the member waits on the task's 候补名单 (``WaitlistEntry.waiting_on``):
+    what shows her a cancelled task (``permissions.may_see_task``)."""
+    return bool(db.session.scalar(select(WaitlistEntry.waiting_on(task_id, member_id)
+                                         .exists())))
+
+
 def leave_refusal(entry: WaitlistEntry, actor: Member):
     """Why ``actor`` cannot take ``entry`` off its task's 候补名单 now, or None: a
     cancelled task (取消任务, or 作废) is closed, its line the record of who waited when

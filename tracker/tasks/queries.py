@@ -328,11 +328,12 @@ class MyPlaces(NamedTuple):
     pending: int | None
     waiting: int  # how many wait in line (``queue``), else 0
     place: int | None  # my place in it (1 = next), None when I do not wait
+    waits: bool  # I wait on its line (``waits``: a cancelled task's, as it stood), else False
 
 
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
                              counted: bool = False, backfill: bool = False,
-                             queue: bool = False) -> MyPlaces:
+                             queue: bool = False, waits: bool = False) -> MyPlaces:
     """``my_assignment`` and, each the first other activity by its start, read in the
     same statement, at no statement of its own: with ``elsewhere`` (an approved task
     that ended, not cancelled), where my hours count at overlapping hours
@@ -351,7 +352,9 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
     says it is waiting instead, notice47b #3). ``queue`` (an open task not begun): how
     many wait in its 候补 line (``WaitlistEntry.queue``) and my place in it
     (``_place_in_line``) — the page's 候补 line, read in no statement of its own
-    (mergepage49). Nameable is False and the request None when not asked."""
+    (mergepage49). ``waits`` (a cancelled task): whether I wait on its line, which stood
+    as it was when it was called off and shows me the task (``permissions.may_see_task``,
+    cancelled50). Nameable is False and the request None when not asked."""
     other = aliased(Task)
     named = (and_(*nameable(units_working_in(task.community_id), task.service_date))
              if backfill else false())
@@ -368,8 +371,9 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
         waiting, place = literal(0), null()
     on_task = and_(Assignment.task_id == task.id, Assignment.member_id == Member.id)
     counted_on = aliased(Task)
+    on_line = WaitlistEntry.waiting_on(task.id, Member.id).exists() if waits else false()
     stmt = select(Assignment, named.label("named"), pending.label("pending"),
-                  waiting.label("waiting"), place.label("place"))
+                  waiting.label("waiting"), place.label("place"), on_line.label("waits"))
     if elsewhere:
         stmt = (stmt.add_columns(counted_on, other).select_from(Member)
                 .outerjoin(Assignment, on_task)
@@ -385,12 +389,13 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
                 counted_on, counted_on.id == counted_elsewhere_of(Assignment, task)))
     row = db.session.execute(stmt.where(Member.id == member_id)).first()
     if row is None:
-        return MyPlaces(None, None, None, None, False, None, 0, None)
+        return MyPlaces(None, None, None, None, False, None, 0, None, False)
     mine, asked = row[0], bool(row.named)
     if elsewhere:
-        return MyPlaces(mine, row[5], row[6], None, asked, row.pending, row.waiting, row.place)
-    return MyPlaces(mine, row[6] if counted else None, None, row[5], asked, row.pending,
-                    row.waiting, row.place)
+        return MyPlaces(mine, row[6], row[7], None, asked, row.pending, row.waiting, row.place,
+                        bool(row.waits))
+    return MyPlaces(mine, row[7] if counted else None, None, row[6], asked, row.pending,
+                    row.waiting, row.place, bool(row.waits))
 
 
 def participants(task: Task) -> list[Assignment]:

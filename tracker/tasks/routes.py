@@ -61,7 +61,7 @@ from ..services.reviews import (
 )
 from ..services.task_needs import needs_of
 from ..services.voiding import void_event
-from ..services.waitlist import join_waitlist, leave_refusal, leave_waitlist
+from ..services.waitlist import join_waitlist, leave_refusal, leave_waitlist, waits_on
 from ..templating import task_phase
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page
@@ -93,7 +93,9 @@ def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assign
     """The task and my participation row in it (any status), or 404."""
     task = q.load_task(task_id, for_page=for_page) or abort(404)
     mine = q.my_assignment(task.id, current_user.id)
-    if not may_see_task(current_user, task, mine.status if mine is not None else None):
+    # a cancelled task to one on its line: a stale 退出候补 is refused on its page
+    if not may_see_task(current_user, task, mine.status if mine is not None else None,
+                        lambda: waits_on(task.id, current_user.id)):
         abort(404)
     return task, mine
 
@@ -199,11 +201,13 @@ def detail(task_id: int):
     # open and not begun: its 候补 line (how many wait, my place) is read with my row too
     lined = task.status == TaskStatus.open and task.starts_at > now
     # ended, not cancelled: where my hours count at the same hours (what 确认 would refuse
-    # for), read with my row
-    (mine, counted_on, held_on, alongside, nameable, pending, waiting,
-     place) = q.my_assignment_and_places(task, current_user.id, elsewhere=approved,
-                                         counted=settled, backfill=settled, queue=lined)
-    if not may_see_task(current_user, task, mine.status if mine is not None else None):
+    # for), read with my row; cancelled: whether I wait on its line as it stood when it
+    # was called off, which shows me the task (cancelled50)
+    (mine, counted_on, held_on, alongside, nameable, pending, waiting, place,
+     waits) = q.my_assignment_and_places(task, current_user.id, elsewhere=approved,
+                                         counted=settled, backfill=settled, queue=lined,
+                                         waits=task.status == TaskStatus.cancelled)
+    if not may_see_task(current_user, task, mine.status if mine is not None else None, waits):
         abort(404)
     people = q.participants(task)
     holding = mine is not None and mine.status in HOLDING
@@ -227,6 +231,8 @@ def detail(task_id: int):
         "full": is_open and future and not holding and task.slots_left <= 0,
         "waiting": waiting,
         "place": place,  # my place in line (1 = next), or None
+        # on the line of a task called off: the page says why her line is gone
+        "waited": waits and not holding,
         "can_withdraw": (holding and future and mine.status in WITHDRAWABLE
                          and task.status != TaskStatus.cancelled),
         "can_confirm": holding and refusal is None,
@@ -292,7 +298,8 @@ def claim(task_id: int):
     # refused from one row of plain values (nearly every tap of a storm); the task is
     # loaded as an entity only for a claim that may succeed
     state = q.claim_state(task_id, current_user.id)
-    if state is None or not may_see_task(current_user, state, state.mine):
+    if state is None or not may_see_task(current_user, state, state.mine,
+                                         lambda: waits_on(task_id, current_user.id)):
         abort(404)
     target = _next_or(url_for("tasks.detail", task_id=task_id))
     refusal = claim_refusal(state, state.mine)
