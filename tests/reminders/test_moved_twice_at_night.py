@@ -151,3 +151,32 @@ def test_a_superseded_move_that_could_not_wait_leaves_at_night_stating_the_newes
     first, second = rows(kind="changed", channel=Channel.sms)
     assert (first.status, first.reason) == (OutboxStatus.obsolete, "changed_again")
     assert second.status == OutboxStatus.sent
+
+
+def test_a_waiting_move_held_by_a_run_that_died_is_not_sent_once_a_newer_one_was_written(
+        town, smtp):
+    """The older e-mail was claimed by a run that died (its claim is released once the
+    lease is over), so when the 16:00 move was written it was not waiting and was not
+    set aside. When it can leave, a later move written for her on that channel means it
+    states a time no longer true: only the 16:00 one leaves."""
+    from sqlalchemy import true
+
+    from tracker.reminders.job import _claim
+
+    task = town.task(local(1, 10), people=(town.ann,), title="上午清扫")
+    move(task, town.liaison, hour=15)
+    run(local(0, 23, 0))
+    at = local(0, 23, 20)  # a run takes ann's waiting e-mails and dies
+    _token, held = _claim((town.ann.id, None, Channel.email), at, at, true())
+    assert "changed" in {row.kind for row in held}  # with her 明天的任务
+    move(task, town.liaison, hour=16)
+    run(local(0, 23, 30))  # within the dead run's lease: its claim stands
+    assert [r.status for r in rows(kind="changed", channel=Channel.email)] == [
+        OutboxStatus.sending, OutboxStatus.pending]
+
+    run(MORNING)  # the dead run's claim is released, and both could leave
+    [mail] = moved(smtp)
+    assert "16:00" in mail.body and "15:00" not in mail.body, mail.body
+    first, second = rows(kind="changed", channel=Channel.email)
+    assert (first.status, first.reason) == (OutboxStatus.obsolete, "not_due")
+    assert second.status == OutboxStatus.sent
