@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..privacy import scrub
 from ..timeutil import utcnow
-from . import channels, kinds, reasons
+from . import channels, kinds, moves, reasons
 from .available import configured, quiet_bounds
 from .secrets import UnreadableSecret, decrypt
 
@@ -213,6 +213,7 @@ def write_due(now: datetime, config) -> int:
             })
     written = _insert_ignoring_duplicates(rows)
     _supersede_digests()
+    moves.supersede_waiting()
     db.session.commit()
     return written
 

@@ -55,6 +55,7 @@ from ..services.backfill_requests import admin_only_adoptions
 from ..services.voiding import void_of_task
 from ..templating import ROLE, time_range
 from ..timeutil import to_local
+from . import moves
 
 
 @dataclass(frozen=True)
@@ -882,7 +883,7 @@ def word_backfill_decided(facts: dict) -> tuple[str, str]:
 # Both read what the task services already write: the task's status and the AuditEvent of
 # its cancel (the reason) or of each edit (what changed), so neither service sends anything.
 
-TIME_PLACE = ("starts_at", "ends_at", "place")
+TIME_PLACE = moves.TIME_PLACE
 LONGEST_TASK = timedelta(hours=24)  # tasks.MAX_DURATION: bounds the index range below
 
 
@@ -1108,15 +1109,19 @@ def _changed_checked_in(line: str, changed, assigned) -> str:
 @reworded_for("changed")
 def reword_changed(row, now: datetime, config: dict) -> dict | None:
     """Whether she has checked in by the time the row leaves (quiet hours, a retry):
-    the words name a way out only while one is left."""
+    the words name a way out only while one is left. And what it says changed: every
+    field that differs from what this channel last told her (``moves``), not what
+    changed since her in-app copy, which ``find_changed`` wrote it with (leave50)."""
     if row.facts is None:
         return None
     checked_in = _exists(select(Assignment.id).where(
         Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
         Assignment.status == AssignmentStatus.checked_in))
-    if checked_in == bool(row.facts.get("checked_in")):
+    changed = moves.changed_on_channel(row, _news_since("changed", config, now)) \
+        or row.facts["changed"]
+    if (checked_in, changed) == (bool(row.facts.get("checked_in")), row.facts["changed"]):
         return None
-    return {**row.facts, "checked_in": checked_in}
+    return {**row.facts, "checked_in": checked_in, "changed": changed}
 
 
 @still_due_for("changed")
@@ -1125,17 +1130,24 @@ def still_changed(row, now: datetime, config: dict) -> bool:
     holding a place taken before the change (a member who withdrew, was 移出, or left
     and took a place again since — she saw the new time then — is not on the task the
     message speaks of), the task neither cancelled nor voided (任务已取消 tells that),
-    and not over. A task under way still gets it: she may not have set out yet."""
+    and not over. A task under way still gets it: she may not have set out yet.
+    And true when it leaves (leave50, ``moves``): no later move of the task was written
+    for her on this channel (that one states the task as it is), and the task differs
+    from what this channel last told her — moved and moved back, it is as she was told."""
     event_id = about_of(row).rsplit(":", 1)[-1]
     if not event_id.isdigit():
         return False
     changed_at = select(AuditEvent.created_at).where(AuditEvent.id == int(event_id)) \
         .scalar_subquery()
-    return _exists(select(Assignment.id).join(Task, Task.id == Assignment.task_id).where(
-        Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
-        Assignment.status.in_(HOLDING),
-        or_(Assignment.claimed_at.is_(None), Assignment.claimed_at < changed_at),
-        Task.status.in_((TaskStatus.open, TaskStatus.closed)), Task.ends_at > now))
+    if not _exists(select(Assignment.id).join(Task, Task.id == Assignment.task_id).where(
+            Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
+            Assignment.status.in_(HOLDING),
+            or_(Assignment.claimed_at.is_(None), Assignment.claimed_at < changed_at),
+            Task.status.in_((TaskStatus.open, TaskStatus.closed)), Task.ends_at > now)):
+        return False
+    if moves.newer_written(row):
+        return False
+    return moves.changed_on_channel(row, _news_since("changed", config, now)) != []
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------

@@ -17,6 +17,9 @@ WORK_GROUP_GOT = "work_group_got"  # a liaison's SMS copy of a digest their work
 # obsolete: no longer true when it could leave
 NOT_DUE = "not_due"
 SUPERSEDED = "superseded"
+# a 任务时间地点有变 given way to a newer one of the same task, member and channel
+# (``moves.supersede_waiting``): it stated a time or place that no longer holds
+CHANGED_AGAIN = "changed_again"
 KIND_OFF = "kind_off"
 # failed: the installation's to fix
 ROBOT_UNREADABLE = "robot_unreadable"
@@ -50,6 +53,7 @@ WORDS = {
     WORK_GROUP_GOT: _l("已发到社区工作群，不再重复发短信"),
     NOT_DUE: _l("发送时已不需要提醒（情况已变化）"),
     SUPERSEDED: _l("已被更新的一期汇总取代"),
+    CHANGED_AGAIN: _l("该任务的时间地点又有变更，只发最新的一条"),
     KIND_OFF: _l("本系统已停用这类提醒"),
     ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
     NOT_CONFIGURED: _l("该渠道尚未配置"),
