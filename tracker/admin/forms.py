@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from .choices import Offered, read_together
+from .choices import Offered, merge_keep_choices, read_together
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..formatting import target_unit, unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
@@ -656,13 +656,13 @@ class MergePickForm(FilterForm):
 
     keep = SelectField(_l("保留的账号"), validate_choice=False)
 
-    def __init__(self, drop: Member, *args, **kwargs):
+    def __init__(self, drop: Member, *args, kept: list | None = None, **kwargs):
+        """``kept``: the choices' (id, name, phone) when the page read them already
+        (``choices.merge_keep_choices``, with the two accounts)."""
         super().__init__(*args, **kwargs)
-        kept = db.session.execute(
-            select(Member.id, Member.name, Member.phone).where(
-                Member.unit_id == drop.unit_id, Member.id != drop.id,
-                Member.active.is_(True))
-            .order_by(Member.name_key, Member.id))
+        if kept is None:
+            read, order = merge_keep_choices(drop.id)
+            kept = db.session.execute(read.order_by(*order)).all()
         self.keep.choices = [("", _l("（请选择）"))] + [
             (str(i), with_masked_phone(name, phone)) for i, name, phone in kept]
 
