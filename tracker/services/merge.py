@@ -18,8 +18,8 @@ naming a member is classified when it is added, not forgotten by the merge.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
