@@ -25,7 +25,7 @@ MERGED = "该账号已合并到其他账号，不能再合并。"
 
 def _world(url):
     """赵六's two accounts; each took part in one approved activity (A 2 hours, B 1.5),
-    on two days (at the same hours the merge would be refused: ``merge.overlaps``)."""
+    on two days (at the same hours the merge would be refused: ``merge.blocking``)."""
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, Member, ReportStatus, Role, TaskReport

@@ -17,8 +17,13 @@ statements a page, constant in the data size). Counted as production runs a requ
   lists, the menu: 3 (was 6), also opened from a link naming its line.
 - a member's edit form (``/admin/members/<id>/edit``): the session, the member with
   her unit, communities, stays on the roll and merge row (one statement), the form's
-  units and communities, what 停用 would end (places and 候补名单, one statement) and
-  the menu's counts: 6. It was 11."""
+  units and communities (one statement, ``read_together``), what 停用 would end
+  (places and 候补名单, one statement) and the menu's counts: 5. It was 11; 6, the
+  units and communities a statement each (pagesa49's Open; pagesa50).
+- a zone's forms (``/admin/zones/new``, ``/admin/zones/<id>/edit``): the session (and,
+  editing, the zone), the communities and units (one statement) and the menu's
+  counts — the edit page also asks whether the zone has tasks: new 3, edit 5. They
+  were 4 and 6, the two lists a statement each (pagesa50)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +39,10 @@ from tracker.models import Assignment, AssignmentStatus, RollPeriod, WaitlistEnt
 ITEMS_PAGE = 6
 ITEM_EDIT_PAGE = 5
 ITEM_NEW_PAGE = 3
-MEMBER_EDIT_PAGE = 6
-MERGED_MEMBER_PAGE = 5
+MEMBER_EDIT_PAGE = 5
+MERGED_MEMBER_PAGE = 4
+ZONE_NEW_PAGE = 3
+ZONE_EDIT_PAGE = 5
 
 
 def test_the_items_list_runs_its_budget_with_more_items_and_communities(
@@ -146,8 +153,9 @@ def test_the_member_edit_form_runs_its_budget_with_more_history(client, login, w
 
 def test_a_merged_accounts_page_runs_its_budget(client, login, world, count_queries):
     """The page of an account merged into another names the kept one (已合并至), read
-    with the member in her one statement: 5 (switched off, it asks nothing of 停用;
-    was 9, the merge row and the kept account among those read apart)."""
+    with the member in her one statement: 4 (switched off, it asks nothing of 停用;
+    was 9, the merge row and the kept account among those read apart; 5, the form's
+    units and communities a statement each)."""
     from tracker.models import Member
     from tracker.services import merge
 
@@ -159,3 +167,27 @@ def test_a_merged_accounts_page_runs_its_budget(client, login, world, count_quer
     n, page = signed_in_statements(client, count_queries, f"/admin/members/{world.other_member.id}/edit")
     assert 'id="merged"' in page and "张三" in page
     assert n == MERGED_MEMBER_PAGE
+
+
+def test_the_zone_forms_read_their_two_lists_at_once(client, login, world, count_queries):
+    """Both zone forms offer the communities and the units in use, and the zone's own
+    when switched off, in one statement, the same with more of them."""
+    zone = f.zone(world.community, "老责任区", world.unit)
+    db.session.commit()
+    login(world.admin)
+    edit = f"/admin/zones/{zone.id}/edit"
+    assert signed_in_statements(client, count_queries, "/admin/zones/new")[0] == ZONE_NEW_PAGE
+    assert signed_in_statements(client, count_queries, edit)[0] == ZONE_EDIT_PAGE
+    for i in range(4):
+        f.community(f"又一社区{i}")
+        f.unit(f"又一单位{i}")
+    zone.community.active = zone.unit.active = False  # still the zone's own choices
+    db.session.commit()
+    n, page = signed_in_statements(client, count_queries, "/admin/zones/new")
+    assert n == ZONE_NEW_PAGE and "又一社区3" in page and "又一单位3" in page
+    assert world.community.name not in page and world.unit.name not in page
+    n, page = signed_in_statements(client, count_queries, edit)
+    assert n == ZONE_EDIT_PAGE and "又一社区3" in page and "又一单位3" in page
+    for shown in (f'<option selected value="{world.community.id}">{world.community.name}</option>',
+                  f'<option selected value="{world.unit.id}">{world.unit.name}</option>'):
+        assert shown in page, shown

@@ -8,20 +8,24 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from tests import factories as f
 from tests.page_statements import page_statements
 from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, ReportStatus, TaskStatus
+from tracker.models import AssignmentStatus, ReportStatus, TaskStatus, WaitlistEntry
 from tracker.timeutil import local_today
 
-# the session; the two accounts with their units and stays; B's participations with
-# their tasks and reports; B's 候补; whether either is merged already, the five counts
-# (led, 补录申请, needs, communities, residents) and A's approved days, as one; the tasks
-# both took part in and the hours both counted (2); the approved activities either
-# leads; the signed months (the units', the communities') and years, as one; the
-# accounts to pick from; the menu (16 before session 49: the stays, the merged check,
-# A's days and the signed months' and years' three reads were a statement each)
-STATEMENTS = 11
+# the session; the two accounts with their units and stays, and the accounts the form
+# offers to keep (one JSON column); whether either is merged already, what moves of B's
+# participations and 候补, the five counts (led, 补录申请, needs, communities, residents),
+# both accounts' approved days and the approved activities either leads, as one; the
+# tasks both took part in and the hours both counted, as one; the signed months (the
+# units', the communities') and years, as one; the menu. 16 before session 49 (the
+# stays, the merged check, A's days and the signed months' and years' three reads were a
+# statement each); 11 before session 50 (B's participations, B's 候补, the activities
+# led, the tasks both took part in, the accounts to keep: a statement each, and the
+# tasks both took part in two once there were any)
+STATEMENTS = 6
 
 
 def b_worked(w, k: int, start: int) -> None:
@@ -63,3 +67,47 @@ def test_the_merge_page_runs_the_same_statements_however_much_b_did(
     assert (shown(page, "参与记录"), shown(page, "其中补录"), shown(page, "其中尚未完成的认领")) \
         == ("80", "20", "20")
     assert (few, more) == (STATEMENTS, STATEMENTS)
+
+
+def b_blocked(w, k: int, start: int) -> None:
+    """k of each: a coming activity both accounts claimed (the merge's conflict), a
+    pair of activities at the same hours both are done on (its overlap), a 候补 place of
+    B's, and another account of the unit the form offers to keep."""
+    for i in range(start, start + k):
+        day = local_today() - timedelta(days=100 + i)
+        both = b.task_on(w.item, w.liaison, local_today() + timedelta(days=40 + i),
+                         status=TaskStatus.open, title=f"都认领{i:02}")
+        b.join(both, w.member, AssignmentStatus.claimed)
+        b.join(both, w.other_member, AssignmentStatus.claimed)
+        mine = b.task_on(w.item, w.liaison, day, title=f"甲的{i:02}")
+        b.join(mine, w.member)
+        theirs = b.task_on(w.item, w.liaison, day, title=f"乙的{i:02}")
+        b.join(theirs, w.other_member)
+        full = b.task_on(w.item, w.liaison, local_today() + timedelta(days=60 + i),
+                         status=TaskStatus.open, title=f"候补{i:02}")
+        db.session.add(WaitlistEntry(task_id=full.id, member_id=w.other_member.id))
+        f.member(w.unit, name=f"同单位{i:02}")
+    db.session.commit()
+
+
+def test_what_refuses_a_merge_is_named_in_the_same_statements(
+        client, login, world, count_queries):
+    """The tasks both accounts took part in, the pairs of activities at the same hours,
+    B's 候补 and the accounts to keep are all on the page, the same statements however
+    many (the tasks both took part in were two statements once there were any)."""
+    url = f"/admin/members/{world.other_member.id}/merge?keep={world.member.id}"
+    for k, start in ((1, 0), (9, 1)):
+        b_blocked(world, k, start)
+        n, page = page_statements(client, login, count_queries, world.admin, url)
+        total = start + k
+        conflicts = page[page.index('id="conflicts"'):page.index('id="overlaps"')]
+        overlaps = page[page.index('id="overlaps"'):]
+        overlaps = overlaps[:overlaps.index("</ul>")]
+        # each by its start: the conflicts by their coming days, the pairs by A's
+        assert re.findall(r"都认领(\d\d)", conflicts) == [f"{i:02}" for i in range(total)]
+        assert re.findall(r"“甲的(\d\d)”.*?与“乙的(\d\d)”", overlaps) == [
+            (f"{i:02}", f"{i:02}") for i in reversed(range(total))]
+        assert shown(page, "候补记录") == str(total)
+        offered = re.findall(r"<option value=\"\d+\">同单位(\d\d)", page)
+        assert offered == [f"{i:02}" for i in range(total)]
+        assert n == STATEMENTS

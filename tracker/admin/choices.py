@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..models import Member
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,15 @@ def read_together(*lists: Offered, options=()) -> list[list]:
             stmt.options(*options).order_by(chosen.c.kind, chosen.c.place)):
         found[kind].append(entities[kind])
     return found
+
+
+def merge_keep_choices(drop_id: int):
+    """合并账号's 保留的账号: (a select of (id, name, phone), its order) — the other
+    accounts in use of the unit of the account merged (``drop_id``), never one already
+    merged (switched off), by name. Read alone by the form (``MergePickForm``) or riding
+    on the page's read of the two accounts (``queries.merge_accounts``)."""
+    drop, kept = aliased(Member), aliased(Member)
+    unit = select(drop.unit_id).where(drop.id == drop_id).scalar_subquery()
+    return (select(kept.id.label("id"), kept.name.label("name"), kept.phone.label("phone"))
+            .where(kept.unit_id == unit, kept.id != drop_id, kept.active.is_(True)),
+            (kept.name_key, kept.id))

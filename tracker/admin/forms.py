@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from .choices import Offered, read_together
+from .choices import Offered, merge_keep_choices, read_together
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..formatting import target_unit, unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
@@ -176,10 +176,13 @@ class ZoneForm(ReferenceForm):
     unit_id = ChoiceField(_l("责任单位"), message=_l("请选择责任单位。"), invalid=CHOOSE)
 
     def load_choices(self, record):
-        self.community_id.choices = _placeholder() + _options(
-            Community, [getattr(record, "community_id", None), *self.shown_ids("community_id")])
-        self.unit_id.choices = _placeholder() + _options(
-            Unit, [getattr(record, "unit_id", None), *self.shown_ids("unit_id")])
+        # both lists in one statement, each by its own rule (``choices.read_together``)
+        communities, units = read_together(
+            Offered(Community, (getattr(record, "community_id", None),
+                                *self.shown_ids("community_id"))),
+            Offered(Unit, (getattr(record, "unit_id", None), *self.shown_ids("unit_id"))))
+        self.community_id.choices = _placeholder() + _options(Community, rows=communities)
+        self.unit_id.choices = _placeholder() + _options(Unit, rows=units)
 
 
 class CategoryForm(ReferenceForm):
@@ -523,8 +526,11 @@ class MemberForm(AdminForm):
             unit_ids = [record.unit_id, *d.shown_ids(self.shown.data, "unit_id")]
             community_ids = [*(c.id for c in record.communities),
                              *d.shown_ids(self.shown.data, "community_ids")]
-        self.unit_id.choices = _placeholder() + _options(Unit, unit_ids)
-        self.community_ids.choices = _options(Community, community_ids)
+        # both lists in one statement, each by its own rule (``choices.read_together``)
+        units, communities = read_together(Offered(Unit, tuple(unit_ids)),
+                                           Offered(Community, tuple(community_ids)))
+        self.unit_id.choices = _placeholder() + _options(Unit, rows=units)
+        self.community_ids.choices = _options(Community, rows=communities)
 
     def service_problems(self, actor: Member) -> list:
         """What ``directory`` would refuse of the fields as typed (a 手机号 already
@@ -650,13 +656,13 @@ class MergePickForm(FilterForm):
 
     keep = SelectField(_l("保留的账号"), validate_choice=False)
 
-    def __init__(self, drop: Member, *args, **kwargs):
+    def __init__(self, drop: Member, *args, kept: list | None = None, **kwargs):
+        """``kept``: the choices' (id, name, phone) when the page read them already
+        (``choices.merge_keep_choices``, with the two accounts)."""
         super().__init__(*args, **kwargs)
-        kept = db.session.execute(
-            select(Member.id, Member.name, Member.phone).where(
-                Member.unit_id == drop.unit_id, Member.id != drop.id,
-                Member.active.is_(True))
-            .order_by(Member.name_key, Member.id))
+        if kept is None:
+            read, order = merge_keep_choices(drop.id)
+            kept = db.session.execute(read.order_by(*order)).all()
         self.keep.choices = [("", _l("（请选择）"))] + [
             (str(i), with_masked_phone(name, phone)) for i, name, phone in kept]
 

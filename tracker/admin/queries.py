@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -10,6 +10,7 @@ from sqlalchemy import func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from .choices import merge_keep_choices
 from ..models import (
     Category,
     Community,
@@ -34,6 +35,7 @@ from ..search import matches, phone_matches
 from ..security import key_id, key_ids
 from ..services.directory import SHOWN_IDS_MAX
 from ..sql_hints import constants_written_out
+from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import local_today
 
 
@@ -73,13 +75,28 @@ def _status(query, model, status: str | None):
     return query
 
 
-def merge_accounts(*member_ids: int | None) -> dict[int, Member]:
+class MergeAccounts(NamedTuple):
+    """``merge_accounts``' answer: the accounts by id, and 保留的账号's choices."""
+
+    accounts: dict[int, Member]
+    kept: list
+
+
+def merge_accounts(drop_id: int, keep_id: int | None) -> MergeAccounts:
     """合并账号's two accounts by id, in one statement, with what its page reads of
     them: the unit, and the stays on the roll (``merge.preview``; docs/design.md,
-    "Budgets"), joined: two accounts' few stays cost no statement of their own."""
-    return {m.id: m for m in db.session.scalars(
-        select(Member).where(Member.id.in_([i for i in member_ids if i is not None]))
-        .options(joinedload(Member.unit), joinedload(Member.roll_periods))).unique()}
+    "Budgets"), joined: two accounts' few stays cost no statement of their own. The
+    form's choices of the account to keep (``choices.merge_keep_choices``, the dropped
+    account's unit's) ride on it as a column: one JSON text (``sql_json``), not a row
+    each (as accounts, each would bring its stays)."""
+    read, order = merge_keep_choices(drop_id)
+    kept = json_rows_in_order(read, *order).scalar_subquery()
+    rows = db.session.execute(
+        select(Member, kept.label("kept"))
+        .where(Member.id.in_([i for i in (drop_id, keep_id) if i is not None]))
+        .options(joinedload(Member.unit), joinedload(Member.roll_periods))).unique().all()
+    return MergeAccounts({member.id: member for member, _kept in rows},
+                         rows_of(rows[0].kept) if rows else [])
 
 
 def units_query():

@@ -775,10 +775,11 @@ def member_toggle(record_id: int):
 
 # --- 合并账号 ---------------------------------------------------------------------------
 
-def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
+def _merge_page(drop: Member, keep: Member | None, form: MergeForm, kept: list | None = None):
     """The duplicate ``drop`` (B), the account to keep chosen or not, and — chosen — what
     would move, or why the two cannot be merged. ``form``: the confirmation, given the
-    key of what this page shows (a refused post keeps its error and gets the new key)."""
+    key of what this page shows (a refused post keeps its error and gets the new key);
+    ``kept``: 保留的账号's choices when read with the accounts (``q.merge_accounts``)."""
     preview = refusal = None
     if keep is not None:
         try:
@@ -786,7 +787,7 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
         except ServiceError as error:
             refusal = error.message
     form.shown.data = preview.key() if preview is not None else ""
-    pick = MergePickForm(drop)
+    pick = MergePickForm(drop, kept=kept)
     if keep is not None:
         pick.keep.data = str(keep.id)
     # a month or year signed in an earlier wording: its page says the wording changed,
@@ -807,10 +808,11 @@ def member_merge(record_id: int):
     """合并账号: pick the account to keep; the page shows what would move, nothing is
     written (the 手机号重复 page links here with both accounts chosen)."""
     keep_id = _int_arg(request.args.get("keep"))
-    accounts = q.merge_accounts(record_id, keep_id)
+    accounts, kept = q.merge_accounts(record_id, keep_id)
     if record_id not in accounts:
         abort(404)
-    return _merge_page(accounts[record_id], accounts.get(keep_id), MergeForm(formdata=None))
+    return _merge_page(accounts[record_id], accounts.get(keep_id), MergeForm(formdata=None),
+                       kept)
 
 
 @bp.post("/members/<int:record_id>/merge-into/<int:keep_id>")

@@ -19,9 +19,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, delete, exists, func, select, true, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import (
+    Integer,
+    Row,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -139,7 +155,7 @@ class Preview:
     residents: int = 0
     stays: int = 0
     conflicts: list[Task] = field(default_factory=list)
-    # (A's activity, B's activity) at overlapping hours, both done (``overlaps``)
+    # (A's activity, B's activity) at overlapping hours, both done (``blocking``)
     overlaps: list[tuple[Task, Task]] = field(default_factory=list)
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
     final_community_months: list[summary_notes.FinalCommunityMonth] = field(
@@ -204,39 +220,69 @@ def _moving_waitlist(keep: Member, drop: Member):
         ~and_(in_keep, WaitlistEntry.status == WaitStatus.left))
 
 
-def conflicts(keep: Member, drop: Member) -> list[Task]:
-    """The tasks both accounts took part in (or wait for) where neither record can go:
-    the unique (task, member) keys would break, and dropping either would lose a record
-    of work. The admin corrects them first (e.g. 取消认领 of the wrong one, or 作废)."""
+def _conflict_ids(keep: Member, drop: Member):
+    """A select of the tasks both accounts took part in (or wait for) where neither
+    record can go: the unique (task, member) keys would break, and dropping either would
+    lose a record of work. The admin corrects them first (e.g. 取消认领 of the wrong one,
+    or 作废). Read with the overlaps (``blocking``)."""
     a, b = aliased(Assignment), aliased(Assignment)
     wa, wb = aliased(WaitlistEntry), aliased(WaitlistEntry)
-    both_in = select(b.task_id).where(
+    both_in = select(b.task_id.label("task_id")).where(
         b.member_id == drop.id, b.status != AssignmentStatus.withdrawn,
         exists().where(a.task_id == b.task_id, a.member_id == keep.id))
     keep_holds = exists().where(a.task_id == wb.task_id, a.member_id == keep.id)
     keep_waits = exists().where(wa.task_id == wb.task_id, wa.member_id == keep.id)
     waits = select(wb.task_id).where(
         wb.member_id == drop.id, wb.status != WaitStatus.left, keep_holds | keep_waits)
-    ids = set(db.session.scalars(both_in.union(waits)))
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Task).where(Task.id.in_(ids))
-                                   .order_by(Task.starts_at, Task.id)))
+    return both_in.union(waits)
 
 
-def overlaps(keep: Member, drop: Member) -> list[tuple[Task, Task]]:
-    """(A's activity, B's activity) at overlapping hours where both accounts' hours count
+class Blocking(NamedTuple):
+    """What refuses the merge of two accounts' work (``blocking``)."""
+
+    conflicts: list[Task]  # a task both took part in (``_conflict_ids``), by its start
+    # (A's activity, B's activity) at overlapping hours, both done (``blocking``)
+    overlaps: list[tuple[Task, Task]]
+
+
+# which of ``blocking``'s reads a row is of (its ``kind`` column)
+_CONFLICT, _OVERLAP = 0, 1
+
+
+def blocking(keep: Member, drop: Member) -> Blocking:
+    """The tasks both accounts took part in (``_conflict_ids``), and the pairs (A's
+    activity, B's activity) at overlapping hours where both accounts' hours count
     (done): merged, one person's time would count twice, which the one overlap rule
-    (``overlap``) refuses on every other path that writes done hours. Like a task both
-    took part in (``conflicts``), the merge is refused and the page names each pair: the
-    admin corrects one record first (作废 an activity that did not happen, or the wrong
-    account's participation), knowing which was the person's — nothing is dropped or
-    left uncounted unseen. One statement (``overlap.counted_twice``)."""
-    return overlap.counted_twice(keep.id, drop.id)
+    (``overlap``) refuses on every other path that writes done hours. Either refuses the
+    merge and the page names each task and pair: the admin corrects one record first
+    (作废 an activity that did not happen, or the wrong account's participation),
+    knowing which was the person's — nothing is dropped or left uncounted unseen.
+
+    One statement: each rule's task ids (``_conflict_ids``, ``overlap.counted_twice``)
+    as one part of a UNION ALL with a ``kind`` column (a conflict has no second task),
+    the tasks joined to them — the page keeps its budget (docs/design.md, "Budgets")."""
+    conflicts = _conflict_ids(keep, drop).subquery()
+    pairs = overlap.counted_twice(keep.id, drop.id).subquery()
+    ids = union_all(
+        select(literal_column(str(_CONFLICT)).label("kind"), conflicts.c.task_id.label("first_id"),
+               cast(null(), Integer).label("second_id")),
+        select(literal_column(str(_OVERLAP)), pairs.c.first_id, pairs.c.second_id)).subquery()
+    first, second = aliased(Task), aliased(Task)
+    found = Blocking([], [])
+    for kind, task, other in db.session.execute(
+            select(ids.c.kind, first, second).select_from(ids)
+            .join(first, first.id == ids.c.first_id)
+            .outerjoin(second, second.id == ids.c.second_id)
+            .order_by(ids.c.kind, first.starts_at, first.id, second.starts_at, second.id)):
+        if kind == _CONFLICT:
+            found.conflicts.append(task)
+        else:
+            found.overlaps.append((task, other))
+    return found
 
 
 def overlap_label(pair: tuple[Task, Task]) -> str:
-    """One pair of ``overlaps`` in words: each activity's name, day and hours."""
+    """One pair of ``blocking``'s overlaps in words: each activity's name, day and hours."""
     first, second = pair
     return str(_l("“%(task)s”（%(when)s）与“%(other)s”（%(other_when)s）",
                   task=first.title, when=_hours(first), other=second.title,
@@ -433,19 +479,15 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     return months
 
 
-def _approved_led(keep: Member, drop: Member) -> dict[int, list[tuple[int, int, date]]]:
-    """(unit id, community id, day) of the approved activities each account leads, by
-    the account's id (one statement for both: ``_kept`` asks A's, ``_led_counted``
-    B's)."""
-    led: dict[int, list[tuple[int, int, date]]] = {keep.id: [], drop.id: []}
-    for leader, unit, community, day in db.session.execute(
-            select(Task.leader_id, CountedTask.unit_id, CountedTask.community_id,
+def _approved_led(keep: Member, drop: Member):
+    """A select of (leader id, unit id, community id, day) of the approved activities
+    either account leads (read with the counts, ``_counted``: ``_kept`` asks A's,
+    ``_led_counted`` B's)."""
+    return (select(Task.leader_id, CountedTask.unit_id, CountedTask.community_id,
                    CountedTask.service_date)
             .join(Task, Task.id == CountedTask.task_id)
             .where(Task.leader_id.in_([keep.id, drop.id]),
-                   CountedTask.report_status == ReportStatus.approved)):
-        led[leader].append((unit, community, day))
-    return led
+                   CountedTask.report_status == ReportStatus.approved))
 
 
 def _led_counted(keep: Member, drop: Member,
@@ -455,16 +497,55 @@ def _led_counted(keep: Member, drop: Member,
     the 台账 reads otherwise after the merge. Two accounts of one name write the same
     组长 before and after, and their months are not named for it; nor is an activity
     waiting for review: its 组长 is in no signed figure (``final.official``).
-    ``led``: ``_approved_led``."""
+    ``led``: ``_approved_led``'s, by the leader's id (``_counted``)."""
     return [] if keep.name == drop.name else led[drop.id]
 
 
-def _counted(keep: Member, drop: Member):
-    """Whether either account is merged already (``claims.any_merged``), the five
-    counts (B's activities led, 补录申请, needs; the communities and residents A does not
-    have yet) and A's approved work (``_approved_days``), in one statement: the page
-    keeps its budget (docs/design.md, "Budgets"). The counts and whether merged are one
-    row, A's days joined to it (none: one row, its day None)."""
+def _moved(keep: Member, drop: Member):
+    """A one-row select: B's participations that move (``_moving_assignments``) counted
+    as the page shows them — those held (all but withdrawn), their minutes and 补录 and
+    check-ins, the claims not yet done — and B's 候补 places that move
+    (``_moving_waitlist``) still waiting."""
+    moving = _moving_assignments(keep, drop).subquery()
+    held = moving.c.status != AssignmentStatus.withdrawn
+    # a count of the rows where ``when`` holds (COUNT skips the NULL of the others)
+    count = lambda when: func.count(case((when, 1)))  # noqa: E731
+    waiting = _moving_waitlist(keep, drop).where(WaitlistEntry.status == WaitStatus.waiting)
+    return (select(
+        count(held).label("participations"),
+        func.coalesce(func.sum(case((moving.c.status == AssignmentStatus.done,
+                                     moving.c.minutes))), 0).label("minutes"),
+        count(moving.c.status.in_([AssignmentStatus.claimed, AssignmentStatus.assigned,
+                                   AssignmentStatus.checked_in])).label("claims"),
+        count(and_(held, moving.c.checked_in_at.is_not(None))).label("check_ins"),
+        count(and_(held, Task.backfilled.is_(True))).label("backfilled"),
+        select(func.count()).select_from(waiting.subquery()).scalar_subquery()
+        .label("waitlist"))
+        .select_from(moving).join(Task, Task.id == moving.c.task_id))
+
+
+class _Counted(NamedTuple):
+    """``_counted``'s answer."""
+
+    counts: Row  # merged, ``_moved``'s counts, led, requests, needs, communities, residents
+    a_days: list[tuple[int, date]]  # (community id, day) of A's approved work
+    b_days: list[tuple[int, date]]  # of B's
+    led: dict[int, list[tuple[int, int, date]]]  # ``_approved_led`` by the leader's id
+
+
+# which of ``_counted``'s day reads a row is of (its ``kind`` column)
+_A_DAY, _B_DAY, _LED = 0, 1, 2
+
+
+def _counted(keep: Member, drop: Member) -> _Counted:
+    """Whether either account is merged already (``claims.any_merged``), what moves
+    (``_moved``), five counts more (B's activities led, 补录申请, needs; the communities
+    and residents A does not have yet), both accounts' approved work
+    (``_approved_days``) and the approved activities either leads (``_approved_led``),
+    in one statement: the page keeps its budget (docs/design.md, "Budgets"). The counts
+    and whether merged are one row; the days, each read by its own rule, are one part
+    each of a UNION ALL with a ``kind`` column, joined to that row (none: one row, its
+    kind None)."""
     count = lambda query: select(func.count()).select_from(query.subquery()).scalar_subquery()  # noqa: E731
     counts = select(
         any_merged([keep.id, drop.id]).label("merged"),
@@ -475,11 +556,30 @@ def _counted(keep: Member, drop: Member):
         _union_count(liaison_community, "community_id", keep, drop).label("communities"),
         _union_count(resident_member, "resident_id", keep, drop).label("residents"),
     ).subquery()
-    days = _approved_days(keep).subquery()
-    rows = db.session.execute(select(counts, days.c.community_id, days.c.service_date)
-                              .select_from(counts.outerjoin(days, true()))).all()
-    return rows[0], [(row.community_id, row.service_date) for row in rows
-                     if row.service_date is not None]
+    moved = _moved(keep, drop).subquery()
+    no_id = cast(null(), Integer)
+
+    def days(kind: int, member: Member):
+        read = _approved_days(member).subquery()
+        return select(literal_column(str(kind)).label("kind"), no_id.label("leader_id"),
+                      no_id.label("unit_id"), read.c.community_id, read.c.service_date)
+
+    led = _approved_led(keep, drop).subquery()
+    rows = union_all(days(_A_DAY, keep), days(_B_DAY, drop),
+                     select(literal_column(str(_LED)), *led.c)).subquery()
+    found = _Counted(None, [], [], {keep.id: [], drop.id: []})
+    for row in db.session.execute(
+            select(counts, moved, rows.c.kind, rows.c.leader_id, rows.c.unit_id,
+                   rows.c.community_id, rows.c.service_date)
+            .select_from(counts.join(moved, true()).outerjoin(rows, true()))):
+        found = found._replace(counts=row)
+        if row.kind == _A_DAY:
+            found.a_days.append((row.community_id, row.service_date))
+        elif row.kind == _B_DAY:
+            found.b_days.append((row.community_id, row.service_date))
+        elif row.kind == _LED:
+            found.led[row.leader_id].append((row.unit_id, row.community_id, row.service_date))
+    return found
 
 
 def preview(keep: Member, drop: Member) -> Preview:
@@ -487,40 +587,32 @@ def preview(keep: Member, drop: Member) -> Preview:
     the two cannot be merged at all."""
     if keep.id == drop.id:
         raise ServiceError(_l("保留的账号和被合并的账号是同一个账号。"))
-    counts, a_days = _counted(keep, drop)
+    counted = _counted(keep, drop)
+    counts = counted.counts
     refusal = _refusal(keep, drop, bool(counts.merged))
     if refusal is not None:
         raise ServiceError(refusal)
     shown = Preview(keep, drop)
-    # each participation's task and report with the list, in one statement: read one by
-    # one they were two statements a participation (docs/design.md, "Budgets"); the
-    # merge's own writes read the list bare (``merge_members``)
-    moving = db.session.scalars(_moving_assignments(keep, drop).options(
-        joinedload(Assignment.task).joinedload(Task.report))).all()
-    holding = [a for a in moving if a.status != AssignmentStatus.withdrawn]
-    shown.participations = len(holding)
-    done = [a for a in holding if a.status == AssignmentStatus.done]
-    shown.minutes = sum(a.minutes or 0 for a in done)
-    shown.claims = sum(a.status in (AssignmentStatus.claimed, AssignmentStatus.assigned,
-                                    AssignmentStatus.checked_in) for a in holding)
-    shown.check_ins = sum(a.checked_in_at is not None for a in holding)
-    shown.backfilled = sum(a.task.backfilled for a in holding)
-    shown.waitlist = len([w for w in db.session.scalars(_moving_waitlist(keep, drop))
-                          if w.status == WaitStatus.waiting])
+    # B's participations and 候补 places counted in the same statement (``_moved``):
+    # read as rows, with their tasks and reports, they were a statement each
+    # (docs/design.md, "Budgets"); the merge's own writes read the rows
+    # (``merge_members``)
+    (shown.participations, shown.minutes, shown.claims, shown.check_ins, shown.backfilled,
+     shown.waitlist) = (counts.participations, counts.minutes, counts.claims,
+                        counts.check_ins, counts.backfilled, counts.waitlist)
     (shown.led, shown.requests, shown.needs, shown.communities, shown.residents) = (
         counts.led, counts.requests, counts.needs, counts.communities, counts.residents)
     shown.stays = len(drop.roll_periods)
-    shown.conflicts = conflicts(keep, drop)
-    shown.overlaps = overlaps(keep, drop)
+    shown.conflicts, shown.overlaps = blocking(keep, drop)
     # what the signed months count: B's approved work and activities (the official
-    # figures, ``final.official``); work waiting for review moves outside them
-    official = [a for a in done
-                if a.task.report is not None and a.task.report.status == ReportStatus.approved]
-    official_days = [a.task.service_date for a in official]
-    official_places = [(a.task.community_id, a.task.service_date) for a in official]
-    approved_led = _approved_led(keep, drop)
+    # figures, ``final.official``); work waiting for review moves outside them. B's
+    # done participations all move (only a withdrawn one may stay): B's approved work
+    # is the work the merge moves
+    official_days = [day for _c, day in counted.b_days]
+    official_places = counted.b_days
+    approved_led = counted.led
     led = _led_counted(keep, drop, approved_led)
-    kept = _kept(keep, drop, approved_led[keep.id], a_days)
+    kept = _kept(keep, drop, approved_led[keep.id], counted.a_days)
     # the signed units' months, communities' months and years, asked in one statement
     # (``summary_notes.final_documents``), each by its own rule
     signed = summary_notes.final_documents(
@@ -530,7 +622,7 @@ def preview(keep: Member, drop: Member) -> Preview:
         community_months=[*official_places,
                           *((community, day) for _unit, community, day in led)],
         years=_years_asked(keep, drop, official_days,
-                           [a.task.community_id for a in official], led))
+                           [community for community, _d in official_places], led))
     shown.final_months = _final_months(keep, drop, official_days, led, kept,
                                        signed.unit_months)
     shown.final_community_months = [
@@ -699,7 +791,8 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
                   shown: str | None) -> Preview:
     """Merge ``drop`` (B) into ``keep`` (A), in the caller's transaction: all of it or
     nothing. Refused (nothing written) when the two cannot be merged, when a task has
-    both (``conflicts``) or their hours count at overlapping hours (``overlaps``), or when what would move is no longer what the page showed
+    both or their hours count at overlapping hours (``blocking``), or when what would
+    move is no longer what the page showed
     (``shown``). Returns what moved, with the 已定稿 months whose official figures it
     changes (``_final_months``; an admin's change: allowed, and named — the page after
     it names those whose 月报 now says so, ``final.told_changed``)."""

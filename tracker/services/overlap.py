@@ -6,7 +6,7 @@ One query for every path that writes a member's hours as done —
 member's own 确认参与 is refused (``claims.confirm_participation``), 通过's 按签到计入
 and a resubmitted report taking her off the 缺席 list leave her uncounted
 (``reviews.count_checked_in_members``, ``reviews._mark_absences``), and 合并账号 is
-refused while the two accounts' hours count at overlapping hours (``merge.conflicts``,
+refused while the two accounts' hours count at overlapping hours (``merge.blocking``,
 ``counted_twice``); a member is not offered a 补录申请 naming an activity that 采纳
 would refuse by it (``held_elsewhere``, ``backfill_requests.place_elsewhere``), and a
 list offering 确认 asks it for its rows in its own statement (``counts_elsewhere``).
@@ -190,21 +190,19 @@ def counts_elsewhere(member_id, task):
     return exists(places)
 
 
-def counted_twice(member_id: int, other_id: int) -> list[tuple[Task, Task]]:
-    """(task, other task): the pairs of activities at overlapping hours on which the
-    hours of ``member_id`` count (done) on the first and those of ``other_id`` on the
-    second — one person's time counted twice were the two accounts one (合并账号,
-    ``merge.conflicts``). One activity both are done on is not a pair here (the merge
-    names it apart). One statement, by the first activity's start."""
+def counted_twice(member_id: int, other_id: int):
+    """A select of (``first_id``, ``second_id``): the pairs of activities at overlapping
+    hours on which the hours of ``member_id`` count (done) on the first and those of
+    ``other_id`` on the second — one person's time counted twice were the two accounts
+    one (合并账号, ``merge.blocking``, which reads it with the tasks both took part in).
+    One activity both are done on is not a pair here (the merge names it apart)."""
     mine, theirs = aliased(Assignment), aliased(Assignment)
     task, other = aliased(Task), aliased(Task)
-    return [(first, second) for first, second in db.session.execute(
-        select(task, other)
-        .select_from(mine).join(task, task.id == mine.task_id)
-        .join(theirs, theirs.member_id == other_id)
-        .join(other, other.id == theirs.task_id)
-        .where(mine.member_id == member_id, mine.status == AssignmentStatus.done,
-               task.status != TaskStatus.cancelled, other.id != task.id,
-               *places_at(task.starts_at, task.ends_at, counted=True, task=other,
-                          assignment=theirs))
-        .order_by(task.starts_at, task.id, other.starts_at, other.id))]
+    return (select(task.id.label("first_id"), other.id.label("second_id"))
+            .select_from(mine).join(task, task.id == mine.task_id)
+            .join(theirs, theirs.member_id == other_id)
+            .join(other, other.id == theirs.task_id)
+            .where(mine.member_id == member_id, mine.status == AssignmentStatus.done,
+                   task.status != TaskStatus.cancelled, other.id != task.id,
+                   *places_at(task.starts_at, task.ends_at, counted=True, task=other,
+                              assignment=theirs)))

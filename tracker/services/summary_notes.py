@@ -803,14 +803,18 @@ def final_naming_many(members, today: date, tasks: dict[int, set[tuple]] | None 
     places = {(community, day) for own in tasks.values() for _u, community, day in own}
     low = min([today, *(d for own in tasks.values() for _u, _c, d in own),
                *(date(first[0], first[1], 1) for spans in stays.values() for first, _l in spans)])
-    months = [m for m in final_unit_months({*stays, *(u for u, _y, _m in worked)}, low, today)
-              if (m.unit_id, m.year, m.month) in worked
-              or any(first <= (m.year, m.month) <= last for first, last in stays.get(m.unit_id, ()))]
-    months += final_community_months(places)
     all_units = {u for units, _c in scopes.values() for u in units}
     all_communities = {c for _u, communities in scopes.values() for c in communities}
-    years = [y for y in final_years(all_units, all_communities,
-                                    range(min(firsts.values()).year, today.year + 1))
+    # the three kinds asked in one statement, each by its own rule (``final_documents``)
+    signed = final_documents(
+        unit_months=({*stays, *(u for u, _y, _m in worked)}, low, today),
+        community_months=places,
+        years=(all_units, all_communities, range(min(firsts.values()).year, today.year + 1)))
+    months = [m for m in signed.unit_months
+              if (m.unit_id, m.year, m.month) in worked
+              or any(first <= (m.year, m.month) <= last for first, last in stays.get(m.unit_id, ()))]
+    months += signed.community_months
+    years = [y for y in signed.years
              if any(year_of(y, units, communities) and y.year >= firsts[member_id].year
                     for member_id, (units, communities) in scopes.items())]
     return sorted(months, key=lambda m: (m.year, m.month)), years
