@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, column, func, literal, select, union_all, values
+from sqlalchemy import Boolean, Date, Integer, column, func, literal, select, union_all, values
 
 from ..extensions import db
 from ..models import AssignmentStatus, Member, Task
@@ -67,21 +67,26 @@ def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None
     return final_naming_places(union_all(*parts).subquery(), lock=lock).get(_KEY) or None
 
 
-def counted_places(task_ids) -> list[tuple[int, int, int, int]]:
-    """The months — (unit id, community id, year, month) — whose 月报 and 年度总结 count
-    the approved activities ``task_ids`` (a ledger import's, recorded): each one's own
-    unit on its day and each participant's unit of the day — the places ``work_signed``
-    names for one 补录, read as ``reviews.approval_places`` gives them of what an approved
-    activity counts (the confirmed). A month, not a day: the naming asks no more of it,
-    and a file of a thousand activities comes to a few dozen. One statement."""
+def counted_places(task_ids) -> list[tuple]:
+    """The months — (unit id, community id, year, month, year only, month only, part
+    only) — whose 月报 and 年度总结 count the approved activities ``task_ids`` (a ledger
+    import's, recorded): each one's own unit on its day and each participant's unit of
+    the day — the places ``work_signed`` names for one 补录 —, and a participant's unit
+    on the roll of the month's or the year's end whose 参与情况 they change (its month
+    alone, or its year alone, maybe its part alone: 1 for so; naming50), read as
+    ``reviews.approval_places`` gives them of what an approved activity counts (the
+    confirmed). A month, not a day: the naming asks no more of it, and a file of a
+    thousand activities comes to a few dozen. One statement."""
     if not task_ids:
         return []
     places = approval_places(task_ids, (AssignmentStatus.done,)).subquery()
     rows = db.session.execute(
-        select(func.coalesce(places.c.unit_id, Task.unit_id), Task.community_id, places.c.day)
+        select(func.coalesce(places.c.unit_id, Task.unit_id), Task.community_id, places.c.day,
+               places.c.year_only, places.c.month_only, places.c.part_only)
         .join(Task, Task.id == places.c.task_id).where(places.c.day.is_not(None)).distinct())
-    return sorted({(unit_id, community_id, day.year, day.month)
-                   for unit_id, community_id, day in rows})
+    return sorted({(unit_id, community_id, day.year, day.month, int(bool(year_only)),
+                    int(bool(month_only)), int(bool(part_only)))
+                   for unit_id, community_id, day, year_only, month_only, part_only in rows})
 
 
 def import_places_signed(actor: Member, places, *, lock: bool = False) -> Naming | None:
@@ -97,10 +102,15 @@ def import_places_signed(actor: Member, places, *, lock: bool = False) -> Naming
     signs it; the preview passes False."""
     if not places or not may_change_final(actor):
         return None
-    rows = [(_KEY, unit_id, community_id, date(year, month, 1))
-            for unit_id, community_id, year, month in sorted({tuple(p) for p in places})]
+    # a place kept before naming50 has no flags: a place of month and year, all of it
+    rows = [(_KEY, unit_id, community_id, date(year, month, 1), bool(year_only),
+             bool(month_only), bool(part_only))
+            for unit_id, community_id, year, month, year_only, month_only, part_only
+            in sorted({(*p, 0, 0, 0)[:7] for p in places})]
     # a common table (not a derived table: SQLite takes no column names on one)
     table = values(column("key", Integer), column("unit_id", Integer),
                    column("community_id", Integer), column("day", Date),
+                   column("year_only", Boolean), column("month_only", Boolean),
+                   column("part_only", Boolean),
                    name="import_places").data(rows).cte("import_places")
     return final_naming_places(table, lock=lock).get(_KEY) or None
