@@ -32,7 +32,7 @@ from tests.reports.test_approval_named_participants import (
 from tests.reports.test_signed_named import named
 from tests.web.stale_support import text
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, RollPeriod, SummaryScope
+from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, SummaryScope
 from tracker.reports import annual_final, final
 from tracker.services.reviews import (
     admin_only_units,
@@ -40,7 +40,8 @@ from tracker.services.reviews import (
     approval_refusals,
     approval_signed,
 )
-from tracker.services.summary_notes import FinalMonth, FinalYear
+from tracker.services.named_first import work_signed
+from tracker.services.summary_notes import FinalMonth, FinalYear, closed_member_units
 from tracker.services.voiding import uncount_signed, void_activity, void_refusal
 
 MOVER = "调动党员"
@@ -179,3 +180,28 @@ def test_voiding_the_approved_activity_names_her_unit_on_the_months_roll(
     db.session.commit()
     assert _unit_changed(client, education)
     assert CHANGED not in text(client.get(f"/reports/?unit={o.other_unit.id}&month=2022-09"))
+
+
+def test_an_admins_backfill_names_her_unit_on_the_months_roll(client, login, october):
+    """补录 of her work on 30 October (an activity of 县商务局's in 解放路社区): the naming
+    before an admin's (``named_first.work_signed``, also 添加遗漏的参加人员's and 采纳's)
+    names 县教育局's October, and a liaison is refused it, as for 通过."""
+    o = october
+    education, task = _mover(o, date(2022, 10, 31))
+    mover = db.session.scalar(select(Member).where(Member.name == MOVER))
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    day = date(2022, 10, 30)
+
+    naming = work_signed(o.admin, o.unit.id, o.jiefang.id, day, [mover.id])
+    assert naming.months == [FinalMonth(education.id, "县教育局", 2022, 10)]
+    assert naming.years == []
+    [unit] = closed_member_units(o.liaison, o.unit.id, o.jiefang.id, day, [mover.id],
+                                 lock=False)
+    assert (unit.unit_id, unit.names) == (education.id, (MOVER,))
+    # her other participation that month, counted (approved): nothing of 县教育局's changes
+    login(o.admin)
+    _approve(client, task.report)
+    assert work_signed(o.admin, o.unit.id, o.jiefang.id, day, [mover.id]) is None
+    assert closed_member_units(o.liaison, o.unit.id, o.jiefang.id, day, [mover.id],
+                               lock=False) == []
