@@ -40,7 +40,7 @@ from tracker.services.reviews import (
     approval_refusals,
     approval_signed,
 )
-from tracker.services.named_first import work_signed
+from tracker.services.named_first import counted_places, import_places_signed, work_signed
 from tracker.services.summary_notes import FinalMonth, FinalYear, closed_member_units
 from tracker.services.voiding import uncount_signed, void_activity, void_refusal
 
@@ -205,3 +205,24 @@ def test_an_admins_backfill_names_her_unit_on_the_months_roll(client, login, oct
     assert work_signed(o.admin, o.unit.id, o.jiefang.id, day, [mover.id]) is None
     assert closed_member_units(o.liaison, o.unit.id, o.jiefang.id, day, [mover.id],
                                lock=False) == []
+
+
+def test_a_ledger_imports_places_name_her_unit_on_the_months_roll(client, login, october):
+    """The ledger import names what its recorded activities count in
+    (``named_first.counted_places`` → ``import_places_signed``): her unit on the roll of
+    October's end, its October alone (not its year, which is not signed-changed here:
+    only the month is signed and named)."""
+    o = october
+    education, task = _mover(o, date(2022, 10, 31))
+    login(o.admin)
+    _approve(client, task.report)  # recorded, as an import's activities are
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    annual_final.finalize_year(o.admin, SummaryScope(unit_id=o.other_unit.id), 2022)
+    db.session.commit()
+
+    places = counted_places([task.id])
+    assert (education.id, o.jiefang.id, 2022, 10, 0, 1, 0) in places
+    naming = import_places_signed(o.admin, places)
+    assert naming.months == [FinalMonth(education.id, "县教育局", 2022, 10)]
+    # her unit of the day's year (县财政局, whose 人次 it is) is named; 县教育局's is not
+    assert naming.years == [FinalYear(o.other_unit.id, None, "县财政局", None, 2022)]
