@@ -209,9 +209,9 @@ def test_an_admins_backfill_names_her_unit_on_the_months_roll(client, login, oct
 
 def test_a_ledger_imports_places_name_her_unit_on_the_months_roll(client, login, october):
     """The ledger import names what its recorded activities count in
-    (``named_first.counted_places`` → ``import_places_signed``): her unit on the roll of
-    October's end, its October alone (not its year, which is not signed-changed here:
-    only the month is signed and named)."""
+    (``named_first.counted_places`` → ``import_places_signed``): 县教育局's October, her
+    unit on the roll of October's end, kept as a place of the month alone; and 县财政局's
+    signed 2022, her unit of the day's (its 人次)."""
     o = october
     education, task = _mover(o, date(2022, 10, 31))
     login(o.admin)
