@@ -1456,8 +1456,9 @@ def fold_people(rows) -> list[ClosedUnit]:
 
 
 def participants_then(task_ids, statuses):
-    """A select — (task id, the activity's day, unit id, name, member id) — of the
-    participants of these activities whose participation is in ``statuses`` (what an
+    """A select — (task id, the activity's day, unit id, name, member id, and
+    ``participants_on_roll``'s flags, all false: a place of month and year, whole) — of
+    the participants of these activities whose participation is in ``statuses`` (what an
     approval counts) and whose unit on its day (``stays.unit_then``) is not the
     activity's: the units whose 月报 the activity's hours also change
     (``closed_member_units``' question of many activities, for a statement that asks
