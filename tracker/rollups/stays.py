@@ -5,9 +5,11 @@ needs' rule can be read by the services (``summary_notes``, ``roll``) without th
 figures' imports."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from datetime import date
 
-from ..models import Member, RollPeriod
+from sqlalchemy import Integer, and_, cast, exists, extract, func, or_, select
+
+from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
 
 
 def covers(day) -> list:
@@ -30,3 +32,41 @@ def unit_then(member_id, day, unit_now=None):
     return func.coalesce(
         select(RollPeriod.unit_id).where(RollPeriod.member_id == member_id, *covers(day))
         .correlate_except(RollPeriod).scalar_subquery(), unit_now)
+
+
+def period_of(value, by_month: bool):
+    """The month (year × 12 + month) or the year of ``value`` — a date, or a date column
+    (SQL) —: what the roll of a period's last day and its participations are matched by,
+    without writing the last day out (SQLite and PostgreSQL build dates differently)."""
+    if isinstance(value, date):
+        return value.year * 12 + value.month if by_month else value.year
+    year = cast(extract("year", value), Integer)
+    return year * 12 + cast(extract("month", value), Integer) if by_month else year
+
+
+def stay_at_end(stay, member_id, day, by_month: bool):
+    """Join conditions: ``stay`` (an alias of ``RollPeriod``) is ``member_id``'s stay on
+    the roll of the last day of ``day``'s month (``by_month``) or year — the roll that
+    month's (year's) 参与情况 counts her in (``coverage.roll_day``: its last day; a
+    signed month or year has ended, so today never comes before it). A stay covers the
+    last day when it began in the period or before and ends after it."""
+    period = period_of(day, by_month)
+    return and_(stay.member_id == member_id,
+                or_(stay.since.is_(None), period_of(stay.since, by_month) <= period),
+                or_(stay.until.is_(None), period_of(stay.until, by_month) > period))
+
+
+def took_part_in_period(member_id, day, by_month: bool, other_than=(), community_id=None):
+    """SQL: ``member_id`` has a done participation in an approved activity of ``day``'s
+    month (``by_month``) or year — in ``community_id``, when given — other than those of
+    ``other_than`` (task ids): what ``coverage`` counts as having taken part
+    (``_took_part``), so one more or one less of them changes nothing of her unit's
+    参与 count and 未参与名单."""
+    ids = sorted(set(other_than))
+    return exists(select(CountedParticipation.task_id).where(
+        CountedParticipation.member_id == member_id,
+        CountedParticipation.report_status == ReportStatus.approved,
+        period_of(CountedParticipation.service_date, by_month) == period_of(day, by_month),
+        *([CountedParticipation.task_id.not_in(ids)] if ids else []),
+        *([CountedParticipation.community_id == community_id]
+          if community_id is not None else [])))

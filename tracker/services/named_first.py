@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, column, func, literal, select, union_all, values
+from sqlalchemy import (Boolean, Date, Integer, column, false, func, literal, select, union_all,
+                        values)
 
 from ..extensions import db
 from ..models import AssignmentStatus, Member, Task
 from ..rollups.stays import unit_then
 from .reviews import approval_places
-from .summary_notes import Naming, final_naming_places, may_change_final
+from .summary_notes import Naming, final_naming_places, may_change_final, roll_end_parts
 
 _KEY = 0  # one change: one key
 
@@ -50,38 +51,56 @@ def work_signed(actor: Member, unit_id: int, community_id: int, day: date | None
                 member_ids, *, lock: bool = False) -> Naming | None:
     """The 已定稿 月报 and 年度总结 that hours recorded on ``day`` for the unit's
     activity in the community change: the activity's, and each member's of
-    ``member_ids`` in their unit of that day (``stays.unit_then``) — the places 补录
-    and 添加遗漏的参加人员 refuse a liaison by ("Whichever unit's month it is":
+    ``member_ids`` in their unit of that day (``stays.unit_then``), and in the units
+    whose roll of the month's or the year's end holds them when its 参与情况 changes
+    (``summary_notes.roll_end_parts``, naming50) — the places 补录 and 添加遗漏的参加人员
+    refuse a liaison by ("Whichever unit's month it is":
     ``summary_notes.closed_member_units``); None for anyone but an admin, or when none.
     ``lock`` as ``day_signed``'s."""
     if day is None or not may_change_final(actor):
         return None
     ids = sorted({m for m in member_ids if m is not None})
-    parts = [_place(unit_id, community_id, day)]
+    key, community = (literal(_KEY, Integer()).label("key"),
+                      literal(community_id, Integer()).label("community_id"))
+    no = (false().label("year_only"), false().label("month_only"), false().label("part_only"))
+    parts = [_place(unit_id, community_id, day).add_columns(*no)]
     if ids:
-        parts.append(select(literal(_KEY, Integer()).label("key"),
-                            unit_then(Member.id, literal(day, Date()), Member.unit_id)
-                            .label("unit_id"),
-                            literal(community_id, Integer()).label("community_id"),
-                            literal(day, Date()).label("day")).where(Member.id.in_(ids)))
+        of_day = unit_then(Member.id, literal(day, Date()), Member.unit_id)
+        parts.append(select(key, of_day.label("unit_id"), community,
+                            literal(day, Date()).label("day"), *no).where(Member.id.in_(ids)))
+        # and the units whose roll of the month's (year's) end holds them, when their
+        # 参与情况 changes (``summary_notes.roll_end_parts``, naming50): the rule a
+        # liaison's 补录 is refused by (``closed_member_units``)
+        for by_month in (True, False):
+            stay, roll = roll_end_parts(Member.id, day, community_id, unit_id, of_day, (),
+                                        by_month)
+            parts.append(select(key, stay.unit_id, community, literal(day, Date()),
+                                *roll.columns)
+                         .select_from(Member).join(stay, roll.joined)
+                         .where(Member.id.in_(ids), *roll.where))
     return final_naming_places(union_all(*parts).subquery(), lock=lock).get(_KEY) or None
 
 
-def counted_places(task_ids) -> list[tuple[int, int, int, int]]:
-    """The months — (unit id, community id, year, month) — whose 月报 and 年度总结 count
-    the approved activities ``task_ids`` (a ledger import's, recorded): each one's own
-    unit on its day and each participant's unit of the day — the places ``work_signed``
-    names for one 补录, read as ``reviews.approval_places`` gives them of what an approved
-    activity counts (the confirmed). A month, not a day: the naming asks no more of it,
-    and a file of a thousand activities comes to a few dozen. One statement."""
+def counted_places(task_ids) -> list[tuple]:
+    """The months — (unit id, community id, year, month, year only, month only, part
+    only) — whose 月报 and 年度总结 count the approved activities ``task_ids`` (a ledger
+    import's, recorded): each one's own unit on its day and each participant's unit of
+    the day — the places ``work_signed`` names for one 补录 —, and a participant's unit
+    on the roll of the month's or the year's end whose 参与情况 they change (its month
+    alone, or its year alone, maybe its part alone: 1 for so; naming50), read as
+    ``reviews.approval_places`` gives them of what an approved activity counts (the
+    confirmed). A month, not a day: the naming asks no more of it, and a file of a
+    thousand activities comes to a few dozen. One statement."""
     if not task_ids:
         return []
     places = approval_places(task_ids, (AssignmentStatus.done,)).subquery()
     rows = db.session.execute(
-        select(func.coalesce(places.c.unit_id, Task.unit_id), Task.community_id, places.c.day)
+        select(func.coalesce(places.c.unit_id, Task.unit_id), Task.community_id, places.c.day,
+               places.c.year_only, places.c.month_only, places.c.part_only)
         .join(Task, Task.id == places.c.task_id).where(places.c.day.is_not(None)).distinct())
-    return sorted({(unit_id, community_id, day.year, day.month)
-                   for unit_id, community_id, day in rows})
+    return sorted({(unit_id, community_id, day.year, day.month, int(bool(year_only)),
+                    int(bool(month_only)), int(bool(part_only)))
+                   for unit_id, community_id, day, year_only, month_only, part_only in rows})
 
 
 def import_places_signed(actor: Member, places, *, lock: bool = False) -> Naming | None:
@@ -97,10 +116,15 @@ def import_places_signed(actor: Member, places, *, lock: bool = False) -> Naming
     signs it; the preview passes False."""
     if not places or not may_change_final(actor):
         return None
-    rows = [(_KEY, unit_id, community_id, date(year, month, 1))
-            for unit_id, community_id, year, month in sorted({tuple(p) for p in places})]
+    # a place kept before naming50 has no flags: a place of month and year, all of it
+    rows = [(_KEY, unit_id, community_id, date(year, month, 1), bool(year_only),
+             bool(month_only), bool(part_only))
+            for unit_id, community_id, year, month, year_only, month_only, part_only
+            in sorted({(*p, 0, 0, 0)[:7] for p in places})]
     # a common table (not a derived table: SQLite takes no column names on one)
     table = values(column("key", Integer), column("unit_id", Integer),
                    column("community_id", Integer), column("day", Date),
+                   column("year_only", Boolean), column("month_only", Boolean),
+                   column("part_only", Boolean),
                    name="import_places").data(rows).cte("import_places")
     return final_naming_places(table, lock=lock).get(_KEY) or None

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
 
-from sqlalchemy import Integer, String, cast, func, null, or_, select, true, union_all
+from sqlalchemy import (Integer, String, and_, cast, false, func, not_, null, or_, select, true,
+                        union_all)
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -48,8 +49,9 @@ from .summary_notes import (
     final_naming_places,
     final_year_day,
     first_closed,
-    fold_units,
+    fold_people,
     may_change_final,
+    participants_on_roll,
     participants_then,
     units_closed_words,
 )
@@ -611,7 +613,8 @@ def approval_refusal(task: Task, actor: Member, *, lock: bool = True,
     # the participants' units count their hours too (asked first: every unit's lock
     # in order, ``closed_member_units``)
     units = closed_member_units(actor, task.unit_id, task.community_id, task.service_date,
-                                _counted_ids(task, counting or _counting()), lock=lock)
+                                _counted_ids(task, counting or _counting()), lock=lock,
+                                other_than=(task.id,))
     own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
     if own is not None:
         return _approval_words(own, None)
@@ -666,19 +669,24 @@ def approval_signed(tasks, actor: Member, *, lock: bool = False) -> dict:
     return final_naming_places(
         select(places.c.task_id.label("key"),
                func.coalesce(places.c.unit_id, Task.unit_id).label("unit_id"),
-               Task.community_id.label("community_id"), places.c.day.label("day"))
+               Task.community_id.label("community_id"), places.c.day.label("day"),
+               places.c.year_only, places.c.month_only, places.c.part_only)
         .join(Task, Task.id == places.c.task_id).subquery(), lock=lock)
 
 
 def approval_places(task_ids, statuses=None):
-    """A select — (task id, day, unit id, name, member id) — of every place whose
+    """A select — (task id, day, unit id, name, member id, year only, month only, part
+    only) — of every place whose
     月报 and 年度总结 通过 of these activities changes: the activity's own day and its
     findings' steps (移交, 整改; unit id, name and member id None: the activity's unit),
     and each participation it counts (``statuses``; by default ``_counting()``:
     confirmed, and checked in as the review pages count them by default) of a
     participant whose unit of the day is another (``summary_notes.participants_then``:
-    that unit, her name and id, on the activity's day) — in the activity's community.
-    The one set both the refusal of anyone but an admin (``admin_only_approvals``) and
+    that unit, her name and id, on the activity's day) — in the activity's community —,
+    and each such participant's unit on the roll of the month's end and of the year's
+    end when it is another again and its 参与情况 changes (``summary_notes.
+    participants_on_roll``: the month's 月报 alone, the year's 年度总结 alone, maybe the
+    unit's part alone; naming50). The one set both the refusal of anyone but an admin (``admin_only_approvals``) and
     the naming before an admin's 通过 (``approval_signed``) read, each in its own one
     statement for a page; and, with ``statuses`` the confirmed only (what an approved
     activity counts), the places its 作废 and 撤销审核 take it out of
@@ -686,13 +694,17 @@ def approval_places(task_ids, statuses=None):
     ids = sorted(set(task_ids))
     steps = steps_of(ids).subquery()
     nothing, no_name = cast(null(), Integer), cast(null(), String)
+    statuses = _counting() if statuses is None else statuses
+    no = (false(), false(), false())  # a place of both the month and the year, all of it
     return union_all(
         select(Task.id.label("task_id"), Task.service_date.label("day"),
-               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
+               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"),
+               false().label("year_only"), false().label("month_only"),
+               false().label("part_only"))
         .where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
-        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
-        participants_then(ids, _counting() if statuses is None else statuses))
+        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing, *no),
+        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing, *no),
+        participants_then(ids, statuses), *participants_on_roll(ids, statuses))
 
 
 def admin_only_approvals(tasks) -> dict:
@@ -726,13 +738,16 @@ def _admin_only(tasks) -> dict:
     # ``closed_member_units``): the community's own is the activity's place's, and its
     # admins are told — her unit's, whose own month is open, were told too (digest48)
     own = places.c.name.is_(None)
-    month_final = final_day(unit, Task.community_id, places.c.day, own)
+    month_final = and_(not_(places.c.year_only), final_day(
+        unit, Task.community_id, places.c.day, own, places.c.part_only))
     closed: dict[int, list[Closed]] = {}
     people: dict[int, list] = {}
-    year_final = final_year_day(unit, Task.community_id, places.c.day, own)
-    for task_id, day, name, unit_id, unit_name, by_month, by_year in db.session.execute(
-            select(places.c.task_id, places.c.day, places.c.name, places.c.unit_id,
-                   Unit.name, month_final, year_final)
+    year_final = and_(not_(places.c.month_only), final_year_day(
+        unit, Task.community_id, places.c.day, own, places.c.part_only))
+    for task_id, day, name, member_id, unit_id, unit_name, by_month, by_year in \
+            db.session.execute(
+            select(places.c.task_id, places.c.day, places.c.name, places.c.member_id,
+                   places.c.unit_id, Unit.name, month_final, year_final)
             .join(Task, Task.id == places.c.task_id)
             .outerjoin(Unit, Unit.id == places.c.unit_id)
             .where(places.c.day.is_not(None), or_(month_final, year_final))
@@ -744,13 +759,13 @@ def _admin_only(tasks) -> dict:
                 Closed(day, by_year=not by_month, and_year=bool(by_month and by_year)))
         else:
             people.setdefault(task_id, []).append(
-                (day, name, unit_id, unit_name, by_month, by_year))
+                (day, name, member_id, unit_id, unit_name, by_month, by_year))
     found = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
         own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
                           None)
-        units = fold_units(people.get(task.id, ()))
+        units = fold_people(people.get(task.id, ()))
         if own_closed is None and units:  # as ``approval_refusal`` words it
             refusal = units_closed_words(units, _l("审核通过该活动"))
         else:

@@ -30,7 +30,7 @@ from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, literal_column,
                         not_, null, or_, select, true, union, union_all)
-from sqlalchemy.orm import joinedload, undefer, with_expression
+from sqlalchemy.orm import aliased, joinedload, undefer, with_expression
 from sqlalchemy.sql import Select
 
 from ..extensions import db
@@ -40,6 +40,7 @@ from ..models import (
     FundEntry,
     KeptDocument,
     Member,
+    RollPeriod,
     Need,
     Role,
     SummaryCopy,
@@ -59,7 +60,7 @@ from ..permissions import managed_community_ids, manages_every_community, may_se
 from ..rollups.funds import budgets
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
-from ..rollups.stays import unit_then
+from ..rollups.stays import stay_at_end, took_part_in_period, unit_then
 from ..timeutil import local_today, month_bounds, utcnow
 from . import PermissionDenied, ServiceError, shown
 from .audit import record
@@ -481,22 +482,23 @@ def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNo
                 community)]
 
 
-def final_day(unit_id, community_id, day, own=True):
+def final_day(unit_id, community_id, day, own=True, part_only=False):
     """SQL: a 月报 of the month of ``day`` that an activity counts in is 已定稿 (the
     unit's, the community's or the unit's in this community: ``_final_notes_of``, whose
-    ``own`` it passes on), for columns of a statement (a unit, a community, a date each
-    row) — a page that shows what is offered on many activities asks it of them all in
-    one statement."""
+    ``own`` and ``part_only`` it passes on), for columns of a statement (a unit, a
+    community, a date each row) — a page that shows what is offered on many activities
+    asks it of them all in one statement."""
     return exists(select(SummaryNote.id).where(*_final_notes_of(
         unit_id, community_id, cast(extract("year", day), Integer),
-        cast(extract("month", day), Integer), own=own)))
+        cast(extract("month", day), Integer), own=own, part_only=part_only)))
 
 
-def final_year_day(unit_id, community_id, day, own=True):
+def final_year_day(unit_id, community_id, day, own=True, part_only=False):
     """SQL: a 年度总结 of the year of ``day`` that an activity counts in is 已定稿, by
     ``final_day``'s scopes (re-opened, it is not)."""
     return exists(select(YearNote.id).where(*_final_notes_of(
-        unit_id, community_id, cast(extract("year", day), Integer), note=YearNote, own=own)))
+        unit_id, community_id, cast(extract("year", day), Integer), note=YearNote, own=own,
+        part_only=part_only)))
 
 
 def may_change_final(actor: Member) -> bool:
@@ -848,7 +850,9 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     change too (``funds.entry_places``: a fund entry is in each later month's 年度累计),
     and a ``year_only`` one: true for a change the 年度总结 of the day's year counts and
     no 月报 does — its months are not asked (``item_named``: a checklist item's place
-    and target, printed by the year's document only), and a ``part_only`` one: true for
+    and target, printed by the year's document only), a ``month_only`` one: true for a
+    change the 月报 of the day's month counts and the 年度总结 does not
+    (``participants_on_roll``), and a ``part_only`` one: true for
     a change the unit's part in the community prints and neither its whole nor the
     community's own does (``item_named.work_places``, scope48).
 
@@ -866,8 +870,11 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
     own = places.c.own if "own" in places.c else True
     through = (cast(extract("month", places.c.through), Integer) if "through" in places.c
                else None)
-    # a place of a year alone asks its 年度总结, none of its months
+    # a place of a year alone asks its 年度总结, none of its months; a place of a month
+    # alone its 月报, not its year's (a participant on a unit's roll of the month's end
+    # only, ``participants_on_roll``)
     months_asked = [not_(places.c.year_only)] if "year_only" in places.c else []
+    years_asked = [not_(places.c.month_only)] if "month_only" in places.c else []
     # a place of the unit's part alone asks neither its whole nor the community's own
     part_only = places.c.part_only if "part_only" in places.c else False
 
@@ -884,7 +891,7 @@ def final_naming_places(places, *, lock: bool = False) -> dict[object, Naming]:
                                                   through=through if period else None,
                                                   part_only=part_only)))
                 .outerjoin(copy, in_force(note.id, None, copy, covers))
-                .where(places.c.day.is_not(None), *(months_asked if period else [])))
+                .where(places.c.day.is_not(None), *(months_asked if period else years_asked)))
 
     rows = union(named(SummaryNote, SummaryCopy, summary_copy_community, SummaryNote.month),
                  named(YearNote, YearCopy, year_copy_community)).subquery()
@@ -1157,7 +1164,7 @@ class ClosedUnit:
     community_name: str | None = None
 
 
-def unit_of_day_closed(unit_of_day, community_id: int, day: date):
+def unit_of_day_closed(unit_of_day, community_id: int, day: date, part_only=False):
     """SQL, (by the month, by the year): the 月报 of ``day``'s month, or the 年度总结 of
     its year, of a participant's unit of the day (``unit_of_day``, a column) is 已定稿 —
     the whole unit's or the unit's in this community (``_final_notes_of``), not the
@@ -1167,26 +1174,38 @@ def unit_of_day_closed(unit_of_day, community_id: int, day: date):
     that is not, and an admin found nothing of her unit's to re-open (adoptnotice47's
     Open). The rule of ``closed_member_units``, written once, for the page that lists
     whom 添加遗漏的参加人员 would refuse for it too
-    (``manage.queries.participants_held_elsewhere``)."""
+    (``manage.queries.participants_held_elsewhere``). ``part_only`` (a value or a
+    column) as ``_final_notes_of``'s: the unit's part in the community alone."""
     return (exists(select(SummaryNote.id).where(
                 *_final_notes_of(unit_of_day, community_id, day.year, day.month,
-                                 own=false()))),
+                                 own=false(), part_only=part_only))),
             exists(select(YearNote.id).where(
                 *_final_notes_of(unit_of_day, community_id, day.year, note=YearNote,
-                                 own=false()))))
+                                 own=false(), part_only=part_only))))
 
 
-def _units_then(member_ids, day):
+def _units_then(member_ids, day, unit_id: int, community_id: int, other_than=()):
     """A subquery: each of ``member_ids`` (ids, or a select of them) with their unit on
-    ``day`` (``stays.unit_then``), their name and their id."""
+    ``day`` (``stays.unit_then``), their name and their id — and, as more rows, the
+    units whose roll of the month's or the year's end holds them (``roll_end_parts``),
+    with the flags of ``participants_on_roll`` (``year_only``, ``month_only``,
+    ``part_only``)."""
     ids = member_ids if isinstance(member_ids, Select) else sorted(set(member_ids))
-    return (select(Member.id, Member.name,
-                   unit_then(Member.id, day, Member.unit_id).label("unit_id"))
-            .where(Member.id.in_(ids)).subquery())
+    of_day = unit_then(Member.id, day, Member.unit_id)
+    parts = [select(Member.id, Member.name, of_day.label("unit_id"), false().label("year_only"),
+                    false().label("month_only"), false().label("part_only"))
+             .where(Member.id.in_(ids))]
+    for by_month in (True, False):
+        stay, roll = roll_end_parts(Member.id, day, community_id, unit_id, of_day, other_than,
+                                    by_month)
+        parts.append(select(Member.id, Member.name, stay.unit_id, *roll.columns)
+                     .join(stay, roll.joined).where(Member.id.in_(ids), *roll.where))
+    return union_all(*parts).subquery()
 
 
 def closed_member_units(actor: Member, unit_id: int, community_id: int, day: date,
-                        member_ids, *, lock: bool = True) -> list[ClosedUnit]:
+                        member_ids, *, lock: bool = True,
+                        other_than=()) -> list[ClosedUnit]:
     """``closed_to`` of the participants' own units (``member_ids``: ids, or a select of
     them — an activity's, asked in the same statement): work written onto a day (done
     hours — 补录, 添加遗漏的参加人员, 通过) changes the 月报 of each participant's unit of
@@ -1200,22 +1219,29 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     the set. ``lock`` as ``closed_to``'s: every unit's row — the activity's and the
     participants' — ``FOR SHARE`` in id order, then the community's (``lock_scope``'s
     order, units first: asked before ``closed_to``, whose own locks are then held
-    already), so a 定稿 of any of them takes turns with the write."""
+    already), so a 定稿 of any of them takes turns with the write.
+    A participant on another unit's roll of the month's (year's) end is counted there
+    too, by its 参与情况 (naming50: ``participants_on_roll``'s rule); ``other_than``:
+    the activity's own id when it is approved already (作废), whose participation is
+    the one taken out, not another."""
     if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
         return []
-    people = _units_then(member_ids, day)
+    people = _units_then(member_ids, day, unit_id, community_id, other_than)
     if lock:
         db.session.execute(select(Unit.id).where(or_(Unit.id == unit_id,
                                                      Unit.id.in_(select(people.c.unit_id))))
                            .order_by(Unit.id).with_for_update(read=True, of=Unit))
         lock_scope(None, community_id, shared=True)
-    by_month, by_year = unit_of_day_closed(people.c.unit_id, community_id, day)
+    by_month, by_year = unit_of_day_closed(people.c.unit_id, community_id, day,
+                                           people.c.part_only)
+    by_month = and_(not_(people.c.year_only), by_month)
+    by_year = and_(not_(people.c.month_only), by_year)
     rows = db.session.execute(
-        select(people.c.name, Unit.id, Unit.name, by_month, by_year)
+        select(people.c.name, people.c.id, Unit.id, Unit.name, by_month, by_year)
         .join(Unit, Unit.id == people.c.unit_id)
         .where(people.c.unit_id != unit_id, or_(by_month, by_year))
         .order_by(Unit.sort_key, Unit.id, people.c.id)).all()
-    return fold_units((day, *row) for row in rows)
+    return fold_people((day, *row) for row in rows)
 
 
 def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[ClosedUnit]:
@@ -1364,9 +1390,79 @@ def _say_units(found, action, needs: bool = False, item_action=(None, None)) -> 
 
 
 
+class RollEnd(NamedTuple):
+    """A roll place's parts (``roll_end_parts``): its join on the stay, its conditions
+    and its flag columns (``year_only``, ``month_only``, ``part_only``)."""
+
+    joined: object
+    where: list
+    columns: list
+
+
+def roll_end_parts(member_id, day, community_id, unit_id, of_day, other_than, by_month: bool):
+    """(a ``RollPeriod`` alias, ``RollEnd``): the unit whose roll of the last day of
+    ``day``'s month (``by_month``) or year holds ``member_id`` — the roll its
+    参与情况 (参与 count, 未参与名单) counts her in (``rollups.coverage``) — as a place
+    of the work of an activity of ``unit_id`` in ``community_id`` on ``day`` when it
+    is neither the activity's unit nor hers of the day (``of_day``: those are places
+    of their own, which ask month and year), and only when the work changes that
+    document: when she took part in no other approved activity of the period there
+    (``stays.took_part_in_period``, ``other_than`` the activities in question) — in
+    the community, else nothing of the unit's part changes; anywhere else in the
+    period, ``part_only``: the whole unit's coverage has her already. Its month's
+    place asks the month alone, its year's the year alone: each period has its own
+    roll and its own other participations."""
+    stay = aliased(RollPeriod)
+    elsewhere = took_part_in_period(member_id, day, by_month, other_than)
+    there = took_part_in_period(member_id, day, by_month, other_than, community_id)
+    return stay, RollEnd(
+        stay_at_end(stay, member_id, day, by_month),
+        [stay.unit_id != unit_id, stay.unit_id != of_day, not_(there)],
+        [(false() if by_month else true()).label("year_only"),
+         (true() if by_month else false()).label("month_only"),
+         elsewhere.label("part_only")])
+
+
+def participants_on_roll(task_ids, statuses) -> list:
+    """``participants_then``' other places, two selects of its columns: the unit whose
+    roll of the month's end, and the one whose roll of the year's end, holds a
+    participant (``roll_end_parts``) — its 参与情况 counts her there, whichever unit she
+    was in on the activity's day (naming49: she moved units after it within the month,
+    and her new unit's signed 月报 changed unnamed)."""
+    ids = sorted(set(task_ids))
+    of_day = unit_then(Member.id, Task.service_date, Member.unit_id)
+    parts = []
+    for by_month in (True, False):
+        stay, roll = roll_end_parts(Member.id, Task.service_date, Task.community_id,
+                                    Task.unit_id, of_day, ids, by_month)
+        parts.append(select(Task.id.label("task_id"), Task.service_date.label("day"),
+                            stay.unit_id.label("unit_id"), Member.name.label("name"),
+                            Member.id.label("member_id"), *roll.columns)
+                     .join(Assignment, Assignment.task_id == Task.id)
+                     .join(Member, Member.id == Assignment.member_id)
+                     .join(stay, roll.joined)
+                     .where(Task.id.in_(ids), Assignment.status.in_(list(statuses)),
+                            *roll.where))
+    return parts
+
+
+def fold_people(rows) -> list[ClosedUnit]:
+    """``fold_units`` of rows (day, name, member id, unit id, unit name, by the month,
+    by the year), a participant once a unit: her unit of the day and the rolls of the
+    month's and the year's end may be one unit in two rows, each its own period."""
+    merged: dict[tuple, tuple] = {}
+    for day, name, member_id, unit, unit_name, month, year in rows:
+        was = merged.get((unit, member_id))
+        merged[unit, member_id] = (day, name, unit, unit_name,
+                                   bool(month) or bool(was and was[4]),
+                                   bool(year) or bool(was and was[5]))
+    return fold_units(merged.values())
+
+
 def participants_then(task_ids, statuses):
-    """A select — (task id, the activity's day, unit id, name, member id) — of the
-    participants of these activities whose participation is in ``statuses`` (what an
+    """A select — (task id, the activity's day, unit id, name, member id, and
+    ``participants_on_roll``'s flags, all false: a place of month and year, whole) — of
+    the participants of these activities whose participation is in ``statuses`` (what an
     approval counts) and whose unit on its day (``stays.unit_then``) is not the
     activity's: the units whose 月报 the activity's hours also change
     (``closed_member_units``' question of many activities, for a statement that asks
@@ -1374,7 +1470,8 @@ def participants_then(task_ids, statuses):
     unit = unit_then(Member.id, Task.service_date, Member.unit_id)
     return (select(Task.id.label("task_id"), Task.service_date.label("day"),
                    unit.label("unit_id"), Member.name.label("name"),
-                   Member.id.label("member_id"))
+                   Member.id.label("member_id"), false().label("year_only"),
+                   false().label("month_only"), false().label("part_only"))
             .join(Assignment, Assignment.task_id == Task.id)
             .join(Member, Member.id == Assignment.member_id)
             .where(Task.id.in_(sorted(set(task_ids))), Assignment.status.in_(list(statuses)),

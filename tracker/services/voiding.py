@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import Boolean, and_, func, literal, select, union_all
+from sqlalchemy import Boolean, and_, false, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import (
@@ -119,7 +119,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
     units = closed_member_units(actor, task.unit_id, task.community_id, day, select(
         Assignment.member_id).where(Assignment.task_id == task.id,
                                     Assignment.status == AssignmentStatus.done),
-        lock=lock) if task.report_approved else []
+        lock=lock, other_than=(task.id,)) if task.report_approved else []
     closed = closed_task_to(actor, task, lock=lock)  # a page's task holds the answer
     if closed:
         return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作",
@@ -177,20 +177,24 @@ def uncount_signed(actor: Member, task: Task, *, lock: bool = False) -> tuple:
         # it counts now (confirmed)
         places = approval_places([task.id], (AssignmentStatus.done,)).subquery()
         counted = select(func.coalesce(places.c.unit_id, task.unit_id).label("unit_id"),
-                         places.c.day)
+                         places.c.day, places.c.year_only, places.c.month_only,
+                         places.c.part_only)
     else:  # not approved: its own month only
         counted = select(literal(task.unit_id).label("unit_id"),
-                         literal(task.service_date).label("day"))
-    unit, day = counted.subquery().c
+                         literal(task.service_date).label("day"), false().label("year_only"),
+                         false().label("month_only"), false().label("part_only"))
+    unit, day, year_only, month_only, part_only = counted.subquery().c
     parts = []
     for key in keys:
         parts.append(select(literal(key).label("key"), unit.label("unit_id"),
                             literal(task.community_id).label("community_id"),
-                            day.label("day"), literal(True, Boolean()).label("own")))
+                            day.label("day"), literal(True, Boolean()).label("own"),
+                            year_only.label("year_only"), month_only.label("month_only"),
+                            part_only.label("part_only")))
         # the needs it fulfilled, or was still to do (approved or not: void_need_places)
         needs = void_need_places(task, kept=key == REOPEN).subquery()
         parts.append(select(literal(key), needs.c.unit_id, needs.c.community_id,
-                            needs.c.day, needs.c.own))
+                            needs.c.day, needs.c.own, false(), false(), false()))
     found = final_naming_places(union_all(*parts).subquery(), lock=lock)
     return found.get(VOID), found.get(REOPEN)
 
