@@ -235,6 +235,10 @@ class Task(db.Model):
     # 工作台's task page says what 定稿 refuses a liaison in no statement of its own
     month_signed: Mapped[bool | None] = query_expression()
     year_signed: Mapped[bool | None] = query_expression()
+    # the needs it works on (``task_needs.needs_of``) as (id, title) JSON rows, read only
+    # by a page that asks for them with the task (``task_needs.needs_load``; None
+    # otherwise): the 工作台's task page names them in no statement of their own
+    needs_named: Mapped[str | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )
