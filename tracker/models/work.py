@@ -142,6 +142,10 @@ class ResourceItem(db.Model):
     community: Mapped["Community"] = relationship()  # noqa: F821
     zone: Mapped["Zone | None"] = relationship()  # noqa: F821
     category: Mapped[Category] = relationship()
+    # whether any task is recorded on it (``directory.item_has_tasks``), read only by its
+    # edit page, which asks for it with the item (``directory.item_tasks_load``; None
+    # otherwise): the fields it fixes are known in no statement of their own
+    has_tasks: Mapped[bool | None] = query_expression()
 
     def __str__(self) -> str:
         return f"{self.year} {self.within_year}"
