@@ -77,3 +77,26 @@ def test_a_voided_activitys_request_costs_one_statement_whatever_the_data(
     # who voided it and why, on the card, as before
     said = f"由 {world.liaison.name} 作废，原因：{VOID_REASON}。"
     assert said in page and said in grown
+
+
+def test_a_cancelled_tasks_request_costs_no_statement_more(client, login, count_queries,
+                                                           world):
+    """A request naming a task cancelled (取消) since it was asked: the card says who
+    cancelled it and why, from the same part of 补录's rule's statement (pagesb50: 7
+    before), at two sizes."""
+    from tests.backfill_requests.test_gone_activity_requests import _on_the_minute
+
+    _on_the_minute(world.past_task)
+    asked_for_past_task(world, minutes=90)
+    login(world.liaison)
+    assert client.post(f"/manage/tasks/{world.past_task.id}/cancel",
+                       data={"reason": "下雨取消", "confirmed": "1"}).status_code == 302
+    grow(world, 2)
+    small, page = page_statements(client, login, count_queries, world.liaison,
+                                  "/backfill-requests/")
+    grow(world, 6)
+    large, grown = page_statements(client, login, count_queries, world.admin,
+                                   "/backfill-requests/")
+    assert (small, large) == (WITH_GONE, WITH_GONE)
+    said = f"由 {world.liaison.name} 取消，原因：下雨取消。"
+    assert said in page and said in grown
