@@ -168,7 +168,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     if on_record:
         void = void or VoidForm(formdata=None)
         void.named.data = named_key(uncounted[0])  # 作废's, as 撤销审核's
-    waiting = q.waitlist(task.id)
+    waiting = q.waiting_of(task)  # read with the task on its page (``waiting_load``)
     # the 组长 and the report's submitter told apart as the participants are; the
     # members offered too, whom the page's sentences and confirmations name (main42)
     names = q.participant_names(

@@ -243,6 +243,11 @@ class Task(db.Model):
     # by a page that asks for them with the task (``task_needs.needs_load``; None
     # otherwise): the 工作台's task page names them in no statement of their own
     needs_named: Mapped[str | None] = query_expression()
+    # its 候补名单 (``tasks.queries.waitlist``) as (entry id, member id, joined, name)
+    # JSON rows in the line's order, read only by a page that asks for it with the task
+    # (``tasks.queries.waiting_load``; None otherwise): the 工作台's task page lists it in
+    # no statement of its own
+    waiting_named: Mapped[str | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )
