@@ -677,8 +677,9 @@ def waiting_load():
                    member.name)
             .join(member, member.id == WaitlistEntry.member_id)
             .where(*WaitlistEntry.waiting_on(Task.id)).correlate(Task))
-    return with_expression(Task.waiting_named, json_rows_in_order(
-        rows, *WaitlistEntry.line_order()).scalar_subquery())
+    # none waiting: PostgreSQL's aggregate is NULL, which would read as not asked
+    return with_expression(Task.waiting_named, func.coalesce(json_rows_in_order(
+        rows, *WaitlistEntry.line_order()).scalar_subquery(), "[]"))
 
 
 def waiting_of(task: Task) -> list:
