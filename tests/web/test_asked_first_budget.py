@@ -141,20 +141,21 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
     assert (added, leader) == (ADD_PAGE, LEADER_PAGE)
 
 
-# 修改经费预算's naming page (review46 #5): the edit form itself runs 5 — the session, the
-# item, whether it has tasks (asked once, for the page's key, its fixed fields and its
-# checks: ``form.frozen``), the form's units, communities, zones and categories in one
+# 修改经费预算's naming page (review46 #5): the edit form itself runs 4 — the session, the
+# item with whether it has tasks (read with it, ``directory.item_tasks_load``, for the
+# page's key, its fixed fields and its checks: ``form.frozen``), the form's units, communities, zones and categories in one
 # statement (``admin.choices.read_together``; its own category among them, held for the
 # request), the menu's counts — and the unconfirmed post adds the submission token, the
 # naming (one statement) and the read-only check of what the save would refuse
 # (``directory.item_problems``, review46 #4: whether the line is taken; the unit and the
 # item's community — the page's subject too — are the form's, held for the request):
-# 8. It was 11 while the form read its four lists one statement each (pagesa49), 12
+# 7. It was 8 while whether the item has tasks was a statement of its own (pagesb50),
+# 11 while the form read its four lists one statement each (pagesa49), 12
 # before pagesb48 (the category read again by id), 16 (10 for the form) while whether
 # the item has tasks was asked three times and the unit and community read again by id
 # (tidy47), 20 before the form's category was kept for the request and read from memory
 # by the naming (``funds._funding``), the check and the subject.
-BUDGET_EDIT_PAGE = 8
+BUDGET_EDIT_PAGE = 7
 
 
 def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,
@@ -205,3 +206,14 @@ def test_the_budget_naming_page_runs_its_stated_number(client, login, october, c
     # whether the item has tasks: asked once a page (its key, fixed fields and checks)
     assert sum(bool(re.search(r"FROM task\s+WHERE task\.resource_item_id = ", s))
                for s in statements) == 1
+    # more of everything the form lists and the naming reads: the same count
+    for i in range(4):
+        community = f.community(f"预算社区{i}")
+        other = f.item(october.unit, community)
+        f.task(other, october.admin, title=f"预算活动{i}")
+    db.session.commit()
+    with own_app_context(client):
+        client.post(url, data=typed)
+    grown, response = counted(client, count_queries, url, method="POST", data=typed)
+    assert response.status_code == 200 and named(response.get_data(as_text=True))
+    assert len(grown) == BUDGET_EDIT_PAGE

@@ -12,7 +12,7 @@ from tests.page_statements import counted, warm
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, SummaryNote, TaskReport
-from tracker.timeutil import utcnow
+from tracker.timeutil import to_local, utcnow
 
 
 def _populate(world, n: int) -> None:
@@ -296,13 +296,16 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     holding a place is read for the page anyway, the confirmed ones among them. For a
     liaison and an admin: an open task (as count48 counted it: 11 for each), an ended
     one with confirmed hours and no report (取消任务 refused, 作废 offered: 15 and 14),
-    and the same reported (10 and 9) — each with 2 on it and with 20. Now 9: the
+    and the same reported (10 and 9) — each with 2 on it and with 20. Then 9: the
     session, the task, who holds a place, whom 指派 offers, the signed documents
     取消任务 would change (a need's move: open) or 作废 would (on record), the 候补名单,
     the namesakes, the needs it serves, the menu's counts; on record, a liaison's tenth
     was 作废's refusal asking whether the month is 已定稿 (an admin is not refused):
     read with the task since (mergepage49), 9 for her too — and, the month signed, 8
-    (作废 refused there, nothing more asked), the refusal in its words as before."""
+    (作废 refused there, nothing more asked), the refusal in its words as before. Now
+    7 (6 signed): the needs it serves and its 候补名单 are read with the task (pagesb50;
+    ``test_the_needs_a_task_serves_are_read_with_it``,
+    ``test_the_waitlist_is_read_with_the_task``)."""
     from tests.page_statements import page_statements
 
     ended = f.task(world.item, world.liaison, starts_in=-timedelta(days=1), slots=40)
@@ -338,11 +341,11 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     submitted_report(ended, world.leader)
     count("reported", 20, ended)
     assert counts == {
-        ("admin", "open", 2): 9, ("liaison", "open", 2): 9,
-        ("admin", "open", 20): 9, ("liaison", "open", 20): 9,
-        ("admin", "confirmed", 2): 9, ("liaison", "confirmed", 2): 9,
-        ("admin", "confirmed", 20): 9, ("liaison", "confirmed", 20): 9,
-        ("admin", "reported", 20): 9, ("liaison", "reported", 20): 9}
+        ("admin", "open", 2): 7, ("liaison", "open", 2): 7,
+        ("admin", "open", 20): 7, ("liaison", "open", 20): 7,
+        ("admin", "confirmed", 2): 7, ("liaison", "confirmed", 2): 7,
+        ("admin", "confirmed", 20): 7, ("liaison", "confirmed", 20): 7,
+        ("admin", "reported", 20): 7, ("liaison", "reported", 20): 7}
     day = ended.service_date
     db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
                                year=day.year, month=day.month, finalized_at=utcnow(),
@@ -352,15 +355,111 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
                                    f"/manage/tasks/{ended.id}")
     refusal = f"{day.year}年{day.month}月的月报已定稿，作废该月的活动须由单位管理员操作"
     assert (signed, refusal in page, f'action="/manage/tasks/{ended.id}/void"' in page) \
-        == (8, True, False)
+        == (6, True, False)
+
+
+def test_the_needs_a_task_serves_are_read_with_it(client, login, world, count_queries):
+    """The needs a task works on — made into it or into another task of its weekly
+    series (``task_needs.needs_of``) — are named on its page (来自需求, each linked):
+    they were a statement of their own (9 on an open task); read with the task now, 7
+    (its 候补名单 read with it too) for a liaison and an admin, with one need of the series and with three, the page
+    naming each need of the series, by its id, and no other task's."""
+    from tests.needs.support import need
+    from tests.page_statements import page_statements
+
+    week = f.task(world.item, world.liaison, starts_in=timedelta(days=9))
+    alone = f.task(world.item, world.liaison, starts_in=timedelta(days=16))
+    world.task.series_id = week.series_id = "weekly-1"
+    db.session.commit()
+    first = need(world.community, world.liaison, title="每周代购米面", task_id=week.id)
+    other = need(world.community, world.liaison, title="别的任务的需求", task_id=alone.id)
+    db.session.commit()
+    url = f"/manage/tasks/{world.task.id}"
+
+    def shown(page: str) -> list[int]:
+        return [int(n) for n in re.findall(r'来自需求</dt><dd><a href="/needs/(\d+)"', page)]
+
+    counts, pages = {}, {}
+    for who in ("admin", "liaison"):
+        counts[(who, 1)], pages[(who, 1)] = page_statements(
+            client, login, count_queries, getattr(world, who), url)
+    more = [need(world.community, world.liaison, title=f"需求{i}", task_id=task.id)
+            for i, task in enumerate((world.task, week))]
+    db.session.commit()
+    for who in ("admin", "liaison"):
+        counts[(who, 3)], pages[(who, 3)] = page_statements(
+            client, login, count_queries, getattr(world, who), url)
+    assert counts == {("admin", 1): 7, ("liaison", 1): 7, ("admin", 3): 7, ("liaison", 3): 7}
+    assert {who: shown(page) for (who, n), page in pages.items() if n == 1} == {
+        "admin": [first.id], "liaison": [first.id]}
+    assert {who: shown(page) for (who, n), page in pages.items() if n == 3} == {
+        "admin": sorted([first.id, *(m.id for m in more)]),
+        "liaison": sorted([first.id, *(m.id for m in more)])}
+    assert other.id not in shown(pages[("liaison", 3)]) and "每周代购米面" in pages[("admin", 3)]
+
+
+def test_the_waitlist_is_read_with_the_task(client, login, world, count_queries):
+    """An open task's 候补名单 — those waiting on it, first in line first, each with when
+    they joined — was a statement of its own on its page (8 once the needs were read
+    with the task): read with the task now (``tasks.queries.waiting_load``), 7 for a
+    liaison and an admin with one waiting and with four; the list as before: in line
+    order, each with the local time they joined and the 转正 and 移出候补 buttons, and
+    no one waiting on another task or no longer waiting."""
+    from tests.page_statements import page_statements
+    from tracker.models import WaitlistEntry, WaitStatus
+
+    other = f.task(world.item, world.liaison, starts_in=timedelta(days=5))
+    world.task.slots = world.task.taken + 1  # a slot free: 转正 offered
+    db.session.commit()
+    start = utcnow().replace(microsecond=0) - timedelta(hours=3)
+
+    def waits(name: str, minutes: int, task=None, status=WaitStatus.waiting):
+        entry = WaitlistEntry(task_id=(task or world.task).id,
+                              member_id=f.member(world.unit, name=name).id,
+                              joined_at=start + timedelta(minutes=minutes), status=status)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    def listed(page: str) -> list:
+        section = page.split('<section id="waitlist">', 1)[1].split("</section>", 1)[0]
+        return re.findall(r'<li>(\S+) <span class="muted">([^<]*)</span>', section)
+
+    first = waits("候补乙", 20)
+    waits("别的候补", 0, task=other)
+    waits("已离开", 5, status=WaitStatus.left)
+    url = f"/manage/tasks/{world.task.id}"
+    counts, pages = {}, {}
+    for who in ("admin", "liaison"):
+        counts[(who, 1)], pages[(who, 1)] = page_statements(
+            client, login, count_queries, getattr(world, who), url)
+    later = [waits("候补丙", 40), waits("候补甲", 10), waits("候补丁", 10)]
+    for who in ("admin", "liaison"):
+        counts[(who, 4)], pages[(who, 4)] = page_statements(
+            client, login, count_queries, getattr(world, who), url)
+    assert counts == {("admin", 1): 7, ("liaison", 1): 7, ("admin", 4): 7, ("liaison", 4): 7}
+
+    def at(minutes: int) -> str:
+        return to_local(start + timedelta(minutes=minutes)).strftime("%m-%d %H:%M")
+
+    # joined at the same minute: the one who joined first by id first
+    line = [("候补甲", at(10)), ("候补丁", at(10)), ("候补乙", at(20)), ("候补丙", at(40))]
+    for who in ("admin", "liaison"):
+        assert listed(pages[(who, 1)]) == [("候补乙", at(20))]
+        assert listed(pages[(who, 4)]) == line
+        assert "候补名单（4）" in pages[(who, 4)]
+        for entry in (first, *later):
+            assert f"/manage/waitlist/{entry.id}/promote" in pages[(who, 4)]
+            assert f"/manage/waitlist/{entry.id}/remove" in pages[(who, 4)]
 
 
 def test_an_approved_activitys_page_asks_its_months_signing_once(
         client, login, world, count_queries):
     """A liaison's page of an approved activity (a 补录) asked whether its month is
     已定稿 twice — for 作废's refusal and for 添加遗漏的参加人员's and 更换组长's — each
-    in a statement of its own (14): read with the task since (mergepage49), 12. Signed,
-    both refusals are said in their own words, as before."""
+    in a statement of its own (14): read with the task since (mergepage49), 12; 10
+    with the needs it serves and its 候补名单 read with the task too (pagesb50).
+    Signed, both refusals are said in their own words, as before."""
     from tests.page_statements import page_statements
     from tests.web.test_manage_approved_task import _recorded
 
@@ -374,6 +473,6 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     db.session.commit()
     after, signed = page_statements(client, login, count_queries, world.liaison, url)
     month = f"{day.year}年{day.month}月的月报已定稿"
-    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (12, False)
+    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (10, False)
     assert (f"{month}，作废该月的活动须由单位管理员操作" in signed,
             f"{month}，向该月的活动添加参加人员须由单位管理员操作" in signed) == (True, True)

@@ -41,6 +41,9 @@ class Entity:
     # more of a record's page than its form (the member page's 更正日期), by record
     # and the form shown (the one posted, on a refusal)
     context: Callable = lambda record, form: {}
+    # options of the record's read on its edit page (columns its page asks of it, read
+    # with it: a checklist item's tasks, ``directory.item_tasks_load``)
+    loads: Callable = lambda: ()
 
     @property
     def list_endpoint(self) -> str:
@@ -144,7 +147,7 @@ def edit_view(entity: Entity, record_id: int, named_first: Callable | None = Non
     what the page named with what the merged save changes (review46 #1); ``refused``,
     for its pre-check to add a refusal over another's change it reads after the
     service's (``shown.StaleEdit``: the page names the fields, as for the service's)."""
-    record = db.get_or_404(entity.model, record_id)
+    record = db.session.get(entity.model, record_id, options=[*entity.loads()]) or abort(404)
     form, fixed = edit_form(entity, record)
     kept: list[str] = []
     refused: list = []

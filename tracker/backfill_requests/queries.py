@@ -1,6 +1,8 @@
 """Reads of 补录申请: the member's choices and list, the liaison's queue."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -25,6 +27,7 @@ from ..models import (
 )
 from ..names import namesakes_of
 from ..reach import Reach, reach_of
+from ..rollups.batch import Plan, constant, plan, run
 from ..services.backfill import nameable, units_working_in
 from ..services.overlap import held_elsewhere
 from ..services.backfill_requests import place_elsewhere, request_unit, taken_elsewhere
@@ -207,17 +210,37 @@ def decided_by(row: BackfillRequest) -> Member | None:
     return None if row.decided_by_id is None else db.session.get(Member, row.decided_by_id)
 
 
-def ending_events(tasks) -> dict[int, AuditEvent]:
+class Ending(NamedTuple):
+    """A task's 作废 or 取消 as ``gone_notice`` tells it: what, why (its ``detail``),
+    when, and by whom (the actor's name, None when none is recorded)."""
+
+    action: str
+    detail: dict | None
+    created_at: datetime
+    actor_name: str | None
+
+
+def ending_events(tasks) -> dict[int, Ending]:
+    """``ending_events_plan``'s answer, its statement run alone (the 补录 form's)."""
+    return run(ending_events_plan(tasks))
+
+
+def ending_events_plan(tasks) -> Plan:
     """The 作废 or 取消 event (who, when, why) of each of these tasks that has one, the
-    latest, with its actor: the queue card and the 补录 form tell the liaison why the
-    activity a request named did not happen."""
+    latest, with its actor's name: the queue card and the 补录 form tell the liaison why
+    the activity a request named did not happen. Plain rows, a ``Plan``: the queue runs
+    it in the statement of its ``applicant_refusals_plan`` (pagesb50: a voided activity's
+    request cost the queue a statement more); none when no task is gone."""
     ids = {task.id for task in tasks if task is not None}
     if not ids:
-        return {}
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity_type == Task.__tablename__,
-                                 AuditEvent.entity_id.in_(ids),
-                                 AuditEvent.action.in_(("void", "cancel")))
-        # who: joined, not a statement more (the queue within its count, pagesb49)
-        .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id))
-    return {event.entity_id: event for event in events}
+        return constant({})
+    actor = aliased(Member, name="ending_actor")
+    return plan(
+        select(AuditEvent.entity_id, AuditEvent.action, AuditEvent.detail,
+               AuditEvent.created_at, actor.name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity_type == Task.__tablename__, AuditEvent.entity_id.in_(ids),
+               AuditEvent.action.in_(("void", "cancel")))
+        .order_by(AuditEvent.id),
+        # by the event's order: a task's latest is the one kept
+        shape=lambda rows: {task_id: Ending(*rest) for task_id, *rest in rows})

@@ -14,6 +14,7 @@ from ..fields import EmptyForm
 from ..named_page import NamedFirst, ask_first
 from ..names import labels_with_unit, listed_among, with_unit
 from ..permissions import manages_community, staff_required
+from ..rollups.batch import run_together
 from ..security import record_id
 from ..timeutil import local_today
 from ..services.backfill_requests import (
@@ -23,7 +24,7 @@ from ..services.backfill_requests import (
     adopt_signed_months,
     adoption_refused,
     adoption_refusals,
-    applicant_refusals,
+    applicant_refusals_plan,
     adoption_signed,
     ask_backfill,
     decline_request,
@@ -142,11 +143,13 @@ def queue():
     closed = adopt_notices(rows, actor)
     signed = adopt_signed_months(rows, actor)
     # 补录's rule of the member, on no day and on the request's day (backfillkey47): one
-    # statement per community, none per request
-    refused = applicant_refusals(rows)
+    # part per community, none per request; who ended a gone activity, and why, a part
+    # of the same statement (pagesb50)
+    refused, ended = run_together(applicant_refusals_plan(rows),
+                                  q.ending_events_plan(gone.values()))
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
-                           ended=q.ending_events(gone.values()), closed=closed,
+                           ended=ended, closed=closed,
                            signed=signed, unadoptable=refused.unadoptable,
                            on_day=refused.on_day)
 

@@ -31,9 +31,9 @@ def _next_or(default: str) -> str:
     return target if is_safe_next(target) else default
 
 
-def _managed_task(task_id: int, *, signed: bool = False):
-    """The task, if the actor manages it (else 404); ``signed``: ``q.load_task``'s."""
-    task = q.load_task(task_id, signed=signed)
+def _managed_task(task_id: int, *, page: bool = False):
+    """The task, if the actor manages it (else 404); ``page``: ``q.load_task``'s."""
+    task = q.load_task(task_id, page=page)
     if task is None or not manages_task(current_user, task):
         abort(404)
     return task

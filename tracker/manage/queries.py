@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
 from ..extensions import db
-from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
+from ..tasks.queries import waiting_load, waiting_of, waitlist  # noqa: F401 — the manage page shows the same queue
 from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
@@ -53,6 +53,7 @@ from ..services.backfill import nameable, recordable, unnameable_why, working_un
 from ..services.overlap import counted_elsewhere_of, held_elsewhere_of
 from ..services.photos import report_photo_ids, shown_photos
 from ..services.summary_notes import may_change_final, signed_day_loads, unit_of_day_closed
+from ..services.task_needs import needs_load
 from ..timeutil import local_today, utcnow
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
@@ -566,13 +567,15 @@ def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> di
                              for t in tasks})
 
 
-def load_task(task_id: int, *, signed: bool = False) -> Task | None:
-    """A task with its item and unit; ``signed``: and whether its day's 月报 or 年度总结
-    is 已定稿 (``summary_notes.signed_day_loads``), the task page's question of it."""
+def load_task(task_id: int, *, page: bool = False) -> Task | None:
+    """A task with its item and unit; ``page``: and what the task page asks of it —
+    whether its day's 月报 or 年度总结 is 已定稿 (``summary_notes.signed_day_loads``),
+    the needs it works on (``task_needs.needs_load``) and its 候补名单
+    (``tasks.queries.waiting_load``) — as columns of its read."""
     return db.session.scalar(
         select(Task).where(Task.id == task_id)
         .options(*_task_options(), joinedload(Task.resource_item), joinedload(Task.unit),
-                 *(signed_day_loads() if signed else []))
+                 *([*signed_day_loads(), needs_load(), waiting_load()] if page else []))
     )
 
 

@@ -34,7 +34,7 @@ from ..services.roll import NamedSince, keep_named, named_key, said_since, same_
 from ..services.shown import StaleEdit
 from ..services.summary_notes import (closed_task_to, fold_units,
                                       may_change_final, units_closed_words)
-from ..services.task_needs import need_move_signed, needs_of
+from ..services.task_needs import need_move_signed, needs_named
 from ..services.tasks import (
     cancel_refusal,
     cancel_task,
@@ -168,7 +168,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     if on_record:
         void = void or VoidForm(formdata=None)
         void.named.data = named_key(uncounted[0])  # 作废's, as 撤销审核's
-    waiting = q.waitlist(task.id)
+    waiting = q.waiting_of(task)  # read with the task on its page (``waiting_load``)
     # the 组长 and the report's submitter told apart as the participants are; the
     # members offered too, whom the page's sentences and confirmations name (main42)
     names = q.participant_names(
@@ -219,7 +219,7 @@ def _render_task(context: dict):
     task = context["task"]
     return render_template(
         "manage/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
-        cancel_reason=q.cancel_reason(task), now=utcnow(), needs=needs_of(task),
+        cancel_reason=q.cancel_reason(task), now=utcnow(), needs=needs_named(task),
     )
 
 
@@ -241,8 +241,8 @@ def _leader_choices(task, holders, candidates):
 @staff_required
 def task(task_id: int):
     # its day's 定稿 read with the task: 作废's refusal and 添加遗漏的参加人员's ask no
-    # statement of their own for it
-    return _render_task(_task_page(_managed_task(task_id, signed=True)))
+    # statement of their own for it; nor do the needs it names (``needs_named``)
+    return _render_task(_task_page(_managed_task(task_id, page=True)))
 
 
 def _run_on_task(task, form, context: dict, service, *args, since=None,

@@ -52,8 +52,18 @@ class WaitlistEntry(db.Model):
     @classmethod
     def queue(cls, task_id: int):
         """The task's waiting entries, first in line first."""
-        return (select(cls).where(cls.task_id == task_id, cls.status == WaitStatus.waiting)
-                .order_by(cls.joined_at, cls.id))
+        return select(cls).where(*cls.waiting_on(task_id)).order_by(*cls.line_order())
+
+    @classmethod
+    def waiting_on(cls, task_id) -> list:
+        """Conditions: an entry waiting on the task ``task_id`` (a value, or a column of
+        an enclosing statement: ``tasks.queries.waiting_load``)."""
+        return [cls.task_id == task_id, cls.status == WaitStatus.waiting]
+
+    @classmethod
+    def line_order(cls) -> tuple:
+        """The line's order: first in line first."""
+        return cls.joined_at, cls.id
 
     @classmethod
     def waiting_on(cls, task_id, member_id):

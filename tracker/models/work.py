@@ -142,6 +142,10 @@ class ResourceItem(db.Model):
     community: Mapped["Community"] = relationship()  # noqa: F821
     zone: Mapped["Zone | None"] = relationship()  # noqa: F821
     category: Mapped[Category] = relationship()
+    # whether any task is recorded on it (``directory.item_has_tasks``), read only by its
+    # edit page, which asks for it with the item (``directory.item_tasks_load``; None
+    # otherwise): the fields it fixes are known in no statement of their own
+    has_tasks: Mapped[bool | None] = query_expression()
 
     def __str__(self) -> str:
         return f"{self.year} {self.within_year}"
@@ -235,6 +239,15 @@ class Task(db.Model):
     # 工作台's task page says what 定稿 refuses a liaison in no statement of its own
     month_signed: Mapped[bool | None] = query_expression()
     year_signed: Mapped[bool | None] = query_expression()
+    # the needs it works on (``task_needs.needs_of``) as (id, title) JSON rows, read only
+    # by a page that asks for them with the task (``task_needs.needs_load``; None
+    # otherwise): the 工作台's task page names them in no statement of their own
+    needs_named: Mapped[str | None] = query_expression()
+    # its 候补名单 (``tasks.queries.waitlist``) as (entry id, member id, joined, name)
+    # JSON rows in the line's order, read only by a page that asks for it with the task
+    # (``tasks.queries.waiting_load``; None otherwise): the 工作台's task page lists it in
+    # no statement of its own
+    waiting_named: Mapped[str | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )

@@ -55,7 +55,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..privacy import ERASED_PHONE_MARK
-from ..rollups.batch import fetch
+from ..rollups.batch import Plan, plan, run
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
@@ -407,6 +407,11 @@ def unadoptable(requests) -> dict[int, object]:
 
 
 def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusals:
+    """``applicant_refusals_plan``'s answer, its statement run alone."""
+    return run(applicant_refusals_plan(requests, day=day))
+
+
+def applicant_refusals_plan(requests, *, day: date | None = None) -> Plan:
     """``nameable`` asked of each pending request's member in its community: on no day
     (``unadoptable``), and on the request's day — ``day``, the one typed on the 补录 form
     of one request, in its place —, the rule 保存 and 采纳 refuse by
@@ -418,8 +423,10 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
     form is warned of (``on_day``), in 保存's words. One statement per community of
     ``requests`` (not per request: the day is the request's column; ``ever_nameable``'s
     nested EXISTS does not correlate to the request's community, backfillkey47), run
-    as one (``rollups.batch.fetch``: an admin's queue over many communities within the
-    design's budget, pagesb49), the words from the members as loaded and what it read."""
+    as one (``rollups.batch``: an admin's queue over many communities within the
+    design's budget, pagesb49), the words from the members as loaded and what it read:
+    a ``Plan``, so a page runs it together with its other plain rows (the queue's
+    ``ending_events_plan``, pagesb50)."""
     by_community: dict[int, list[BackfillRequest]] = {}
     for request in requests:
         if request.is_pending:
@@ -453,23 +460,26 @@ def applicant_refusals(requests, *, day: date | None = None) -> ApplicantRefusal
                 .select_from(joined)
                 .where(BackfillRequest.id.in_([request.id for request in rows])))
 
-    answers = fetch([asked(community_id, rows) for community_id, rows in by_community.items()])
-    for (community_id, rows), answered in zip(by_community.items(), answers):
-        by_id = {request.id: request for request in rows}
-        for request_id, ever, why, unit_name, asked_day, on_it in answered:
-            request = by_id[request_id]
-            if on_it:  # 采纳 only closes it, asking no rule (review48b #2)
-                continue
-            if not ever:
-                found.unadoptable[request_id] = _unadoptable_words(request.member,
-                                                                   community_id)
-            elif why is not None:
-                words = day_refused_words(request.member.name, why, asked_day, unit_name)
-                if needs_backfill_form(request):
-                    found.on_day[request_id] = words
-                else:
-                    found.unadoptable[request_id] = _admins_step(words)
-    return found
+    def shape(*answers) -> ApplicantRefusals:
+        for (community_id, rows), answered in zip(by_community.items(), answers):
+            by_id = {request.id: request for request in rows}
+            for request_id, ever, why, unit_name, asked_day, on_it in answered:
+                request = by_id[request_id]
+                if on_it:  # 采纳 only closes it, asking no rule (review48b #2)
+                    continue
+                if not ever:
+                    found.unadoptable[request_id] = _unadoptable_words(request.member,
+                                                                       community_id)
+                elif why is not None:
+                    words = day_refused_words(request.member.name, why, asked_day, unit_name)
+                    if needs_backfill_form(request):
+                        found.on_day[request_id] = words
+                    else:
+                        found.unadoptable[request_id] = _admins_step(words)
+        return found
+
+    return plan(*(asked(community_id, rows) for community_id, rows in by_community.items()),
+                shape=shape)
 
 
 def _unadoptable_words(member: Member, community_id: int):

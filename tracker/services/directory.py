@@ -18,6 +18,7 @@ from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import with_expression
 
 from ..extensions import db
 from ..models import (
@@ -675,14 +676,35 @@ ITEM_TAKEN = _l("该单位在此社区（责任区）已有该类别的同年度
 ITEM_TAKEN_INACTIVE = _l("该单位在此社区（责任区）已有该类别的同年度资源清单项目（已停用，可在列表中重新启用）。")
 
 
+def _item_tasks(item_id):
+    """The tasks recorded on the item ``item_id`` (a value, or a column of an enclosing
+    statement)."""
+    return select(Task.id).where(Task.resource_item_id == item_id)
+
+
 def item_has_tasks(item: ResourceItem | None) -> bool:
     if item is None or item.id is None:
         return False
-    return _taken(select(Task.id).where(Task.resource_item_id == item.id))
+    return _taken(_item_tasks(item.id))
 
 
 def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
     return ITEM_FROZEN if item_has_tasks(item) else ()
+
+
+def item_tasks_load():
+    """An option of an item's read: ``ResourceItem.has_tasks``, ``item_has_tasks`` as a
+    column of the item's statement (its edit page's question: ``item_frozen_on_page``)."""
+    return with_expression(ResourceItem.has_tasks, _item_tasks(ResourceItem.id).exists())
+
+
+def item_frozen_on_page(item: ResourceItem | None) -> tuple[str, ...]:
+    """``item_frozen_fields`` as the edit page reads them: from the item's read when it
+    asked (``item_tasks_load``), else asked. A save asks again, under its locks
+    (``_item_values``), never from the page's read."""
+    if item is not None and item.has_tasks is not None:
+        return ITEM_FROZEN if item.has_tasks else ()
+    return item_frozen_fields(item)
 
 
 def _item_values(data: ResourceItemData, item: ResourceItem | None, *,

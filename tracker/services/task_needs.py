@@ -23,12 +23,17 @@ imports ``tasks`` to create the task.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Date, func, literal, select, union_all
+import json
+from typing import NamedTuple
+
+from sqlalchemy import Boolean, Date, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, with_expression
 
 from ..extensions import db
 from ..models import (LIVE_NEEDS, Member, Need, NeedStatus, ReportStatus, Task, TaskReport,
                       TaskStatus)
 from ..rollups.needs import local_day, need_unit
+from ..sql_json import json_rows
 from ..timeutil import local_date, utcnow
 from .audit import record
 from .summary_notes import (closed_need_units, final_naming_places, may_change_final,
@@ -45,16 +50,49 @@ def series_of(task: Task) -> list[Task]:
         .order_by(Task.starts_at, Task.id)))
 
 
+def in_series(task, task_id, series_id):
+    """Condition: ``task`` (``Task`` or an alias) is of the series of the task
+    ``task_id`` of ``series_id`` — that task itself, or one made together with it —,
+    values or columns of an enclosing statement (a NULL ``series_id`` matches nothing
+    more: a task made alone is its own series)."""
+    return or_(task.id == task_id, task.series_id == series_id)
+
+
 def _series_ids(task: Task):
     if task.series_id is None:
         return [task.id]
-    return select(Task.id).where(Task.series_id == task.series_id)
+    return select(Task.id).where(in_series(Task, task.id, task.series_id))
 
 
 def needs_of(task: Task) -> list[Need]:
     """The needs ``task`` works on: those made into it or into any task of its series."""
     return list(db.session.scalars(
         select(Need).where(Need.task_id.in_(_series_ids(task))).order_by(Need.id)))
+
+
+class NeedNamed(NamedTuple):
+    """A need as a page names it (``needs_named``): its link and its title."""
+
+    id: int
+    title: str
+
+
+def needs_load():
+    """An option of a task's read: ``Task.needs_named``, ``needs_of``'s needs as (id,
+    title) JSON rows, a column of the task's statement (a task's needs are a few)."""
+    series = aliased(Task, name="series_task")
+    return with_expression(Task.needs_named, func.coalesce(
+        select(json_rows(Need.id, Need.title)).select_from(Need)
+        .join(series, series.id == Need.task_id)
+        .where(in_series(series, Task.id, Task.series_id)).scalar_subquery(), "[]"))
+
+
+def needs_named(task: Task) -> list:
+    """``needs_of`` as a page names them (id, title), by their id: from the task's read
+    when it asked for them (``needs_load``), else asked."""
+    if task.needs_named is None:
+        return [NeedNamed(need.id, need.title) for need in needs_of(task)]
+    return sorted(NeedNamed(*row) for row in json.loads(task.needs_named))
 
 
 def lock_needs_of(task: Task) -> list[Need]:

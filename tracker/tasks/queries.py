@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, case, false, func, literal, null, or_, select, true
@@ -46,7 +46,7 @@ from ..services.photos import has_report_photo
 from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
                                 may_count_alongside_of)
 from ..services.voiding import voided
-from ..sql_json import json_rows
+from ..sql_json import json_rows, json_rows_in_order, rows_of
 from ..timeutil import local_date
 from ..sql_hints import constants_written_out, generic_plans, not_indexed
 
@@ -653,6 +653,50 @@ def waitlist(task_id: int) -> list[WaitlistEntry]:
     """The task's waiting members, first in line first."""
     return list(db.session.scalars(
         WaitlistEntry.queue(task_id).options(joinedload(WaitlistEntry.member))))
+
+
+class WaitingMember(NamedTuple):
+    """A waiting member as a page names her (``participant_names``' own read tells her
+    namesakes apart)."""
+
+    id: int
+    name: str
+
+
+class Waiting(NamedTuple):
+    """An entry of a 候补名单 as a page lists it (``waiting_of``): what a
+    ``WaitlistEntry`` it stands for gives the page, its member by id and name."""
+
+    id: int
+    member_id: int
+    joined_at: datetime
+    member: WaitingMember
+
+
+def waiting_load():
+    """An option of a task's read: ``Task.waiting_named``, ``waitlist``'s entries (the
+    same conditions and line order: ``WaitlistEntry.waiting_on``, ``line_order``) as
+    JSON rows, a column of the task's statement."""
+    member = aliased(Member, name="waiting_member")
+    rows = (select(WaitlistEntry.id, WaitlistEntry.member_id, WaitlistEntry.joined_at,
+                   member.name)
+            .join(member, member.id == WaitlistEntry.member_id)
+            .where(*WaitlistEntry.waiting_on(Task.id)).correlate(Task))
+    # none waiting: PostgreSQL's aggregate is NULL, which would read as not asked
+    return with_expression(Task.waiting_named, func.coalesce(json_rows_in_order(
+        rows, *WaitlistEntry.line_order()).scalar_subquery(), "[]"))
+
+
+def waiting_of(task: Task) -> list:
+    """``waitlist`` of ``task``: from the task's read when it asked for it
+    (``waiting_load``), else asked."""
+    if task.waiting_named is None:
+        return waitlist(task.id)
+    # the time as stored (naive UTC, as ``UTCDateTime`` reads it back: aware UTC)
+    return [Waiting(entry_id, member_id,
+                    datetime.fromisoformat(joined).replace(tzinfo=timezone.utc),
+                    WaitingMember(member_id, name))
+            for entry_id, member_id, joined, name in rows_of(task.waiting_named)]
 
 
 def my_wait_entry(task_id: int, member_id: int) -> WaitlistEntry | None:
