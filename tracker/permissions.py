@@ -56,7 +56,7 @@ def may_see_task(member: Member, task, mine: AssignmentStatus | None,
     and community), given the status of their participation in it (None: none): an
     open task, one they hold a slot in or lead, one of a community they manage, or a
     cancelled one on whose 候补名单 they wait — ``waits``, or a function asking it
-    (``WaitlistEntry.waiting_on``), asked only when nothing else shows the task. That
+    (``WaitlistEntry.member_waiting``), asked only when nothing else shows the task. That
     line is the record of who waited when the task was called off and stays as it stood
     (cancelled49): she was told 任务已取消 with a link to the task, and its page says
     why her line is gone (cancelled50). Another task answers 404 to them; what hangs on

@@ -66,12 +66,11 @@ class WaitlistEntry(db.Model):
         return cls.joined_at, cls.id
 
     @classmethod
-    def waiting_on(cls, task_id, member_id):
+    def member_waiting(cls, task_id, member_id):
         """The member's entry in the task's line while she waits (values or columns): on
         a cancelled task, the line as it stood when it was called off (cancelled49), which
         shows her the task (``permissions.may_see_task``'s ``waits``)."""
-        return select(cls.id).where(cls.task_id == task_id, cls.member_id == member_id,
-                                    cls.status == WaitStatus.waiting)
+        return select(cls.id).where(*cls.waiting_on(task_id), cls.member_id == member_id)
 
 
 

@@ -84,9 +84,9 @@ def leave_waitlist(entry: WaitlistEntry, actor: Member) -> None:
 
 
 def waits_on(task_id: int, member_id: int) -> bool:
-    """Whether the member waits on the task's 候补名单 (``WaitlistEntry.waiting_on``):
+    """Whether the member waits on the task's 候补名单 (``WaitlistEntry.member_waiting``):
     what shows her a cancelled task (``permissions.may_see_task``)."""
-    return bool(db.session.scalar(select(WaitlistEntry.waiting_on(task_id, member_id)
+    return bool(db.session.scalar(select(WaitlistEntry.member_waiting(task_id, member_id)
                                          .exists())))
 
 

@@ -371,7 +371,7 @@ def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool,
         waiting, place = literal(0), null()
     on_task = and_(Assignment.task_id == task.id, Assignment.member_id == Member.id)
     counted_on = aliased(Task)
-    on_line = WaitlistEntry.waiting_on(task.id, Member.id).exists() if waits else false()
+    on_line = WaitlistEntry.member_waiting(task.id, Member.id).exists() if waits else false()
     stmt = select(Assignment, named.label("named"), pending.label("pending"),
                   waiting.label("waiting"), place.label("place"), on_line.label("waits"))
     if elsewhere:
