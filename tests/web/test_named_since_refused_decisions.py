@@ -256,3 +256,50 @@ def test_a_reopen_confirmed_once_another_admin_voided_it_says_so(
         lambda task, admin: void_activity(task, admin, "活动未举行"), "该活动已作废。")
     assert task.status == TaskStatus.cancelled
     assert task.report.status == ReportStatus.voided
+
+
+def test_an_adoption_confirmed_once_another_admin_reopened_its_activity_asks_it_plainly(
+        client, login, october, monkeypatch):
+    """撤销审核 of 环境整治一 by the other admin, after the service's rollback: 采纳 now adds
+    赵敏 to an activity not approved, which no signed document counts — the page it was
+    confirmed on named October, which it no longer changes. The answer is 采纳's page
+    again naming nothing, saying so, its 确认 made knowingly (since49c's Open) — not
+    「…有了变化…请查看上方的说明…」 over no 说明, nor the documents the service's locked
+    read named before its rollback; that 确认 adopts her, naming nothing."""
+    from tracker import backfill_requests
+    from tracker.models import ReportStatus
+    from tracker.services.reviews import reopen_report
+
+    o = october
+    other = _other_admin(o)
+    request_id = _request_for_cleanup(o)
+    login(o.admin)
+    _sign_october_only(client, o)
+    page = client.post(f"/backfill-requests/{request_id}/adopt").get_data(as_text=True)
+    assert "确认采纳" in page and named(page)  # October named
+    action, fields = _confirmation(page)
+    seen: dict = {}
+    _signed_after_the_read(monkeypatch, backfill_requests.routes, "adoption_signed",
+                           o.unit.id, o.admin.id, seen)
+    _changed_before_since(monkeypatch, lambda: reopen_report(
+        db.session.get(BackfillRequest, request_id).task.report,
+        db.session.get(Member, other), "人数有误"))
+
+    response = client.post(action, data=fields)
+    page = response.get_data(as_text=True)
+    words = _text(response)
+    assert response.status_code == 200 and "确认采纳" in words  # 采纳 asked again
+    assert named(page) == []  # naming nothing: no signed document is changed now
+    assert "请查看上方的说明" not in words
+    assert "现在不会改变已定稿的月报或年度总结" in words  # why it is asked again
+    db.session.expire_all()
+    row = db.session.get(BackfillRequest, request_id)
+    assert seen["signed"] and seen["compared"] and row.status == RequestStatus.pending
+    assert row.task.report.status == ReportStatus.returned  # the other admin's
+    assert _on_cleanup(october) == 0  # nothing added by the refused post
+
+    again_action, again = _confirmation(page)
+    assert client.post(again_action, data=again).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, request_id).status == RequestStatus.adopted
+    assert _on_cleanup(october) == 1  # added, knowingly
