@@ -303,3 +303,86 @@ def test_an_adoption_confirmed_once_another_admin_reopened_its_activity_asks_it_
     db.session.expire_all()
     assert db.session.get(BackfillRequest, request_id).status == RequestStatus.adopted
     assert _on_cleanup(october) == 1  # added, knowingly
+
+
+def test_an_approval_refused_once_her_count_moved_elsewhere_says_whose(
+        client, login, october, monkeypatch):
+    """郑某某 checked in on 待审核整治 and on 清除小广告, an activity at the same hours whose
+    report is 待审核 too: the report page of 待审核整治 says 通过 counts her by check-in,
+    and names October. The year is signed after the page, so 通过 is refused for it;
+    after the rollback another admin approves 清除小广告, counting her there. 通过 now
+    would leave her out here: the report's page, shown again, says that too, in
+    ``CheckinsChanged``'s words (since49b's Open) — besides what it names now — and
+    nothing is written."""
+    from tests import factories as f
+    from tests.web.manage_support import checked_in, submitted_report
+    from tests.web.stale_support import form_on
+    from tracker import manage
+    from tracker.models import AssignmentStatus, ReportStatus, TaskReport
+    from tracker.services.reviews import approve_report
+
+    o = october
+    other = _other_admin(o)
+    pending = o.tasks["待审核整治"]  # 解放路社区, 30 October, 待审核
+    her = o.members["郑某某"]
+    held = checked_in(pending, her)
+    twin = f.task(f.item(o.unit, o.jiefang, "ad_removal", year=pending.starts_at.year),
+                  o.liaison, starts_at=pending.starts_at,
+                  duration=pending.ends_at - pending.starts_at, title="清除小广告")
+    db.session.commit()
+    checked_in(twin, her)
+    twin_report_id = submitted_report(twin, o.liaison).id
+    report_id, held_id = pending.report.id, held.id
+    login(o.admin)
+    _sign_october_only(client, o)
+    approve = f"/manage/reports/{report_id}/approve"
+    page = client.get(f"/manage/reports/{report_id}").get_data(as_text=True)
+    assert named(page) and "不按签到计入" not in _text(client.get(f"/manage/reports/{report_id}"))
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.reviews, lambda: approve_report(
+        db.session.get(TaskReport, twin_report_id), db.session.get(Member, other),
+        count_checked_in=True))
+
+    response = client.post(approve, data=form_on(page, approve), follow_redirects=True)
+    words = _text(response)
+    assert response.status_code == 200 and seen["decided"]
+    assert "郑某某 现在在同一时间已计入其他活动，本活动将不按签到计入" in words
+    assert "通过会改变的已定稿月报或年度总结有了变化" in words  # the year, named now
+    assert any("2022年" in said for said in named(response.get_data(as_text=True)))
+    db.session.expire_all()
+    assert db.session.get(TaskReport, report_id).status == ReportStatus.submitted
+    assert db.session.get(Assignment, held_id).status == AssignmentStatus.checked_in
+
+
+def test_an_approval_refused_once_october_was_reopened_says_what_it_names_now(
+        client, login, october, monkeypatch):
+    """通过 from 待审核整治's report page, which named the unit's signed October: the
+    year is signed after the page, so 通过 is refused for it; after the rollback
+    another admin re-opens October (撤销定稿). The report's page shown again names the
+    year alone, and its words say October was re-opened since — what it names now, read
+    afresh, not the naming the service found under its locks before its rollback."""
+    from tests.web.stale_support import form_on
+    from tracker import manage
+    from tracker.models import ReportStatus, SummaryScope, TaskReport
+    from tracker.services.summary_notes import reopen
+
+    o = october
+    other = _other_admin(o)
+    report_id = o.tasks["待审核整治"].report.id
+    login(o.admin)
+    _sign_october_only(client, o)
+    approve = f"/manage/reports/{report_id}/approve"
+    page = client.get(f"/manage/reports/{report_id}").get_data(as_text=True)
+    assert named(page)  # October named beside 通过
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.reviews, lambda: reopen(
+        db.session.get(Member, other), SummaryScope(o.unit.id), 2022, 10))
+
+    response = client.post(approve, data=form_on(page, approve), follow_redirects=True)
+    words = _text(response)
+    assert response.status_code == 200 and seen["decided"]
+    assert "县商务局2022年10月已撤销定稿" in words
+    (now,) = named(response.get_data(as_text=True))
+    assert "年度总结" in now and "2022年10月" not in now  # the year alone
+    db.session.expire_all()
+    assert db.session.get(TaskReport, report_id).status == ReportStatus.submitted
