@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.reports.test_signed_named import named
 from tests.web.test_named_first import _confirmation, _sign_october_only
 from tests.web.test_named_since_refused_after_rollback import _changed_before_since
@@ -386,3 +388,43 @@ def test_an_approval_refused_once_october_was_reopened_says_what_it_names_now(
     assert "年度总结" in now and "2022年10月" not in now  # the year alone
     db.session.expire_all()
     assert db.session.get(TaskReport, report_id).status == ReportStatus.submitted
+
+
+@pytest.mark.parametrize("path, submit", [("reopen", "确认撤销审核"), ("void", "确认作废")])
+def test_a_task_decision_refused_once_october_was_reopened_names_the_year_alone(
+        client, login, october, monkeypatch, path, submit):
+    """撤销审核 or 作废 of 环境整治一 confirmed on its page naming the unit's October: the
+    year is signed after the page, so the service refuses for it; after the rollback
+    another admin re-opens October (撤销定稿). The confirmation page comes again naming
+    what the decision changes now, read afresh — the year alone —, and says October was
+    re-opened since; not the October and year the service found under its locks before
+    its rollback. Nothing is written."""
+    from tracker import manage
+    from tracker.models import ReportStatus, SummaryScope, Task, TaskStatus
+    from tracker.services.summary_notes import reopen
+
+    o = october
+    other = _other_admin(o)
+    task_id = o.tasks["环境整治一"].id
+    login(o.admin)
+    _sign_october_only(client, o)
+    page = client.post(f"/manage/tasks/{task_id}/{path}",
+                       data={f"{path}-reason": "数量登记错误"}).get_data(as_text=True)
+    assert submit in page and named(page)  # October named
+    action, fields = _confirmation(page)
+    key = re.search(rf'name="{path}-named" type="hidden" value="([^"]*)"', page).group(1)
+    _sign_the_year(client, o)
+    seen = _decided_after_the_rollback(monkeypatch, manage.task_page, lambda: reopen(
+        db.session.get(Member, other), SummaryScope(o.unit.id), 2022, 10))
+
+    response = client.post(action, data={**fields, f"{path}-reason": "数量登记错误",
+                                                f"{path}-named": key})
+    page = response.get_data(as_text=True)
+    text = _text(response)
+    assert response.status_code == 200 and seen["decided"] and submit in text
+    assert "县商务局2022年10月已撤销定稿" in text
+    (now,) = named(page)
+    assert "年度总结" in now and "2022年10月" not in now  # the year alone
+    db.session.expire_all()
+    task = db.session.get(Task, task_id)
+    assert task.status != TaskStatus.cancelled and task.report.status == ReportStatus.approved
