@@ -428,3 +428,36 @@ def test_a_task_decision_refused_once_october_was_reopened_names_the_year_alone(
     db.session.expire_all()
     task = db.session.get(Task, task_id)
     assert task.status != TaskStatus.cancelled and task.report.status == ReportStatus.approved
+
+
+def test_an_adoption_from_the_queue_refused_then_naming_nothing_asks_it_plainly(
+        client, login, october, monkeypatch):
+    """采纳 posted straight from the queue, nothing signed at the view's read, so no
+    page. The unit's 2022 年度总结 is signed after that read, so the service refuses for
+    it; after the rollback another admin re-opens the year. 采纳 names nothing now: it
+    is asked plainly — the admin was shown no naming page — with the words that say why
+    it is asked at all, nothing done (``reopened.CHANGED_NONE``); never a bare flash."""
+    from tracker import backfill_requests
+    from tracker.models import SummaryScope
+    from tracker.services.year_notes import reopen_year
+
+    o = october
+    other = _other_admin(o)
+    request_id = _request_for_cleanup(o)
+    login(o.admin)
+    seen: dict = {}
+    _signed_after_the_read(monkeypatch, backfill_requests.routes, "adoption_signed",
+                           o.unit.id, o.admin.id, seen)
+    _changed_before_since(monkeypatch, lambda: reopen_year(
+        db.session.get(Member, other), SummaryScope(o.unit.id), 2022))
+
+    response = client.post(f"/backfill-requests/{request_id}/adopt")
+    page = response.get_data(as_text=True)
+    words = _text(response)
+    assert response.status_code == 200 and "确认采纳" in words and named(page) == []
+    assert "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。" in words
+    assert "请查看上方的说明" not in words
+    db.session.expire_all()
+    assert seen["signed"] and seen["compared"]
+    assert db.session.get(BackfillRequest, request_id).status == RequestStatus.pending
+    assert _on_cleanup(october) == 0  # nothing added
