@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .admin.told import signed_names
 from .services import name_problems
+from .services.reopened import CHANGED_NONE
 from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
@@ -149,9 +150,12 @@ class NamedFirst:
 
     def since(self, form=None, problems: Callable[[], list] | None = None):
         """After the change was refused: the naming page afresh when it was for what the
-        page named (``compare``), else None — its refusal's words said first to a post a
-        page of ours asked (``shown``); a post straight from the form, shown no naming
-        page, is asked the plain question, as the first time (refusalgone46).
+        page named (``compare``), else None — naming what the change names now, read
+        again after the service's rollback (``naming(lock=False)``), not what the
+        service found under its locks; what changed said first to a post a page of ours
+        asked (``shown``); a post straight from the form, shown no naming page, is asked
+        the plain question, as the first time (refusalgone46). Naming nothing now, the
+        page asks the plain change, a 确认 made knowingly (``_said_afresh``).
 
         ``form`` and ``problems`` — the ask's own read-only pre-check, as the (form
         field, message) pairs of ``services.name_problems`` —, for a view whose
@@ -167,10 +171,29 @@ class NamedFirst:
             return None
         problems = problems or self.problems
         refusal = self.found[0]
-        asked = self.ask(refusal.naming, refusal.message if self.shown else False)
+        # what the change names now, read afresh (no lock): the naming the service found
+        # under its locks was rolled back with it, and another's change committed since
+        # may have changed what it names — 撤销审核 of the activity 采纳 adds to leaves
+        # it naming nothing (since49c's Open)
+        named = self.naming(lock=False)
+        asked = self.ask(named, self._said_afresh(named, refusal))
         if asked is None and form is not None and problems is not None:
             name_problems(form, problems() or [(None, refusal.message)])
         return asked
+
+    def _said_afresh(self, named, refusal):
+        """``since``'s words first for ``named``, what the change names now: to a post a
+        page of ours asked, what changed from what it named (``roll.said_since``); to
+        one straight from the form, nothing, as the first time — unless nothing is named
+        now: the plain question asked again, after a refusal, says why
+        (``reopened.CHANGED_NONE``), never a bare 「…请查看上方的说明…」 over no 说明."""
+        if self.promised is None:  # not this view's compare: its own words
+            return refusal.message if self.shown else False
+        if named_key(named):
+            return said_since(self.promised, named, actor=_poster()) if self.shown else False
+        if self.shown and self.promised:  # what it named is no longer changed
+            return said_since(self.promised, named, actor=_poster())
+        return CHANGED_NONE
 
 
 def _poster():

@@ -124,7 +124,8 @@ def test_a_year_signed_while_the_switch_waits_is_named_afresh_not_switched(tmp_p
 
 def test_a_year_signed_at_the_switchs_line_lock_is_named_afresh_not_switched(
         client, login, world, monkeypatch):
-    """The same order on SQLite: 乙's 定稿 lands as 甲's switch takes its line lock."""
+    """The same order on SQLite: 乙's 定稿 lands (committed) as 甲's switch takes its line
+    lock."""
     import tracker.services.directory as directory
     from tests import factories as f
     from tracker.models import Role, SummaryScope
@@ -150,6 +151,9 @@ def test_a_year_signed_at_the_switchs_line_lock_is_named_afresh_not_switched(
             signed.append(True)
             annual_final.finalize_year(signer, SummaryScope(community_id=world.community.id),
                                        _last_year())
+            # committed, as 乙's is: it outlives 甲's refusal, which the page named
+            # afresh then reads (``NamedFirst.since``)
+            db.session.commit()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(directory, "lock_lines", sign_first)

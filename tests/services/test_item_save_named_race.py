@@ -9,7 +9,7 @@ nothing written, the page naming it afresh (「…未作任何更改…」). Com
 the lock, 甲's 12000 was written on 县财政局's ledger unnamed.
 
 PostgreSQL, forced order (``tests.races.race_in_order``); SQLite's writers take turns, so
-there the other admin's move is landed at the save's first line lock instead."""
+there the other admin's move is landed (committed) at the save's first line lock instead."""
 from __future__ import annotations
 
 import re
@@ -132,6 +132,9 @@ def test_a_move_landed_before_the_saves_lock_is_named_afresh_not_saved(
             moved.append(True)
             db.session.execute(update(ResourceItem).where(ResourceItem.id == item_id)
                                .values(unit_id=other))
+            # committed, as 乙's is: it outlives 甲's refusal, which the page named
+            # afresh then reads (``NamedFirst.since``)
+            db.session.commit()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(directory, "lock_lines", move_first)

@@ -35,6 +35,7 @@ from tracker.services import unit_of_work
 from tracker.timeutil import local_to_utc
 
 STALE_ITEM = "该资源清单项目已被他人修改，请核对后重新保存。"
+FIXED_ITEM = "该项目已有任务，单位、社区、责任区、类别和年度不能修改。"
 
 
 def _changed_before_since(monkeypatch, change) -> None:
@@ -198,3 +199,49 @@ def test_a_fix_confirmed_once_another_admin_fixed_it_says_so(
     state = db.session.get(Finding, finding_id)
     assert seen["signed"] and state.status == FindingStatus.fixed
     assert state.fixed_on == date(YEAR, 10, 20)  # the other admin's
+
+
+def test_an_item_edit_refused_once_its_item_gained_a_task_says_so_at_once(
+        client, login, october, monkeypatch):
+    """A checklist item with no task when its edit page was read: 类别 is editable there.
+    The admin changes its 类别 and 年度目标, posted straight from the form; the unit's
+    2022 年度总结, which prints the item, is signed after the view's read, so the save is
+    refused for it. Then another admin records a 补录 on the item: it has a task now, and
+    its 类别 is fixed. The form says so at once, in the service's words (since49's
+    Open), the form as typed — not the naming page, whose 确认 the save would only
+    refuse."""
+    from tracker.models import Category
+    from tracker.services import item_named
+    from tracker.services.backfill import BackfillData, Participant, record_past_activity
+
+    o = october
+    other = _other_admin(o)
+    item = f.item(o.unit, o.jiefang, "ad_removal", year=YEAR, target=10)
+    db.session.commit()
+    item_id, item_category, member_id = item.id, item.category_id, o.members["刘洋"].id
+    painting = db.session.scalar(db.select(Category).where(Category.code == "stairwell_painting"))
+    login(o.admin)
+    typed = _edit_fields(client, item_id) | {
+        "target": "12", "category_id": f"{painting.id}:{painting.default_measure.value}"}
+    seen: dict = {}
+    _signed_after_the_read(monkeypatch, item_named, "item_named", o.unit.id, o.admin.id, seen)
+
+    def a_backfill_on_the_item():
+        member = db.session.get(Member, member_id)
+        record_past_activity(db.session.get(Member, other), db.session.get(ResourceItem, item_id),
+                             BackfillData(title="补录清除", place="解放路12号",
+                                          starts_local=datetime(YEAR, 10, 26, 9),
+                                          ends_local=datetime(YEAR, 10, 26, 11),
+                                          participants=[Participant(member)], leader=member,
+                                          note="清除小广告。", quantity=3))
+
+    _changed_before_since(monkeypatch, a_backfill_on_the_item)
+
+    response = client.post(f"/admin/items/{item_id}/edit", data=typed)
+    text = _refused_in_its_words(response, FIXED_ITEM, "确认保存")
+    assert any(FIXED_ITEM in said for said in error_texts(text))
+    assert 'value="12"' in text  # the form as typed
+    db.session.expire_all()
+    stored = db.session.get(ResourceItem, item_id)
+    assert seen["signed"] and seen["compared"]
+    assert (stored.category_id, stored.target) == (item_category, 10)  # nothing of this post

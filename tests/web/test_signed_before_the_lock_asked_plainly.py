@@ -7,7 +7,8 @@ time: the plain question naming the month, every typed field carried — not
 「打开页面之后，…有了变化…」, which tells of a page that named something else; the admin
 was shown none. The 定稿 is written in the change's own unit of work just before the
 months' share locks are asked (what they read when another admin's 定稿 commits in
-between, as ``tests/web/test_leader_approved_since.py`` does for 通过)."""
+between, as ``tests/web/test_leader_approved_since.py`` does for 通过), and committed there:
+it outlives the refusal, as another admin's would."""
 from __future__ import annotations
 
 from tests.reports.test_signed_named import named
@@ -28,7 +29,9 @@ def _signed_just_before_the_lock(monkeypatch, o) -> None:
             db.session.add(SummaryNote(scope_key=f"unit:{o.unit.id}", unit_id=o.unit.id,
                                        year=2022, month=10, finalized_at=utcnow(),
                                        finalized_by_id=o.admin.id))
-            db.session.flush()
+            # committed, as another admin's 定稿 is: it outlives the entry's refusal,
+            # which the page then names afresh (``NamedFirst.since`` reads it again)
+            db.session.commit()
         return real(*args, lock=lock, **kwargs)
 
     monkeypatch.setattr(funds, "entry_signed", signed_meanwhile)

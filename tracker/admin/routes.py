@@ -509,11 +509,23 @@ def _item_edit_named(item: ResourceItem, form, refused: list):
         data = changes() or page_merged()[0]
         return item_named.item_named(item, current_user, data, lock=lock)
 
+    @functools.cache
+    def frozen_now():
+        # once the save was refused for a document signed since (``since``): the fields
+        # the item fixes asked afresh, one statement — a task made for it after the page
+        # was read refuses a change of its place on the form at once, not after one more
+        # naming page (since49's Open)
+        return d.item_frozen_fields(item)
+
+    def frozen():
+        # the first ask: as the page read them (review46 #4)
+        return frozen_now() if first.found else form.frozen
+
     def ask(named, since):
         # what the service would refuse is said on the form, never asked (review46 #4):
         # no page, the post held to naming nothing, and the service's refusal said
         data = changes()
-        if d.item_problems(item, data, frozen=form.frozen):
+        if d.item_problems(item, data, frozen=frozen()):
             return None
         explain = _item_explain(item, data)
         words = _("修改经费预算") if explain is BUDGET_EXPLAIN else _("修改资源清单项目")
@@ -528,7 +540,7 @@ def _item_edit_named(item: ResourceItem, form, refused: list):
         # one naming the fields as the service's own does (``stale_page``), never the
         # page's 「…有了变化…」 (since48's Open)
         refusal = d.item_save_refusal(item, form.to_data(), form.shown.data,
-                                      frozen=form.frozen)
+                                      frozen=frozen())
         if isinstance(refusal, StaleEdit):
             refused.append(refusal)
             refuse_keys(form)

@@ -170,9 +170,12 @@ def _ask_adoption(row, name: str, named, since=None):
     """The confirmation page of an admin's 采纳 into an approved activity of a 已定稿
     month: the documents it changes, named as 添加遗漏的参加人员 names them; the member
     named ``name`` (``_managed_adoption``). None — no page, the service runs and says
-    its refusal — when nothing is named now, or 采纳 would be refused
-    (``adoption_refused``, read only), as 添加遗漏的参加人员's refusal is said on its form."""
-    if not named or adoption_refused(row, _actor()):
+    its refusal — when 采纳 would be refused (``adoption_refused``, read only), as
+    添加遗漏的参加人员's refusal is said on its form. Asked naming nothing only again
+    (``NamedFirst``: the first ask is for a naming) — what its page named no longer
+    changed, the activity taken back by 撤销审核 since: the plain 采纳, confirmed
+    knowingly (since49c's Open)."""
+    if adoption_refused(row, _actor()):
         return None
     return ask_first(named, task=row.task, title=_("采纳补录申请"), submit=_("确认采纳"),
                      action=_("采纳该补录申请"),

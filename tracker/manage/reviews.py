@@ -15,17 +15,19 @@ from ..services.claims import task_span_minutes
 from ..services.reviews import (
     approval_refusals,
     approval_signed,
+    APPROVAL_NAMED_SINCE,
     approval_state_refusal,
     approve_report,
     cannot_confirm_words,
     checked_in_unconfirmed,
+    checkins_changed_words,
     checkins_promise,
     not_counted_words,
     report_version,
     return_report,
 )
 from ..timeutil import utcnow
-from ..services.roll import named_key
+from ..services.roll import named_key, said_since
 from ..view_support import named_aware, run_service, state_refusal
 from . import queries as q
 from .common import _actor, _managed, _managed_report, _next_or, _per_page, _stale_days, bp
@@ -81,7 +83,11 @@ def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list, str]:
             checkins_promise(counted, left_out))
 
 
-def _render_report(report, form=None, photos=None, count_checked_in=True):
+# ``_render_report``'s ``naming`` not read by its caller
+_UNREAD = object()
+
+
+def _render_report(report, form=None, photos=None, count_checked_in=True, naming=_UNREAD):
     people, elsewhere = q.participants_for_review([report.task_id])
     people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
@@ -108,7 +114,9 @@ def _render_report(report, form=None, photos=None, count_checked_in=True):
     # findings' steps in one statement, as 待审核 asks them
     closed = approval_refusals([report.task], _actor()).get(report.task_id) if submitted else None
     # … and for an admin, the signed documents it will change, named before 通过
-    naming = approval_signed([report.task], _actor()).get(report.task_id) if submitted else None
+    # (``naming``: read already by 通过 refused for a month signed since)
+    if naming is _UNREAD:
+        naming = approval_signed([report.task], _actor()).get(report.task_id) if submitted else None
     signed = signed_names(naming) if submitted else {}
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
@@ -158,10 +166,19 @@ def approve(report_id: int):
         # nothing to review (since49's Open)
         refused = approval_state_refusal(report, _actor(), shown=request.form.get("shown"),
                                          count_checked_in=count)
-        flash(str(refused or named_since[0].message), "error")
         if refused is not None:
+            flash(str(refused), "error")
             return redirect(url_for("manage.report", report_id=report.id))
-        return _render_report(report, count_checked_in=count)
+        # what 通过 names now, read afresh (the service's locked read was rolled back
+        # with it), said against what the page named and shown below; and whom it counts
+        # by check-in, changed since too, in its own words (since49b's Open)
+        naming = approval_signed([report.task], _actor()).get(report.task_id)
+        flash(str(said_since(request.form.get("named"), naming, APPROVAL_NAMED_SINCE,
+                             actor=_actor())), "error")
+        if (changed := checkins_changed_words(report, request.form.get("promised"),
+                                              count_checked_in=count)) is not None:
+            flash(str(changed), "error")
+        return _render_report(report, count_checked_in=count, naming=naming)
     if not done:
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")

@@ -532,6 +532,7 @@ def reopen(task_id: int):
     return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
                       task.report, actor, form.reason.data,
                       refusal=lambda: reopen_state_refusal(task.report),
+                      signed_now=lambda: uncount_signed(actor, task)[1], shown_key=promised,
                       named=lambda: keep_named(promised if offered else None,
                                                lambda: uncount_signed(actor, task, lock=True)[1],
                                                actor=actor)) \
@@ -547,7 +548,8 @@ def _say_named_since(form, promised: str | None, since, signed, actor) -> None:
         form.form_errors.append(said_since(promised, signed, since, actor=actor))
 
 
-def _run_named(task, form, context, since, confirm, service, *args, refusal, **kwargs):
+def _run_named(task, form, context, since, confirm, service, *args, refusal, signed_now,
+               shown_key, **kwargs):
     """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
@@ -556,7 +558,11 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, **k
     ``refusal()`` (the service's refusal of the task's state, read only) refuses it by
     then: another admin's 撤销审核 or 作废 committed after the service's rollback is
     said in its own words on the task page, not asked again for a 确认 the service
-    would only refuse (since49's Open). None: it went through (else the response)."""
+    would only refuse (since49's Open). The page names what the change names now,
+    ``signed_now()`` read afresh — the service's locked read was rolled back with it,
+    and another's change since (a month re-opened) may have changed it —, said against
+    ``shown_key``, what the confirming page named. None: it went through (else the
+    response)."""
     found: list[NamedSince] = []
 
     def named_afresh():
@@ -564,9 +570,13 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, **k
             return None
         if (refused := refusal()) is not None:
             return _back_to_task(task, refused, "error")
-        form.form_errors[:] = [found[0].said(since)]  # or what was re-opened since
-        form.named.data = named_key(found[0].naming)
-        return confirm(task, form, signed_names(found[0].naming))
+        signed = signed_now()
+        form.form_errors[:] = []
+        form.named.data = named_key(signed)
+        _say_named_since(form, shown_key, since, signed, _actor())
+        if not form.form_errors:  # what it named, once more: the refusal's own words
+            form.form_errors.append(found[0].said(since))
+        return confirm(task, form, signed_names(signed))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),
                         *args, since=named_afresh, since_off=True)
@@ -658,6 +668,7 @@ def void(task_id: int):
     return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
                       actor, form.reason.data,
                       refusal=partial(void_refusal, task, actor, lock=False),
+                      signed_now=lambda: void_signed(actor, task), shown_key=promised,
                       promised=promised if context["void_form"] is not None else None) \
         or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 

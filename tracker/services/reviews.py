@@ -414,6 +414,26 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     raise CheckinsChanged(lazy(_say_checkins_changed, *changed))
 
 
+def checkins_changed_words(report: TaskReport, promised: str | None, *,
+                           count_checked_in: bool):
+    """``CheckinsChanged``'s words, read only, no lock — whom 通过 would count by check-in,
+    or leave out, not what its page said (``promised``) —, else None. For 通过 refused
+    for a month signed since its page (``roll.NamedSince``, compared before the promise):
+    another's change since the service's rollback that alters whom it counts (her hours
+    counted on another activity at the same hours) is said too, in its own words, above
+    the page shown again — not left to a page that merely shows it (since49b's Open)."""
+    if not count_checked_in or promised is None:
+        return None
+    task = report.task
+    checked_in = checked_in_unconfirmed(participants(task))
+    elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in]) if checked_in else {}
+    try:
+        _keep_checkins_promise(checked_in, elsewhere, promised, task=task)
+    except CheckinsChanged as changed:
+        return changed.message
+    return None
+
+
 def _member_ids_list(value) -> bool:
     """A promise's list as ``checkins_promise`` writes it: a list of ids (compared in
     memory only: no bound on its length)."""
