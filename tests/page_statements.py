@@ -46,13 +46,22 @@ def warm(client, url: str) -> None:
 
 def signed_in_statements(client, count_queries, url: str) -> tuple[int, str]:
     """(statements run, HTML) of ``url`` read warm by whoever is signed in, counted as
-    production runs a request. The test's own session is committed first: it holds no
+    production runs a request (``signed_in_run``)."""
+    statements, response = signed_in_run(client, count_queries, url)
+    return len(statements), response.get_data(as_text=True)
+
+
+def signed_in_run(client, count_queries, url: str, status: int = 200):
+    """(the statements themselves, the response) of ``url`` read warm by whoever is
+    signed in, counted as production runs a request, its status asserted: for a test
+    that reads what the statements are, a download that is not text (an .xlsx) or a
+    redirect (``status=302``). The test's own session is committed first: it holds no
     transaction open (SQLite would hold a page's writes back behind its read)."""
     db.session.commit()
     warm(client, url)
     statements, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return len(statements), response.get_data(as_text=True)
+    assert response.status_code == status, url
+    return statements, response
 
 
 def page_statements(client, login, count_queries, who, url: str) -> tuple[int, str]:

@@ -29,7 +29,14 @@ def _within_the_list(page_of: Callable[[int], Pagination], page: int | None) -> 
     """``page_of(n)`` for page ``page`` (default: the ``page`` argument). A page past the
     end — an old link shared after the list shrank — is the last page, never a 404 and
     never an empty page that says 「第 99 / 2 页」 and “nothing here” above a list that
-    has rows (one more read, only past the end)."""
+    has rows. Only past the end, it costs two more reads than a page within the list:
+    with a COUNT, the last page's rows and its COUNT again; with the total on the rows
+    (``paged_with_total``), the first row for the total (``_PreparedPage``), then the
+    last page — three where the page's statement loads more for each row in a statement
+    of its own (党员干部's communities: the first row's come too). Making it one would
+    need the last page found in the statement that found the page empty: an old link's
+    rare case, not worth a second form of every list's statement (pagesa49 Open,
+    audit50; tests/web/test_past_the_end_reads.py)."""
     result = page_of(_page(page))
     if result.page > 1 and result.page > result.pages:
         result = page_of(max(result.pages, 1))
@@ -87,7 +94,8 @@ class _PreparedPage(Pagination):
             "page_offset": (self.page - 1) * self.per_page}).all()
         if prepared.count is not None:
             return [make(row) for row in rows]
-        if not rows and self.page > 1:  # past the end: no row carries the total
+        if not rows and self.page > 1:  # past the end: no row carries the total, so
+            # one row is read for it; ``_within_the_list`` then reads the last page
             first = db.session.execute(prepared.page, {**params, "page_limit": 1,
                                                        "page_offset": 0}).first()
             self._total = int(first[-1]) if first else 0

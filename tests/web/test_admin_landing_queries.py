@@ -13,7 +13,7 @@ import html
 import pytest
 
 from tests import factories as f
-from tests.page_statements import counted, page_statements, warm
+from tests.page_statements import page_statements, signed_in_run
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -36,9 +36,7 @@ def unfinished(w, n: int) -> None:
 
 def landing(client, login, count_queries, admin) -> tuple[int, str]:
     login(admin)
-    warm(client, "/")
-    statements, response = counted(client, count_queries, "/")
-    assert response.status_code == 302
+    statements, response = signed_in_run(client, count_queries, "/", status=302)
     return len(statements), response.headers["Location"]
 
 

@@ -58,7 +58,7 @@ def test_the_items_list_runs_its_budget_with_more_items_and_communities(
     assert n == ITEMS_PAGE and "新社区0" in page
     n, page = signed_in_statements(client, count_queries, "/admin/items?page=2")
     assert n == ITEMS_PAGE and "新社区" in page
-    # a page past the end is the last page (one more read, only then), as before
+    # a page past the end is the last page (two more reads, only then), as before
     past = client.get("/admin/items?page=99").get_data(as_text=True)
     assert past.count("新社区") == page.count("新社区") > 0
     n, page = signed_in_statements(client, count_queries, f"/admin/items?community={world.community.id}"

@@ -127,7 +127,7 @@ def test_the_liaison_step_waits_until_the_liaisons_can_log_in(client, login):
     page = _setup_page(client)
     assert "社区联络员" not in _ticked(page) and "基础数据已经齐备" not in page
     assert "李秀英尚未激活" in page and "赵秀英" not in page
-    link = re.search(r'<a href="(/invite/manage\?[^"]+)">为他们生成激活链接</a>', page).group(1)
+    link = re.search(r'<a href="(/invite/manage\?[^"]+)">为其生成激活链接</a>', page).group(1)
     invites = client.get(link).get_data(as_text=True)
     assert "李秀英" in invites
 
@@ -204,7 +204,8 @@ def _english(client) -> str:
 def test_the_link_for_liaisons_not_activated_counts_them_in_english(client, login):
     """words48: the link after 「…尚未激活」 is for one person or for several — "for this
     person" / "for these 2 people", not "their links" whoever is waiting; Chinese has one
-    form."""
+    form, so it says 为其, which is right for one as for several, not 为他们 (small49
+    Open, audit50)."""
     admin = _fresh_admin()
     community = f.community("解放路社区")
     f.item(admin.unit, community, "environment_cleanup")
@@ -212,7 +213,7 @@ def test_the_link_for_liaisons_not_activated_counts_them_in_english(client, logi
     db.session.commit()
     login(admin)
     assert _liaison_step(_setup_page(client)).endswith(
-        "林芳尚未激活，不能登录发布任务。 为他们生成激活链接")
+        "林芳尚未激活，不能登录发布任务。 为其生成激活链接")
     assert _liaison_step(_english(client)).endswith(
         "log in to publish tasks. Generate an activation link for this person")
 
@@ -222,7 +223,7 @@ def test_the_link_for_liaisons_not_activated_counts_them_in_english(client, logi
         "log in to publish tasks. Generate activation links for these 2 people")
     g.pop("_flask_babel", None)
     chinese = html.unescape(client.get("/admin/setup?lang=zh_CN").get_data(as_text=True))
-    assert _liaison_step(chinese).endswith("尚未激活，不能登录发布任务。 为他们生成激活链接")
+    assert _liaison_step(chinese).endswith("尚未激活，不能登录发布任务。 为其生成激活链接")
 
 
 def test_the_communities_without_a_checklist_line_end_their_sentence(client, login):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.page_statements import counted, warm
+from tests.page_statements import signed_in_run, signed_in_statements
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, SummaryNote, TaskReport
@@ -32,10 +32,7 @@ def _populate(world, n: int) -> None:
 def statements(client, count_queries, url: str) -> list[str]:
     """The statements of ``url`` for whoever is signed in, warm, counted as production
     runs a request (tests/page_statements.py)."""
-    warm(client, url)
-    run, response = counted(client, count_queries, url)
-    assert response.status_code == 200, url
-    return run
+    return signed_in_run(client, count_queries, url)[0]
 
 
 PAGES = ["/manage/", "/manage/tasks", "/manage/reviews", "/manage/stale",
@@ -164,10 +161,8 @@ def test_the_review_queue_asks_the_finalised_months_once_for_its_page(client, lo
         db.session.commit()
 
     def queue() -> tuple[int, int, int]:
-        warm(client, "/manage/reviews")
-        run, response = counted(client, count_queries, "/manage/reviews")
-        page = response.get_data(as_text=True)
-        return len(run), page.count("月报已定稿"), page.count("/approve")
+        count, page = signed_in_statements(client, count_queries, "/manage/reviews")
+        return count, page.count("月报已定稿"), page.count("/approve")
 
     login(world.liaison)
     add(1)

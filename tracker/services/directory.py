@@ -343,7 +343,7 @@ def _sign_out(member: Member, actor: Member) -> None:
     stop_calendar(member, actor, "deactivated")
     end_other_sessions(member, actor, "deactivated")
     # no link for them is used, and none they made for others (``link_revoking.revoke_links``)
-    revoke_links(of=[member], made_by=[member])
+    revoke_links(actor, "deactivated", of=[member], made_by=[member])
 
 
 # --- what an edit page showed (``shown``) ---------------------------------------------
@@ -1492,9 +1492,9 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
         # liaison's link for a member made 管理员 would sign its maker in as the admin;
         # a 手机号 corrected (a typo, a number handed on) means the link may be in the
         # hands of whoever had the old number, and would set this account's password
-        revoke_links(of=[member])
+        revoke_links(actor, "member_edit", of=[member])
     if "role" in changes and role_before in STAFF_ROLES and member.role != Role.admin:
-        revoke_links(made_by=[member])  # those they made under the role they had
+        revoke_links(actor, "member_edit", made_by=[member])  # those they made under the role they had
     signed = None  # the signed months and years the roll change may change
     if roll.changes_roll(member):
         if data.roll_shown is not None:

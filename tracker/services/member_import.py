@@ -1305,7 +1305,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     db.session.flush()
     # as the member form does (``directory.update_member``): the links made for a member
     # whose role or unit changed die, and those a demoted liaison or admin made
-    revoke_links(of=changed, made_by=demoted)
+    revoke_links(actor, "member_import", of=changed, made_by=demoted)
     moved_on = {}
     for member in updated:
         day = days[member.phone] or today

@@ -843,7 +843,7 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     # no form typed before is kept for a login to come (``auth.relogin``)
     stop_calendar(drop, actor, "deactivated")
     end_other_sessions(drop, actor, "deactivated")
-    revoke_links(of=[drop], made_by=[drop])  # as 停用 does (``directory._sign_out``)
+    revoke_links(actor, "deactivated", of=[drop], made_by=[drop])  # as 停用 does (``directory._sign_out``)
     db.session.flush()
     db.session.expire_all()  # the statements above bypassed the ORM's copies
     audit(actor, "merge", drop, into=keep.id, participations=moved.participations,

@@ -216,7 +216,7 @@ def end_ways_in(member: Member, actor: Member | None, reason: str,
     and finds itself dead; the two never hold what the other waits for."""
     roll.lock_member(member)
     stop_calendar(member, actor, reason)
-    revoke_links(of=[member])
+    revoke_links(actor, reason, of=[member])
     return end_other_sessions(member, actor, reason, keep=keep)
 
 
