@@ -35,7 +35,7 @@ from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions, task_conditions
-from .stays import covers
+from .stays import covers, unit_then
 
 
 def roll_day(date_to: date) -> date:
@@ -166,17 +166,20 @@ class Coverage:
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
     not_yet: list  # NotYet, ordered by name
+    # of took_part, those none of whose work is in person_times: it was all another
+    # unit's by the day's unit — they moved in after it (figures50 #1)
+    moved_in: int = 0
+    # of took_part less moved_in, those with no work in the unit's own activities
+    elsewhere_only: int = 0
+    # people in person_times never on the unit's roll in the period: the unit's own
+    # off it (staff, 计入参与统计 否), whom the 月报's lead calls 不计入参与统计 (figures50 #2)
+    off_roll: int = 0
 
     @property
     def rate_text(self) -> str:
         """参与率, as every rate is written ('86.7%'; '—' with nobody on the roll)."""
         return percent(self.took_part, self.on_roll)
 
-    @property
-    def elsewhere_only(self) -> int:
-        """Members on roll who took part only in other units' activities: counted in
-        the unit's 参与, absent from its own ledger."""
-        return self.took_part - self.took_part_own
 
 
 def _in_period(date_from: date, date_to: date,
@@ -198,6 +201,24 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
             CountedParticipation.report_status == _written_out(
                 status, CountedParticipation.report_status.type),
             *own,
+        )
+    )
+
+
+def _counted_for(member_col, unit_id: int, date_from: date, date_to: date,
+                 community_ids: tuple[int, ...] | None = None):
+    """EXISTS an approved done participation of ``member_col`` in the period (in
+    ``community_ids``, when given) that the unit's 人次 count: the member's unit on its
+    day (``stays.unit_then``) is ``unit_id`` — ``coverage_plan``'s figures' rule."""
+    return exists(
+        select(ONE).where(
+            CountedParticipation.member_id == member_col,
+            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date()),
+                        community_ids),
+            CountedParticipation.report_status == _written_out(
+                ReportStatus.approved, CountedParticipation.report_status.type),
+            unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
+            == unit_id,
         )
     )
 
@@ -257,14 +278,16 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     status = CountedParticipation.report_status
 
     def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows):
-        (on_roll_count, took_part_own), = roll_rows
-        (pt, minutes, pending_pt), = figure_rows
+        (on_roll_count, took_part_own, moved_in, elsewhere_only), = roll_rows
+        (pt, minutes, pending_pt, off_roll), = figure_rows
         counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
                           counts.get(member_id, ALONE))
                    for member_id, name, pending, branch, phone in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
-                        int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
+                        int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
+                        moved_in=int(moved_in), elsewhere_only=int(elsewhere_only),
+                        off_roll=int(off_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
@@ -278,17 +301,34 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             .join(RollPeriod, RollPeriod.member_id == Member.id)
             .where(*on_roll(unit_id, day))
             .subquery("roll"))
+    # of the roll: work in any unit's approved activities, in the unit's own, and work
+    # that is in the unit's 人次 (by the day's unit, as the figures below count it)
+    took_part = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                           community_ids)
+    own = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                     community_ids, unit_id=unit_id)
+    counted = _counted_for(RollPeriod.member_id, unit_id, date_from, date_to, community_ids)
+    # the unit's people off its roll all the period (staff): in its 人次, not its 参与
+    stayed = aliased(RollPeriod)
+    never_on = ~exists(select(stayed.id).where(
+        stayed.member_id == CountedParticipation.member_id, stayed.unit_id == unit_id,
+        or_(stayed.since.is_(None), stayed.since <= day),
+        or_(stayed.until.is_(None), stayed.until > date_from)))
     return plan(
         select(func.count(RollPeriod.id),
                # of the roll, those with work in the unit's own approved activities
-               func.count(case((_took_part(RollPeriod.member_id, date_from, date_to,
-                                           ReportStatus.approved, community_ids,
-                                           unit_id=unit_id), ONE))))
+               func.count(case((own, ONE))),
+               # those who took part and whose work is all in another unit's 人次
+               func.count(case((and_(took_part, ~counted), ONE))),
+               # those who took part only in other units' activities, less those
+               func.count(case((and_(took_part, ~own, counted), ONE))))
         .where(*on_roll(unit_id, day)),
         select(
             func.count(if_approved(ONE, status)),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
+            func.count(func.distinct(if_approved(
+                case((never_on, CountedParticipation.member_id)), status))),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
