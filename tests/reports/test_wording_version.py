@@ -174,9 +174,14 @@ ANNUAL_WORDINGS[13] = ANNUAL_WORDINGS[12]
 # one measure each, 解放路社区 has no zones, 县商务局's document names its communities'
 # as before: as in 13
 ANNUAL_WORDINGS[14] = ANNUAL_WORDINGS[13]
-# 15: 参与情况's 「年内调入」 part and its 人次 with people off the roll — the 2022 years'
-# have neither: as in 14
-ANNUAL_WORDINGS[15] = ANNUAL_WORDINGS[14]
+# 15: 参与情况's 「年内调入」 part and its 人次 with people off the roll — 县商务局's 2022
+# names 财政局党员 (moved in on 15 November; her one activity was 县财政局's, as its
+# member) 年内调入 where it said 只参加了其他单位组织的活动; 解放路社区's has no 参与情况
+ANNUAL_WORDINGS[15] = {
+    **ANNUAL_WORDINGS[14],
+    "县商务局-2022-annual.txt":
+        "9ea73ea02ac03f73e5f88a531e21bc56fa5359c5537780d2c5dfeac6eb86e3cb",
+}
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

@@ -118,8 +118,9 @@ WORDING_VERSION = 15
 #    year's 「年内调入」), where they were counted among those who took part beside 人次 that
 #    leave them out, or named as taking part only elsewhere (figures50 #1); and its 人次
 #    parenthetical says when it includes people the lead calls 不计入参与统计
-#    (「…，另含不计入参与统计的1人）」, figures50 #2) — in both documents. October 2022 and
-#    the 2022 年度总结 read as in 14 (nobody moved, no staff took part)
+#    (「…，另含不计入参与统计的1人）」, figures50 #2) — in both documents. October 2022
+#    reads as in 14 (nobody moved in, no staff took part); 县商务局's 2022 年度总结 names
+#    财政局党员, moved in after her one activity (县财政局's), 「年内调入」
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):
