@@ -130,11 +130,13 @@ def on_roll_at_end(member_id, unit_id: int, date_to: date):
 
 def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
     """SQL: whether ``member_id`` was on the unit's roll on some day of the period up to
-    its roll day (those of them off it by then left during the period)."""
+    its roll day (those of them off it by then left during the period); its own stays,
+    whatever stay the outer query joins (``coverage_plan``'s figures)."""
     return exists(select(RollPeriod.id).where(
         RollPeriod.member_id == member_id, RollPeriod.unit_id == unit_id,
         or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
-        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from)))
+        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from))
+        .correlate_except(RollPeriod))
 
 
 @dataclass(frozen=True)
@@ -166,14 +168,9 @@ class Coverage:
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
     not_yet: list  # NotYet, ordered by name
-    # of took_part, those none of whose work is in person_times: it was all another
-    # unit's by the day's unit — they moved in after it (figures50 #1)
-    moved_in: int = 0
-    # of took_part less moved_in, those with no work in the unit's own activities
-    elsewhere_only: int = 0
-    # people in person_times never on the unit's roll in the period: the unit's own
-    # off it (staff, 计入参与统计 否), whom the 月报's lead calls 不计入参与统计 (figures50 #2)
-    off_roll: int = 0
+    moved_in: int = 0  # of took_part, none of whose work is in person_times (figures50)
+    elsewhere_only: int = 0  # of took_part less moved_in, none in the unit's own activities
+    off_roll: int = 0  # in person_times, never on the roll in the period (不计入参与统计)
 
     @property
     def rate_text(self) -> str:
@@ -188,11 +185,16 @@ def _in_period(date_from: date, date_to: date,
 
 
 def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
-               community_ids: tuple[int, ...] | None = None, *, unit_id: int | None = None):
+               community_ids: tuple[int, ...] | None = None, *, unit_id: int | None = None,
+               counted_for: int | None = None):
     """EXISTS a done participation of ``member_col`` in a task of the period (in
-    ``community_ids``, when given; of ``unit_id``, when given) whose report has
-    ``status``."""
+    ``community_ids``, when given; of ``unit_id``, when given; that ``counted_for``'s
+    人次 count, when given: the member's unit on its day, ``stays.unit_then``, as
+    ``coverage_plan``'s figures count them) whose report has ``status``."""
     own = [] if unit_id is None else [CountedParticipation.unit_id == unit_id]
+    if counted_for is not None:
+        own.append(unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
+                   == counted_for)
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
@@ -201,24 +203,6 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
             CountedParticipation.report_status == _written_out(
                 status, CountedParticipation.report_status.type),
             *own,
-        )
-    )
-
-
-def _counted_for(member_col, unit_id: int, date_from: date, date_to: date,
-                 community_ids: tuple[int, ...] | None = None):
-    """EXISTS an approved done participation of ``member_col`` in the period (in
-    ``community_ids``, when given) that the unit's 人次 count: the member's unit on its
-    day (``stays.unit_then``) is ``unit_id`` — ``coverage_plan``'s figures' rule."""
-    return exists(
-        select(ONE).where(
-            CountedParticipation.member_id == member_col,
-            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date()),
-                        community_ids),
-            CountedParticipation.report_status == _written_out(
-                ReportStatus.approved, CountedParticipation.report_status.type),
-            unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
-            == unit_id,
         )
     )
 
@@ -307,13 +291,10 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
                            community_ids)
     own = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
                      community_ids, unit_id=unit_id)
-    counted = _counted_for(RollPeriod.member_id, unit_id, date_from, date_to, community_ids)
+    counted = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                         community_ids, counted_for=unit_id)
     # the unit's people off its roll all the period (staff): in its 人次, not its 参与
-    stayed = aliased(RollPeriod)
-    never_on = ~exists(select(stayed.id).where(
-        stayed.member_id == CountedParticipation.member_id, stayed.unit_id == unit_id,
-        or_(stayed.since.is_(None), stayed.since <= day),
-        or_(stayed.until.is_(None), stayed.until > date_from)))
+    never_on = ~on_roll_during(CountedParticipation.member_id, unit_id, date_from, date_to)
     return plan(
         select(func.count(RollPeriod.id),
                # of the roll, those with work in the unit's own approved activities
