@@ -29,7 +29,8 @@ The 县商务局's year, activity by activity (approved; 人次 × minutes):
       its activities
     roll of 31 December: October's 15 − 杨磊 + 林新 (since 1 June) + 财政局党员 (since
       15 November) = 16; took part in the year: the 13 + 财政局党员, whose only work
-      was 县财政局's briefing of 10 October (其他单位组织的活动) = 14 → 87.5%;
+      was 县财政局's briefing of 10 October, as its member then (so 年内调入, its 人次
+      县财政局's: figures50 #1) = 14 → 87.5%;
       未参与: 冯某某, 郑某某
       人次 of the unit's people by their unit on the day: the 63 (财政局党员's October
       work is 县财政局's), so no second 人次 sentence

@@ -66,21 +66,24 @@ def test_the_lead_names_who_left_moved_or_is_off_the_roll_in_the_year(year_2022)
         "累计志愿服务12.0小时，扎实推进社区共建工作。现将全年工作总结如下：")
     # A's roll of 31 December: 甲, 丙 (moved in), 庚; 甲 and 丙 took part — the lead's 6
     # less its 4 named parts. The roll's 人次 by the unit of each activity's day: 甲, 乙,
-    # 己 and the liaison (A's account, on no roll) on 5 March, 4 of 2 hours; 丙 was B's.
+    # 己 and the liaison (A's account, on no roll) on 5 March, 4 of 2 hours; 丙 was B's,
+    # his only work: named as moved in after it, the liaison as in the 人次 (figures50)
     coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
-    assert coverage == ("我局在册党员干部3人，全年参与2人，参与率66.7%。"
-                        "本单位党员参与4人次、服务时长8.0小时"
-                        "（按活动当日所在单位计，含参加其他单位组织的活动）。全年未参与：庚。")
+    assert coverage == ("我局在册党员干部3人，全年参与2人（其中1人年内调入，参与在调入前，"
+                        "人次和时长计入原单位），参与率66.7%。本单位党员参与4人次、服务时长8.0小时"
+                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含不计入参与统计的1人）。"
+                        "全年未参与：庚。")
 
 
 def test_the_unit_moved_to_names_nobody_apart(year_2022):
     """B ran no activity: its lead is the empty year's, and 参与情况 follows unnumbered,
     as in an empty 月报 where someone took part (review "annual" #2); 乙 (moved in) is
-    B's own and worked only A's activity, 戊 too."""
+    B's own and worked only A's activity, as A's member then (named as moved in after
+    it, figures50 #1); 戊 worked A's activity as B's."""
     _a, b = year_2022
     s = build_annual(2022, unit=b)
     assert s.paragraphs[0].text == "本年度暂无已审核的共建活动。"
     assert not any(p.heading for p in s.paragraphs)
     coverage = s.paragraphs[1].text
-    assert coverage.startswith("我局在册党员干部2人，全年参与2人（均为参加其他单位组织的活动），"
-                               "参与率100.0%。")
+    assert coverage.startswith("我局在册党员干部2人，全年参与2人（其中1人只参加了其他单位组织的活动；"
+                               "1人年内调入，参与在调入前，人次和时长计入原单位），参与率100.0%。")

@@ -74,12 +74,17 @@ def coverage_sentence(summary) -> str:
 
 def coverage_says(summary) -> tuple[str, int, int, int]:
     """(the communities it names, on roll, took part, of them only in other units'
-    activities) as the 参与情况 sentence says them."""
-    match = re.search(r"在册党员干部(\d+)人，本月(?:在(.+?))?参与(\d+)人"
-                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为参加|只参加了)其他单位组织的活动)）)?",
-                      coverage_sentence(summary))
-    took = int(match.group(3))
-    elsewhere = took if match.group(5) else int(match.group(4) or 0)
+    activities) as the 参与情况 sentence says them. Those it names as moved in after
+    their work (its 人次 another unit's, figures50 #1) are a part of their own, whatever
+    activities that work was in, and not counted here."""
+    sentence = coverage_sentence(summary)
+    match = re.search(r"在册党员干部(\d+)人，本月(?:在(.+?))?参与(\d+)人(?:（([^）]*)）)?", sentence)
+    took, parts = int(match.group(3)), match.group(4) or ""
+    if parts.startswith(("均为参加", "只参加了")):
+        elsewhere = took
+    else:
+        found = re.search(r"(\d+)人只参加了其他单位组织的活动", parts)
+        elsewhere = int(found.group(1)) if found else 0
     return match.group(2) or "", int(match.group(1)), took, elsewhere
 
 
@@ -231,6 +236,8 @@ def test_a_member_moved_mid_month_is_named_once_as_moved(october):
     agree(summary)
     other = build_summary(2022, 10, unit=october.other_unit)
     assert coverage_says(other) == ("", 2, 2, 1)  # he is on 县财政局's roll
+    # his work after the move is 县财政局's, by its day: not named as moved in after it
+    assert "本月参与2人（其中1人只参加了其他单位组织的活动）" in coverage_sentence(other)
     agree(other)
 
 
@@ -259,6 +266,8 @@ def test_a_member_who_moved_in_mid_month_is_the_units_own(october):
     summary = build_summary(2022, 10, unit=october.unit)
     assert lead_parts(summary) == (14, {})
     assert coverage_says(summary) == ("", 16, 14, 0)
+    # her work is all 县财政局's by its days (its 宣讲 too): 参与情况 says so (figures50 #1)
+    assert "本月参与14人（其中1人本月调入，参与在调入前，人次和时长计入原单位）" in coverage_sentence(summary)
     agree(summary)
 
 

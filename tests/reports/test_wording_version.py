@@ -92,10 +92,14 @@ WORDINGS[13] = WORDINGS[12]
 # steps alone (「另整改以前月份发现的问题1处。」) — October 2022 stepped its own only: as
 # in 13 (the 年度总结's clauses named as its 附表 names the items change no 月报)
 WORDINGS[14] = WORDINGS[13]
+# 15: 参与情况 names those of the roll whose work all counts for another unit (moved in
+# after it) and says when its 人次 include people off the roll — nobody moved in and no
+# staff took part in October 2022: as in 14
+WORDINGS[15] = WORDINGS[14]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -170,6 +174,14 @@ ANNUAL_WORDINGS[13] = ANNUAL_WORDINGS[12]
 # one measure each, 解放路社区 has no zones, 县商务局's document names its communities'
 # as before: as in 13
 ANNUAL_WORDINGS[14] = ANNUAL_WORDINGS[13]
+# 15: 参与情况's 「年内调入」 part and its 人次 with people off the roll — 县商务局's 2022
+# names 财政局党员 (moved in on 15 November; her one activity was 县财政局's, as its
+# member) 年内调入 where it said 只参加了其他单位组织的活动; 解放路社区's has no 参与情况
+ANNUAL_WORDINGS[15] = {
+    **ANNUAL_WORDINGS[14],
+    "县商务局-2022-annual.txt":
+        "9ea73ea02ac03f73e5f88a531e21bc56fa5359c5537780d2c5dfeac6eb86e3cb",
+}
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

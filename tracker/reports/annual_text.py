@@ -24,7 +24,6 @@ from .narrative import (
     Paragraph,
     coverage_places,
     double_text,
-    elsewhere_only_all,
     join,
     lead_text,
     needs_sentence,
@@ -33,6 +32,7 @@ from .narrative import (
     places,
     roll_work_sentence,
     survey_text,
+    took_part_parts,
     volunteer_text,
     we,
 )
@@ -185,10 +185,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     where = coverage_places(f)
     took = (_("全年在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
             else _("全年参与%(k)s人", k=cov.took_part))
-    if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
-        took += elsewhere_only_all(cov.took_part)
-    elif cov.elsewhere_only:
-        took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
+    took += took_part_parts(cov, whole_year=True)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
              we=we(f), n=cov.on_roll, took=took, rate=cov.rate_text)
     t = f.totals

@@ -384,12 +384,51 @@ def elsewhere_only_all(took_part: int) -> str:
     return _("（只参加了其他单位组织的活动）")
 
 
+def moved_in_clause(whole_year: bool = False) -> str:
+    """What is said of the roll's people who moved in after all their work of the
+    period: they took part, and their 人次 and hours count for the unit they had on its
+    day (figures50 #1: 「本月参与3人」 beside 「本单位党员参与2人次」 read as a slip)."""
+    if whole_year:
+        return _("年内调入，参与在调入前，人次和时长计入原单位")
+    return _("本月调入，参与在调入前，人次和时长计入原单位")
+
+
+def took_part_parts(cov, whole_year: bool = False) -> str:
+    """The parenthetical after 「本月参与N人」 naming those of them whose work is not in
+    the unit's own ledger, each person in one part only: those who took part only in
+    other units' activities, and those whose work all counts for another unit (moved
+    in after it, whatever activities it was in). Everyone in one part reads 「均」 for
+    two or more, the part alone for one, as 「（只参加了…）」 does."""
+    elsewhere, moved = cov.elsewhere_only, cov.moved_in
+    if elsewhere and elsewhere == cov.took_part:
+        return elsewhere_only_all(cov.took_part)
+    if moved and moved == cov.took_part:
+        if moved > 1:
+            return _("（均为%(clause)s）", clause=moved_in_clause(whole_year))
+        return _("（%(clause)s）", clause=moved_in_clause(whole_year))
+    if not moved:
+        return _("（其中%(n)s人只参加了其他单位组织的活动）", n=elsewhere) if elsewhere else ""
+    parts = [_("%(n)s人只参加了其他单位组织的活动", n=elsewhere)] if elsewhere else []
+    parts.append(_("%(n)s人%(clause)s", n=moved, clause=moved_in_clause(whole_year)))
+    return _("（其中%(parts)s）", parts="；".join(parts))
+
+
 def roll_work_sentence(cov, where: list[str] | None) -> str:
     """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
     A part counts them in its communities, as it counts who took part, and says so for
     the 人次 too: the page opens on the whole unit, so a bare 「本单位党员参与11人次」
     beside its 13 would read as the same figure wrongly copied (the page's 社区 picker
-    reads the part's 11, under the part's name)."""
+    reads the part's 11, under the part's name). The people the lead calls
+    「不计入参与统计」 (staff) are in these 人次 — their work is the unit's —, and the
+    parenthetical says so (figures50 #2)."""
+    if cov.off_roll and where:
+        return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                 "含参加其他单位组织的活动，另含不计入参与统计的%(n)s人）。", places=places(where),
+                 pt=cov.person_times, h=hours(cov.minutes), n=cov.off_roll)
+    if cov.off_roll:
+        return _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                 "含参加其他单位组织的活动，另含不计入参与统计的%(n)s人）。",
+                 pt=cov.person_times, h=hours(cov.minutes), n=cov.off_roll)
     if where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,
@@ -408,10 +447,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
     where = coverage_places(summary)
     took = (_("本月在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
             else _("本月参与%(k)s人", k=cov.took_part))
-    if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
-        took += elsewhere_only_all(cov.took_part)
-    elif cov.elsewhere_only:
-        took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
+    took += took_part_parts(cov)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
              we=we(summary), n=cov.on_roll, took=took, rate=cov.rate_text)
     t = summary.totals

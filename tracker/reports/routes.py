@@ -310,8 +310,12 @@ def signed_export(copy_id: int, fmt: str):
 def participations_export():
     """The month's participations with members' phone numbers, as bulk 补录 reads them
     back: for whoever may read the summary, and not part of the 月报 handed up."""
-    selection = _selection()
-    summary = _summary(selection, *_month_arg())
+    # the month too, as ``monthly.<fmt>``: a liaison whose communities hold all the
+    # unit's work reads the whole unit's 月报, and its 参与明细 is titled as that one
+    # (figures50 #3), not as their part
+    month = _month_arg()
+    selection = _selection(month)
+    summary = _summary(selection, *month)
     filename = f"{summary.title}参与明细.xlsx"  # the file is Chinese, as the 月报 is
     return offer_download(
         lambda: send_file(io.BytesIO(render_participations_xlsx(summary)), mimetype=XLSX,

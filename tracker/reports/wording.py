@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 14
+WORDING_VERSION = 15
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -112,6 +112,15 @@ WORDING_VERSION = 14
 #    documents' words change: 14 is in neither set below. October 2022 and the 2022
 #    年度总结 read as in 13 (no earlier finding stepped; no split category; 解放路社区 has
 #    no zones)
+# 15: 参与情况 names, in its parenthetical on who took part, the people of the roll whose
+#    work of the period all counts for another unit (moved in after it): 「本月参与3人（其中
+#    1人只参加了其他单位组织的活动；1人本月调入，参与在调入前，人次和时长计入原单位）」 (the
+#    year's 「年内调入」), where they were counted among those who took part beside 人次 that
+#    leave them out, or named as taking part only elsewhere (figures50 #1); and its 人次
+#    parenthetical says when it includes people the lead calls 不计入参与统计
+#    (「…，另含不计入参与统计的1人）」, figures50 #2) — in both documents. October 2022
+#    reads as in 14 (nobody moved in, no staff took part); 县商务局's 2022 年度总结 names
+#    财政局党员, moved in after her one activity (县财政局's), 「年内调入」
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -35,7 +35,7 @@ from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions, task_conditions
-from .stays import covers
+from .stays import covers, unit_then
 
 
 def roll_day(date_to: date) -> date:
@@ -130,11 +130,13 @@ def on_roll_at_end(member_id, unit_id: int, date_to: date):
 
 def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
     """SQL: whether ``member_id`` was on the unit's roll on some day of the period up to
-    its roll day (those of them off it by then left during the period)."""
+    its roll day (those of them off it by then left during the period); its own stays,
+    whatever stay the outer query joins (``coverage_plan``'s figures)."""
     return exists(select(RollPeriod.id).where(
         RollPeriod.member_id == member_id, RollPeriod.unit_id == unit_id,
         or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
-        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from)))
+        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from))
+        .correlate_except(RollPeriod))
 
 
 @dataclass(frozen=True)
@@ -166,17 +168,15 @@ class Coverage:
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
     not_yet: list  # NotYet, ordered by name
+    moved_in: int = 0  # of took_part, none of whose work is in person_times (figures50)
+    elsewhere_only: int = 0  # of took_part less moved_in, none in the unit's own activities
+    off_roll: int = 0  # in person_times, never on the roll in the period (不计入参与统计)
 
     @property
     def rate_text(self) -> str:
         """参与率, as every rate is written ('86.7%'; '—' with nobody on the roll)."""
         return percent(self.took_part, self.on_roll)
 
-    @property
-    def elsewhere_only(self) -> int:
-        """Members on roll who took part only in other units' activities: counted in
-        the unit's 参与, absent from its own ledger."""
-        return self.took_part - self.took_part_own
 
 
 def _in_period(date_from: date, date_to: date,
@@ -185,11 +185,16 @@ def _in_period(date_from: date, date_to: date,
 
 
 def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
-               community_ids: tuple[int, ...] | None = None, *, unit_id: int | None = None):
+               community_ids: tuple[int, ...] | None = None, *, unit_id: int | None = None,
+               counted_for: int | None = None):
     """EXISTS a done participation of ``member_col`` in a task of the period (in
-    ``community_ids``, when given; of ``unit_id``, when given) whose report has
-    ``status``."""
+    ``community_ids``, when given; of ``unit_id``, when given; that ``counted_for``'s
+    人次 count, when given: the member's unit on its day, ``stays.unit_then``, as
+    ``coverage_plan``'s figures count them) whose report has ``status``."""
     own = [] if unit_id is None else [CountedParticipation.unit_id == unit_id]
+    if counted_for is not None:
+        own.append(unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
+                   == counted_for)
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
@@ -257,14 +262,16 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     status = CountedParticipation.report_status
 
     def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows):
-        (on_roll_count, took_part_own), = roll_rows
-        (pt, minutes, pending_pt), = figure_rows
+        (on_roll_count, took_part_own, moved_in, elsewhere_only), = roll_rows
+        (pt, minutes, pending_pt, off_roll), = figure_rows
         counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
                           counts.get(member_id, ALONE))
                    for member_id, name, pending, branch, phone in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
-                        int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
+                        int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
+                        moved_in=int(moved_in), elsewhere_only=int(elsewhere_only),
+                        off_roll=int(off_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
@@ -278,17 +285,31 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             .join(RollPeriod, RollPeriod.member_id == Member.id)
             .where(*on_roll(unit_id, day))
             .subquery("roll"))
+    # of the roll: work in any unit's approved activities, in the unit's own, and work
+    # that is in the unit's 人次 (by the day's unit, as the figures below count it)
+    took_part = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                           community_ids)
+    own = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                     community_ids, unit_id=unit_id)
+    counted = _took_part(RollPeriod.member_id, date_from, date_to, ReportStatus.approved,
+                         community_ids, counted_for=unit_id)
+    # the unit's people off its roll all the period (staff): in its 人次, not its 参与
+    never_on = ~on_roll_during(CountedParticipation.member_id, unit_id, date_from, date_to)
     return plan(
         select(func.count(RollPeriod.id),
                # of the roll, those with work in the unit's own approved activities
-               func.count(case((_took_part(RollPeriod.member_id, date_from, date_to,
-                                           ReportStatus.approved, community_ids,
-                                           unit_id=unit_id), ONE))))
+               func.count(case((own, ONE))),
+               # those who took part and whose work is all in another unit's 人次
+               func.count(case((and_(took_part, ~counted), ONE))),
+               # those who took part only in other units' activities, less those
+               func.count(case((and_(took_part, ~own, counted), ONE))))
         .where(*on_roll(unit_id, day)),
         select(
             func.count(if_approved(ONE, status)),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
+            func.count(func.distinct(if_approved(
+                case((never_on, CountedParticipation.member_id)), status))),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)

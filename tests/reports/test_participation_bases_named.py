@@ -1,0 +1,144 @@
+"""参与情况 counts people and 人次 on two bases (design.md, 月报): who took part is the roll
+of the period's last day with any approved work of the period; 人次 and hours are the
+unit's by the unit a member had on the activity's day. Where the two part, the sentence
+says so on its face, so that no figure of it reads as a slip beside another
+(figures50 #1, #2): a member who moved in after all her work of the month took part,
+and her 人次 are her former unit's; the people the lead calls 「不计入参与统计」 are in
+the 人次. The coverage page (the same rollup) says the same."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from docx import Document
+
+from tests import factories as f
+from tests.reports.test_document_language import english, fresh_locale
+from tests.reports.test_participation_story import approved_activity, coverage_sentence
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, Role
+from tracker.reports.summary import build_summary
+from tracker.services import roll
+
+MONTH = "2022-10"
+
+
+def moved_in_after_her_work(october, *, also_elsewhere=False):
+    """韩梅 (县商务局) works 县商务局's activity on 10 October, then moves to 县财政局 from
+    15 October and does nothing more that month. 县商务局's 郑某某 works 县财政局's
+    宣讲, so that 县财政局's lead and roll figures differ and its sentence gives its
+    人次. ``also_elsewhere``: a member of 县财政局 works only 县商务局's activity too."""
+    mover = f.member(october.unit, name="韩梅")
+    people = [mover]
+    if also_elsewhere:
+        people.append(f.member(october.other_unit, name="财政局干部"))
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, people)
+    db.session.add(Assignment(task_id=october.tasks["财政局宣讲"].id,
+                              member_id=october.members["郑某某"].id,
+                              status=AssignmentStatus.done, minutes=120))
+    mover.unit_id = october.other_unit.id
+    roll.settle(mover, date(2022, 10, 15))
+    db.session.commit()
+
+
+def docx_text(client, query: str) -> str:
+    docx = Document(io.BytesIO(client.get(f"/reports/monthly.docx?{query}").data))
+    return "\n".join(p.text for p in docx.paragraphs)
+
+
+def page_text(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.get_data(as_text=True)))
+
+
+# the roll of 31 October: 财政局党员 (in 县财政局's 宣讲) and 韩梅 (in 县商务局's activity,
+# 县商务局's on its day): two took part, one 人次 is 县财政局's
+MOVED_IN = ("我局在册党员干部2人，本月参与2人（其中1人本月调入，参与在调入前，人次和时长计入原单位），"
+            "参与率100.0%。本单位党员参与1人次、服务时长2.0小时（按活动当日所在单位计，"
+            "含参加其他单位组织的活动）。")
+
+
+def test_a_member_who_moved_in_after_her_work_is_named_as_such(client, login, october):
+    moved_in_after_her_work(october)
+    other = build_summary(2022, 10, unit=october.other_unit)
+    assert coverage_sentence(other) == MOVED_IN
+    # her work stays where the day's unit puts it: 县商务局's lead names her 本月调离
+    assert "本月调离的1人" in build_summary(2022, 10, unit=october.unit).paragraphs[0].text
+
+    login(october.admin)
+    query = f"unit={october.other_unit.id}&month={MONTH}"
+    assert MOVED_IN in page_text(client, f"/reports/?{query}")
+    assert MOVED_IN in docx_text(client, query)
+    coverage = page_text(client, f"/progress/coverage?unit={october.other_unit.id}"
+                                 f"&period=month&month={MONTH}")
+    assert "参与党员中有1人在该期间调入本单位，参与在调入前，人次和服务时长计入原单位。" in coverage
+
+
+def test_each_person_is_named_in_one_part_only(october):
+    moved_in_after_her_work(october, also_elsewhere=True)
+    other = build_summary(2022, 10, unit=october.other_unit)
+    # 财政局干部 only in 县商务局's activity, 韩梅 moved in after hers: one part each (the
+    # roll's 2人次 and 4.0 hours are the lead's here, so the sentence does not repeat them)
+    assert coverage_sentence(other) == (
+        "我局在册党员干部3人，本月参与3人（其中1人只参加了其他单位组织的活动；1人本月调入，"
+        "参与在调入前，人次和时长计入原单位），参与率100.0%。")
+    assert (other.coverage.person_times, other.coverage.minutes) == (2, 240)
+
+
+def test_the_year_says_it_too(client, login, october):
+    moved_in_after_her_work(october)
+    login(october.admin)
+    annual = page_text(client, f"/reports/annual?unit={october.other_unit.id}&year=2022")
+    assert "全年参与2人（其中1人年内调入，参与在调入前，人次和时长计入原单位）" in annual
+
+
+def test_the_coverage_page_says_it_in_english(client, login, october):
+    moved_in_after_her_work(october)
+    login(october.admin)
+    english(client)
+    html = client.get(f"/progress/coverage?unit={october.other_unit.id}&period=month"
+                      f"&month={MONTH}").get_data(as_text=True)
+    fresh_locale()
+    note = re.search(r'data-figure="moved_in">([^<]*)<', html).group(1)
+    assert note == ("1 of the members who took part moved to this unit during the period, "
+                    "after taking part: those participations and hours count for the unit "
+                    "they came from.")
+
+
+# 县商务局's October (tests/reports/dataset.py) with a liaison (计入参与统计 否) beside 王芳
+# and 县财政局's 财政局党员: 48人次 of the unit's members before, + 王芳 and the liaison
+STAFF = ("我局在册党员干部15人，本月参与13人，参与率86.7%。本单位党员参与50人次、服务时长130.5小时"
+         "（按活动当日所在单位计，含参加其他单位组织的活动，另含不计入参与统计的1人）。"
+         "未参与：冯某某、郑某某。")
+
+
+def test_the_people_the_lead_calls_not_counted_are_said_to_be_in_the_person_times(
+        client, login, october):
+    staff = f.member(october.unit, Role.liaison, name="社区联络员乙")
+    outsider = next(m for m in october.other_unit.members if m.name == "财政局党员")
+    approved_activity(october.unit, october.jiefang, october.liaison, 20,
+                      [staff, october.members["王芳"], outsider])
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "（15人，其中外单位党员干部1人、不计入参与统计的1人）" in summary.paragraphs[0].text
+    assert coverage_sentence(summary) == STAFF
+
+    login(october.admin)
+    query = f"unit={october.unit.id}&month={MONTH}"
+    assert STAFF in page_text(client, f"/reports/?{query}")
+    assert STAFF in docx_text(client, query)
+    coverage = page_text(client, f"/progress/coverage?unit={october.unit.id}"
+                                 f"&period=month&month={MONTH}")
+    assert ("人次和服务时长含不计入参与统计的1人（不在册，其参与不计入参与党员和参与率）。"
+            in coverage)
+
+
+def test_a_month_with_neither_says_neither(client, login, october):
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "调入" not in coverage_sentence(summary)
+    login(october.admin)
+    html = client.get(f"/progress/coverage?unit={october.unit.id}&period=month"
+                      f"&month={MONTH}").get_data(as_text=True)
+    assert 'data-figure="moved_in"' not in html and 'data-figure="off_roll"' not in html
