@@ -30,6 +30,7 @@ from ..services.claims import (
     withdraw_refusal,
 )
 from ..services.reviews import reopen_effects, reopen_report, reopen_state_refusal
+from ..services.reopened import CHANGED_NONE
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
 from ..services.summary_notes import (closed_task_to, fold_units,
@@ -574,8 +575,9 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
         form.form_errors[:] = []
         form.named.data = named_key(signed)
         _say_named_since(form, shown_key, since, signed, _actor())
-        if not form.form_errors:  # what it named, once more: the refusal's own words
-            form.form_errors.append(found[0].said(since))
+        if not form.form_errors:  # what it named, once more: the refusal's own words —
+            # unless it named nothing and names nothing now: no 说明 to point at (review50 #1)
+            form.form_errors.append(found[0].said(since) if form.named.data else CHANGED_NONE)
         return confirm(task, form, signed_names(signed))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),

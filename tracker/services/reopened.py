@@ -221,10 +221,12 @@ def words_since(since, named_now: bool, words):
     no longer changed by this change."""
     if isinstance(since, list):
         since = Gone(reopened=since)
-    if since is None or (not since.reopened and not since.kept and named_now):
-        return words
-    if not since.reopened and not since.kept:
-        return CHANGED_NONE
+    if since is None or (not since.reopened and not since.kept):
+        # nothing gone from the page's key: its own sentence points at the block — but a
+        # page that named nothing and names nothing now (a month signed before the
+        # service's locks, re-opened after its rollback) has no block to point at
+        # (review50 #1: 通过, 作废, 撤销审核, as ``NamedFirst.since`` says it)
+        return words if named_now else CHANGED_NONE
     names, kept = _joined(since.reopened), _joined(since.kept)
     if named_now:  # others are named on the page now
         if not since.kept:
