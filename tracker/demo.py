@@ -335,7 +335,7 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
             cancel_task(task, world.liaison, "天气原因取消")
             continue
         absent = {crew[-1].id} if n % 5 == 0 else set()
-        with _dated(confirmed):
+        with _dated(confirmed) as at:
             for a in task.assignments:
                 if a.member_id in absent or (state == "stale" and rng.random() < 0.5):
                     continue
@@ -344,7 +344,7 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
                 span = int((task.ends_at - task.starts_at).total_seconds() // 60)
                 confirm_participation(a, a.member, rng.choice([m for m in (60, 90, 120, 150, 180) if m <= span]))
             if key[2] == "facility_survey" and state != "stale":
-                _record_findings(task, leader, rng)
+                _record_findings(task, leader, rng, at)
         if state == "stale":
             continue
         figure = _figure(key, rng)
@@ -675,12 +675,15 @@ FINDING_DESCRIPTIONS = {
 }
 
 
-def _record_findings(task: Task, leader: Member, rng: random.Random) -> None:
-    """The survey group records each spot it found (its 完成数量), before reporting."""
+def _record_findings(task: Task, leader: Member, rng: random.Random, at: datetime) -> None:
+    """The survey group records each spot it found (its 完成数量), before reporting:
+    entered at ``at`` (``_dated``'s), not when the demo is loaded — after the 月报
+    counting them was signed (review docread40 #1; the machine's clock hid it, clock50)."""
     for i in range(rng.randint(*DOUBLE_WORK["facility_survey"][4])):
         kind = FINDING_KINDS[(task.id + i) % len(FINDING_KINDS)]
         record_finding(task, leader, FindingData(
-            kind=kind, place=rng.choice(FINDING_PLACES), description=FINDING_DESCRIPTIONS[kind]))
+            kind=kind, place=rng.choice(FINDING_PLACES), description=FINDING_DESCRIPTIONS[kind],
+        )).created_at = at
 
 
 def task_findings(task: Task) -> list[Finding]:

@@ -18,6 +18,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def now_default() -> datetime:
+    """A model column's ``default=``/``onupdate=`` stamp. ``default=utcnow`` would keep
+    the function object found when the class is defined, so a test that sets the app's
+    clock (``tests.clock.set_app_clock`` replaces this module's ``utcnow``) still got
+    rows stamped by the machine's clock; this looks ``utcnow`` up when the row is
+    written."""
+    return utcnow()
+
+
 def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None

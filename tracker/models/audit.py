@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -21,6 +21,6 @@ class AuditEvent(db.Model):
     # None when the thing acted on does not exist (a failed login for an unknown phone).
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     actor: Mapped["Member | None"] = relationship()  # noqa: F821

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -60,7 +60,7 @@ class BackfillRequest(db.Model):
     # again, in the liaison's queue, to be adopted into what really happened or
     # declined (``backfill_requests.reopen_requests_of``).
     voided_task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821
     community: Mapped["Community"] = relationship()  # noqa: F821

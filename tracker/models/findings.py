@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 from .work import ReportStatus
 
@@ -100,7 +100,7 @@ class Finding(db.Model):
     handed_over_on: Mapped[date | None] = mapped_column(Date)
     fixed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     task: Mapped["Task"] = relationship()  # noqa: F821

@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -29,7 +29,7 @@ class FundEntry(db.Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entry.id"), unique=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     unit: Mapped["Unit"] = relationship()  # noqa: F821
     community: Mapped["Community"] = relationship()  # noqa: F821

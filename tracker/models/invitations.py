@@ -13,7 +13,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default, utcnow
 from .types import UTCDateTime
 
 
@@ -32,7 +32,7 @@ class Invitation(db.Model):
         Enum(InvitationPurpose, native_enum=False, length=16, validate_strings=True)
     )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # superseded by a newer link

@@ -22,7 +22,7 @@ from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import local_today, utcnow
+from ..timeutil import local_today, now_default
 from .types import UTCDateTime
 
 
@@ -103,9 +103,9 @@ class Need(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     close_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     posted_on: Mapped[date] = mapped_column(Date, default=local_today)  # local date, for periods
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default, onupdate=now_default)
 
     category: Mapped["Category"] = relationship()  # noqa: F821
     community: Mapped["Community"] = relationship()  # noqa: F821

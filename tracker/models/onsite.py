@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -28,7 +28,7 @@ class Photo(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # removed photos are hidden
 
     task: Mapped["Task"] = relationship()  # noqa: F821

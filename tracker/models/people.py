@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..name_order import KEY_MAX, name_key
 from ..privacy import ERASED_PHONE_MARK, mask_phone, phone_held
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .places import NaturallyNamed
 from .types import UTCDateTime
 
@@ -93,7 +93,7 @@ class Member(UserMixin, db.Model):
     # roll is ``RollPeriod`` (services/roll.py keeps the two in step): the figures
     # read only that.
     on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
     communities: Mapped[list["Community"]] = relationship(  # noqa: F821
@@ -259,7 +259,7 @@ class MemberMerge(db.Model):
 
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
     into_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     merged_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     # the kept account, as the merged one's member page names it (read with it there)
     into: Mapped[Member] = relationship(foreign_keys=[into_id], viewonly=True)

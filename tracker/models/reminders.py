@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -71,7 +71,7 @@ class Outbox(db.Model):
     link: Mapped[str | None] = mapped_column(String(300))  # a path inside the app
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.pending)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     last_error: Mapped[str | None] = mapped_column(Text)  # the channel's own words
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last failed try
     # why it was not sent or failed, when the job itself knows: a code, worded on display
@@ -82,7 +82,7 @@ class Outbox(db.Model):
     delivery_id: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in-app messages
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     member: Mapped["Member | None"] = relationship()  # noqa: F821
     community: Mapped["Community | None"] = relationship()  # noqa: F821
@@ -110,7 +110,7 @@ class MemberNotify(db.Model):
     sms_with_email: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
 
 class ReminderOptOut(db.Model):
@@ -132,7 +132,7 @@ class CommunityWebhook(db.Model):
     secret_encrypted: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     # When this robot, as saved, last took a 发送测试消息: proof the group hears it again,
     # which ends the 工作台's notice of a digest given up before it (outbox.queries).
     # A save clears it: a new URL or secret is untested.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..extensions import db
 from ..name_order import KEY_MAX, name_key
 from ..privacy import mask_phone
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -70,7 +70,7 @@ class Resident(db.Model):
     # the record (which tasks served it) stays, so activity counts do not change.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     community: Mapped["Community"] = relationship()  # noqa: F821
     paired_members: Mapped[list["Member"]] = relationship(  # noqa: F821

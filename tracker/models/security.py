@@ -18,7 +18,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -28,9 +28,9 @@ class LoginSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     # Written at most every few minutes (SESSION_TOUCH_MINUTES), never on every request.
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     device: Mapped[str] = mapped_column(String(80), default="")
     remembered: Mapped[bool] = mapped_column(Boolean, default=False)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -46,7 +46,7 @@ class ThrottleHit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
 
 class SubmissionToken(db.Model):
@@ -59,5 +59,5 @@ class SubmissionToken(db.Model):
     """
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default, index=True)
     location: Mapped[str | None] = mapped_column(String(500))

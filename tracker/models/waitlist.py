@@ -15,7 +15,7 @@ from sqlalchemy import Enum, ForeignKey, Index, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -40,7 +40,7 @@ class WaitlistEntry(db.Model):
     status: Mapped[WaitStatus] = mapped_column(
         Enum(WaitStatus, native_enum=False, length=16, validate_strings=True),
         default=WaitStatus.waiting)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who gave the slot by hand (a liaison); None when the queue did.
     promoted_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))

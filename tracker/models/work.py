@@ -26,7 +26,7 @@ from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import now_default
 from .types import UTCDateTime
 
 
@@ -213,7 +213,7 @@ class Task(db.Model):
     # checked in and reported as it happened; the 来源 every record shows follows it.
     backfilled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     # The task's end while it owes a report (not cancelled; no report, or a returned
     # one), else NULL. Derived, never set by hand: ``tracker/report_owed.py`` keeps it.
     report_owed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
@@ -341,7 +341,7 @@ class Assignment(db.Model):
     status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
     # Hours are kept as whole minutes (never float); the UI offers 0.5 h steps.
     minutes: Mapped[int | None] = mapped_column(Integer)
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
@@ -400,7 +400,7 @@ class TaskReport(db.Model):
     status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
     return_reason: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
