@@ -47,3 +47,25 @@ def test_a_participant_on_a_signed_units_roll_of_the_months_end_is_not_offered(
         f"/manage/tasks/{task.id}/add-participant",
         data=form_on(page, "/add-participant", member=str(mover.id))).get_data(as_text=True))
     assert REFUSED in after
+
+
+def test_a_searched_member_on_a_signed_units_roll_of_the_months_end_is_not_offered(
+        client, login, october):
+    """添加遗漏的参加人员's name search, of a member not on the activity (review44c #3):
+    the same mark and words as for a participant."""
+    o = october
+    education, _pending = _mover(o, date(2022, 10, 31))
+    mover = db.session.scalar(select(Member).where(Member.name == MOVER))
+    task = o.tasks["财政局宣讲"]
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+
+    login(o.liaison)
+    page = html.unescape(client.get(f"/manage/tasks/{task.id}?q={MOVER}").get_data(as_text=True))
+    start = page.index("/add-participant")
+    assert not _offered(page[start:page.index("</form>", start)], mover)
+    assert REFUSED in page[:start]
+    after = html.unescape(client.post(
+        f"/manage/tasks/{task.id}/add-participant?q={MOVER}",
+        data=form_on(page, "/add-participant", member=str(mover.id))).get_data(as_text=True))
+    assert REFUSED in after
