@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, not_, or_, select, true, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,7 +52,12 @@ from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, unnameable_why, working_units
 from ..services.overlap import counted_elsewhere_of, held_elsewhere_of
 from ..services.photos import report_photo_ids, shown_photos
-from ..services.summary_notes import may_change_final, signed_day_loads, unit_of_day_closed
+from ..services.summary_notes import (
+    may_change_final,
+    roll_end_parts,
+    signed_day_loads,
+    unit_of_day_closed,
+)
 from ..services.task_needs import needs_load
 from ..timeutil import local_today, utcnow
 from ..year_checklist import asked_year
@@ -448,9 +453,10 @@ class HeldElsewhere:
     asks (``backfill._forgotten``'s order)."""
 
     holders: list
-    # {member id: (unit id, unit name, closed by the month, by the year)}: their unit of the day
-    # (another unit) has signed the month (or year) — refused to one not an admin
-    # (``summary_notes.closed_member_units``)
+    # {member id: ((unit id, unit name, closed by the month, by the year), ...)}: their
+    # unit of the day (another unit) has signed the month (or year), or the unit whose
+    # roll of the month's (year's) end holds them has (naming50) — refused to one not an
+    # admin (``summary_notes.closed_member_units``)
     closed: dict
     # {member id: (why, the name of their unit of the day)} 补录's rule does not name
     # them on the day (``unnameable_why``); the unit is what ``UNIT_ELSEWHERE`` refuses
@@ -489,6 +495,45 @@ def _closed_unit(name, closed_id=None, by_month=None, by_year=None) -> tuple | N
     return None if closed_id is None else (closed_id, name, by_month, by_year)
 
 
+def _with_roll_units_closed(stmt, task: Task, row, member_id, of_day, on=None):
+    """``stmt`` (both lists of 添加遗漏的参加人员: ``participants_held_elsewhere``'s and
+    ``forgotten_candidates_held``'s) with, where ``on`` holds, the unit whose roll of
+    the month's end holds the member of ``row`` (``member_id``; ``of_day``, her unit of
+    the day as the list reads it) when its 月报 of the month is
+    已定稿, and the one whose roll of the year's end does when its 年度总结 is (each: id
+    and name, else NULLs) — a place of 添加遗漏的参加人员 when adding her changes its
+    参与情况 (``summary_notes.roll_end_parts``, naming50), which ``closed_member_units``
+    refuses one not an admin for, as for her unit of the day. One stay holds a period's
+    end, so each is one unit or none: no row more."""
+    day = task.service_date
+    for by_month in (True, False):
+        stay, roll = roll_end_parts(member_id, day, task.community_id, task.unit_id, of_day,
+                                    (), by_month)
+        # the roll's ``part_only`` flag (its column is labelled), asked here, not inside
+        # the notes' subquery, where its own subquery would not correlate to the row
+        part = roll.columns[2].element
+        at = 0 if by_month else 1
+        signed = or_(and_(not_(part), unit_of_day_closed(stay.unit_id, task.community_id,
+                                                         day)[at]),
+                     and_(part, unit_of_day_closed(stay.unit_id, task.community_id, day,
+                                                   True)[at]))
+        unit = aliased(Unit, name="month_roll_unit" if by_month else "year_roll_unit")
+        # joined, not a scalar subquery: the roll's own subqueries then correlate to the
+        # participant's row
+        stmt = (stmt.outerjoin_from(row, stay, and_(true() if on is None else on,
+                                                    roll.joined, *roll.where, signed))
+                .outerjoin_from(stay, unit, unit.id == stay.unit_id)
+                .add_columns(unit.id, unit.name))
+    return stmt
+
+
+def _roll_units(month_id, month_name, year_id, year_name) -> list:
+    """The columns ``_with_roll_units_closed`` added, as ``HeldElsewhere.closed`` holds
+    each unit (unit id, unit name, by the month, by the year)."""
+    return ([(month_id, month_name, True, False)] if month_id is not None else []) + (
+        [(year_id, year_name, False, True)] if year_id is not None else [])
+
+
 def participants_held_elsewhere(task: Task, actor: Member | None = None) -> HeldElsewhere:
     """``participants_by_task`` of one approved activity, and of those on it not counted
     (缺席, or claimed, assigned or checked in and not confirmed at 通过) whom
@@ -516,14 +561,20 @@ def participants_held_elsewhere(task: Task, actor: Member | None = None) -> Held
         .options(joinedload(Assignment.member))
         .order_by(Assignment.claimed_at, Assignment.id)
     )
+    asks = actor is not None and not may_change_final(actor)
     stmt = _with_unit_of_day(stmt, Assignment, unit_then(Assignment.member_id, day), task,
-                             on=not_counted,
-                             closed=actor is not None and not may_change_final(actor))
+                             on=not_counted, closed=asks)
+    if asks:
+        stmt = _with_roll_units_closed(stmt, task, Assignment, Assignment.member_id,
+                                       unit_then(Assignment.member_id, day), not_counted)
     found = HeldElsewhere([], {}, {}, {})
     for assignment, held_on, refused, unit_name, *closed in db.session.execute(stmt):
         found.holders.append(assignment)
-        if (unit := _closed_unit(unit_name, *closed)) is not None:
-            found.closed[assignment.member_id] = unit
+        units = [] if (unit := _closed_unit(unit_name, *closed[:3])) is None else [unit]
+        if asks:
+            units += _roll_units(*closed[3:])
+        if units:
+            found.closed[assignment.member_id] = tuple(units)
         elif refused is not None:
             found.unnameable[assignment.member_id] = (refused, unit_name)
         elif held_on is not None:
@@ -671,22 +722,27 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     the same rule), so the page does not offer them (addlist42). One statement.
     ``active``: as ``forgotten_candidates``' (指派's list, ``assign_candidates_held``).
     ``actor`` not an admin: ``closed`` gets, in the same statement, those whose unit of
-    the day — another unit — has signed the month or year, {member id: (unit id, unit
-    name, by the month, by the year)}, the service's first refusal, as ``participants_held_elsewhere``
-    asks it of the participants (``_with_unit_of_day``: review44c #3)."""
+    the day — another unit — has signed the month or year, or the unit on the roll of
+    the month's (year's) end has (``_with_roll_units_closed``, naming50b), {member id:
+    ((unit id, unit name, by the month, by the year), ...)}, the service's first refusal,
+    as ``participants_held_elsewhere`` asks it of the participants
+    (``_with_unit_of_day``: review44c #3)."""
     other = aliased(Task)
     # joined from ``Member``, named: ``_with_unit_of_day`` adds a ``Unit`` entity too
     found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin_from(
         Member, other, other.id == held_elsewhere_of(Member.id, task))
     asks = actor is not None and closed is not None and not may_change_final(actor)
     if asks:
-        found = _with_unit_of_day(found, Member,
-                                  unit_then(Member.id, task.service_date, Member.unit_id),
-                                  task, closed=True)
+        of_day = unit_then(Member.id, task.service_date, Member.unit_id)
+        found = _with_roll_units_closed(
+            _with_unit_of_day(found, Member, of_day, task, closed=True),
+            task, Member, Member.id, of_day)
     rows = []
     for member, held, *unit in db.session.execute(found):
-        if asks and (unit := _closed_unit(*unit)) is not None:
-            closed[member.id] = unit
+        if asks:
+            units = [] if (one := _closed_unit(*unit[:4])) is None else [one]
+            if units := units + _roll_units(*unit[4:]):
+                closed[member.id] = tuple(units)
         rows.append((member, held))
     return rows
 

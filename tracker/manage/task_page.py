@@ -33,7 +33,7 @@ from ..services.reviews import reopen_effects, reopen_report, reopen_state_refus
 from ..services.reopened import CHANGED_NONE
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
-from ..services.summary_notes import (closed_task_to, fold_units,
+from ..services.summary_notes import (closed_task_to, fold_people,
                                       may_change_final, units_closed_words)
 from ..services.task_needs import need_move_signed, needs_named
 from ..services.tasks import (
@@ -447,16 +447,19 @@ def _say_unnameable(form, context) -> None:
 
 def closed_unit_words(closed: dict, names: dict, day) -> list:
     """Why 添加遗漏的参加人员 does not take, from one not an admin, the participants
-    ``closed`` ({member id: (unit id, unit name, by the month)}): their unit of the day
-    has signed its month (or year) — the service's own refusal
+    ``closed`` ({member id: ((unit id, unit name, by the month, by the year), ...)}):
+    their unit of the day, or the unit whose roll of the month's (year's) end holds them
+    (naming50), has signed its month (or year) — the service's own refusal
     (``summary_notes.units_closed_words``, one sentence a unit), its participants named
     as the page lists them (``names``, namesakes told apart, as ``unnameable_words``:
     forgotnames45) — before the form and as the form's refusal of a post naming one of
     them."""
     if not closed:
         return []
-    found = fold_units((day, names[m], *closed[m]) for m in sorted(closed, key=lambda m: (
-        closed[m][0], m)))
+    # a participant once a unit: her unit of the day and the rolls of the month's and
+    # the year's end may name one unit twice, each its own period (``fold_people``)
+    found = fold_people(sorted(((day, names[m], m, *unit) for m in closed for unit in closed[m]),
+                               key=lambda row: (row[3], row[2])))
     return [units_closed_words(found, _l("向该活动添加参加人员"))]
 
 

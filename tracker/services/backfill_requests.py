@@ -32,6 +32,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    not_,
     or_,
     select,
     union_all,
@@ -94,6 +95,7 @@ from .summary_notes import (
     final_day,
     final_year_day,
     may_change_final,
+    roll_end_parts,
 )
 from .request_window import REQUEST_DAYS_BACK, askable_day
 from .tasks import item_of_year
@@ -631,32 +633,36 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
     named = Task.id == asked.task_id
     # the day a 补录 adopting it is recorded on: the request's, or the one typed
     on = asked.service_date if day is None else literal(day, Date)
+    # a place of month and year, all of it (``roll_end_parts``' flags, all false)
+    whole = (false().label("year_only"), false().label("month_only"),
+             false().label("part_only"))
+    form_unit = request_unit(asked.member_id, on)
+    named_unit = request_unit(asked.member_id, Task.service_date)
     places = union_all(
         select(asked.id.label("request_id"), literal(_MEMBER).label("kind"),
-               request_unit(asked.member_id, on).label("unit_id"),
-               asked.community_id.label("community_id"), on.label("day"))
+               form_unit.label("unit_id"),
+               asked.community_id.label("community_id"), on.label("day"), *whole)
         .where(asked.id.in_(form_ids)),
-        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id, on)
+        select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id, on, *whole)
         .join(Task, gone).where(asked.id.in_(gone_ids)),
         select(asked.id, literal(_ITEM), ResourceItem.unit_id, asked.community_id,
-               on).distinct()
+               on, *whole).distinct()
         .join(ResourceItem, and_(ResourceItem.community_id == asked.community_id,
                                  ResourceItem.active.is_(True)))
         .join(Category, Category.id == ResourceItem.category_id)
         .where(asked.id.in_(form_ids), Category.activity_unit.is_not(None)),
         select(asked.id, literal(_ACTIVITY), Task.unit_id, asked.community_id,
-               Task.service_date)
+               Task.service_date, *whole)
         .join(Task, named).where(asked.id.in_(approved_ids)),
-        select(asked.id, literal(_MEMBER), request_unit(asked.member_id, Task.service_date),
-               asked.community_id, Task.service_date)
-        .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
-    by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
-    by_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day)
+        select(asked.id, literal(_MEMBER), named_unit, asked.community_id, Task.service_date,
+               *whole)
+        .join(Task, named).where(asked.id.in_(approved_ids)),
+        *_roll_places(form_ids, approved_ids, on, form_unit, named_unit)).subquery()
+    flags = places.c.year_only, places.c.month_only, places.c.part_only
+    by_month, by_year = _signed_by_place(places, flags, True)
     # the unit's own documents (not the community's): else the community is named — and
     # the member's unit is named as hers by these alone (``closed_member_units``' rule)
-    unit_month = final_day(places.c.unit_id, places.c.community_id, places.c.day, false())
-    unit_year = final_year_day(places.c.unit_id, places.c.community_id, places.c.day,
-                               false())
+    unit_month, unit_year = _signed_by_place(places, flags, false())
     # her name, in the statement: the reminder job's requests come without their members
     member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
                    .where(asked.id == places.c.request_id).scalar_subquery())
@@ -686,6 +692,45 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
             if one.admin_only is not None or one.units}
 
 
+def _roll_places(form_ids, approved_ids, on, form_unit, named_unit) -> list:
+    """``signed_adoptions``' member places on a roll: the unit whose roll of the
+    month's (year's) end holds the request's member, when a 补录 adopting it changes its
+    参与情况 (``summary_notes.roll_end_parts``, naming50) — 保存 refuses a liaison by
+    it (``closed_member_units``), so the queue says so and the digest tells its admins.
+    Selects of the union's columns, with the roll's flags. Through the form the
+    activity's unit is the item's, not yet chosen: every item's unit is a place of its
+    own, which names a roll unit that is an item's as its item does (``closed_to`` asks
+    each of its documents the roll place asks), so the unit of the day stands in for
+    it."""
+    asked = BackfillRequest
+    parts = []
+    for by_month in (True, False):
+        stay, roll = roll_end_parts(asked.member_id, on, asked.community_id, form_unit,
+                                    form_unit, (), by_month)
+        parts.append(select(asked.id, literal(_MEMBER), stay.unit_id, asked.community_id,
+                            on, *roll.columns)
+                     .join(stay, roll.joined).where(asked.id.in_(form_ids), *roll.where))
+        stay, roll = roll_end_parts(asked.member_id, Task.service_date, asked.community_id,
+                                    Task.unit_id, named_unit, (), by_month)
+        parts.append(select(asked.id, literal(_MEMBER), stay.unit_id, asked.community_id,
+                            Task.service_date, *roll.columns)
+                     .join(Task, Task.id == asked.task_id).join(stay, roll.joined)
+                     .where(asked.id.in_(approved_ids), *roll.where))
+    return parts
+
+
+def _signed_by_place(places, flags, own):
+    """SQL, (by the month, by the year) of ``signed_adoptions``' places: the 月报 (年度总结)
+    a place counts in is 已定稿 (``final_day``, ``own`` passed on) — a roll place's month
+    alone, its year alone, or its unit's part alone, as its flags say."""
+    year_only, month_only, part_only = flags
+    c = places.c
+    return (and_(not_(year_only), final_day(c.unit_id, c.community_id, c.day, own,
+                                            part_only)),
+            and_(not_(month_only), final_year_day(c.unit_id, c.community_id, c.day, own,
+                                                  part_only)))
+
+
 def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     """``signed_adoptions``' answer for one request from its places — (kind, unit id,
     unit name, day, month signed, year signed, the community's name when its own
@@ -711,7 +756,7 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
         told = frozenset(place[1] for place in closing if place[0] != _MEMBER or any(place[7]))
         admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
                                told or frozenset(place[1] for place in closing))
-    units: dict[object, ClosedUnit] = {}
+    units: dict[object, tuple] = {}
     # her unit named as hers, once, as 保存 names it on any item but her unit's own
     # (``backfill_closed_units``): as an item's only when every item the form offers is
     # of her unit — 保存 on any of them names it so; with an item of another unit the
@@ -730,11 +775,17 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
             # an item's unit closed by the community's own document: the community
             # named once, as 保存 names it (``backfill.backfill_closed_units``)
             key = unit_id if hers or community is None else community
-            if key not in units:
-                units[key] = ClosedUnit(
-                    Closed(day, by_year=not month, and_year=month and year), unit_id,
-                    unit_name, (member_name,) if hers else (), None if hers else community)
-    return AdoptionSigned(admin_only, tuple(units.values()))
+            was = units.get(key)
+            if was is None:
+                units[key] = (day, month, year, unit_id, unit_name, hers, community)
+            elif was[5] == hers:
+                # one unit on two rolls (the month's end's and the year's, each its own
+                # period: ``fold_people``'s rule), or its roll place and its item's
+                units[key] = (was[0], was[1] or month, was[2] or year, *was[3:])
+    return AdoptionSigned(admin_only, tuple(
+        ClosedUnit(Closed(day, by_year=not month, and_year=month and year), unit_id,
+                   unit_name, (member_name,) if hers else (), None if hers else community)
+        for day, month, year, unit_id, unit_name, hers, community in units.values()))
 
 
 def _the_gone_activity(request: BackfillRequest, item: ResourceItem,
