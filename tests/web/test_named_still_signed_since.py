@@ -60,10 +60,12 @@ def test_a_month_still_signed_is_not_said_re_opened(client, login, world):
     month = f"县财政局{day.year}年{day.month}月"
     assert month in " ".join(named(page)), named(page)
 
-    # another admin: 更正日期 — 王五's move took effect on the 20th, after the activity
+    # another admin: 更正日期 — 王五's move took effect on the 1st of this month, after the
+    # month's end: neither his unit on the activity's day nor the roll of the month's last
+    # day (naming50) is 县财政局's any more, so 通过 no longer changes its month
     with unit_of_work():
         member = db.session.get(type(wang), wang.id)
-        correct_roll_date(member, world.admin, day + timedelta(days=10), "调动日期录错",
+        correct_roll_date(member, world.admin, local_today().replace(day=1), "调动日期录错",
                           shown=shown_key(last_change(member)))
     db.session.expire_all()
     assert final_unit_months([finance.id], day, day)  # 县财政局's month: still 已定稿
