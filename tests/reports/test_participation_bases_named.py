@@ -142,3 +142,22 @@ def test_a_month_with_neither_says_neither(client, login, october):
     html = client.get(f"/progress/coverage?unit={october.unit.id}&period=month"
                       f"&month={MONTH}").get_data(as_text=True)
     assert 'data-figure="moved_in"' not in html and 'data-figure="off_roll"' not in html
+
+
+def test_the_two_parts_are_joined_in_the_reader_s_language(app):
+    """The parts of the parenthetical are joined as the catalog joins a list of clauses
+    (「；」 in Chinese, "; " in English), never a Chinese semicolon inside English."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from tracker.reports.narrative import took_part_parts
+
+    cov = SimpleNamespace(elsewhere_only=1, moved_in=2, took_part=5)
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert took_part_parts(cov) == (
+                "（其中1人只参加了其他单位组织的活动；2人本月调入，参与在调入前，人次和时长计入原单位）")
+        with force_locale("en"):
+            said = took_part_parts(cov)
+    assert "；" not in said and "; " in said, said

@@ -410,7 +410,7 @@ def took_part_parts(cov, whole_year: bool = False) -> str:
         return _("（其中%(n)s人只参加了其他单位组织的活动）", n=elsewhere) if elsewhere else ""
     parts = [_("%(n)s人只参加了其他单位组织的活动", n=elsewhere)] if elsewhere else []
     parts.append(_("%(n)s人%(clause)s", n=moved, clause=moved_in_clause(whole_year)))
-    return _("（其中%(parts)s）", parts="；".join(parts))
+    return _("（其中%(parts)s）", parts=_("；").join(parts))
 
 
 def roll_work_sentence(cov, where: list[str] | None) -> str:
