@@ -1582,6 +1582,9 @@ def _keep_promise(change: roll.Change | None, promised: str | None,
 
 ROLL_REASON_MAX = 200
 
+# 更正日期's page named other signed documents than the correction changes now
+ROLL_NAMED_SINCE = _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。")
+
 
 def foresee_roll_correction(member: Member, day: date | None) -> roll.Corrected | None:
     """What 更正日期 of the member's latest change to ``day`` would change of what was
@@ -1631,11 +1634,10 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     if promised is not None and not roll.same_corrected(promised, roll.corrected_key(final, day)):
         # the page's own words when its block names all it named before (one signed
         # since); else what was re-opened since (``roll.said_since``): the block may be
-        # gone. The key's day is the page's, its documents ``named_key``'s
-        raise ServiceError(roll.said_since(
-            roll.promised_named(promised), final,
-            _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"),
-            actor=actor))
+        # gone. The key's day is the page's, its documents ``named_key``'s. A
+        # ``NamedSince``: the page says it again of what it names afresh after the
+        # rollback (``admin.routes.member_roll_date``, since51)
+        raise roll.NamedSince(final, ROLL_NAMED_SINCE, roll.promised_named(promised), actor)
     roll.move_change(member, change, day)
     db.session.flush()
     # the years the message after it compares too, beyond those named: read here, under
