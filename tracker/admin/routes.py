@@ -626,12 +626,29 @@ def _signed_named(form: MemberForm, held: list) -> dict:
         form.promised.data = ""
         return {}
     asked = held[-1]
-    form.promised.data = asked.key
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    changed = asked.message if asked.changed else None
-    return foreseen_names(asked.signed, "form_") | {"form_changed": changed}
+    signed, changed = _signed_afresh(asked)
+    form.promised.data = roll.corrected_key(signed, asked.change.day) \
+        if asked.change is not None else asked.key
+    return foreseen_names(signed, "form_") | {"form_changed": changed}
+
+
+def _signed_afresh(asked: d.SignedUnconfirmed):
+    """What the member form's roll change touches of what was signed, read again after
+    the service's rollback — not ``asked.signed``, found under the member's lock: a
+    month signed there may be re-opened since (since51) —, and the words said first, by
+    ``NamedFirst.since``'s rule: to a post from the page that named its key, what changed
+    from it (``roll.said_since``); to one asked for the first time, nothing, or, naming
+    nothing now, why it is asked again (``reopened.CHANGED_NONE``)."""
+    if asked.change is None:
+        return asked.signed, asked.message if asked.changed else None
+    signed = roll.signed_after(asked.change, local_today())
+    if asked.changed:
+        return signed, roll.said_since(roll.promised_named(asked.promised), signed,
+                                       d.FORM_PROMISE_STALE, actor=current_user)
+    return signed, None if roll.named_key(signed) else CHANGED_NONE
 
 
 def _member_for_page(record_id: int) -> Member:

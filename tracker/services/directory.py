@@ -1534,11 +1534,16 @@ class SignedUnconfirmed(ServiceError):
     page to name them, decided once, under the member's lock: posted again with ``key``
     (its admin confirming), the save is made."""
 
-    def __init__(self, message, signed: roll.Corrected, key: str, *, changed: bool = False):
+    def __init__(self, message, signed: roll.Corrected, key: str, *, changed: bool = False,
+                 change: roll.Change | None = None, promised: str | None = None):
         super().__init__(message, field=roll.FIELD)
         # ``changed``: named afresh because what the page named changed since (a month
         # signed or re-opened since), which the page's notice says (``message``)
         self.signed, self.key, self.changed = signed, key, changed
+        # the roll change asked about and the key the page posted: for the page to name
+        # what it changes afresh after the rollback (``roll.signed_after`` read again,
+        # ``admin.routes._signed_named``), not ``signed``, found under the lock (since51)
+        self.change, self.promised = change, promised
 
 
 def _keep_promise(change: roll.Change | None, promised: str | None,
@@ -1574,9 +1579,9 @@ def _keep_promise(change: roll.Change | None, promised: str | None,
     if same_day:  # what the page named changed since: said so, by what became of it
         raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
                                                 FORM_PROMISE_STALE, actor=actor),
-                                signed, key, changed=True)
+                                signed, key, changed=True, change=change, promised=promised)
     if key:  # named for the first time, or afresh for another date typed
-        raise SignedUnconfirmed(FORM_CONFIRM, signed, key)
+        raise SignedUnconfirmed(FORM_CONFIRM, signed, key, change=change, promised=promised)
     return signed
 
 
