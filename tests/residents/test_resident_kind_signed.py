@@ -290,9 +290,9 @@ def test_a_month_signed_before_the_lock_asks_a_form_post_plainly(
     """docs/design.md's ask-first rule (residentkind46, after refusalgone46): the words
     said first answer what the user was shown. The register form, posted straight (no
     naming page: nothing signed at the view's read), changes 赵奶奶's kind while the
-    month of the visits naming her is signed before the save's share locks — written in
-    the save's own unit of work just before them, what they read when another admin's
-    定稿 commits in between. Nothing is saved, and the form comes back naming the month
+    month of the visits naming her is signed before the save's share locks — written and
+    committed in the save's own unit of work just before them, what they read when
+    another admin's 定稿 commits in between. Nothing is saved, and the form comes back naming the month
     as the first time: the plain question, no 「…有了变化…」 (no page showed anything that
     changed), what was typed kept, 确认保存 offered."""
     from tests.reports.test_signed_named import named
@@ -314,7 +314,9 @@ def test_a_month_signed_before_the_lock_asks_a_form_post_plainly(
         if lock:
             monkeypatch.setattr(service, "_kind_naming", real)
             sign()
-            db.session.flush()
+            # committed, as another admin's 定稿 is: it outlives the save's refusal,
+            # which the form then names afresh (``NamedFirst.since`` reads it again)
+            db.session.commit()
         return real(actor, resident, lock=lock)
 
     monkeypatch.setattr(service, "_kind_naming", signed_meanwhile)
@@ -332,10 +334,7 @@ def test_a_month_signed_before_the_lock_asks_a_form_post_plainly(
     resident = db.session.get(Resident, elder.id)
     assert resident.category == ResidentCategory.elderly and resident.notes != "改为困难群众"
 
-    # the other admin's 定稿 committed (here it went with the refused save's unit of
-    # work): 确认保存 on the page naming it saves
-    sign()
-    db.session.commit()
+    # 确认保存 on the page naming it saves
     assert client.post(url, data=_edit_form(page)).status_code == 302
     db.session.expire_all()
     assert db.session.get(Resident, elder.id).category == ResidentCategory.needy

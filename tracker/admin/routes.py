@@ -29,8 +29,9 @@ from ..security import record_id_or_none
 from ..services import ServiceError, problems_of
 from ..services import directory as d
 from ..services import item_named, merge, roll
+from ..services.reopened import CHANGED_NONE
 from ..services.shown import StaleEdit
-from ..view_support import refuse_keys, returning, run_service
+from ..view_support import named_aware, refuse_keys, returning, run_service
 from . import queries as q
 from .told import foreseen_names, month_list, reworded_apart, tell_foreseen, year_list
 from .crud import (Entity, create_view, deactivate_question, edit_form, edit_view, render_page,
@@ -625,12 +626,29 @@ def _signed_named(form: MemberForm, held: list) -> dict:
         form.promised.data = ""
         return {}
     asked = held[-1]
-    form.promised.data = asked.key
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    changed = asked.message if asked.changed else None
-    return foreseen_names(asked.signed, "form_") | {"form_changed": changed}
+    signed, changed = _signed_afresh(asked)
+    form.promised.data = roll.corrected_key(signed, asked.change.day) \
+        if asked.change is not None else asked.key
+    return foreseen_names(signed, "form_") | {"form_changed": changed}
+
+
+def _signed_afresh(asked: d.SignedUnconfirmed):
+    """What the member form's roll change touches of what was signed, read again after
+    the service's rollback — not ``asked.signed``, found under the member's lock: a
+    month signed there may be re-opened since (since51) —, and the words said first, by
+    ``NamedFirst.since``'s rule: to a post from the page that named its key, what changed
+    from it (``roll.said_since``); to one asked for the first time, nothing, or, naming
+    nothing now, why it is asked again (``reopened.CHANGED_NONE``)."""
+    if asked.change is None:
+        return asked.signed, asked.message if asked.changed else None
+    signed = roll.signed_after(asked.change, local_today())
+    if asked.changed:
+        return signed, roll.said_since(roll.promised_named(asked.promised), signed,
+                                       d.FORM_PROMISE_STALE, actor=current_user)
+    return signed, None if roll.named_key(signed) else CHANGED_NONE
 
 
 def _member_for_page(record_id: int) -> Member:
@@ -712,6 +730,8 @@ def member_roll_date(record_id: int):
     form = RollCorrectionForm()
     before = roll.last_change(member)
     done = None
+    since: list = []
+    promised = ""
     if form.validate_on_submit():
         # confirmed (the page named them), or nothing signed to name: the service checks
         # under the member's lock that what it changes is what the page named
@@ -724,8 +744,9 @@ def member_roll_date(record_id: int):
         if (promised or form.change.data != roll.shown_key(before)
                 or not roll.corrected_key(d.foresee_roll_correction(member, day), day)):
             done = run_service(
-                form, d.correct_roll_date, member, current_user, form.day.data,
-                form.reason.data, shown=form.change.data, promised=promised)
+                form, named_aware(since, d.correct_roll_date), member, current_user,
+                form.day.data, form.reason.data, shown=form.change.data, promised=promised,
+                since_off=True)
     if not done:
         # what the correction typed would change of what was signed, named before it is
         # made (for the change the page showed: another's since is refused anyway)
@@ -733,6 +754,8 @@ def member_roll_date(record_id: int):
         if form.day.data is not None and form.change.data == roll.shown_key(
                 roll.last_change(member)):
             foreseen = d.foresee_roll_correction(member, form.day.data)
+        if since:
+            _roll_said_afresh(form, promised, foreseen)
         form.promised.data = roll.corrected_key(foreseen, form.day.data)
         main, fixed = edit_form(MEMBERS, member, formdata=None)
         return render_page(MEMBERS, main, member, fixed, **_member_page(member, roll_form=form),
@@ -747,6 +770,21 @@ def member_roll_date(record_id: int):
     # ``told.COMPARED_AT_MOST`` all named, uncompared
     tell_foreseen("更正", done.value, done.value.asked_years)
     return redirect(url_for("admin.member_edit", record_id=member.id))
+
+
+def _roll_said_afresh(form: RollCorrectionForm, promised: str, foreseen) -> None:
+    """更正日期 refused for what its page named (``roll.NamedSince``): said of what the
+    correction names now, ``foreseen`` afresh after the service's rollback — not what it
+    found under its locks (a month signed there and re-opened since) —, by
+    ``NamedFirst.since``'s rule (since51): to a post from the page that named
+    ``promised``, what changed from it (``roll.said_since``); to one from the form
+    naming nothing, the plain question as the first time, or, naming nothing now,
+    why it is asked again (``reopened.CHANGED_NONE``)."""
+    if promised:
+        form.form_errors.append(roll.said_since(roll.promised_named(promised), foreseen,
+                                                d.ROLL_NAMED_SINCE, actor=current_user))
+    elif not roll.named_key(foreseen):
+        form.form_errors.append(CHANGED_NONE)
 
 
 def _flash_released(member: Member, released: int) -> None:

@@ -34,6 +34,7 @@ from ..reach import managed_communities
 from ..services import name_problems, unit_of_work
 from ..services.residents import (
     ERASED_REFUSED,
+    RESIDENTS_NAMED_SINCE,
     resident_shown_key,
     ResidentData,
     archive_resident,
@@ -64,7 +65,8 @@ from ..services.residents import (
     visit_history,
 )
 from ..admin.told import signed_names
-from ..services.roll import named_key
+from ..named_page import NamedFirst
+from ..services.roll import named_key, said_since
 from ..templating import resident_name
 from ..view_support import (
     confirmed,
@@ -228,7 +230,6 @@ def edit(resident_id: int):
         with unit_of_work(once=False):
             record_view(resident, current_user)
     refused: list = []
-    since: list = []
     if form.validate_on_submit():
         data = _data(form, resident.community_id)
         # an admin's change of her kind moves the households / people served of the
@@ -240,23 +241,31 @@ def edit(resident_id: int):
                                         shown=form.shown.data)
             if naming:
                 return _kind_named(form, resident, naming)
+        # a month signed (or re-opened) since the page was read: named afresh, what was
+        # typed kept, nothing saved, by ``NamedFirst.since``'s rule — the form is its own
+        # naming page, posting ``named`` rather than ``named_page.KEY``: what the change
+        # names read again after the service's rollback, not what it found under its
+        # locks (since51); the words said first only to a post from the naming page; a
+        # post straight from the form, shown no naming, is asked the plain question, as
+        # the first time (residentkind46) — saying why when it names nothing now
+        first = NamedFirst(
+            lambda lock=False: kind_change_signed(
+                current_user, resident, _data(form, resident.community_id).category,
+                shown=form.shown.data),
+            lambda named, since: _kind_named(form, resident, named, since))
         # what the page named: the naming page's key (None: a post from no page of
         # ours, not asked), or — the form itself, just found naming nothing — nothing,
         # so a month signed before the save commits is named, not changed
-        named = form.named.data if confirmed() else ""
-        # a month signed (or re-opened) since the page was read: named afresh, what was
-        # typed kept, nothing saved — the refusal's words said first only to a post from
-        # the naming page (``NamedFirst.since``'s rule: the form is its own naming page,
-        # posting ``named`` rather than ``named_page.KEY``). A post straight from the
-        # form was shown no naming, so nothing it was shown changed: kept off the form
-        # (``since_off``), the plain question, as the first time (residentkind46)
-        if run_service(form, named_aware(since, stale_aware(refused, update_resident)),
-                       resident, current_user, data, shown=form.shown.data, named=named,
-                       since_off=not confirmed()):
+        first.shown = confirmed()
+        first.promised = form.named.data if first.shown else ""
+        if run_service(form, first.aware(stale_aware(refused, update_resident)),
+                       resident, current_user, data, shown=form.shown.data,
+                       named=first.promised, since_off=True):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
-        if since:
-            return _kind_named(form, resident, since[0].naming)
+        asked = first.since()
+        if asked is not None:
+            return asked
     elif request.method == "POST":
         data = _data(form, resident.community_id)
         if form.category_absent:  # a held 类别: the save keeps the stored kind
@@ -272,11 +281,14 @@ def edit(resident_id: int):
                            resident=resident, stale=stale_page(form, refused))
 
 
-def _kind_named(form: ResidentEditForm, resident: Resident, naming):
+def _kind_named(form: ResidentEditForm, resident: Resident, naming, since=None):
     """The register form as typed, naming the signed documents a change of her kind
     changes (``naming``), 确认保存 posting it again with their key; a naming now empty
-    (re-opened since) gives the form back with 保存."""
+    (re-opened since) gives the form back with 保存. ``since``: the words said first
+    when asked again (``NamedFirst.since``), on the form."""
     form.named.data = named_key(naming)
+    if since:
+        form.form_errors.append(since)
     return render_template("residents/form.html", form=form, community=resident.community,
                            resident=resident, signed=signed_names(naming), stale=None)
 
@@ -379,17 +391,25 @@ def for_task(task_id: int):
     # an approved visit's 服务对象 of a 已定稿 month: an admin is told which signed
     # documents a save changes, anyone else that only an admin may (no 保存 offered)
     closed = task_residents_closed(current_user, task)
+    since: list = []
     if form.validate_on_submit():
         picked = set(form.residents.data or [])
         # ``named``: what the page read named (None: a post from no page of ours)
-        if run_service(form, set_task_residents, task, current_user, picked,
-                       shown=form.shown.data, named=form.named.data):
+        if run_service(form, named_aware(since, set_task_residents), task, current_user,
+                       picked, shown=form.shown.data, named=form.named.data, since_off=True):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
     if served is None:
         served = task_residents(task)
     # the page names what is signed now, and posts that back
     signed = task_residents_signed(current_user, task)
+    if since:
+        # refused for what the page named: said against what a save names now, read
+        # afresh after the service's rollback — not what it found under its locks: a
+        # month signed there and re-opened since leaves nothing to point at
+        # (``roll.said_since``: then ``reopened.CHANGED_NONE``; since51)
+        form.form_errors.append(said_since(form.named.data, signed, RESIDENTS_NAMED_SINCE,
+                                           actor=current_user))
     form.named.data = named_key(signed)
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),

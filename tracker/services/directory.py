@@ -1534,11 +1534,16 @@ class SignedUnconfirmed(ServiceError):
     page to name them, decided once, under the member's lock: posted again with ``key``
     (its admin confirming), the save is made."""
 
-    def __init__(self, message, signed: roll.Corrected, key: str, *, changed: bool = False):
+    def __init__(self, message, signed: roll.Corrected, key: str, *, changed: bool = False,
+                 change: roll.Change | None = None, promised: str | None = None):
         super().__init__(message, field=roll.FIELD)
         # ``changed``: named afresh because what the page named changed since (a month
         # signed or re-opened since), which the page's notice says (``message``)
         self.signed, self.key, self.changed = signed, key, changed
+        # the roll change asked about and the key the page posted: for the page to name
+        # what it changes afresh after the rollback (``roll.signed_after`` read again,
+        # ``admin.routes._signed_named``), not ``signed``, found under the lock (since51)
+        self.change, self.promised = change, promised
 
 
 def _keep_promise(change: roll.Change | None, promised: str | None,
@@ -1574,13 +1579,16 @@ def _keep_promise(change: roll.Change | None, promised: str | None,
     if same_day:  # what the page named changed since: said so, by what became of it
         raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
                                                 FORM_PROMISE_STALE, actor=actor),
-                                signed, key, changed=True)
+                                signed, key, changed=True, change=change, promised=promised)
     if key:  # named for the first time, or afresh for another date typed
-        raise SignedUnconfirmed(FORM_CONFIRM, signed, key)
+        raise SignedUnconfirmed(FORM_CONFIRM, signed, key, change=change, promised=promised)
     return signed
 
 
 ROLL_REASON_MAX = 200
+
+# 更正日期's page named other signed documents than the correction changes now
+ROLL_NAMED_SINCE = _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。")
 
 
 def foresee_roll_correction(member: Member, day: date | None) -> roll.Corrected | None:
@@ -1631,11 +1639,10 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     if promised is not None and not roll.same_corrected(promised, roll.corrected_key(final, day)):
         # the page's own words when its block names all it named before (one signed
         # since); else what was re-opened since (``roll.said_since``): the block may be
-        # gone. The key's day is the page's, its documents ``named_key``'s
-        raise ServiceError(roll.said_since(
-            roll.promised_named(promised), final,
-            _l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"),
-            actor=actor))
+        # gone. The key's day is the page's, its documents ``named_key``'s. A
+        # ``NamedSince``: the page says it again of what it names afresh after the
+        # rollback (``admin.routes.member_roll_date``, since51)
+        raise roll.NamedSince(final, ROLL_NAMED_SINCE, roll.promised_named(promised), actor)
     roll.move_change(member, change, day)
     db.session.flush()
     # the years the message after it compares too, beyond those named: read here, under
