@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from tests.reminders.conftest import local
+from tests.reminders.outbox_rows import rows
 from tests.reminders.test_moved_twice_at_night import move, moved
 from tracker.models import Channel, OutboxStatus
-from tests.reminders.outbox_rows import rows
 from tracker.reminders import job
 from tracker.reminders.job import run
 from tracker.timeutil import local_today

@@ -557,7 +557,8 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
     the page was read — and the post is answered by ``confirm(task, form, signed)``
-    naming them as found under the lock, ``since`` said first, nothing done — unless
+    naming them, ``roll.said_since`` first (``since``, the page's own sentence, or what
+    was re-opened), nothing done — unless
     ``refusal()`` (the service's refusal of the task's state, read only) refuses it by
     then: another admin's 撤销审核 or 作废 committed after the service's rollback is
     said in its own words on the task page, not asked again for a 确认 the service
