@@ -186,14 +186,13 @@ class NamedFirst:
         page of ours asked, what changed from what it named (``roll.said_since``); to
         one straight from the form, nothing, as the first time — unless nothing is named
         now: the plain question asked again, after a refusal, says why
-        (``reopened.CHANGED_NONE``), never a bare 「…请查看上方的说明…」 over no 说明."""
+        (``reopened.CHANGED_NONE``), never a bare 「…请查看上方的说明…」 over no 说明.
+        ``said_since`` itself says that to a page that named nothing (afresh51)."""
         if self.promised is None:  # not this view's compare: its own words
             return refusal.message if self.shown else False
-        if named_key(named):
-            return said_since(self.promised, named, actor=_poster()) if self.shown else False
-        if self.shown and self.promised:  # what it named is no longer changed
+        if self.shown:
             return said_since(self.promised, named, actor=_poster())
-        return CHANGED_NONE
+        return False if named_key(named) else CHANGED_NONE
 
 
 def _poster():

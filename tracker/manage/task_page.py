@@ -30,7 +30,6 @@ from ..services.claims import (
     withdraw_refusal,
 )
 from ..services.reviews import reopen_effects, reopen_report, reopen_state_refusal
-from ..services.reopened import CHANGED_NONE
 from ..services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from ..services.shown import StaleEdit
 from ..services.summary_notes import (closed_task_to, fold_people,
@@ -558,7 +557,8 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
     the page was read — and the post is answered by ``confirm(task, form, signed)``
-    naming them as found under the lock, ``since`` said first, nothing done — unless
+    naming them, ``roll.said_since`` first (``since``, the page's own sentence, or what
+    was re-opened), nothing done — unless
     ``refusal()`` (the service's refusal of the task's state, read only) refuses it by
     then: another admin's 撤销审核 or 作废 committed after the service's rollback is
     said in its own words on the task page, not asked again for a 确认 the service
@@ -575,12 +575,12 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
         if (refused := refusal()) is not None:
             return _back_to_task(task, refused, "error")
         signed = signed_now()
-        form.form_errors[:] = []
         form.named.data = named_key(signed)
-        _say_named_since(form, shown_key, since, signed, _actor())
-        if not form.form_errors:  # what it named, once more: the refusal's own words —
-            # unless it named nothing and names nothing now: no 说明 to point at (review50 #1)
-            form.form_errors.append(found[0].said(since) if form.named.data else CHANGED_NONE)
+        # said against what names now, as every page named afresh says it — the same
+        # documents again (one re-opened under the locks, signed again since the
+        # rollback) is 「…有了变化…」 over the block naming them, never the locked read's
+        # 「…已撤销定稿…」 (afresh51); nothing named then or now: ``reopened.CHANGED_NONE``
+        form.form_errors[:] = [said_since(shown_key, signed, since, actor=_actor())]
         return confirm(task, form, signed_names(signed))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),

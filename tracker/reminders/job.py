@@ -456,11 +456,11 @@ def _still_due(rows: list[Outbox], token: str, at: datetime, config,
             aside.setdefault((OutboxStatus.obsolete, reasons.KIND_OFF), []).append(row)
         elif (row.member_id, row.kind) in opted_out:
             aside.setdefault((OutboxStatus.skipped, reasons.OPTED_OUT), []).append(row)
-        elif not kind.still_due(row, at, config):
+        elif not (due := kind.still_due(row, at, config)):
             aside.setdefault((OutboxStatus.obsolete, reasons.NOT_DUE), []).append(row)
         else:
             keep.append(row)
-            _reword(row, kind, token, at, config)
+            _reword(row, kind, token, at, config, due)
     for (status, reason), dropped in aside.items():
         _set_aside(dropped, token, status, reason)
         report.dropped += len(dropped)
@@ -528,11 +528,12 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
     return keep
 
 
-def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config) -> None:
+def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config,
+            due=True) -> None:
     """A row whose kind words it at send time (kinds.REWORDED: 今天 rather than 明天, the
     task's time and place as they are now) gets its new facts and text, stored as it
-    will be sent."""
-    facts = kind.facts_at_send(row, at, config)
+    will be sent; ``due``: what its still-due check found, read once for both."""
+    facts = kind.facts_at_send(row, at, config, due)
     if facts is None:
         return
     subject, body = kind.word(facts)

@@ -96,16 +96,18 @@ class Kind:
     # telling it (``_news_since``), so an upgrade does not tell weeks of them as news.
     news: bool = False
 
-    def still_due(self, row, now: datetime, config: dict) -> bool:
-        """Whether a row written earlier is still true when it can leave (``STILL_DUE``)."""
+    def still_due(self, row, now: datetime, config: dict):
+        """Whether a row written earlier is still true when it can leave (``STILL_DUE``):
+        falsy if not; else what the check found (True for a kind without one), for
+        ``facts_at_send`` — the row leaves worded from the same read, not a second."""
         check = STILL_DUE.get(self.code)
-        return check is None or check(row, now, config)
+        return True if check is None else check(row, now, config)
 
-    def facts_at_send(self, row, now: datetime, config: dict) -> dict | None:
+    def facts_at_send(self, row, now: datetime, config: dict, due=True) -> dict | None:
         """The row's facts as they should be when it leaves (``REWORDED``), or None:
-        as written."""
+        as written. ``due``: what ``still_due`` found for it."""
         facts = REWORDED.get(self.code)
-        return None if facts is None else facts(row, now, config)
+        return None if facts is None else facts(row, now, config, due)
 
     def word(self, facts: dict) -> tuple[str, str]:
         """(subject, body) of a message of this kind saying ``facts``, in the current
@@ -377,7 +379,7 @@ def still_tomorrow(row, now: datetime, config: dict) -> bool:
 
 
 @reworded_for("tomorrow")
-def reword_tomorrow(row, now: datetime, config: dict) -> dict | None:
+def reword_tomorrow(row, now: datetime, config: dict, _due=True) -> dict | None:
     """The task's time and place as they are when the row leaves, 「今天」 if that is
     the task's own day, and whether she has checked in by then."""
     task = _tomorrow_task(row, now)
@@ -1107,25 +1109,27 @@ def _changed_checked_in(line: str, changed, assigned) -> str:
 
 
 @reworded_for("changed")
-def reword_changed(row, now: datetime, config: dict) -> dict | None:
+def reword_changed(row, now: datetime, config: dict, due=True) -> dict | None:
     """Whether she has checked in by the time the row leaves (quiet hours, a retry):
     the words name a way out only while one is left. And what it says changed: every
     field that differs from what this channel last told her (``moves``), not what
-    changed since her in-app copy, which ``find_changed`` wrote it with (leave50)."""
+    changed since her in-app copy, which ``find_changed`` wrote it with (leave50) —
+    ``due``, as ``still_changed`` read it just before (afresh51: not read again)."""
     if row.facts is None:
         return None
     checked_in = _exists(select(Assignment.id).where(
         Assignment.task_id == row.task_id, Assignment.member_id == row.member_id,
         Assignment.status == AssignmentStatus.checked_in))
-    changed = moves.changed_on_channel(row, _news_since("changed", config, now)) \
-        or row.facts["changed"]
+    told = due if isinstance(due, list) else \
+        moves.changed_on_channel(row, _news_since("changed", config, now))
+    changed = told or row.facts["changed"]
     if (checked_in, changed) == (bool(row.facts.get("checked_in")), row.facts["changed"]):
         return None
     return {**row.facts, "checked_in": checked_in, "changed": changed}
 
 
 @still_due_for("changed")
-def still_changed(row, now: datetime, config: dict) -> bool:
+def still_changed(row, now: datetime, config: dict) -> list[str] | bool:
     """``find_changed``'s rule for the row's member and task when it leaves: still
     holding a place taken before the change (a member who withdrew, was 移出, or left
     and took a place again since — she saw the new time then — is not on the task the
@@ -1133,7 +1137,9 @@ def still_changed(row, now: datetime, config: dict) -> bool:
     and not over. A task under way still gets it: she may not have set out yet.
     And true when it leaves (leave50, ``moves``): no later move of the task was written
     for her on this channel (that one states the task as it is), and the task differs
-    from what this channel last told her — moved and moved back, it is as she was told."""
+    from what this channel last told her — moved and moved back, it is as she was told.
+    Due: those fields (``moves.changed_on_channel``), for ``reword_changed`` to word the
+    row from — True when there is nothing to compare (``changed_on_channel`` None)."""
     event_id = about_of(row).rsplit(":", 1)[-1]
     if not event_id.isdigit():
         return False
@@ -1147,7 +1153,8 @@ def still_changed(row, now: datetime, config: dict) -> bool:
         return False
     if moves.newer_written(row):
         return False
-    return moves.changed_on_channel(row, _news_since("changed", config, now)) != []
+    changed = moves.changed_on_channel(row, _news_since("changed", config, now))
+    return True if changed is None else changed  # [] (as she was told): not due
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------
