@@ -41,7 +41,7 @@ def test_held_elsewhere_she_is_told_why_not_and_whom_to_ask(client, login, world
     assert OFFERED not in page and SENT_TO_IT not in page
     assert "您在同一时间还参加了“入户走访”" in page
     assert "请联系本社区联络员更正“入户走访”的记录" in page
-    assert n == 6, n
+    assert n == 5, n
 
 
 def test_held_nowhere_else_she_is_sent_to_the_button_it_shows(client, login, world, count_queries):

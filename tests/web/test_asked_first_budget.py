@@ -147,15 +147,16 @@ def test_the_naming_pages_of_an_addition_and_a_new_leader_run_their_budget(
 # statement (``admin.choices.read_together``; its own category among them, held for the
 # request), the menu's counts — and the unconfirmed post adds the submission token, the
 # naming (one statement) and the read-only check of what the save would refuse
-# (``directory.item_problems``, review46 #4: whether the line is taken; the unit and the
+# (``directory.item_problems``, review46 #4: whether the line is taken, read with the
+# item when the post keeps its line, ``directory.item_line_load``; the unit and the
 # item's community — the page's subject too — are the form's, held for the request):
-# 7. It was 8 while whether the item has tasks was a statement of its own (pagesb50),
+# 6. It was 7 while whether the line is taken was a statement of its own (pagesb51), 8 while whether the item has tasks was a statement of its own (pagesb50),
 # 11 while the form read its four lists one statement each (pagesa49), 12
 # before pagesb48 (the category read again by id), 16 (10 for the form) while whether
 # the item has tasks was asked three times and the unit and community read again by id
 # (tidy47), 20 before the form's category was kept for the request and read from memory
 # by the naming (``funds._funding``), the check and the subject.
-BUDGET_EDIT_PAGE = 7
+BUDGET_EDIT_PAGE = 6
 
 
 def test_the_item_naming_page_reads_the_post_and_merges_it_once(client, login, october,

@@ -49,7 +49,7 @@ def test_absent_outsider_is_told_what_is_left_not_sent_to_the_form(
     assert OFFERED not in page and SENT_TO_IT not in page
     # what the page read it read with her own row: no more than a member done there
     # (tests/web/test_task_page_not_counted_budget.py)
-    assert n == 6, n
+    assert n == 5, n
     # the form agrees: it offers neither the activity nor its community
     form = client.get(f"/backfill-requests/new?task={world.past_task.id}").get_data(
         as_text=True)

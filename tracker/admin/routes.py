@@ -73,7 +73,7 @@ CATEGORIES = Entity("category", "categories", Category, CategoryForm,
 ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
                d.create_resource_item, d.update_resource_item,
                title=_l("资源清单项目"), heading=_l("资源清单"), frozen=d.item_frozen_on_page,
-               loads=lambda: [d.item_tasks_load()],
+               loads=lambda: [d.item_tasks_load(), d.item_line_load()],
                frozen_note=_l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"))
 
 

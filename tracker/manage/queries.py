@@ -894,32 +894,28 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     again when the form is saved, which names whom it refuses
     (``backfill._check_participants``), the ticks kept."""
     day_unit = aliased(Unit, name="day_unit")
-
-    def with_day_unit(stmt):
-        if day is None:
-            return stmt
-        return stmt.add_columns(day_unit).join(
-            day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))
-
-    def read(stmt, n=None):
-        rows = db.session.execute(stmt if n is None else stmt.limit(n)).all()
-        return [row[0] for row in rows], {row[0].id: row[1] for row in rows if len(row) > 1}
-
-    chosen, units = read(with_day_unit(
-        select(Member).where(Member.id.in_(picked or [0]), *recordable(actor))
-        .options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)))
-    found = select(Member).where(*recordable(actor, day),
-                                 Member.id.not_in([m.id for m in chosen] or [0]))
+    # the picked (the rule on some day) and the first of those found (the rule on the
+    # day, the search) in one statement: the picked first, flagged, then the found by
+    # name; the picked are at most ``len(picked)`` rows, so that many more than the
+    # found's ``most + 1`` (one more: whether the list is cut) reads them all
+    chosen = and_(Member.id.in_(picked or [0]), *recordable(actor))
+    found = [*recordable(actor, day)]
     if search:
-        found = found.where(or_(matches(search, Member.name),
-                                phone_matches(search, Member.phone, prefix=True)))
-    found = with_day_unit(found.options(joinedload(Member.unit))
-                          .order_by(Member.name_key, Member.id))
+        found.append(or_(matches(search, Member.name),
+                         phone_matches(search, Member.phone, prefix=True)))
+    first = case((chosen, 0), else_=1)
+    stmt = (select(Member, first).where(or_(chosen, and_(*found)))
+            .options(joinedload(Member.unit)).order_by(first, Member.name_key, Member.id))
+    if day is not None:
+        stmt = stmt.add_columns(day_unit).join(
+            day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))
     most = choices_limit(search) if limit is None else limit
-    more, more_units = read(found, most + 1)  # one row more: whether the list is cut
-    units.update(more_units)
+    rows = db.session.execute(stmt.limit(len(picked) + most + 1)).all()
+    units = {row[0].id: row[2] for row in rows if len(row) > 2}
+    chosen_members = [row[0] for row in rows if row[1] == 0]
+    more = [row[0] for row in rows if row[1] != 0]
     cut = most if len(more) > most else None
-    return MemberChoices(chosen + more[:most], cut, units)
+    return MemberChoices(chosen_members + more[:most], cut, units)
 
 
 def load_member(member_id: int | None) -> Member | None:

@@ -146,6 +146,11 @@ class ResourceItem(db.Model):
     # edit page, which asks for it with the item (``directory.item_tasks_load``; None
     # otherwise): the fields it fixes are known in no statement of their own
     has_tasks: Mapped[bool | None] = query_expression()
+    # whether another item holds its line (unit, community, zone, category, year): 0 none,
+    # 1 an inactive one, 2 an active one — the line-taken check of its edit page's post
+    # when the post keeps the line, read with the item (``directory.item_line_load``;
+    # None otherwise, and a save asks under its locks)
+    line_taken: Mapped[int | None] = query_expression()
 
     def __str__(self) -> str:
         return f"{self.year} {self.within_year}"

@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import with_expression
+from sqlalchemy.orm import aliased, with_expression
 
 from ..extensions import db
 from ..models import (
@@ -698,6 +698,34 @@ def item_tasks_load():
     return with_expression(ResourceItem.has_tasks, _item_tasks(ResourceItem.id).exists())
 
 
+def _on_line(row, unit_id, community_id, zone_id, category_id, year) -> list:
+    """WHERE conditions: ``row`` (``ResourceItem`` or an alias) is an item of the line
+    (unit, community, zone, category, year) — given as values (a save's, None: no zone)
+    or as another item's columns (``item_line_load``)."""
+    if zone_id is None:
+        zone = row.zone_id.is_(None)
+    elif isinstance(zone_id, int):
+        zone = row.zone_id == zone_id
+    else:  # a column: the same zone, or both none
+        zone = row.zone_id.is_not_distinct_from(zone_id)
+    return [row.unit_id == unit_id, row.community_id == community_id, zone,
+            row.category_id == category_id, row.year == year]
+
+
+def item_line_load():
+    """An option of an item's read: ``ResourceItem.line_taken``, whether another item
+    holds the item's own line and if so whether it is active — ``_item_values``'
+    line-taken check as a column of the item's statement (its edit page's: a post that
+    keeps the line is answered from it, not a statement of its own)."""
+    other = aliased(ResourceItem, name="line_other")
+    return with_expression(ResourceItem.line_taken, func.coalesce(
+        select(case((other.active, 2), else_=1))
+        .where(*_on_line(other, ResourceItem.unit_id, ResourceItem.community_id,
+                         ResourceItem.zone_id, ResourceItem.category_id, ResourceItem.year),
+               other.id != ResourceItem.id)
+        .limit(1).scalar_subquery(), 0))
+
+
 def item_frozen_on_page(item: ResourceItem | None) -> tuple[str, ...]:
     """``item_frozen_fields`` as the edit page reads them: from the item's read when it
     asked (``item_tasks_load``), else asked. A save asks again, under its locks
@@ -761,16 +789,18 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
               "zone_id": zone.id if zone else None, "category_id": category.id,
               "year": year, "target": target, "target_measure": measure,
               "description": description}
-    query = select(ResourceItem.active).where(
-        ResourceItem.unit_id == unit.id,
-        ResourceItem.community_id == community.id,
-        ResourceItem.zone_id.is_(None) if zone is None else ResourceItem.zone_id == zone.id,
-        ResourceItem.category_id == category.id,
-        ResourceItem.year == year,
-    )
-    if item is not None:
-        query = query.where(ResourceItem.id != item.id)
-    existing = db.session.scalar(query.limit(1))
+    place = (unit.id, community.id, zone.id if zone else None, category.id, year)
+    if (not lock and item is not None and item.line_taken is not None
+            and place == (item.unit_id, item.community_id, item.zone_id, item.category_id,
+                         item.year)):
+        # a page's check of a post that keeps the item's line: read with the item
+        # (``item_line_load``), the same question; a save asks under its locks
+        existing = (None, False, True)[item.line_taken]
+    else:
+        query = select(ResourceItem.active).where(*_on_line(ResourceItem, *place))
+        if item is not None:
+            query = query.where(ResourceItem.id != item.id)
+        existing = db.session.scalar(query.limit(1))
     if existing is not None:
         raise ServiceError(ITEM_TAKEN if existing else ITEM_TAKEN_INACTIVE, field="category_id")
     return values

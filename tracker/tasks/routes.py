@@ -59,7 +59,7 @@ from ..services.reviews import (
     reviewable_from,
     submit_report,
 )
-from ..services.task_needs import needs_of
+from ..services.task_needs import needs_named
 from ..services.voiding import void_event
 from ..services.waitlist import join_waitlist, leave_refusal, leave_waitlist, waits_on
 from ..templating import task_phase
@@ -189,7 +189,7 @@ def communities():
 @login_required
 def detail(task_id: int):
     now = utcnow()
-    task = q.load_task(task_id, for_page=True, photos=True) or abort(404)
+    task = q.load_task(task_id, for_page=True, photos=True, needs=True) or abort(404)
     # one not counted on an approved task: where her time counts (why she was not
     # counted) and where she holds a place at those hours (whether 补录申请 is
     # offered), read with her own row (review40b #3)
@@ -265,7 +265,7 @@ def detail(task_id: int):
                  or held_on is None)),
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
-                           needs=needs_of(task), voided=voided, is_voided=was_voided,
+                           needs=needs_named(task), voided=voided, is_voided=was_voided,
                            state=state, next_url=request.full_path.rstrip("?"),
                            share_url=public_url_for("tasks.detail", task_id=task.id),
                            # whom 现场照片 is linked to, from her row read above
