@@ -28,20 +28,13 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..formatting import percent
-from ..models import (
-    CountedParticipation,
-    Member,
-    ReportStatus,
-    RollPeriod,
-    Task,
-    TaskReport,
-    Unit,
-)
+from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
 from ..names import ALONE, COUNTS, listed, namesake_columns
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
+from .moved import counted_elsewhere, counted_elsewhere_part
 from .scope import Scope, participation_conditions, task_conditions
 from .stays import covers, unit_then
 
@@ -176,11 +169,8 @@ class Coverage:
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
     not_yet: list  # NotYet, ordered by name
-    # of took_part, those none of whose work is in person_times (figures50), in two
-    # parts (roll51): ``moved_in``, some of it done while on another unit's roll — they
-    # moved in during the period —, and ``counted_now``, all of it done while on no roll
-    # and counted for the unit they have moved to since (``stays.unit_then``); each with
-    # the names of the units their work counts for
+    # of took_part, those none of whose work is in person_times, with the units it counts
+    # for: moved in after it, and on no roll then (their unit now's; ``moved.py``)
     moved_in: int = 0
     moved_in_units: tuple[str, ...] = ()
     counted_now: int = 0
@@ -284,11 +274,9 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
                           counts.get(member_id, ALONE))
                    for member_id, name, pending, branch, phone in not_yet_rows]
-        moved_in, counted_now = counted_elsewhere(elsewhere_rows)
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
-                        moved_in=len(moved_in[0]), moved_in_units=moved_in[1],
-                        counted_now=len(counted_now[0]), counted_now_units=counted_now[1],
+                        **counted_elsewhere(elsewhere_rows),
                         elsewhere_only=int(elsewhere_only), off_roll=int(off_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
@@ -347,49 +335,10 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
                            community_ids))
         .order_by(roll.c.name_key, roll.c.id),
         namesakes,
-        _counted_elsewhere_part(
+        counted_elsewhere_part(
             select(RollPeriod.member_id).where(*on_roll(unit_id, day), took_part, ~counted)
             .subquery("counted_elsewhere"), date_from, date_to, community_ids),
         shape=shape)
-
-
-def _counted_elsewhere_part(members, date_from: date, date_to: date,
-                            community_ids: tuple[int, ...] | None) -> Select:
-    """Of ``members`` (the roll's people who took part and none of whose work is in
-    the unit's 人次), each approved participation of the period: ``member_id``, the
-    unit it counts for (``stays.unit_then``: the unit of her stay on its day, else the
-    unit she is in now) and whether a stay gave it. The 月报 names the units, and says
-    why the work is theirs: a stay on another unit's roll is work done before she moved
-    in; work on a day on no roll counts for the unit she has moved to since, which is
-    not a move into this unit (roll50's open edge case)."""
-    by_stay = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == CountedParticipation.member_id,
-        *covers(CountedParticipation.service_date)).correlate_except(RollPeriod))
-    counted_for = unit_then(CountedParticipation.member_id, CountedParticipation.service_date,
-                            unit_now=Member.unit_id)
-    return (select(members.c.member_id, Unit.name, case((by_stay, 1), else_=0))
-            .select_from(members)
-            .join(CountedParticipation, CountedParticipation.member_id == members.c.member_id)
-            .join(Member, Member.id == CountedParticipation.member_id)
-            .join_from(Member, Unit, Unit.id == counted_for)
-            .where(*_in_period(date_from, date_to, community_ids),
-                   CountedParticipation.report_status == ReportStatus.approved)
-            .order_by(Unit.sort_key, Unit.id))
-
-
-def counted_elsewhere(rows) -> tuple[tuple[set, tuple[str, ...]], tuple[set, tuple[str, ...]]]:
-    """``_counted_elsewhere_part``'s rows as two parts, each (its members, the names of
-    the units their work counts for, in the units' order): those with any work done on
-    another unit's roll (moved in), and the others (work on days on no roll, counted for
-    the unit they are in now). Each person is in one part only."""
-    stayed = {member_id for member_id, _unit, by_stay in rows if by_stay}
-    parts = []
-    for wanted in (True, False):
-        members = {member_id for member_id, _unit, _by in rows
-                   if (member_id in stayed) is wanted}
-        units = dict.fromkeys(unit for member_id, unit, _by in rows if member_id in members)
-        parts.append((members, tuple(units)))
-    return parts[0], parts[1]
 
 
 @dataclass(frozen=True)
