@@ -70,7 +70,7 @@ def test_the_lead_names_who_left_moved_or_is_off_the_roll_in_the_year(year_2022)
     # his only work: named as moved in after it, the liaison as in the 人次 (figures50)
     coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
     assert coverage == ("我局在册党员干部3人，全年参与2人（其中1人年内调入，参与在调入前，"
-                        "人次和时长计入原单位），参与率66.7%。本单位党员参与4人次、服务时长8.0小时"
+                        "人次和时长计入县财政局），参与率66.7%。本单位党员参与4人次、服务时长8.0小时"
                         "（按活动当日所在单位计，含参加其他单位组织的活动，另含不计入参与统计的1人）。"
                         "全年未参与：庚。")
 
@@ -86,4 +86,4 @@ def test_the_unit_moved_to_names_nobody_apart(year_2022):
     assert not any(p.heading for p in s.paragraphs)
     coverage = s.paragraphs[1].text
     assert coverage.startswith("我局在册党员干部2人，全年参与2人（其中1人只参加了其他单位组织的活动；"
-                               "1人年内调入，参与在调入前，人次和时长计入原单位），参与率100.0%。")
+                               "1人年内调入，参与在调入前，人次和时长计入县商务局），参与率100.0%。")

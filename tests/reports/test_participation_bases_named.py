@@ -55,7 +55,7 @@ def page_text(client, url: str) -> str:
 
 # the roll of 31 October: 财政局党员 (in 县财政局's 宣讲) and 韩梅 (in 县商务局's activity,
 # 县商务局's on its day): two took part, one 人次 is 县财政局's
-MOVED_IN = ("我局在册党员干部2人，本月参与2人（其中1人本月调入，参与在调入前，人次和时长计入原单位），"
+MOVED_IN = ("我局在册党员干部2人，本月参与2人（其中1人本月调入，参与在调入前，人次和时长计入县商务局），"
             "参与率100.0%。本单位党员参与1人次、服务时长2.0小时（按活动当日所在单位计，"
             "含参加其他单位组织的活动）。")
 
@@ -73,7 +73,7 @@ def test_a_member_who_moved_in_after_her_work_is_named_as_such(client, login, oc
     assert MOVED_IN in docx_text(client, query)
     coverage = page_text(client, f"/progress/coverage?unit={october.other_unit.id}"
                                  f"&period=month&month={MONTH}")
-    assert "参与党员中有1人在该期间调入本单位，参与在调入前，人次和服务时长计入原单位。" in coverage
+    assert "参与党员中有1人在该期间调入本单位，参与在调入前，人次和服务时长计入县商务局。" in coverage
 
 
 def test_each_person_is_named_in_one_part_only(october):
@@ -83,7 +83,7 @@ def test_each_person_is_named_in_one_part_only(october):
     # roll's 2人次 and 4.0 hours are the lead's here, so the sentence does not repeat them)
     assert coverage_sentence(other) == (
         "我局在册党员干部3人，本月参与3人（其中1人只参加了其他单位组织的活动；1人本月调入，"
-        "参与在调入前，人次和时长计入原单位），参与率100.0%。")
+        "参与在调入前，人次和时长计入县商务局），参与率100.0%。")
     assert (other.coverage.person_times, other.coverage.minutes) == (2, 240)
 
 
@@ -91,7 +91,7 @@ def test_the_year_says_it_too(client, login, october):
     moved_in_after_her_work(october)
     login(october.admin)
     annual = page_text(client, f"/reports/annual?unit={october.other_unit.id}&year=2022")
-    assert "全年参与2人（其中1人年内调入，参与在调入前，人次和时长计入原单位）" in annual
+    assert "全年参与2人（其中1人年内调入，参与在调入前，人次和时长计入县商务局）" in annual
 
 
 def test_the_coverage_page_says_it_in_english(client, login, october):
@@ -103,8 +103,7 @@ def test_the_coverage_page_says_it_in_english(client, login, october):
     fresh_locale()
     note = re.search(r'data-figure="moved_in">([^<]*)<', html).group(1)
     assert note == ("1 of the members who took part moved to this unit during the period, "
-                    "after taking part: those participations and hours count for the unit "
-                    "they came from.")
+                    "after taking part: those participations and hours count for 县商务局.")
 
 
 # 县商务局's October (tests/reports/dataset.py) with a liaison (计入参与统计 否) beside 王芳
@@ -153,11 +152,95 @@ def test_the_two_parts_are_joined_in_the_reader_s_language(app):
 
     from tracker.reports.narrative import took_part_parts
 
-    cov = SimpleNamespace(elsewhere_only=1, moved_in=2, took_part=5)
+    cov = SimpleNamespace(elsewhere_only=1, moved_in=2, moved_in_units=("县财政局",),
+                          counted_now=0, counted_now_units=(), took_part=5)
     with app.test_request_context():
         with force_locale("zh_CN"):
             assert took_part_parts(cov) == (
-                "（其中1人只参加了其他单位组织的活动；2人本月调入，参与在调入前，人次和时长计入原单位）")
+                "（其中1人只参加了其他单位组织的活动；2人本月调入，参与在调入前，人次和时长计入县财政局）")
         with force_locale("en"):
             said = took_part_parts(cov)
     assert "；" not in said and "; " in said, said
+
+
+# roll51: the unit her work counts for is named, and 「本月调入」 is said only of a move in
+
+
+def moved_out_and_back(october):
+    """韩梅 (县财政局, on its roll all along) moves to 县商务局 from 5 October, works
+    县商务局's activity on 10 October and moves back to 县财政局 from 15 October: her work
+    counts for 县商务局, the unit she came back from, not 县财政局, her first (main50)."""
+    mover = f.member(october.other_unit, name="韩梅")
+    mover.unit_id = october.unit.id
+    roll.settle(mover, date(2022, 10, 5))
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [mover])
+    mover.unit_id = october.other_unit.id
+    roll.settle(mover, date(2022, 10, 15))
+    db.session.commit()
+
+
+def worked_before_her_roll_then_moved(october):
+    """韩梅 (县财政局) is on no roll until 15 October, when she joins 县财政局's; her one
+    activity (县商务局's, 10 October) is before it, and on 10 November she moves to
+    县商务局. Work on a day on no roll counts for the unit she is in now
+    (``stays.unit_then``): 县商务局, the unit she moved to after October — she did not
+    move in during October (roll50's open edge case)."""
+    member = f.member(october.other_unit, name="韩梅", on_roll=False)
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [member])
+    member.on_roll = True
+    roll.settle(member, date(2022, 10, 15))
+    member.unit_id = october.unit.id
+    roll.settle(member, date(2022, 11, 10))
+    db.session.commit()
+
+
+OUT_AND_BACK = ("我局在册党员干部2人，本月参与2人（其中1人本月调入，参与在调入前，人次和时长计入县商务局），"
+                "参与率100.0%。")
+BEFORE_HER_ROLL = ("我局在册党员干部2人，本月参与2人（其中1人参与时未在册，人次和时长计入其现所在单位县商务局），"
+                   "参与率100.0%。")
+
+
+def csv_text(client, query: str) -> str:
+    return client.get(f"/reports/monthly.csv?{query}").data.decode("utf-8-sig")
+
+
+def says_it_everywhere(client, login, october, sentence: str) -> None:
+    """The 月报 of 县财政局's October says ``sentence`` in its 参与情况: built, on its
+    page, in its Word file and in its .csv (the .xlsx writes the same paragraphs)."""
+    assert coverage_sentence(build_summary(2022, 10, unit=october.other_unit)) == sentence
+    login(october.admin)
+    query = f"unit={october.other_unit.id}&month={MONTH}"
+    assert sentence in page_text(client, f"/reports/?{query}")
+    assert sentence in docx_text(client, query)
+    assert sentence in csv_text(client, query)
+
+
+def english_note(client, october, figure: str) -> str:
+    english(client)
+    html = client.get(f"/progress/coverage?unit={october.other_unit.id}&period=month"
+                      f"&month={MONTH}").get_data(as_text=True)
+    fresh_locale()
+    return re.search(rf'data-figure="{figure}">([^<]*)<', html).group(1)
+
+
+def test_one_who_moved_out_and_back_is_said_to_count_for_the_unit_she_came_back_from(
+        client, login, october):
+    moved_out_and_back(october)
+    says_it_everywhere(client, login, october, OUT_AND_BACK)
+    assert english_note(client, october, "moved_in") == (
+        "1 of the members who took part moved to this unit during the period, after "
+        "taking part: those participations and hours count for 县商务局.")
+
+
+def test_work_on_no_roll_counted_for_a_later_unit_is_not_called_a_move_in(
+        client, login, october):
+    worked_before_her_roll_then_moved(october)
+    says_it_everywhere(client, login, october, BEFORE_HER_ROLL)
+    assert "调入" not in coverage_sentence(build_summary(2022, 10, unit=october.other_unit))
+    coverage = page_text(client, f"/progress/coverage?unit={october.other_unit.id}"
+                                 f"&period=month&month={MONTH}")
+    assert "参与党员中有1人参与时未在册，人次和服务时长计入其现所在单位县商务局。" in coverage
+    assert "调入本单位" not in coverage
+    assert english_note(client, october, "counted_now") == (
+        "1 of the members who took part did so while on no unit's roll: those "
+        "participations and hours count for the unit they are in now, 县商务局.")

@@ -267,7 +267,7 @@ def test_a_member_who_moved_in_mid_month_is_the_units_own(october):
     assert lead_parts(summary) == (14, {})
     assert coverage_says(summary) == ("", 16, 14, 0)
     # her work is all 县财政局's by its days (its 宣讲 too): 参与情况 says so (figures50 #1)
-    assert "本月参与14人（其中1人本月调入，参与在调入前，人次和时长计入原单位）" in coverage_sentence(summary)
+    assert "本月参与14人（其中1人本月调入，参与在调入前，人次和时长计入县财政局）" in coverage_sentence(summary)
     agree(summary)
 
 

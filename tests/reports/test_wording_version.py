@@ -96,10 +96,14 @@ WORDINGS[14] = WORDINGS[13]
 # after it) and says when its 人次 include people off the roll — nobody moved in and no
 # staff took part in October 2022: as in 14
 WORDINGS[15] = WORDINGS[14]
+# 16: that part names the units their work counts for (「…计入县财政局」, not 「原单位」),
+# and those whose work was on no roll, counted for the unit they moved to since, read
+# 「参与时未在册…」, not 「本月调入」 (roll51) — nobody of the kind in October 2022: as in 15
+WORDINGS[16] = WORDINGS[15]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -181,6 +185,13 @@ ANNUAL_WORDINGS[15] = {
     **ANNUAL_WORDINGS[14],
     "县商务局-2022-annual.txt":
         "9ea73ea02ac03f73e5f88a531e21bc56fa5359c5537780d2c5dfeac6eb86e3cb",
+}
+# 16: the 「年内调入」 part names the unit her work counts for — 县商务局's 2022 reads
+# 「…人次和时长计入县财政局」 where it read 「计入原单位」; 解放路社区's has no 参与情况
+ANNUAL_WORDINGS[16] = {
+    **ANNUAL_WORDINGS[15],
+    "县商务局-2022-annual.txt":
+        "01b5dfdaaac1c1c99ac599cb5963e4078ad6aae1e6ae13e3d0a8e732203ebd5c",
 }
 
 

@@ -384,32 +384,55 @@ def elsewhere_only_all(took_part: int) -> str:
     return _("（只参加了其他单位组织的活动）")
 
 
-def moved_in_clause(whole_year: bool = False) -> str:
+def units_named(names) -> str:
+    """Units named in one clause, as ``places`` names communities: the first five and
+    how many in all beyond that."""
+    names = list(names)
+    if len(names) <= MAX_PLACES:
+        return join(names)
+    return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES]), n=len(names))
+
+
+def moved_in_clause(units, whole_year: bool = False) -> str:
     """What is said of the roll's people who moved in after all their work of the
     period: they took part, and their 人次 and hours count for the unit they had on its
-    day (figures50 #1: 「本月参与3人」 beside 「本单位党员参与2人次」 read as a slip)."""
+    day (figures50 #1: 「本月参与3人」 beside 「本单位党员参与2人次」 read as a slip), named
+    — 「原单位」 read as her first unit for one who moved out and back within the month,
+    whose work counts for the unit she came back from (roll51)."""
     if whole_year:
-        return _("年内调入，参与在调入前，人次和时长计入原单位")
-    return _("本月调入，参与在调入前，人次和时长计入原单位")
+        return _("年内调入，参与在调入前，人次和时长计入%(units)s", units=units_named(units))
+    return _("本月调入，参与在调入前，人次和时长计入%(units)s", units=units_named(units))
+
+
+def counted_now_clause(units) -> str:
+    """What is said of the roll's people whose work of the period fell on days they were
+    on no roll (补录 before they joined, say) and who have since moved to another unit:
+    that work counts for the unit they are in now (``stays.unit_then``), and they did not
+    necessarily move in during the period, so 「本月调入」 is not said of them (roll51)."""
+    return _("参与时未在册，人次和时长计入其现所在单位%(units)s", units=units_named(units))
 
 
 def took_part_parts(cov, whole_year: bool = False) -> str:
     """The parenthetical after 「本月参与N人」 naming those of them whose work is not in
     the unit's own ledger, each person in one part only: those who took part only in
-    other units' activities, and those whose work all counts for another unit (moved
-    in after it, whatever activities it was in). Everyone in one part reads 「均」 for
-    two or more, the part alone for one, as 「（只参加了…）」 does."""
-    elsewhere, moved = cov.elsewhere_only, cov.moved_in
+    other units' activities, and those whose work all counts for another unit — moved
+    in after it, or done on no roll and counted for the unit they have moved to since —
+    whatever activities it was in. Everyone in one part reads 「均」 for two or more, the
+    part alone for one, as 「（只参加了…）」 does."""
+    elsewhere = cov.elsewhere_only
     if elsewhere and elsewhere == cov.took_part:
         return elsewhere_only_all(cov.took_part)
-    if moved and moved == cov.took_part:
-        if moved > 1:
-            return _("（均为%(clause)s）", clause=moved_in_clause(whole_year))
-        return _("（%(clause)s）", clause=moved_in_clause(whole_year))
-    if not moved:
+    counted = [(n, clause) for n, clause in (
+        (cov.moved_in, cov.moved_in and moved_in_clause(cov.moved_in_units, whole_year)),
+        (cov.counted_now, cov.counted_now and counted_now_clause(cov.counted_now_units)))
+        if n]
+    if len(counted) == 1 and counted[0][0] == cov.took_part:
+        n, clause = counted[0]
+        return _("（均为%(clause)s）", clause=clause) if n > 1 else _("（%(clause)s）", clause=clause)
+    if not counted:
         return _("（其中%(n)s人只参加了其他单位组织的活动）", n=elsewhere) if elsewhere else ""
     parts = [_("%(n)s人只参加了其他单位组织的活动", n=elsewhere)] if elsewhere else []
-    parts.append(_("%(n)s人%(clause)s", n=moved, clause=moved_in_clause(whole_year)))
+    parts += [_("%(n)s人%(clause)s", n=n, clause=clause) for n, clause in counted]
     return _("（其中%(parts)s）", parts=_("；").join(parts))
 
 

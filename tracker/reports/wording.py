@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 15
+WORDING_VERSION = 16
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -121,6 +121,14 @@ WORDING_VERSION = 15
 #    (「…，另含不计入参与统计的1人）」, figures50 #2) — in both documents. October 2022
 #    reads as in 14 (nobody moved in, no staff took part); 县商务局's 2022 年度总结 names
 #    财政局党员, moved in after her one activity (县财政局's), 「年内调入」
+# 16: that part names the units the work counts for, where it said 「原单位」 — which read
+#    as her first unit for one who moved out and back within the month (main50):
+#    「1人本月调入，参与在调入前，人次和时长计入县财政局」; and of the roll's people whose
+#    work all fell on days on no roll and counts for the unit they have moved to since
+#    (``stays.unit_then``), who did not necessarily move in, it says so and not 「本月调入」:
+#    「1人参与时未在册，人次和时长计入其现所在单位县商务局」 (roll50's open edge case) — in
+#    both documents. October 2022 reads as in 15 (nobody moved in); 县商务局's 2022 年度总结
+#    reads 「年内调入，参与在调入前，人次和时长计入县财政局」
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -34,6 +34,7 @@ from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
+from .moved import counted_elsewhere, counted_elsewhere_part
 from .scope import Scope, participation_conditions, task_conditions
 from .stays import covers, unit_then
 
@@ -168,8 +169,13 @@ class Coverage:
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
     not_yet: list  # NotYet, ordered by name
-    moved_in: int = 0  # of took_part, none of whose work is in person_times (figures50)
-    elsewhere_only: int = 0  # of took_part less moved_in, none in the unit's own activities
+    # of took_part, those none of whose work is in person_times, with the units it counts
+    # for: moved in after it, and on no roll then (their unit now's; ``moved.py``)
+    moved_in: int = 0
+    moved_in_units: tuple[str, ...] = ()
+    counted_now: int = 0
+    counted_now_units: tuple[str, ...] = ()
+    elsewhere_only: int = 0  # of took_part less those, none in the unit's own activities
     off_roll: int = 0  # in person_times, never on the roll in the period (不计入参与统计)
 
     @property
@@ -261,8 +267,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     day = roll_day(date_to)
     status = CountedParticipation.report_status
 
-    def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows):
-        (on_roll_count, took_part_own, moved_in, elsewhere_only), = roll_rows
+    def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows, elsewhere_rows):
+        (on_roll_count, took_part_own, elsewhere_only), = roll_rows
         (pt, minutes, pending_pt, off_roll), = figure_rows
         counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
@@ -270,8 +276,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
                    for member_id, name, pending, branch, phone in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
-                        moved_in=int(moved_in), elsewhere_only=int(elsewhere_only),
-                        off_roll=int(off_roll))
+                        **counted_elsewhere(elsewhere_rows),
+                        elsewhere_only=int(elsewhere_only), off_roll=int(off_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
@@ -299,9 +305,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
         select(func.count(RollPeriod.id),
                # of the roll, those with work in the unit's own approved activities
                func.count(case((own, ONE))),
-               # those who took part and whose work is all in another unit's 人次
-               func.count(case((and_(took_part, ~counted), ONE))),
-               # those who took part only in other units' activities, less those
+               # those who took part only in other units' activities, less those whose
+               # work is all in another unit's 人次 (the last part)
                func.count(case((and_(took_part, ~own, counted), ONE))))
         .where(*on_roll(unit_id, day)),
         select(
@@ -330,6 +335,9 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
                            community_ids))
         .order_by(roll.c.name_key, roll.c.id),
         namesakes,
+        counted_elsewhere_part(
+            select(RollPeriod.member_id).where(*on_roll(unit_id, day), took_part, ~counted)
+            .subquery("counted_elsewhere"), date_from, date_to, community_ids),
         shape=shape)
 
 
