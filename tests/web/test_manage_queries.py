@@ -456,7 +456,9 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     已定稿 twice — for 作废's refusal and for 添加遗漏的参加人员's and 更换组长's — each
     in a statement of its own (14): read with the task since (mergepage49), 12; 10
     with the needs it serves and its 候补名单 read with the task too (pagesb50); 9 with
-    the namesakes read with the task and the members offered (pages51).
+    the namesakes read with the task and the members offered; 6 with 作废's four reads
+    — the participants' units of the day signed, the needs' and the findings' places,
+    the needs' signed units — run as one statement (pages51: ``voiding.void_refusal``).
     Signed, both refusals are said in their own words, as before."""
     from tests.page_statements import page_statements
     from tests.web.test_manage_approved_task import _recorded
@@ -471,6 +473,6 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     db.session.commit()
     after, signed = page_statements(client, login, count_queries, world.liaison, url)
     month = f"{day.year}年{day.month}月的月报已定稿"
-    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (9, False)
+    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (6, False)
     assert (f"{month}，作废该月的活动须由单位管理员操作" in signed,
             f"{month}，向该月的活动添加参加人员须由单位管理员操作" in signed) == (True, True)
