@@ -272,6 +272,32 @@ def listed_among(person_id: int, value: str | None) -> str | None:
     return distinguished_names([p for p in roll if p.id == person_id], roll).get(person_id)
 
 
+def names_read(named: str, offered: dict) -> dict[int, str]:
+    """``names_told_apart``'s two sets of a task's page (``tasks.queries
+    .participant_names``) from rows read with the page's own: ``named``, the first set
+    (flagged) and the unit's active members of their names, as JSON rows (``Task
+    .people_named``); ``offered``, {member id: ``namesakes_of`` her in the task's unit}
+    for the members its lists offer, each told apart on the first set with the offered
+    added and the unit's active members of her name — the same people as that function
+    tells her apart on — unless she is in the first set, whose name stands (a search
+    changes no participant's name)."""
+    roll = [row for row in json.loads(named)]
+    first = {row[0]: _Person(*row[:4]) for row in roll if row[4]}
+    told = distinguished_names(first.values(), [_Person(*row[:4]) for row in roll])
+    theirs = {m_id: [_Person(*row) for row in json.loads(value or "[]")]
+              for m_id, value in offered.items()}
+    # the offered as read (each is in her own ``namesakes_of``)
+    people = {p.id: p for m_id, rows in theirs.items() for p in rows if p.id == m_id}
+    for m_id, rows in theirs.items():
+        if m_id in first or m_id not in people:
+            continue
+        name = people[m_id].name
+        among = {p.id: p for p in [*rows, *(p for p in people.values() if p.name == name),
+                                   *(_Person(*row[:4]) for row in roll if row[1] == name)]}
+        told[m_id] = distinguished_names([people[m_id]], among.values())[m_id]
+    return told
+
+
 def choice_names(members: list, units: dict | None = None) -> dict[int, str]:
     """{member id: name as listed} for members offered across units (the 补录 form's):
     each told apart from the namesakes of the unit they are listed with, as a task or a

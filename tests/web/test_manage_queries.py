@@ -300,7 +300,9 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     (作废 refused there, nothing more asked), the refusal in its words as before. Now
     7 (6 signed): the needs it serves and its 候补名单 are read with the task (pagesb50;
     ``test_the_needs_a_task_serves_are_read_with_it``,
-    ``test_the_waitlist_is_read_with_the_task``)."""
+    ``test_the_waitlist_is_read_with_the_task``). Now 6 (5 signed): the namesakes of
+    those it names are read with the task, and those of the members offered with the
+    list offering them (pages51; ``tests/web/test_task_page_namesakes_read.py``)."""
     from tests.page_statements import page_statements
 
     ended = f.task(world.item, world.liaison, starts_in=-timedelta(days=1), slots=40)
@@ -336,11 +338,11 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
     submitted_report(ended, world.leader)
     count("reported", 20, ended)
     assert counts == {
-        ("admin", "open", 2): 7, ("liaison", "open", 2): 7,
-        ("admin", "open", 20): 7, ("liaison", "open", 20): 7,
-        ("admin", "confirmed", 2): 7, ("liaison", "confirmed", 2): 7,
-        ("admin", "confirmed", 20): 7, ("liaison", "confirmed", 20): 7,
-        ("admin", "reported", 20): 7, ("liaison", "reported", 20): 7}
+        ("admin", "open", 2): 6, ("liaison", "open", 2): 6,
+        ("admin", "open", 20): 6, ("liaison", "open", 20): 6,
+        ("admin", "confirmed", 2): 6, ("liaison", "confirmed", 2): 6,
+        ("admin", "confirmed", 20): 6, ("liaison", "confirmed", 20): 6,
+        ("admin", "reported", 20): 6, ("liaison", "reported", 20): 6}
     day = ended.service_date
     db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
                                year=day.year, month=day.month, finalized_at=utcnow(),
@@ -350,14 +352,14 @@ def test_the_task_page_within_the_budget(client, login, world, count_queries):
                                    f"/manage/tasks/{ended.id}")
     refusal = f"{day.year}年{day.month}月的月报已定稿，作废该月的活动须由单位管理员操作"
     assert (signed, refusal in page, f'action="/manage/tasks/{ended.id}/void"' in page) \
-        == (6, True, False)
+        == (5, True, False)
 
 
 def test_the_needs_a_task_serves_are_read_with_it(client, login, world, count_queries):
     """The needs a task works on — made into it or into another task of its weekly
     series (``task_needs.needs_of``) — are named on its page (来自需求, each linked):
-    they were a statement of their own (9 on an open task); read with the task now, 7
-    (its 候补名单 read with it too) for a liaison and an admin, with one need of the series and with three, the page
+    they were a statement of their own (9 on an open task); read with the task now, 6
+    (its 候补名单 and the namesakes read with it too: pagesb50, pages51) for a liaison and an admin, with one need of the series and with three, the page
     naming each need of the series, by its id, and no other task's."""
     from tests.needs.support import need
     from tests.page_statements import page_statements
@@ -384,7 +386,7 @@ def test_the_needs_a_task_serves_are_read_with_it(client, login, world, count_qu
     for who in ("admin", "liaison"):
         counts[(who, 3)], pages[(who, 3)] = page_statements(
             client, login, count_queries, getattr(world, who), url)
-    assert counts == {("admin", 1): 7, ("liaison", 1): 7, ("admin", 3): 7, ("liaison", 3): 7}
+    assert counts == {("admin", 1): 6, ("liaison", 1): 6, ("admin", 3): 6, ("liaison", 3): 6}
     assert {who: shown(page) for (who, n), page in pages.items() if n == 1} == {
         "admin": [first.id], "liaison": [first.id]}
     assert {who: shown(page) for (who, n), page in pages.items() if n == 3} == {
@@ -396,8 +398,8 @@ def test_the_needs_a_task_serves_are_read_with_it(client, login, world, count_qu
 def test_the_waitlist_is_read_with_the_task(client, login, world, count_queries):
     """An open task's 候补名单 — those waiting on it, first in line first, each with when
     they joined — was a statement of its own on its page (8 once the needs were read
-    with the task): read with the task now (``tasks.queries.waiting_load``), 7 for a
-    liaison and an admin with one waiting and with four; the list as before: in line
+    with the task): read with the task now (``tasks.queries.waiting_load``), 6 for a
+    liaison and an admin (the namesakes read with the task too: pages51) with one waiting and with four; the list as before: in line
     order, each with the local time they joined and the 转正 and 移出候补 buttons, and
     no one waiting on another task or no longer waiting."""
     from tests.page_statements import page_statements
@@ -432,7 +434,7 @@ def test_the_waitlist_is_read_with_the_task(client, login, world, count_queries)
     for who in ("admin", "liaison"):
         counts[(who, 4)], pages[(who, 4)] = page_statements(
             client, login, count_queries, getattr(world, who), url)
-    assert counts == {("admin", 1): 7, ("liaison", 1): 7, ("admin", 4): 7, ("liaison", 4): 7}
+    assert counts == {("admin", 1): 6, ("liaison", 1): 6, ("admin", 4): 6, ("liaison", 4): 6}
 
     def at(minutes: int) -> str:
         return to_local(start + timedelta(minutes=minutes)).strftime("%m-%d %H:%M")
@@ -453,7 +455,10 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     """A liaison's page of an approved activity (a 补录) asked whether its month is
     已定稿 twice — for 作废's refusal and for 添加遗漏的参加人员's and 更换组长's — each
     in a statement of its own (14): read with the task since (mergepage49), 12; 10
-    with the needs it serves and its 候补名单 read with the task too (pagesb50).
+    with the needs it serves and its 候补名单 read with the task too (pagesb50); 9 with
+    the namesakes read with the task and the members offered; 6 with 作废's four reads
+    — the participants' units of the day signed, the needs' and the findings' places,
+    the needs' signed units — run as one statement (pages51: ``voiding.void_refusal``).
     Signed, both refusals are said in their own words, as before."""
     from tests.page_statements import page_statements
     from tests.web.test_manage_approved_task import _recorded
@@ -468,6 +473,6 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     db.session.commit()
     after, signed = page_statements(client, login, count_queries, world.liaison, url)
     month = f"{day.year}年{day.month}月的月报已定稿"
-    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (10, False)
+    assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (6, False)
     assert (f"{month}，作废该月的活动须由单位管理员操作" in signed,
             f"{month}，向该月的活动添加参加人员须由单位管理员操作" in signed) == (True, True)

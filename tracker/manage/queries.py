@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waiting_load, waiting_of, waitlist  # noqa: F401 — the manage page shows the same queue
+from ..tasks.queries import page_names, people_named_load  # noqa: F401 — the page's names
 from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
@@ -622,11 +623,13 @@ def load_task(task_id: int, *, page: bool = False) -> Task | None:
     """A task with its item and unit; ``page``: and what the task page asks of it —
     whether its day's 月报 or 年度总结 is 已定稿 (``summary_notes.signed_day_loads``),
     the needs it works on (``task_needs.needs_load``) and its 候补名单
-    (``tasks.queries.waiting_load``) — as columns of its read."""
+    (``tasks.queries.waiting_load``), and the people it names with their namesakes
+    (``tasks.queries.people_named_load``) — as columns of its read."""
     return db.session.scalar(
         select(Task).where(Task.id == task_id)
         .options(*_task_options(), joinedload(Task.resource_item), joinedload(Task.unit),
-                 *([*signed_day_loads(), needs_load(), waiting_load()] if page else []))
+                 *([*signed_day_loads(), needs_load(), waiting_load(), people_named_load()]
+                   if page else []))
     )
 
 
@@ -669,11 +672,19 @@ def load_assignment(assignment_id: int) -> Assignment | None:
 
 
 def member_candidates(unit_ids, query: str | None = None,
-                      limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
+                      limit: int = MEMBER_CHOICES_MAX, *, named: dict | None = None,
+                      unit_id: int | None = None) -> list[Member]:
     """Active members to pick from: those of ``unit_ids``, or, with a search text,
-    anyone whose name contains it or whose phone starts with it."""
+    anyone whose name contains it or whose phone starts with it. ``named``: gets
+    {member id: ``names.namesakes_of`` her in the task's unit ``unit_id``}, read with
+    her row (``tasks.queries.page_names``)."""
     stmt, limit = _candidates(unit_ids, query, limit)
-    return list(db.session.scalars(stmt.order_by(Member.name_key, Member.id).limit(limit)))
+    stmt = stmt.order_by(Member.name_key, Member.id).limit(limit)
+    if named is None:
+        return list(db.session.scalars(stmt))
+    rows = db.session.execute(stmt.add_columns(namesakes_of(Member.id, unit_id))).all()
+    named.update({member.id: namesakes for member, namesakes in rows})
+    return [member for member, _namesakes in rows]
 
 
 def assign_candidates(task: Task, query: str | None = None,
@@ -699,23 +710,26 @@ def forgotten_candidates(task: Task, query: str | None = None,
 
 
 def assign_candidates_held(task: Task, query: str | None = None,
-                           limit: int = MEMBER_CHOICES_MAX) -> list[tuple[Member, Task | None]]:
+                           limit: int = MEMBER_CHOICES_MAX, *, named: dict | None = None
+                           ) -> list[tuple[Member, Task | None]]:
     """``assign_candidates``, each with the first other activity at the task's hours
     where they hold a place, or None. On a task that has ended ``assigning.assign_member``
     refuses such a member (``backfill.refuse_overlap``: she could never confirm there),
     so the page does not offer her (assignheld43); before its end 指派 is a claim made
     for her, which the overlap rule does not refuse (design.md, approve / return: one
     may move between two items of one event, whichever 通过 counts first counts her),
-    so nobody is held elsewhere there. One statement, as ``assign_candidates``."""
+    so nobody is held elsewhere there. One statement, as ``assign_candidates``.
+    ``named``: as ``forgotten_candidates_held``'s."""
     if task.ends_at <= utcnow():
-        return forgotten_candidates_held(task, query, limit, active=True)
-    return [(member, None) for member in member_candidates([task.unit_id], query, limit)]
+        return forgotten_candidates_held(task, query, limit, active=True, named=named)
+    return [(member, None) for member in member_candidates(
+        [task.unit_id], query, limit, named=named, unit_id=task.unit_id)]
 
 
 def forgotten_candidates_held(task: Task, query: str | None = None,
                               limit: int = MEMBER_CHOICES_MAX, *, active: bool = False,
-                              actor: Member | None = None, closed: dict | None = None
-                              ) -> list[tuple[Member, Task | None]]:
+                              actor: Member | None = None, closed: dict | None = None,
+                              named: dict | None = None) -> list[tuple[Member, Task | None]]:
     """``forgotten_candidates``, each with the first other activity, by its start, at
     hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
     or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
@@ -726,11 +740,15 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     the month's (year's) end has (``_with_roll_units_closed``, naming50b), {member id:
     ((unit id, unit name, by the month, by the year), ...)}, the service's first refusal,
     as ``participants_held_elsewhere`` asks it of the participants
-    (``_with_unit_of_day``: review44c #3)."""
+    (``_with_unit_of_day``: review44c #3). ``named``: gets {member id:
+    ``names.namesakes_of`` her in the task's unit}, read with her row
+    (``tasks.queries.page_names``)."""
     other = aliased(Task)
     # joined from ``Member``, named: ``_with_unit_of_day`` adds a ``Unit`` entity too
     found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin_from(
         Member, other, other.id == held_elsewhere_of(Member.id, task))
+    if named is not None:
+        found = found.add_columns(namesakes_of(Member.id, task.unit_id))
     asks = actor is not None and closed is not None and not may_change_final(actor)
     if asks:
         of_day = unit_then(Member.id, task.service_date, Member.unit_id)
@@ -739,6 +757,8 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
             task, Member, Member.id, of_day)
     rows = []
     for member, held, *unit in db.session.execute(found):
+        if named is not None:
+            named[member.id], *unit = unit
         if asks:
             units = [] if (one := _closed_unit(*unit[:4])) is None else [one]
             if units := units + _roll_units(*unit[4:]):

@@ -101,18 +101,22 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     closed_found: dict = {}  # those found by a search (not on it), likewise (review44c #3)
     assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
+    # the offered's namesakes read with them, when the task's read carried its people's
+    # (``load_task(page=True)``): the page's names then ask no statement of their own
+    offered_named: dict | None = {} if task.people_named is not None else None
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
     # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
     # it: not offered, named instead)
     if approved:
-        found = q.forgotten_candidates_held(task, search, actor=actor, closed=closed_found)
+        found = q.forgotten_candidates_held(task, search, actor=actor, closed=closed_found,
+                                            named=offered_named)
         offered = [m for m, _other in found]
         held_elsewhere = {**{m.id: other for m, other in found
                              if other is not None and m.id not in on_task}, **held_elsewhere}
     else:
         # 指派 after the end refuses one holding a place elsewhere at those hours: not
         # offered, named or counted instead, as 添加遗漏的参加人员's list (assignheld43)
-        found = q.assign_candidates_held(task, search)
+        found = q.assign_candidates_held(task, search, named=offered_named)
         offered = [m for m, _other in found]
         assign_held = {m.id: other for m, other in found
                        if other is not None and m.id not in on_task}
@@ -171,10 +175,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     waiting = q.waiting_of(task)  # read with the task on its page (``waiting_load``)
     # the 组长 and the report's submitter told apart as the participants are; the
     # members offered too, whom the page's sentences and confirmations name (main42)
-    names = q.participant_names(
-        task.unit_id, holders, waiting,
-        also=(task.leader, task.report.submitted_by if task.report else None),
-        besides=candidates)
+    names = q.page_names(task, {m.id: offered_named[m.id] for m in candidates}) \
+        if offered_named is not None else q.participant_names(
+            task.unit_id, holders, waiting,
+            also=(task.leader, task.report.submitted_by if task.report else None),
+            besides=candidates)
     closed = approved and closed_task_to(actor, task, lock=False)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=names,

@@ -253,6 +253,12 @@ class Task(db.Model):
     # (``tasks.queries.waiting_load``; None otherwise): the 工作台's task page lists it in
     # no statement of its own
     waiting_named: Mapped[str | None] = query_expression()
+    # those its page names and the unit's active members of their names — its holders,
+    # those waiting, its 组长 and its report's submitter, each flagged as one of them —
+    # as (id, name, branch, phone, flag) JSON rows, read only by a page that asks for
+    # them with the task (``tasks.queries.people_named_load``; None otherwise): the
+    # 工作台's task page tells namesakes apart in no statement of its own (pages51)
+    people_named: Mapped[str | None] = query_expression()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", order_by="Assignment.id"
     )

@@ -31,6 +31,7 @@ from ..models import (
     Unit,
 )
 from ..names import names_told_apart
+from ..rollups.batch import Plan, plan
 from ..permissions import manages_task, may_report
 from ..security import key_ids
 from ..timeutil import to_local, utcnow
@@ -540,14 +541,24 @@ def step_days(task: Task) -> list[date]:
     """The days of the steps (移交, 整改) of the findings recorded on ``task`` (a survey),
     earliest first: each counts in the 月报 of its own month once the survey is
     approved (``rollups.findings.moves_plan``), and stops counting when it is voided."""
-    rows = db.session.execute(steps_of([task.id]))
+    return _days(db.session.execute(steps_of([task.id])))
+
+
+def step_days_plan(task: Task) -> Plan:
+    """``step_days`` as a ``rollups.batch`` plan, read with a page's other reads
+    (``voiding.void_refusal``, pages51)."""
+    return plan(steps_of([task.id]), shape=_days)
+
+
+def _days(rows) -> list[date]:
     return sorted({day for row in rows for day in row[1:] if day is not None})
 
 
 def _first_closed_step(task: Task, actor: Member, extra=(), *,
-                       lock: bool = True) -> Closed | None:
+                       lock: bool = True, days=None) -> Closed | None:
+    days = step_days(task) if days is None else days
     return first_closed(actor, task.unit_id,
-                        [(task.community_id, d) for d in step_days(task)] + list(extra),
+                        [(task.community_id, d) for d in days] + list(extra),
                         lock=lock)
 
 
@@ -560,16 +571,18 @@ def _steps_words(step: Closed, action):
            "%(year)s年度总结已定稿，%(action)s须由单位管理员操作", year=step.year, action=action))
 
 
-def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True):
+def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True,
+                         days=None):
     """Why ``actor`` may not make the activity count, or stop counting (``action``:
     审核通过, 作废), for the months of its findings' steps (移交, 整改) — or of
     ``extra``, (community id, day) pairs it also changes — or None. A finalised month's
     figures are changed by an admin only (``summary_notes.closed_to``); the activity's
     own month is the caller's to ask, in its own words. ``lock`` as ``closed_to``'s: a
-    page that only shows what is offered passes False."""
+    page that only shows what is offered passes False. ``days``: the steps' days as
+    read already (``step_days_plan``), else read here."""
     if may_change_final(actor):
         return None
-    step = _first_closed_step(task, actor, extra, lock=lock)
+    step = _first_closed_step(task, actor, extra, lock=lock, days=days)
     return None if step is None else _steps_words(step, action)
 
 

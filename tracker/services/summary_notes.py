@@ -58,6 +58,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
+from ..rollups.batch import Plan, constant, plan
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..rollups.stays import stay_at_end, took_part_in_period, unit_then
@@ -1232,16 +1233,32 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
                                                      Unit.id.in_(select(people.c.unit_id))))
                            .order_by(Unit.id).with_for_update(read=True, of=Unit))
         lock_scope(None, community_id, shared=True)
+    read = _member_units_read(people, unit_id, community_id, day)
+    return read.shape(db.session.execute(read.parts[0]).all())
+
+
+def closed_member_units_plan(actor: Member, unit_id: int, community_id: int, day: date,
+                             member_ids, *, other_than=()) -> Plan:
+    """``closed_member_units`` unlocked, as a ``rollups.batch`` plan: a page that only
+    shows what is offered reads it with its other reads, in one statement
+    (``voiding.void_refusal``, pages51)."""
+    if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
+        return constant([])
+    return _member_units_read(_units_then(member_ids, day, unit_id, community_id, other_than),
+                              unit_id, community_id, day)
+
+
+def _member_units_read(people, unit_id: int, community_id: int, day: date) -> Plan:
+    """``closed_member_units``' read of ``people`` (``_units_then``) and its shape."""
     by_month, by_year = unit_of_day_closed(people.c.unit_id, community_id, day,
                                            people.c.part_only)
     by_month = and_(not_(people.c.year_only), by_month)
     by_year = and_(not_(people.c.month_only), by_year)
-    rows = db.session.execute(
-        select(people.c.name, people.c.id, Unit.id, Unit.name, by_month, by_year)
-        .join(Unit, Unit.id == people.c.unit_id)
-        .where(people.c.unit_id != unit_id, or_(by_month, by_year))
-        .order_by(Unit.sort_key, Unit.id, people.c.id)).all()
-    return fold_people((day, *row) for row in rows)
+    return plan(select(people.c.name, people.c.id, Unit.id, Unit.name, by_month, by_year)
+                .join(Unit, Unit.id == people.c.unit_id)
+                .where(people.c.unit_id != unit_id, or_(by_month, by_year))
+                .order_by(Unit.sort_key, Unit.id, people.c.id),
+                shape=lambda rows: fold_people((day, *row) for row in rows))
 
 
 def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[ClosedUnit]:
@@ -1268,6 +1285,19 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
         db.session.execute(select(Community.id)
                            .where(Community.id.in_(select(counted.c.community_id)))
                            .order_by(Community.id).with_for_update(read=True, of=Community))
+    read = _need_units_read(counted)
+    return read.shape(db.session.execute(read.parts[0]).all())
+
+
+def closed_need_units_plan(actor: Member, places) -> Plan:
+    """``closed_need_units`` unlocked, as a ``rollups.batch`` plan: a page that only
+    shows what is offered reads it with its other reads, in one statement
+    (``voiding.void_refusal``, pages51)."""
+    return constant([]) if may_change_final(actor) else _need_units_read(places.subquery())
+
+
+def _need_units_read(counted) -> Plan:
+    """``closed_need_units``' read of ``counted`` (its ``places``) and its shape."""
 
     def signed(final, own):
         return final(counted.c.unit_id, counted.c.community_id, counted.c.day, own)
@@ -1276,14 +1306,19 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
     unit_month, any_month = signed(final_day, false()), signed(final_day, counted.c.own)
     unit_year, any_year = signed(final_year_day, false()), signed(final_year_day,
                                                                    counted.c.own)
+    return plan(select(counted.c.day, counted.c.name, counted.c.unit_id, Unit.name,
+                       Community.name, any_year, unit_month, any_month, unit_year)
+                .outerjoin(Unit, Unit.id == counted.c.unit_id)
+                .join(Community, Community.id == counted.c.community_id)
+                .where(counted.c.day.is_not(None), or_(any_month, any_year))
+                .order_by(counted.c.day, Unit.sort_key, Unit.id, counted.c.id),
+                shape=_need_units)
+
+
+def _need_units(rows) -> list[ClosedUnit]:
+    """``closed_need_units``' documents from its read's rows: each once, with its needs."""
     found: dict[tuple, ClosedUnit] = {}
-    for day, name, unit, unit_name, community, year_too, *hits in db.session.execute(
-            select(counted.c.day, counted.c.name, counted.c.unit_id, Unit.name,
-                   Community.name, any_year, unit_month, any_month, unit_year)
-            .outerjoin(Unit, Unit.id == counted.c.unit_id)
-            .join(Community, Community.id == counted.c.community_id)
-            .where(counted.c.day.is_not(None), or_(any_month, any_year))
-            .order_by(counted.c.day, Unit.sort_key, Unit.id, counted.c.id)):
+    for day, name, unit, unit_name, community, year_too, *hits in rows:
         by_unit, by_year = _signed_of(*hits)
         # a signed year's months: one; the unit's and the community's: each its own
         key = (unit if by_unit else None, community, day.year, 0 if by_year else day.month)

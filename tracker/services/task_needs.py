@@ -36,8 +36,8 @@ from ..rollups.needs import local_day, need_unit
 from ..sql_json import json_rows
 from ..timeutil import local_date, utcnow
 from .audit import record
-from .summary_notes import (closed_need_units, final_naming_places, may_change_final,
-                            units_closed_words)
+from .summary_notes import (closed_need_units, closed_need_units_plan, final_naming_places,
+                            may_change_final, units_closed_words)
 
 
 def series_of(task: Task) -> list[Task]:
@@ -311,13 +311,22 @@ def void_need_places(task: Task, *, kept: bool = False):
     return union_all(*parts)
 
 
-def need_move_refusal(task: Task, actor: Member, action, *, lock: bool = True):
+def need_move_refusal(task: Task, actor: Member, action, *, lock: bool = True,
+                      needs=None):
     """Why ``actor`` may not make the change (``action``: 作废这次活动, 取消这个任务) that
     moves ``task``'s needs (``void_need_places``) in a 已定稿 month or year — a signed
     month's figures are changed by an admin only, whatever the change — or None. One
-    rule for 作废 (``voiding.void_refusal``) and 取消任务 (``tasks.cancel_task``)."""
-    needs = closed_need_units(actor, void_need_places(task), lock=lock)
+    rule for 作废 (``voiding.void_refusal``) and 取消任务 (``tasks.cancel_task``).
+    ``needs``: ``need_move_plan``'s documents as read already, else read here."""
+    if needs is None:
+        needs = closed_need_units(actor, void_need_places(task), lock=lock)
     return units_closed_words(needs, action, needs=True) if needs else None
+
+
+def need_move_plan(task: Task, actor: Member):
+    """``need_move_refusal``'s read, unlocked, as a ``rollups.batch`` plan: read with a
+    page's other reads (``voiding.void_refusal``, pages51)."""
+    return closed_need_units_plan(actor, void_need_places(task))
 
 
 def need_move_signed(actor: Member, task: Task):

@@ -49,15 +49,16 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_task
+from ..rollups.batch import plan, run_together
 from . import PermissionDenied, ServiceError, required_reason
 from .roll import keep_named
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
-from .reviews import approval_places, closed_steps_refusal
-from .summary_notes import (closed_member_units, closed_task_to, final_naming_places,
-                            may_change_final, units_closed_words)
-from .task_needs import need_move_refusal, undo_needs_of, void_need_places
+from .reviews import approval_places, closed_steps_refusal, step_days_plan
+from .summary_notes import (closed_member_units, closed_member_units_plan, closed_task_to,
+                            final_naming_places, may_change_final, units_closed_words)
+from .task_needs import need_move_plan, need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
@@ -116,10 +117,19 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
     # an approved activity's participants' hours count for their units of the day too:
     # a 作废 takes them out of those units' months (asked first: every unit's lock in
     # order, ``summary_notes.closed_member_units``)
-    units = closed_member_units(actor, task.unit_id, task.community_id, day, select(
-        Assignment.member_id).where(Assignment.task_id == task.id,
-                                    Assignment.status == AssignmentStatus.done),
-        lock=lock, other_than=(task.id,)) if task.report_approved else []
+    done = select(Assignment.member_id).where(Assignment.task_id == task.id,
+                                              Assignment.status == AssignmentStatus.done)
+    # a page (unlocked) reads what the rules below ask in one statement (pages51): read
+    # only, nothing waits for a lock, so none need come before another
+    read = dict(zip(("units", "fulfilled", "days", "needs"), run_together(
+        closed_member_units_plan(actor, task.unit_id, task.community_id, day, done,
+                                 other_than=(task.id,)),
+        plan(_fulfilled(task), shape=lambda rows: [tuple(row) for row in rows]),
+        step_days_plan(task), need_move_plan(task, actor)))) \
+        if task.report_approved and not lock else {}
+    units = read["units"] if read else closed_member_units(
+        actor, task.unit_id, task.community_id, day, done, lock=lock,
+        other_than=(task.id,)) if task.report_approved else []
     closed = closed_task_to(actor, task, lock=lock)  # a page's task holds the answer
     if closed:
         return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作",
@@ -132,10 +142,10 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
         # an approved survey's findings' steps count in their own months, and the needs
         # its approval fulfilled in the month of the approval: a void takes them out of
         # those months' figures too
-        fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
-            Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
-        steps = closed_steps_refusal(task, actor, _l("作废"),
-                                     [tuple(row) for row in fulfilled], lock=lock)
+        fulfilled = read["fulfilled"] if read else [
+            tuple(row) for row in db.session.execute(_fulfilled(task))]
+        steps = closed_steps_refusal(task, actor, _l("作废"), fulfilled, lock=lock,
+                                     days=read.get("days"))
         if steps is not None:
             return steps
     # and where its needs go (``task_needs.void_need_places``): a need it fulfilled
@@ -145,7 +155,15 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
     # with it (review40fix #1b); a need it was still to do is given back, and may leave
     # its unit's posted month (needseries41 Open) — each that unit's month, signed or
     # not, the activity's too
-    return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
+    return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock,
+                             needs=read.get("needs"))
+
+
+def _fulfilled(task: Task):
+    """The (community, day) of each need ``task``'s approval fulfilled: a 作废 takes
+    its 完成 out of that month."""
+    return select(Need.community_id, Need.fulfilled_on).where(
+        Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
 
 
 def void_signed(actor: Member, task: Task, *, lock: bool = False):

@@ -37,7 +37,7 @@ from ..models import (
 from .. import owed
 from ..lists import token_statement
 from ..models.waitlist import waiting_before
-from ..names import names_told_apart
+from ..names import names_read, names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.backfill import nameable, units_working_in
@@ -691,6 +691,46 @@ def waiting_load():
     # none waiting: PostgreSQL's aggregate is NULL, which would read as not asked
     return with_expression(Task.waiting_named, func.coalesce(json_rows_in_order(
         rows, *WaitlistEntry.line_order()).scalar_subquery(), "[]"))
+
+
+def _named_on_page(member_id):
+    """Condition: ``member_id`` (a column) is one ``participant_names``' first set holds
+    for the task of the enclosing statement — holding a place on it, waiting on it, its
+    组长 or its report's submitter (the people its page names)."""
+    holding = (select(Assignment.member_id)
+               .where(Assignment.task_id == Task.id, Assignment.status.in_(HOLDING))
+               .correlate(Task))
+    waiting = select(WaitlistEntry.member_id).where(
+        *WaitlistEntry.waiting_on(Task.id)).correlate(Task)
+    submitter = (select(TaskReport.submitted_by_id).where(TaskReport.task_id == Task.id)
+                 .correlate(Task))
+    return or_(member_id.in_(holding), member_id.in_(waiting), member_id == Task.leader_id,
+               member_id.in_(submitter))
+
+
+def people_named_load():
+    """An option of a task's read: ``Task.people_named``, ``participant_names``' first
+    set (``_named_on_page``, flagged) and the task unit's active members of their names
+    — the roll ``names.names_told_apart`` tells them apart on — as JSON rows, a column
+    of the task's statement."""
+    roll, named = aliased(Member, name="named_roll"), aliased(Member, name="named_one")
+    names = select(named.name).where(_named_on_page(named.id)).correlate(Task)
+    flag = _named_on_page(roll.id)
+    rows = (select(json_rows(roll.id, roll.name, roll.branch, roll.namesake_phone,
+                             case((flag, 1), else_=0)))
+            .where(or_(flag, and_(roll.unit_id == Task.unit_id, roll.active.is_(True),
+                                  roll.name.in_(names))))
+            .correlate(Task))
+    # none named: PostgreSQL's aggregate is NULL, which would read as not asked
+    return with_expression(Task.people_named, func.coalesce(rows.scalar_subquery(), "[]"))
+
+
+def page_names(task: Task, offered: dict) -> dict[int, str]:
+    """``participant_names`` of ``task``'s page from what its reads carried: its first
+    set as the task's read did (``people_named_load``) and, for the members its lists
+    offer, ``offered`` ({member id: ``names.namesakes_of`` of the task's unit}, read with
+    the list) — no statement."""
+    return names_read(task.people_named, offered)
 
 
 def waiting_of(task: Task) -> list:
