@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, false, func, literal, null, or_, select, true
+from sqlalchemy import and_, bindparam, case, false, func, literal, literal_column, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from ..extensions import db
@@ -693,34 +693,45 @@ def waiting_load():
         rows, *WaitlistEntry.line_order()).scalar_subquery(), "[]"))
 
 
-def _named_on_page(member_id):
-    """Condition: ``member_id`` (a column) is one ``participant_names``' first set holds
-    for the task of the enclosing statement — holding a place on it, waiting on it, its
-    组长 or its report's submitter (the people its page names)."""
+def _named_on_page():
+    """The ids of the members ``participant_names``' first set holds for the task of the
+    enclosing statement — holding a place on it, waiting on it, its 组长 or its report's
+    submitter (the people its page names): a select to ask ``IN``, so that the database
+    starts from the task's few people, never from the county's members."""
     holding = (select(Assignment.member_id)
                .where(Assignment.task_id == Task.id, Assignment.status.in_(HOLDING))
                .correlate(Task))
     waiting = select(WaitlistEntry.member_id).where(
         *WaitlistEntry.waiting_on(Task.id)).correlate(Task)
-    submitter = (select(TaskReport.submitted_by_id).where(TaskReport.task_id == Task.id)
+    # no NULL among them: ``NOT IN`` a set holding NULL is never true
+    submitter = (select(TaskReport.submitted_by_id)
+                 .where(TaskReport.task_id == Task.id, TaskReport.submitted_by_id.is_not(None))
                  .correlate(Task))
-    return or_(member_id.in_(holding), member_id.in_(waiting), member_id == Task.leader_id,
-               member_id.in_(submitter))
+    leader = select(Task.leader_id).where(Task.leader_id.is_not(None)).correlate(Task)
+    return union_all(holding, waiting, submitter, leader)
 
 
 def people_named_load():
     """An option of a task's read: ``Task.people_named``, ``participant_names``' first
     set (``_named_on_page``, flagged) and the task unit's active members of their names
     — the roll ``names.names_told_apart`` tells them apart on — as JSON rows, a column
-    of the task's statement."""
-    roll, named = aliased(Member, name="named_roll"), aliased(Member, name="named_one")
-    names = select(named.name).where(_named_on_page(named.id)).correlate(Task)
-    flag = _named_on_page(roll.id)
-    rows = (select(json_rows(roll.id, roll.name, roll.branch, roll.namesake_phone,
-                             case((flag, 1), else_=0)))
-            .where(or_(flag, and_(roll.unit_id == Task.unit_id, roll.active.is_(True),
-                                  roll.name.in_(names))))
-            .correlate(Task))
+    of the task's statement. Two parts, each found by its index (the members' key; the
+    unit and name): one condition OR-ing them would make the database test every member
+    of the county (review51 #1)."""
+    roll, other, named = (aliased(Member, name="named_roll"),
+                          aliased(Member, name="named_same"),
+                          aliased(Member, name="named_one"))
+    names = select(named.name).where(named.id.in_(_named_on_page())).correlate(Task)
+    first = (select(roll.id, roll.name, roll.branch, roll.namesake_phone,
+                    literal_column("1").label("first"))
+             .where(roll.id.in_(_named_on_page())).correlate(Task))
+    same_names = (select(other.id, other.name, other.branch, other.namesake_phone,
+                         literal_column("0").label("first"))
+                  .where(other.unit_id == Task.unit_id, other.active.is_(True),
+                         other.name.in_(names), other.id.not_in(_named_on_page()))
+                  .correlate(Task))
+    both = union_all(first, same_names).subquery()
+    rows = select(json_rows(*both.c))
     # none named: PostgreSQL's aggregate is NULL, which would read as not asked
     return with_expression(Task.people_named, func.coalesce(rows.scalar_subquery(), "[]"))
 
