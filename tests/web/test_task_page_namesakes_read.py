@@ -107,3 +107,21 @@ def test_the_page_names_its_people_as_the_rule_tells_them_apart(
         assert names[people["赵敏 elsewhere"].id] == "赵敏" + tail["赵敏 elsewhere"]
     assert (search == "张伟") <= (people["张伟 elsewhere"].id in offered)
     assert (search == "赵敏") <= (people["赵敏 elsewhere"].id in offered)
+
+
+def test_a_task_without_a_leader_still_tells_a_waiting_member_from_her_namesake(
+        client, login, world):
+    """A task with no 组长 (review51's mend of pages51: the first set is asked ``NOT
+    IN`` for the unit's namesakes, and a set holding the missing 组长 as NULL would
+    match none): the 王芳 waiting is still told apart from the unit's other 王芳."""
+    people = _people(world)
+    task = world.task
+    task.leader_id = None
+    db.session.add(WaitlistEntry(task_id=task.id, member_id=people["王芳 waiting"].id,
+                                 joined_at=utcnow() - timedelta(hours=1),
+                                 status=WaitStatus.waiting))
+    db.session.commit()
+    login(world.admin)
+    names = _shown(client, f"/manage/tasks/{task.id}")["participant_names"]
+    assert names[people["王芳 waiting"].id] == (
+        "王芳（尾号" + people["王芳 waiting"].phone[-4:] + "）")
