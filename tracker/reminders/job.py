@@ -554,6 +554,19 @@ def _stamp(delivery: list[Outbox], token: str, delivery_id: str, at: datetime) -
     return False
 
 
+def _still_the_task(delivery: list[Outbox], token: str, report: RunReport) -> bool:
+    """A 任务时间地点有变 (always a delivery of its own: kinds.UNCAPPED) leaves only if
+    the task is still as it says, read once stamped, just before the network call: a
+    move committed since ``_still_due`` is told by the newer one (``moves``, leave51)."""
+    moved = [row for row in delivery
+             if row.kind == "changed" and not moves.states_the_task(row)]
+    if not moved:
+        return True
+    _set_aside(delivery, token, OutboxStatus.obsolete, reasons.CHANGED_AGAIN)
+    report.dropped += len(delivery)
+    return False
+
+
 def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
             error: str | None, reason: str | None, final: bool = False) -> None:
     """The outcome of one try, written only to rows this run still holds."""
@@ -643,6 +656,8 @@ def send_due(now: datetime, config, report: RunReport) -> None:
                 report.held += 1
                 continue
             if not _stamp(delivery, token, secrets.token_hex(16), clock()):
+                continue
+            if not _still_the_task(delivery, token, report):
                 continue
             error, reason, unreachable = deliver(senders.get(channel.value), channel,
                                                   recipient, replace(message, sent_at=clock()))

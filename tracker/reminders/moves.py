@@ -15,7 +15,7 @@ back is as she was told: nothing differs, nothing is sent.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
@@ -83,6 +83,36 @@ def newer_written(row) -> bool:
             Outbox.kind == "changed", Outbox.member_id == row.member_id,
             Outbox.task_id == row.task_id, Outbox.channel == row.channel,
             Outbox.id != row.id)))
+
+
+def states_the_task(row) -> bool:
+    """Whether the task's start, end and place are still what the row says, read as it
+    is handed to its channel (``job.send_due``, after the delivery is stamped). A move
+    committed after ``still_changed`` passed — the liaison's, and the newer row another
+    run wrote for it — would otherwise leave her a push stating a time or place no
+    longer true: it is set aside (``CHANGED_AGAIN``), and the newer one, written by
+    that run or the next, tells the task as it is (leave51). A move after this read is
+    in flight with the push, as one made a second after any message. True for a row
+    that keeps no facts (written before they were kept)."""
+    if row.facts is None:
+        return True
+    task = db.session.execute(select(Task.starts_at, Task.ends_at, Task.place)
+                              .where(Task.id == row.task_id)).first()
+    if task is None:
+        return False
+    said = row.facts["task"]
+    return (_at(said.get("starts")) == _at(task.starts_at)
+            and _at(said.get("ends")) == _at(task.ends_at)
+            and (said.get("place") or "") == (task.place or ""))
+
+
+def _at(moment) -> datetime | None:
+    """A facts time (ISO text) or a column's, as an aware moment (a naive one is UTC)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 # --- what this channel last told her -------------------------------------------------------------
