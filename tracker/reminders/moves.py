@@ -87,7 +87,7 @@ def newer_written(row) -> bool:
 
 def states_the_task(row) -> bool:
     """Whether the task's start, end and place are still what the row says, read as it
-    is handed to its channel (``job.send_due``, after the delivery is stamped). A move
+    is handed to its channel (``job._stamp``, in the stamp's transaction). A move
     committed after ``still_changed`` passed — the liaison's, and the newer row another
     run wrote for it — would otherwise leave her a push stating a time or place no
     longer true: it is set aside (``CHANGED_AGAIN``), and the newer one, written by
