@@ -117,6 +117,47 @@ def test_a_move_and_a_move_back_on_one_night_push_nothing(town, smtp, recorder):
     assert "10:00" in inapp[1].body
 
 
+def test_a_place_moved_and_moved_back_with_nothing_pushed_before_pushes_nothing(
+        town, smtp, recorder):
+    """社区活动中心 (as she claimed it) → 解放路社区东门 seen at 23:00, then back at
+    23:30, with no 任务时间地点有变 ever pushed to compare with: the place she knows is
+    true again — her e-mail and bob's SMS would tell a place they know as changed, so
+    neither leaves; the in-app copies, each true when shown, stay (leave51)."""
+    task = town.task(local(1, 10), people=(town.ann, town.bob), title="上午清扫")
+    claimed_at = task.place
+    move(task, town.liaison, place="解放路社区东门")
+    run(local(0, 23, 0))
+    move(task, town.liaison, place=claimed_at)
+    run(local(0, 23, 30))
+
+    run(MORNING)
+    assert moved(smtp) == [] and moved_sms(recorder) == []
+    for member, channel in ((town.ann, Channel.email), (town.bob, Channel.sms)):
+        assert [(r.status, r.reason) for r in rows(kind="changed", member_id=member.id,
+                                                   channel=channel)] == [
+            (OutboxStatus.obsolete, "changed_again"), (OutboxStatus.obsolete, "not_due")]
+    inapp = rows(kind="changed", member_id=town.ann.id, channel=Channel.inapp)
+    assert [r.status for r in inapp] == [OutboxStatus.sent] * 2
+    assert claimed_at in inapp[1].body and "任务地点有变" in inapp[1].body
+
+
+def test_a_place_moved_twice_pushes_once_naming_the_newest(town, smtp, recorder):
+    """社区活动中心 → 解放路社区东门 at 23:00, → 解放路社区西门 at 23:30: one e-mail
+    and one SMS in the morning, 「地点有变」 with 西门 and not 东门 (leave51)."""
+    task = town.task(local(1, 10), people=(town.ann, town.bob), title="上午清扫")
+    move(task, town.liaison, place="解放路社区东门")
+    run(local(0, 23, 0))
+    move(task, town.liaison, place="解放路社区西门")
+    run(local(0, 23, 30))
+
+    run(MORNING)
+    [mail] = moved(smtp)
+    assert "任务地点有变" in mail.body and "解放路社区西门" in mail.body, mail.body
+    assert "东门" not in mail.body, mail.body
+    [sms] = moved_sms(recorder)
+    assert "地点有变" in sms and "解放路社区西门" in sms and "东门" not in sms, sms
+
+
 def test_a_move_back_to_what_the_last_e_mail_said_pushes_nothing(app, town, smtp):
     """Moved to 15:00 and told by e-mail in the day; at night to 16:00, then back to
     15:00: her e-mail says 15:00, which is true again."""

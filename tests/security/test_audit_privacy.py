@@ -6,6 +6,7 @@ tag of it; a phone typed into a reason is masked. Who did what stays: staff name
 ids, times (privacy review, session 27, #3)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from tracker import throttle
 from tracker.extensions import db
 from tracker.models import AuditEvent, FindingKind
 from tracker.services import findings
-from tracker.services.tasks import TaskDetails, cancel_task, update_task
+from tracker.services.tasks import TaskDetails, cancel_task, place_tag, update_task
 from tracker.timeutil import local_today, to_local
 
 NAME, ADDRESS, PHONE = "刘桂兰", "解放路社区幸福里2栋101", "13907940001"
@@ -50,6 +51,10 @@ def test_a_task_edit_names_the_fields_changed_not_the_residents_details(world):
         assert value not in said, said
     assert set(edit.detail["fields"]) >= {"title", "beneficiary", "place", "description",
                                           "slots", "starts_at", "ends_at"}
+    # the place is kept only as its keyed tag (a push never names a place she knows as
+    # changed, leave51): not a plain hash, which a list of addresses would reverse
+    assert edit.detail["place_tag"][1] == place_tag(ADDRESS)
+    assert hashlib.sha256(ADDRESS.encode()).hexdigest()[:40] not in said, said
     # what carries no personal data is still told from what to what
     assert edit.detail["slots"] == [task.slots - 1, task.slots]
     assert edit.actor_id == world.liaison.id

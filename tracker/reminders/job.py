@@ -543,11 +543,22 @@ def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config,
     db.session.commit()
 
 
-def _stamp(delivery: list[Outbox], token: str, delivery_id: str, at: datetime) -> bool:
+def _stamp(delivery: list[Outbox], token: str, delivery_id: str, at: datetime,
+           report: RunReport) -> bool:
     """Just before the network call: the delivery counts against today's cap (so a
     parallel job cannot slip past it) and the claim is renewed. False if this run no
-    longer holds every row of it (released and claimed by another run): not sent."""
+    longer holds every row of it (released and claimed by another run): not sent. False
+    too for a 任务时间地点有变 (always a delivery of its own: kinds.UNCAPPED) whose task
+    is no longer as it says, read here, in the stamp's transaction: a move committed
+    since ``_still_due`` is told by the newer one (``moves.states_the_task``, leave51)."""
     held = _write(_ours(delivery, token), delivery_id=delivery_id, claimed_at=at)
+    if held == len(delivery) and any(row.kind == "changed" and not moves.states_the_task(row)
+                                     for row in delivery):
+        _write(_ours(delivery, token), status=OutboxStatus.obsolete,
+               reason=reasons.CHANGED_AGAIN, claim_token=None)
+        db.session.commit()
+        report.dropped += len(delivery)
+        return False
     db.session.commit()
     if held == len(delivery):
         return True
@@ -643,7 +654,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
                 _put_back(delivery, token)
                 report.held += 1
                 continue
-            if not _stamp(delivery, token, secrets.token_hex(16), clock()):
+            if not _stamp(delivery, token, secrets.token_hex(16), clock(), report):
                 continue
             error, reason, unreachable = deliver(senders.get(channel.value), channel,
                                                   recipient, replace(message, sent_at=clock()))

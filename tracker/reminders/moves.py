@@ -15,17 +15,18 @@ back is as she was told: nothing differs, nothing is sent.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Assignment, AuditEvent, HOLDING, Outbox, OutboxStatus, Task
+from ..services.tasks import PLACE_TAG, place_tag
 from . import reasons
 
 TIME_PLACE = ("starts_at", "ends_at", "place")
 FACT = {"starts_at": "starts", "ends_at": "ends", "place": "place"}  # in ``_task`` facts
-UNKNOWN = object()  # a place before an edit: the audit trail keeps no place text
+UNKNOWN = object()  # a field before an edit that its audit row did not record
 
 
 def event_of(key: str) -> int:
@@ -84,6 +85,36 @@ def newer_written(row) -> bool:
             Outbox.id != row.id)))
 
 
+def states_the_task(row) -> bool:
+    """Whether the task's start, end and place are still what the row says, read as it
+    is handed to its channel (``job._stamp``, in the stamp's transaction). A move
+    committed after ``still_changed`` passed — the liaison's, and the newer row another
+    run wrote for it — would otherwise leave her a push stating a time or place no
+    longer true: it is set aside (``CHANGED_AGAIN``), and the newer one, written by
+    that run or the next, tells the task as it is (leave51). A move after this read is
+    in flight with the push, as one made a second after any message. True for a row
+    that keeps no facts (written before they were kept)."""
+    if row.facts is None:
+        return True
+    task = db.session.execute(select(Task.starts_at, Task.ends_at, Task.place)
+                              .where(Task.id == row.task_id)).first()
+    if task is None:
+        return False
+    said = row.facts["task"]
+    return (_at(said.get("starts")) == _at(task.starts_at)
+            and _at(said.get("ends")) == _at(task.ends_at)
+            and (said.get("place") or "") == (task.place or ""))
+
+
+def _at(moment) -> datetime | None:
+    """A facts time (ISO text) or a column's, as an aware moment (a naive one is UTC)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 # --- what this channel last told her -------------------------------------------------------------
 
 def changed_on_channel(row, since: datetime) -> list[str] | None:
@@ -91,8 +122,9 @@ def changed_on_channel(row, since: datetime) -> list[str] | None:
     what the row's channel last told her: the task a 任务时间地点有变 sent on it said (if
     she held her place since), else the task before the oldest edit since she claimed
     (and since ``since``, the kind's news start). An edit's old start and end are in the
-    audit trail; its place is not (no free text is kept there), so a place edited with no
-    copy on this channel to compare with counts as changed. None: the row keeps no facts
+    audit trail; its place is not (no free text is kept there), only its tag
+    (``tasks.place_tag``), so a place moved and moved back is as she was told (leave51);
+    one edited before the tag was kept counts as changed. None: the row keeps no facts
     (written before they were kept), or she holds no place."""
     if row.facts is None:
         return None
@@ -147,14 +179,24 @@ def _touches(detail: dict, name: str) -> bool:
     return name in detail or name in (detail.get("fields") or ())
 
 
+class _Tag(str):
+    """A place as the trail keeps it: its tag (``tasks.place_tag``), not its text."""
+
+
 def _before(detail: dict, name: str):
-    """A field's value before an edit that changed it: the audit's [old, new] of a time;
-    UNKNOWN for the place (or a time an old row did not record)."""
+    """A field's value before an edit that changed it: the audit's [old, new] of a time,
+    the old place's tag (leave51); UNKNOWN for what an older row did not record (a
+    place edited before the tag was kept: changed, as it was then)."""
+    if name == "place":
+        tags = detail.get(PLACE_TAG)
+        return _Tag(tags[0]) if tags else UNKNOWN
     pair = detail.get(name)
-    return pair[0] if name != "place" and pair else UNKNOWN
+    return pair[0] if pair else UNKNOWN
 
 
 def _same(name: str, was, now) -> bool:
+    if isinstance(was, _Tag):
+        return was == place_tag(now)
     if name == "place":
         return (was or "") == (now or "")
     if was is None or now is None:

@@ -27,6 +27,7 @@ from ..models import (
     Task,
     TaskStatus,
 )
+from .. import throttle
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
@@ -427,14 +428,28 @@ def _require_manager(actor: Member, task: Task) -> None:
 # as 地点): its edit's audit row names these fields, never their old or new text — the
 # trail only grows, and must hold no personal data (privacy review, session 27, #3).
 TEXT_FIELDS = frozenset({"title", "beneficiary", "place", "description"})
+PLACE_TAG = "place_tag"
+
+
+def place_tag(place: str | None) -> str:
+    """A place as the trail may keep it: the keyed tag of its text (``throttle.key``,
+    as a login's address is kept), never the text. Two tags are equal when the places
+    are, so a place moved and moved back is told from one moved elsewhere (任务时间地点有变,
+    ``reminders.moves``: a push never names a place she already knows as changed,
+    leave51); without the app's secret key the tag tells nobody what the place was."""
+    return throttle.key("place", place or "")
 
 
 def edit_detail(changes: dict) -> dict:
-    """The audit detail of a task edit: ``fields`` (the names of what changed) and
-    ``[old, new]`` of the rest — times, date, 名额, checklist line."""
-    return {"fields": sorted(changes),
-            **{k: [_plain(v) for v in pair] for k, pair in changes.items()
-               if k not in TEXT_FIELDS}}
+    """The audit detail of a task edit: ``fields`` (the names of what changed),
+    ``[old, new]`` of the rest — times, date, 名额, checklist line — and of the place
+    its ``[old, new]`` tags (``place_tag``)."""
+    detail = {"fields": sorted(changes),
+              **{k: [_plain(v) for v in pair] for k, pair in changes.items()
+                 if k not in TEXT_FIELDS}}
+    if "place" in changes:
+        detail[PLACE_TAG] = [place_tag(value) for value in changes["place"]]
+    return detail
 
 
 TASK_STALE = _l("该任务已被他人修改，请核对后重新保存。")
