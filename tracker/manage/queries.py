@@ -454,10 +454,11 @@ class HeldElsewhere:
     asks (``backfill._forgotten``'s order)."""
 
     holders: list
-    # {member id: ((unit id, unit name, closed by the month, by the year), ...)}: their
-    # unit of the day (another unit) has signed the month (or year), or the unit whose
-    # roll of the month's (year's) end holds them has (naming50) — refused to one not an
-    # admin (``summary_notes.closed_member_units``)
+    # {member id: ((unit id, unit name, closed by the month, by the year, the unit's
+    # sort key), ...)}: their unit of the day (another unit) has signed the month (or
+    # year), or the unit whose roll of the month's (year's) end holds them has (naming50)
+    # — refused to one not an admin (``summary_notes.closed_member_units``, whose order,
+    # ``Unit.sort_key``, the page's sentence keeps: naming51)
     closed: dict
     # {member id: (why, the name of their unit of the day)} 补录's rule does not name
     # them on the day (``unnameable_why``); the unit is what ``UNIT_ELSEWHERE`` refuses
@@ -486,14 +487,15 @@ def _with_unit_of_day(stmt, row, then, task: Task, *, closed: bool, on=None):
     by_month, by_year = unit_of_day_closed(day_unit.id, task.community_id, task.service_date)
     return stmt.add_columns(
         case((and_(day_unit.id != task.unit_id, or_(by_month, by_year)), day_unit.id)),
-        by_month, by_year)
+        by_month, by_year, day_unit.sort_key)
 
 
-def _closed_unit(name, closed_id=None, by_month=None, by_year=None) -> tuple | None:
+def _closed_unit(name, closed_id=None, by_month=None, by_year=None,
+                 key=None) -> tuple | None:
     """The columns ``_with_unit_of_day`` added, as ``HeldElsewhere.closed`` holds them
-    (unit id, unit name, by the month, by the year), or None: the unit of the day is
-    not closed."""
-    return None if closed_id is None else (closed_id, name, by_month, by_year)
+    (unit id, unit name, by the month, by the year, the unit's sort key), or None: the
+    unit of the day is not closed."""
+    return None if closed_id is None else (closed_id, name, by_month, by_year, key)
 
 
 def _with_roll_units_closed(stmt, task: Task, row, member_id, of_day, on=None):
@@ -524,15 +526,16 @@ def _with_roll_units_closed(stmt, task: Task, row, member_id, of_day, on=None):
         stmt = (stmt.outerjoin_from(row, stay, and_(true() if on is None else on,
                                                     roll.joined, *roll.where, signed))
                 .outerjoin_from(stay, unit, unit.id == stay.unit_id)
-                .add_columns(unit.id, unit.name))
+                .add_columns(unit.id, unit.name, unit.sort_key))
     return stmt
 
 
-def _roll_units(month_id, month_name, year_id, year_name) -> list:
+def _roll_units(month_id, month_name, month_key, year_id, year_name, year_key) -> list:
     """The columns ``_with_roll_units_closed`` added, as ``HeldElsewhere.closed`` holds
-    each unit (unit id, unit name, by the month, by the year)."""
-    return ([(month_id, month_name, True, False)] if month_id is not None else []) + (
-        [(year_id, year_name, False, True)] if year_id is not None else [])
+    each unit (unit id, unit name, by the month, by the year, the unit's sort key)."""
+    return ([(month_id, month_name, True, False, month_key)] if month_id is not None
+            else []) + (
+        [(year_id, year_name, False, True, year_key)] if year_id is not None else [])
 
 
 def participants_held_elsewhere(task: Task, actor: Member | None = None) -> HeldElsewhere:
@@ -571,9 +574,9 @@ def participants_held_elsewhere(task: Task, actor: Member | None = None) -> Held
     found = HeldElsewhere([], {}, {}, {})
     for assignment, held_on, refused, unit_name, *closed in db.session.execute(stmt):
         found.holders.append(assignment)
-        units = [] if (unit := _closed_unit(unit_name, *closed[:3])) is None else [unit]
+        units = [] if (unit := _closed_unit(unit_name, *closed[:4])) is None else [unit]
         if asks:
-            units += _roll_units(*closed[3:])
+            units += _roll_units(*closed[4:])
         if units:
             found.closed[assignment.member_id] = tuple(units)
         elif refused is not None:
@@ -738,7 +741,7 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     ``actor`` not an admin: ``closed`` gets, in the same statement, those whose unit of
     the day — another unit — has signed the month or year, or the unit on the roll of
     the month's (year's) end has (``_with_roll_units_closed``, naming50b), {member id:
-    ((unit id, unit name, by the month, by the year), ...)}, the service's first refusal,
+    ((unit id, unit name, by the month, by the year, sort key), ...)}, the service's first refusal,
     as ``participants_held_elsewhere`` asks it of the participants
     (``_with_unit_of_day``: review44c #3). ``named``: gets {member id:
     ``names.namesakes_of`` her in the task's unit}, read with her row
@@ -760,8 +763,8 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
         if named is not None:
             named[member.id], *unit = unit
         if asks:
-            units = [] if (one := _closed_unit(*unit[:4])) is None else [one]
-            if units := units + _roll_units(*unit[4:]):
+            units = [] if (one := _closed_unit(*unit[:5])) is None else [one]
+            if units := units + _roll_units(*unit[5:]):
                 closed[member.id] = tuple(units)
         rows.append((member, held))
     return rows

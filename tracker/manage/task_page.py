@@ -451,7 +451,8 @@ def _say_unnameable(form, context) -> None:
 
 def closed_unit_words(closed: dict, names: dict, day) -> list:
     """Why 添加遗漏的参加人员 does not take, from one not an admin, the participants
-    ``closed`` ({member id: ((unit id, unit name, by the month, by the year), ...)}):
+    ``closed`` ({member id: ((unit id, unit name, by the month, by the year, the unit's
+    sort key), ...)}):
     their unit of the day, or the unit whose roll of the month's (year's) end holds them
     (naming50), has signed its month (or year) — the service's own refusal
     (``summary_notes.units_closed_words``, one sentence a unit), its participants named
@@ -461,9 +462,11 @@ def closed_unit_words(closed: dict, names: dict, day) -> list:
     if not closed:
         return []
     # a participant once a unit: her unit of the day and the rolls of the month's and
-    # the year's end may name one unit twice, each its own period (``fold_people``)
-    found = fold_people(sorted(((day, names[m], m, *unit) for m in closed for unit in closed[m]),
-                               key=lambda row: (row[3], row[2])))
+    # the year's end may name one unit twice, each its own period (``fold_people``); the
+    # units in the save's order (``closed_member_units``: ``Unit.sort_key``, naming51)
+    rows = sorted(((unit[4], unit[0], m, day, names[m], m, *unit[:4])
+                   for m in closed for unit in closed[m]), key=lambda row: row[:3])
+    found = fold_people(row[3:] for row in rows)
     return [units_closed_words(found, _l("向该活动添加参加人员"))]
 
 
