@@ -1,7 +1,10 @@
 """The audit trail of the work, apart from the sign-ins a test makes on the way.
 
 Every login, failed login, logout and session end is audited too (tracker/services/
-sessions.py); tests that prove a refused action "wrote nothing" count the rest."""
+sessions.py); tests that prove a refused action "wrote nothing" count the rest. A link
+ended (``link_revoke``) or a calendar address stopped (``calendar_stop``) is not among
+them: no sign-in or sign-out on a test's way writes one, only an act (退出所有设备, a new
+password, 停用 …) whose work they are (tests/invites/test_links_ended_audited.py)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select

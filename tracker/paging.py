@@ -25,21 +25,25 @@ def _page(page: int | None) -> int:
     return page_number() if page is None else min(max(page, 1), MAX_PAGE)
 
 
-def _within_the_list(page_of: Callable[[int], Pagination], page: int | None) -> Pagination:
-    """``page_of(n)`` for page ``page`` (default: the ``page`` argument). A page past the
-    end — an old link shared after the list shrank — is the last page, never a 404 and
-    never an empty page that says 「第 99 / 2 页」 and “nothing here” above a list that
-    has rows. Only past the end, it costs two more reads than a page within the list:
-    with a COUNT, the last page's rows and its COUNT again; with the total on the rows
-    (``paged_with_total``), the first row for the total (``_PreparedPage``), then the
-    last page — three where the page's statement loads more for each row in a statement
-    of its own (党员干部's communities: the first row's come too). Making it one would
-    need the last page found in the statement that found the page empty: an old link's
-    rare case, not worth a second form of every list's statement (pagesa49 Open,
-    audit50; tests/web/test_past_the_end_reads.py)."""
-    result = page_of(_page(page))
+def _within_the_list(page_of: Callable[[int, bool], Pagination],
+                     page: int | None) -> Pagination:
+    """``page_of(n, count)`` for page ``page`` (default: the ``page`` argument). A page
+    past the end — an old link shared after the list shrank — is the last page, never a
+    404 and never an empty page that says 「第 99 / 2 页」 and “nothing here” above a list
+    that has rows. Only past the end, it costs more reads than a page within the list,
+    fewest when the total found is handed on (the last page is not counted again):
+    with a COUNT, one — the last page's rows; with the total on the rows
+    (``paged_with_total``), two — the total alone (no row of an empty page carries
+    it; ``_PreparedPage``), then the last page. Making it none would need the last
+    page found in the statement that found the page empty: an old link's rare case,
+    not worth a second form of every list's statement (pagesa49 Open, audit50,
+    audit51; tests/web/test_past_the_end_reads.py)."""
+    result = page_of(_page(page), True)
     if result.page > 1 and result.page > result.pages:
-        result = page_of(max(result.pages, 1))
+        total = result.total
+        result = page_of(max(result.pages, 1), False)
+        if result.total is None:  # not counted again: the total just found
+            result.total = total
     return result
 
 
@@ -47,8 +51,8 @@ def paginate(stmt, page: int | None, per_page: int):
     """Page ``page`` (default: the ``page`` argument; past the end, the last) of
     ``stmt`` (a SELECT plus a COUNT)."""
     return _within_the_list(
-        lambda n: db.paginate(stmt, page=n, per_page=per_page, max_per_page=per_page,
-                              error_out=False), page)
+        lambda n, count: db.paginate(stmt, page=n, per_page=per_page, max_per_page=per_page,
+                                     error_out=False, count=count), page)
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,12 @@ class _PreparedPage(Pagination):
         if prepared.count is not None:
             return [make(row) for row in rows]
         if not rows and self.page > 1:  # past the end: no row carries the total, so
-            # one row is read for it; ``_within_the_list`` then reads the last page
-            first = db.session.execute(prepared.page, {**params, "page_limit": 1,
-                                                       "page_offset": 0}).first()
-            self._total = int(first[-1]) if first else 0
+            # it is read alone, the first row's total column through a subquery: the
+            # page's loaders (a member's communities) are the outer statement's, and
+            # do not run; ``_within_the_list`` then reads the last page
+            total = select(list(prepared.page.subquery().c)[-1])
+            self._total = int(db.session.scalar(total, {**params, "page_limit": 1,
+                                                        "page_offset": 0}) or 0)
             return []
         self._total = int(rows[0][-1]) if rows else 0
         return [make(row[:-1]) for row in rows]
@@ -115,6 +121,7 @@ def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
     """``paginate`` for a ``Prepared`` list (built once, or picked before it is joined):
     its page and its COUNT, or a page whose rows carry the total."""
     return _within_the_list(
-        lambda n: _PreparedPage(page=n, per_page=per_page, max_per_page=per_page,
-                                error_out=False, prepared=prepared, params=params, make=make),
+        lambda n, count: _PreparedPage(page=n, per_page=per_page, max_per_page=per_page,
+                                       error_out=False, count=count, prepared=prepared,
+                                       params=params, make=make),
         page)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.audit import work_actions, work_event_count
 from tests.imports.helpers import xlsx_bytes
 from tests.invites.test_invitations import _issue, _new_member, _set
 from tests.invites.test_links_after_changes import _edit
@@ -49,6 +50,24 @@ def test_signing_out_everywhere_ends_her_link_on_the_trail(client, world, http_l
     assert client.post("/auth/logout-everywhere").status_code == 302
     assert _ended() == {(_link_of(token).id, world.member.id, "logout_all",
                          world.member.id, world.admin.id)}
+
+
+def test_a_sign_out_on_the_way_ends_no_link_and_signing_out_everywhere_is_work(
+        client, world, http_login):
+    """``tests/audit.py``'s SESSION_ACTIONS are what signing in and out on a test's way
+    writes; ``link_revoke`` is not one (audit50 Open): a plain sign-out leaves her
+    live link live and writes no work, while ending a link is an act's (退出所有设备,
+    a new password, 停用 …) and on the trail as the act's work, as ``calendar_stop``
+    is."""
+    token = _issue(world.admin, world.member)
+    before = work_event_count()
+    http_login(world.member)
+    client.post("/auth/logout")
+    http_login(world.member)
+    db.session.expire_all()
+    assert work_event_count() == before and _link_of(token).revoked_at is None
+    assert client.post("/auth/logout-everywhere").status_code == 302
+    assert "link_revoke" in work_actions()[before:]
 
 
 def test_switching_off_a_liaison_ends_her_link_and_those_she_made(world):

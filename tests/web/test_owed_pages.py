@@ -349,6 +349,46 @@ def test_the_personal_feed_shows_only_its_owners_tasks(client, login, world):
     assert "清除牛皮癣" not in ics  # someone else's
 
 
+def _event_of(ics: str, task_id: int) -> str:
+    """The VEVENT of task ``task_id`` in an .ics body (its folded lines joined)."""
+    ics = ics.replace("\r\n ", "")
+    return next(event for event in ics.split("BEGIN:VEVENT")[1:]
+                if f"UID:task-{task_id}@" in event).split("END:VEVENT")[0]
+
+
+def test_a_cancelled_tasks_file_says_it_is_cancelled_as_the_feed_does(client, login, world):
+    """cancelled50: one waiting on a task called off may still take its 加入日历 file by
+    its address. The file says the event is cancelled (RFC 5545 ``STATUS:CANCELLED``),
+    the event the feed gives one on the task — same UID — says so too, and neither is
+    an iTIP message (no ``METHOD``): a calendar that has the event marks it cancelled,
+    one that imports it afresh gets it cancelled (audit51)."""
+    from tracker.models import WaitlistEntry
+    from tracker.services.notify import new_calendar_token
+    from tracker.services.tasks import cancel_task
+
+    task = world.other_task
+    assignment(task, world.other_member)
+    task.taken = task.slots
+    db.session.add(WaitlistEntry(task_id=task.id, member_id=world.member.id))
+    token = new_calendar_token(world.other_member)
+    db.session.commit()
+    login(world.other_liaison)
+    before = _event_of(client.get(f"/tasks/{task.id}/calendar.ics").get_data(as_text=True),
+                       task.id)
+    assert "STATUS:CANCELLED" not in before
+    cancel_task(task, world.other_liaison, "下雨")
+    db.session.commit()
+    login(world.member)  # she waited on it
+    response = client.get(f"/tasks/{task.id}/calendar.ics")
+    assert response.status_code == 200
+    file_ics = response.get_data(as_text=True)
+    client.post("/auth/logout")
+    feed_ics = client.get(f"/me/feed/{token}.ics").get_data(as_text=True)
+    for ics in (file_ics, feed_ics):
+        assert "STATUS:CANCELLED" in _event_of(ics, task.id)
+        assert "METHOD:" not in ics
+
+
 def test_the_feed_address_is_shown_once_and_only_its_hash_is_kept(client, login, world):
     from tracker.models import MemberNotify
 
