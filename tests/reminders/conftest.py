@@ -31,10 +31,14 @@ def recorder():
 
 
 def reminder_config(smtp_port: int, recorder: Recorder) -> dict:
+    return _settings(smtp_port, recorder.url("/sms?to={phone}"))
+
+
+def _settings(smtp_port: int, sms_url: str) -> dict:
     return {
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_SECURITY": "plain",
         "SMTP_FROM": "tracker@example.org",
-        "SMS_GATEWAY_URL": recorder.url("/sms?to={phone}"),
+        "SMS_GATEWAY_URL": sms_url,
         "SMS_BODY_TEMPLATE": '{"mobile": "{phone}", "content": "{text}", "sign": "社区共建"}',
         "SMS_SIGNING_SECRET": SMS_SECRET,
         "REMINDER_BASE_URL": "https://gj.example.gov.cn",
@@ -43,9 +47,26 @@ def reminder_config(smtp_port: int, recorder: Recorder) -> dict:
     }
 
 
+# Where the app is built to send: no server listens here. The cached app's key is its
+# configuration, and each test's servers listen on ports of their own, so a config
+# carrying them made a new app per test (create_app, a new database file, templates
+# compiled again: over half a second of each reminder test's one or two, session 51).
+# The app is built with these, and ``app`` below points it at the test's own servers;
+# the channels read the settings when they send (tracker/reminders/channels.py).
+UNREACHED_PORT = 9  # discard: nothing listens on it here
+
+
 @pytest.fixture
-def app_config(smtp, recorder):
-    return reminder_config(smtp.port, recorder)
+def app_config():
+    return _settings(UNREACHED_PORT, f"http://127.0.0.1:{UNREACHED_PORT}/sms?to={{phone}}")
+
+
+@pytest.fixture
+def app(app, smtp, recorder):
+    """The cached app, sending to this test's own SMTP server and recorder (a test may
+    still change ``app.config``: the whole config is put back before the next test)."""
+    app.config.update(reminder_config(smtp.port, recorder))
+    return app
 
 
 def local(days: int, hour: int, minute: int = 0) -> datetime:
@@ -80,7 +101,13 @@ class Town:
 
 
 @pytest.fixture
-def town(app) -> Town:
+def town(cached_build) -> Town:
+    """The town, committed; built once per 30 s of a worker and put back from its
+    snapshot for the tests in between (``cached_build``, docs/testing.md)."""
+    return cached_build("reminders-town", _build_town)
+
+
+def _build_town() -> Town:
     unit = f.unit("县商务局")
     community = f.community("解放路社区")
     other = f.community("建设路社区")
