@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 15
+WORDING_VERSION = 16
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -121,6 +121,12 @@ WORDING_VERSION = 15
 #    (「…，另含不计入参与统计的1人）」, figures50 #2) — in both documents. October 2022
 #    reads as in 14 (nobody moved in, no staff took part); 县商务局's 2022 年度总结 names
 #    财政局党员, moved in after her one activity (县财政局's), 「年内调入」
+# 16: 参与情况's 人次 parenthetical names the people in them who left the roll in the
+#    period after their work, in the lead's words: 「…，另含本月调离的1人）」 (本月离册; the
+#    year's 年内调离 / 年内离册), joined with 不计入参与统计 (「另含本月调离的1人、不计入参与
+#    统计的1人」), where 「本月参与0人」 stood beside their 人次 unnamed (figures51 #1) — in
+#    both documents. October 2022 and the 2022 年度总结 read as in 15 (nobody left a roll
+#    after working where the 人次 sentence is printed)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -124,8 +124,10 @@ def on_roll_at_end(member_id, unit_id: int, date_to: date):
     own people: someone who moved in during the month is the unit's own, whatever
     they did before; someone who left the roll and came back within it is simply its
     own."""
+    # its own stays, whatever stay the outer query joins (``left_after_work``)
     return exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to))))
+        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to)))
+        .correlate_except(RollPeriod))
 
 
 def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
@@ -171,6 +173,10 @@ class Coverage:
     moved_in: int = 0  # of took_part, none of whose work is in person_times (figures50)
     elsewhere_only: int = 0  # of took_part less moved_in, none in the unit's own activities
     off_roll: int = 0  # in person_times, never on the roll in the period (不计入参与统计)
+    # in person_times, on the roll in the period and off it by its roll day (figures51
+    # #1): another unit's then (调离), or off every roll (离册) — ``left_after_work``
+    moved_out: int = 0
+    left_roll: int = 0
 
     @property
     def rate_text(self) -> str:
@@ -227,6 +233,22 @@ def coverage(unit_id: int, date_from: date, date_to: date,
                           lambda: coverage_plan(unit_id, date_from, date_to, ids)))
 
 
+def left_after_work(member_id, unit_id: int, date_from: date, date_to: date) -> list:
+    """Two columns of ``coverage_plan``'s figures: the distinct members in the unit's
+    人次 who were on its roll in the period and are off it on its roll day — moved to
+    another unit (调离: another unit's that day) and left the roll (离册: switched off),
+    as the 月报's lead parts them (``reports.figures._people_apart_plan``). 参与情况
+    counts neither as taking part; its 人次 sentence names them (figures51 #1)."""
+    status = CountedParticipation.report_status
+    gone = and_(on_roll_during(member_id, unit_id, date_from, date_to),
+                ~on_roll_at_end(member_id, unit_id, date_to))
+    moved = unit_then(member_id, roll_day(date_to)) != unit_id
+    return [func.count(func.distinct(if_approved(case((and_(gone, moved), member_id)),
+                                                 status))),
+            func.count(func.distinct(if_approved(case((and_(gone, ~moved), member_id)),
+                                                 status)))]
+
+
 def _members_of_any_day(unit_id: int):
     """The members whose work may count for a unit: those in it now, and those with a
     stay on its roll (a subquery of its own, not correlated with the outer query's)."""
@@ -263,7 +285,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
 
     def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows):
         (on_roll_count, took_part_own, moved_in, elsewhere_only), = roll_rows
-        (pt, minutes, pending_pt, off_roll), = figure_rows
+        (pt, minutes, pending_pt, off_roll, moved_out, left_roll), = figure_rows
         counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
                           counts.get(member_id, ALONE))
@@ -271,7 +293,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
                         moved_in=int(moved_in), elsewhere_only=int(elsewhere_only),
-                        off_roll=int(off_roll))
+                        off_roll=int(off_roll), moved_out=int(moved_out),
+                        left_roll=int(left_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
@@ -310,6 +333,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             func.count(if_submitted(ONE, status)),
             func.count(func.distinct(if_approved(
                 case((never_on, CountedParticipation.member_id)), status))),
+            *left_after_work(CountedParticipation.member_id, unit_id, date_from, date_to),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
