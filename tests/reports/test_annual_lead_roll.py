@@ -67,11 +67,13 @@ def test_the_lead_names_who_left_moved_or_is_off_the_roll_in_the_year(year_2022)
     # A's roll of 31 December: 甲, 丙 (moved in), 庚; 甲 and 丙 took part — the lead's 6
     # less its 4 named parts. The roll's 人次 by the unit of each activity's day: 甲, 乙,
     # 己 and the liaison (A's account, on no roll) on 5 March, 4 of 2 hours; 丙 was B's,
-    # his only work: named as moved in after it, the liaison as in the 人次 (figures50)
+    # his only work: named as moved in after it, the liaison as in the 人次 (figures50),
+    # and 乙 and 己, who left the roll after theirs, in the lead's words (figures51 #1)
     coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
     assert coverage == ("我局在册党员干部3人，全年参与2人（其中1人年内调入，参与在调入前，"
                         "人次和时长计入县财政局），参与率66.7%。本单位党员参与4人次、服务时长8.0小时"
-                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含不计入参与统计的1人）。"
+                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含年内调离的1人、"
+                        "年内离册的1人、不计入参与统计的1人）。"
                         "全年未参与：庚。")
 
 

@@ -99,12 +99,12 @@ def test_a_figure_changed_after_the_month_is_signed_again_is_still_told(client, 
     assert build_annual(2022, unit=october.unit).changed_months == []
     told = signed_year_changes(october)
     # the money and where it is told (its 附表 and the checklist's 经费 item), not the marks
-    assert "“六、共建活动经费”部分" in told and "附表“共建活动经费”" in told
+    assert "“共建活动经费”部分" in told and "附表“共建活动经费”" in told
     assert "附表“分月统计”" not in told and "正文" not in told
     page = page_of(client, f"/reports/annual?{year}")
     notice = re.search(r'<p class="notice"[^>]*data-figure="changed_since_final".*?</p>', page,
                        re.S).group(0)
-    assert "“六、共建活动经费”部分" in notice
+    assert "“共建活动经费”部分" in notice
     assert "附表“分月统计”" not in notice and "正文" not in notice
 
 

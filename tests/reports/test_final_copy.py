@@ -485,19 +485,19 @@ def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, 
         _fund_entry_in_an_earlier_month(october)  # 一's year to date and the funds table
     fresh_locale()
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
-    assert ("定稿后数据有变化：</strong>“一、落实结对共建责任”部分、附表“共建活动经费”与定稿时不同。"
+    assert ("定稿后数据有变化：</strong>“落实结对共建责任”部分、附表“共建活动经费”与定稿时不同。"
             in page)
     english(client)
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
     assert ("The data have changed since the summary was finalised: </strong>in section "
-            "“一、落实结对共建责任”, the table “共建活动经费”, the current data differ from the "
+            "“落实结对共建责任”, the table “共建活动经费”, the current data differ from the "
             "finalised copy." in page)
 
 
 def test_a_heading_with_quotes_is_named_with_its_quotes_nested(client, login, october):
     """A heading that has quotes of its own (“双创”) is named inside the notice's “…”
-    with its quotes as ‘…’, in Chinese and in English — 「“二、协同推进‘双创’工作”部分」,
-    never 「“二、协同推进“双创”工作”」, whose quotes pair wrongly (figures42 #5)."""
+    with its quotes as ‘…’, in Chinese and in English — 「“协同推进‘双创’工作”部分」,
+    never 「“协同推进“双创”工作”」, whose quotes pair wrongly (figures42 #5)."""
     from tests.reports.test_document_language import english, fresh_locale
 
     login(october.admin)
@@ -508,11 +508,11 @@ def test_a_heading_with_quotes_is_named_with_its_quotes_nested(client, login, oc
     fresh_locale()
     notice = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
     named = re.search(r"定稿后数据有变化：</strong>(.*?)与定稿时不同", notice).group(1)
-    assert re.search(r"“[一二三四五六七八九]、协同推进‘双创’工作”部分", named), named
+    assert "“协同推进‘双创’工作”部分" in named, named
     assert "““" not in named and "“双创”" not in named, named
     english(client)
     notice = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
-    assert re.search(r"in section “[一二三四五六七八九]、协同推进‘双创’工作”", notice)
+    assert "in section “协同推进‘双创’工作”" in notice
     assert "“双创”工作”" not in notice.split("have changed since")[1][:400]
 
 

@@ -5,7 +5,8 @@ one signed: the title, a numbered section, 正文, a 附表. A section is what i
 its number: when a change adds a section (or takes one away), every section after it
 is numbered on by one, and a section whose words did not change — the “双创” paragraph,
 the signer's own 存在问题 and 下步打算 — is not named. Each part is named once, by its
-heading as the live document numbers it; the section added is named. The 年度总结's
+heading without its number (the notice heads the signed copy, figures51 #2), in the
+signed copy's order; the section added is named. The 年度总结's
 signed copy is compared by the same rule.
 """
 from __future__ import annotations
@@ -53,8 +54,7 @@ def _notice(client, query: str) -> list[str]:
     page = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
     named = re.search(r"定稿后数据有变化：</strong>(.*?)与定稿时不同", page)
     assert named, "the page says the data changed"
-    # each part as the sentence names it: 正文, “二、…”部分, 附表“…” (a heading's own
-    # 、 is inside its quotes)
+    # each part as the sentence names it: 正文, “…”部分, 附表“…”
     return re.findall(r"正文|标题|“[^”]*”部分|附表“[^”]*”", named.group(1))
 
 
@@ -63,8 +63,8 @@ def test_a_section_added_after_定稿_renumbers_no_other_part_into_the_notice(
     """September 2022 of 县商务局 is signed reading 一、结对共建, 二、“双创”, 三、参与情况,
     四、存在问题, 五、下步打算. A 环境整治 approved afterwards gives it a new
     二、组织党员志愿服务 and numbers the rest on. The notice names 正文 (the lead's
-    figures), the new section, 参与情况 (a third member took part) under its new
-    number, and the 附表 that changed (the ledger, 分类统计, 参与情况, 未参与名单) — not
+    figures), 参与情况 (a third member took part), the new section (after the signed
+    copy's parts), and the 附表 that changed (the ledger, 分类统计, 参与情况, 未参与名单) — not
     “双创”, 存在问题 or 下步打算, whose words are as signed, and nothing twice."""
     o = october
     _approved_activity(o, "ad_removal", o.jianshe, 20, ["张伟"], zone=o.zone1)
@@ -79,7 +79,7 @@ def test_a_section_added_after_定稿_renumbers_no_other_part_into_the_notice(
     _approved_activity(o, "environment_cleanup", o.jiefang, 25, ["张伟", "王芳", "李娜"])
 
     assert _notice(client, query) == [
-        "正文", "“二、组织党员志愿服务”部分", "“四、参与情况”部分",
+        "正文", "“参与情况”部分", "“组织党员志愿服务”部分",
         "附表“本月活动台账”", "附表“分类统计”", "附表“参与情况”", "附表“未参与名单”"]
 
 
@@ -101,12 +101,12 @@ def test_a_years_signed_copy_names_only_what_changed_when_a_section_is_added(oct
         "四、存在问题。", "五、下步打算。"]
     copy = year_notes.current_year_copy(year_notes.find_year_note(scope, 2022))
     assert final.changes(copy, live) == [
-        "正文", "“一、组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
+        "正文", "“组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
 
 
-def test_a_section_taken_away_is_named_by_its_signed_heading(october):
+def test_a_section_taken_away_is_named_by_its_heading(october):
     """The other way round: a year signed with 一、组织党员志愿服务 whose only such
-    activity is then voided names that section as it was signed, and nothing only
+    activity is then voided names that section, and nothing only
     numbered back."""
     from tracker.services import voiding
 
@@ -121,7 +121,7 @@ def test_a_section_taken_away_is_named_by_its_signed_heading(october):
         voiding.void_activity(task, o.admin, "误录")
     copy = year_notes.current_year_copy(year_notes.find_year_note(scope, 2022))
     assert final.changes(copy, build_annual(2022, community=o.jianshe)) == [
-        "正文", "“一、组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
+        "正文", "“组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
 
 
 def _many_not_yet(o) -> None:
@@ -154,14 +154,14 @@ def test_a_section_whose_table_reference_is_only_renumbered_is_not_named(
     live = html.unescape(client.get(f"/reports/?{query}&current=1").get_data(as_text=True))
     assert "名单见附表5" in live
     named = _notice(client, query)
-    assert "“三、协同推进‘双创’工作”部分" in named
+    assert "“协同推进‘双创’工作”部分" in named
     assert not any("参与情况”部分" in n for n in named), named
 
 
 def test_a_section_whose_participation_changed_is_still_named_beside_a_renumbered_table(
         client, login, october):
     """The same, the “双创” activity by a member who had not taken part: 参与情况's
-    figures and names change, and it is named, under its new number."""
+    figures and names change, and it is named."""
     o = october
     _many_not_yet(o)
     _approved_activity(o, "environment_cleanup", o.jiefang, 20, ["张伟"])
@@ -170,4 +170,4 @@ def test_a_section_whose_participation_changed_is_still_named_beside_a_renumbere
                                 PROBLEMS, PLANS)
     login(o.admin)
     _approved_activity(o, "ad_removal", o.jianshe, 22, ["未参00"], zone=o.zone1)
-    assert "“四、参与情况”部分" in _notice(client, f"unit={o.unit.id}&month=2022-09")
+    assert "“参与情况”部分" in _notice(client, f"unit={o.unit.id}&month=2022-09")

@@ -71,10 +71,12 @@ def test_the_lead_names_each_person_off_the_units_roll_once_and_adds_up(november
     # and the 人次 of A's people by the unit they had on each activity's day (the
     # 参与情况 page's figure): 甲, 乙, 己 on the 5th, 丁 on the 25th, and the liaison
     # (A's account, on no roll) — 5 of 2 hours each; 丙 was B's on the 5th, his only
-    # work: named as moved in after it, and the liaison as in the 人次 (figures50 #1, #2)
+    # work: named as moved in after it, and the liaison as in the 人次 (figures50 #1, #2),
+    # and so are 乙 and 己, who left the roll after theirs, in the lead's words (figures51 #1)
     assert coverage == ["我局在册党员干部4人，本月参与3人（其中1人本月调入，参与在调入前，"
                         "人次和时长计入县财政局），参与率75.0%。本单位党员参与5人次、服务时长10.0小时"
-                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含不计入参与统计的1人）。"
+                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含本月调离的1人、"
+                        "本月离册的1人、不计入参与统计的1人）。"
                         "未参与：庚。"]
     agree(summary)
 
@@ -85,8 +87,9 @@ def test_the_unit_moved_to_counts_the_mover_on_its_roll(november):
     # B has no activity of its own in November; 乙 (moved in) and 戊 worked A's
     coverage = [p.text for p in summary.paragraphs if "在册党员干部" in p.text]
     # B's people's 人次 by their unit on the day: 丙 on the 5th (B's then), 戊 on the 25th;
-    # 乙's only work was A's by its day: named as moved in after it (figures50 #1)
+    # 乙's only work was A's by its day: named as moved in after it (figures50 #1); 丙,
+    # off B's roll at the month's end, is named in its 人次 (figures51 #1)
     assert coverage == ["我局在册党员干部2人，本月参与2人（其中1人只参加了其他单位组织的活动；"
                         "1人本月调入，参与在调入前，人次和时长计入县商务局），"
                         "参与率100.0%。本单位党员参与2人次、服务时长4.0小时"
-                        "（按活动当日所在单位计，含参加其他单位组织的活动）。"]
+                        "（按活动当日所在单位计，含参加其他单位组织的活动，另含本月调离的1人）。"]

@@ -99,6 +99,8 @@ WORDINGS[15] = WORDINGS[14]
 # 16: that part names the units their work counts for (「…计入县财政局」, not 「原单位」),
 # and those whose work was on no roll, counted for the unit they moved to since, read
 # 「参与时未在册…」, not 「本月调入」 (roll51) — nobody of the kind in October 2022: as in 15
+# and 参与情况's 人次 name those who left the roll after their work (本月调离 / 本月离册) —
+# nobody did in October 2022 where the 人次 sentence is printed: as in 15
 WORDINGS[16] = WORDINGS[15]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just

@@ -29,7 +29,8 @@ from tracker.models import (
 )
 from tracker.reports.records import service_record
 from tracker.rollups.checklist import resource_progress
-from tracker.rollups.coverage import coverage, member_totals
+from tracker.rollups.coverage import coverage
+from tracker.rollups.member_status import member_totals
 from tracker.rollups.figures import totals
 from tracker.services import PermissionDenied, unit_of_work
 from tracker.services.backfill import (

@@ -114,7 +114,7 @@ def test_statement_counts_do_not_grow_with_the_data(client, login, world, count_
     ("plans.findings_counts", lambda w: (rollups.Scope(),), 1),
     ("plans.need_counts", lambda w: (rollups.Scope(), local_today()), 1),
     ("home.home_figures", lambda w: (None,), 5),
-    ("coverage.member_status", lambda w: (w.member.id, local_today() - timedelta(days=365), local_today()), 1),
+    ("member_status.member_status", lambda w: (w.member.id, local_today() - timedelta(days=365), local_today()), 1),
 ])
 def test_each_rollup_runs_a_fixed_number_of_statements(world, cached_build, count_queries,
                                                        function, args, limit):

@@ -40,7 +40,7 @@ from ..rollups.batch import run
 from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
-from ..rollups.coverage import member_status
+from ..rollups.member_status import member_status
 from ..rollups.figures import pending_of, per_unit
 from ..reports.queries import (
     communities_of,

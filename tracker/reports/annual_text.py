@@ -191,7 +191,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     t = f.totals
     if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
         # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
-        text += roll_work_sentence(cov, where)
+        text += roll_work_sentence(cov, where, whole_year=True)
     names = [p.listed_name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])

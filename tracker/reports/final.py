@@ -446,21 +446,23 @@ def told_changed(months) -> Told:
 
 
 def _parts(kept, live) -> list[str]:
-    """The parts of ``live`` that differ from ``kept``, each named once, in the
-    document's order (then the parts only ``kept`` has): the title, each numbered
+    """The parts of ``live`` that differ from ``kept``, each named once, in the kept
+    document's order (then the parts only ``live`` has): the title, each numbered
     section, 正文 (the other lines of the text) and each 附表. A section is known by
     what it is — its heading without its number — and compared by its words without
     the number: a section added or removed renumbers those after it, which are no
-    change of what they say (figures43 #1). A changed section is named by its heading
-    as the live document numbers it; a removed one as the kept one did."""
+    change of what they say (figures43 #1). It is named without its number too: the
+    notice heads the kept copy, whose numbers are not the live document's once a
+    section was added or removed, and named by either one's it pointed at another
+    section of the copy below it (figures51 #2)."""
     old_text, old_tables = kept
     new_text, new_tables = live
     old, new = _text_parts(old_text), _text_parts(new_text)
     parts: list[str] = []
-    for key in list(new) + [key for key in old if key not in new]:
+    for key in list(old) + [key for key in new if key not in old]:
         if (old.get(key) or (None, None))[1] != (new.get(key) or (None, None))[1]:
-            parts.append((new.get(key) or old[key])[0])
-    for title in list(new_tables) + [t for t in old_tables if t not in new_tables]:
+            parts.append((old.get(key) or new[key])[0])
+    for title in list(old_tables) + [t for t in new_tables if t not in old_tables]:
         if new_tables.get(title) != old_tables.get(title):
             parts.append(_("附表“%(title)s”", title=inside_quotes(title.lstrip("'"))))
     return parts
@@ -496,9 +498,9 @@ def _text_parts(text: list[str]) -> dict[object, tuple[str, tuple[str, ...]]]:
         heading = HEADING.match(line)
         if index == 0:
             add("title", _("标题"), line)
-        elif heading:  # a numbered section, named as a part of the notice's sentence
+        elif heading:  # a numbered section, named (without its number) in the notice
             add(("section", heading.group("name")),
-                _("“%(heading)s”部分", heading=inside_quotes(heading.group("heading"))),
+                _("“%(heading)s”部分", heading=inside_quotes(heading.group("name"))),
                 by_title(line[heading.start("name"):]))
         else:
             add("body", _("正文"), line)

@@ -436,22 +436,41 @@ def took_part_parts(cov, whole_year: bool = False) -> str:
     return _("（其中%(parts)s）", parts=_("；").join(parts))
 
 
-def roll_work_sentence(cov, where: list[str] | None) -> str:
+def left_roll_parts(cov, whole_year: bool = False) -> list[str]:
+    """The people in the roll's 人次 whom 参与情况 does not count as taking part, in
+    the lead's words for them: those who left the roll in the period after their work
+    (本月调离 / 本月离册, the year's 年内…; figures51 #1) and the unit's people never on
+    it (不计入参与统计, figures50 #2). Without them 「本月参与0人」 stood beside
+    「本单位党员参与1人次」 with nobody whose 人次 they were."""
+    parts = []
+    if cov.moved_out:
+        parts.append(_("年内调离的%(n)s人", n=cov.moved_out) if whole_year
+                     else _("本月调离的%(n)s人", n=cov.moved_out))
+    if cov.left_roll:
+        parts.append(_("年内离册的%(n)s人", n=cov.left_roll) if whole_year
+                     else _("本月离册的%(n)s人", n=cov.left_roll))
+    if cov.off_roll:
+        parts.append(_("不计入参与统计的%(n)s人", n=cov.off_roll))
+    return parts
+
+
+def roll_work_sentence(cov, where: list[str] | None, whole_year: bool = False) -> str:
     """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
     A part counts them in its communities, as it counts who took part, and says so for
     the 人次 too: the page opens on the whole unit, so a bare 「本单位党员参与11人次」
     beside its 13 would read as the same figure wrongly copied (the page's 社区 picker
-    reads the part's 11, under the part's name). The people the lead calls
-    「不计入参与统计」 (staff) are in these 人次 — their work is the unit's —, and the
-    parenthetical says so (figures50 #2)."""
-    if cov.off_roll and where:
+    reads the part's 11, under the part's name). The people in these 人次 whom it does
+    not count as taking part (``left_roll_parts``) — their work is the unit's — are
+    named after 「另含」 (figures50 #2, figures51 #1)."""
+    apart = left_roll_parts(cov, whole_year)
+    if apart and where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                 "含参加其他单位组织的活动，另含不计入参与统计的%(n)s人）。", places=places(where),
-                 pt=cov.person_times, h=hours(cov.minutes), n=cov.off_roll)
-    if cov.off_roll:
+                 "含参加其他单位组织的活动，另含%(parts)s）。", places=places(where),
+                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart, _("、")))
+    if apart:
         return _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                 "含参加其他单位组织的活动，另含不计入参与统计的%(n)s人）。",
-                 pt=cov.person_times, h=hours(cov.minutes), n=cov.off_roll)
+                 "含参加其他单位组织的活动，另含%(parts)s）。",
+                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart, _("、")))
     if where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,

@@ -4,7 +4,7 @@ volunteer-service record rules (activity, date, place, 服务对象, content, ho
 
 Who sees whose record: a member their own; a liaison the members active in
 their communities (any participation, past or present, in a task there); an
-admin everyone. The totals are ``rollups.coverage.member_totals``; the rows are a listing.
+admin everyone. The totals are ``rollups.member_status.member_totals``; the rows are a listing.
 A row names an activity's 服务对象 and 情况说明, so it is listed to a reader only when
 that reader may see its task (``permissions.may_see_task``, the task page's rule): a
 liaison gets their communities' rows, and only a count of the member's others.
@@ -36,7 +36,7 @@ from ..models import (
     Unit,
 )
 from ..permissions import managed_community_ids, may_see_task
-from ..rollups.coverage import member_totals_columns
+from ..rollups.member_status import member_totals_columns
 from ..search import matches, phone_matches
 from ..sql_json import json_rows_in_order, rows_of
 from ..timeutil import local_today

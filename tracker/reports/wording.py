@@ -129,6 +129,12 @@ WORDING_VERSION = 16
 #    「1人参与时未在册，人次和时长计入其现所在单位县商务局」 (roll50's open edge case) — in
 #    both documents. October 2022 reads as in 15 (nobody moved in); 县商务局's 2022 年度总结
 #    reads 「年内调入，参与在调入前，人次和时长计入县财政局」
+#    and 参与情况's 人次 parenthetical names the people in them who left the roll in the
+#    period after their work, in the lead's words: 「…，另含本月调离的1人）」 (本月离册; the
+#    year's 年内调离 / 年内离册), joined with 不计入参与统计 (「另含本月调离的1人、不计入参与
+#    统计的1人」), where 「本月参与0人」 stood beside their 人次 unnamed (figures51 #1) — in
+#    both documents. October 2022 and the 2022 年度总结 read as in 15 (nobody left a roll
+#    after working where the 人次 sentence is printed)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -21,7 +21,8 @@ One module per page family, named as the page is:
 - ``checklist``  资源清单 progress against the year's targets
 - ``started``    when the app was first used, and whether the year's work before is in it
 - ``double``     “双创”进展 by zone or community (its rows: ``double_rows``)
-- ``coverage``   参与情况 of a unit, and a member's own figures
+- ``coverage``   参与情况 of a unit
+- ``member_status``  a member's own figures (我的参与情况, 我的任务, the service record)
 - ``stays``      a member's stays on the roll: the unit they had on a day
 - ``findings``   摸排问题 counts
 - ``funds``      共建活动经费 spent and budgets

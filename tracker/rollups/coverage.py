@@ -1,12 +1,11 @@
-"""Coverage (参与情况 / 不漏一人): who of a unit took part, and a member's own figures.
+"""Coverage (参与情况 / 不漏一人): who of a unit took part (a member's own figures:
+``member_status``).
 
-What the coverage page, 我的参与情况 (progress/mine), 我的任务 and the service
-record show. Members on roll are listed by name, never ranked; a member sees their
+What the coverage page shows. Members on roll are listed by name, never ranked; a member sees their
 own figures and nobody else's.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +13,6 @@ from sqlalchemy import (
     Date,
     Select,
     and_,
-    bindparam,
     case,
     exists,
     func,
@@ -26,11 +24,9 @@ from sqlalchemy import (
 
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
 from ..names import ALONE, COUNTS, listed, namesake_columns
-from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
@@ -125,8 +121,10 @@ def on_roll_at_end(member_id, unit_id: int, date_to: date):
     own people: someone who moved in during the month is the unit's own, whatever
     they did before; someone who left the roll and came back within it is simply its
     own."""
+    # its own stays, whatever stay the outer query joins (``left_after_work``)
     return exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to))))
+        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to)))
+        .correlate_except(RollPeriod))
 
 
 def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
@@ -177,6 +175,10 @@ class Coverage:
     counted_now_units: tuple[str, ...] = ()
     elsewhere_only: int = 0  # of took_part less those, none in the unit's own activities
     off_roll: int = 0  # in person_times, never on the roll in the period (不计入参与统计)
+    # in person_times, on the roll in the period and off it by its roll day (figures51
+    # #1): another unit's then (调离), or off every roll (离册) — ``left_after_work``
+    moved_out: int = 0
+    left_roll: int = 0
 
     @property
     def rate_text(self) -> str:
@@ -233,6 +235,22 @@ def coverage(unit_id: int, date_from: date, date_to: date,
                           lambda: coverage_plan(unit_id, date_from, date_to, ids)))
 
 
+def left_after_work(member_id, unit_id: int, date_from: date, date_to: date) -> list:
+    """Two columns of ``coverage_plan``'s figures: the distinct members in the unit's
+    人次 who were on its roll in the period and are off it on its roll day — moved to
+    another unit (调离: another unit's that day) and left the roll (离册: switched off),
+    as the 月报's lead parts them (``reports.figures._people_apart_plan``). 参与情况
+    counts neither as taking part; its 人次 sentence names them (figures51 #1)."""
+    status = CountedParticipation.report_status
+    gone = and_(on_roll_during(member_id, unit_id, date_from, date_to),
+                ~on_roll_at_end(member_id, unit_id, date_to))
+    moved = unit_then(member_id, roll_day(date_to)) != unit_id
+    return [func.count(func.distinct(if_approved(case((and_(gone, moved), member_id)),
+                                                 status))),
+            func.count(func.distinct(if_approved(case((and_(gone, ~moved), member_id)),
+                                                 status)))]
+
+
 def _members_of_any_day(unit_id: int):
     """The members whose work may count for a unit: those in it now, and those with a
     stay on its roll (a subquery of its own, not correlated with the outer query's)."""
@@ -269,7 +287,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
 
     def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows, elsewhere_rows):
         (on_roll_count, took_part_own, elsewhere_only), = roll_rows
-        (pt, minutes, pending_pt, off_roll), = figure_rows
+        (pt, minutes, pending_pt, off_roll, moved_out, left_roll), = figure_rows
         counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
                           counts.get(member_id, ALONE))
@@ -277,7 +295,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet,
                         **counted_elsewhere(elsewhere_rows),
-                        elsewhere_only=int(elsewhere_only), off_roll=int(off_roll))
+                        elsewhere_only=int(elsewhere_only), off_roll=int(off_roll),
+                        moved_out=int(moved_out), left_roll=int(left_roll))
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
@@ -315,6 +334,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             func.count(if_submitted(ONE, status)),
             func.count(func.distinct(if_approved(
                 case((never_on, CountedParticipation.member_id)), status))),
+            *left_after_work(CountedParticipation.member_id, unit_id, date_from, date_to),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
@@ -339,62 +359,3 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             select(RollPeriod.member_id).where(*on_roll(unit_id, day), took_part, ~counted)
             .subquery("counted_elsewhere"), date_from, date_to, community_ids),
         shape=shape)
-
-
-@dataclass(frozen=True)
-class MemberStatus:
-    """A member's own participation in a period (nobody else's, no comparison)."""
-
-    activities: int  # done participations in approved tasks
-    minutes: int
-    pending: int  # done participations in tasks still 待审核
-
-
-def _member_status_columns() -> list:
-    """A member's activities, minutes and 待审核 participations, over their counted rows
-    in the period (``_member_rows``)."""
-    status = CountedParticipation.report_status
-    return [func.count(if_approved(ONE, status)),
-            func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
-            func.count(if_submitted(ONE, status))]
-
-
-def _member_rows() -> list:
-    """The member's counted rows in the period: parameters ``member_id``, ``date_from``
-    and ``date_to``."""
-    return [CountedParticipation.member_id == bindparam("member_id"),
-            *_in_period(bindparam("date_from"), bindparam("date_to"))]
-
-
-@functools.cache
-def _member_status_statement():
-    """Built once per process with the member and the period as parameters: 我的任务
-    runs it on every load, and building it (and its cache key) cost more than running
-    it on a member's few rows."""
-    return select(*_member_status_columns()).where(*_member_rows())
-
-
-@functools.cache
-def member_totals_columns() -> dict:
-    """``member_totals`` as scalar subqueries ({"activities", "minutes"}; parameters
-    ``member_id``, ``date_from``, ``date_to``), for a page that reads them in a
-    statement it runs anyway (我的任务: with the menu's counts), built once."""
-    activities, minutes, _pending = _member_status_columns()
-    # its statuses written out, as the counts' own (``owed._counts_statement``)
-    return {name: constants_written_out(select(column).where(*_member_rows()).scalar_subquery())
-            for name, column in (("activities", activities), ("minutes", minutes))}
-
-
-def member_status(member_id: int, date_from: date, date_to: date) -> MemberStatus:
-    """A member's own official activities and hours, and those still 待审核 (one statement)."""
-    activities, minutes, pending = db.session.execute(
-        _member_status_statement(),
-        {"member_id": member_id, "date_from": date_from, "date_to": date_to},
-    ).one()
-    return MemberStatus(int(activities), int(minutes), int(pending))
-
-
-def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, int]:
-    """A member's own official activities and minutes in a period (one statement)."""
-    status = member_status(member_id, date_from, date_to)
-    return status.activities, status.minutes

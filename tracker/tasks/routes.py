@@ -36,7 +36,7 @@ from ..menu import keep_counts, menu_counts, menu_counts_with, riding_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
 from ..permissions import may_report, may_see_task
-from ..rollups.coverage import member_totals_columns
+from ..rollups.member_status import member_totals_columns
 from ..security import public_host, public_url_for, safe_next
 from ..services.claims import (
     claim_refusal,
