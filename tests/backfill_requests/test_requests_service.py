@@ -353,7 +353,7 @@ def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(wo
     happened through the 补录 form (or decline it); adopted again, the member's work
     counts once, on the new record."""
     from tracker.backfill_requests.queries import pending_count, pending_queue
-    from tracker.rollups.coverage import member_totals
+    from tracker.rollups.member_status import member_totals
     from tracker.services.backfill_requests import adopt_through_backfill, needs_backfill_form
 
     past = world.past_task

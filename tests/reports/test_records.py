@@ -6,7 +6,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tracker.rollups.coverage import member_totals
+from tracker.rollups.member_status import member_totals
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.reports.records import record_member, service_record, visible_members

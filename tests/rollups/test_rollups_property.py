@@ -54,7 +54,8 @@ from tracker.reference import ensure_categories
 from tracker.rollups import Figures, Scope, Totals
 from tracker.rollups.checklist import resource_progress
 from tests.plans import resource_progress_by_category
-from tracker.rollups.coverage import coverage, member_status, member_totals
+from tracker.rollups.coverage import coverage
+from tracker.rollups.member_status import member_status, member_totals
 from tests.plans import double_progress
 from tracker.rollups.figures import categories, figures, figures_by_month, totals, trend
 from tests.plans import figures_by_category
