@@ -93,9 +93,10 @@ PER_TEST_KEYS = ("UPLOAD_FOLDER",)
 # built ("starts in two days").
 SNAPSHOT_MAX_AGE = 30.0
 # Apps kept per worker. Each holds connections (its pool and its keeper), and a test
-# module whose config carries a port of its own (the reminders' local SMTP and SMS
-# servers) makes an app per test: unbounded, a PostgreSQL run ran out of connections
-# (「too many clients」) once enough such tests had run. The least recently used app
+# module whose config carries a port of its own makes an app per test: unbounded, a
+# PostgreSQL run ran out of connections (「too many clients」) once enough such tests had
+# run — the reminders' did, before they set their servers' ports on one shared app after
+# it was built (tests/reminders/conftest.py, speed51). The least recently used app
 # beyond this many is closed; it is built again if asked for again.
 MAX_CACHED_APPS = 8
 # PostgreSQL: the tables written since the last restore, noted by triggers (_pg_track).
