@@ -31,6 +31,7 @@ from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
 from .menu import menu_counts
 from .permissions import may_call_leader
 from .privacy import mask_phones
+from .reports.narrative import units_named
 from .resend import new_token
 from .services.reviews import report_version
 from .sheets import own_classes, uses_own_class
@@ -383,7 +384,7 @@ def register(app) -> None:
                                  percent=percent, amount=amount, per_unit=per_unit, served=served,
                                  target_unit=target_unit,
                                  linkify=linkify, unit_word=unit_word, device=device_label,
-                                 mask_phones=mask_phones)
+                                 mask_phones=mask_phones, units_named=units_named)
     app.jinja_env.globals.update(
         csrf_token=page_csrf_token,  # in place of CSRFProtect's generate_csrf
         TASK_STATUS=TASK_STATUS,

@@ -244,3 +244,36 @@ def test_work_on_no_roll_counted_for_a_later_unit_is_not_called_a_move_in(
     assert english_note(client, october, "counted_now") == (
         "1 of the members who took part did so while on no unit's roll: those "
         "participations and hours count for the unit they are in now, 县商务局.")
+
+
+# units51 (review51 #2): the page names the units as the 月报 does — five, then 「等N个单位」
+
+
+def moved_through_seven_units(october):
+    """韩梅 moves through 县第0局 … 县第6局 in October, working one activity on each
+    stay (县商务局's, so every one counts for the unit she had on its day), and then
+    to 县财政局 from 25 October: her work counts for seven units."""
+    units = [f.unit(f"县第{i}局") for i in range(7)]
+    mover = f.member(october.unit, name="韩梅")
+    for i, unit in enumerate(units):
+        mover.unit_id = unit.id
+        roll.settle(mover, date(2022, 10, 2 + 3 * i))
+        approved_activity(october.unit, october.jiefang, october.liaison, 3 + 3 * i, [mover])
+    mover.unit_id = october.other_unit.id
+    roll.settle(mover, date(2022, 10, 25))
+    db.session.commit()
+
+
+def test_more_than_five_units_are_named_on_the_page_as_in_the_month_report(
+        client, login, october):
+    moved_through_seven_units(october)
+    named = "县第0局、县第1局、县第2局、县第3局、县第4局等7个单位"
+    assert f"人次和时长计入{named}" in coverage_sentence(
+        build_summary(2022, 10, unit=october.other_unit))
+    login(october.admin)
+    coverage = page_text(client, f"/progress/coverage?unit={october.other_unit.id}"
+                                 f"&period=month&month={MONTH}")
+    assert f"参与党员中有1人在该期间调入本单位，参与在调入前，人次和服务时长计入{named}。" in coverage
+    # in English too, by the same rule, with the page's separator
+    assert english_note(client, october, "moved_in").endswith(
+        "count for 县第0局, 县第1局, 县第2局, 县第3局, 县第4局 and others (7 units).")

@@ -384,13 +384,14 @@ def elsewhere_only_all(took_part: int) -> str:
     return _("（只参加了其他单位组织的活动）")
 
 
-def units_named(names) -> str:
+def units_named(names, sep="、") -> str:
     """Units named in one clause, as ``places`` names communities: the first five and
-    how many in all beyond that."""
+    how many in all beyond that. The 参与情况 page names them by this rule too (its
+    ``units_named`` filter, review51 #2), with the separator of its reader's language."""
     names = list(names)
     if len(names) <= MAX_PLACES:
-        return join(names)
-    return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES]), n=len(names))
+        return join(names, sep)
+    return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES], sep), n=len(names))
 
 
 def moved_in_clause(units, whole_year: bool = False) -> str:
