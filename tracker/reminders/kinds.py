@@ -973,7 +973,7 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     claimed it: the task as it is now, and every change since they last heard of it.
     One message per change (the event is the version)."""
     latest = {}
-    # task id: (event id, at, start before, fields changed) of each edit, newest first
+    # task id: (event id, at, start before, fields changed, detail) of each edit, newest first
     edits: dict[int, list] = defaultdict(list)
     for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
             "changed", "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
@@ -987,7 +987,7 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
             continue
         was = (detail.get("starts_at") or [None])[0]
         edits[task_id].append((event_id, at, datetime.fromisoformat(was) if was else None,
-                               changed))
+                               changed, detail))
         if task_id not in latest:  # newest first: the latest change of each task
             latest[task_id] = (title, place, starts, ends, event_id, at, changed)
     if not latest:
@@ -1005,9 +1005,15 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
         unheard = _unheard(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
-        facts = {"task": _task(title, starts, ends, place),
-                 "changed": _fields_changed(unheard) or changed, "assigned": bool(assigned),
-                 "checked_in": _checked_in(status)}
+        task = _task(title, starts, ends, place)
+        if unheard:
+            # moved and moved back before one run: the task is as she knows it, and an
+            # in-app 「地点有变，现为 A」 of the place she knows is noise (quiet51)
+            net = moves.moved_since([edit[4] for edit in reversed(unheard)], task)
+            if not net:
+                continue
+        facts = {"task": task, "changed": net if unheard else changed,
+                 "assigned": bool(assigned), "checked_in": _checked_in(status)}
         knew = _start_known(unheard)
         if knew is not None:
             facts["set_out"] = _iso(min(starts, knew))
@@ -1037,13 +1043,6 @@ def _unheard(edits, claimed_at, told: int) -> list:
     The message about the newest edit stands for all of them."""
     return [edit for edit in edits
             if edit[0] > told and (claimed_at is None or claimed_at < edit[1])]
-
-
-def _fields_changed(unheard) -> list[str]:
-    """What changed since the member last heard (start, end, place, in TIME_PLACE's
-    order): every unheard edit's fields, not only the newest's — a move followed by a
-    place fix before the job ran is a change of time and place to her (review41 #6)."""
-    return [name for name in TIME_PLACE if any(name in edit[3] for edit in unheard)]
 
 
 def _start_known(unheard):

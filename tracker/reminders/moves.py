@@ -156,6 +156,25 @@ def changed_on_channel(row, since: datetime) -> list[str] | None:
     return changed
 
 
+def moved_since(unheard: list[dict], now: dict) -> list[str]:
+    """What changed since the member last heard (start, end, place, in TIME_PLACE's
+    order), from the audit details of the edits she has not heard of (oldest first) and
+    the task as it is now (``kinds._task``): a field any of them touched whose value
+    before the oldest that touched it differs from its value now — every unheard edit
+    counts, not only the newest (a move then a place fix before the job ran is a change
+    of time and place to her, review41 #6), and a field moved and moved back is not
+    changed (quiet51). A place edited before its tag was kept counts as changed."""
+    changed = []
+    for name in TIME_PLACE:
+        touched = [detail for detail in unheard if _touches(detail or {}, name)]
+        if not touched:
+            continue
+        was = _before(touched[0], name)
+        if was is UNKNOWN or not _same(name, was, now.get(FACT[name])):
+            changed.append(name)
+    return changed
+
+
 def _last_told(row, claimed_at) -> tuple[int, dict | None]:
     """(the edit, the task as said) of the newest 任务时间地点有变 sent on the row's
     channel to the member, if she has held her place since that edit; else (0, None)."""
@@ -201,4 +220,5 @@ def _same(name: str, was, now) -> bool:
         return (was or "") == (now or "")
     if was is None or now is None:
         return was is now
-    return datetime.fromisoformat(was) == datetime.fromisoformat(now)
+    # the trail's old time is as the column held it (naive on SQLite: UTC), facts' aware
+    return _at(was) == _at(now)
