@@ -476,3 +476,56 @@ def test_an_approved_activitys_page_asks_its_months_signing_once(
     assert (before, f"{month}，作废该月的活动须由单位管理员操作" in page) == (6, False)
     assert (f"{month}，作废该月的活动须由单位管理员操作" in signed,
             f"{month}，向该月的活动添加参加人员须由单位管理员操作" in signed) == (True, True)
+
+
+def test_an_approved_surveys_page_asks_its_steps_months_with_its_reads(
+        client, login, world, count_queries):
+    """The common 双创 摸排: approved, its finding handed over one month and fixed the
+    next, and a need it fulfilled in a third — each month a 作废 would take figures out
+    of (its steps' and its needs' 完成, surveys51). Whether each is 已定稿 is asked with
+    the page's other reads, not one statement a month: within the budget of 6 for an
+    admin (no 定稿 refuses her) and a liaison alike; signed, the liaison is told so in
+    the steps' words, as before."""
+    from tests.needs.support import need
+    from tests.rollups import builders as b
+    from tests.page_statements import page_statements
+    from tracker.models import FindingStatus, NeedStatus, ReportStatus
+    from tracker.timeutil import local_today
+
+    months = [local_today().replace(day=1)]
+    for _ in range(3):
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    held, handed, fixed, fulfilled = (day.replace(day=10) for day in months)
+    survey = b.task_on(f.item(world.unit, world.community, "facility_survey"), world.liaison,
+                       held, title="雨污管网摸排")
+    b.join(survey, world.member)
+    found = b.finding(survey, world.leader)
+    found.status, found.handed_to, found.handed_over_on, found.fixed_on = (
+        FindingStatus.fixed, "县住建局", handed, fixed)
+    b.report(survey, world.leader, ReportStatus.approved, quantity=1)
+    need(world.community, world.liaison, status=NeedStatus.fulfilled, task_id=survey.id,
+         fulfilled_on=fulfilled, fulfilled_at=utcnow(), fulfilled_by_id=world.liaison.id)
+    db.session.commit()
+    url = f"/manage/tasks/{survey.id}"
+    counts = {who: page_statements(client, login, count_queries, who, url)[0]
+              for who in (world.admin, world.liaison)}
+    assert counts == {world.admin: 6, world.liaison: 6}
+
+    def words(day):
+        return (f"该活动的数据也计入{day.year}年{day.month}月的月报（摸排问题在该月移交或整改，"
+                "或需求在该月完成），该月的月报已定稿，作废须由单位管理员操作")
+
+    # the community's 月报 of the need's 完成, then the unit's of the 整改 and of the
+    # 移交: the earliest signed month is the one named
+    signed = []
+    for day, scope in ((fulfilled, {"scope_key": f"community:{world.community.id}",
+                                    "community_id": world.community.id}),
+                       (fixed, {"scope_key": f"unit:{world.unit.id}", "unit_id": world.unit.id}),
+                       (handed, {"scope_key": f"unit:{world.unit.id}",
+                                 "unit_id": world.unit.id})):
+        db.session.add(SummaryNote(year=day.year, month=day.month, finalized_at=utcnow(),
+                                   finalized_by_id=world.admin.id, **scope))
+        db.session.commit()
+        count, page = page_statements(client, login, count_queries, world.liaison, url)
+        signed.append((count, [d for d in (handed, fixed, fulfilled) if words(d) in page]))
+    assert signed == [(6, [fulfilled]), (6, [fixed]), (6, [handed])]

@@ -46,6 +46,7 @@ from .summary_notes import (
     Closed,
     closed_member_units,
     closed_to,
+    day_signed,
     final_day,
     final_naming_places,
     final_year_day,
@@ -54,6 +55,7 @@ from .summary_notes import (
     may_change_final,
     participants_on_roll,
     participants_then,
+    signed_places,
     units_closed_words,
 )
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of, taken_over_of
@@ -546,8 +548,15 @@ def step_days(task: Task) -> list[date]:
 
 def step_days_plan(task: Task) -> Plan:
     """``step_days`` as a ``rollups.batch`` plan, read with a page's other reads
-    (``voiding.void_refusal``, pages51)."""
-    return plan(steps_of([task.id]), shape=_days)
+    (``voiding.void_refusal``, pages51), with whether each step's month is 已定稿 for
+    the task (``summary_notes.day_signed``): (the days, ``first_closed``'s ``signed``)
+    — the page asks no statement a month (surveys51)."""
+    days = (Finding.handed_over_on, Finding.fixed_on)
+    return plan(steps_of([task.id]).add_columns(*(
+        column for day in days for column in day_signed(task.unit_id, task.community_id, day))),
+        shape=lambda rows: (_days([row[:3] for row in rows]), signed_places(
+            (task.community_id, row[1 + i], *row[3 + 2 * i:5 + 2 * i])
+            for row in rows for i in range(2))))
 
 
 def _days(rows) -> list[date]:
@@ -555,11 +564,11 @@ def _days(rows) -> list[date]:
 
 
 def _first_closed_step(task: Task, actor: Member, extra=(), *,
-                       lock: bool = True, days=None) -> Closed | None:
+                       lock: bool = True, days=None, signed=None) -> Closed | None:
     days = step_days(task) if days is None else days
     return first_closed(actor, task.unit_id,
                         [(task.community_id, d) for d in days] + list(extra),
-                        lock=lock)
+                        lock=lock, signed=signed)
 
 
 def _steps_words(step: Closed, action):
@@ -572,17 +581,18 @@ def _steps_words(step: Closed, action):
 
 
 def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True,
-                         days=None):
+                         days=None, signed=None):
     """Why ``actor`` may not make the activity count, or stop counting (``action``:
     审核通过, 作废), for the months of its findings' steps (移交, 整改) — or of
     ``extra``, (community id, day) pairs it also changes — or None. A finalised month's
     figures are changed by an admin only (``summary_notes.closed_to``); the activity's
     own month is the caller's to ask, in its own words. ``lock`` as ``closed_to``'s: a
     page that only shows what is offered passes False. ``days``: the steps' days as
-    read already (``step_days_plan``), else read here."""
+    read already (``step_days_plan``), else read here; ``signed``: whether their months
+    (and ``extra``'s) are 已定稿, read with them (``summary_notes.first_closed``'s)."""
     if may_change_final(actor):
         return None
-    step = _first_closed_step(task, actor, extra, lock=lock, days=days)
+    step = _first_closed_step(task, actor, extra, lock=lock, days=days, signed=signed)
     return None if step is None else _steps_words(step, action)
 
 

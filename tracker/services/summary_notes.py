@@ -502,6 +502,21 @@ def final_year_day(unit_id, community_id, day, own=True, part_only=False):
         part_only=part_only)))
 
 
+def day_signed(unit_id, community_id, day) -> tuple:
+    """SQL columns (by the month, by the year): ``closed_day``'s question of ``day``
+    (``final_day``, ``final_year_day``), for a read that carries the days of many
+    places and answers ``first_closed`` of them all (``signed_places``)."""
+    return (final_day(unit_id, community_id, day).label(None),
+            final_year_day(unit_id, community_id, day).label(None))
+
+
+def signed_places(rows) -> dict:
+    """``first_closed``'s ``signed`` from rows of (community id, day, by the month, by
+    the year) read with ``day_signed``: its answer of each community's month."""
+    return {(community_id, day.year, day.month): (bool(by_month), bool(by_year))
+            for community_id, day, by_month, by_year in rows if day is not None}
+
+
 def may_change_final(actor: Member) -> bool:
     """A finalised month's figures are changed by an admin only: no 已定稿 月报 (nor
     年度总结) closes a month to them (``closed_to``)."""
@@ -1128,19 +1143,24 @@ def closed_task_to(actor: Member, task: Task, *, lock: bool = True) -> Closed | 
 
 
 def first_closed(actor: Member, unit_id: int, places, *,
-                 lock: bool = True) -> Closed | None:
+                 lock: bool = True, signed=None) -> Closed | None:
     """The earliest of ``places`` — (community id, day) pairs whose months a change
     touches — that is ``closed_to`` ``actor`` (its ``Closed``), or None when every
     month is open to them (one question per community and month). ``lock`` as
-    ``closed_to``'s: a page that only shows what is offered passes False."""
+    ``closed_to``'s: a page that only shows what is offered passes False. ``signed``:
+    a page's answers read with the places (``day_signed``), by (community id, year,
+    month): those months are asked no statement (surveys51); a locked ask ignores them
+    and asks under the lock."""
     if may_change_final(actor):
         return None
+    known = {} if lock or signed is None else signed
     months: dict[tuple, date] = {}
     for community_id, day in sorted((p for p in places if p[1] is not None),
                                     key=lambda p: (p[1], p[0])):
         months.setdefault((community_id, day.year, day.month), day)
-    for (community_id, _year, _month), day in months.items():
-        closed = closed_to(actor, unit_id, community_id, day, lock=lock)
+    for key, day in months.items():
+        closed = (_closed(day, *known[key]) if key in known
+                  else closed_to(actor, unit_id, key[0], day, lock=lock))
         if closed is not None:
             return closed
     return None

@@ -57,7 +57,8 @@ from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import approval_places, closed_steps_refusal, step_days_plan
 from .summary_notes import (closed_member_units, closed_member_units_plan, closed_task_to,
-                            final_naming_places, may_change_final, units_closed_words)
+                            day_signed, final_naming_places, may_change_final,
+                            signed_places, units_closed_words)
 from .task_needs import need_move_plan, need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
@@ -124,7 +125,9 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
     read = dict(zip(("units", "fulfilled", "days", "needs"), run_together(
         closed_member_units_plan(actor, task.unit_id, task.community_id, day, done,
                                  other_than=(task.id,)),
-        plan(_fulfilled(task), shape=lambda rows: [tuple(row) for row in rows]),
+        plan(_fulfilled(task).add_columns(
+            *day_signed(task.unit_id, Need.community_id, Need.fulfilled_on)),
+            shape=lambda rows: [tuple(row) for row in rows]),
         step_days_plan(task), need_move_plan(task, actor)))) \
         if task.report_approved and not lock else {}
     units = read["units"] if read else closed_member_units(
@@ -142,10 +145,14 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
         # an approved survey's findings' steps count in their own months, and the needs
         # its approval fulfilled in the month of the approval: a void takes them out of
         # those months' figures too
-        fulfilled = read["fulfilled"] if read else [
+        fulfilled = [row[:2] for row in read["fulfilled"]] if read else [
             tuple(row) for row in db.session.execute(_fulfilled(task))]
-        steps = closed_steps_refusal(task, actor, _l("作废"), fulfilled, lock=lock,
-                                     days=read.get("days"))
+        # the page read whether each month is signed with its days: no statement a
+        # month (surveys51)
+        days, signed = read["days"] if read else (None, {})
+        steps = closed_steps_refusal(
+            task, actor, _l("作废"), fulfilled, lock=lock, days=days,
+            signed={**signed, **signed_places(read.get("fulfilled", ()))})
         if steps is not None:
             return steps
     # and where its needs go (``task_needs.void_need_places``): a need it fulfilled
