@@ -144,32 +144,25 @@ def changed_on_channel(row, since: datetime) -> list[str] | None:
             AuditEvent.action == "update", AuditEvent.id > told_event,
             AuditEvent.id <= event, AuditEvent.created_at > max(later))
         .order_by(AuditEvent.id)).scalars().all()
-    now = row.facts["task"]
-    changed = []
-    for name in TIME_PLACE:
-        touched = [detail for detail in edits if _touches(detail or {}, name)]
-        if not touched:
-            continue
-        was = told.get(FACT[name], UNKNOWN) if told is not None else _before(touched[0], name)
-        if was is UNKNOWN or not _same(name, was, now.get(FACT[name])):
-            changed.append(name)
-    return changed
+    return moved_since(edits, row.facts["task"], told)
 
 
-def moved_since(unheard: list[dict], now: dict) -> list[str]:
+def moved_since(unheard: list[dict], now: dict, told: dict | None = None) -> list[str]:
     """What changed since the member last heard (start, end, place, in TIME_PLACE's
     order), from the audit details of the edits she has not heard of (oldest first) and
     the task as it is now (``kinds._task``): a field any of them touched whose value
     before the oldest that touched it differs from its value now — every unheard edit
     counts, not only the newest (a move then a place fix before the job ran is a change
     of time and place to her, review41 #6), and a field moved and moved back is not
-    changed (quiet51). A place edited before its tag was kept counts as changed."""
+    changed (quiet51). A place edited before its tag was kept counts as changed.
+    ``told``: the task as a message sent since said it (``changed_on_channel``), the
+    value compared with instead of the one before the oldest edit."""
     changed = []
     for name in TIME_PLACE:
         touched = [detail for detail in unheard if _touches(detail or {}, name)]
         if not touched:
             continue
-        was = _before(touched[0], name)
+        was = told.get(FACT[name], UNKNOWN) if told is not None else _before(touched[0], name)
         if was is UNKNOWN or not _same(name, was, now.get(FACT[name])):
             changed.append(name)
     return changed
