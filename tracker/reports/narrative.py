@@ -229,14 +229,8 @@ def lead_text(summary: MonthlyFigures, opening: str, whole_year: bool = False) -
         apart = []
         if summary.other_units_members:
             apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
-        if summary.moved_members:
-            apart.append(_("年内调离的%(n)s人", n=summary.moved_members) if whole_year
-                         else _("本月调离的%(n)s人", n=summary.moved_members))
-        if summary.left_members:
-            apart.append(_("年内离册的%(n)s人", n=summary.left_members) if whole_year
-                         else _("本月离册的%(n)s人", n=summary.left_members))
-        if summary.off_roll_members:
-            apart.append(_("不计入参与统计的%(n)s人", n=summary.off_roll_members))
+        apart += gone_parts(summary.moved_members, summary.left_members,
+                            summary.off_roll_members, whole_year)
         people = _("%(m)s人", m=t.members)
         if apart:
             people += _("，其中%(parts)s", parts=join(apart))
@@ -443,15 +437,22 @@ def left_roll_parts(cov, whole_year: bool = False) -> list[str]:
     (本月调离 / 本月离册, the year's 年内…; figures51 #1) and the unit's people never on
     it (不计入参与统计, figures50 #2). Without them 「本月参与0人」 stood beside
     「本单位党员参与1人次」 with nobody whose 人次 they were."""
+    return gone_parts(cov.moved_out, cov.left_roll, cov.off_roll, whole_year)
+
+
+def gone_parts(moved: int, left: int, off_roll: int, whole_year: bool = False) -> list[str]:
+    """The words for people counted in 人次 but not on the roll of the period's end, as
+    the lead and 参与情况 both name them: moved to another unit (本月调离 / 年内调离),
+    off every roll (本月离册 / 年内离册), never on it (不计入参与统计)."""
     parts = []
-    if cov.moved_out:
-        parts.append(_("年内调离的%(n)s人", n=cov.moved_out) if whole_year
-                     else _("本月调离的%(n)s人", n=cov.moved_out))
-    if cov.left_roll:
-        parts.append(_("年内离册的%(n)s人", n=cov.left_roll) if whole_year
-                     else _("本月离册的%(n)s人", n=cov.left_roll))
-    if cov.off_roll:
-        parts.append(_("不计入参与统计的%(n)s人", n=cov.off_roll))
+    if moved:
+        parts.append(_("年内调离的%(n)s人", n=moved) if whole_year
+                     else _("本月调离的%(n)s人", n=moved))
+    if left:
+        parts.append(_("年内离册的%(n)s人", n=left) if whole_year
+                     else _("本月离册的%(n)s人", n=left))
+    if off_roll:
+        parts.append(_("不计入参与统计的%(n)s人", n=off_roll))
     return parts
 
 
