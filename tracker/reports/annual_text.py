@@ -24,6 +24,7 @@ from .narrative import (
     Paragraph,
     coverage_places,
     double_text,
+    ended,
     join,
     lead_text,
     needs_sentence,
@@ -47,7 +48,7 @@ def annual_title(f: MonthlyFigures) -> str:
         who = _("%(unit)s（%(community)s）", unit=f.unit.name, community=f.community.name)
     elif f.restricted_to:
         who = _("%(unit)s（%(community)s）", unit=f.unit.name,
-                community="、".join(f.restricted_to))
+                community=join(f.restricted_to))
     else:
         who = (f.unit or f.community).name
     return _("%(who)s%(y)s年社区共建工作总结", who=who, y=f.year)
@@ -61,7 +62,7 @@ def annual_subtitle(f: MonthlyFigures, today: date) -> list[str]:
         period = _("统计时间：%(y)s年1月1日至12月31日", y=f.year)
     lines = [period, _("（只计已审核通过的完成情况）")]
     if f.restricted_to:
-        lines.append(_("统计范围：%(names)s", names="、".join(f.restricted_to)))
+        lines.append(_("统计范围：%(names)s", names=join(f.restricted_to)))
     return lines
 
 
@@ -84,7 +85,7 @@ def _section_pairing(f: MonthlyFigures) -> str:
                  if f.unit is not None else
                  _("全年针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：",
                    places=where))
-        text = intro + join(clauses, "；") + "。"
+        text = ended(intro + join(clauses, _("；")))
     return text + needs_sentence(f)
 
 
@@ -94,7 +95,7 @@ def _section_volunteer(f: MonthlyFigures) -> str:
         return ""
     return (_("全年组织党员干部前往%(places)s报到，",
               places=places(f.community_sections[Section.volunteer]))
-            + join(clauses, "，") + _("，增强社区居民幸福感、安全感、获得感。"))
+            + join(clauses, _("，")) + _("，增强社区居民幸福感、安全感、获得感。"))
 
 
 def _section_double(f: MonthlyFigures) -> str:
@@ -107,7 +108,7 @@ def _section_double(f: MonthlyFigures) -> str:
     intro = (_("按照“双创”工作安排，全年组织党员干部分组前往%(places)s责任区，",
                places=places(where)) if where
              else _("按照“双创”工作安排，全年组织党员干部分组前往责任区，"))
-    return intro + join(clauses, "，") + "。"
+    return ended(intro + join(clauses, _("，")))
 
 
 def _target_clause(c: CategoryProgress, whose: str = "") -> str:
@@ -170,7 +171,7 @@ def _section_checklist(s: AnnualSummary) -> str:
         text += _("，已完成全年目标%(m)s项", m=met)
     # the categories in a sentence of their own: after 「已完成全年目标6项，其中」 they
     # read as the items met, some of them at 30%
-    text += _("。各类别完成情况：") + join(clauses, "，") + "。"
+    text += ended(_("。各类别完成情况：") + join(clauses, _("，")))
     if s.schedule_day < date(s.year, 12, 31):
         pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
         text += _("截至%(m)s月%(d)s日，时序进度为%(p)s。", m=s.schedule_day.month,
@@ -218,7 +219,7 @@ def _section_funds(f: MonthlyFigures) -> str:
             text += _("，超出预算%(x)s元", x=yuan(-funds.remaining_fen))
         if funds.unbudgeted_fen:
             text += _("，另有未设预算的支出%(x)s元", x=yuan(funds.unbudgeted_fen))
-    return text + "。"
+    return ended(text)
 
 
 def changed_sentence(s: AnnualSummary) -> str:

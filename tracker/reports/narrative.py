@@ -39,8 +39,22 @@ class Paragraph:
     heading: str = ""  # "一、落实结对共建责任。" — printed before the text, in heading type
 
 
-def join(items, sep="、") -> str:
-    return sep.join(str(i) for i in items if i)
+def join(items, sep: str | None = None) -> str:
+    """Names or clauses in one run, joined as the text's language joins them: a list's
+    「、」 (", " in English) unless ``sep`` is given — itself translated, ``_("，")`` or
+    ``_("；")``, never a literal, so that an English rendering of the text carries no
+    Chinese punctuation and a Chinese one reads as it always has (english52)."""
+    return (_("、") if sep is None else sep).join(str(i) for i in items if i)
+
+
+def ended(text: str) -> str:
+    """``text`` ended as a sentence of its language ends: 「。」 ("." in English)."""
+    return text + _("。")
+
+
+def bracketed(text: str) -> str:
+    """``text`` in brackets as its language writes them: 「（…）」 (" (…)" in English)."""
+    return _("（%(clause)s）", clause=text)
 
 
 def places(names: list[str]) -> str:
@@ -107,8 +121,8 @@ def volunteer_text(c: CategoryFigures) -> str:
             _("（%(pt)s人次）", pt=pt) if pt else "")
     if c.code == "epidemic_duty":
         detail = join([_("%(pt)s人次", pt=pt) if pt else "",
-                       _("%(h)s小时", h=hours(minutes)) if minutes else ""], "，")
-        return _("疫情防控值守%(a)s", a=_activities(c)) + (f"（{detail}）" if detail else "")
+                       _("%(h)s小时", h=hours(minutes)) if minutes else ""], _("，"))
+        return _("疫情防控值守%(a)s", a=_activities(c)) + (bracketed(detail) if detail else "")
     if c.code == "elderly_visit":
         return (_("慰问“空巢”老人%(b)s", b=_beneficiaries(c)) if c.official.people_served
                 else _("开展慰问“空巢”老人活动%(a)s", a=_activities(c)))
@@ -128,8 +142,8 @@ def double_text(c: CategoryFigures, summary: MonthlyFigures) -> str:
         detail = ""
         if len(zones) > 1:
             several = len({z.community_name for z in zones}) > 1
-            detail = "（" + join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
-                                   q=amount(z.ads, c.quantity_unit)) for z in zones) + "）"
+            detail = bracketed(join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
+                                      q=amount(z.ads, c.quantity_unit)) for z in zones))
         return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
     if c.code == "stairwell_painting":
         return _("粉刷楼道%(q)s", q=amount(q, c.quantity_unit)) if q else _generic(c)
@@ -155,7 +169,7 @@ def survey_text(summary: MonthlyFigures) -> str:
     if found.total:
         kinds = join(_("%(kind)s%(n)s处", kind=FINDING_WORDS[kind], n=n)
                      for kind, n in found.by_kind.items() if n)
-        text = _("摸排统计下水道、人行道及其他破损道路问题%(n)s处", n=found.total) + f"（{kinds}）"
+        text = _("摸排统计下水道、人行道及其他破损道路问题%(n)s处", n=found.total) + bracketed(kinds)
         if found.handed_over:
             text += _("，已移交相关部门%(n)s处", n=found.handed_over)
         if found.fixed:
@@ -192,8 +206,8 @@ def moves_sentence(summary: MonthlyFigures) -> str:
     else:
         return ""
     # 「均」 ("all") is said of two or more: one finding stepped reads 「（为…）」
-    return text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
-                   else _("（为以前月份发现的问题）")) + "。"
+    return ended(text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
+                         else _("（为以前月份发现的问题）")))
 
 
 def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
@@ -287,8 +301,8 @@ def _overspent_clause(summary: MonthlyFigures) -> str:
             return o.unit_name
         return _("%(unit)s在%(community)s", unit=o.unit_name, community=o.community_name)
 
-    return "，" + join(_("%(who)s超出其预算%(x)s元", who=who(o), x=yuan(o.over_fen))
-                      for o in overs)
+    return _("，") + join(_("%(who)s超出其预算%(x)s元", who=who(o), x=yuan(o.over_fen))
+                          for o in overs)
 
 
 def funds_sentence(summary: MonthlyFigures) -> str:
@@ -312,7 +326,7 @@ def funds_sentence(summary: MonthlyFigures) -> str:
         text += _overspent_clause(summary)
         if f.unbudgeted_fen:
             text += _("，另有未设预算的支出%(x)s元", x=yuan(f.unbudgeted_fen))
-    return text + "。"
+    return ended(text)
 
 
 def needs_sentence(summary: MonthlyFigures) -> str:
@@ -337,7 +351,7 @@ def _section_pairing(summary: MonthlyFigures) -> str:
         intro = _("针对%(places)s实际困难，按照单位资源清单落实帮扶措施：", places=where) \
             if summary.unit is not None else \
             _("针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：", places=where)
-        text = intro + join(clauses, "；") + "。"
+        text = ended(intro + join(clauses, _("；")))
     return text + needs_sentence(summary) + funds_sentence(summary)
 
 
@@ -347,7 +361,7 @@ def _section_volunteer(summary: MonthlyFigures) -> str:
         return ""
     return (_("组织党员干部前往%(places)s报到，",
               places=places(summary.community_sections[Section.volunteer]))
-            + join(clauses, "，") + _("，增强社区居民幸福感、安全感、获得感。"))
+            + join(clauses, _("，")) + _("，增强社区居民幸福感、安全感、获得感。"))
 
 
 def _section_double(summary: MonthlyFigures) -> str:
@@ -359,7 +373,7 @@ def _section_double(summary: MonthlyFigures) -> str:
     where = summary.community_sections[Section.double] or summary.communities
     intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，", places=places(where)) \
         if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
-    return intro + join(clauses, "，") + "。" + moves_sentence(summary)
+    return ended(intro + join(clauses, _("，"))) + moves_sentence(summary)
 
 
 def coverage_places(summary: MonthlyFigures) -> list[str] | None:
@@ -378,14 +392,15 @@ def elsewhere_only_all(took_part: int) -> str:
     return _("（只参加了其他单位组织的活动）")
 
 
-def units_named(names, sep="、") -> str:
+def units_named(names) -> str:
     """Units named in one clause, as ``places`` names communities: the first five and
     how many in all beyond that. The 参与情况 page names them by this rule too (its
-    ``units_named`` filter, review51 #2), with the separator of its reader's language."""
+    ``units_named`` filter, review51 #2); ``join`` gives the separator of the language
+    in force, the page's reader's there, the document's in the 月报."""
     names = list(names)
     if len(names) <= MAX_PLACES:
-        return join(names, sep)
-    return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES], sep), n=len(names))
+        return join(names)
+    return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES]), n=len(names))
 
 
 def moved_in_clause(units, whole_year: bool = False) -> str:
@@ -428,7 +443,7 @@ def took_part_parts(cov, whole_year: bool = False) -> str:
         return _("（其中%(n)s人只参加了其他单位组织的活动）", n=elsewhere) if elsewhere else ""
     parts = [_("%(n)s人只参加了其他单位组织的活动", n=elsewhere)] if elsewhere else []
     parts += [_("%(n)s人%(clause)s", n=n, clause=clause) for n, clause in counted]
-    return _("（其中%(parts)s）", parts=_("；").join(parts))
+    return _("（其中%(parts)s）", parts=join(parts, _("；")))
 
 
 def left_roll_parts(cov, whole_year: bool = False) -> list[str]:
@@ -468,11 +483,11 @@ def roll_work_sentence(cov, where: list[str] | None, whole_year: bool = False) -
     if apart and where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动，另含%(parts)s）。", places=places(where),
-                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart, _("、")))
+                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart))
     if apart:
         return _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动，另含%(parts)s）。",
-                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart, _("、")))
+                 pt=cov.person_times, h=hours(cov.minutes), parts=join(apart))
     if where:
         return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
                  "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,

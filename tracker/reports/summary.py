@@ -29,7 +29,7 @@ from ..services.summary_notes import find_note
 from ..timeutil import local_today, to_local
 from ..rollups.batch import Plan, run
 from .figures import MonthlyFigures, monthly_figures_plan
-from .narrative import Paragraph, paragraphs
+from .narrative import Paragraph, join, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
 
@@ -134,7 +134,7 @@ def _title(unit, community, year, month, restricted_to=None) -> str:
     if unit is not None and community is not None:
         who = _("%(unit)s（%(community)s）", unit=unit.name, community=community.name)
     elif restricted_to:
-        who = _("%(unit)s（%(community)s）", unit=unit.name, community="、".join(restricted_to))
+        who = _("%(unit)s（%(community)s）", unit=unit.name, community=join(restricted_to))
     else:
         who = (unit or community).name
     return _("%(who)s%(month)s社区共建工作情况", who=who, month=month_name(year, month))
@@ -150,7 +150,7 @@ def _subtitle(figures: MonthlyFigures, today: date) -> list[str]:
                    m=figures.month, d=calendar.monthrange(figures.year, figures.month)[1])
     lines = [period, _("（只计已审核通过的完成情况）")]
     if figures.restricted_to:
-        lines.append(_("统计范围：%(names)s", names="、".join(figures.restricted_to)))
+        lines.append(_("统计范围：%(names)s", names=join(figures.restricted_to)))
     return lines
 
 

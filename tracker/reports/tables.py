@@ -388,7 +388,7 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
             number, Day.of(r.service_date), where, Lines((r.title, r.category)), r.place,
-            r.beneficiary, r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
+            r.beneficiary, r.content, _("、").join(r.participants), r.person_times, Hours(r.minutes),
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
             r.leader, r.reviewer, r.source,
@@ -455,7 +455,7 @@ def _other_work(row, others) -> str:
     """A zone's work in an admin's own "双创" categories: each category's 完成数量 in its
     unit (its activities when it has none), 「共享单车整理120辆、义务植树2次」; "—" for none."""
     done = [(c, row.other(c.id).done) for c in others]
-    return "、".join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
+    return _("、").join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
 
 
 def coverage_tables(cov, took_part: str, absent_title: str) -> list[Table]:
