@@ -826,17 +826,23 @@ def member_toggle(record_id: int):
 
 # --- 合并账号 ---------------------------------------------------------------------------
 
-def _merge_page(drop: Member, keep: Member | None, form: MergeForm, kept: list | None = None):
+def _merge_page(drop: Member, keep: Member | None, form: MergeForm, kept: list | None = None,
+                since: str | None = None):
     """The duplicate ``drop`` (B), the account to keep chosen or not, and — chosen — what
     would move, or why the two cannot be merged. ``form``: the confirmation, given the
     key of what this page shows (a refused post keeps its error and gets the new key);
-    ``kept``: 保留的账号's choices when read with the accounts (``q.merge_accounts``)."""
+    ``kept``: 保留的账号's choices when read with the accounts (``q.merge_accounts``);
+    ``since``: the key a post refused for what its page showed posted back — the words
+    said first are of this page's read, after the service's rollback
+    (``merge.said_afresh``)."""
     preview = refusal = None
     if keep is not None:
         try:
             preview = merge.preview(keep, drop)
         except ServiceError as error:
             refusal = error.message
+    if since is not None:
+        form.form_errors.append(merge.said_afresh(since, preview, current_user))
     form.shown.data = preview.key() if preview is not None else ""
     pick = MergePickForm(drop, kept=kept)
     if keep is not None:
@@ -873,10 +879,12 @@ def member_merge_confirm(record_id: int, keep_id: int):
     drop = db.get_or_404(Member, record_id)
     keep = db.get_or_404(Member, keep_id)
     form = MergeForm()
+    refused = []  # for what the page showed: said of the page read again (since51's rule)
     done = form.validate_on_submit() and run_service(
-        form, merge.merge_members, keep, drop, current_user, shown=form.shown.data)
+        form, named_aware(refused, merge.merge_members), keep, drop, current_user,
+        shown=form.shown.data, since_off=True)
     if not done:
-        return _merge_page(drop, keep, form)
+        return _merge_page(drop, keep, form, since=form.shown.data if refused else None)
     moved = done.value
     flash(_("已将%(drop)s（%(phone)s）合并到%(keep)s：%(count)s，服务时长%(hours)s小时。",
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,

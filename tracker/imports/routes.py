@@ -35,7 +35,7 @@ from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
 from ..services.named_first import import_places_signed
-from ..view_support import run_service
+from ..view_support import named_aware, run_service
 from .forms import (
     ConfirmLedgerImportForm,
     ConfirmMemberImportForm,
@@ -95,6 +95,30 @@ def _keep_shown(token: str, payload: dict, shown: dict) -> str:
         payload["shown"] = dict(list(kept.items())[-PREVIEWS_KEPT:])
         _save(token, payload, "member-imports")
     return digest
+
+
+# the key a 确认导入 refused for what its preview named posted (``ASKED_AGAIN``): kept
+# with the rows for the preview read next, which says what changed of its own read
+ASKED_AGAIN = "asked_again"
+
+
+def _asked_again(token: str, payload: dict, kind: str) -> str | None:
+    """The key 确认导入 posted, refused for what the preview named, taken from the stored
+    upload (once: a reload of the preview says nothing more), or None. The preview's
+    words are of what it names now, read after the import's rollback — not of what the
+    import found under its locks and rolled back (stale52, as since51's)."""
+    if ASKED_AGAIN not in payload:
+        return None
+    promised = payload.pop(ASKED_AGAIN)
+    _save(token, payload, kind)
+    return promised
+
+
+def _say_asked_again(promised: str | None, words) -> None:
+    """The words a preview read again says first (``member_import.said_afresh``), when
+    a refused 确认导入 led here."""
+    if promised is not None:
+        flash(str(words()), "error")
 
 
 def _load(token: str, kind: str = "member-imports", key: str = SESSION_KEY) -> dict:
@@ -179,7 +203,11 @@ def members():
 @admin_required
 def preview(token: str):
     payload = _load(token)
+    asked = _asked_again(token, payload, "member-imports")
     result = service.check_rows(service.rows_from_raw(payload["rows"]), current_user)
+    if result.ok:  # else its wrong rows say why nothing can be imported now
+        _say_asked_again(asked, lambda: service.said_afresh(asked, result.signed,
+                                                            current_user))
     # the rows an import changes come first: a role or a unit moved is seen, not row 1,500
     ok = sorted((r for r in result.rows if not r.errors),
                 key=lambda r: (r.action != "update" and not r.notes, r.line))[:PREVIEW_OK_ROWS]
@@ -220,7 +248,7 @@ def confirm(token: str):
     if digest and digest not in kept:  # its preview is no longer kept: many read since
         flash(_("该预览已过期，请查看重新预览的结果后再确认导入。"), "error")
         return redirect(url_for(".preview", token=token))
-    changed = []
+    changed, named = [], []
 
     def run(*args, **kwargs):
         try:
@@ -229,13 +257,17 @@ def confirm(token: str):
             changed.extend(refused.rows)
             raise
 
-    done = run_service(None, run, current_user, service.rows_from_raw(payload["rows"]),
+    # refused for what the preview named: the preview read again says so, of its read
+    done = run_service(None, named_aware(named, run), current_user,
+                       service.rows_from_raw(payload["rows"]),
                        shown=kept[digest] if digest else None,
-                       promised=form.promised.data or "")
+                       promised=form.promised.data or "", since_off=True)
     if changed:
         return render_template("imports/changed.html", token=token, changed=changed,
                                lines=_changed_lines(changed), filename=payload["filename"])
     if not done:
+        if named:
+            _save(token, {**payload, ASKED_AGAIN: form.promised.data or ""}, "member-imports")
         return redirect(url_for(".preview", token=token))
     result = done.value
     (_folder() / f"{token}.json").unlink(missing_ok=True)
@@ -334,6 +366,7 @@ def ledger():
 @staff_required
 def ledger_preview(token: str):
     payload = _load(token, LEDGER, LEDGER_KEY)
+    asked = _asked_again(token, payload, LEDGER)
     result = ledger_import.LedgerPreview(_ledger_rows(payload))
     # every row that is not imported says why: errors, then an activity 作废'd in the
     # system; then the rows recorded on another year's checklist item, which say so
@@ -348,6 +381,8 @@ def ledger_preview(token: str):
     # if they changed
     named = import_places_signed(current_user, payload.get("places") or []) \
         if result.ok else None
+    if result.ok:  # a refused 确认导入: what changed, of this read (as the member import's)
+        _say_asked_again(asked, lambda: service.said_afresh(asked, named, current_user))
     form = ConfirmLedgerImportForm(formdata=None)
     form.named.data = service.signed_promise(named)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
@@ -369,19 +404,22 @@ def ledger_confirm(token: str):
         abort(400)
     rows = ledger_import.rows_from_raw(payload["rows"])
     places = payload.get("places") or []
+    named = []
 
     def run(*args, **kwargs):
         nonlocal places
         try:
             return ledger_import.import_ledger(*args, **kwargs)
         except ledger_import.SignedChangedSinceLedgerPreview as refused:
-            places = refused.places  # what the preview names now
+            places = refused.places  # the months it counts in: the preview names them afresh
             raise
 
-    done = run_service(None, run, current_user, rows, filename=payload["filename"],
-                       sha256=payload.get("sha256"), promised=form.named.data or "")
+    done = run_service(None, named_aware(named, run), current_user, rows,
+                       filename=payload["filename"], sha256=payload.get("sha256"),
+                       promised=form.named.data or "", since_off=True)
     if not done:  # the rows now say what is wrong today
-        _save(token, {**payload, "checked": _checked(rows), "places": places}, LEDGER)
+        asked = {ASKED_AGAIN: form.named.data or ""} if named else {}
+        _save(token, {**payload, "checked": _checked(rows), "places": places, **asked}, LEDGER)
         return redirect(url_for(".ledger_preview", token=token))
     result = done.value
     (_folder(LEDGER) / f"{token}.json").unlink(missing_ok=True)

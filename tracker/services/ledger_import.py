@@ -726,8 +726,8 @@ class SignedChangedSinceLedgerPreview(SignedChangedSincePreview):
     its preview named — one signed (or re-opened) since, a participant's unit of the day
     corrected —; ``places``, read again, is what the preview names afresh."""
 
-    def __init__(self, places: list, named_now: bool = True):
-        super().__init__(named_now)
+    def __init__(self, places: list, signed, promised: str, actor: Member):
+        super().__init__(signed, promised, actor)
         self.places = places
 
 
@@ -771,9 +771,9 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
         # and under the months' share locks, taken last as 通过's: a 定稿 committed
         # in this very request is named here, one later waits for the import and signs it
         places = counted_places(preview.task_ids)
-        now = signed_promise(import_places_signed(actor, places, lock=True))
-        if now != promised:
-            raise SignedChangedSinceLedgerPreview(places, bool(now))
+        signed = import_places_signed(actor, places, lock=True)
+        if signed_promise(signed) != promised:
+            raise SignedChangedSinceLedgerPreview(places, signed, promised, actor)
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
                           preview.count("voided"))
     event = record(actor, "ledger_import", Target("ledger_import", None), filename=filename,

@@ -42,7 +42,7 @@ from ..models import Community, Member, MemberMerge, Role, Unit, liaison_communi
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, reopened, roll
+from . import PermissionDenied, ServiceError, roll
 from .audit import record
 from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
@@ -1194,21 +1194,30 @@ SIGNED_CHANGED = _l("预览之后，这次导入涉及的已定稿月报或年�
                     "请查看预览中重新列出的月报和年度总结，核对后再确认导入。")
 
 
-class SignedChangedSincePreview(ServiceError):
-    """The import is refused whole: the 已定稿 月报 and 年度总结 it may change are not
-    those its preview named (``ImportPreview.signed``) — one 定稿 or reopened since, a
-    first task recorded (new members now join today, not since always), a need moved —:
-    the preview, read again, names them afresh and carries their new promise.
+class SignedChangedSincePreview(roll.NamedSince):
+    """The import is refused whole: the 已定稿 月报 and 年度总结 it may change (``signed``,
+    found under the members' and the months' locks) are not those its preview named
+    (``promised``, ``ImportPreview.promise``) — one 定稿 or reopened since, a first task
+    recorded (new members now join today, not since always), a need moved —: every
+    page's refusal over its key (``roll.NamedSince``). The preview, read again after the
+    rollback, names them afresh and carries their new promise; its words are of that
+    read (``said_afresh``), not of this one: a month signed under these locks may be
+    re-opened before the preview is read (stale52, as since51)."""
 
-    ``named_now``: whether the import changes any signed document now. When none (what
-    the preview named was re-opened since), the preview read again names nothing, and
-    the words must not send the admin to a list that is not there: the change is an
-    ordinary one, to be confirmed again knowingly (``reopened.words_since``; the
-    promise is a digest, so which documents were re-opened cannot be said)."""
+    def __init__(self, signed, promised: str, actor: Member | None):
+        super().__init__(signed, SIGNED_CHANGED, promised, actor)
 
-    def __init__(self, named_now: bool = True):
-        super().__init__(reopened.words_since(None if named_now else [], named_now,
-                                              SIGNED_CHANGED))
+
+def said_afresh(promised: str, signed, actor: Member):
+    """What the preview read again says first after 确认导入 was refused for what it named
+    (``SignedChangedSincePreview``): ``signed``, what the import may change now, read
+    with the preview after the rollback, against ``promised``, the key 确认导入 posted —
+    ``roll.said_since``'s words, as every page's: naming something, the preview's own
+    sentence pointing at its list (``SIGNED_CHANGED``); naming nothing, the import is an
+    ordinary one now, to be confirmed again knowingly (``reopened.CHANGED_NONE``), never
+    「请查看预览中重新列出的…」 over no list. The key is a digest (``signed_promise``):
+    which documents were re-opened is not read from it."""
+    return roll.said_since(promised, signed, SIGNED_CHANGED, actor=actor)
 
 
 def signed_promise(signed) -> str:
@@ -1257,7 +1266,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     if promised is not None and preview.promise != promised:
-        raise SignedChangedSincePreview(bool(preview.promise))
+        raise SignedChangedSincePreview(preview.signed, promised, actor)
     created, updated = [], []
     chosen = {row.phone for row in preview.rows if row.unit_chosen}
     # A new member joins the roll on 自何日起, else today, or since always while no work

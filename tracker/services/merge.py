@@ -173,17 +173,56 @@ class Preview:
         return sorted([*self.final_months, *self.final_community_months],
                       key=lambda m: (m.year, m.month))
 
+    @property
+    def named(self) -> roll.Corrected:
+        """The 已定稿 月报 and 年度总结 the page names (what the message after the merge
+        tells of, ``tell_foreseen``)."""
+        return roll.Corrected(self.all_final_months, self.years)
+
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
         B claimed a task, was assigned one, a 补录 named B, a month or a year touched was
-        定稿 — so nothing the admin did not see is merged."""
+        定稿 or re-opened — so nothing the admin did not see is merged. Two halves
+        (``shown_parts``): what moves, and the signed documents named (``roll.named_key``),
+        which a refusal's words read as every page's key (``said_afresh``)."""
+        return f"{self.moved_key()}{_NAMED_APART}{roll.named_key(self.named)}"
+
+    def moved_key(self) -> str:
+        """``key``'s first half: the two accounts and what would move."""
         return ",".join(str(n) for n in (
             self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
             self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
-            self.needs, self.communities, self.residents, self.stays,
-            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months),
-            *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months),
-            *(f"y{y.scope.key}-{y.year}" for y in self.years)))
+            self.needs, self.communities, self.residents, self.stays))
+
+
+_NAMED_APART = "|"  # between ``Preview.key``'s halves: no part of either holds one
+
+# the page showed other records of the two accounts than they hold now
+RECORDS_CHANGED = _l("打开确认页面之后，两个账号的记录有了变化，请查看更新后的内容再确认合并。")
+
+
+def shown_parts(shown: str | None) -> tuple[str | None, str | None]:
+    """A posted ``Preview.key`` as (what moved, the signed documents' ``named_key``); a
+    key of no page of ours (none posted, or one written before the halves) is all of the
+    first, naming nothing comparable — refused as records changed."""
+    if shown is None:
+        return None, None
+    moved, apart, named = shown.partition(_NAMED_APART)
+    return (moved, named) if apart else (shown, None)
+
+
+def said_afresh(shown: str, now: Preview | None, actor: Member):
+    """What the confirmation page says first when the merge of the page that showed
+    ``shown`` was refused, ``now`` the page read again after the service's rollback (None:
+    the two cannot be merged now, the page says why): other records than the page showed,
+    ``RECORDS_CHANGED``; the same, the signed documents compared as every page's key
+    (``roll.said_since``: a month signed since, 「请查看上方的说明」; one re-opened since,
+    which; nothing named now, ``reopened.CHANGED_NONE``) — of what it names now, never of
+    what the service found under its locks and rolled back (stale52, as since51)."""
+    moved, named = shown_parts(shown)
+    if now is None or named is None or moved != now.moved_key():
+        return RECORDS_CHANGED
+    return roll.said_since(named, now.named, actor=actor)
 
 
 def _refusal(keep: Member, drop: Member, merged: bool) -> str | None:
@@ -793,7 +832,8 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     nothing. Refused (nothing written) when the two cannot be merged, when a task has
     both or their hours count at overlapping hours (``blocking``), or when what would
     move is no longer what the page showed
-    (``shown``). Returns what moved, with the 已定稿 months whose official figures it
+    (``shown``: ``RECORDS_CHANGED``; its signed documents others, ``roll.NamedSince``,
+    compared as every page's key under the accounts' locks). Returns what moved, with the 已定稿 months whose official figures it
     changes (``_final_months``; an admin's change: allowed, and named — the page after
     it names those whose 月报 now says so, ``final.told_changed``)."""
     if actor is None or not actor.is_admin or not actor.active:
@@ -813,8 +853,12 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
         raise ServiceError(_l("两个账号在同一时间都计入了服务时长，不能合并：%(pairs)s。同一时间只计一次："
                               "请先更正其中一项活动的参与记录（如该活动并未开展，将其作废），再合并。",
                               pairs=str(_l("；")).join(overlap_label(p) for p in moved.overlaps)))
-    if shown != moved.key():
-        raise ServiceError(_l("打开确认页面之后，两个账号的记录有了变化，请查看更新后的内容再确认合并。"))
+    posted_moved, posted_named = shown_parts(shown)
+    if posted_named is None or posted_moved != moved.moved_key():
+        raise ServiceError(RECORDS_CHANGED)
+    # the signed documents as every page's key (``roll.NamedSince``): the view answers
+    # with the page read again, its words of what it names then (``said_afresh``)
+    roll.keep_named(posted_named, lambda: moved.named, actor=actor)
     stays_before = [[p.unit_id, _iso(p.since), _iso(p.until)] for p in drop.roll_periods]
     task_ids = []
     for row in db.session.scalars(_moving_assignments(keep, drop)):
