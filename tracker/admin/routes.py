@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..formatting import hours
-from ..named_page import NamedFirst, ask_first
+from ..named_page import NamedFirst, ask_first, said_afresh
 from ..paging import page_number
 from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
                       TargetMeasure, Unit, Zone)
@@ -29,7 +29,6 @@ from ..security import record_id_or_none
 from ..services import ServiceError, problems_of
 from ..services import directory as d
 from ..services import item_named, merge, roll
-from ..services.reopened import CHANGED_NONE
 from ..services.shown import StaleEdit
 from ..view_support import named_aware, refuse_keys, returning, run_service
 from . import queries as q
@@ -639,16 +638,14 @@ def _signed_afresh(asked: d.SignedUnconfirmed):
     """What the member form's roll change touches of what was signed, read again after
     the service's rollback — not ``asked.signed``, found under the member's lock: a
     month signed there may be re-opened since (since51) —, and the words said first, by
-    ``NamedFirst.since``'s rule: to a post from the page that named its key, what changed
-    from it (``roll.said_since``); to one asked for the first time, nothing, or, naming
-    nothing now, why it is asked again (``reopened.CHANGED_NONE``)."""
+    the one rule of a naming page asked again (``named_page.said_afresh``): to a post
+    from the page that named its key, what changed from it; to one asked for the first
+    time, nothing, or, naming nothing now, why it is asked again."""
     if asked.change is None:
         return asked.signed, asked.message if asked.changed else None
     signed = roll.signed_after(asked.change, local_today())
-    if asked.changed:
-        return signed, roll.said_since(roll.promised_named(asked.promised), signed,
-                                       d.FORM_PROMISE_STALE, actor=current_user)
-    return signed, None if roll.named_key(signed) else CHANGED_NONE
+    return signed, said_afresh(roll.promised_named(asked.promised), signed,
+                               d.FORM_PROMISE_STALE, shown=asked.changed, actor=current_user)
 
 
 def _member_for_page(record_id: int) -> Member:
@@ -775,16 +772,16 @@ def member_roll_date(record_id: int):
 def _roll_said_afresh(form: RollCorrectionForm, promised: str, foreseen) -> None:
     """更正日期 refused for what its page named (``roll.NamedSince``): said of what the
     correction names now, ``foreseen`` afresh after the service's rollback — not what it
-    found under its locks (a month signed there and re-opened since) —, by
-    ``NamedFirst.since``'s rule (since51): to a post from the page that named
-    ``promised``, what changed from it (``roll.said_since``); to one from the form
-    naming nothing, the plain question as the first time, or, naming nothing now,
-    why it is asked again (``reopened.CHANGED_NONE``)."""
-    if promised:
-        form.form_errors.append(roll.said_since(roll.promised_named(promised), foreseen,
-                                                d.ROLL_NAMED_SINCE, actor=current_user))
-    elif not roll.named_key(foreseen):
-        form.form_errors.append(CHANGED_NONE)
+    found under its locks (a month signed there and re-opened since) —, by the one rule
+    of a naming page asked again (``named_page.said_afresh``; since51): to a post from
+    the page that named ``promised``, what changed from it; to one from the form naming
+    nothing, the plain question as the first time, or, naming nothing now, why it is
+    asked again."""
+    # a page that named nothing posts "": the form's own, shown no naming
+    said = said_afresh(roll.promised_named(promised), foreseen, d.ROLL_NAMED_SINCE,
+                       shown=bool(promised), actor=current_user)
+    if said:
+        form.form_errors.append(said)
 
 
 def _flash_released(member: Member, released: int) -> None:
