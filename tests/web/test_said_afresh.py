@@ -16,10 +16,12 @@ says is what happened, and nothing is done the user did not confirm):
 """
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from tests import factories as f
 from tracker.extensions import db
 from tracker.named_page import said_afresh
-from tracker.services.reopened import CHANGED_NONE
+from tracker.services.reopened import CHANGED_NONE, THEN_REVIEW, THEN_SAVE
 from tracker.services.roll import Corrected, named_key
 from tracker.services.summary_notes import FinalMonth
 
@@ -34,8 +36,8 @@ def _named(*units) -> Corrected:
     return Corrected(months=[FinalMonth(u.id, u.name, YEAR, MONTH) for u in units], years=[])
 
 
-def _said(promised, now, shown, actor):
-    said = said_afresh(promised, now, OWN, shown=shown, actor=actor)
+def _said(promised, now, shown, actor, **then):
+    said = said_afresh(promised, now, OWN, shown=shown, actor=actor, **then)
     return None if said is None else str(said)
 
 
@@ -62,6 +64,21 @@ def test_a_page_that_showed_a_naming_is_told_what_changed(world):
     assert _said("", None, True, world.admin) == str(CHANGED_NONE)
 
 
+def test_the_re_opened_words_end_on_the_pages_button(world):
+    """Above 保存 (服务对象) 「…再保存」, in the 审核 above 通过 and 退回 「…再审核」 — never
+    「…再确认」 where there is no 确认 to press."""
+    finance = f.unit("县财政局")
+    db.session.commit()
+    page = named_key(_named(world.unit))
+    ask = "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再"
+    saved = _said(page, _named(finance), True, world.admin, then=THEN_SAVE)
+    assert saved.endswith(f"已撤销定稿，未作任何更改。{ask}保存。"), saved
+    reviewed = _said(page, _named(finance), True, world.admin, then=THEN_REVIEW)
+    assert reviewed.endswith(f"已撤销定稿，未作任何更改。{ask}审核。"), reviewed
+    # the button matters only where the block names others: nothing left, nothing to press
+    assert _said(page, None, True, world.admin, then=THEN_SAVE).endswith("请再次提交。")
+
+
 def test_a_post_straight_from_the_form_is_asked_as_the_first_time(world):
     finance = f.unit("县财政局")
     db.session.commit()
@@ -72,3 +89,14 @@ def test_a_post_straight_from_the_form_is_asked_as_the_first_time(world):
     # naming nothing now: the plain form asked again says why
     assert _said("", None, False, world.admin) == str(CHANGED_NONE)
     assert _said(named_key(_named(world.unit)), None, False, world.admin) == str(CHANGED_NONE)
+
+
+def test_the_words_in_english(app, world):
+    finance = f.unit("县财政局")
+    db.session.commit()
+    page = named_key(_named(world.unit))
+    with app.test_request_context("/"), force_locale("en"):
+        words = [str(said_afresh(page, _named(finance), OWN, shown=True, actor=world.admin,
+                                 then=then)) for then in (THEN_SAVE, THEN_REVIEW)]
+    assert all("reopened" in w.lower() or "re-opened" in w.lower() for w in words), words
+    assert "sav" in words[0].lower() and "review" in words[1].lower(), words

@@ -603,7 +603,7 @@ def member_new():
         return done.member
 
     return save_form(MEMBERS, form, None, [], create, added,
-                     context=lambda: _signed_named(form, held))
+                     context=lambda: _signed_named(form, held, d.FORM_ADD_PROMISE_STALE))
 
 
 def _from_page(data: d.MemberData) -> d.MemberData:
@@ -612,7 +612,7 @@ def _from_page(data: d.MemberData) -> d.MemberData:
     return dataclasses.replace(data, promised=data.promised or "")
 
 
-def _signed_named(form: MemberForm, held: list) -> dict:
+def _signed_named(form: MemberForm, held: list, words=d.FORM_PROMISE_STALE) -> dict:
     """The member form not saved: when its change of the roll touches 已定稿 months or
     years the page had not named (``directory.SignedUnconfirmed``, decided under the
     member's lock), the page names them — what was typed kept — and posts their key
@@ -620,7 +620,9 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     not a refusal: asked in the page's notice only, as 更正日期's confirmation is — no
     error on 自何日起 (nothing there to correct), so no error box nor 「错误：」 title; that
     what it names changed since the page named it is said in the notice too. Refused for
-    another reason, the page names nothing and its next save decides afresh."""
+    another reason, the page names nothing and its next save decides afresh. ``words``:
+    the page's own sentence for a month signed since, in its button's verb (确认保存, or
+    a member being added 确认添加)."""
     if not held:
         form.promised.data = ""
         return {}
@@ -628,13 +630,13 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    signed, changed = _signed_afresh(asked)
+    signed, changed = _signed_afresh(asked, words)
     form.promised.data = roll.corrected_key(signed, asked.change.day) \
         if asked.change is not None else asked.key
     return foreseen_names(signed, "form_") | {"form_changed": changed}
 
 
-def _signed_afresh(asked: d.SignedUnconfirmed):
+def _signed_afresh(asked: d.SignedUnconfirmed, words):
     """What the member form's roll change touches of what was signed, read again after
     the service's rollback — not ``asked.signed``, found under the member's lock: a
     month signed there may be re-opened since (since51) —, and the words said first, by
@@ -645,7 +647,7 @@ def _signed_afresh(asked: d.SignedUnconfirmed):
         return asked.signed, asked.message if asked.changed else None
     signed = roll.signed_after(asked.change, local_today())
     return signed, said_afresh(roll.promised_named(asked.promised), signed,
-                               d.FORM_PROMISE_STALE, shown=asked.changed, actor=current_user)
+                               words, shown=asked.changed, actor=current_user)
 
 
 def _member_for_page(record_id: int) -> Member:

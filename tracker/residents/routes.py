@@ -66,6 +66,7 @@ from ..services.residents import (
 )
 from ..admin.told import signed_names
 from ..named_page import NamedFirst, said_afresh
+from ..services import reopened
 from ..services.roll import named_key
 from ..templating import resident_name
 from ..view_support import (
@@ -409,9 +410,10 @@ def for_task(task_id: int):
         # month signed there and re-opened since leaves nothing to point at
         # (``named_page.said_afresh``: then ``reopened.CHANGED_NONE``; since51) —
         # always a post that was shown a naming: the page names what is signed on every
-        # read, nothing included
+        # read, nothing included; the re-opened words end on its button, 保存
         form.form_errors.append(said_afresh(form.named.data, signed, RESIDENTS_NAMED_SINCE,
-                                            shown=True, actor=current_user))
+                                            shown=True, actor=current_user,
+                                            then=reopened.THEN_SAVE))
     form.named.data = named_key(signed)
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),

@@ -239,6 +239,34 @@ THEN_CONFIRM = Then(
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
         names=names, kept=kept))
 
+# the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
+# 「…请查看上方的说明后再保存。」)
+THEN_SAVE = Then(
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+        "年度总结见本页的说明，请查看后再保存。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。",
+        names=names, kept=kept))
+
+# the report's page, whose naming stands in its 审核 above 通过 and 退回
+# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」)
+THEN_REVIEW = Then(
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+        "年度总结见本页的说明，请查看后再审核。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。",
+        names=names, kept=kept))
+
 
 def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM):
     """What the page named afresh says first. ``since``: what is gone from the page's key
