@@ -13,8 +13,8 @@ from flask_login import current_user
 
 from .admin.told import signed_names
 from .services import name_problems
-from .services.reopened import CHANGED_NONE
-from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
+from .services.reopened import CHANGED_NONE, THEN_CONFIRM
+from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
@@ -182,17 +182,31 @@ class NamedFirst:
         return asked
 
     def _said_afresh(self, named, refusal):
-        """``since``'s words first for ``named``, what the change names now: to a post a
-        page of ours asked, what changed from what it named (``roll.said_since``); to
-        one straight from the form, nothing, as the first time — unless nothing is named
-        now: the plain question asked again, after a refusal, says why
-        (``reopened.CHANGED_NONE``), never a bare 「…请查看上方的说明…」 over no 说明.
-        ``said_since`` itself says that to a page that named nothing (afresh51)."""
+        """``since``'s words first for ``named``, what the change names now, by
+        ``said_afresh``: to a post a page of ours asked, what changed from what it named;
+        to one straight from the form, nothing, as the first time — unless nothing is
+        named now (``reopened.CHANGED_NONE``)."""
         if self.promised is None:  # not this view's compare: its own words
-            return refusal.message if self.shown else False
-        if self.shown:
-            return said_since(self.promised, named, actor=_poster())
-        return False if named_key(named) else CHANGED_NONE
+            return refusal.message if self.shown else None
+        return said_afresh(self.promised, named, shown=self.shown, actor=_poster())
+
+
+def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, actor,
+                then=THEN_CONFIRM):
+    """What a naming page asked again says first, after the change was refused for what
+    its page named and ``named`` — what the change names now — was read afresh after the
+    service's rollback: the one rule of every such page (``NamedFirst``, 服务对象, 更正日期,
+    the member form; since51). ``shown``: the post came from a page that showed a naming
+    and posted back its key ``promised`` — it is told what changed from that
+    (``roll.said_since``: ``words``, the page's own sentence, when only more is signed;
+    else which documents were re-opened, ``then`` those words as the page's button
+    says them, ``reopened.Then``). A post straight from the form was shown no naming: it gets the
+    naming page as the first time, nothing said (None) — unless nothing is named now,
+    when the plain form asked again says why (``reopened.CHANGED_NONE``), never a bare
+    「…请查看上方的说明…」 over no 说明."""
+    if shown:
+        return said_since(promised, named, words, actor=actor, then=then)
+    return None if named_key(named) else CHANGED_NONE
 
 
 def _poster():

@@ -36,10 +36,11 @@ NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报
                       "或年度总结。未作任何更改；如仍要进行，请再次提交。")
 
 
-def _reopened_named_now(month: str) -> str:
-    """What a page says that named ``month``, re-opened since, and names others now."""
+def _reopened_named_now(month: str, button: str = "确认") -> str:
+    """What a page says that named ``month``, re-opened since, and names others now,
+    sending the user back to its ``button`` (afresh52: 服务对象's is 保存)."""
     return (f"打开页面之后，{month}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-            "年度总结见本页的说明，请查看后再确认。")
+            f"年度总结见本页的说明，请查看后再{button}。")
 
 
 def _said(html: str) -> list[str]:
@@ -190,7 +191,7 @@ def test_a_visits_residents_once_its_month_was_reopened_say_so_beside_the_year(
     (words,) = named(again)
     assert seen["decided"] and month not in words
     assert f"已定稿年度总结的当前数据：{world.unit.name}{day.year}年" in words
-    assert _said(again) == [_reopened_named_now(month)]
+    assert _said(again) == [_reopened_named_now(month, "保存")]
     assert _named_ids(first.id) == [elder.id]
 
     assert client.post(url, data=_residents_form(again)).status_code == 302

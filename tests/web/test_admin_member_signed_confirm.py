@@ -234,7 +234,8 @@ def test_a_confirm_step_named_afresh_says_why_in_its_notice(client, login, world
     _sign(world, (2022, 12))
     again = page_of(client.post("/admin/members/new", data={
         **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
-    assert "这次保存涉及的已定稿月报或年度总结有了变化" in _named(again)
+    # in the verb of the button it shows, 确认添加 (afresh52)
+    assert "这次添加涉及的已定稿月报或年度总结有了变化" in _named(again)
     _asked_not_refused(again)
 
 

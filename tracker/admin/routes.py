@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..formatting import hours
-from ..named_page import NamedFirst, ask_first
+from ..named_page import NamedFirst, ask_first, said_afresh
 from ..paging import page_number
 from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
                       TargetMeasure, Unit, Zone)
@@ -29,7 +29,6 @@ from ..security import record_id_or_none
 from ..services import ServiceError, problems_of
 from ..services import directory as d
 from ..services import item_named, merge, roll
-from ..services.reopened import CHANGED_NONE
 from ..services.shown import StaleEdit
 from ..view_support import named_aware, refuse_keys, returning, run_service
 from . import queries as q
@@ -604,7 +603,7 @@ def member_new():
         return done.member
 
     return save_form(MEMBERS, form, None, [], create, added,
-                     context=lambda: _signed_named(form, held))
+                     context=lambda: _signed_named(form, held, d.FORM_ADD_PROMISE_STALE))
 
 
 def _from_page(data: d.MemberData) -> d.MemberData:
@@ -613,7 +612,7 @@ def _from_page(data: d.MemberData) -> d.MemberData:
     return dataclasses.replace(data, promised=data.promised or "")
 
 
-def _signed_named(form: MemberForm, held: list) -> dict:
+def _signed_named(form: MemberForm, held: list, words=d.FORM_PROMISE_STALE) -> dict:
     """The member form not saved: when its change of the roll touches 已定稿 months or
     years the page had not named (``directory.SignedUnconfirmed``, decided under the
     member's lock), the page names them — what was typed kept — and posts their key
@@ -621,7 +620,9 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     not a refusal: asked in the page's notice only, as 更正日期's confirmation is — no
     error on 自何日起 (nothing there to correct), so no error box nor 「错误：」 title; that
     what it names changed since the page named it is said in the notice too. Refused for
-    another reason, the page names nothing and its next save decides afresh."""
+    another reason, the page names nothing and its next save decides afresh. ``words``:
+    the page's own sentence for a month signed since, in its button's verb (确认保存, or
+    a member being added 确认添加)."""
     if not held:
         form.promised.data = ""
         return {}
@@ -629,26 +630,24 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    signed, changed = _signed_afresh(asked)
+    signed, changed = _signed_afresh(asked, words)
     form.promised.data = roll.corrected_key(signed, asked.change.day) \
         if asked.change is not None else asked.key
     return foreseen_names(signed, "form_") | {"form_changed": changed}
 
 
-def _signed_afresh(asked: d.SignedUnconfirmed):
+def _signed_afresh(asked: d.SignedUnconfirmed, words):
     """What the member form's roll change touches of what was signed, read again after
     the service's rollback — not ``asked.signed``, found under the member's lock: a
     month signed there may be re-opened since (since51) —, and the words said first, by
-    ``NamedFirst.since``'s rule: to a post from the page that named its key, what changed
-    from it (``roll.said_since``); to one asked for the first time, nothing, or, naming
-    nothing now, why it is asked again (``reopened.CHANGED_NONE``)."""
+    the one rule of a naming page asked again (``named_page.said_afresh``): to a post
+    from the page that named its key, what changed from it; to one asked for the first
+    time, nothing, or, naming nothing now, why it is asked again."""
     if asked.change is None:
         return asked.signed, asked.message if asked.changed else None
     signed = roll.signed_after(asked.change, local_today())
-    if asked.changed:
-        return signed, roll.said_since(roll.promised_named(asked.promised), signed,
-                                       d.FORM_PROMISE_STALE, actor=current_user)
-    return signed, None if roll.named_key(signed) else CHANGED_NONE
+    return signed, said_afresh(roll.promised_named(asked.promised), signed,
+                               words, shown=asked.changed, actor=current_user)
 
 
 def _member_for_page(record_id: int) -> Member:
@@ -775,16 +774,16 @@ def member_roll_date(record_id: int):
 def _roll_said_afresh(form: RollCorrectionForm, promised: str, foreseen) -> None:
     """更正日期 refused for what its page named (``roll.NamedSince``): said of what the
     correction names now, ``foreseen`` afresh after the service's rollback — not what it
-    found under its locks (a month signed there and re-opened since) —, by
-    ``NamedFirst.since``'s rule (since51): to a post from the page that named
-    ``promised``, what changed from it (``roll.said_since``); to one from the form
-    naming nothing, the plain question as the first time, or, naming nothing now,
-    why it is asked again (``reopened.CHANGED_NONE``)."""
-    if promised:
-        form.form_errors.append(roll.said_since(roll.promised_named(promised), foreseen,
-                                                d.ROLL_NAMED_SINCE, actor=current_user))
-    elif not roll.named_key(foreseen):
-        form.form_errors.append(CHANGED_NONE)
+    found under its locks (a month signed there and re-opened since) —, by the one rule
+    of a naming page asked again (``named_page.said_afresh``; since51): to a post from
+    the page that named ``promised``, what changed from it; to one from the form naming
+    nothing, the plain question as the first time, or, naming nothing now, why it is
+    asked again."""
+    # a page that named nothing posts "": the form's own, shown no naming
+    said = said_afresh(roll.promised_named(promised), foreseen, d.ROLL_NAMED_SINCE,
+                       shown=bool(promised), actor=current_user)
+    if said:
+        form.form_errors.append(said)
 
 
 def _flash_released(member: Member, released: int) -> None:

@@ -27,6 +27,7 @@ from ..services.reviews import (
     return_report,
 )
 from ..timeutil import utcnow
+from ..services.reopened import THEN_REVIEW
 from ..services.roll import named_key, said_since
 from ..view_support import named_aware, run_service, state_refusal
 from . import queries as q
@@ -173,8 +174,9 @@ def approve(report_id: int):
         # with it), said against what the page named and shown below; and whom it counts
         # by check-in, changed since too, in its own words (since49b's Open)
         naming = approval_signed([report.task], _actor()).get(report.task_id)
+        # the re-opened words end as the page's own: 「…再审核」, above 通过 and 退回
         flash(str(said_since(request.form.get("named"), naming, APPROVAL_NAMED_SINCE,
-                             actor=_actor())), "error")
+                             actor=_actor(), then=THEN_REVIEW)), "error")
         if (changed := checkins_changed_words(report, request.form.get("promised"),
                                               count_checked_in=count)) is not None:
             flash(str(changed), "error")

@@ -65,8 +65,9 @@ from ..services.residents import (
     visit_history,
 )
 from ..admin.told import signed_names
-from ..named_page import NamedFirst
-from ..services.roll import named_key, said_since
+from ..named_page import NamedFirst, said_afresh
+from ..services import reopened
+from ..services.roll import named_key
 from ..templating import resident_name
 from ..view_support import (
     confirmed,
@@ -407,9 +408,12 @@ def for_task(task_id: int):
         # refused for what the page named: said against what a save names now, read
         # afresh after the service's rollback — not what it found under its locks: a
         # month signed there and re-opened since leaves nothing to point at
-        # (``roll.said_since``: then ``reopened.CHANGED_NONE``; since51)
-        form.form_errors.append(said_since(form.named.data, signed, RESIDENTS_NAMED_SINCE,
-                                           actor=current_user))
+        # (``named_page.said_afresh``: then ``reopened.CHANGED_NONE``; since51) —
+        # always a post that was shown a naming: the page names what is signed on every
+        # read, nothing included; the re-opened words end on its button, 保存
+        form.form_errors.append(said_afresh(form.named.data, signed, RESIDENTS_NAMED_SINCE,
+                                            shown=True, actor=current_user,
+                                            then=reopened.THEN_SAVE))
     form.named.data = named_key(signed)
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),

@@ -1554,6 +1554,8 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
 
 
 FORM_PROMISE_STALE = _l("打开页面之后，这次保存涉及的已定稿月报或年度总结有了变化，请查看上方的说明后再确认保存。")
+# the same, on the form of a member being added, whose button is 确认添加 (afresh52)
+FORM_ADD_PROMISE_STALE = _l("打开页面之后，这次添加涉及的已定稿月报或年度总结有了变化，请查看上方的说明后再确认添加。")
 FORM_CONFIRM = _l("请核对表单上方的说明，确认后再保存。")
 
 

@@ -17,7 +17,9 @@ this change, never 「已撤销定稿」 (review44b #2). One place chooses these
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, cast, literal, null, or_, select, true, union_all
 
@@ -212,13 +214,68 @@ def _names(model, ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
 
 
-def words_since(since, named_now: bool, words):
+class Then(NamedTuple):
+    """The re-opened words of a page whose block names others now (``words_since``), by
+    what became of the documents gone from its key — ``reopened`` only, ``kept`` only,
+    ``both`` —, each ending on the verb of the button the page then shows: a page's
+    words never send the user to a button it does not have (since51's Open)."""
+
+    reopened: Callable
+    kept: Callable
+    both: Callable
+
+
+# a naming page whose button is 「确认…」 (``named_page.ask_first``, 更正日期, the member
+# form, the register form's 确认保存)
+THEN_CONFIRM = Then(
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+        "年度总结见本页的说明，请查看后再确认。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
+        names=names, kept=kept))
+
+# the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
+# 「…请查看上方的说明后再保存。」)
+THEN_SAVE = Then(
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+        "年度总结见本页的说明，请查看后再保存。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。",
+        names=names, kept=kept))
+
+# the report's page, whose naming stands in its 审核 above 通过 and 退回
+# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」)
+THEN_REVIEW = Then(
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+        "年度总结见本页的说明，请查看后再审核。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。",
+        names=names, kept=kept))
+
+
+def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM):
     """What the page named afresh says first. ``since``: what is gone from the page's key
     (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
-    them all. Re-opened documents are said to be 「已撤销定稿」, those still signed to be
-    no longer changed by this change."""
+    them all; ``then``: the page's re-opened words, ending on its button's verb. Re-opened
+    documents are said to be 「已撤销定稿」, those still signed to be no longer changed by
+    this change."""
     if isinstance(since, list):
         since = Gone(reopened=since)
     if since is None or (not since.reopened and not since.kept):
@@ -230,15 +287,10 @@ def words_since(since, named_now: bool, words):
     names, kept = _joined(since.reopened), _joined(since.kept)
     if named_now:  # others are named on the page now
         if not since.kept:
-            return _l("打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-                      "年度总结见本页的说明，请查看后再确认。", names=names)
+            return then.reopened(names, kept)
         if not since.reopened:
-            return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
-                      "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
-                      kept=kept)
-        return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-                  "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
-                  names=names, kept=kept)
+            return then.kept(names, kept)
+        return then.both(names, kept)
     # nothing signed is left to change: an ordinary change now, made again knowingly
     if not since.kept:
         return _l("打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"

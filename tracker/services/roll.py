@@ -440,16 +440,18 @@ NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或�
                  "请查看上方的说明后再确认。")
 
 
-def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member):
+def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member,
+               then: reopened.Then = reopened.THEN_CONFIRM):
     """What a page named afresh says first, its key ``promised`` not that of ``naming``
     (what the change names now): ``words``, the page's own sentence, when its block names
     all the page named before (a month signed since); else the documents re-opened
     since, and whether anything signed is left (``reopened.words_since``: one choice of
     words for every page, the block above being there or not). ``actor``: who posted
-    the key (``reopened.reopened_since`` reads it only from one whose pages write it)."""
+    the key (``reopened.reopened_since`` reads it only from one whose pages write it);
+    ``then``: the re-opened words as the page's button says them (``reopened.Then``)."""
     now = named_key(naming)
     return reopened.words_since(reopened.reopened_since(promised, now, actor), bool(now),
-                                words)
+                                words, then)
 
 
 class NamedSince(ServiceError):
