@@ -94,21 +94,25 @@ def _requests(o):
 
 
 def _assert_cards(app, client, login, o, case: str) -> None:
+    """Every card, each role and language, compared at once: a failure shows them all."""
     form, named = _requests(o)
+    seen, expected = {}, {}
     for lang in ("zh", "en"):
         login(o.admin)
         cards = _notices(client, lang)
-        admin = ADMIN_CARD[case, lang]
-        assert cards[form.id] == [admin]
-        assert cards[named.id] == [admin]
+        seen["admin", lang] = (cards[form.id], cards[named.id])
+        expected["admin", lang] = ([ADMIN_CARD[case, lang]], [ADMIN_CARD[case, lang]])
 
         login(o.liaison)
         cards = _notices(client, lang)
         # through the form: each unit named as 保存 names it (unchanged, pinned here)
         saved = _saved(app, o, lang)
         assert ("is final" in saved) == (lang == "en")
-        assert cards[form.id] == [saved + DECLINE_IF_UNTRUE[lang]]
-        assert cards[named.id] == [LIAISON_NAMED_CARD[case, lang] + DECLINE_IF_UNTRUE[lang]]
+        seen["liaison", lang] = (cards[form.id], cards[named.id])
+        expected["liaison", lang] = (
+            [saved + DECLINE_IF_UNTRUE[lang]],
+            [LIAISON_NAMED_CARD[case, lang] + DECLINE_IF_UNTRUE[lang]])
+    assert seen == expected
 
 
 def test_one_units_month_and_year_are_named_together_on_each_card(app, client, login,
