@@ -141,7 +141,7 @@ def test_approving_an_activity_another_units_member_took_part_in_is_an_admins(
 def admin_only_adoption(request):
     """What the queue marks 须由单位管理员采纳 and the admins' digest lists."""
     waiting = admin_only_adoptions([request]).get(request.id)
-    return None if waiting is None else waiting.closed
+    return None if waiting is None else waiting.documents[0].closed
 
 
 def _request_of(world, member, day, task=None):

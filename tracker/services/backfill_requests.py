@@ -25,7 +25,7 @@ from typing import NamedTuple
 from datetime import date
 
 from ..i18n import lazy_gettext as _l
-from ..i18n import lazy_month_name
+from ..i18n import lazy, lazy_month_name
 from sqlalchemy import (
     Date,
     and_,
@@ -527,29 +527,77 @@ def adopt_notices(requests, actor: Member, *, day: date | None = None
             notices[request_id] = AdoptNotice(found.admin_only is not None,
                                               backfill_closed_words(list(found.units)))
         elif found.admin_only is not None:
-            notices[request_id] = AdoptNotice(True, adopt_closed_words(found.admin_only.closed))
+            notices[request_id] = AdoptNotice(True, adopt_closed_words(found.admin_only))
     return notices
 
 
-def adopt_closed_words(closed: Closed):
+def adopt_closed_words(waiting: AdminOnly):
     """What the queue says on a card ``adopt_notices`` found an admin's,
     instead of 采纳: an admin adopts it — or, in ``Closed.say``'s words as every refusal
-    of a signed month, first re-opens what is signed (the year's summary too when it is)."""
+    of a signed month, first re-opens what is signed (the year's summary too when it is).
+    Documents of more than one unit are each named with their unit, in one sentence
+    (naming51: merged, one unit's month read as another's year)."""
+    if len(waiting.documents) > 1:
+        return _l("%(documents)s已定稿，该申请须由单位管理员采纳（或由单位管理员先重新打开这些文件）。",
+                  documents=_documents_named(waiting.documents))
+    closed = waiting.documents[0].closed
     return closed.say(
         _l("%(month)s的月报已定稿，该申请须由单位管理员采纳",
            month=lazy_month_name(closed.year, closed.month)),
         _l("%(year)s年度总结已定稿，该申请须由单位管理员采纳", year=closed.year))
 
 
-def adopt_signed_months(requests, actor: Member) -> dict[int, Closed]:
+def adopt_signed_words(waiting: AdminOnly):
+    """What the queue says to an admin on the card of a request whose 采纳 changes a
+    已定稿 document (``adopt_signed_months``): which ones — the month's 月报 and the
+    year's 年度总结 together when both are signed, each unit's named with it when more
+    than one unit's are (``adopt_closed_words``' rule) —, and that 采纳 names them first."""
+    if len(waiting.documents) > 1:
+        return _l("%(documents)s已定稿：采纳该申请会改变已定稿的文件，采纳前会列出这些文件，确认后才计入。",
+                  documents=_documents_named(waiting.documents))
+    closed = waiting.documents[0].closed
+    month = lazy_month_name(closed.year, closed.month)
+    if closed.by_year:
+        return _l("%(year)s年度总结已定稿：采纳该申请会改变已定稿的文件，采纳前会列出这些文件，确认后才计入。",
+                  year=closed.year)
+    if closed.and_year:
+        return _l("%(month)s的月报和%(year)s年度总结已定稿：采纳该申请会改变已定稿的文件，"
+                  "采纳前会列出这些文件，确认后才计入。", month=month, year=closed.year)
+    return _l("%(month)s的月报已定稿：采纳该申请会改变已定稿的文件，采纳前会列出这些文件，确认后才计入。",
+              month=month)
+
+
+def _documents_named(documents):
+    """「县卫健局2022年度总结、县教育局2022年10月的月报」: each unit's (or community's own)
+    signed documents, its month's and its year's in one, in the reader's language."""
+    return lazy(_say_documents, documents)
+
+
+def _say_documents(documents) -> str:
+    named = []
+    for unit in documents:
+        closed, name = unit.closed, unit.community_name or unit.unit_name
+        month = lazy_month_name(closed.year, closed.month)
+        if closed.by_year:
+            named.append(_l("%(unit)s%(year)s年度总结", unit=name, year=closed.year))
+        elif closed.and_year:
+            named.append(_l("%(unit)s%(month)s的月报和%(year)s年度总结", unit=name,
+                            month=month, year=closed.year))
+        else:
+            named.append(_l("%(unit)s%(month)s的月报", unit=name, month=month))
+    return str(_l("、")).join(str(words) for words in named)
+
+
+def adopt_signed_months(requests, actor: Member) -> dict[int, object]:
     """Of ``requests``, those whose 采纳 by ``actor``, an admin, changes a 已定稿 月报 or
-    年度总结 (by request id, its ``Closed``; empty for anyone else, whom
-    ``adopt_notices`` answers): the queue says so on their cards before 采纳 names
-    the documents (``adoption_signed``, the 补录 form's own confirmation) — the same one
-    statement, ``admin_only_adoptions``, asked only for an admin."""
+    年度总结 (by request id, what the card says, ``adopt_signed_words``; empty for
+    anyone else, whom ``adopt_notices`` answers): the queue says so on their cards
+    before 采纳 names the documents (``adoption_signed``, the 补录 form's own
+    confirmation) — the same one statement, ``admin_only_adoptions``, asked only for an
+    admin."""
     if not may_change_final(actor):
         return {}
-    return {request_id: waiting.closed
+    return {request_id: adopt_signed_words(waiting)
             for request_id, waiting in admin_only_adoptions(requests).items()}
 
 
@@ -564,11 +612,14 @@ def request_unit(member_id=BackfillRequest.member_id, day=BackfillRequest.servic
 
 @dataclass(frozen=True)
 class AdminOnly:
-    """Why 采纳 of a request is an admin's (``closed``: the 已定稿 month, or year, it
-    changes) and the units whose signed document it would change (``unit_ids``: whose
-    admins are told, 待单位管理员处理)."""
+    """Why 采纳 of a request is an admin's (``documents``: the 已定稿 documents it
+    changes, each unit's — or the community's own, ``ClosedUnit.community_name`` —
+    once, its month's and its year's in one ``Closed``: what the queue's cards name,
+    ``adopt_closed_words``) and the units whose signed document it would change
+    (``unit_ids``: whose admins are told, 待单位管理员处理). Never one ``Closed`` for
+    them all: it read one unit's month with another's year (naming51)."""
 
-    closed: Closed
+    documents: tuple[ClosedUnit, ...]
     unit_ids: frozenset[int]
 
 
@@ -682,7 +733,7 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
         found.setdefault(request_id, []).append(
             (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
              None if own_month or own_year else community,
-             (bool(own_month), bool(own_year))))
+             (bool(own_month), bool(own_year)), community))
         names[request_id] = name
     forms = set(form_ids)
     signed = {request_id: _signed_of_request(its, names[request_id]
@@ -734,8 +785,8 @@ def _signed_by_place(places, flags, own):
 def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     """``signed_adoptions``' answer for one request from its places — (kind, unit id,
     unit name, day, month signed, year signed, the community's name when its own
-    document is the signed one, (the unit's own month signed, its own year)), the
-    member's first."""
+    document is the signed one, (the unit's own month signed, its own year), the
+    community's name), the member's first."""
     items = {unit_id for kind, unit_id, *_rest in places if kind == _ITEM}
     hits = [place for place in places if place[4] or place[5]]
     sure = [place for place in hits if place[0] != _ITEM]
@@ -743,18 +794,12 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     closing = sure + ([place for place in hits if place[0] == _ITEM] if every_item else [])
     admin_only = None
     if closing:
-        day = closing[0][3]
-        month = any(place[4] for place in closing)
-        year = any(place[5] for place in closing)
-        # the month's own 定稿 named first, as ``closed_to`` does; and the year's with
-        # it when one is signed too: re-opening the month alone would leave 采纳 an
-        # admin's (the 补录 form's notice says what to re-open, ``Closed.say``)
         # the admins told (待单位管理员处理) are those of the units whose signed document
         # it changes: her unit by its own month or year alone, the rule her unit is named
         # by (``unit_of_day_closed``) — the community's own, signed, is told to the
         # activity's or the items' units (digest48); hers only if no other place is left
         told = frozenset(place[1] for place in closing if place[0] != _MEMBER or any(place[7]))
-        admin_only = AdminOnly(Closed(day, by_year=not month, and_year=month and year),
+        admin_only = AdminOnly(_signed_documents(closing),
                                told or frozenset(place[1] for place in closing))
     units: dict[object, tuple] = {}
     # her unit named as hers, once, as 保存 names it on any item but her unit's own
@@ -762,7 +807,7 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
     # of her unit — 保存 on any of them names it so; with an item of another unit the
     # item's words read as if that item avoided her signed month (notice47b #2)
     if member_name is not None:  # through the 补录 form: each signed unit named
-        for kind, unit_id, unit_name, day, month, year, community, own in hits:
+        for kind, unit_id, unit_name, day, month, year, community, own, _where in hits:
             hers = kind == _MEMBER and (unit_id not in items or bool(items - {unit_id}))
             if hers:
                 # her unit named by its own documents alone, as 保存 names it
@@ -786,6 +831,28 @@ def _signed_of_request(places, member_name: str | None) -> AdoptionSigned:
         ClosedUnit(Closed(day, by_year=not month, and_year=month and year), unit_id,
                    unit_name, (member_name,) if hers else (), None if hers else community)
         for day, month, year, unit_id, unit_name, hers, community in units.values()))
+
+
+def _signed_documents(closing) -> tuple[ClosedUnit, ...]:
+    """The signed documents of ``_signed_of_request``'s ``closing`` places, each once:
+    a unit's month and year — the month's end's roll and the year's, or its roll place
+    and its activity — in one ``Closed``, as 保存 names a unit; but never one unit's month
+    with another's year (naming51: case (b), the roll units of the month and the year
+    differ). Each document is the unit's own when the unit's is signed, else the
+    community's own (``ClosedUnit.community_name``), whose admins re-open it."""
+    found: dict[tuple, list] = {}
+    for _kind, unit_id, unit_name, day, month, year, _community, own, where in closing:
+        for signed, unit_own, at in ((month, own[0], 1), (year, own[1], 2)):
+            if not signed:
+                continue
+            key = (unit_id, None) if unit_own else (None, where)
+            doc = found.setdefault(key, [day, False, False, unit_id, unit_name,
+                                         None if unit_own else where])
+            doc[at] = True
+    return tuple(
+        ClosedUnit(Closed(day, by_year=not month, and_year=month and year), unit_id,
+                   unit_name, (), community)
+        for day, month, year, unit_id, unit_name, community in found.values())
 
 
 def _the_gone_activity(request: BackfillRequest, item: ResourceItem,
