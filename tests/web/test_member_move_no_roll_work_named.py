@@ -4,7 +4,8 @@ first"), and that includes those it changes through the member's work on days on
 roll: that work counts for the unit she is in *now* (``stays.unit_then``), so a later
 move takes it — its 人次 and hours, and 参与情况's 「参与时未在册，人次和时长计入其现所在单位…」
 — from one unit to the other, in months long before the move's own (roll52, the third
-bullet of roll51's Open). The import names the same (``roll.signed_by``)."""
+bullet of roll51's Open), and so does a need she claimed alone on such a day. The
+import names the same (``roll.signed_by``)."""
 from __future__ import annotations
 
 import io
@@ -13,10 +14,11 @@ from datetime import date
 from tests import factories as f
 from tests.imports.helpers import HEADER, xlsx_bytes
 from tests.imports.test_member_import_changed_since_preview import confirm_form
+from tests.needs.support import need
 from tests.reports.test_participation_story import approved_activity, coverage_sentence
 from tests.web.roll_support import edit, member, page_of, promised_on
 from tracker.extensions import db
-from tracker.models import SummaryScope
+from tracker.models import NeedStatus, SummaryScope
 from tracker.reports import final
 from tracker.reports.summary import build_summary
 from tracker.services import roll
@@ -122,3 +124,29 @@ def test_the_import_names_it_too(client, login, october):
     done = page_of(client.post(url, data=confirm_form(page, url), follow_redirects=True))
     assert member(person.id).unit_id == october.unit.id
     assert f"这次导入涉及已定稿的月报：{october.other_unit.name}2022年10月。" in done
+
+
+def test_a_need_she_claimed_on_no_roll_is_named_too(client, login, october):
+    """A need a member claimed alone counts for the unit of her stay on its claim day,
+    else the unit she is in now (``needs.need_unit``): 韩梅 (县财政局, on no roll) claims a
+    微心愿 posted on 8 October and fulfils it on 20 October, and joins 县财政局's roll on
+    25 October — its 完成 is 县财政局's October's. Moved to 县商务局 from 10 November, it
+    is 县商务局's: the move names 县财政局's signed October."""
+    person = f.member(october.other_unit, name="韩梅", on_roll=False)
+    need(october.jiefang, october.liaison, status=NeedStatus.fulfilled, claimer=person,
+         posted_on=date(2022, 10, 8), fulfilled_on=date(2022, 10, 20),
+         wanted_by=date(2022, 10, 30))
+    person.on_roll = True
+    roll.settle(person, date(2022, 10, 25))
+    db.session.commit()
+    sign(october, october.other_unit, (2022, 10))
+    login(october.admin)
+    data = moved_to(person, october.unit, "2022-11-10")
+    first = client.post(edit(person.id), data=data)
+    assert first.status_code == 200, "the move was saved without naming October"
+    page = page_of(first)
+    assert f"{NAMED}{october.other_unit.name}2022年10月。" in notice(page)
+    done = client.post(edit(person.id), data={**data, "promised": promised_on(page)},
+                       follow_redirects=True)
+    assert (f"这次修改涉及已定稿的月报：{october.other_unit.name}2022年10月。"
+            in page_of(done))

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import case, exists, select
+from sqlalchemy import Date, Integer, case, cast, exists, literal, null, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
@@ -630,7 +630,9 @@ def unit_now_moved(changes) -> tuple[set, set]:
     ``changed_final_months``). Each such day's month and year, of the unit before and
     after — its 人次 and hours, and the lead of an activity of either (外单位 or
     不计入参与统计) — and of the unit whose roll of the month's (year's) last day holds
-    her, whose 参与情况 names the unit her work counts for (roll52). As
+    her, whose 参与情况 names the unit her work counts for (roll52); and the months a
+    need she claimed alone on a day on no roll before it counts in (posted, fulfilled:
+    ``needs.need_unit``, the unit now too), of the units before and after. As
     (unit, year, month) sets, the months' and the years' (month 0). One statement for
     all the changes (an import's many)."""
     wanted: dict[int, list[Change]] = {}
@@ -640,30 +642,52 @@ def unit_now_moved(changes) -> tuple[set, set]:
     months: set[tuple[int, int, int]] = set()
     years: set[tuple[int, int, int]] = set()
     ids = sorted(wanted)
-    worked = CountedParticipation
-    on_day = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == worked.member_id, *covers(worked.service_date))
-        .correlate_except(RollPeriod))
-    month_end, year_end = aliased(RollPeriod), aliased(RollPeriod)
     for start in range(0, len(ids), 500):
-        rows = db.session.execute(
-            select(worked.member_id, worked.service_date, case((on_day, 1), else_=0),
-                   month_end.unit_id, year_end.unit_id)
-            .outerjoin(month_end, stay_at_end(month_end, worked.member_id,
-                                              worked.service_date, True))
-            .outerjoin(year_end, stay_at_end(year_end, worked.member_id,
-                                             worked.service_date, False))
-            .where(worked.member_id.in_(ids[start:start + 500]),
-                   worked.report_status == ReportStatus.approved))
-        for member_id, day, covered, month_unit, year_unit in rows:
+        for member_id, decided, covered, first, second, month_unit, year_unit, need in \
+                db.session.execute(_on_no_roll(ids[start:start + 500])):
             for change in wanted[member_id]:
-                if (day < change.day and covered) or (
-                        day >= change.day and change.joined_unit_id is not None):
+                # from the change's day: a need by ``moved_needs``' rule, work on no roll
+                # only when she leaves every roll with it
+                if not ((decided < change.day and not covered) or (
+                        not need and decided >= change.day and change.joined_unit_id is None)):
                     continue
                 units = {u for u in change.units_now if u is not None}
-                months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
-                years |= {(u, day.year, 0) for u in units | {year_unit} if u}
+                for day in (d for d in (first, second) if d is not None):
+                    months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
+                    years |= {(u, day.year, 0) for u in units | {year_unit} if u}
     return months, years
+
+
+def _on_no_roll(member_ids):
+    """``unit_now_moved``'s statement: of these members, (member, the day that decides
+    the unit, whether a stay of hers covers it, the days it counts on — two —, the unit
+    of her stay on the roll of that month's last day and of that year's, 1 for a need)
+    for each approved participation (decided and counted on its day) and each need she
+    claimed alone (decided on ``needs.claim_day``, counted in the months it was posted
+    and fulfilled; no roll's words name it)."""
+    worked = CountedParticipation
+    month_end, year_end = aliased(RollPeriod), aliased(RollPeriod)
+    no_day, no_unit = cast(null(), Date), cast(null(), Integer)
+
+    def covered(member_id, day):
+        return case((exists(select(RollPeriod.id).where(
+            RollPeriod.member_id == member_id, *covers(day)).correlate_except(RollPeriod)),
+            1), else_=0)
+
+    day = claim_day()
+    return union_all(
+        select(worked.member_id, worked.service_date,
+               covered(worked.member_id, worked.service_date), worked.service_date, no_day,
+               month_end.unit_id, year_end.unit_id, literal(0))
+        .outerjoin(month_end, stay_at_end(month_end, worked.member_id,
+                                          worked.service_date, True))
+        .outerjoin(year_end, stay_at_end(year_end, worked.member_id,
+                                         worked.service_date, False))
+        .where(worked.member_id.in_(member_ids),
+               worked.report_status == ReportStatus.approved),
+        select(Need.claimed_by_id, day, covered(Need.claimed_by_id, day), Need.posted_on,
+               Need.fulfilled_on, no_unit, no_unit, literal(1))
+        .where(Need.claimed_by_id.in_(member_ids), Need.claimed_unit_id.is_(None)))
 
 
 def signed_after(change: Change | None, today: date) -> Corrected | None:
