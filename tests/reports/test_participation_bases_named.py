@@ -153,7 +153,7 @@ def test_the_two_parts_are_joined_in_the_reader_s_language(app):
     from tracker.reports.narrative import took_part_parts
 
     cov = SimpleNamespace(elsewhere_only=1, moved_in=2, moved_in_units=("县财政局",),
-                          counted_now=0, counted_now_units=(), took_part=5)
+                          moved_in_off_roll=False, counted_now=0, counted_now_units=(), took_part=5)
     with app.test_request_context():
         with force_locale("zh_CN"):
             assert took_part_parts(cov) == (
@@ -277,3 +277,50 @@ def test_more_than_five_units_are_named_on_the_page_as_in_the_month_report(
     # in English too, by the same rule, with the page's separator
     assert english_note(client, october, "moved_in").endswith(
         "count for 县第0局, 县第1局, 县第2局, 县第3局, 县第4局 and others (7 units).")
+
+
+# roll52: one person with work of both kinds, one of them in a gap between her stays here
+
+
+def moved_in_with_a_gap(october):
+    """韩梅 (县商务局) works 县商务局's activity on 3 October, moves to 县财政局 from 5
+    October, is off every roll from 8 October (计入参与统计 否), works 县商务局's activity
+    on 10 October and is back on 县财政局's roll from 15 October; on 10 January 2023 she
+    moves to 县教育局. Her 3 October counts for 县商务局 (her stay), her 10 October for 县教育局
+    (the unit she is in now): none of her October is 县财政局's. The 10 October was after
+    she moved in, in a gap between her two stays in 县财政局: 「参与在调入前」 alone would
+    be untrue of it."""
+    education = f.unit("县教育局")
+    mover = f.member(october.unit, name="韩梅")
+    approved_activity(october.unit, october.jiefang, october.liaison, 3, [mover])
+    for day, change in ((5, dict(unit_id=october.other_unit.id)), (8, dict(on_roll=False)),
+                        (15, dict(on_roll=True))):
+        for name, value in change.items():
+            setattr(mover, name, value)
+        roll.settle(mover, date(2022, 10, day))
+        if day == 8:
+            approved_activity(october.unit, october.jiefang, october.liaison, 10, [mover])
+    mover.unit_id = education.id
+    roll.settle(mover, date(2023, 1, 10))
+    db.session.commit()
+
+
+BOTH_KINDS = ("我局在册党员干部2人，本月参与2人（其中1人本月调入，参与在调入前或未在册时，人次和时长计入"
+              "县商务局、县教育局），参与率100.0%。")
+
+
+def test_one_with_work_before_she_moved_in_and_on_no_roll_after_it_is_said_truly(
+        client, login, october):
+    moved_in_with_a_gap(october)
+    says_it_everywhere(client, login, october, BOTH_KINDS)
+    annual = page_text(client, f"/reports/annual?unit={october.other_unit.id}&year=2022")
+    assert ("我局在册党员干部2人，全年参与2人（其中1人年内调入，参与在调入前或未在册时，人次和时长计入"
+            "县商务局、县教育局），参与率100.0%。" in annual)
+    coverage = page_text(client, f"/progress/coverage?unit={october.other_unit.id}"
+                                 f"&period=month&month={MONTH}")
+    assert ("参与党员中有1人在该期间调入本单位，参与在调入前或未在册时，人次和服务时长计入"
+            "县商务局、县教育局。" in coverage)
+    assert english_note(client, october, "moved_in") == (
+        "1 of the members who took part moved to this unit during the period, and took "
+        "part before moving in or while on no unit's roll: those participations and "
+        "hours count for 县商务局, 县教育局.")

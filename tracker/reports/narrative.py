@@ -403,12 +403,21 @@ def units_named(names) -> str:
     return _("%(names)s等%(n)s个单位", names=join(names[:MAX_PLACES]), n=len(names))
 
 
-def moved_in_clause(units, whole_year: bool = False) -> str:
+def moved_in_clause(units, whole_year: bool = False, off_roll: bool = False) -> str:
     """What is said of the roll's people who moved in after all their work of the
     period: they took part, and their 人次 and hours count for the unit they had on its
     day (figures50 #1: 「本月参与3人」 beside 「本单位党员参与2人次」 read as a slip), named
     — 「原单位」 read as her first unit for one who moved out and back within the month,
-    whose work counts for the unit she came back from (roll51)."""
+    whose work counts for the unit she came back from (roll51). ``off_roll``: some of
+    them also worked on days on no roll, counted for the unit they are in now, which
+    may fall after they moved in (in a gap between two stays here): 「参与在调入前」
+    alone would be untrue of that work, so the words say 「或未在册时」 (roll52)."""
+    if off_roll:
+        if whole_year:
+            return _("年内调入，参与在调入前或未在册时，人次和时长计入%(units)s",
+                     units=units_named(units))
+        return _("本月调入，参与在调入前或未在册时，人次和时长计入%(units)s",
+                 units=units_named(units))
     if whole_year:
         return _("年内调入，参与在调入前，人次和时长计入%(units)s", units=units_named(units))
     return _("本月调入，参与在调入前，人次和时长计入%(units)s", units=units_named(units))
@@ -433,7 +442,8 @@ def took_part_parts(cov, whole_year: bool = False) -> str:
     if elsewhere and elsewhere == cov.took_part:
         return elsewhere_only_all(cov.took_part)
     counted = [(n, clause) for n, clause in (
-        (cov.moved_in, cov.moved_in and moved_in_clause(cov.moved_in_units, whole_year)),
+        (cov.moved_in, cov.moved_in and moved_in_clause(cov.moved_in_units, whole_year,
+                                                        cov.moved_in_off_roll)),
         (cov.counted_now, cov.counted_now and counted_now_clause(cov.counted_now_units)))
         if n]
     if len(counted) == 1 and counted[0][0] == cov.took_part:

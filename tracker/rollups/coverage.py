@@ -171,6 +171,7 @@ class Coverage:
     # for: moved in after it, and on no roll then (their unit now's; ``moved.py``)
     moved_in: int = 0
     moved_in_units: tuple[str, ...] = ()
+    moved_in_off_roll: bool = False  # some of them also worked on days on no roll (roll52)
     counted_now: int = 0
     counted_now_units: tuple[str, ...] = ()
     elsewhere_only: int = 0  # of took_part less those, none in the unit's own activities

@@ -42,9 +42,14 @@ def counted_elsewhere(rows) -> dict:
     number of people and the names of the units their work counts for (in the units'
     order): ``moved_in``, those with any work done on another unit's roll (they moved
     in after it), and ``counted_now``, the others (work on days on no roll, counted for
-    the unit they are in now). Each person is in one part only."""
+    the unit they are in now). Each person is in one part only, so one of ``moved_in``
+    with work of both kinds — some on another unit's stay, some on a day on no roll,
+    which may be in a gap between her stays in this unit, after she moved in — is of
+    the first, and ``moved_in_off_roll`` says that some are, for its words to cover
+    both (roll52)."""
     stayed = {member_id for member_id, _unit, by_stay in rows if by_stay}
-    fields = {}
+    fields = {"moved_in_off_roll": any(member_id in stayed and not by_stay
+                                       for member_id, _unit, by_stay in rows)}
     for name, wanted in (("moved_in", True), ("counted_now", False)):
         members = {member_id for member_id, _unit, _by in rows
                    if (member_id in stayed) is wanted}

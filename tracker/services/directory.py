@@ -1538,7 +1538,10 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
         roll.check_day(member, day)
-        signed = _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day),
+        # the unit she was in, moved with the roll: her work on no roll moves with it
+        was = changes["unit_id"][0] if "unit_id" in changes else member.unit_id
+        signed = _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day,
+                                                   (was, member.unit_id)),
                                data.promised, actor)
         roll.settle(member, day)
         changes["roll_from"] = day.isoformat()

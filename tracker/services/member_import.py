@@ -950,7 +950,8 @@ def planned(rows: list[ImportRow], lookups: _Lookups) -> tuple[list, list[Member
                 joins = [roll.join_day()]
             today = today or local_today()
             day = joins[0] if existing is None else today
-        change = roll.pending_change(existing, _roll_after(existing, unit, role, row), day)
+        change = roll.pending_change(existing, _roll_after(existing, unit, role, row), day,
+                                     (existing.unit_id, unit.id) if existing else None)
         if change is not None:
             changes.append(change)
         if existing is not None and (existing.name, existing.branch or "") != (row.name, row.branch):

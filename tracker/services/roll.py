@@ -36,13 +36,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Date, Integer, case, cast, exists, literal, null, select, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import (
     Assignment,
     AssignmentStatus,
+    CountedParticipation,
     Member,
     Need,
     ReportStatus,
@@ -51,6 +52,7 @@ from ..models import (
     TaskReport,
 )
 from ..rollups.needs import claim_day
+from ..rollups.stays import covers, stay_at_end
 from ..timeutil import local_today
 from . import ServiceError, reopened, summary_notes
 from .cell_dates import ROLL_TOO_EARLY, too_early
@@ -224,6 +226,10 @@ class Change:
     left_unit_id: int | None
     joined_unit_id: int | None
     member_id: int | None = None
+    # the unit the member is in (``Member.unit_id``) before and after the change, when
+    # it moves her (``pending_change``'s ``units_now``): her work on days on no roll
+    # counts for it (``stays.unit_then``), so it moves too (``unit_now_moved``, roll52)
+    units_now: tuple[int | None, int | None] | None = None
 
     @property
     def unit_ids(self) -> tuple[int, ...]:
@@ -600,27 +606,102 @@ def changed_final_years(change: Change, today: date) -> list:
                    need_years([change]))
 
 
-def pending_change(member: Member | None, unit_id: int | None, day: date | None) -> Change | None:
+def pending_change(member: Member | None, unit_id: int | None, day: date | None,
+                   units_now: tuple[int | None, int | None] | None = None) -> Change | None:
     """The change a save of the member form (or a row of the import) would record, read
     before it is made: on ``day`` the member leaves the unit of their open stay (none
     for a member not yet added: ``member`` None) for the roll of ``unit_id`` (None: off
     every roll). None when the roll stays as it is, or when the day is none (a first
-    roll, since always: no signed month holds it)."""
+    roll, since always: no signed month holds it). ``units_now``: the unit she is in
+    before the save and after it (``Change.units_now``), when the save moves her."""
     current = open_period(member) if member is not None else None
     left = current.unit_id if current is not None else None
     if day is None or left == unit_id:
         return None
+    moved = units_now if units_now is not None and units_now[0] != units_now[1] else None
     return Change(day=day, after=None, left_unit_id=left, joined_unit_id=unit_id,
-                  member_id=member.id if member is not None else None)
+                  member_id=member.id if member is not None else None, units_now=moved)
+
+
+def unit_now_moved(changes) -> tuple[set, set]:
+    """The months and years whose figures or words a change of the unit a member is in
+    (``Change.units_now``) moves through her work on days on no roll, which counts for
+    that unit (``stays.unit_then``, 「参与时未在册，人次和时长计入其现所在单位…」): the
+    days before the change's own covered by none of her stays, and those from it when
+    she leaves every roll with it (the change's units from its day are asked anyway,
+    ``changed_final_months``). Each such day's month and year, of the unit before and
+    after — its 人次 and hours, and the lead of an activity of either (外单位 or
+    不计入参与统计) — and of the unit whose roll of the month's (year's) last day holds
+    her, whose 参与情况 names the unit her work counts for (roll52); and the months a
+    need she claimed alone on a day on no roll before it counts in (posted, fulfilled:
+    ``needs.need_unit``, the unit now too), of the units before and after. As
+    (unit, year, month) sets, the months' and the years' (month 0). One statement for
+    all the changes (an import's many)."""
+    wanted: dict[int, list[Change]] = {}
+    for change in changes:
+        if change.member_id is not None and change.units_now is not None:
+            wanted.setdefault(change.member_id, []).append(change)
+    months: set[tuple[int, int, int]] = set()
+    years: set[tuple[int, int, int]] = set()
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 500):
+        for member_id, decided, covered, first, second, month_unit, year_unit, need in \
+                db.session.execute(_on_no_roll(ids[start:start + 500])):
+            for change in wanted[member_id]:
+                # from the change's day: a need by ``moved_needs``' rule, work on no roll
+                # only when she leaves every roll with it
+                if not ((decided < change.day and not covered) or (
+                        not need and decided >= change.day and change.joined_unit_id is None)):
+                    continue
+                units = {u for u in change.units_now if u is not None}
+                for day in (d for d in (first, second) if d is not None):
+                    months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
+                    years |= {(u, day.year, 0) for u in units | {year_unit} if u}
+    return months, years
+
+
+def _on_no_roll(member_ids):
+    """``unit_now_moved``'s statement: of these members, (member, the day that decides
+    the unit, whether a stay of hers covers it, the days it counts on — two —, the unit
+    of her stay on the roll of that month's last day and of that year's, 1 for a need)
+    for each approved participation (decided and counted on its day) and each need she
+    claimed alone (decided on ``needs.claim_day``, counted in the months it was posted
+    and fulfilled; no roll's words name it)."""
+    worked = CountedParticipation
+    month_end, year_end = aliased(RollPeriod), aliased(RollPeriod)
+    no_day, no_unit = cast(null(), Date), cast(null(), Integer)
+
+    def covered(member_id, day):
+        return case((exists(select(RollPeriod.id).where(
+            RollPeriod.member_id == member_id, *covers(day)).correlate_except(RollPeriod)),
+            1), else_=0)
+
+    day = claim_day()
+    return union_all(
+        select(worked.member_id, worked.service_date,
+               covered(worked.member_id, worked.service_date), worked.service_date, no_day,
+               month_end.unit_id, year_end.unit_id, literal(0))
+        .outerjoin(month_end, stay_at_end(month_end, worked.member_id,
+                                          worked.service_date, True))
+        .outerjoin(year_end, stay_at_end(year_end, worked.member_id,
+                                         worked.service_date, False))
+        .where(worked.member_id.in_(member_ids),
+               worked.report_status == ReportStatus.approved),
+        select(Need.claimed_by_id, day, covered(Need.claimed_by_id, day), Need.posted_on,
+               Need.fulfilled_on, no_unit, no_unit, literal(1))
+        .where(Need.claimed_by_id.in_(member_ids), Need.claimed_unit_id.is_(None)))
 
 
 def signed_after(change: Change | None, today: date) -> Corrected | None:
     """The 已定稿 months and years a roll change of the member form or the import may
-    change (``changed_final_months``, ``changed_final_years``), for the page to name
-    before it is saved (``corrected_key`` keys them, as 更正日期's); None for no change."""
+    change (``changed_final_months``, ``changed_final_years``, and those a move of the
+    unit she is in changes through her work on no roll, ``unit_now_moved``), for the
+    page to name before it is saved (``corrected_key`` keys them, as 更正日期's); None for no change."""
     if change is None:
         return None
-    return Corrected(changed_final_months(change, today), changed_final_years(change, today))
+    now_months, now_years = unit_now_moved([change])  # her work on no roll (roll52)
+    return Corrected(_merged(changed_final_months(change, today), _final_months(now_months)),
+                     _merged(changed_final_years(change, today), _final_years(now_years)))
 
 
 def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Corrected:
@@ -629,7 +710,9 @@ def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Correc
     the day's month to today (``changed_final_months``, ``changed_final_years``), asked
     once per unit from its earliest day (an import's thousand rows of one unit are one
     question, not a thousand), and those the needs they may move count in
-    (``need_months``, ``need_years``, once for all) —, and those whose documents may
+    (``need_months``, ``need_years``, once for all) and those a move of a member's
+    unit changes through her work on no roll (``unit_now_moved``, once for all) —, and
+    those whose documents may
     print the members of ``renamed``, whose 姓名 or 党支部 the change makes other
     (``summary_notes.final_naming_many``). More than change, never less: what a page
     names before the change (the import's preview) and asks the pages' own comparisons
@@ -646,10 +729,12 @@ def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Correc
         for unit_id in change.unit_ids:
             first[unit_id] = min(first.get(unit_id, change.day), change.day)
     moved = _unit_months(moved_needs(changes)) if changes else set()
+    # and those their moves of the unit a member is in move, through her work on no roll
+    now_months, now_years = unit_now_moved(changes)
     tasks = None
     if lock:  # the renamed members' tasks as read under the locks (``share_naming``)
-        tasks = summary_notes.share_naming(renamed,
-                                           {*first, *(unit for unit, _y, _m in moved)})
+        tasks = summary_notes.share_naming(renamed, {
+            *first, *(unit for unit, _y, _m in (*moved, *now_months, *now_years))})
     months, years = [], []
     for unit_id, day in first.items():
         months.append(summary_notes.final_unit_months([unit_id], day, today))
@@ -657,6 +742,8 @@ def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Correc
     if changes:  # one question for all the changes, the months' and the years'
         months.append(_final_months(moved))
         years.append(_final_years(moved))
+        months.append(_final_months(now_months))
+        years.append(_final_years(now_years))
     return with_naming(Corrected(_merged(*months), _merged(*years)), renamed, today, tasks)
 
 
