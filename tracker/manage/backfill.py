@@ -89,7 +89,7 @@ def backfill():
         form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
-    form.set_choices(items, candidates, offered.units)
+    form.set_choices(items, candidates, offered.units, offered.namesakes)
     cut_note = None
     if offered.cut is not None:  # a list cut short says so, above the ticks and the 组长
         cut_note = form.leader.description = _(
