@@ -298,28 +298,50 @@ def names_read(named: str, offered: dict) -> dict[int, str]:
     return told
 
 
-def choice_names(members: list, units: dict | None = None) -> dict[int, str]:
+def choice_names(members: list, units: dict | None = None,
+                 read: dict | None = None) -> dict[int, str]:
     """{member id: name as listed} for members offered across units (the 补录 form's):
     each told apart from the namesakes of the unit they are listed with, as a task or a
     月报 does (a namesake in another unit is told apart by the unit, which the choice
     shows). ``units``: {member id: unit} where the unit listed is not the one they are in
-    now (补录 lists the unit of the activity's day, ``stays.unit_then``)."""
+    now (补录 lists the unit of the activity's day, ``stays.unit_then``). ``read``:
+    {member id: ``namesakes_of`` her in the unit she is listed with}, read with the list
+    offering her (``manage.queries.backfill_candidates``): no statement of its own
+    (``choices_read``); None: asked here (``names_told_apart``)."""
     units = units or {}
     by_unit: dict[int, list] = defaultdict(list)
     for member in members:
         listed_in = units.get(member.id)
         by_unit[member.unit_id if listed_in is None else listed_in.id].append(member)
+    if read is not None:
+        return choices_read(by_unit, read)
     groups = names_told_apart({unit: (unit, people) for unit, people in by_unit.items()})
     return {m_id: name for names in groups.values() for m_id, name in names.items()}
 
 
-def choices_with_unit(members: list, units: dict | None = None) -> list[tuple[int, str]]:
+def choices_read(by_unit: dict, read: dict) -> dict[int, str]:
+    """``names_told_apart``'s names of each unit's group (``by_unit``: {unit id: the
+    members listed with it}) from their ``namesakes_of`` values (``read``): a group's
+    roll there is its members and the unit's active members of their names — every
+    namesake one of them is counted among, since a name is told apart among those of
+    that name alone (``namesake_counts``) —, which is the union of the group's
+    ``namesakes_of`` values, each her and the unit's active members of her name."""
+    named = {}
+    for members in by_unit.values():
+        roll = {p.id: p for m in members
+                for p in (_Person(*row) for row in json.loads(read.get(m.id) or "[]"))}
+        named.update(distinguished_names([roll[m.id] for m in members], roll.values()))
+    return named
+
+
+def choices_with_unit(members: list, units: dict | None = None,
+                      read: dict | None = None) -> list[tuple[int, str]]:
     """(id, label) for a list to pick members from across units: the name as listed
     (``choice_names``) and the unit — 「陈艳（机关第一党支部）（县商务局）」, 「陈艳（县林业局）」.
     ``units``: {member id: unit} to name instead of the one they are in now (the unit of
-    the activity's day, which 补录 counts the work for)."""
+    the activity's day, which 补录 counts the work for); ``read``: ``choice_names``'."""
     units = units or {}
-    names = choice_names(members, units)
+    names = choice_names(members, units, read)
     return [(m.id, names[m.id] + _("（%(x)s）", x=units.get(m.id, m.unit).name))
             for m in members]
 

@@ -7,11 +7,15 @@ it names and the one voided since (``queries.load_request``), not one statement 
 Then 10 and 8, and since pagesb51 9 and 7: the members picked and the first of those
 offered were two statements of the one rule (``backfill.recordable``), now one.
 
-Still over the 6: the session; the checklist items; the request with its activities;
-the members picked and those offered (one statement, the offered LIMITed); their
-namesakes; 补录's rule of the member on the day; for a liaison, the signed units of the
-day and whether the item's month is closed to her (``backfill.backfill_closed_units``,
-the question 保存 asks, read only — two statements, kept the service's); the menu."""
+Since form52 6 for both, the design's budget: the session; the checklist items; the
+request with its activities; the members picked and those offered, each with her
+namesakes in the unit she is listed with (``names.namesakes_of`` read with her row,
+``manage.queries.backfill_candidates``: the labels ask no statement of their own); the
+form's read-only notices in one statement (``rollups.batch.run_together``):
+补录's rule of the member on the day (``applicant_refusals``) and, for a liaison, the
+question 保存 asks of the signed units of the day and whether the item's month is
+closed to her (``backfill.backfill_closed_units_plan``: the service's own two
+questions, unlocked; the activity's item is chosen here); the menu."""
 from __future__ import annotations
 
 from tests import factories as f
@@ -19,7 +23,7 @@ from tests.backfill_requests.support import asked, asked_for_past_task
 from tests.page_statements import page_statements
 from tracker.extensions import db
 
-FORM = {"liaison": 9, "admin": 7}
+FORM = {"liaison": 6, "admin": 6}
 
 
 def grow(w, n: int) -> None:

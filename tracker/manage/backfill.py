@@ -11,17 +11,18 @@ from ..backfill_requests.queries import ending_events, load_request
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services import name_problems
+from ..rollups.batch import gather, run_together
 from ..services.backfill import (
-    backfill_closed_units,
+    backfill_closed_units_plan,
     backfill_closed_words,
     backfill_problems,
     record_past_activity,
 )
 from ..services.backfill_requests import (
-    adopt_notices,
+    adopt_notices_plan,
     adopt_problems,
     adopt_through_backfill,
-    applicant_refusals,
+    applicant_refusals_plan,
     gone_task,
 )
 from ..i18n import month_name
@@ -89,7 +90,7 @@ def backfill():
         form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
-    form.set_choices(items, candidates, offered.units)
+    form.set_choices(items, candidates, offered.units, offered.namesakes)
     cut_note = None
     if offered.cut is not None:  # a list cut short says so, above the ticks and the 组长
         cut_note = form.leader.description = _(
@@ -141,40 +142,53 @@ def backfill():
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
-    # her account or unit changed since she asked: why she is not offered, up front,
-    # not a 500 (backfillkey47); or why 保存 would refuse her on the day typed (the
-    # request's, until another is typed), as the queue's card says it
-    refused = (applicant_refusals([source], day=day or source.activity_day)
-               if source is not None else None)
+    refused, closed = (_notices(source, actor, form, items, day) if source is not None
+                       else (None, None))
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
-                           closed=_closed_words(source, actor, form, items, day),
+                           closed=closed,
                            unadoptable=refused.unadoptable.get(source.id) if source else None,
                            on_day=refused.on_day.get(source.id) if source else None)
 
 
-def _closed_words(source, actor, form, items, day):
-    """What the form says up front when the 补录申请 it adopts would be saved in a month
-    (or year) closed to ``actor``: the service's own refusal, each signed unit named, what
-    to re-open with it (``backfill_closed_words``), not a sentence of the page's own;
-    None otherwise. The month of ``day``, the activity's as typed (the request's own
-    when nothing is: the form's first showing, or times left out): the liaison may move
-    the times to another month, and 保存 asks the day typed — a refused 保存 or a 查找
+def _notices(source, actor, form, items, day):
+    """What the form over the 补录申请 ``source`` says up front, its two read-only
+    questions run as one statement (``run_together``, form52: neither waits on the
+    other, nothing is locked): (``applicant_refusals``, the closed words).
+
+    ``applicant_refusals``: her account or unit changed since she asked — why she is not
+    offered, not a 500 (backfillkey47) —, or why 保存 would refuse her on the day typed
+    (the request's, until another is typed), as the queue's card says it.
+
+    The closed words: what the form says when the 补录 would be saved in a month (or
+    year) closed to ``actor``: the service's own refusal, each signed unit named, what to
+    re-open with it (``backfill_closed_words``), not a sentence of the page's own; None
+    otherwise. The month of ``day``, the activity's as typed (the request's own when
+    nothing is: the form's first showing, or times left out): the liaison may move the
+    times to another month, and 保存 asks the day typed — a refused 保存 or a 查找
     shown again speaks of that one (adoptnotice47's Open). With an item of the request's
     community chosen (the one there is, or the request's task's:
     ``BackfillForm.fill_from_request``) the very question 保存 asks of that item's unit
-    and the member's (``backfill_closed_units``, read only); with none, every unit the
-    补录 could be recorded for, as the queue's card asks it (``adopt_notices``) — never a
-    guess at the item (review46b)."""
-    if source is None:
-        return None
+    and the member's (``backfill_closed_units``, read only: its plan); with none, every
+    unit the 补录 could be recorded for, as the queue's card asks it (``adopt_notices``)
+    — never a guess at the item (review46b)."""
     day = day or source.activity_day
     item = next((i for i in items if i.id == form.resource_item.data
                  and i.community_id == source.community_id), None)
     if item is None:
-        notice = adopt_notices([source], actor, day=day).get(source.id)
-        return notice.words if notice is not None else None
-    own, units = backfill_closed_units(actor, item, day, [source.member_id], lock=False)
+        closed = gather(adopt_notices_plan([source], actor, day=day),
+                        shape=lambda notices: _notice_words(notices.get(source.id)))
+    else:
+        closed = gather(backfill_closed_units_plan(actor, item, day, [source.member_id]),
+                        shape=lambda found: _units_words(*found))
+    return run_together(applicant_refusals_plan([source], day=day), closed)
+
+
+def _notice_words(notice):
+    return notice.words if notice is not None else None
+
+
+def _units_words(own, units):
     found = ([own] if own is not None else []) + units
     return backfill_closed_words(found) if found else None

@@ -476,15 +476,16 @@ class BackfillForm(Form):
             for m in members})
         return form_class
 
-    def set_choices(self, items, members, units=None) -> None:
+    def set_choices(self, items, members, units=None, namesakes=None) -> None:
         """Each member offered with their unit, namesakes told apart
         (``names.choices_with_unit``), as participant and as 组长 alike. ``units``:
         {member id: unit} of the activity's day, once it is typed (the unit 补录 counts
-        the work for); before that, the unit each is in now."""
+        the work for); before that, the unit each is in now. ``namesakes``: as read with
+        the members (``MemberChoices.namesakes``; None: asked)."""
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
         label_beneficiaries(self, items)
-        labels = choices_with_unit(members, units)
+        labels = choices_with_unit(members, units, namesakes)
         self.participants.choices = labels
         self.leader.choices = [("", _l("请选择"))] + labels
 

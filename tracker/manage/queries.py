@@ -878,6 +878,9 @@ class MemberChoices:
     # {member id: unit} to name each by where it is not the unit they are in now (补录:
     # the unit of the activity's day); empty: their units now
     units: dict = field(default_factory=dict)
+    # {member id: ``names.namesakes_of`` her in the unit she is listed with}, read with
+    # the list (the 补录 form's): ``names.choice_names``' ``read``; None: not read
+    namesakes: dict | None = None
 
 
 def choices_limit(query: str | None) -> int:
@@ -927,18 +930,24 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
         found.append(or_(matches(search, Member.name),
                          phone_matches(search, Member.phone, prefix=True)))
     first = case((chosen, 0), else_=1)
-    stmt = (select(Member, first).where(or_(chosen, and_(*found)))
+    # each offered with her namesakes in the unit she is listed with — the unit of the
+    # day, else hers now —, read with her row (``names.choice_names``' ``read``: the
+    # labels ask no statement of their own, form52)
+    listed_in = day_unit.id if day is not None else Member.unit_id
+    stmt = (select(Member, first, namesakes_of(Member.id, listed_in))
+            .where(or_(chosen, and_(*found)))
             .options(joinedload(Member.unit)).order_by(first, Member.name_key, Member.id))
     if day is not None:
         stmt = stmt.add_columns(day_unit).join(
             day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))
     most = choices_limit(search) if limit is None else limit
     rows = db.session.execute(stmt.limit(len(picked) + most + 1)).all()
-    units = {row[0].id: row[2] for row in rows if len(row) > 2}
+    units = {row[0].id: row[3] for row in rows if len(row) > 3}
     chosen_members = [row[0] for row in rows if row[1] == 0]
     more = [row[0] for row in rows if row[1] != 0]
     cut = most if len(more) > most else None
-    return MemberChoices(chosen_members + more[:most], cut, units)
+    return MemberChoices(chosen_members + more[:most], cut, units,
+                         {row[0].id: row[2] for row in rows})
 
 
 def load_member(member_id: int | None) -> Member | None:

@@ -46,6 +46,7 @@ from ..models import (
     Zone,
 )
 from ..privacy import ERASED_PHONE_MARK
+from ..rollups.batch import Plan, gather
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
@@ -63,7 +64,9 @@ from .summary_notes import (
     Closed,
     ClosedUnit,
     closed_day_whose,
+    closed_day_whose_plan,
     closed_member_units,
+    closed_member_units_plan,
     closed_to,
     may_change_final,
     units_closed_words,
@@ -403,11 +406,29 @@ def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_i
         return None, units
     # whose document is signed, the unit's or the community's own: the one named is the
     # one to re-open (review41 #3's rule); read with the question, one statement
-    closed, unit_own = closed_day_whose(item.unit_id, item.community_id, day, lock=lock)
+    return _item_closed(item, closed_day_whose(item.unit_id, item.community_id, day,
+                                               lock=lock)), units
+
+
+def backfill_closed_units_plan(actor: Member, item: ResourceItem, day: date,
+                               member_ids) -> Plan:
+    """``backfill_closed_units`` unlocked (``lock=False``), as a ``rollups.batch`` plan:
+    its two statements — the participants' units, the item's — the same questions, run
+    with a page's other reads in one (the 补录 form over a 补录申请, form52)."""
+    units = closed_member_units_plan(actor, item.unit_id, item.community_id, day, member_ids)
+    if may_change_final(actor):
+        return gather(units, shape=lambda found: (None, found))
+    return gather(units, closed_day_whose_plan(item.unit_id, item.community_id, day),
+                  shape=lambda found, whose: (_item_closed(item, whose), found))
+
+
+def _item_closed(item: ResourceItem, whose) -> ClosedUnit | None:
+    """The item's unit as ``backfill_closed_units`` names it, from ``closed_day_whose``'s
+    answer: None when its month (year) is open."""
+    closed, unit_own = whose
     if closed is None:
-        return None, units
-    return item_closed_unit(closed, item.unit.name,
-                            None if unit_own else item.community.name), units
+        return None
+    return item_closed_unit(closed, item.unit.name, None if unit_own else item.community.name)
 
 
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,

@@ -56,7 +56,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..privacy import ERASED_PHONE_MARK
-from ..rollups.batch import Plan, plan, run
+from ..rollups.batch import Plan, constant, gather, plan, run
 from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
@@ -519,16 +519,26 @@ def adopt_notices(requests, actor: Member, *, day: date | None = None
     is closed): the queue's question, one statement (``signed_adoptions``, whose ``day``
     it passes on), no lock — a page's question, so it never waits for a 定稿; 采纳 and
     保存 ask again under it."""
+    return run(adopt_notices_plan(requests, actor, day=day))
+
+
+def adopt_notices_plan(requests, actor: Member, *, day: date | None = None) -> Plan:
+    """``adopt_notices`` as a ``rollups.batch`` plan: the 补录 form over a 补录申请 reads
+    it with ``applicant_refusals_plan`` in one statement (form52)."""
     if may_change_final(actor):
-        return {}
-    notices = {}
-    for request_id, found in signed_adoptions(requests, day=day).items():
-        if found.units:  # through the 补录 form
-            notices[request_id] = AdoptNotice(found.admin_only is not None,
-                                              backfill_closed_words(list(found.units)))
-        elif found.admin_only is not None:
-            notices[request_id] = AdoptNotice(True, adopt_closed_words(found.admin_only))
-    return notices
+        return constant({})
+
+    def shape(signed: dict[int, AdoptionSigned]) -> dict[int, AdoptNotice]:
+        notices = {}
+        for request_id, found in signed.items():
+            if found.units:  # through the 补录 form
+                notices[request_id] = AdoptNotice(found.admin_only is not None,
+                                                  backfill_closed_words(list(found.units)))
+            elif found.admin_only is not None:
+                notices[request_id] = AdoptNotice(
+                    True, adopt_closed_words(found.admin_only))
+        return notices
+    return gather(signed_adoptions_plan(requests, day=day), shape=shape)
 
 
 def adopt_closed_words(waiting: AdminOnly):
@@ -669,6 +679,12 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
     ``day``: the day the 补录 form will save, as typed, asked in place of the request's
     own for a request through the form — the liaison may move the times to another
     month, and 保存 asks that one (adoptnotice47's Open); the form of one request."""
+    return run(signed_adoptions_plan(requests, day=day))
+
+
+def signed_adoptions_plan(requests, *, day: date | None = None) -> Plan:
+    """``signed_adoptions``' statement and its shape, a ``rollups.batch`` plan (none
+    when no request is asked of)."""
     form_ids, gone_ids, approved_ids = [], [], []
     for request in requests:
         if needs_backfill_form(request):
@@ -678,7 +694,7 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
         elif request.task.report_approved:
             approved_ids.append(request.id)
     if not (form_ids or approved_ids):
-        return {}
+        return constant({})
     asked = BackfillRequest
     gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
     named = Task.id == asked.task_id
@@ -717,30 +733,32 @@ def signed_adoptions(requests, *, day: date | None = None) -> dict[int, Adoption
     # her name, in the statement: the reminder job's requests come without their members
     member_name = (select(Member.name).join(asked, asked.member_id == Member.id)
                    .where(asked.id == places.c.request_id).scalar_subquery())
-    rows = db.session.execute(
-        # every item's unit, signed or not: whether one is left open decides 采纳's
-        select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
-               places.c.day, by_month, by_year, member_name, unit_month, unit_year,
-               Community.name)
-        .outerjoin(Unit, Unit.id == places.c.unit_id)
-        .join(Community, Community.id == places.c.community_id)
-        .where(or_(by_month, by_year, places.c.kind == _ITEM))
-        .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id)).all()
-    found: dict[int, list] = {}
-    names = {}
-    for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own_month,
-         own_year, community) in rows:
-        found.setdefault(request_id, []).append(
-            (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
-             None if own_month or own_year else community,
-             (bool(own_month), bool(own_year)), community))
-        names[request_id] = name
+    # every item's unit, signed or not: whether one is left open decides 采纳's
+    read = (select(places.c.request_id, places.c.kind, places.c.unit_id, Unit.name,
+                   places.c.day, by_month, by_year, member_name, unit_month, unit_year,
+                   Community.name)
+            .outerjoin(Unit, Unit.id == places.c.unit_id)
+            .join(Community, Community.id == places.c.community_id)
+            .where(or_(by_month, by_year, places.c.kind == _ITEM))
+            .order_by(places.c.request_id, places.c.kind, Unit.sort_key, Unit.id))
     forms = set(form_ids)
-    signed = {request_id: _signed_of_request(its, names[request_id]
-                                             if request_id in forms else None)
-              for request_id, its in found.items()}
-    return {request_id: one for request_id, one in signed.items()
-            if one.admin_only is not None or one.units}
+
+    def shape(rows) -> dict[int, AdoptionSigned]:
+        found: dict[int, list] = {}
+        names = {}
+        for (request_id, kind, unit_id, unit_name, day, month, year_signed, name, own_month,
+             own_year, community) in rows:
+            found.setdefault(request_id, []).append(
+                (kind, unit_id, unit_name, day, bool(month), bool(year_signed),
+                 None if own_month or own_year else community,
+                 (bool(own_month), bool(own_year)), community))
+            names[request_id] = name
+        signed = {request_id: _signed_of_request(its, names[request_id]
+                                                 if request_id in forms else None)
+                  for request_id, its in found.items()}
+        return {request_id: one for request_id, one in signed.items()
+                if one.admin_only is not None or one.units}
+    return plan(read, shape=shape)
 
 
 def _roll_places(form_ids, approved_ids, on, form_unit, named_unit) -> list:

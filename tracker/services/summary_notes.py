@@ -1095,22 +1095,37 @@ def closed_day_whose(unit_id: int, community_id: int, day: date, *,
     return _closed_day(unit_id, community_id, day, lock=lock, whose=True)
 
 
+def closed_day_whose_plan(unit_id: int, community_id: int, day: date) -> Plan:
+    """``closed_day_whose`` unlocked, as a ``rollups.batch`` plan: a page that only
+    shows what is offered reads it with its other reads (the 补录 form over a 补录申请,
+    ``backfill.backfill_closed_units_plan``, form52)."""
+    return _closed_day_read(unit_id, community_id, day, whose=True)
+
+
 def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
                 whose: bool = False) -> tuple[Closed | None, bool]:
     if lock:
         lock_scope(unit_id, community_id, shared=True)
+    read = _closed_day_read(unit_id, community_id, day, whose=whose)
+    return read.shape(db.session.execute(read.parts[0]).all())
 
+
+def _closed_day_read(unit_id: int, community_id: int, day: date, *, whose: bool) -> Plan:
+    """``_closed_day``'s statement and its shape (its one row: the month's, the year's,
+    whether either is the unit's own)."""
     def signed(own=True):
         return (exists(select(SummaryNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, day.month, own=own))),
                 exists(select(YearNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, note=YearNote, own=own))))
 
+    def shape(rows) -> tuple[Closed | None, bool]:
+        (by_month, by_year, unit_own), = rows
+        closed = _closed(day, by_month, by_year)
+        return closed, bool(unit_own) if closed else False
+
     # the month's and the year's in one statement: a page asks it of each action it offers
-    by_month, by_year, unit_own = db.session.execute(select(
-        *signed(), or_(*signed(false())) if whose else false())).one()
-    closed = _closed(day, by_month, by_year)
-    return closed, bool(unit_own) if closed else False
+    return plan(select(*signed(), or_(*signed(false())) if whose else false()), shape=shape)
 
 
 def _closed(day: date, by_month, by_year) -> Closed | None:
