@@ -153,7 +153,7 @@ def test_the_roll_s_parts_are_joined_in_each_language(app):
     """left51's 「另含…」 and roll51's 调入 part (its units through ``units_named``)."""
     cov = SimpleNamespace(moved_out=1, left_roll=1, off_roll=0, person_times=3, minutes=120,
                           elsewhere_only=0, moved_in=2, took_part=2,
-                          moved_in_units=("县财政局", "县民政局"), counted_now=0,
+                          moved_in_units=("县财政局", "县民政局"), moved_in_off_roll=0, counted_now=0,
                           counted_now_units=())
     with app.test_request_context():
         with force_locale("zh_CN"):
