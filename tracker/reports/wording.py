@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 16
+WORDING_VERSION = 17
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -135,6 +135,11 @@ WORDING_VERSION = 16
 #    统计的1人」), where 「本月参与0人」 stood beside their 人次 unnamed (figures51 #1) — in
 #    both documents. October 2022 and the 2022 年度总结 read as in 15 (nobody left a roll
 #    after working where the 人次 sentence is printed)
+# 17: section 三 of a period whose “双创” work is all or partly on no 责任区 (附表“责任区进展”'s
+#    「未分责任区」) says the groups went to the communities (「分组前往东门社区，」), not to their
+#    责任区, and a 清除牛皮癣 per zone does not name the community for 未分责任区 alone; the
+#    附表 lists 「未分责任区」 last, as the “双创”进展 page does (figures52 #3) — in both
+#    documents. October 2022 and the 2022 年度总结 read as in 16 (all their work on zones)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):
