@@ -100,8 +100,8 @@ def test_a_years_signed_copy_names_only_what_changed_when_a_section_is_added(oct
         "一、组织党员志愿服务。", "二、协同推进“双创”工作。", "三、资源清单完成情况。",
         "四、存在问题。", "五、下步打算。"]
     copy = year_notes.current_year_copy(year_notes.find_year_note(scope, 2022))
-    assert final.changes(copy, live) == [
-        "正文", "“组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
+    assert final.changes(copy, live) == [  # the copy has no such section (figures52 #2)
+        "正文", "“组织党员志愿服务”部分（当前数据新增）", "附表“分月统计”", "附表“分类统计”"]
 
 
 def test_a_section_taken_away_is_named_by_its_heading(october):
@@ -121,7 +121,7 @@ def test_a_section_taken_away_is_named_by_its_heading(october):
         voiding.void_activity(task, o.admin, "误录")
     copy = year_notes.current_year_copy(year_notes.find_year_note(scope, 2022))
     assert final.changes(copy, build_annual(2022, community=o.jianshe)) == [
-        "正文", "“组织党员志愿服务”部分", "附表“分月统计”", "附表“分类统计”"]
+        "正文", "“组织党员志愿服务”部分（当前数据中已没有）", "附表“分月统计”", "附表“分类统计”"]
 
 
 def _many_not_yet(o) -> None:
@@ -171,3 +171,46 @@ def test_a_section_whose_participation_changed_is_still_named_beside_a_renumbere
     login(o.admin)
     _approved_activity(o, "ad_removal", o.jianshe, 22, ["未参00"], zone=o.zone1)
     assert "“参与情况”部分" in _notice(client, f"unit={o.unit.id}&month=2022-09")
+
+
+def test_a_part_only_the_current_data_has_is_said_to_be_new(client, login, october):
+    """县商务局's December 2022 is signed empty: its only work, a survey with one
+    finding, waits for review. Approved after 定稿, it gives the live document a
+    “双创” section, 参与情况 and 附表 the signed copy below the notice does not have:
+    the notice says they are new in the current data, not that they differ from the
+    copy (figures52 #2)."""
+    from tracker.models import Finding, FindingKind, FindingStatus
+    from tracker.services.reviews import approve_report
+
+    o = october
+    survey = f.task(f.item(o.unit, o.jianshe, "facility_survey", year=2022, zone=o.zone2),
+                    o.admin, starts_at=datetime(2022, 12, 5, 1, tzinfo=timezone.utc),
+                    duration=timedelta(hours=2), title="十二月摸排")
+    db.session.add(Assignment(task_id=survey.id, member_id=o.members["张伟"].id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.add(Finding(task_id=survey.id, unit_id=o.unit.id, community_id=o.jianshe.id,
+                           zone_id=o.zone2.id, found_on=survey.service_date,
+                           kind=FindingKind.sewer, place="建设路30号",
+                           status=FindingStatus.found, created_by_id=o.admin.id))
+    report = TaskReport(task_id=survey.id, quantity=1, people_served=0, note="摸排",
+                        status=ReportStatus.submitted, submitted_by_id=o.admin.id)
+    db.session.add(report)
+    db.session.commit()
+    with unit_of_work():
+        final.finalize_as_typed(o.admin, SummaryScope(unit_id=o.unit.id), 2022, 12, "", "")
+    login(o.admin)
+    query = f"unit={o.unit.id}&month=2022-12"
+    signed = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
+    assert "本月暂无已审核的共建活动" in signed and "协同推进“双创”工作" not in signed
+
+    with unit_of_work():
+        approve_report(report, o.admin)
+    page = html.unescape(client.get(f"/reports/?{query}").get_data(as_text=True))
+    notice = re.search(r"定稿后数据有变化：</strong>(.*?)<a ", page, re.S).group(1)
+    # the 附表 are in both documents (the copy's with 「（无）」); the copy's 需求清单和微心愿
+    # is not in the current data's
+    assert " ".join(notice.split()) == (
+        "正文、“协同推进‘双创’工作”部分（当前数据新增）、“参与情况”部分（当前数据新增）、"
+        "附表“本月活动台账”、附表“分类统计”、附表“责任区进展”、附表“参与情况”、"
+        "附表“未参与名单”、附表“需求清单和微心愿”（当前数据中已没有）与定稿时不同。"
+        "以下是定稿时的月报，下载的文件也是定稿时的。")

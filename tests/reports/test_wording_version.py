@@ -104,6 +104,8 @@ WORDINGS[15] = WORDINGS[14]
 WORDINGS[16] = WORDINGS[15]
 # 17: the 调入 part says 「参与在调入前或未在册时」 when one of its people also worked on no
 # roll (roll52) — nobody of the kind in October 2022: as in 16
+# and section 三 says 「前往…社区，」 when some of the “双创” work is on no 责任区, and the
+# 附表 lists 「未分责任区」 last (figures52 #3) — all of October 2022's is on zones: as in 16
 WORDINGS[17] = WORDINGS[16]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just

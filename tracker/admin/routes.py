@@ -23,6 +23,7 @@ from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Ro
                       TargetMeasure, Unit, Zone)
 from ..permissions import admin_required
 from ..reach import reach_of
+from ..reports.part_names import Printed
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
 from ..security import record_id_or_none
@@ -438,12 +439,12 @@ def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | 
         if item.target:
             explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
                         "类别相同）下的任务将改记到该项目，计入%(year)d年度年度总结的"
-                        "“资源清单完成情况”部分和附表。", year=item.year)
+                        "“%(part)s”部分和附表。", year=item.year, part=Printed("checklist"))
         else:
             explain = _("重新启用后，%(year)d年此前记在其他年度同一项目（单位、社区、责任区和"
                         "类别相同）下的任务将改记到该项目。该项目没有年度目标，不列入附表；"
-                        "这些任务计入%(year)d年度年度总结“资源清单完成情况”部分该类别的完成情况。",
-                        year=item.year)
+                        "这些任务计入%(year)d年度年度总结“%(part)s”部分该类别的完成情况。",
+                        year=item.year, part=Printed("checklist"))
         return ask_first(named, title=_("重新启用资源清单项目"), submit=_("确认重新启用"),
                          action=_("重新启用"), subject=str(item), explain=explain,
                          back=back, since=since)
@@ -459,17 +460,17 @@ def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | 
 # does 重新启用 of an item taking over work of its year (``_item_on_named``); 停用
 # changes none (a switched-off item still counts in its year)
 BUDGET_EXPLAIN = _l("共建活动经费项目的年度目标是该单位在该社区当年的经费预算，当年各月月报的预算使用率和"
-                    "附表“共建活动经费”以及年度总结都按它计算。")
+                    "附表“%(part)s”以及年度总结都按它计算。", part=Printed("funds"))
 CHECKLIST_EXPLAIN = _l("资源清单项目的单位、社区、责任区、类别、年度和年度目标都写在该年度年度总结的"
-                       "“资源清单完成情况”部分和附表中。")
-COPY_EXPLAIN = _l("复制的项目写在该年度年度总结的“资源清单完成情况”部分和附表中；其中共建活动经费项目的"
-                  "年度目标是当年的经费预算，当年各月月报也按它计算。")
+                       "“%(part)s”部分和附表中。", part=Printed("checklist"))
+COPY_EXPLAIN = _l("复制的项目写在该年度年度总结的“%(part)s”部分和附表中；其中共建活动经费项目的"
+                  "年度目标是当年的经费预算，当年各月月报也按它计算。", part=Printed("checklist"))
 
 
 # an item with no 年度目标 on either side is no row of the 附表: it is named only for the
 # work its category's clause adds up (``item_named.work_places``, review47b #1)
-UNTARGETED_EXPLAIN = _l("该项目没有年度目标，不列入附表；其任务计入该年度年度总结“资源清单完成情况”部分"
-                        "该类别的完成情况。")
+UNTARGETED_EXPLAIN = _l("该项目没有年度目标，不列入附表；其任务计入该年度年度总结“%(part)s”部分"
+                        "该类别的完成情况。", part=Printed("checklist"))
 
 
 def _item_explain(*sides):

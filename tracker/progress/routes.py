@@ -278,7 +278,10 @@ def _double_charts(view, period) -> tuple[Markup, Markup]:
 
 
 def _sort_key(row, sort: str):
-    place = (natural_key(row.community_name), natural_key(row.name) if row.name else "\uffff")
+    # 「未分责任区」 (no community name either) after the zones, where the 月报's 附表
+    # “责任区进展” lists it (``unzoned_last``), not first for its empty name
+    place = (row.key is None, natural_key(row.community_name),
+             natural_key(row.name) if row.name else "\uffff")
     if sort == "name":
         return place
     return (getattr(row, sort), *place)

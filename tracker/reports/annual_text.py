@@ -34,6 +34,7 @@ from .narrative import (
     roll_work_sentence,
     survey_text,
     took_part_parts,
+    unzoned_work,
     volunteer_text,
     we,
 )
@@ -105,9 +106,14 @@ def _section_double(f: MonthlyFigures) -> str:
     if not clauses:
         return ""
     where = f.community_sections[Section.double] or f.communities
-    intro = (_("按照“双创”工作安排，全年组织党员干部分组前往%(places)s责任区，",
-               places=places(where)) if where
-             else _("按照“双创”工作安排，全年组织党员干部分组前往责任区，"))
+    if not unzoned_work(f):
+        intro = (_("按照“双创”工作安排，全年组织党员干部分组前往%(places)s责任区，",
+                   places=places(where)) if where
+                 else _("按照“双创”工作安排，全年组织党员干部分组前往责任区，"))
+    else:  # the 月报's rule (``unzoned_work``): some of the work is on no 责任区
+        intro = (_("按照“双创”工作安排，全年组织党员干部分组前往%(places)s，",
+                   places=places(where)) if where
+                 else _("按照“双创”工作安排，全年组织党员干部分组前往社区，"))
     return ended(intro + join(clauses, _("，")))
 
 

@@ -46,6 +46,7 @@ from ..rollups.coverage import (
     roll_day,
 )
 from ..rollups.double import DoubleRow, double_progress_plan
+from ..rollups.double_rows import unzoned_last
 from ..rollups.stays import unit_then
 from ..rollups.categories import activities_by_community_section_plan
 from ..rollups.figures import (
@@ -438,8 +439,8 @@ def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
               if r.ads or r.stairs or r.found or r.activities or r.person_times
               or any(o.done for o in r.others.values()) or r.key in stepped]
     keys = {r.key for r in rows}
-    return listed + [DoubleRow(z.key, z.name, z.community_name)
-                     for z in moves.by_zone if z.key not in keys]
+    return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name)
+                                  for z in moves.by_zone if z.key not in keys])
 
 
 def _people_apart_plan(scope: Scope) -> Plan:

@@ -461,11 +461,23 @@ def _parts(kept, live) -> list[str]:
     parts: list[str] = []
     for key in list(old) + [key for key in new if key not in old]:
         if (old.get(key) or (None, None))[1] != (new.get(key) or (None, None))[1]:
-            parts.append((old.get(key) or new[key])[0])
+            parts.append(_only_in((old.get(key) or new[key])[0], key in old, key in new))
     for title in list(old_tables) + [t for t in new_tables if t not in old_tables]:
         if new_tables.get(title) != old_tables.get(title):
-            parts.append(_("附表“%(title)s”", title=inside_quotes(title.lstrip("'"))))
+            parts.append(_only_in(_("附表“%(title)s”", title=inside_quotes(title.lstrip("'"))),
+                                  title in old_tables, title in new_tables))
     return parts
+
+
+def _only_in(label: str, kept: bool, live: bool) -> str:
+    """A part named as only one document has it: the notice heads the kept copy, where
+    a part only the live document has is not there to compare (a month signed empty,
+    whose survey is approved afterwards: figures52 #2)."""
+    if not kept:
+        return _("%(part)s（当前数据新增）", part=label)
+    if not live:
+        return _("%(part)s（当前数据中已没有）", part=label)
+    return label
 
 
 # how the text's list of 附表 begins (``summary.appendix_line``), in the language the kept

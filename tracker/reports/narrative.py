@@ -141,7 +141,9 @@ def double_text(c: CategoryFigures, summary: MonthlyFigures) -> str:
         zones = [z for z in summary.zones if z.ads]
         detail = ""
         if len(zones) > 1:
-            several = len({z.community_name for z in zones}) > 1
+            # 未分责任区 (no community: it holds every community's work on no zone) does
+            # not make a second community
+            several = len({z.community_name for z in zones if z.key is not None}) > 1
             detail = bracketed(join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
                                       q=amount(z.ads, c.quantity_unit)) for z in zones))
         return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
@@ -371,9 +373,24 @@ def _section_double(summary: MonthlyFigures) -> str:
     if not clauses:
         return moves_sentence(summary)
     where = summary.community_sections[Section.double] or summary.communities
-    intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，", places=places(where)) \
-        if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
+    if not unzoned_work(summary):
+        intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，",
+                  places=places(where)) \
+            if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
+    else:  # the communities, which hold the zones too: true of all the work
+        intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s，", places=places(where)) \
+            if where else _("按照“双创”工作安排，组织党员干部分组前往社区，")
     return ended(intro + join(clauses, _("，"))) + moves_sentence(summary)
+
+
+def unzoned_work(summary: MonthlyFigures) -> bool:
+    """Whether some of the period's “双创” work or findings are on no 责任区 (the
+    附表“责任区进展”'s 「未分责任区」 row): section 三 then says the groups went to the
+    communities, not to their 责任区, all or part of the work being elsewhere
+    (figures52 #3)."""
+    return any(z.key is None and (z.ads or z.stairs or z.found or z.activities
+                                  or z.person_times or any(o.done for o in z.others.values()))
+               for z in summary.zones)
 
 
 def coverage_places(summary: MonthlyFigures) -> list[str] | None:

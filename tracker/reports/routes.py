@@ -81,10 +81,12 @@ from .queries import (
     unit_month_communities_value,
 )
 from .summary import build_summary, summary_plan
+from .part_names import printed
 from .tables import cell_text
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_global(cell_text, "cell_text")
+bp.add_app_template_global(printed, "printed")
 
 FORMATS = {
     "docx": (render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -136,6 +136,11 @@ WORDING_VERSION = 17
 #    both documents. October 2022 and the 2022 年度总结 read as in 15 (nobody left a roll
 #    after working where the 人次 sentence is printed)
 # 17: (roll52) its 调入 part says 「参与在调入前或未在册时」 when one of them also worked on no roll
+#     and section 三 of a period whose “双创” work is all or partly on no 责任区 (附表“责任区进展”'s
+#    「未分责任区」) says the groups went to the communities (「分组前往东门社区，」), not to their
+#    责任区, and a 清除牛皮癣 per zone does not name the community for 未分责任区 alone; the
+#    附表 lists 「未分责任区」 last, as the “双创”进展 page does (figures52 #3) — in both
+#    documents. October 2022 and the 2022 年度总结 read as in 16 (all their work on zones)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -143,10 +143,10 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
 
         listed = {key for key, _n, _c in groups}
         ordered = [rows[key] for key, _n, _c in groups]
-        if None in rows:
-            ordered.append(rows[None])
         # by key, not by row: comparing dataclasses row by row was quadratic in the zones
         ordered += [r for key, r in rows.items() if key is not None and key not in listed]
+        if None in rows:  # 「未分责任区」 last, as the 附表 lists it (``unzoned_last``)
+            ordered.append(rows[None])
         total = DoubleRow(None, "")
         for r in ordered:
             for name in ADDITIVE:

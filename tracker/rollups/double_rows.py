@@ -97,6 +97,13 @@ class DoubleView:
     others: tuple = ()
 
 
+def unzoned_last(rows: list[DoubleRow]) -> list[DoubleRow]:
+    """``rows`` in their order with the row of work on no zone (``key=None``,
+    「未分责任区」) last: the “双创”进展 page and the 月报's 附表“责任区进展”, which the page
+    says it matches, list it in the same place (figures52 #3)."""
+    return sorted(rows, key=lambda r: r.key is None)  # stable: the zones keep their order
+
+
 def with_moves(view: DoubleView, moves) -> DoubleView:
     """``view`` with the period's steps (``findings.FindingMoves``) in its rows and
     total: per zone, or per community for a view by community. A zone (community)
@@ -116,4 +123,5 @@ def with_moves(view: DoubleView, moves) -> DoubleView:
             view.rows.append(rows[key])
         rows[key].handed_over_in, rows[key].fixed_in = handed, fixed
     view.total.handed_over_in, view.total.fixed_in = moves.handed_over, moves.fixed
+    view.rows[:] = unzoned_last(view.rows)  # a zone added above goes before 未分责任区
     return view
