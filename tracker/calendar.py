@@ -3,7 +3,11 @@ library (escaping, CRLF line ends and line folding are its job).
 
 Times go out in UTC (``DTSTART:20261128T010000Z``), so every calendar shows them in
 its own zone; the UID is stable per task, so a re-imported or refreshed event
-updates the one already in the calendar instead of adding a copy. icalendar is
+updates the one already in the calendar instead of adding a copy. Its SEQUENCE goes
+up with each change of what the event prints (time, place, title, calling off), and
+LAST-MODIFIED says when (``services.calendar_revision``, read with the task): a client
+that takes a re-imported event as an update only when SEQUENCE went up (Outlook, some
+Android importers) replaces the one it has. icalendar is
 imported on the first calendar asked for (its import costs 0.1 s of every process's start).
 
 Its words (the 服务对象 label, the feed's name) are in the language of whoever asks,
@@ -33,6 +37,10 @@ def _event(task: Task, host: str, url: str, now: datetime) -> Event:
     event = Event()
     event.add("uid", f"task-{task.id}@{host}")
     event.add("dtstamp", now)
+    if task.calendar_sequence is None:  # not 0: a caller that forgot would hide changes
+        raise ValueError("read the task with calendar_revision.calendar_loads()")
+    event.add("sequence", task.calendar_sequence)
+    event.add("last-modified", task.calendar_modified or task.created_at)
     event.add("dtstart", task.starts_at)
     event.add("dtend", task.ends_at)
     event.add("summary", mask_phones(task.title))

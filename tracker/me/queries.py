@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import HOLDING, Assignment, Member, MemberNotify, Outbox, Task
 from ..paging import paginate
+from ..services.calendar_revision import calendar_loads
 
 FEED_PAST = timedelta(days=90)
 FEED_MAX = 500
@@ -34,12 +35,16 @@ def feed_owner(token_hash: str) -> MemberNotify | None:
 
 
 def feed_tasks(member_id: int, now: datetime) -> list[Task]:
-    """The tasks on my calendar: those I hold a slot in or lead, from 90 days ago on."""
+    """The tasks on my calendar: those I hold a slot in or lead, from 90 days ago on,
+    each with its event's SEQUENCE and LAST-MODIFIED (in this one statement)."""
     mine = select(Assignment.task_id).where(Assignment.member_id == member_id,
                                             Assignment.status.in_(HOLDING))
     return list(db.session.scalars(
         select(Task)
         .where(or_(Task.id.in_(mine), Task.leader_id == member_id),
                Task.starts_at >= now - FEED_PAST)
-        .options(joinedload(Task.community), joinedload(Task.zone), joinedload(Task.category))
-        .order_by(Task.starts_at, Task.id).limit(FEED_MAX)))
+        .options(joinedload(Task.community), joinedload(Task.zone), joinedload(Task.category),
+                 *calendar_loads())
+        .order_by(Task.starts_at, Task.id).limit(FEED_MAX)
+        # a task already in the session gets the counted columns only when read afresh
+        .execution_options(populate_existing=True)))

@@ -238,6 +238,11 @@ class Task(db.Model):
     # page that asks for it with the task (None otherwise): the task's page decides its
     # 现场照片 link in no statement of its own (count48 #4)
     has_report_photo: Mapped[bool | None] = query_expression()
+    # its 加入日历 event's SEQUENCE and LAST-MODIFIED (``calendar_revision``), read only
+    # with the task by the .ics file and the feed (None otherwise): counted from its
+    # audit trail in the statement that reads it, none of its own per event
+    calendar_sequence: Mapped[int | None] = query_expression()
+    calendar_modified: Mapped[datetime | None] = query_expression()
     # whether a 月报 (``month_signed``) or a 年度总结 (``year_signed``) its day counts in
     # is 已定稿 (``summary_notes.closed_day``'s question), read only by a page that asks
     # it with the task (``summary_notes.signed_day_loads``; None otherwise): the

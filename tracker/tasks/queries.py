@@ -42,6 +42,7 @@ from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.backfill import nameable, units_working_in
 from ..services.backfill_requests import pending_on_task
+from ..services.calendar_revision import calendar_loads
 from ..services.photos import has_report_photo
 from ..services.task_needs import needs_load
 from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
@@ -282,19 +283,24 @@ def _open_row(row) -> OpenRow:
 
 
 def load_task(task_id: int, *, for_page: bool = False, photos: bool = False,
-              needs: bool = False) -> Task | None:
+              needs: bool = False, calendar: bool = False) -> Task | None:
     """A task; ``for_page``: with what its page shows (the card's neighbours, the
     leader and the report) in the same SELECT; ``photos``: and whether its report has
     a photo (``Task.has_report_photo``: the 现场照片 link's question, count48 #4);
     ``needs``: and the needs it works on (``task_needs.needs_load``, its 来自需求: the
-    same column the 工作台's task page reads them from, not a statement of their own)."""
+    same column the 工作台's task page reads them from, not a statement of their own);
+    ``calendar``: and its 加入日历 event's SEQUENCE and LAST-MODIFIED
+    (``calendar_revision.calendar_loads``)."""
     options = ([*task_card_loads(), joinedload(Task.leader), joinedload(Task.report)]
                if for_page else [])
     if photos:
         options.append(with_expression(Task.has_report_photo, has_report_photo(Task.id)))
     if needs:
         options.append(needs_load())
-    return db.session.get(Task, task_id, options=options)
+    if calendar:
+        options.extend(calendar_loads())
+    # a task already in the session gets the counted columns only when read afresh
+    return db.session.get(Task, task_id, options=options, populate_existing=calendar)
 
 
 @functools.cache

@@ -89,9 +89,10 @@ def _posted():
     return request.form if request.method == "POST" else None
 
 
-def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assignment | None]:
+def _visible_task(task_id: int, *, for_page: bool = False,
+                  calendar: bool = False) -> tuple[Task, Assignment | None]:
     """The task and my participation row in it (any status), or 404."""
-    task = q.load_task(task_id, for_page=for_page) or abort(404)
+    task = q.load_task(task_id, for_page=for_page, calendar=calendar) or abort(404)
     mine = q.my_assignment(task.id, current_user.id)
     # a cancelled task to one on its line: a stale 退出候补 is refused on its page
     if not may_see_task(current_user, task, mine.status if mine is not None else None,
@@ -276,7 +277,7 @@ def detail(task_id: int):
 @login_required
 def calendar(task_id: int):
     """加入日历: this one task as an .ics file."""
-    task, _mine = _visible_task(task_id, for_page=True)
+    task, _mine = _visible_task(task_id, for_page=True, calendar=True)
     filename = f"task-{task.id}.ics"
 
     def ics_file():
