@@ -22,7 +22,7 @@ from sqlalchemy import event
 
 from tests import factories as f
 from tests.dbstate import WorkerDatabases, keep_out_of_gc, reset_throttle
-from tests.scratch_db import MigratedHeads
+from tests.scratch_db import MigratedHeads, MigratedRevisions
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -104,6 +104,25 @@ def migrated_database(_migrated_heads, tmp_path):
 
     def _copy(backend: str, name: str = "scratch"):
         return _migrated_heads.copy(backend, tmp_path, name)
+
+    return _copy
+
+
+@pytest.fixture(scope="session")
+def _migrated_revisions(tmp_path_factory):
+    revisions = MigratedRevisions(tmp_path_factory.mktemp("migrated-revisions"))
+    yield revisions
+    revisions.close()
+
+
+@pytest.fixture
+def database_at(_migrated_revisions, tmp_path):
+    """``with database_at(backend, revision, "name") as url:`` — a new, empty database of
+    its own at an older ``revision``, as ``flask db upgrade <revision>`` from nothing
+    leaves it; dropped afterwards (tests/scratch_db.py: ``MigratedRevisions``)."""
+
+    def _copy(backend: str, revision: str, name: str = "scratch"):
+        return _migrated_revisions.copy(backend, revision, tmp_path, name)
 
     return _copy
 

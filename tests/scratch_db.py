@@ -72,6 +72,32 @@ def _drop(db_name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
+def _sqlite_copy(source_path: str, target_path: str) -> None:
+    """The SQLite file at ``source_path`` copied, with the backup API, to ``target_path``."""
+    import sqlite3
+
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+@contextmanager
+def _copy_of(backend: str, template: str, tmp_dir: Path, name: str):
+    """Yield the URL of a new database of the test's own, a copy of ``template`` (SQLite:
+    its file; PostgreSQL: its database); drop it afterwards. The template itself is
+    never handed out, so nothing a test writes reaches the next test's copy."""
+    if backend == "sqlite":
+        path = Path(tmp_dir) / f"{name}.sqlite3"
+        _sqlite_copy(template, str(path))
+        yield f"sqlite:///{path}"
+        return
+    with _pg_database(name, template) as url:
+        yield url
+
+
 class MigratedHeads:
     """Databases at the migrations' head, for the tests that start from one (the data
     migrations' tests, backup and restore): ``flask db upgrade`` — the real command, in
@@ -113,24 +139,82 @@ class MigratedHeads:
     @contextmanager
     def copy(self, backend: str, tmp_dir: Path, name: str = "scratch"):
         """Yield the SQLAlchemy URL of a new database at the head; drop it afterwards."""
-        template = self._template(backend)
-        if backend == "sqlite":
-            import sqlite3
-
-            path = Path(tmp_dir) / f"{name}.sqlite3"
-            source, target = sqlite3.connect(template), sqlite3.connect(path)
-            try:
-                source.backup(target)
-            finally:
-                source.close()
-                target.close()
-            yield f"sqlite:///{path}"
-            return
-        with _pg_database(name, template) as url:
+        with _copy_of(backend, self._template(backend), tmp_dir, name) as url:
             yield url
 
     def close(self) -> None:
         template = self.templates.pop("postgresql", None)
         if template is not None:
             _drop(template)
+        self.templates.clear()
+
+
+class MigratedRevisions:
+    """Empty databases at a revision before the head, for the migration tests that
+    write an older release's rows by hand into one (tests/test_migrations.py): the
+    real ``flask db upgrade <revision>`` (forked, as ``MigratedHeads`` runs it) builds
+    each revision asked for once per backend per process, starting from a copy of the
+    nearest earlier revision this process has already built (or from nothing), so a
+    database always reaches its revision through the migrations' own chain and pays
+    only the steps not yet taken. Each test gets a copy of it, as ``MigratedHeads.copy``
+    gives one of the head."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.templates: dict[tuple[str, str], str] = {}  # (backend, revision) → template
+        self._chain: list[str] | None = None
+
+    def chain(self) -> list[str]:
+        """The revisions from the first to the head (the migrations are one line)."""
+        if self._chain is None:
+            from alembic.script import ScriptDirectory
+
+            from tests.flask_cli import ROOT
+
+            scripts = ScriptDirectory(str(ROOT / "migrations"))
+            self._chain = [s.revision for s in scripts.walk_revisions()][::-1]
+        return self._chain
+
+    def _template(self, backend: str, revision: str) -> str:
+        if (backend, revision) in self.templates:
+            return self.templates[backend, revision]
+        from tests.flask_cli import prepare_with_flask
+
+        chain = self.chain()
+        before = [r for r in chain[:chain.index(revision)] if (backend, r) in self.templates]
+        start = self.templates[backend, before[-1]] if before else None
+        if backend == "sqlite":
+            template = str(self.folder / f"{revision}.sqlite3")
+            if start:
+                _sqlite_copy(start, template)
+            url = f"sqlite:///{template}"
+        else:
+            template = f"tracker_at_{uuid.uuid4().hex[:10]}"
+            copy_of = f' TEMPLATE "{start}"' if start else ""
+            with _admin_connection() as conn:
+                conn.execute(f'CREATE DATABASE "{template}"{copy_of}')
+            url = _pg_url(template)
+        try:
+            upgrade = prepare_with_flask(url, "db", "upgrade", revision)
+            if upgrade.returncode != 0:
+                raise AssertionError(f"flask db upgrade {revision} failed:\n"
+                                     f"{upgrade.stderr[-3000:]}")
+        except BaseException:
+            if backend != "sqlite":
+                _drop(template)
+            raise
+        self.templates[backend, revision] = template
+        return template
+
+    @contextmanager
+    def copy(self, backend: str, revision: str, tmp_dir: Path, name: str = "scratch"):
+        """Yield the SQLAlchemy URL of a new, empty database at ``revision``; drop it
+        afterwards."""
+        with _copy_of(backend, self._template(backend, revision), tmp_dir, name) as url:
+            yield url
+
+    def close(self) -> None:
+        for (backend, _revision), template in list(self.templates.items()):
+            if backend == "postgresql":
+                _drop(template)
         self.templates.clear()

@@ -531,14 +531,13 @@ OLD_WORK = [  # rows as they stood before 0004, written in that schema
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_0004_carries_the_old_figures_forward(backend, tmp_path):
+def test_0004_carries_the_old_figures_forward(backend, database_at):
     """The training's 完成数量 (人次) becomes its 受益, the old unit-less figure kept in
     an audit row; the budgets move onto the 共建活动经费 items; staff leave the roll;
     names get their natural-order key; 疫情防控's hour target is flagged."""
     from sqlalchemy import text
 
-    with fresh_database(backend, tmp_path, "carry") as url:
-        assert prepare_with_flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
+    with database_at(backend, "0003_counted_rows", "carry") as url:  # upgraded from nothing
         with engine_on(url) as engine:
             with engine.begin() as conn:
                 for statement in OLD_WORK:
@@ -580,15 +579,34 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
-                                                                     migrated_database):
+def test_a_database_at_a_revision_holds_no_rows_of_an_earlier_tests_copy(backend,
+                                                                         database_at):
+    """``database_at`` keeps one database per revision a worker has reached and hands
+    each test a copy: a row one copy is given is in no later copy — of the same
+    revision, nor of a later one built on top of it — and the revision reached is the
+    one asked for."""
+    def units(url: str) -> list:
+        return _read_after(url, [], "SELECT name FROM unit")
+
+    with database_at(backend, "0023_member_roll_dates", "first") as url:
+        _read_after(url, ["INSERT INTO unit (name, sort_key, active)"
+                          " VALUES ('县商务局', '县商务局', TRUE)"], "SELECT 1")
+        assert units(url) == [("县商务局",)]
+    for revision in ("0023_member_roll_dates", "0030_data_clean_text"):
+        with database_at(backend, revision, "again") as url:
+            assert units(url) == []
+            assert _read_after(url, [], "SELECT version_num FROM alembic_version") == [
+                (revision,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend, database_at):
     """0024 gives the members already there their pinyin key: ordered by it they read as
     in a dictionary, and each key is what the application writes for that name."""
     from tracker.name_order import name_key
 
     names = ["赵六", "曾小明", "安然", "单田芳", "李安", "黎明"]  # code-point order: 单 first
-    with migrated_database(backend, "names") as url:
-        assert prepare_with_flask(url, "db", "downgrade", "0023_member_roll_dates").returncode == 0
+    with database_at(backend, "0023_member_roll_dates", "names") as url:
         rows = ", ".join(f"({i}, '{name}', '1380000000{i}', 1, 'member', TRUE, TRUE, "
                          "'2026-01-01 00:00:00')" for i, name in enumerate(names))
         listed = _read_after(url, [
@@ -737,7 +755,7 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_database):
+def test_the_roll_period_migration_keeps_every_past_roll(backend, database_at):
     """0032 turns each member's roll_since/roll_until into one stay in their unit, so
     every month's roll (在册 and 未参与名单) reads as before: a member counted from a
     day, one who left on a day, one switched off before the dates were kept (off every
@@ -746,8 +764,7 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_datab
 
     from tracker.rollups.coverage import coverage
 
-    with migrated_database(backend, "rolls") as url:
-        assert prepare_with_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
+    with database_at(backend, "0030_data_clean_text", "rolls") as url:
         people = [  # id, name, active, on_roll, roll_since, roll_until
             (1, "甲一直在册", "TRUE", "TRUE", "NULL", "NULL"),
             (2, "乙十一月加入", "TRUE", "TRUE", "'2026-11-15'", "NULL"),
