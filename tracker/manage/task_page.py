@@ -101,9 +101,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     closed_found: dict = {}  # those found by a search (not on it), likewise (review44c #3)
     assign_held: dict = {}  # 指派's: {member id: the other activity}, below
     on_task = {a.member_id for a in holders}
-    # the offered's namesakes read with them, when the task's read carried its people's
-    # (``load_task(page=True)``): the page's names then ask no statement of their own
-    offered_named: dict | None = {} if task.people_named is not None else None
+    # the offered's namesakes read with them, and its people's with the task (every view
+    # showing this page reads it ``page=True``, a refused post as the GET: post52): the
+    # page's names ask no statement of their own
+    offered_named: dict = {}
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
     # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
     # it: not offered, named instead)
@@ -175,11 +176,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     waiting = q.waiting_of(task)  # read with the task on its page (``waiting_load``)
     # the 组长 and the report's submitter told apart as the participants are; the
     # members offered too, whom the page's sentences and confirmations name (main42)
-    names = q.page_names(task, {m.id: offered_named[m.id] for m in candidates}) \
-        if offered_named is not None else q.participant_names(
-            task.unit_id, holders, waiting,
-            also=(task.leader, task.report.submitted_by if task.report else None),
-            besides=candidates)
+    names = q.page_names(task, {m.id: offered_named[m.id] for m in candidates})
     closed = approved and closed_task_to(actor, task, lock=False)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=names,
@@ -283,7 +280,7 @@ def _back_to_task(task, message=None, category="success", *, at=None):
 @bp.post("/tasks/<int:task_id>/assign")
 @staff_required
 def assign(task_id: int):
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     # The search text travels in the form's URL, so the same members are offered.
     form = AssignForm()
     context = _task_page(task, assign=form)  # the choices the form is checked against
@@ -305,7 +302,7 @@ def assign(task_id: int):
 @staff_required
 def add_participant(task_id: int):
     """添加遗漏的参加人员 of an approved activity (``backfill.add_forgotten_participant``)."""
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     form = AddParticipantForm()
     form.activity_minutes = task_span_minutes(task)
     # an admin's in a 已定稿 month or year — the activity's, or the member's unit's of
@@ -518,7 +515,7 @@ def reopen(task_id: int):
     the needs, a survey's findings (review42b #2) — and, with a signed document changed,
     the confirmation page alone names it, as for 冲销 (review41 #1). A month signed since
     the page that posted was read is said first, whichever page it was."""
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     if task.report is None:
         return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
     form = ReopenForm()
@@ -656,7 +653,7 @@ def void(task_id: int):
     documents it changes (``voiding.void_signed``) and carries the reason typed; its 返回
     posts the reason back (``returning``): never a link that drops it where no script
     keeps a draft, nor a redirect that puts it in a URL (walk45 #3)."""
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     form = VoidForm()
     # what the page the admin read named (None: a post from no page of ours asks nothing)
     promised = form.named.data
@@ -790,7 +787,7 @@ def remove_waiting(entry_id: int):
 @bp.post("/tasks/<int:task_id>/leader")
 @staff_required
 def leader(task_id: int):
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     form = LeaderForm()
     # the 台账 of a 已定稿 month prints the approved activity's 组长: an admin's change
     # of it is named first, as the liaison's is refused (figures42 #1)
@@ -896,7 +893,7 @@ def cancel(task_id: int):
     what will happen and the 已定稿 documents a need's move changes, and carries the
     reason typed; its 返回 posts the reason back (``returning``): never a link that drops
     it where no script keeps a draft, nor a redirect that puts it in a URL (walk45 #3)."""
-    task = _managed_task(task_id)
+    task = _managed_task(task_id, page=True)
     form = CancelForm()
     actor = _actor()
     asked = _asked_once(task, form, partial(_task_page, task, cancel=form),

@@ -31,7 +31,7 @@ from ..models import (
     Unit,
 )
 from ..names import names_told_apart
-from ..rollups.batch import Plan, plan
+from ..rollups.batch import Plan, plan, run
 from ..permissions import manages_task, may_report
 from ..security import key_ids
 from ..timeutil import to_local, utcnow
@@ -663,7 +663,13 @@ def approval_refusal(task: Task, actor: Member, *, lock: bool = True,
         return _approval_words(own, None)
     if units:
         return units_closed_words(units, _l("审核通过该活动"))
-    return _approval_words(None, _first_closed_step(task, actor, lock=lock))
+    # a page's ask (unlocked: 通过 refused for a month signed since its page, asked
+    # again after the rollback) reads the steps' days with whether each month is 已定稿
+    # (``step_days_plan``): one statement, not one a month (post52, as surveys51); 通过
+    # itself asks each month under its lock
+    days, signed = (None, None) if lock else run(step_days_plan(task))
+    return _approval_words(None, _first_closed_step(task, actor, lock=lock, days=days,
+                                                    signed=signed))
 
 
 def _counting(count_checked_in: bool = True) -> tuple[AssignmentStatus, ...]:
