@@ -125,3 +125,57 @@ def test_the_feed_reads_its_events_sequences_in_its_own_statement(
     assert len(Calendar.from_ical(client.get(f"/me/feed/{token}.ics").get_data())
                .walk("VEVENT")) == 4
     assert statements() == one
+
+
+def test_an_erasure_rewriting_the_events_title_and_place_raises_its_sequence(
+        app, client, login, world):
+    """A resident's erasure takes her name out of the task's title and place: a calendar
+    that imported the event before must replace it, or it keeps the name the erasure is
+    there to remove — SEQUENCE goes up, the UID stays. It is no edit of the liaison's:
+    the members on the task are not told 任务时间地点有变, and the task's audit row
+    names the fields rewritten, never her words."""
+    from sqlalchemy import select
+
+    from tests.residents.support import name_served
+    from tests.residents.support import resident as make_resident
+    from tracker.models import AuditEvent, Outbox
+    from tracker.reminders.job import write_due
+    from tracker.services.erasure import MARK
+    from tracker.services.residents import erase_resident
+    from tracker.timeutil import utcnow
+
+    views = _Views(client, login, world)
+    task = views.task
+    person = make_resident(world.other_community, world.other_liaison, name="赵奶奶",
+                           phone="13800000001")
+    task.title, task.place, task.beneficiary = "慰问赵奶奶", person.address, "赵奶奶"
+    name_served(task, [person])
+    db.session.commit()
+    before, _feed = views.both()
+    assert (int(before["SEQUENCE"]), str(before["SUMMARY"])) == (0, "慰问赵奶奶")
+    write_due(utcnow(), app.config)  # whatever was due already is written
+    db.session.commit()
+    last_row = db.session.scalar(select(db.func.max(Outbox.id))) or 0
+
+    erase_resident(person, world.admin)
+    db.session.commit()
+
+    file, feed = views.both()
+    for event in (file, feed):  # the file and the feed say the same
+        assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == str(before["UID"])
+        assert str(event["SUMMARY"]) == f"{task.category.name}{MARK}"
+        assert str(event["LOCATION"]) == f"{world.other_community.name}{MARK}"
+        assert "赵奶奶" not in event.to_ical().decode()
+        assert event.decoded("LAST-MODIFIED") >= before.decoded("LAST-MODIFIED")
+    # not news to the members on it: no 任务时间地点有变 (nor anything else) for the task
+    write_due(utcnow(), app.config)
+    db.session.commit()
+    assert db.session.scalars(select(Outbox).where(
+        Outbox.id > last_row, Outbox.task_id == task.id)).all() == []
+    # the trail: which fields, the resident by id, none of her words
+    [row] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id)).all()
+    assert sorted(row.detail["fields"]) == ["beneficiary", "place", "title"]
+    assert row.detail["resident_id"] == person.id and row.action != "update"
+    words = str(row.detail)
+    assert not any(word in words for word in ("赵奶奶", "解放路12号", "13800000001", MARK))

@@ -14,9 +14,11 @@ statement that reads the task (``Task.calendar_sequence``), the feed's one state
 for all its events. LAST-MODIFIED is the time of the newest such change, else the
 task's creation.
 
-Not counted (the trail has no row on the task for them): a rename of its community,
-片区 or category (the event's description), and a resident's erasure taking their
-name out of the title or place (recorded on the resident).
+A resident's erasure taking their name out of the title, 服务对象 or place counts
+too: it writes its own row on the task (``erasure.FORGOTTEN``, the fields it rewrote),
+or a calendar that imported the event before would keep the name the erasure removes.
+Not counted (the trail has no row on the task for it): a rename of its community,
+片区 or category (the event's description).
 """
 from __future__ import annotations
 
@@ -24,11 +26,14 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import with_expression
 
 from ..models import AuditEvent, Task
+from .erasure import FORGOTTEN
 from .voiding import VOID
 
 # the fields of a task edit (``tasks.edit_detail``'s ``fields``) its event prints
 PRINTED = ("title", "beneficiary", "place", "starts_at", "ends_at")
 CALLED_OFF = ("cancel", VOID)
+# the rows whose ``fields`` name what changed: a liaison's edit, an erasure's rewrite
+REWRITES = ("update", FORGOTTEN)
 
 
 def _printed_changes(task_id):
@@ -37,7 +42,7 @@ def _printed_changes(task_id):
     fields = cast(AuditEvent.detail["fields"], String)
     return (AuditEvent.entity_type == Task.__tablename__, AuditEvent.entity_id == task_id,
             or_(AuditEvent.action.in_(CALLED_OFF),
-                and_(AuditEvent.action == "update",
+                and_(AuditEvent.action.in_(REWRITES),
                      or_(*(fields.like(f'%"{name}"%') for name in PRINTED)))))
 
 

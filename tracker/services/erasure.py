@@ -22,7 +22,8 @@ byte, but a name in its text must not outlive the erasure. Its page, .csv, .docx
 .xlsx are redacted in place, in the erasure's transaction (no rendering again:
 tomorrow's code and data would change the figures), and the copy records when
 (``redacted_at``); its page says 「已按删除个人信息的要求脱敏」, and the audit trail has
-a ``redact_copy`` row naming the resident by id only.
+a ``redact_copy`` row naming the resident by id only. A task whose text lost them has a
+``FORGOTTEN`` row of its own: the fields rewritten, the resident by id, no words.
 """
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ from . import ServiceError
 from .audit import record
 
 MARK = "（服务对象信息已删除）"
+# the audit action of a task whose text an erasure rewrote: not ``update``, which is a
+# liaison's edit that 任务时间地点有变 tells the members of (``reminders.moves``); the
+# calendar counts it (``calendar_revision``), or a copy imported earlier keeps the name
+FORGOTTEN = "forget_resident"
 MIN_TERM = 2  # one character would match too much, and no real name is that short
 MIN_ADDRESS = 4  # 「3栋」, 「12号」: a piece of an address, not one
 

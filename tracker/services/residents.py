@@ -906,7 +906,7 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     # in the export (``_held_in_tasks``) for the admin to judge
     erase_photos(served_alone(resident, tasks.values()), actor, resident.id)
     titles = [t.title for t in tasks.values()]  # as the messages name them
-    swaps = _forget_in_tasks(terms, tasks, keep)
+    swaps = _forget_in_tasks(terms, tasks, keep, actor, resident.id)
     erasure.forget_in_requests(set(tasks), swaps, terms, keep)
     erasure.forget_in_messages(list(tasks.values()), swaps, terms, keep, titles)
     erasure.forget_in_residents(resident, swaps, terms, keep)
@@ -960,38 +960,52 @@ def served_alone(resident: Resident, tasks) -> list[Task]:
     return [task for task in tasks if task.id not in shared]
 
 
-def _forget_in_tasks(terms: list[str], tasks: dict[int, Task],
-                     keep: list[str] = ()) -> erasure.Swaps:
+def _forget_in_tasks(terms: list[str], tasks: dict[int, Task], keep: list[str] = (),
+                     actor: Member | None = None, resident_id: int | None = None
+                     ) -> erasure.Swaps:
     """Take a person (their name, address, phone: ``terms``) out of tasks' free text: a
     title naming them becomes 「<category>（服务对象信息已删除）」, a 地点 naming them
     「<community>（服务对象信息已删除）」 (the 社区 level), a description or 服务对象 naming
     them goes, and the report's 情况说明 keeps its words with the person replaced by
     「（服务对象信息已删除）」, as does its 退回 reason; another person's longer name
     (``keep``) is not theirs. Counts,
-    dates and people are untouched. Returns each value
+    dates and people are untouched. Each task rewritten gets an ``erasure.FORGOTTEN``
+    audit row naming the fields (never their words: the trail keeps what it is given)
+    and the resident by id — the calendar's SEQUENCE counts it, so an event imported
+    before is replaced, not left naming them. Returns each value
     replaced and its new one, for the copies of it (messages, signed 月报)."""
     swaps: erasure.Swaps = []
+    fields: dict[int, list[str]] = {}
 
-    def change(old: str, new: str | None) -> str | None:
+    def change(task: Task, field: str, old: str, new: str | None) -> str | None:
         swaps.append((old, new or ""))
+        fields.setdefault(task.id, []).append(field)
         return new
 
     for task in tasks.values():
         if erasure.names(task.title, terms, keep):
-            task.title = change(task.title, f"{task.category.name}{erasure.MARK}")
+            task.title = change(task, "title", task.title,
+                                f"{task.category.name}{erasure.MARK}")
         if erasure.names(task.place, terms, keep):
-            task.place = change(task.place, f"{task.community.name}{erasure.MARK}")
+            task.place = change(task, "place", task.place,
+                                f"{task.community.name}{erasure.MARK}")
         if erasure.names(task.description, terms, keep):
-            task.description = change(task.description, None)
+            task.description = change(task, "description", task.description, None)
         if erasure.names(task.beneficiary, terms, keep):
-            task.beneficiary = change(task.beneficiary, None)
+            task.beneficiary = change(task, "beneficiary", task.beneficiary, None)
     for task in tasks.values():  # the report's words, once every whole value is known
         report = task.report
         if report is not None and erasure.names(report.note, terms, keep):
-            report.note = change(report.note, erasure.redact(report.note, swaps, terms, keep=keep))
+            report.note = change(task, "report_note", report.note,
+                                 erasure.redact(report.note, swaps, terms, keep=keep))
         if report is not None and erasure.names(report.return_reason, terms, keep):
-            report.return_reason = change(report.return_reason, erasure.redact(
-                report.return_reason, swaps, terms, keep=keep))
+            report.return_reason = change(task, "return_reason", report.return_reason,
+                                          erasure.redact(report.return_reason, swaps,
+                                                         terms, keep=keep))
+    for task in tasks.values():
+        if task.id in fields:
+            record(actor, erasure.FORGOTTEN, task, fields=fields[task.id],
+                   resident_id=resident_id)
     return swaps
 
 
