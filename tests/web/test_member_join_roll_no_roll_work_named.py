@@ -91,3 +91,19 @@ def test_a_plain_move_reads_none_of_her_history(october):
                            member_id=p.id, units_now=(october.other_unit.id, october.unit.id))
                for p in people]
     assert roll.unit_now_moved(changes) == (set(), set())
+
+
+def test_the_old_units_year_moves_too(october):
+    """Her 10 October counts in 县财政局's 2022 年度总结 as in its October (the year's
+    人次 by the unit of each day), so joining 县商务局's roll from 5 October moves both."""
+    finance, commerce = october.other_unit, october.unit
+    person = worked_on_no_roll(october)
+    change = roll.Change(day=date(2022, 10, 5), after=None, left_unit_id=None,
+                         joined_unit_id=commerce.id, member_id=person.id,
+                         units_now=(finance.id, commerce.id))
+    months, years = roll.unit_now_moved([change])
+    assert (finance.id, 2022, 10) in months and (finance.id, 2022, 0) in years
+    # joining her own unit's roll instead moves nothing of another unit's
+    same = roll.Change(day=date(2022, 10, 5), after=None, left_unit_id=None,
+                       joined_unit_id=finance.id, member_id=person.id, units_now=None)
+    assert roll.unit_now_moved([same]) == (set(), set())
