@@ -36,7 +36,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import Date, Integer, case, cast, exists, literal, null, select, union_all
+from sqlalchemy import (Date, Integer, and_, case, cast, exists, literal, null, or_, select,
+                        union_all)
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
@@ -627,9 +628,11 @@ def unit_now_moved(changes) -> tuple[set, set]:
     """The months and years whose figures or words a change of the unit a member is in
     (``Change.units_now``) moves through her work on days on no roll, which counts for
     that unit (``stays.unit_then``, 「参与时未在册，人次和时长计入其现所在单位…」): the
-    days before the change's own covered by none of her stays, and those from it when
-    she leaves every roll with it (the change's units from its day are asked anyway,
-    ``changed_final_months``). Each such day's month and year, of the unit before and
+    days before the change's own covered by none of her stays; those from it when she
+    leaves every roll with it (her stay's unit's work moves to the unit now); and those
+    from it covered by none when she was on no roll and joins one with it (her unit's
+    work then moves to the joined unit's stay, rollb52). The change's own units from its
+    day are asked anyway (``changed_final_months``). Each such day's month and year, of the unit before and
     after — its 人次 and hours, and the lead of an activity of either (外单位 or
     不计入参与统计) — and of the unit whose roll of the month's (year's) last day holds
     her, whose 参与情况 names the unit her work counts for (roll52); and the months a
@@ -644,14 +647,17 @@ def unit_now_moved(changes) -> tuple[set, set]:
     months: set[tuple[int, int, int]] = set()
     years: set[tuple[int, int, int]] = set()
     ids = sorted(wanted)
+    # the earliest day she leaves every roll: from it her covered work moves too
+    leaving = {member_id: min(c.day for c in mine if c.joined_unit_id is None)
+               for member_id, mine in wanted.items()
+               if any(c.joined_unit_id is None for c in mine)}
     for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
         for member_id, decided, covered, first, second, month_unit, year_unit, need in \
-                db.session.execute(_on_no_roll(ids[start:start + 500])):
+                db.session.execute(_on_no_roll(
+                    part, {m: leaving[m] for m in part if m in leaving})):
             for change in wanted[member_id]:
-                # from the change's day: a need by ``moved_needs``' rule, work on no roll
-                # only when she leaves every roll with it
-                if not ((decided < change.day and not covered) or (
-                        not need and decided >= change.day and change.joined_unit_id is None)):
+                if not _moves(change, decided, covered, need):
                     continue
                 units = {u for u in change.units_now if u is not None}
                 for day in (d for d in (first, second) if d is not None):
@@ -660,22 +666,46 @@ def unit_now_moved(changes) -> tuple[set, set]:
     return months, years
 
 
-def _on_no_roll(member_ids):
+def _moves(change: Change, decided: date, covered, need) -> bool:
+    """Whether a row of ``_on_no_roll`` (work or a need of ``change``'s member, decided
+    on ``decided``) moves from one unit to another with ``change``: by ``stays.unit_then``,
+    a day no stay covers counts for the unit she is in now. Before the change's day the
+    stays stay as they are, so an uncovered day moves with her unit. From it, work
+    covered by the left stay moves to her unit now when she leaves every roll, and
+    uncovered work (she was on no roll) moves to the joined stay's unit; a need from
+    the day is ``moved_needs``' (by its own rule)."""
+    if decided < change.day:
+        return not covered
+    if need:
+        return False
+    return change.joined_unit_id is None or (change.left_unit_id is None and not covered)
+
+
+def _on_no_roll(member_ids, leaving=None):
     """``unit_now_moved``'s statement: of these members, (member, the day that decides
     the unit, whether a stay of hers covers it, the days it counts on — two —, the unit
     of her stay on the roll of that month's last day and of that year's, 1 for a need)
     for each approved participation (decided and counted on its day) and each need she
     claimed alone (decided on ``needs.claim_day``, counted in the months it was posted
-    and fulfilled; no roll's words name it)."""
+    and fulfilled; no roll's words name it) — only those no stay covers, and a
+    member's work from the day of ``leaving`` (member id → the earliest day a change
+    takes her off every roll), which moves covered too (``_moves``): a move of members
+    on a roll reads none of their history (review52)."""
     worked = CountedParticipation
     month_end, year_end = aliased(RollPeriod), aliased(RollPeriod)
     no_day, no_unit = cast(null(), Date), cast(null(), Integer)
 
-    def covered(member_id, day):
-        return case((exists(select(RollPeriod.id).where(
-            RollPeriod.member_id == member_id, *covers(day)).correlate_except(RollPeriod)),
-            1), else_=0)
+    def covering(member_id, day):
+        return exists(select(RollPeriod.id).where(
+            RollPeriod.member_id == member_id, *covers(day)).correlate_except(RollPeriod))
 
+    def covered(member_id, day):
+        return case((covering(member_id, day), 1), else_=0)
+
+    # the rows that may move (``_moves``): not covered, or from her day of leaving
+    kept = [~covering(worked.member_id, worked.service_date)]
+    kept += [and_(worked.member_id == member_id, worked.service_date >= day)
+             for member_id, day in sorted((leaving or {}).items())]
     day = claim_day()
     return union_all(
         select(worked.member_id, worked.service_date,
@@ -686,10 +716,11 @@ def _on_no_roll(member_ids):
         .outerjoin(year_end, stay_at_end(year_end, worked.member_id,
                                          worked.service_date, False))
         .where(worked.member_id.in_(member_ids),
-               worked.report_status == ReportStatus.approved),
-        select(Need.claimed_by_id, day, covered(Need.claimed_by_id, day), Need.posted_on,
+               worked.report_status == ReportStatus.approved, or_(*kept)),
+        select(Need.claimed_by_id, day, literal(0), Need.posted_on,
                Need.fulfilled_on, no_unit, no_unit, literal(1))
-        .where(Need.claimed_by_id.in_(member_ids), Need.claimed_unit_id.is_(None)))
+        .where(Need.claimed_by_id.in_(member_ids), Need.claimed_unit_id.is_(None),
+               ~covering(Need.claimed_by_id, day)))
 
 
 def signed_after(change: Change | None, today: date) -> Corrected | None:
