@@ -37,7 +37,6 @@ class Printed:
             return str(PARTS[self.key])
 
 
-
 def printed(key: str) -> Printed:
     """The template global ``printed('zones')``."""
     return Printed(key)
