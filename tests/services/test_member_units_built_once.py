@@ -16,7 +16,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, SummaryScope
 from tracker.reports import final
-from tracker.services.summary_notes import closed_member_units
+from tracker.services.summary_notes import TaskParticipants, closed_member_units
 
 
 def _statements(ask) -> list:
@@ -81,3 +81,33 @@ def test_other_days_and_people_ask_the_statement_built_once(october):
         o.liaison, o.unit.id, o.jiefang.id, date(2022, 12, 1), [other],
         other_than=[task.id + 1]))
     assert again[-1] is left_out[-1]
+
+
+def test_an_activitys_participants_ask_the_statement_built_once(october):
+    """通过's check (``reviews.approval_refusal``) names the participants of the activity
+    in the same statement: two activities, each its own answer — 县教育局's signed
+    October named for 「待审核整治」's 调动党员, nothing for another activity without
+    her — from one statement built once."""
+    o = october
+    education = f.unit("县教育局")
+    mover = f.member(education, name="调动党员")
+    task = o.tasks["待审核整治"]
+    db.session.add(Assignment(task_id=task.id, member_id=mover.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.commit()
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    other = next(t for key, t in o.tasks.items() if key != "待审核整治")
+    done = (AssignmentStatus.done, AssignmentStatus.checked_in)
+    answers = []
+
+    def ask(activity):
+        return _statements(lambda: answers.append(closed_member_units(
+            o.liaison, activity.unit_id, activity.community_id, date(2022, 10, 30),
+            TaskParticipants(activity.id, done), other_than=(activity.id,))))
+
+    first, second = ask(task), ask(other)
+    [unit], nothing = answers
+    assert (unit.unit_id, unit.names) == (education.id, ("调动党员",))
+    assert nothing == []
+    assert second[-1] is first[-1]

@@ -1264,7 +1264,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     the one taken out, not another."""
     if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
         return []
-    if not isinstance(member_ids, Select):
+    if not isinstance(member_ids, Select):  # ids, or a ``TaskParticipants``
         return _closed_member_units_bound(unit_id, community_id, day, member_ids, lock,
                                           other_than)
     people = _units_then(member_ids, day, unit_id, community_id, other_than)
@@ -1277,23 +1277,38 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     return read.shape(db.session.execute(read.parts[0]).all())
 
 
-# ``closed_member_units``' two statements for a list of ids, built once for every unit,
-# community, day and list (bound parameters), by whether ``other_than`` is given (its
-# condition is there or not): built anew, with SQLAlchemy's cache key of it, they cost
-# ≈ 10 ms a write (issue 13: 182 writes, 2 of a demo seeding's 10 s of CPU)
-_BOUND_MEMBER_UNITS: dict[bool, tuple] = {}
+@dataclass(frozen=True)
+class TaskParticipants:
+    """``closed_member_units``' ``member_ids``: the members of the activity ``task_id``
+    whose participation is in ``statuses``, asked in its own statement (what 通过
+    counts: ``reviews.approval_refusal``)."""
+
+    task_id: int
+    statuses: tuple
 
 
-def _bound_member_units(excluding: bool) -> tuple:
+# ``closed_member_units``' two statements for a list of ids (or a ``TaskParticipants``),
+# built once for every unit, community, day and list (bound parameters), by the kind
+# of ``member_ids`` and whether ``other_than`` is given (its condition is there or
+# not): built anew, with SQLAlchemy's cache key of it, they cost ≈ 10 ms a write
+# (issue 13: 182 writes, 2 of a demo seeding's 10 s of CPU)
+_BOUND_MEMBER_UNITS: dict[tuple, tuple] = {}
+
+
+def _bound_member_units(of_task: bool, excluding: bool) -> tuple:
     """(the lock's statement, the read's) of ``closed_member_units`` with bound
-    parameters: ``BoundDay``'s, ``unit_id``, ``community_id``, ``ids`` and, when
-    ``excluding``, ``other_than``."""
-    built = _BOUND_MEMBER_UNITS.get(excluding)
+    parameters: ``BoundDay``'s, ``unit_id``, ``community_id``, ``ids`` (``of_task``:
+    ``task_id`` and ``statuses``) and, when ``excluding``, ``other_than``."""
+    built = _BOUND_MEMBER_UNITS.get((of_task, excluding))
     if built is None:
         day = BoundDay()
         unit_id = bindparam("unit_id", type_=Integer)
         community_id = bindparam("community_id", type_=Integer)
-        ids = bindparam("ids", type_=Integer, expanding=True)
+        ids = (select(Assignment.member_id).where(
+                   Assignment.task_id == bindparam("task_id", type_=Integer),
+                   Assignment.status.in_(bindparam("statuses", type_=Assignment.status.type,
+                                                   expanding=True)))
+               if of_task else bindparam("ids", type_=Integer, expanding=True))
         other_than = bindparam("other_than", type_=Integer, expanding=True)
         people = _units_then(ids, day, unit_id, community_id,
                              other_than if excluding else ())
@@ -1301,17 +1316,21 @@ def _bound_member_units(excluding: bool) -> tuple:
                                           Unit.id.in_(select(people.c.unit_id))))
                 .order_by(Unit.id).with_for_update(read=True, of=Unit))
         read = _member_units_read(people, unit_id, community_id, day).parts[0]
-        built = _BOUND_MEMBER_UNITS[excluding] = (lock, read)
+        built = _BOUND_MEMBER_UNITS[of_task, excluding] = (lock, read)
     return built
 
 
 def _closed_member_units_bound(unit_id: int, community_id: int, day: date, member_ids,
                                lock: bool, other_than) -> list[ClosedUnit]:
-    """``closed_member_units`` of a list of ids: the same statements, bound."""
+    """``closed_member_units`` of a list of ids or a ``TaskParticipants``: the same
+    statements, bound."""
     excluding = bool(other_than)
-    lock_statement, read = _bound_member_units(excluding)
+    of_task = isinstance(member_ids, TaskParticipants)
+    lock_statement, read = _bound_member_units(of_task, excluding)
+    people = ({"task_id": member_ids.task_id, "statuses": list(member_ids.statuses)}
+              if of_task else {"ids": sorted(set(member_ids))})
     params = {**BoundDay.params(day), "unit_id": unit_id, "community_id": community_id,
-              "ids": sorted(set(member_ids)),
+              **people,
               **({"other_than": sorted(set(other_than))} if excluding else {})}
     if lock:
         db.session.execute(lock_statement, params)
