@@ -1,0 +1,113 @@
+"""issue 13 (seed52): the naming check every liaison's and member's write into a month
+asks — ``summary_notes.closed_member_units``, "is a participant's own unit's signed
+月报 or 年度总结 changed by this?" — was a statement of a dozen subqueries built anew,
+and its SQLAlchemy cache key computed anew, at every write: ≈ 10 ms of Python a write,
+two of a demo seeding's ten seconds. Asked of other days, units, communities and
+people it is one statement, built once, whose values are given as it runs; what it
+answers is the rule's as before (the naming tests: tests/reports/
+test_approval_named_roll_end.py and friends, on the same function)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import event, select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, SummaryScope
+from tracker.reports import final
+from tracker.services.summary_notes import TaskParticipants, closed_member_units
+
+
+def _statements(ask) -> list:
+    """The statement objects ``ask`` ran through the session."""
+    seen = []
+
+    def run(state):
+        seen.append(state.statement)
+
+    event.listen(db.session, "do_orm_execute", run)
+    try:
+        ask()
+    finally:
+        event.remove(db.session, "do_orm_execute", run)
+    return seen
+
+
+def test_other_days_and_people_ask_the_statement_built_once(october):
+    """Two writes — other days (a signed month and an open one), other participants,
+    other units, locked or not, with an activity left out or not — ask the very same
+    statements, and each answer is its own: 县教育局's signed October names the
+    participant of that unit on the roll of October's end, November names nothing."""
+    o = october
+    education = f.unit("县教育局")
+    mover = f.member(o.other_unit, name="调动党员")
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == mover.id))
+    stay.until = date(2022, 10, 31)
+    db.session.add(RollPeriod(member_id=mover.id, unit_id=education.id,
+                              since=date(2022, 10, 31)))
+    mover.unit_id = education.id
+    task = o.tasks["待审核整治"]
+    db.session.add(Assignment(task_id=task.id, member_id=mover.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.commit()
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    other = db.session.scalar(select(Member.id).where(Member.unit_id == o.unit.id,
+                                                      Member.id != mover.id))
+
+    answers = {}
+
+    def october_write():
+        answers["october"] = closed_member_units(
+            o.liaison, o.unit.id, o.jiefang.id, date(2022, 10, 30), [mover.id])
+
+    def november_write():
+        answers["november"] = closed_member_units(
+            o.liaison, o.other_unit.id, o.jiefang.id, date(2022, 11, 3), [other, mover.id],
+            lock=False)
+
+    first = _statements(october_write)
+    second = _statements(november_write)
+    [unit] = answers["october"]
+    assert (unit.unit_id, unit.names) == (education.id, ("调动党员",))
+    assert answers["november"] == []
+    # the read (the last statement of each) is one object, not built again
+    assert second[-1] is first[-1]
+    left_out = _statements(lambda: closed_member_units(
+        o.liaison, o.unit.id, o.jiefang.id, date(2022, 10, 30), [mover.id],
+        other_than=[task.id]))
+    again = _statements(lambda: closed_member_units(
+        o.liaison, o.unit.id, o.jiefang.id, date(2022, 12, 1), [other],
+        other_than=[task.id + 1]))
+    assert again[-1] is left_out[-1]
+
+
+def test_an_activitys_participants_ask_the_statement_built_once(october):
+    """通过's check (``reviews.approval_refusal``) names the participants of the activity
+    in the same statement: two activities, each its own answer — 县教育局's signed
+    October named for 「待审核整治」's 调动党员, nothing for another activity without
+    her — from one statement built once."""
+    o = october
+    education = f.unit("县教育局")
+    mover = f.member(education, name="调动党员")
+    task = o.tasks["待审核整治"]
+    db.session.add(Assignment(task_id=task.id, member_id=mover.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.commit()
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    other = next(t for key, t in o.tasks.items() if key != "待审核整治")
+    done = (AssignmentStatus.done, AssignmentStatus.checked_in)
+    answers = []
+
+    def ask(activity):
+        return _statements(lambda: answers.append(closed_member_units(
+            o.liaison, activity.unit_id, activity.community_id, date(2022, 10, 30),
+            TaskParticipants(activity.id, done), other_than=(activity.id,))))
+
+    first, second = ask(task), ask(other)
+    [unit], nothing = answers
+    assert (unit.unit_id, unit.names) == (education.id, ("调动党员",))
+    assert nothing == []
+    assert second[-1] is first[-1]
