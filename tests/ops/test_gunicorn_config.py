@@ -3,6 +3,7 @@ counts kept per process when several workers would serve (README, "Security").""
 from __future__ import annotations
 
 import gc
+import logging
 import http.client
 import os
 import runpy
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -260,6 +262,25 @@ def test_a_trusted_proxies_value_that_is_no_number_stops_gunicorn_naming_it(tmp_
     assert "(got 'no')" in output and "Traceback" not in output
 
 
+@contextmanager
+def _gunicorn_loggers_kept():
+    """gunicorn's ``Logger`` set up in this process takes its loggers over —
+    ``gunicorn.access`` stops propagating and gets handlers of its own —, which would
+    leave a later test of this worker that reads those loggers' records
+    (tests/security/test_data.py's ``TestLogs``) with none: as they were after."""
+    loggers = [logging.getLogger(name) for name in ("gunicorn.error", "gunicorn.access")]
+    kept = [(lg, lg.propagate, lg.level, lg.disabled, list(lg.handlers)) for lg in loggers]
+    try:
+        yield
+    finally:
+        for lg, propagate, level, disabled, handlers in kept:
+            for handler in lg.handlers:
+                if handler not in handlers:
+                    handler.close()
+            lg.propagate, lg.disabled, lg.handlers = propagate, disabled, handlers
+            lg.setLevel(level)
+
+
 def test_gunicorn_logs_the_path_without_the_query_string():
     """A search's ?q= reaches gunicorn's access line only if the format asks for it:
     the request is written as method, path and protocol."""
@@ -275,8 +296,9 @@ def test_gunicorn_logs_the_path_without_the_query_string():
                "PATH_INFO": "/admin/members", "QUERY_STRING": "q=138+1234+5678",
                "SERVER_PROTOCOL": "HTTP/1.0", "REMOTE_ADDR": "127.0.0.1"}
     response = SimpleNamespace(status="200 OK", sent=10, headers=[])
-    atoms = Logger(cfg).atoms(response, SimpleNamespace(headers=[]), environ,
-                              timedelta(milliseconds=5))
+    with _gunicorn_loggers_kept():
+        atoms = Logger(cfg).atoms(response, SimpleNamespace(headers=[]), environ,
+                                  timedelta(milliseconds=5))
     line = cfg.access_log_format % SafeAtoms(atoms)
     assert '"GET /admin/members HTTP/1.0" 200' in line
     assert "q=" not in line and "1234" not in line
