@@ -435,9 +435,7 @@ def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
     and those where a finding (of any month) was handed over or fixed in it — a zone
     the view does not list (another unit's, switched off) gets a row of its own."""
     stepped = {z.key: z for z in moves.by_zone}
-    listed = [r for r in rows
-              if r.ads or r.stairs or r.found or r.activities or r.person_times
-              or any(o.done for o in r.others.values()) or r.key in stepped]
+    listed = [r for r in rows if r.has_work or r.key in stepped]
     keys = {r.key for r in rows}
     return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name)
                                   for z in moves.by_zone if z.key not in keys])

@@ -388,9 +388,7 @@ def unzoned_work(summary: MonthlyFigures) -> bool:
     附表“责任区进展”'s 「未分责任区」 row): section 三 then says the groups went to the
     communities, not to their 责任区, all or part of the work being elsewhere
     (figures52 #3)."""
-    return any(z.key is None and (z.ads or z.stairs or z.found or z.activities
-                                  or z.person_times or any(o.done for o in z.others.values()))
-               for z in summary.zones)
+    return any(z.key is None and z.has_work for z in summary.zones)
 
 
 def coverage_places(summary: MonthlyFigures) -> list[str] | None:

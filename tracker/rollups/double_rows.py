@@ -78,6 +78,14 @@ class DoubleRow:
         """The row's figures of that category (zeros when it has none)."""
         return self.others.get(category_id) or OtherWork()
 
+    @property
+    def has_work(self) -> bool:
+        """Work or findings of the period's own on the row (not steps of findings of
+        other periods): what makes it a row of the 月报's 附表“责任区进展”, and — the
+        「未分责任区」 row — what section 三 counts as work on no 责任区."""
+        return bool(self.ads or self.stairs or self.found or self.activities
+                    or self.person_times or any(o.done for o in self.others.values()))
+
 
 # The figures of a row that add up across rows (distinct members do not; ``others``
 # adds up per category).

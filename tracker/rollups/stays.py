@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Date, Integer, and_, bindparam, cast, exists, extract, func, or_, select
-
 from sqlalchemy.sql.elements import BindParameter
 
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
