@@ -59,7 +59,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.batch import Plan, constant, plan
+from ..rollups.batch import Plan, constant, plan, run
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..rollups.stays import BoundDay, stay_at_end, took_part_in_period, unit_then
@@ -1107,8 +1107,7 @@ def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
                 whose: bool = False) -> tuple[Closed | None, bool]:
     if lock:
         lock_scope(unit_id, community_id, shared=True)
-    read = _closed_day_read(unit_id, community_id, day, whose=whose)
-    return read.shape(db.session.execute(read.parts[0]).all())
+    return run(_closed_day_read(unit_id, community_id, day, whose=whose))
 
 
 def _closed_day_read(unit_id: int, community_id: int, day: date, *, whose: bool) -> Plan:
@@ -1273,8 +1272,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
                                                      Unit.id.in_(select(people.c.unit_id))))
                            .order_by(Unit.id).with_for_update(read=True, of=Unit))
         lock_scope(None, community_id, shared=True)
-    read = _member_units_read(people, unit_id, community_id, day)
-    return read.shape(db.session.execute(read.parts[0]).all())
+    return run(_member_units_read(people, unit_id, community_id, day))
 
 
 @dataclass(frozen=True)
@@ -1386,8 +1384,7 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
         db.session.execute(select(Community.id)
                            .where(Community.id.in_(select(counted.c.community_id)))
                            .order_by(Community.id).with_for_update(read=True, of=Community))
-    read = _need_units_read(counted)
-    return read.shape(db.session.execute(read.parts[0]).all())
+    return run(_need_units_read(counted))
 
 
 def closed_need_units_plan(actor: Member, places) -> Plan:
