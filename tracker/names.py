@@ -242,6 +242,11 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
 _Person = namedtuple("_Person", "id name branch phone")
 
 
+def _people(value: str | None) -> list[_Person]:
+    """The people of a ``namesakes_of`` value (none when it was not read)."""
+    return [_Person(*row) for row in json.loads(value or "[]")]
+
+
 def namesakes_of(person_id, unit_id, group=None):
     """SQL, a column of a list's statement: the people ``names_told_apart`` tells
     ``person_id`` apart from where a card of a task of ``unit_id`` names them alone (the
@@ -268,7 +273,7 @@ def namesakes_of(person_id, unit_id, group=None):
 def listed_among(person_id: int, value: str | None) -> str | None:
     """The name of ``person_id`` as listed (``distinguished_names``) among a
     ``namesakes_of`` value; None when the value was not read (no such person)."""
-    roll = [_Person(*row) for row in json.loads(value or "[]")]
+    roll = _people(value)
     return distinguished_names([p for p in roll if p.id == person_id], roll).get(person_id)
 
 
@@ -284,8 +289,7 @@ def names_read(named: str, offered: dict) -> dict[int, str]:
     roll = [row for row in json.loads(named)]
     first = {row[0]: _Person(*row[:4]) for row in roll if row[4]}
     told = distinguished_names(first.values(), [_Person(*row[:4]) for row in roll])
-    theirs = {m_id: [_Person(*row) for row in json.loads(value or "[]")]
-              for m_id, value in offered.items()}
+    theirs = {m_id: _people(value) for m_id, value in offered.items()}
     # the offered as read (each is in her own ``namesakes_of``)
     people = {p.id: p for m_id, rows in theirs.items() for p in rows if p.id == m_id}
     for m_id, rows in theirs.items():
@@ -328,8 +332,7 @@ def choices_read(by_unit: dict, read: dict) -> dict[int, str]:
     ``namesakes_of`` values, each her and the unit's active members of her name."""
     named = {}
     for members in by_unit.values():
-        roll = {p.id: p for m in members
-                for p in (_Person(*row) for row in json.loads(read.get(m.id) or "[]"))}
+        roll = {p.id: p for m in members for p in _people(read.get(m.id))}
         named.update(distinguished_names([roll[m.id] for m in members], roll.values()))
     return named
 
