@@ -10,6 +10,7 @@ import's preview names them and 确认导入 compares (unroll53: roll52's and ro
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 
@@ -185,3 +186,27 @@ def test_the_import_names_it_and_compares_it(client, login, october):
     done = page_of(client.post(url, data=confirm_form(refused, url), follow_redirects=True))
     assert member(person.id).unit_id == commerce.id
     assert f"这次导入涉及已定稿的月报：{commerce.name}2022年10月、{finance.name}2022年10月。" in done
+
+
+def test_leaving_every_roll_moves_her_covered_work_from_her_own_day_only(october):
+    """rollb52's ``leaving``, one table of values for all (unroll53's (2)): two members
+    on 县财政局's roll since always, each on 县商务局's activity of 20 October, leave
+    every roll with a move to 县商务局 — 甲 from 15 October, 乙 from 25 October. From her
+    day of leaving, her covered work counts for the unit she is in now and moves with
+    her: 甲's 20 October does; 乙's is before her day, on her stay, and does not — each
+    member's own day, not another's."""
+    finance, commerce = october.other_unit, october.unit
+    first, second = (f.member(finance, name=n) for n in ("甲", "乙"))
+    approved_activity(commerce, october.jiefang, october.liaison, 20, [first, second])
+    db.session.commit()
+    changes = [roll.Change(day=day, after=None, left_unit_id=finance.id, joined_unit_id=None,
+                           member_id=person.id, units_now=(finance.id, commerce.id))
+               for person, day in ((first, date(2022, 10, 15)), (second, date(2022, 10, 25)))]
+    rows = db.session.execute(roll._on_no_roll(
+        [first.id, second.id], {first.id: date(2022, 10, 15), second.id: date(2022, 10, 25)}))
+    assert [(member_id, day) for member_id, day, *_rest in rows] == [
+        (first.id, date(2022, 10, 20))]
+    months, _years = roll.unit_now_moved(changes)
+    assert {(u, y, m) for u, y, m in months} == {(finance.id, 2022, 10), (commerce.id, 2022, 10)}
+    # 乙 alone: nothing of hers moves
+    assert roll.unit_now_moved(changes[1:]) == (set(), set())
