@@ -632,9 +632,19 @@ def _signed_named(form: MemberForm, held: list, words=d.FORM_PROMISE_STALE) -> d
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
     signed, changed = _signed_afresh(asked, words)
-    form.promised.data = roll.corrected_key(signed, asked.change.day) \
+    form.promised.data = roll.change_key(signed, asked.change) \
         if asked.change is not None else asked.key
-    return foreseen_names(signed, "form_") | {"form_changed": changed}
+    return foreseen_names(signed, "form_") | {"form_changed": changed,
+                                              "form_off_roll": _off_roll_units(asked.change)}
+
+
+def _off_roll_units(change: roll.Change | None) -> dict | None:
+    """The two units of a move on no roll (``roll.off_roll_move``) by name, for the
+    notice's own words: it changes no roll, it moves her work on no roll (unroll53)."""
+    if change is None or change.dated:
+        return None
+    was, now = (db.session.get(Unit, unit_id) for unit_id in change.units_now)
+    return {"old": was.name if was else "", "new": now.name if now else ""}
 
 
 def _signed_afresh(asked: d.SignedUnconfirmed, words):

@@ -1545,6 +1545,12 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
                                data.promised, actor)
         roll.settle(member, day)
         changes["roll_from"] = day.isoformat()
+    elif "unit_id" in changes:
+        # moved on no roll (a liaison, 计入参与统计 否, 停用): no roll changes, yet all her
+        # work on no roll counts for the unit she is in now and moves with her (unroll53)
+        signed = _keep_promise(roll.off_roll_move(member, roll.wanted_unit(member),
+                                                  (changes["unit_id"][0], member.unit_id)),
+                               data.promised, actor)
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
@@ -1604,13 +1610,16 @@ def _keep_promise(change: roll.Change | None, promised: str | None,
     with nothing signed for it, there is nothing to confirm and it is saved."""
     if change is None:
         return None
-    signed = roll.signed_after(change, local_today())
+    # under the member's lock, and the share locks of the units her work on no roll
+    # moves between (``roll.signed_after``'s ``lock``): a 定稿 committed is named
+    signed = roll.signed_after(change, local_today(), lock=True)
     if promised is None:
         return signed
-    key = roll.corrected_key(signed, change.day)
+    key = roll.change_key(signed, change)
     if roll.same_corrected(promised, key):
         return signed
-    same_day = bool(promised) and roll.promised_day(promised) == change.day.isoformat()
+    # the same day, or both of no day (a move on no roll, ``roll.off_roll_move``)
+    same_day = bool(promised) and roll.promised_day(promised) == roll.key_day(change)
     if same_day:  # what the page named changed since: said so, by what became of it
         raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
                                                 FORM_PROMISE_STALE, actor=actor),

@@ -950,8 +950,11 @@ def planned(rows: list[ImportRow], lookups: _Lookups) -> tuple[list, list[Member
                 joins = [roll.join_day()]
             today = today or local_today()
             day = joins[0] if existing is None else today
-        change = roll.pending_change(existing, _roll_after(existing, unit, role, row), day,
-                                     (existing.unit_id, unit.id) if existing else None)
+        after = _roll_after(existing, unit, role, row)
+        units_now = (existing.unit_id, unit.id) if existing else None
+        # a member on no roll moved: no roll changes, her work on no roll moves (unroll53)
+        change = (roll.pending_change(existing, after, day, units_now)
+                  or roll.off_roll_move(existing, after, units_now))
         if change is not None:
             changes.append(change)
         if existing is not None and (existing.name, existing.branch or "") != (row.name, row.branch):

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Date, Integer, and_, case, cast, exists, literal, null, or_, select,
-                        union_all)
+from sqlalchemy import (Date, Integer, case, cast, column, exists, literal, null, or_, select,
+                        union_all, values)
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
@@ -236,6 +236,31 @@ class Change:
     def unit_ids(self) -> tuple[int, ...]:
         return tuple(u for u in (self.left_unit_id, self.joined_unit_id) if u is not None)
 
+    @property
+    def dated(self) -> bool:
+        """A change of a roll, on its day; not one of ``off_roll_move`` (``NO_DAY``)."""
+        return self.day != NO_DAY
+
+
+# the day of a move of a member on no roll (``off_roll_move``): no roll changes on any
+# day, every day of hers before it is on the table (``_moves``: uncovered days move)
+NO_DAY = date.max
+
+
+def off_roll_move(member: Member | None, unit_id: int | None,
+                  units_now: tuple[int | None, int | None] | None) -> Change | None:
+    """A save that moves a member on no roll (a liaison, 计入参与统计 否, 停用: no open
+    stay, ``unit_id`` — the roll after it — None) to another unit: it changes no roll,
+    yet every day of her work on no roll counts for the unit she is in now
+    (``stays.unit_then``) and moves with her (``unit_now_moved``; unroll53). A ``Change``
+    of no day (``NO_DAY``) and no units of a roll, keyed without a day (``change_key``);
+    None when the member stays where she is or is on a roll either side."""
+    if (member is None or member.id is None or unit_id is not None or units_now is None
+            or units_now[0] == units_now[1] or open_period(member) is not None):
+        return None
+    return Change(day=NO_DAY, after=None, left_unit_id=None, joined_unit_id=None,
+                  member_id=member.id, units_now=units_now)
+
 
 def last_change(member: Member) -> Change | None:
     """The change whose date may be corrected: the latest date of the member's stays
@@ -403,6 +428,22 @@ def corrected_key(corrected: Corrected | None, day: date | None) -> str:
     correction, named afresh (``promised_day``), not one whose signed items changed."""
     named = named_key(corrected)
     return f"{day.isoformat()}:{named}" if named and day is not None else ""
+
+
+def change_key(corrected: Corrected | None, change: Change) -> str:
+    """What the member form's page named of a roll ``change`` (``corrected``): its
+    ``corrected_key``, by the change's day; a move on no roll (``off_roll_move``), of no
+    day, 「:」 and the documents — "" for none. Another date typed names afresh; the
+    move on no roll has none to type (``key_day``)."""
+    if change.dated:
+        return corrected_key(corrected, change.day)
+    named = named_key(corrected)
+    return f":{named}" if named else ""
+
+
+def key_day(change: Change) -> str:
+    """The day ``change_key`` keys ``change`` by (ISO; "" for a move on no roll)."""
+    return change.day.isoformat() if change.dated else ""
 
 
 def named_key(corrected: Corrected | None) -> str:
@@ -647,10 +688,10 @@ def unit_now_moved(changes) -> tuple[set, set]:
     months: set[tuple[int, int, int]] = set()
     years: set[tuple[int, int, int]] = set()
     ids = sorted(wanted)
-    # the earliest day she leaves every roll: from it her covered work moves too
-    leaving = {member_id: min(c.day for c in mine if c.joined_unit_id is None)
-               for member_id, mine in wanted.items()
-               if any(c.joined_unit_id is None for c in mine)}
+    # the earliest day she leaves every roll: from it her covered work moves too (a
+    # move on no roll, ``off_roll_move``, leaves none: she has no stay to leave)
+    leaving = {member_id: min(c.day for c in mine if _leaves(c))
+               for member_id, mine in wanted.items() if any(_leaves(c) for c in mine)}
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
         for member_id, decided, covered, first, second, month_unit, year_unit, need in \
@@ -664,6 +705,11 @@ def unit_now_moved(changes) -> tuple[set, set]:
                     months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
                     years |= {(u, day.year, 0) for u in units | {year_unit} if u}
     return months, years
+
+
+def _leaves(change: Change) -> bool:
+    """Does ``change`` take its member off every roll, from its day?"""
+    return change.joined_unit_id is None and change.left_unit_id is not None
 
 
 def _moves(change: Change, decided: date, covered, need) -> bool:
@@ -702,10 +748,16 @@ def _on_no_roll(member_ids, leaving=None):
     def covered(member_id, day):
         return case((covering(member_id, day), 1), else_=0)
 
-    # the rows that may move (``_moves``): not covered, or from her day of leaving
+    # the rows that may move (``_moves``): not covered, or from her day of leaving —
+    # those days a table of values joined once, however many leave (an OR term each
+    # made a statement of ~62,000 characters for an import's 500; rollb52, unroll53);
+    # a common table: SQLite takes no column names on a derived one
     kept = [~covering(worked.member_id, worked.service_date)]
-    kept += [and_(worked.member_id == member_id, worked.service_date >= day)
-             for member_id, day in sorted((leaving or {}).items())]
+    if leaving:
+        days = values(column("member_id", Integer), column("day", Date),
+                      name="leaving").data(sorted(leaving.items())).cte("leaving")
+        kept.append(exists(select(days.c.member_id).where(
+            days.c.member_id == worked.member_id, worked.service_date >= days.c.day)))
     day = claim_day()
     return union_all(
         select(worked.member_id, worked.service_date,
@@ -723,14 +775,24 @@ def _on_no_roll(member_ids, leaving=None):
                ~covering(Need.claimed_by_id, day)))
 
 
-def signed_after(change: Change | None, today: date) -> Corrected | None:
+def signed_after(change: Change | None, today: date, *, lock: bool = False) -> Corrected | None:
     """The 已定稿 months and years a roll change of the member form or the import may
     change (``changed_final_months``, ``changed_final_years``, and those a move of the
     unit she is in changes through her work on no roll, ``unit_now_moved``), for the
-    page to name before it is saved (``corrected_key`` keys them, as 更正日期's); None for no change."""
+    page to name before it is saved (``change_key`` keys them, as 更正日期's); None for
+    no change. A move on no roll (``off_roll_move``) changes only the last.
+
+    ``lock``: asked by the save itself (``directory._keep_promise``, under the member's
+    lock) — the rows of the units whose documents her work on no roll moves between
+    ``FOR SHARE`` first (``summary_notes.share_scopes``), so a 定稿 of one either
+    committed before the answer (and is named) or waits for the save and signs it."""
     if change is None:
         return None
     now_months, now_years = unit_now_moved([change])  # her work on no roll (roll52)
+    if lock and (now_months or now_years):
+        summary_notes.share_scopes({u for u, _y, _m in (*now_months, *now_years)}, ())
+    if not change.dated:
+        return Corrected(_final_months(now_months), _final_years(now_years))
     return Corrected(_merged(changed_final_months(change, today), _final_months(now_months)),
                      _merged(changed_final_years(change, today), _final_years(now_years)))
 
@@ -759,7 +821,10 @@ def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Correc
     for change in changes:
         for unit_id in change.unit_ids:
             first[unit_id] = min(first.get(unit_id, change.day), change.day)
-    moved = _unit_months(moved_needs(changes)) if changes else set()
+    # a move on no roll (``off_roll_move``) moves no need from a day: only its work on
+    # no roll, ``unit_now_moved``'s
+    dated = [change for change in changes if change.dated]
+    moved = _unit_months(moved_needs(dated)) if dated else set()
     # and those their moves of the unit a member is in move, through her work on no roll
     now_months, now_years = unit_now_moved(changes)
     tasks = None
