@@ -434,11 +434,12 @@ def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
     """The zone rows of the 附表“责任区进展”: those with work or findings of the month,
     and those where a finding (of any month) was handed over or fixed in it — a zone
     the view does not list (another unit's, switched off) gets a row of its own."""
-    stepped = {z.key: z for z in moves.by_zone}
-    listed = [r for r in rows if r.has_work or r.key in stepped]
-    keys = {r.key for r in rows}
-    return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name)
-                                  for z in moves.by_zone if z.key not in keys])
+    stepped = {z.place for z in moves.by_zone}
+    listed = [r for r in rows if r.has_work or r.place in stepped]
+    places = {r.place for r in rows}
+    return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name,
+                                            community_id=z.community_id)
+                                  for z in moves.by_zone if z.place not in places])
 
 
 def _people_apart_plan(scope: Scope) -> Plan:

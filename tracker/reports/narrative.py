@@ -141,9 +141,9 @@ def double_text(c: CategoryFigures, summary: MonthlyFigures) -> str:
         zones = [z for z in summary.zones if z.ads]
         detail = ""
         if len(zones) > 1:
-            # 未分责任区 (no community: it holds every community's work on no zone) does
-            # not make a second community
-            several = len({z.community_name for z in zones if z.key is not None}) > 1
+            # a 「未分责任区」 row is its community's (words53): 「西门社区未分责任区3处」
+            # beside 「东门社区一区5处」
+            several = len({z.community_name for z in zones}) > 1
             detail = bracketed(join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
                                       q=amount(z.ads, c.quantity_unit)) for z in zones))
         return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
