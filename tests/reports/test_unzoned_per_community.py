@@ -122,3 +122,21 @@ def test_a_step_of_a_finding_on_no_zone_is_its_communitys_row(october):
         ["解放路社区", "未分责任区", "1", "0"],
         ["合计", "", "1", "0"],
     ]
+
+
+def test_a_no_zone_row_of_a_step_alone_keeps_its_communitys_place(october):
+    """建设路社区's 「未分责任区」 row, there for a hand-over of the month of an October
+    finding on no zone alone, comes before 解放路社区's, there for its work: the
+    communities' order, not the order the rows were found in."""
+    ads_removed(october, None, 3, 22, community=october.jiefang)
+    finding = db.session.scalars(db.select(Finding).where(Finding.handed_over_on.is_(None))
+                                 .order_by(Finding.id)).first()
+    finding.zone_id = None  # 建设路社区's, found in October
+    db.session.commit()
+    hand_over(finding, october.admin, "县住建局", date(2022, 11, 25))
+    rows = zones_table(build_summary(2022, 11, unit=october.unit))
+    assert [r[:3] + r[7:9] for r in rows] == [
+        ["建设路社区", "未分责任区", "0", "1", "0"],
+        ["解放路社区", "未分责任区", "3", "0", "0"],
+        ["合计", "", "3", "1", "0"],
+    ]

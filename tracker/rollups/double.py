@@ -182,7 +182,8 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         # distinct members over all groups: a member in two zones counts once
         total.members = overall.get((), (0, 0))[0]
         shown = tuple(c for c in others.values() if total.other(c.id) != OtherWork())
-        return DoubleView(by, year, ordered, total, _pending(total, cats, shown), shown)
+        return DoubleView(by, year, ordered, total, _pending(total, cats, shown), shown,
+                          tuple(communities) if by == "zone" else ())
 
     kept_year = kept.county_year(base) if by == "community" else None
     if kept_year is not None:  # the whole county's year: from the kept summaries

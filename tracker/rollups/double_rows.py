@@ -113,13 +113,21 @@ class DoubleView:
     # an admin's own "双创" categories with figures in the view (work or a target), in
     # category order: a column each, beside the three fixed ones
     others: tuple = ()
+    # a view by zone: the scope's communities' ids in their order, which its
+    # 「未分责任区」 rows follow (``unzoned_last``)
+    communities: tuple = ()
 
 
-def unzoned_last(rows: list[DoubleRow]) -> list[DoubleRow]:
+def unzoned_last(rows: list[DoubleRow], communities: tuple = ()) -> list[DoubleRow]:
     """``rows`` in their order with the rows of work on no zone (``key=None``,
-    「未分责任区」, one per community) last: the “双创”进展 page and the 月报's 附表“责任区进展”, which the page
+    「未分责任区」, one per community) last, in the order of ``communities`` (ids) — one
+    added for a finding's step alone goes in its community's place, not after the
+    others (words53): the “双创”进展 page and the 月报's 附表“责任区进展”, which the page
     says it matches, list it in the same place (figures52 #3)."""
-    return sorted(rows, key=lambda r: r.key is None)  # stable: the zones keep their order
+    at = {community_id: i for i, community_id in enumerate(communities)}
+    # stable: the zones keep their order
+    return sorted(rows, key=lambda r: (r.key is None,
+                                       at.get(r.community_id, len(at)) if r.key is None else 0))
 
 
 def with_moves(view: DoubleView, moves) -> DoubleView:
@@ -141,5 +149,6 @@ def with_moves(view: DoubleView, moves) -> DoubleView:
             view.rows.append(rows[place])
         rows[place].handed_over_in, rows[place].fixed_in = handed, fixed
     view.total.handed_over_in, view.total.fixed_in = moves.handed_over, moves.fixed
-    view.rows[:] = unzoned_last(view.rows)  # a zone added above goes before 未分责任区
+    # a zone added above goes before 未分责任区
+    view.rows[:] = unzoned_last(view.rows, view.communities)
     return view
