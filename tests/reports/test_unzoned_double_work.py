@@ -24,10 +24,12 @@ from tracker.services.findings import hand_over
 SECTION = "二、协同推进“双创”工作。"  # November's 一 is 参与志愿服务 (十一月整治)
 
 
-def ads_removed(world, zone, spots: int, day: int):
-    """An approved 清除牛皮癣 of 县商务局 in 建设路社区 on ``day`` November 2022, on
-    ``zone`` (None: an item with no 责任区), with one member taking part."""
-    task = f.task(f.item(world.unit, world.jianshe, "ad_removal", year=2022, zone=zone),
+def ads_removed(world, zone, spots: int, day: int, *, community=None):
+    """An approved 清除牛皮癣 of 县商务局 in ``community`` (建设路社区 unless given) on
+    ``day`` November 2022, on ``zone`` (None: an item with no 责任区), with one member
+    taking part."""
+    task = f.task(f.item(world.unit, community or world.jianshe, "ad_removal", year=2022,
+                         zone=zone),
                   world.liaison, starts_at=datetime(2022, 11, day, 1, tzinfo=timezone.utc),
                   duration=timedelta(hours=2))
     db.session.add(Assignment(task_id=task.id, member_id=world.members["王芳"].id,

@@ -107,10 +107,14 @@ WORDINGS[16] = WORDINGS[15]
 # and section 三 says 「前往…社区，」 when some of the “双创” work is on no 责任区, and the
 # 附表 lists 「未分责任区」 last (figures52 #3) — all of October 2022's is on zones: as in 16
 WORDINGS[17] = WORDINGS[16]
+# 18: a 「未分责任区」 row per community in the 附表, its 社区 named, and section 三's
+# 清除牛皮癣 naming the community of 未分责任区 beside another community's zone (words53)
+# — all of October 2022's “双创” work is on zones: as in 17
+WORDINGS[18] = WORDINGS[17]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "

@@ -15,7 +15,7 @@ from tracker.models import AssignmentStatus, Category, ReportStatus
 from tracker.reference import DOUBLE_CODES
 from tracker.rollups import Scope
 from tracker.rollups.batch import run, run_together
-from tracker.rollups.double import double_progress_plan
+from tracker.rollups.double import double_progress_plan, zone_place
 from tests.plans import double_progress
 from tracker.rollups.figures import (
     Figures,
@@ -70,8 +70,9 @@ def test_each_grouping_counts_as_its_own_statement(world, count_queries):
     assert overall == run(member_rows(scope)) and overall[()] == (3, 3)
     assert by_category == run(member_rows(scope, lambda m: (m.category_id,)))
     assert len(by_category) == 2
-    assert by_zone == run(member_rows(scope, lambda m: (m.zone_id,), _double_only))
-    assert len(by_zone) == 3 and (None,) in by_zone  # 一区, 二区 and work without a zone
+    assert by_zone == run(member_rows(scope, zone_place, _double_only))
+    # 一区, 二区 and work without a zone, its community's (words53)
+    assert len(by_zone) == 3 and (None, world.other_community.id) in by_zone
     assert over_zones == run(member_rows(scope, extra=_double_only)) == {(): (3, 1)}
 
 

@@ -32,6 +32,7 @@ from .narrative import (
     pairing_text,
     places,
     roll_work_sentence,
+    sentences,
     survey_text,
     took_part_parts,
     unzoned_work,
@@ -73,7 +74,7 @@ def _lead(f: MonthlyFigures) -> str:
         text += _("，扎实推进社区共建和城市“双创”工作。")
     else:
         text += _("，扎实推进社区共建工作。")
-    return text + _("现将全年工作总结如下：")
+    return sentences(text, _("现将全年工作总结如下："))
 
 
 def _section_pairing(f: MonthlyFigures) -> str:
@@ -87,7 +88,7 @@ def _section_pairing(f: MonthlyFigures) -> str:
                  _("全年针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：",
                    places=where))
         text = ended(intro + join(clauses, _("；")))
-    return text + needs_sentence(f)
+    return sentences(text, needs_sentence(f))
 
 
 def _section_volunteer(f: MonthlyFigures) -> str:
@@ -180,8 +181,9 @@ def _section_checklist(s: AnnualSummary) -> str:
     text += ended(_("。各类别完成情况：") + join(clauses, _("，")))
     if s.schedule_day < date(s.year, 12, 31):
         pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
-        text += _("截至%(m)s月%(d)s日，时序进度为%(p)s。", m=s.schedule_day.month,
-                  d=s.schedule_day.day, p=pace.schedule)
+        text = sentences(text, _("截至%(m)s月%(d)s日，时序进度为%(p)s。",
+                                 m=s.schedule_day.month, d=s.schedule_day.day,
+                                 p=pace.schedule))
     return text
 
 
@@ -198,7 +200,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     t = f.totals
     if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
         # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
-        text += roll_work_sentence(cov, where, whole_year=True)
+        text = sentences(text, roll_work_sentence(cov, where, whole_year=True))
     names = [p.listed_name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])
@@ -206,7 +208,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
             number = next((n for n, t in enumerate(tables, 1) if t.key == "not_yet"), None)
             listed = _("%(names)s等%(n)s人（名单见附表%(t)s）", names=listed, n=len(names),
                        t=number)
-        text += _("全年未参与：%(names)s。", names=listed)
+        text = sentences(text, _("全年未参与：%(names)s。", names=listed))
     return text
 
 

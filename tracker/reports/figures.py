@@ -45,7 +45,7 @@ from ..rollups.coverage import (
     on_roll_during,
     roll_day,
 )
-from ..rollups.double import DoubleRow, double_progress_plan
+from ..rollups.double import DoubleRow, DoubleView, double_progress_plan
 from ..rollups.double_rows import unzoned_last
 from ..rollups.stays import unit_then
 from ..rollups.categories import activities_by_community_section_plan
@@ -382,7 +382,7 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
             community_sections=sections,
             # in the communities' order (``sort_key``), as section 三 and the 附表 name them
             communities=list(dict.fromkeys(w.community_name for w in where)),
-            zones=_zones(double.rows, moves),
+            zones=_zones(double, moves),
             zones_total=double.total,
             zone_others=double.others,
             findings=findings.official,
@@ -430,15 +430,18 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
         shape=shape)
 
 
-def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
+def _zones(view: DoubleView, moves: FindingMoves) -> list[DoubleRow]:
     """The zone rows of the 附表“责任区进展”: those with work or findings of the month,
     and those where a finding (of any month) was handed over or fixed in it — a zone
     the view does not list (another unit's, switched off) gets a row of its own."""
-    stepped = {z.key: z for z in moves.by_zone}
-    listed = [r for r in rows if r.has_work or r.key in stepped]
-    keys = {r.key for r in rows}
-    return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name)
-                                  for z in moves.by_zone if z.key not in keys])
+    rows = view.rows
+    stepped = {z.place for z in moves.by_zone}
+    listed = [r for r in rows if r.has_work or r.place in stepped]
+    places = {r.place for r in rows}
+    return unzoned_last(listed + [DoubleRow(z.key, z.name, z.community_name,
+                                            community_id=z.community_id)
+                                  for z in moves.by_zone if z.place not in places],
+                        view.communities)
 
 
 def _people_apart_plan(scope: Scope) -> Plan:

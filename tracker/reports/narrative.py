@@ -52,6 +52,19 @@ def ended(text: str) -> str:
     return text + _("。")
 
 
+def sentences(*texts: str) -> str:
+    """Sentences one after another, as the text's language writes them: run together
+    in Chinese (「…5户。本月使用…」), one space apart in English ("…households. 2,800.00
+    yuan…"). The one rule of the documents' English (words53): a sentence's msgstr
+    never starts with a space; the space between sentences is this joiner's, from the
+    catalog (``%(sentence)s%(next)s``), so the Chinese text reads as it always has."""
+    out = ""
+    for text in texts:
+        if text:
+            out = _("%(sentence)s%(next)s", sentence=out, next=text) if out else text
+    return out
+
+
 def bracketed(text: str) -> str:
     """``text`` in brackets as its language writes them: 「（…）」 (" (…)" in English)."""
     return _("（%(clause)s）", clause=text)
@@ -141,9 +154,9 @@ def double_text(c: CategoryFigures, summary: MonthlyFigures) -> str:
         zones = [z for z in summary.zones if z.ads]
         detail = ""
         if len(zones) > 1:
-            # 未分责任区 (no community: it holds every community's work on no zone) does
-            # not make a second community
-            several = len({z.community_name for z in zones if z.key is not None}) > 1
+            # a 「未分责任区」 row is its community's (words53): 「西门社区未分责任区3处」
+            # beside 「东门社区一区5处」
+            several = len({z.community_name for z in zones}) > 1
             detail = bracketed(join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
                                       q=amount(z.ads, c.quantity_unit)) for z in zones))
         return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
@@ -266,7 +279,7 @@ def _lead(summary: MonthlyFigures) -> str:
         text += _("，扎实推进社区共建和城市“双创”工作。")
     else:
         text += _("，扎实推进社区共建工作。")
-    return text + _("现将有关情况汇报如下：")
+    return sentences(text, _("现将有关情况汇报如下："))
 
 
 def _fund_places(summary: MonthlyFigures) -> list[str]:
@@ -354,7 +367,7 @@ def _section_pairing(summary: MonthlyFigures) -> str:
             if summary.unit is not None else \
             _("针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：", places=where)
         text = ended(intro + join(clauses, _("；")))
-    return text + needs_sentence(summary) + funds_sentence(summary)
+    return sentences(text, needs_sentence(summary), funds_sentence(summary))
 
 
 def _section_volunteer(summary: MonthlyFigures) -> str:
@@ -380,7 +393,7 @@ def _section_double(summary: MonthlyFigures) -> str:
     else:  # the communities, which hold the zones too: true of all the work
         intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s，", places=places(where)) \
             if where else _("按照“双创”工作安排，组织党员干部分组前往社区，")
-    return ended(intro + join(clauses, _("，"))) + moves_sentence(summary)
+    return sentences(ended(intro + join(clauses, _("，"))), moves_sentence(summary))
 
 
 def unzoned_work(summary: MonthlyFigures) -> bool:
@@ -539,7 +552,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
         # the 参与情况 page's figures, in its words, where they are not the lead's: the
         # unit's members' work in any unit's activities (the lead's are the unit's own
         # activities, whoever came)
-        text += roll_work_sentence(cov, where)
+        text = sentences(text, roll_work_sentence(cov, where))
     names = [p.listed_name for p in cov.not_yet]  # namesakes told apart
     if names:
         listed = join(names[:MAX_NAMES])
@@ -548,7 +561,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
             listed = (_("%(names)s等%(n)s人（名单见附表%(t)s）", names=listed, n=len(names),
                         t=number) if number else
                       _("%(names)s等%(n)s人（名单见附表）", names=listed, n=len(names)))
-        text += _("未参与：%(names)s。", names=listed)
+        text = sentences(text, _("未参与：%(names)s。", names=listed))
     return text
 
 

@@ -504,9 +504,10 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         *([_("其他“双创”工作")] if others else []), _("摸排问题（处）"),
         _("已移交（处）"), _("已整改（处）"), _("本月移交（处）"), _("本月整改（处）"), _("人次"),
     ], widths=[16, 12, 8, 8, *([24] if others else []), 8, 8, 8, 8, 8, 6])
-    steps = {z.key: z for z in s.finding_moves.by_zone}
+    # a 「未分责任区」 row per community, its 社区 named (words53)
+    steps = {z.place: z for z in s.finding_moves.by_zone}
     for z in s.zones:
-        step = steps.get(z.key)
+        step = steps.get(z.place)
         zones.rows.append([z.community_name, z.name or _("未分责任区"), z.ads, z.stairs,
                            *([_other_work(z, others)] if others else []), z.found,
                            z.handed_over, z.fixed, step.handed_over if step else 0,

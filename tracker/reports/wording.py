@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 17
+WORDING_VERSION = 18
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -141,6 +141,12 @@ WORDING_VERSION = 17
 #    责任区, and a 清除牛皮癣 per zone does not name the community for 未分责任区 alone; the
 #    附表 lists 「未分责任区」 last, as the “双创”进展 page does (figures52 #3) — in both
 #    documents. October 2022 and the 2022 年度总结 read as in 16 (all their work on zones)
+# 18: (words53) the 附表“责任区进展” has a 「未分责任区」 row per community, its 社区 named
+#    (「建设路社区 | 未分责任区」, 「解放路社区 | 未分责任区」), in the communities' order after
+#    the zones, where one row with an empty 社区 held every community's work on no zone
+#    (zones52's open row); a 清除牛皮癣 per zone of several communities names the
+#    community of 未分责任区 too (「建设路社区一区5处、解放路社区未分责任区3处」) — in both
+#    documents. October 2022 and the 2022 年度总结 read as in 17 (all their work on zones)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

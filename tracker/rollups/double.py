@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, false, func, literal, or_, outerjoin, select, true
 
 from ..models import (
     Community,
@@ -83,8 +83,23 @@ class _Ask:
         """Within the period: ``wide`` already ends where the period ends."""
         return column >= self.scope.date_from if self.scope.date_from is not None else true()
 
-    def group(self, model):
-        return model.zone_id if self.by == "zone" else model.community_id
+    def group(self, model) -> tuple:
+        return zone_place(model) if self.by == "zone" else (model.community_id,)
+
+
+def zone_place(model) -> tuple:
+    """The columns a row of the view by zone is keyed by (``DoubleRow.place``): the
+    zone, and for work on no zone its community — one 「未分责任区」 row per community,
+    so that a county's (or several communities') 附表“责任区进展” says whose it is
+    (zones52's open 「未分责任区」 row, words53)."""
+    return (model.zone_id, case((model.zone_id.is_(None), model.community_id)))
+
+
+def _place(key) -> tuple:
+    """A row's key as read, as ``DoubleRow.place``: a view by community reads one
+    column (and kept rows do), a view by zone two (``zone_place``)."""
+    key = tuple(key)
+    return key if len(key) == 2 else (key[0], None)
 
 
 def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool = True,
@@ -105,7 +120,8 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
     Every zone (community) in the scope is listed, zeros included; in a unit's scope
     the zones are the unit's own — those it is responsible for and those where its
     work, findings or targets are recorded. Work recorded
-    without a zone is listed under ``key=None``. The distinct members of the total
+    without a zone is listed under ``key=None``, a row per community
+    (``DoubleRow.community_id``), after the zones. The distinct members of the total
     row are counted across rows (one member in two zones counts once).
     """
     if by not in ("zone", "community"):
@@ -128,25 +144,35 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
                                       c.quantity_unit is not None)
                   for c in all_cats
                   if c.section == Section.double and c.code not in DOUBLE_CODES}
-        rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
+        # the zones (communities) listed, and — a view by zone — every community in
+        # its order, to name and place a 「未分责任区」 row of its own
+        listed = [key for key, _n, _c, _id in groups if key is not None]
+        rows: dict = {(key, None): DoubleRow(key, name, com)
+                      for key, name, com, _id in groups if key is not None}
+        communities = {community_id: com for key, _n, com, community_id in groups}
 
         def row(key):
-            if key not in rows:
-                rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
-            return rows[key]
+            place = _place(key)
+            if place not in rows:  # work without a zone (its community's), an inactive zone
+                community_id = place[1]
+                rows[place] = DoubleRow(place[0], "", communities.get(community_id, ""),
+                                        community_id=community_id)
+            return rows[place]
 
         _add_work(work, ids, others, row)
-        for (key,), (official_members, _pending_members) in members.items():
+        for key, (official_members, _pending_members) in members.items():
             row(key).members = official_members
         _add_findings(found, row)
         _add_targets(targets, ids, others, row)
 
-        listed = {key for key, _n, _c in groups}
-        ordered = [rows[key] for key, _n, _c in groups]
+        ordered = [rows[key, None] for key in listed]
         # by key, not by row: comparing dataclasses row by row was quadratic in the zones
-        ordered += [r for key, r in rows.items() if key is not None and key not in listed]
-        if None in rows:  # 「未分责任区」 last, as the 附表 lists it (``unzoned_last``)
-            ordered.append(rows[None])
+        known = set(listed)
+        ordered += [r for (key, _c), r in rows.items() if key is not None and key not in known]
+        # 「未分责任区」 last, one per community in the communities' order, as the 附表
+        # lists them (``unzoned_last``)
+        ordered += [rows[None, c] for c in communities if (None, c) in rows]
+        ordered += [r for (key, c), r in rows.items() if key is None and c not in communities]
         total = DoubleRow(None, "")
         for r in ordered:
             for name in ADDITIVE:
@@ -156,7 +182,8 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         # distinct members over all groups: a member in two zones counts once
         total.members = overall.get((), (0, 0))[0]
         shown = tuple(c for c in others.values() if total.other(c.id) != OtherWork())
-        return DoubleView(by, year, ordered, total, _pending(total, cats, shown), shown)
+        return DoubleView(by, year, ordered, total, _pending(total, cats, shown), shown,
+                          tuple(communities) if by == "zone" else ())
 
     kept_year = kept.county_year(base) if by == "community" else None
     if kept_year is not None:  # the whole county's year: from the kept summaries
@@ -170,7 +197,7 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         work = plan(_work(ask), shape=list)
         found = plan(_findings(ask), shape=list)
         members = members or (
-            member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
+            member_rows(ask.scope, ask.group, only_double),
             member_rows(ask.scope, extra=only_double))
     return gather(
         categories_plan(),
@@ -191,18 +218,24 @@ def _groups(ask: _Ask):
         listed = Zone.active.is_(True)
         if ask.scope.unit_id is not None:
             listed = and_(listed, Zone.unit_id == ask.scope.unit_id)
+        # every community of the scope, with its zones or — none listed — alone (zone
+        # NULL): a community's 「未分责任区」 row takes its name and place from it
         return (
-            select(Zone.id, Zone.name, Community.name)
-            .join(Community, Community.id == Zone.community_id)
-            .where(or_(listed, _worked(ask, Zone.id, "zone_id")),
-                   *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
-            .order_by(Community.sort_key, Zone.sort_key, Zone.id)
+            select(Zone.id, Zone.name, Community.name, Community.id)
+            # a join object, not .outerjoin(): the batch rebuilds the columns
+            # (``batch.combined``), which a join set up on the select does not survive
+            .select_from(outerjoin(Community, Zone, and_(
+                Zone.community_id == Community.id,
+                or_(listed, _worked(ask, Zone.id, "zone_id")),
+                *scope_conditions(ask.scope, zone=Zone.id))))
+            .where(*scope_conditions(ask.scope, community=Community.id))
+            .order_by(Community.sort_key, Community.id, Zone.sort_key, Zone.id)
         )
     # A community switched off is listed when it has any task (one index probe each,
     # not a read of the county's counted rows): its row then says what it did.
     has_tasks = select(Task.id).where(Task.community_id == Community.id).exists()
     return (
-        select(Community.id, Community.name, literal(""))
+        select(Community.id, Community.name, literal(""), Community.id)
         .where(or_(Community.active.is_(True), has_tasks),
                *scope_conditions(ask.scope, community=Community.id))
         .order_by(Community.sort_key, Community.id)
@@ -242,7 +275,7 @@ def _work(ask: _Ask):
     group = ask.group(CountedTask)
     return (
         select(
-            group, CountedTask.category_id,
+            *group, CountedTask.category_id,
             sum_if(approved, CountedTask.quantity),
             sum_if(submitted, CountedTask.quantity),
             sum_if(this_year, CountedTask.quantity),
@@ -255,12 +288,12 @@ def _work(ask: _Ask):
             func.count(case((this_year, ONE))),
         )
         .where(CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))
-        .group_by(group, CountedTask.category_id)
+        .group_by(*group, CountedTask.category_id)
     )
 
 
 def _add_work(rows, ids: dict, others: dict, row) -> None:
-    for (key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_activities,
+    for (*key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_activities,
          pending_pt, pending_minutes, activities_year) in rows:
         r = row(key)
         r.activities += int(activities)
@@ -295,7 +328,7 @@ def _findings(ask: _Ask):
                     CountedTask.report_status == ReportStatus.approved)
     return (
         select(
-            group,
+            *group,
             func.count(case((period, 1))),
             func.count(case((and_(period, handed_over_by(end)), 1))),
             func.count(case((and_(period, fixed_by(end)), 1))),
@@ -304,12 +337,12 @@ def _findings(ask: _Ask):
         )
         .join(CountedTask, approved)
         .where(*finding_conditions(ask.wide))
-        .group_by(group)
+        .group_by(*group)
     )
 
 
 def _add_findings(rows, row) -> None:
-    for key, found, handed, fixed, found_year in rows:
+    for *key, found, handed, fixed, found_year in rows:
         r = row(key)
         r.found, r.handed_over, r.fixed = int(found), int(handed), int(fixed)
         r.found_year = int(found_year)
@@ -322,19 +355,19 @@ def _targets(ask: _Ask):
     checklist's to show."""
     group = ask.group(ResourceItem)
     return (
-        select(group, ResourceItem.category_id, ResourceItem.target_measure,
+        select(*group, ResourceItem.category_id, ResourceItem.target_measure,
                func.sum(ResourceItem.target))
         .where(*item_conditions(ask.scope, ask.year),
                ResourceItem.category_id.in_(ask.double_ids),
                # the view compares its figures with targets counted in them
                ResourceItem.target_measure.in_((TargetMeasure.quantity,
                                                 TargetMeasure.activities)))
-        .group_by(group, ResourceItem.category_id, ResourceItem.target_measure)
+        .group_by(*group, ResourceItem.category_id, ResourceItem.target_measure)
     )
 
 
 def _add_targets(rows, ids: dict, others: dict, row) -> None:
-    for key, cat_id, measure, target in rows:
+    for *key, cat_id, measure, target in rows:
         if cat_id in others:
             wanted = TargetMeasure.quantity if others[cat_id].by_quantity \
                 else TargetMeasure.activities

@@ -45,6 +45,9 @@ class DoubleRow:
     key: int | None
     name: str
     community_name: str = ""
+    # a 「未分责任区」 row's community (``key`` None): a view by zone has one such row per
+    # community with work on no zone; None on a zone's or a community's row
+    community_id: int | None = None
     ads: int = 0
     ads_pending: int = 0
     ads_year: int = 0
@@ -74,6 +77,12 @@ class DoubleRow:
     # an admin's own "双创" categories' work: {category id: OtherWork}
     others: dict = field(default_factory=dict)
 
+    @property
+    def place(self) -> tuple:
+        """What tells the row apart in its view: (zone or community, the community of
+        work on no zone) — ``double.zone_place``."""
+        return (self.key, self.community_id)
+
     def other(self, category_id: int) -> OtherWork:
         """The row's figures of that category (zeros when it has none)."""
         return self.others.get(category_id) or OtherWork()
@@ -90,7 +99,8 @@ class DoubleRow:
 # The figures of a row that add up across rows (distinct members do not; ``others``
 # adds up per category).
 ADDITIVE = tuple(f.name for f in fields(DoubleRow)
-                 if f.name not in ("key", "name", "community_name", "members", "others"))
+                 if f.name not in ("key", "name", "community_name", "community_id", "members",
+                                   "others"))
 
 
 @dataclass(frozen=True)
@@ -103,13 +113,21 @@ class DoubleView:
     # an admin's own "双创" categories with figures in the view (work or a target), in
     # category order: a column each, beside the three fixed ones
     others: tuple = ()
+    # a view by zone: the scope's communities' ids in their order, which its
+    # 「未分责任区」 rows follow (``unzoned_last``)
+    communities: tuple = ()
 
 
-def unzoned_last(rows: list[DoubleRow]) -> list[DoubleRow]:
-    """``rows`` in their order with the row of work on no zone (``key=None``,
-    「未分责任区」) last: the “双创”进展 page and the 月报's 附表“责任区进展”, which the page
+def unzoned_last(rows: list[DoubleRow], communities: tuple = ()) -> list[DoubleRow]:
+    """``rows`` in their order with the rows of work on no zone (``key=None``,
+    「未分责任区」, one per community) last, in the order of ``communities`` (ids) — one
+    added for a finding's step alone goes in its community's place, not after the
+    others (words53): the “双创”进展 page and the 月报's 附表“责任区进展”, which the page
     says it matches, list it in the same place (figures52 #3)."""
-    return sorted(rows, key=lambda r: r.key is None)  # stable: the zones keep their order
+    at = {community_id: i for i, community_id in enumerate(communities)}
+    # stable: the zones keep their order
+    return sorted(rows, key=lambda r: (r.key is None,
+                                       at.get(r.community_id, len(at)) if r.key is None else 0))
 
 
 def with_moves(view: DoubleView, moves) -> DoubleView:
@@ -118,18 +136,19 @@ def with_moves(view: DoubleView, moves) -> DoubleView:
     the view does not list — switched off since — gets a row of its own, as the 月报's
     附表“责任区进展” gives it one; the total is the steps' own."""
     if view.by == "zone":
-        steps = {z.key: (z.handed_over, z.fixed) for z in moves.by_zone}
-        names = {z.key: (z.name, z.community_name) for z in moves.by_zone}
+        steps = {z.place: (z.handed_over, z.fixed) for z in moves.by_zone}
+        names = {z.place: (z.name, z.community_name) for z in moves.by_zone}
     else:
-        steps = {key: (handed, fixed) for key, handed, fixed in moves.by_community}
+        steps = {(key, None): (handed, fixed) for key, handed, fixed in moves.by_community}
         names = {}
-    rows = {r.key: r for r in view.rows}
-    for key, (handed, fixed) in steps.items():
-        if key not in rows:
-            name, community_name = names.get(key, ("", ""))
-            rows[key] = DoubleRow(key, name, community_name)
-            view.rows.append(rows[key])
-        rows[key].handed_over_in, rows[key].fixed_in = handed, fixed
+    rows = {r.place: r for r in view.rows}
+    for place, (handed, fixed) in steps.items():
+        if place not in rows:
+            name, community_name = names.get(place, ("", ""))
+            rows[place] = DoubleRow(place[0], name, community_name, community_id=place[1])
+            view.rows.append(rows[place])
+        rows[place].handed_over_in, rows[place].fixed_in = handed, fixed
     view.total.handed_over_in, view.total.fixed_in = moves.handed_over, moves.fixed
-    view.rows[:] = unzoned_last(view.rows)  # a zone added above goes before 未分责任区
+    # a zone added above goes before 未分责任区
+    view.rows[:] = unzoned_last(view.rows, view.communities)
     return view

@@ -153,13 +153,21 @@ def _counts(rows) -> FindingFigures:
 
 @dataclass(frozen=True)
 class ZoneMoves:
-    """The steps of one responsibility zone (``key`` None: findings without a zone)."""
+    """The steps of one responsibility zone (``key`` None: findings without a zone,
+    of the community ``community_id``: one per community, as the 附表“责任区进展” has a
+    「未分责任区」 row per community)."""
 
     key: int | None
     name: str
     community_name: str
     handed_over: int = 0
     fixed: int = 0
+    community_id: int | None = None  # findings without a zone only
+
+    @property
+    def place(self) -> tuple:
+        """As ``DoubleRow.place``: the zone, or no zone and the community."""
+        return (self.key, self.community_id)
 
 
 @dataclass(frozen=True)
@@ -202,9 +210,11 @@ def _moves(rows) -> FindingMoves:
         totals = [a + b for a, b in zip(totals, counts)]
         earlier_steps = [earlier_steps[0] + int(earlier_handed),
                          earlier_steps[1] + int(earlier_fixed)]
-        was = zones.get(key) or ZoneMoves(key, name or "", community_name or "")
-        zones[key] = ZoneMoves(key, was.name, was.community_name,
-                               was.handed_over + counts[0], was.fixed + counts[1])
+        place = (key, community_id if key is None else None)
+        was = zones.get(place) or ZoneMoves(key, name or "", community_name or "",
+                                            community_id=place[1])
+        zones[place] = ZoneMoves(key, was.name, was.community_name,
+                                 was.handed_over + counts[0], was.fixed + counts[1], place[1])
         handed_before, fixed_before = communities.get(community_id, (0, 0))
         communities[community_id] = (handed_before + counts[0], fixed_before + counts[1])
     return FindingMoves(*totals, by_zone=tuple(zones.values()),

@@ -66,7 +66,8 @@ def summed(grouped: Plan) -> Plan:
 
 def participants_part(scope: Scope):
     """The scope's counted participations as ONE row: each (category, zone, member,
-    report status, whether the category is a "双创" one, service date) in a JSON text
+    report status, whether the category is a "双创" one, service date, community —
+    the key of work on no zone, ``double.zone_place``) in a JSON text
     (``sql_json.json_rows``). A page that needs the distinct members of several
     groupings of one scope (the 月报: overall, per category, per "双创" zone and over
     them; the 年度总结: those of the year and of each of its months) reads the rows
@@ -80,13 +81,13 @@ def participants_part(scope: Scope):
         CountedParticipation.category_id, CountedParticipation.zone_id,
         CountedParticipation.member_id, CountedParticipation.report_status,
         CountedParticipation.category_id.in_(double_category_ids()),
-        CountedParticipation.service_date,
+        CountedParticipation.service_date, CountedParticipation.community_id,
     )).where(*participation_conditions(scope))
 
 
 # the columns of a row of ``participants_part``
 _AT = {"": None, "category": 0, "zone": 1}
-_MEMBER, _STATUS, _DOUBLE, _DAY = 2, 3, 4, 5
+_MEMBER, _STATUS, _DOUBLE, _DAY, _COMMUNITY = 2, 3, 4, 5, 6
 _APPROVED, _SUBMITTED = ReportStatus.approved.value, ReportStatus.submitted.value
 
 
@@ -94,7 +95,8 @@ def members_plan(part, by: str = "", *, double_only: bool = False,
                  month: tuple[int, int] | None = None) -> Plan:
     """What ``member_rows`` gives — {group key: (distinct members official, distinct
     members pending)} — counted from the rows of ``participants_part``: ``by`` is
-    "" (no grouping), "category" or "zone"; ``double_only`` keeps the "双创"
+    "" (no grouping), "category" or "zone" (keyed as ``double.zone_place``: the zone,
+    and the community of work on no zone); ``double_only`` keeps the "双创"
     categories' rows only; ``month`` (year, month) those of one month of the part's
     period (the 年度总结's months, from the year's one read). Groups without a row
     are absent, as there."""
@@ -129,6 +131,8 @@ def _counted(text: str | None, at: int | None, double_only: bool, monthly: bool)
         if double_only and not row[_DOUBLE]:
             continue
         key = () if at is None else (row[at],)
+        if at == _AT["zone"]:  # work on no zone: its community's (``double.zone_place``)
+            key = (row[at], row[_COMMUNITY] if row[at] is None else None)
         if monthly:  # the service date's year and month, "2026-03"
             key = (row[_DAY][:7], *key)
         approved = official.get(key)
