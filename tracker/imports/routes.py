@@ -35,7 +35,6 @@ from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
 from ..services.named_first import import_places_signed
-from ..services.roll import named_key
 from ..view_support import named_aware, run_service
 from .forms import (
     ConfirmLedgerImportForm,
@@ -225,7 +224,7 @@ def preview(token: str):
     # posts their key back: the import finds them again, and asks again if they changed
     form.promised.data = result.promise
     # the list it digests, for the words should 确认导入 be refused (``asked_key``)
-    form.listed.data = named_key(result.signed)
+    form.listed.data = service.listed_key(result.signed)
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
                            merged_left_out=service.merged_left_out,
                            filename=payload["filename"], form=form,
@@ -389,7 +388,7 @@ def ledger_preview(token: str):
         _say_asked_again(asked, lambda: service.said_afresh(asked, named, current_user))
     form = ConfirmLedgerImportForm(formdata=None)
     form.named.data = service.signed_promise(named)
-    form.listed.data = named_key(named)
+    form.listed.data = service.listed_key(named)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=form,
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes,

@@ -1237,6 +1237,20 @@ def asked_key(promised: str, listed: str | None) -> str:
     return promised
 
 
+def listed_key(signed) -> str:
+    """What a preview posts beside its digest (``asked_key``): the ``roll.named_key`` of
+    ``signed``, or "" past what a refusal's words read of a key
+    (``reopened.MAX_NAMED_PARTS`` parts, ``MAX_NAMED_LENGTH`` characters — the other
+    naming pages' rule): a county's import of many units over many years names more, and
+    a list no word would read is not posted (nor held to a form field's size); its
+    refusal says the digest's words. The import is confirmed by the digest either way."""
+    key = roll.named_key(signed)
+    parts = reopened.key_parts(key)
+    if len(parts) > reopened.MAX_NAMED_PARTS or len(key) > reopened.MAX_NAMED_LENGTH:
+        return ""
+    return key
+
+
 def signed_promise(signed) -> str:
     """The promise of an import's ``signed`` (``roll.Corrected``): a digest of what its
     preview named (``roll.named_key``), "" for nothing signed. A digest, not the list:
