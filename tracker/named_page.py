@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .admin.told import signed_names
 from .services import name_problems
-from .services.reopened import CHANGED_NONE, THEN_CONFIRM
+from .services.reopened import THEN_CONFIRM
 from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
@@ -202,11 +202,12 @@ def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, 
     else which documents were re-opened, ``then`` those words as the page's button
     says them, ``reopened.Then``). A post straight from the form was shown no naming: it gets the
     naming page as the first time, nothing said (None) — unless nothing is named now,
-    when the plain form asked again says why (``reopened.CHANGED_NONE``), never a bare
-    「…请查看上方的说明…」 over no 说明."""
+    when the plain form asked again says why (``then.none``: ``reopened.CHANGED_NONE``,
+    or the plain form's own button, afresh52's Open), never a bare 「…请查看上方的说明…」
+    over no 说明."""
     if shown:
         return said_since(promised, named, words, actor=actor, then=then)
-    return None if named_key(named) else CHANGED_NONE
+    return None if named_key(named) else then.none
 
 
 def _poster():

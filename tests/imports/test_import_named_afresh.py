@@ -22,6 +22,7 @@ from tests.imports.test_member_import_signed_preview import (
     MONTHS,
     NOW_PLAIN,
     PHONE,
+    REOPENED_PLAIN,
     _added,
     _named,
     _sign,
@@ -87,8 +88,9 @@ def test_a_preview_whose_month_was_reopened_naming_nothing_now_says_so(
         client, login, world, monkeypatch):
     """The preview named November; it is re-opened before 确认导入, December signed under
     the import's locks and re-opened after its rollback: the preview names nothing and
-    says CHANGED_NONE — before stale52, the import's locked read (December) chose
-    「…请查看预览中重新列出的…」 over no list."""
+    says November re-opened and that the import is an ordinary one now (``THEN_IMPORT``,
+    its list posted beside its digest: stale53) — before stale52, the import's locked
+    read (December) chose 「…请查看预览中重新列出的…」 over no list."""
     from tracker.services import unit_of_work
 
     _sign(world, (2022, 11))
@@ -102,7 +104,9 @@ def test_a_preview_whose_month_was_reopened_naming_nothing_now_says_so(
     seen = _reopened_after_the_rollback(monkeypatch, world.admin, world.unit, 12)
     again = page_of(client.post(url, data=confirm_form(page, url), follow_redirects=True))
     assert seen["decided"] and _added() is None
-    assert NOW_PLAIN in again and ASKED_AGAIN not in again and _named(again) == ""
+    # the preview's list posted beside its digest (stale53): November is said re-opened
+    assert f"预览之后，{world.unit.name}2022年11月{REOPENED_PLAIN}" in again, again
+    assert ASKED_AGAIN not in again and _named(again) == ""
     done = page_of(client.post(url, data=confirm_form(again, url), follow_redirects=True))
     assert "导入完成：新增1人" in done and _added() is not None
 

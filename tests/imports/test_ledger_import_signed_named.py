@@ -202,8 +202,12 @@ def test_the_preview_names_them_in_english(client, login, october):
     assert "finalised annual summaries: 县商务局 2022." in words
 
 
-NOW_PLAIN = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
-             "未作任何更改；如仍要进行，请再次提交。")
+# the preview read again naming nothing: the import an ordinary one now, its 确认导入 again
+NOW_PLAIN = ("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未导入任何数据；如仍要导入，请再次点击“确认导入”。")
+# the same when the preview's list is known (``listed``): the months it named, re-opened
+REOPENED_PLAIN = ("已撤销定稿，这次导入现在不会改变已定稿的月报或年度总结。"
+                  "未导入任何数据；如仍要导入，请再次点击“确认导入”。")
 
 
 def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
@@ -227,7 +231,7 @@ def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
         reopen(october.admin, SummaryScope(unit_id=october.unit.id), 2022, 10)
     before = counts()
     again = page_of(_confirm(client, url, page))
-    assert NOW_PLAIN in again and counts() == before
+    assert f"预览之后，{MONTH}{REOPENED_PLAIN}" in again and counts() == before
     assert named(again) == [] and "重新列出" not in again
     done = page_of(_confirm(client, url, again))
     assert "导入完成：补录活动1次" in done and counts()["Task"] == before["Task"] + 1

@@ -283,8 +283,12 @@ def test_many_renamed_members_are_each_asked_by_their_own_stays(world):
         for i in (0, 1))
 
 
-NOW_PLAIN = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
-             "未作任何更改；如仍要进行，请再次提交。")
+# the preview read again naming nothing: the import an ordinary one now, its 确认导入 again
+NOW_PLAIN = ("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未导入任何数据；如仍要导入，请再次点击“确认导入”。")
+# the same when the preview's list is known (``listed``): the months it named, re-opened
+REOPENED_PLAIN = ("已撤销定稿，这次导入现在不会改变已定稿的月报或年度总结。"
+                  "未导入任何数据；如仍要导入，请再次点击“确认导入”。")
 
 
 def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
@@ -306,7 +310,8 @@ def test_a_month_re_opened_after_the_preview_is_said_so_and_nothing_imported(
         reopen(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 11)
     before = _members()
     again = page_of(client.post(url, data=confirm_form(page, url), follow_redirects=True))
-    assert NOW_PLAIN in again and _members() == before and _added() is None
+    assert f"预览之后，{world.unit.name}2022年11月{REOPENED_PLAIN}" in again, again
+    assert _members() == before and _added() is None
     assert _named(again) == "" and "重新列出" not in again
     done = page_of(client.post(url, data=confirm_form(again, url), follow_redirects=True))
     assert "导入完成：新增1人" in done and _added() is not None

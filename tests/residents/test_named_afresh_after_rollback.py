@@ -34,6 +34,8 @@ from tracker.timeutil import utcnow
 
 NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
                       "或年度总结。未作任何更改；如仍要进行，请再次提交。")
+# the same above the 服务对象 page's one 保存, in its verb (afresh52's Open)
+SAVE_SIGNED_NOW = NOTHING_SIGNED_NOW.replace("如仍要进行，请再次提交。", "如仍要保存，请再次点击“保存”。")
 
 
 def _reopened_named_now(month: str, button: str = "确认") -> str:
@@ -148,7 +150,8 @@ def _named_ids(task_id: int) -> list[int]:
 def test_a_visits_residents_from_a_page_naming_nothing_now_say_so(client, login, world,
                                                                   monkeypatch):
     """The 服务对象 page named nothing; the month signed before the save's locks,
-    re-opened after its rollback: the page names nothing and says CHANGED_NONE — before
+    re-opened after its rollback: the page names nothing and says CHANGED_NONE, in its 保存
+    (``THEN_SAVE.none``) — before
     since51, 「…有了变化，未作任何更改。请查看上方的说明后再保存。」 over no 说明."""
     elder, first = _two_visits(world, signed=False)
     day = first.service_date
@@ -163,7 +166,7 @@ def test_a_visits_residents_from_a_page_naming_nothing_now_say_so(client, login,
     assert response.status_code == 200
     again = text(response)
     assert seen["decided"] and named(again) == []
-    assert _said(again) == [NOTHING_SIGNED_NOW]
+    assert _said(again) == [SAVE_SIGNED_NOW]
     assert "residents" not in _residents_form(again)  # the untick kept
     assert _named_ids(first.id) == [elder.id]
 

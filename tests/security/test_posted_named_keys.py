@@ -16,7 +16,7 @@ from tests.backfill_requests.support import asked_for_past_task
 from tests.residents.support import resident as make_resident, visit_task
 from tracker.extensions import db
 from tracker.models import SummaryNote, TaskReport, task_resident
-from tracker.services.reopened import CHANGED_NONE, MAX_NAMED_PARTS
+from tracker.services.reopened import CHANGED_NONE, MAX_NAMED_PARTS, THEN_SAVE
 from tracker.timeutil import utcnow
 
 OVER_INT = "9" * 20  # past any INTEGER column
@@ -24,6 +24,8 @@ PAST_INT_DIGITS = "1" * 5000  # past Python's int() of 4,300 digits
 
 # what the page of a key of no page says first (nothing signed now)
 NOTHING_SAID = str(CHANGED_NONE)
+# the same on the 服务对象 page, in its button's verb (保存)
+NOTHING_SAVED = str(THEN_SAVE.none)
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def _served(task) -> set[int]:
 def _refused_naming_nothing(response, task) -> str:
     page = response.get_data(as_text=True)
     assert response.status_code == 200, response.status_code
-    assert NOTHING_SAID in page, page[page.find("打开页面"):][:300]
+    assert NOTHING_SAVED in page, page[page.find("打开页面"):][:300]
     assert _served(task) == set()  # nothing written
     return page
 

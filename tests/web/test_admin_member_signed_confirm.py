@@ -279,7 +279,7 @@ def test_a_save_confirmed_after_its_month_was_re_opened_says_so(client, login, w
     again = page_of(client.post(url, data={**typed, "promised": promised_on(page)}))
     assert not saved()  # nothing written
     assert (f"打开页面之后，{unit}2022年11月已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-            "未作任何更改；如仍要进行，请再次提交。") in again
+            f"未作任何更改；如仍要{verb}，请再次点击“{verb}”。") in again  # the plain form's button
     assert 'id="form-final"' not in again  # nothing named …
     assert "上方的说明" not in again and "下方的说明" not in again  # … so none pointed at
     _asked_not_refused(again)

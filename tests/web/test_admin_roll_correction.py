@@ -532,7 +532,7 @@ def test_a_correction_confirmed_after_its_month_was_re_opened_says_so(
 
     page = page_of(client.post(url, data={**typed, "roll-promised": html.unescape(promised)}))
     assert ("打开页面之后，县商务局2022年10月已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-            "未作任何更改；如仍要进行，请再次提交。") in page
+            "未作任何更改；如仍要更正，请再次点击“更正日期”。") in page
     assert "下方的说明" not in page and "上方的说明" not in page
     section = correction(page)
     assert "已定稿月报" not in section  # nothing named: no block to point at

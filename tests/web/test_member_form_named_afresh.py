@@ -21,7 +21,7 @@ from tracker.extensions import db
 from tracker.models import SummaryScope
 
 NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                      "或年度总结。未作任何更改；如仍要进行，请再次提交。")
+                      "或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。")  # its button
 
 
 def _signed_before_the_read(monkeypatch, world, month: int) -> None:

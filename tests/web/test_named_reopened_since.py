@@ -28,7 +28,12 @@ from tracker.services import unit_of_work
 from tracker.services.residents import task_residents
 from tracker.services.summary_notes import reopen
 
-NOW_PLAIN = "已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。"
+NOW_PLAIN = "已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。未作任何更改；"
+# the plain form's own button, where the page shows one (afresh52's Open): a 审核 通过, a
+# 服务对象 保存; a naming page of many changes names none
+AGAIN = "如仍要进行，请再次提交。"
+APPROVE_AGAIN = "如仍要通过，请再次点击“通过”。"
+SAVE_AGAIN = "如仍要保存，请再次点击“保存”。"
 
 
 def _reopen(unit, year: int, month: int, admin) -> None:
@@ -37,9 +42,9 @@ def _reopen(unit, year: int, month: int, admin) -> None:
         reopen(admin, SummaryScope(unit_id=unit.id), year, month)
 
 
-def _says_reopened(page: str, month: str) -> None:
+def _says_reopened(page: str, month: str, again: str = AGAIN) -> None:
     """The page names the month re-opened since and points at nothing that is not there."""
-    assert f"打开页面之后，{month}{NOW_PLAIN}" in page, page
+    assert f"打开页面之后，{month}{NOW_PLAIN}{again}" in page, page
     assert named(page) == []  # no block naming signed documents …
     assert "上方的说明" not in page and "现在的说明" not in page  # … so none pointed at
 
@@ -56,7 +61,7 @@ def test_an_approval_from_a_page_naming_a_month_re_opened_since(client, login, o
     response = client.post(approve, data=form_on(page, approve))
     assert response.status_code == 200
     again = text(response)
-    _says_reopened(again, MONTH)
+    _says_reopened(again, MONTH, APPROVE_AGAIN)
     db.session.refresh(report)
     assert report.status == ReportStatus.submitted  # nothing written
 
@@ -182,7 +187,7 @@ def test_a_visits_residents_saved_after_the_month_was_re_opened(client, login, w
     response = client.post(url, data=unticked)
     assert response.status_code == 200
     again = text(response)
-    _says_reopened(again, month)
+    _says_reopened(again, month, SAVE_AGAIN)
     assert "residents" not in _residents_form(again)  # the untick kept
     db.session.expire_all()
     assert [r.id for r in task_residents(db.session.get(Task, first.id))] == [elder.id]

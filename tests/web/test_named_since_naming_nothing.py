@@ -22,6 +22,9 @@ from tracker.services.summary_notes import reopen
 
 NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
                       "或年度总结。未作任何更改；如仍要进行，请再次提交。")
+# the same above the report's 通过, in its verb (afresh52's Open)
+APPROVE_SIGNED_NOW = NOTHING_SIGNED_NOW.replace("如仍要进行，请再次提交。",
+                                                "如仍要通过，请再次点击“通过”。")
 
 
 def _reopened_after_the_rollback(monkeypatch, module, o):
@@ -49,7 +52,7 @@ def test_an_approval_from_a_page_naming_nothing_says_nothing_is_signed_now(
                        follow_redirects=True).get_data(as_text=True)
     db.session.expire_all()
     assert seen["decided"] and named(html) == []
-    assert _said(html) == [NOTHING_SIGNED_NOW]
+    assert _said(html) == [APPROVE_SIGNED_NOW]
     assert db.session.get(TaskReport, report_id).status == ReportStatus.submitted
 
 

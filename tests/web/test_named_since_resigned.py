@@ -5,12 +5,14 @@ the view answers. The page named afresh names October once more: the same docume
 page named, signed again since it was read, perhaps with other figures.
 
 What the user reads (docs/design.md, "The words said first answer what the user was
-shown"): the page's own sentence, 「…有了变化…请查看上方的说明后再确认…」, pointing at the
-block that names October as signed now — never 「October已撤销定稿…现在不会改变已定稿的月报
-或年度总结」, the refusal's words of a moment gone by, over a block naming October signed
-(afresh51: 撤销审核 and 作废 say ``roll.said_since`` of what they name now, as every
-``named_page.NamedFirst`` change — 冲销 here — does). Nothing is done. Forced order in one
-process, as the other since() tests (``_decided_after_the_rollback``)."""
+shown"): the list shown again is the list the page showed — October —, so the words say
+that what it names changed meanwhile and is again what the page lists, nothing done, to
+confirm again (``reopened.Then.same``, stale53) — never 「…有了变化…请查看上方的说明…」, which
+sends the user to look for a change in an identical list, nor 「October已撤销定稿…现在不会
+改变已定稿的月报或年度总结」, the refusal's words of a moment gone by, over a block naming
+October signed (afresh51: 撤销审核 and 作废 say ``roll.said_since`` of what they name now,
+as every ``named_page.NamedFirst`` change — 冲销 here — does). Nothing is done. Forced
+order in one process, as the other since() tests (``_decided_after_the_rollback``)."""
 from __future__ import annotations
 
 import re
@@ -19,20 +21,19 @@ import pytest
 
 from tests.reports.test_signed_named import named
 from tests.web.test_named_first import MONTH, _confirmation, _sign_october_only
-from tests.web.test_named_first_since import SINCE, _october_entry, _posted_again, _reversals
+from tests.web.test_named_first_since import _october_entry, _posted_again, _reversals
 from tests.web.test_named_since_refused_again import _other_admin
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
 from tracker.extensions import db
 from tracker.models import Member, ReportStatus, SummaryScope, Task, TaskStatus
 from tracker.reports.final import finalize
 from tracker.services import unit_of_work
+from tracker.services.reopened import THEN_CONFIRM
 from tracker.services.summary_notes import reopen
 
-# 撤销审核's and 作废's own sentences (``task_page.REOPEN_SINCE``, ``VOID_SINCE``)
-OWN_WORDS = {"reopen": "打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，未作任何更改。"
-                       "请查看上方的说明后再确认撤销审核。",
-             "void": "打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，未作任何更改。"
-                     "请查看上方的说明后再确认作废。"}
+# the list again: the same words on 冲销's, 撤销审核's and 作废's pages (before stale53, each
+# page's own 「…有了变化…请查看上方的说明后再确认…」)
+SAME = str(THEN_CONFIRM.same)
 
 
 def _said(html):
@@ -90,7 +91,7 @@ def test_a_void_or_reopen_whose_month_was_re_opened_and_signed_again_points_at_i
     db.session.expire_all()
     assert seen["decided"] and submit in html
     assert MONTH in " ".join(named(html))  # October named, signed again
-    assert _said(html) == [OWN_WORDS[path]]
+    assert _said(html) == [SAME]
     task = db.session.get(Task, task_id)
     assert task.status != TaskStatus.cancelled and task.report.status == ReportStatus.approved
 
@@ -116,5 +117,5 @@ def test_a_reversal_whose_month_was_re_opened_and_signed_again_points_at_it(
     db.session.expire_all()
     assert seen["decided"] and "确认冲销" in html
     assert MONTH in " ".join(named(html))
-    assert _said(html) == [SINCE]
+    assert _said(html) == [SAME]
     assert _reversals() == before

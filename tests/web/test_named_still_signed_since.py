@@ -74,7 +74,7 @@ def test_a_month_still_signed_is_not_said_re_opened(client, login, world):
     # 县财政局's month was never re-opened: it is signed now as when the page was read
     assert f"{month}已撤销定稿" not in again
     assert (f"打开页面之后，这次操作已不再改变{month}{STILL}，现在不会改变已定稿的月报或年度总结。"
-            "未作任何更改；如仍要进行，请再次提交。") in again, again
+            "未作任何更改；如仍要通过，请再次点击“通过”。") in again, again  # the 审核's button
     assert named(again) == [] and "上方的说明" not in again
     db.session.expire_all()
     assert db.session.get(TaskReport, report.id).status == ReportStatus.submitted  # nothing done

@@ -29,7 +29,7 @@ from tracker.extensions import db
 from tracker.models import SummaryScope
 
 NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                      "或年度总结。未作任何更改；如仍要进行，请再次提交。")
+                      "或年度总结。未作任何更改；如仍要更正，请再次点击“更正日期”。")  # its button
 TYPED = {"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日"}
 
 

@@ -75,8 +75,9 @@ def test_the_re_opened_words_end_on_the_pages_button(world):
     assert saved.endswith(f"已撤销定稿，未作任何更改。{ask}保存。"), saved
     reviewed = _said(page, _named(finance), True, world.admin, then=THEN_REVIEW)
     assert reviewed.endswith(f"已撤销定稿，未作任何更改。{ask}审核。"), reviewed
-    # the button matters only where the block names others: nothing left, nothing to press
-    assert _said(page, None, True, world.admin, then=THEN_SAVE).endswith("请再次提交。")
+    # nothing left: the plain form's button, 保存 (afresh52's Open)
+    assert _said(page, None, True, world.admin, then=THEN_SAVE).endswith(
+        "未作任何更改；如仍要保存，请再次点击“保存”。")
 
 
 def test_a_post_straight_from_the_form_is_asked_as_the_first_time(world):

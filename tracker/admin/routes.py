@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first, said_afresh
+from ..services.reopened import THEN_ADD, THEN_CORRECT, THEN_EDIT
 from ..paging import page_number
 from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
                       TargetMeasure, Unit, Zone)
@@ -657,8 +658,10 @@ def _signed_afresh(asked: d.SignedUnconfirmed, words):
     if asked.change is None:
         return asked.signed, asked.message if asked.changed else None
     signed = roll.signed_after(asked.change, local_today())
+    # the plain form's button, should nothing signed be left: 添加, or 保存 (afresh52)
+    then = THEN_ADD if words is d.FORM_ADD_PROMISE_STALE else THEN_EDIT
     return signed, said_afresh(roll.promised_named(asked.promised), signed,
-                               words, shown=asked.changed, actor=current_user)
+                               words, shown=asked.changed, actor=current_user, then=then)
 
 
 def _member_for_page(record_id: int) -> Member:
@@ -792,7 +795,7 @@ def _roll_said_afresh(form: RollCorrectionForm, promised: str, foreseen) -> None
     asked again."""
     # a page that named nothing posts "": the form's own, shown no naming
     said = said_afresh(roll.promised_named(promised), foreseen, d.ROLL_NAMED_SINCE,
-                       shown=bool(promised), actor=current_user)
+                       shown=bool(promised), actor=current_user, then=THEN_CORRECT)
     if said:
         form.form_errors.append(said)
 

@@ -39,16 +39,23 @@ class ConfirmLedgerImportForm(ConfirmImportForm):
     """补录 from the 台账's confirmation: what its preview named of the 已定稿 月报 and
     年度总结 the import changes (``member_import.signed_promise`` of
     ``named_first.import_places_signed``, "" for none), posted back and asked again by
-    the import (as the member import's ``promised``)."""
+    the import (as the member import's ``promised``); ``listed``, the list it digests,
+    as the member import's."""
 
     named = VersionField()
+    listed = VersionField()
 
 
 class ConfirmMemberImportForm(ConfirmImportForm):
     """The member import's confirmation: which preview it confirms (the digest of what
     that page showed of the file's members, kept on the server with the rows), and what
     it named of the 已定稿 月报 and 年度总结 the import may change (``promised``:
-    ``member_import.signed_promise``, "" for none), as the member form's."""
+    ``member_import.signed_promise``, "" for none), as the member form's. ``listed``:
+    the ``roll.named_key`` the digest is of, posted beside it for a refusal's words
+    alone — which month was re-opened since (``member_import.asked_key``); the import
+    compares the digest. Its size is the other naming pages' key's: a county's few
+    hundred units' months, read for words up to ``reopened.MAX_NAMED_PARTS``."""
 
     shown = VersionField()
     promised = VersionField()
+    listed = VersionField()

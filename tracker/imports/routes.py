@@ -223,6 +223,8 @@ def preview(token: str):
     # the 已定稿 月报 and 年度总结 the import may change, named before 确认导入, which
     # posts their key back: the import finds them again, and asks again if they changed
     form.promised.data = result.promise
+    # the list it digests, for the words should 确认导入 be refused (``asked_key``)
+    form.listed.data = service.listed_key(result.signed)
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
                            merged_left_out=service.merged_left_out,
                            filename=payload["filename"], form=form,
@@ -267,7 +269,8 @@ def confirm(token: str):
                                lines=_changed_lines(changed), filename=payload["filename"])
     if not done:
         if named:
-            _save(token, {**payload, ASKED_AGAIN: form.promised.data or ""}, "member-imports")
+            _save(token, {**payload, ASKED_AGAIN: service.asked_key(
+                form.promised.data or "", form.listed.data)}, "member-imports")
         return redirect(url_for(".preview", token=token))
     result = done.value
     (_folder() / f"{token}.json").unlink(missing_ok=True)
@@ -385,6 +388,7 @@ def ledger_preview(token: str):
         _say_asked_again(asked, lambda: service.said_afresh(asked, named, current_user))
     form = ConfirmLedgerImportForm(formdata=None)
     form.named.data = service.signed_promise(named)
+    form.listed.data = service.listed_key(named)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=form,
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes,
@@ -418,7 +422,8 @@ def ledger_confirm(token: str):
                        filename=payload["filename"], sha256=payload.get("sha256"),
                        promised=form.named.data or "", since_off=True)
     if not done:  # the rows now say what is wrong today
-        asked = {ASKED_AGAIN: form.named.data or ""} if named else {}
+        asked = {ASKED_AGAIN: service.asked_key(form.named.data or "", form.listed.data)} \
+            if named else {}
         _save(token, {**payload, "checked": _checked(rows), "places": places, **asked}, LEDGER)
         return redirect(url_for(".ledger_preview", token=token))
     result = done.value

@@ -42,7 +42,7 @@ from ..models import Community, Member, MemberMerge, Role, Unit, liaison_communi
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, roll
+from . import PermissionDenied, ServiceError, reopened, roll
 from .audit import record
 from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
@@ -1212,24 +1212,60 @@ class SignedChangedSincePreview(roll.NamedSince):
         super().__init__(signed, SIGNED_CHANGED, promised, actor)
 
 
-def said_afresh(promised: str, signed, actor: Member):
+def said_afresh(asked: str, signed, actor: Member):
     """What the preview read again says first after 确认导入 was refused for what it named
     (``SignedChangedSincePreview``): ``signed``, what the import may change now, read
-    with the preview after the rollback, against ``promised``, the key 确认导入 posted —
-    ``roll.said_since``'s words, as every page's: naming something, the preview's own
-    sentence pointing at its list (``SIGNED_CHANGED``); naming nothing, the import is an
-    ordinary one now, to be confirmed again knowingly (``reopened.CHANGED_NONE``), never
-    「请查看预览中重新列出的…」 over no list. The key is a digest (``signed_promise``):
-    which documents were re-opened is not read from it."""
-    return roll.said_since(promised, signed, SIGNED_CHANGED, actor=actor)
+    with the preview after the rollback, against ``asked``, what 确认导入 posted
+    (``asked_key``: the list, ``roll.named_key``, beside its digest; the digest alone
+    from a page that posted no list) — ``roll.said_since``'s words, as every page's, in
+    the preview's (``reopened.THEN_IMPORT``): naming something more, the preview's own
+    sentence pointing at its list (``SIGNED_CHANGED``); the very list again (signed under
+    the import's locks, re-opened after its rollback), that nothing on it changed; a
+    month it listed re-opened, which (as the member form says it; stale53); naming
+    nothing, the import is an ordinary one now, to be confirmed again knowingly
+    (``reopened.CHANGED_NONE``), never 「请查看预览中重新列出的…」 over no list."""
+    if asked and asked == signed_promise(signed):  # a bare digest, of the same list
+        return reopened.THEN_IMPORT.same
+    return roll.said_since(asked, signed, SIGNED_CHANGED, actor=actor, then=reopened.THEN_IMPORT)
+
+
+def asked_key(promised: str, listed: str | None) -> str:
+    """What a refused 确认导入's words are read against: ``listed``, the ``roll.named_key``
+    its preview posted beside the digest (``promised``), when it is the list of that
+    digest; else the digest (a post of no preview of ours, or of one before the list was
+    posted: the words then cannot say which month was re-opened). Nothing is compared by
+    it: the import's compare is of the digest."""
+    if listed and key_promise(listed) == promised:
+        return listed
+    return promised
+
+
+def listed_key(signed) -> str:
+    """What a preview posts beside its digest (``asked_key``): the ``roll.named_key`` of
+    ``signed``, or "" past what a refusal's words read of a key
+    (``reopened.MAX_NAMED_PARTS`` parts, ``MAX_NAMED_LENGTH`` characters — the other
+    naming pages' rule): a county's import of many units over many years names more, and
+    a list no word would read is not posted (nor held to a form field's size); its
+    refusal says the digest's words. The import is confirmed by the digest either way."""
+    key = roll.named_key(signed)
+    parts = reopened.key_parts(key)
+    if len(parts) > reopened.MAX_NAMED_PARTS or len(key) > reopened.MAX_NAMED_LENGTH:
+        return ""
+    return key
 
 
 def signed_promise(signed) -> str:
     """The promise of an import's ``signed`` (``roll.Corrected``): a digest of what its
     preview named (``roll.named_key``), "" for nothing signed. A digest, not the list:
-    an import of many units over many months names many. Of the items in one order
-    (their set is the promise, not the order the rows asked them in)."""
-    named = ",".join(sorted(filter(None, roll.bare_key(roll.named_key(signed)).split(","))))
+    an import of many units over many months names many — the list rides beside it, for
+    the words of a refusal only (``asked_key``)."""
+    return key_promise(roll.named_key(signed))
+
+
+def key_promise(key: str) -> str:
+    """``signed_promise`` of a ``roll.named_key``: of the items in one order (their set is
+    the promise, not the order the rows asked them in), "" for none."""
+    named = ",".join(sorted(filter(None, (roll.bare_key(key) or "").split(","))))
     return hashlib.sha256(named.encode()).hexdigest()[:32] if named else ""
 
 

@@ -215,18 +215,32 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 
 
 class Then(NamedTuple):
-    """The re-opened words of a page whose block names others now (``words_since``), by
-    what became of the documents gone from its key — ``reopened`` only, ``kept`` only,
-    ``both`` —, each ending on the verb of the button the page then shows: a page's
-    words never send the user to a button it does not have (since51's Open)."""
+    """A page's words after its change was refused for what its page named, each ending
+    on the verb of the button the page then shows: a page's words never send the user to
+    a button it does not have (since51's Open, afresh52). Whole sentences, one msgid per
+    verb — a translator gets each sentence whole, never a verb spliced into one.
+
+    The block names others now (``words_since``), by what became of the documents gone
+    from its key: ``reopened`` only, ``kept`` only, ``both``. ``same``: the fresh read
+    names exactly what the page named — a month signed under the service's locks and
+    re-opened after its rollback —: nothing on the page changed, so not 「…有了变化…请查看…」
+    over an identical list (stale53). Nothing signed is left — the plain form asked again,
+    its own button under it —: ``none`` (nothing said re-opened: a page that named nothing,
+    or whose key cannot be read), ``reopened_none``, ``kept_none``, ``both_none``."""
 
     reopened: Callable
     kept: Callable
     both: Callable
+    same: object
+    none: object
+    reopened_none: Callable
+    kept_none: Callable
+    both_none: Callable
 
 
 # a naming page whose button is 「确认…」 (``named_page.ask_first``, 更正日期, the member
-# form, the register form's 确认保存)
+# form, the register form's 确认保存, 合并账号's 确认合并); its plain form's button, where
+# nothing signed is left, is each change's own: 「…请再次提交」 names none of them
 THEN_CONFIRM = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -237,6 +251,19 @@ THEN_CONFIRM = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
+        names=names, kept=kept),
+    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
+       "未作任何更改，请再次确认。"),
+    CHANGED_NONE,
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要进行，请再次提交。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未作任何更改；如仍要进行，请再次提交。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。",
         names=names, kept=kept))
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
@@ -251,10 +278,24 @@ THEN_SAVE = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。",
+        names=names, kept=kept),
+    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
+       "未作任何更改，请再次保存。"),
+    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+       "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。"),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要保存，请再次点击“保存”。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。",
         names=names, kept=kept))
 
 # the report's page, whose naming stands in its 审核 above 通过 and 退回
-# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」)
+# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」); nothing signed left, 通过
 THEN_REVIEW = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -265,25 +306,108 @@ THEN_REVIEW = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。",
+        names=names, kept=kept),
+    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
+       "未作任何更改，请再次审核。"),
+    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+       "或年度总结。未作任何更改；如仍要通过，请再次点击“通过”。"),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要通过，请再次点击“通过”。", names=names),
+    lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未作任何更改；如仍要通过，请再次点击“通过”。", kept=kept),
+    lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要通过，请再次点击“通过”。",
+        names=names, kept=kept))
+
+# the member form adding a member: its naming page's button is 确认添加, the plain form's
+# (nothing signed left) 添加
+THEN_ADD = THEN_CONFIRM._replace(
+    none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+            "或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。"),
+    reopened_none=lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要添加，请再次点击“添加”。", names=names),
+    kept_none=lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。", kept=kept),
+    both_none=lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。",
+        names=names, kept=kept))
+
+# the member form saving a member: 确认保存, the plain form's 保存
+THEN_EDIT = THEN_CONFIRM._replace(
+    none=THEN_SAVE.none, reopened_none=THEN_SAVE.reopened_none,
+    kept_none=THEN_SAVE.kept_none, both_none=THEN_SAVE.both_none)
+
+# 更正日期: its naming's button 确认更正, the plain form's 更正日期
+THEN_CORRECT = THEN_CONFIRM._replace(
+    none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+            "或年度总结。未作任何更改；如仍要更正，请再次点击“更正日期”。"),
+    reopened_none=lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要更正，请再次点击“更正日期”。", names=names),
+    kept_none=lambda names, kept: _l(
+        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未作任何更改；如仍要更正，请再次点击“更正日期”。", kept=kept),
+    both_none=lambda names, kept: _l(
+        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要更正，请再次点击“更正日期”。",
+        names=names, kept=kept))
+
+# the member import's and the ledger import's preview, confirmed by 确认导入 whatever it
+# names: its list again, the same as the preview showed; nothing signed left, 确认导入
+THEN_IMPORT = Then(
+    lambda names, kept: _l(
+        "预览之后，%(names)s已撤销定稿，未导入任何数据。这次导入现在涉及的已定稿月报或"
+        "年度总结见预览中重新列出的月报和年度总结，请核对后再确认导入。", names=names),
+    lambda names, kept: _l(
+        "预览之后，这次导入已不再改变%(kept)s（仍为已定稿），未导入任何数据。这次导入现在"
+        "涉及的已定稿月报或年度总结见预览中重新列出的月报和年度总结，请核对后再确认导入。",
+        kept=kept),
+    lambda names, kept: _l(
+        "预览之后，%(names)s已撤销定稿，这次导入也不再改变%(kept)s（仍为已定稿），未导入"
+        "任何数据。这次导入现在涉及的已定稿月报或年度总结见预览中重新列出的月报和年度总结，"
+        "请核对后再确认导入。", names=names, kept=kept),
+    _l("预览之后，这次导入涉及的已定稿月报或年度总结曾有变化，现在仍是预览中所列的这些。"
+       "未导入任何数据，请再次确认导入。"),
+    _l("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+       "或年度总结。未导入任何数据；如仍要导入，请再次点击“确认导入”。"),
+    lambda names, kept: _l(
+        "预览之后，%(names)s已撤销定稿，这次导入现在不会改变已定稿的月报或年度总结。"
+        "未导入任何数据；如仍要导入，请再次点击“确认导入”。", names=names),
+    lambda names, kept: _l(
+        "预览之后，这次导入已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
+        "或年度总结。未导入任何数据；如仍要导入，请再次点击“确认导入”。", kept=kept),
+    lambda names, kept: _l(
+        "预览之后，%(names)s已撤销定稿，这次导入也不再改变%(kept)s（仍为已定稿），"
+        "现在不会改变已定稿的月报或年度总结。未导入任何数据；如仍要导入，请再次点击“确认导入”。",
         names=names, kept=kept))
 
 
-def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM):
+def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM, *,
+                same: bool = False):
     """What the page named afresh says first. ``since``: what is gone from the page's key
     (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
-    them all; ``then``: the page's re-opened words, ending on its button's verb. Re-opened
-    documents are said to be 「已撤销定稿」, those still signed to be no longer changed by
-    this change."""
+    them all; ``then``: the page's words, ending on its button's verb; ``same``: the key
+    of now names exactly what the page named (``then.same``). Re-opened documents are
+    said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
     if isinstance(since, list):
         since = Gone(reopened=since)
     if since is None or (not since.reopened and not since.kept):
-        # nothing gone from the page's key: its own sentence points at the block — but a
-        # page that named nothing and names nothing now (a month signed before the
-        # service's locks, re-opened after its rollback) has no block to point at
-        # (review50 #1: 通过, 作废, 撤销审核, as ``NamedFirst.since`` says it)
-        return words if named_now else CHANGED_NONE
+        # nothing gone from the page's key: its own sentence points at the block — unless
+        # the block lists exactly what the page listed (signed under the service's locks,
+        # re-opened after its rollback: nothing to look at anew, stale53); a page that
+        # named nothing and names nothing now has no block to point at (review50 #1:
+        # 通过, 作废, 撤销审核, as ``NamedFirst.since`` says it)
+        if not named_now:
+            return then.none
+        return then.same if same else words
     names, kept = _joined(since.reopened), _joined(since.kept)
     if named_now:  # others are named on the page now
         if not since.kept:
@@ -293,14 +417,10 @@ def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM):
         return then.both(names, kept)
     # nothing signed is left to change: an ordinary change now, made again knowingly
     if not since.kept:
-        return _l("打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-                  "未作任何更改；如仍要进行，请再次提交。", names=names)
+        return then.reopened_none(names, kept)
     if not since.reopened:
-        return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
-                  "或年度总结。未作任何更改；如仍要进行，请再次提交。", kept=kept)
-    return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-              "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。",
-              names=names, kept=kept)
+        return then.kept_none(names, kept)
+    return then.both_none(names, kept)
 
 
 def _joined(names: list):

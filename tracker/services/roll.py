@@ -496,10 +496,13 @@ def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member
     since, and whether anything signed is left (``reopened.words_since``: one choice of
     words for every page, the block above being there or not). ``actor``: who posted
     the key (``reopened.reopened_since`` reads it only from one whose pages write it);
-    ``then``: the re-opened words as the page's button says them (``reopened.Then``)."""
+    ``then``: the page's words as its button says them (``reopened.Then``) — among
+    them ``then.same``, when what it names now is exactly what the page named (a month
+    signed under the change's locks and re-opened after its rollback: the list shown is
+    the list again, nothing on it changed; stale53)."""
     now = named_key(naming)
     return reopened.words_since(reopened.reopened_since(promised, now, actor), bool(now),
-                                words, then)
+                                words, then, same=same_named(promised, now))
 
 
 class NamedSince(ServiceError):
