@@ -786,14 +786,22 @@ def signed_after(change: Change | None, today: date, *, lock: bool = False) -> C
     no change. A move on no roll (``off_roll_move``) changes only the last.
 
     ``lock``: asked by the save itself (``directory._keep_promise``, under the member's
-    lock) — the rows of the units whose documents her work on no roll moves between
-    ``FOR SHARE`` first (``summary_notes.share_scopes``), so a 定稿 of one either
-    committed before the answer (and is named) or waits for the save and signs it."""
+    lock) — first the rows of every unit whose documents it asks about ``FOR SHARE``
+    (``summary_notes.share_scopes``, last of the save's locks, as the import's
+    ``signed_by``): the change's own units, the units she is in before and after it,
+    those her moved needs count for and those her work on no roll moves between. So a
+    定稿 of one either committed before the answer (and is named) or waits for the save
+    and signs it. The units of the roll alone once went unlocked: the stay the save
+    writes takes only a key-share on its unit, which 定稿 does not wait for (lock53)."""
     if change is None:
         return None
     now_months, now_years = unit_now_moved([change])  # her work on no roll (roll52)
-    if lock and (now_months or now_years):
-        summary_notes.share_scopes({u for u, _y, _m in (*now_months, *now_years)}, ())
+    if lock:
+        needs = _unit_months(moved_needs([change])) if change.dated else set()
+        units = {*change.unit_ids, *(change.units_now or ()),
+                 *(u for u, _y, _m in (*now_months, *now_years, *needs))}
+        if units:
+            summary_notes.share_scopes(units, ())
     if not change.dated:
         return Corrected(_final_months(now_months), _final_years(now_years))
     return Corrected(_merged(changed_final_months(change, today), _final_months(now_months)),
