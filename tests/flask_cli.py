@@ -7,12 +7,24 @@ environment and folder) in a process forked from a server that has already impor
 app's modules: for a command that only prepares what a test starts from (a downgrade
 before the migration under test, the schema of an older release, the archive a restore
 test reads), whose own start-up the test does not examine. Each new interpreter costs about 0.8 s of CPU before the
-command begins (importing the app, docs/testing.md); a forked one about 0.1 s."""
+command begins (importing the app, docs/testing.md); a forked one about 0.1 s.
+
+``run_flask_forked`` runs a command a test *is* about (tests/test_migrations.py) as
+``run_flask`` does, but forked from a "zygote" that has imported only third-party
+libraries (see its docstring)."""
 from __future__ import annotations
 
+import atexit
+import json
+import locale
 import os
+import select
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from tests.deadlines import HUNG_SECONDS
@@ -83,3 +95,112 @@ def prepare_with_flask(url: str, *args: str, env: dict | None = None,
         with open(stdout, encoding="utf-8") as out, open(stderr, encoding="utf-8") as err:
             return subprocess.CompletedProcess(["flask", *args], process.exitcode,
                                                out.read(), err.read())
+
+
+# Set to 1 to run every command of run_flask_forked in a new interpreter, as run_flask does.
+NEW_INTERPRETER_SWITCH = "TESTS_FLASK_NEW_INTERPRETER"
+
+
+class _Zygote:
+    """A ``python tests/flask_zygote.py`` of this test process, started in the commands'
+    environment (all but DATABASE_URL), that forks one child per command."""
+
+    def __init__(self, environment: dict):
+        self.environment = environment
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "flask_zygote.py"), str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+        theirs.close()
+        self.socket = ours
+        self.received = b""
+
+    def _answer(self, deadline: float | None) -> dict | None:
+        """The zygote's next answer, or None if ``deadline`` (time.monotonic) passes."""
+        while b"\n" not in self.received:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([self.socket], [], [], wait)[0]:
+                return None
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                raise RuntimeError(f"the flask zygote ended ({self.process.wait()})")
+            self.received += chunk
+        line, self.received = self.received.split(b"\n", 1)
+        return json.loads(line)
+
+    def run(self, environment: dict, args: list, input: str | None,
+            timeout: float) -> subprocess.CompletedProcess:
+        encoding = "utf-8" if sys.flags.utf8_mode else locale.getencoding()  # as subprocess
+        command = [sys.executable, "-m", "flask", *args]
+        with tempfile.TemporaryDirectory(prefix="flask-") as folder:
+            paths = {name: os.path.join(folder, name) for name in ("stdin", "stdout", "stderr")}
+            if input is not None:
+                with open(paths["stdin"], "w", encoding=encoding) as stdin:
+                    stdin.write(input)
+            request = {"args": args, "env": environment, "cwd": str(ROOT),
+                       "stdin": paths["stdin"] if input is not None else None,
+                       "stdout": paths["stdout"], "stderr": paths["stderr"]}
+            deadline = time.monotonic() + timeout
+            self.socket.sendall(json.dumps(request).encode() + b"\n")
+            pid = self._answer(None)["pid"]
+            ended = self._answer(deadline)
+            if ended is None:  # hung: killed, as subprocess.run kills it
+                os.kill(pid, signal.SIGKILL)
+                self._answer(None)
+                raise subprocess.TimeoutExpired(command, timeout)
+            with open(paths["stdout"], encoding=encoding) as out, \
+                    open(paths["stderr"], encoding=encoding) as err:
+                return subprocess.CompletedProcess(command, ended["status"], out.read(),
+                                                   err.read())
+
+    def close(self) -> None:
+        self.socket.close()  # the zygote ends when its socket closes
+        try:
+            self.process.wait(timeout=HUNG_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_zygote: _Zygote | None = None
+
+
+def close_zygote() -> None:
+    """End this process's zygote (started again by the next command)."""
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
+
+
+atexit.register(close_zygote)
+
+
+def run_flask_forked(url: str, *args: str, env: dict | None = None, input: str | None = None,
+                     timeout: int = HUNG_SECONDS) -> subprocess.CompletedProcess:
+    """``python -m flask --app wsgi *args`` on ``url``, for a command a test is about, with
+    ``run_flask``'s environment, folder, input and captured output, and its exit status —
+    run in a process forked from this test process's zygote (tests/flask_zygote.py) instead
+    of a new interpreter. The switch NEW_INTERPRETER_SWITCH=1 runs ``run_flask`` instead.
+
+    Why that is the operator's command: the child is a new process that starts from a
+    Python that has imported nothing of the project. It sets the command's argv,
+    environment and working folder and runs flask's CLI as ``python -m flask`` does
+    (``runpy``). So ``wsgi`` and the app, ``migrations/env.py`` and every version script
+    are imported from scratch, ``create_app`` reads the command's settings, and its exit
+    status and output come back as before; a failing command fails the test
+    (tests/test_migrations.py::test_a_checked_command_that_fails_fails_with_its_status_and_its_error).
+    What it is not: a fresh interpreter's start and its import of the third-party
+    libraries (Flask, SQLAlchemy, Alembic, …) — those are the zygote's, imported once in the
+    commands' environment (DATABASE_URL aside, which no library reads on import). A
+    different environment gets a zygote of its own. That start-up, about half of the
+    1.2 s of CPU each new interpreter took, is what is saved (docs/testing.md)."""
+    global _zygote
+    environment = _environment(url, env)
+    if os.environ.get(NEW_INTERPRETER_SWITCH) == "1":
+        return run_flask(url, *args, env=env, input=input, timeout=timeout)
+    libraries_environment = {k: v for k, v in environment.items() if k != "DATABASE_URL"}
+    if _zygote is None or _zygote.environment != libraries_environment:
+        close_zygote()
+        _zygote = _Zygote(libraries_environment)
+    return _zygote.run(environment, ["--app", "wsgi", *args], input, timeout)

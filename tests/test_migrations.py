@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from tests import factories as f
-from tests.flask_cli import ROOT, prepare_with_flask, run_flask
+from tests.flask_cli import (
+    NEW_INTERPRETER_SWITCH,
+    ROOT,
+    close_zygote,
+    prepare_with_flask,
+    run_flask,
+    run_flask_forked,
+)
 from tests.owed_marks import assert_marks_follow_the_rule
 from tests.scratch_app import app_on, engine_on
 from tests.scratch_db import BACKENDS, fresh_database
@@ -53,11 +60,37 @@ from tracker.models import (
 from tracker.reference import CATEGORIES
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _zygote_ended():
+    """The worker's flask zygote (tests/flask_cli.py: ``run_flask_forked``) ends with the
+    module, its children's CPU counted in the run's like a new interpreter's was."""
+    yield
+    close_zygote()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_checked_command_that_fails_fails_with_its_status_and_its_error(backend, tmp_path,
+                                                                        monkeypatch):
+    """A command run from the zygote that fails (an upgrade to a revision there is not)
+    reports what a new interpreter reports: its exit status, its output and its error, so
+    a test that asserts the command succeeded fails."""
+    monkeypatch.delenv(NEW_INTERPRETER_SWITCH, raising=False)
+    with fresh_database(backend, tmp_path, "failing") as url:
+        forked = run_flask_forked(url, "db", "upgrade", "0099_no_such_revision")
+        new = run_flask(url, "db", "upgrade", "0099_no_such_revision")
+        assert forked.returncode == 1
+        assert "Can't locate revision identified by '0099_no_such_revision'" in forked.stderr
+        assert (forked.returncode, forked.stdout, forked.stderr) == (
+            new.returncode, new.stdout, new.stderr)
+        with pytest.raises(AssertionError, match="0099_no_such_revision"):
+            _upgrade(url, "0099_no_such_revision")
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
     assert (ROOT / "migrations" / "env.py").exists(), "no Alembic migrations yet (migrations/)"
     with fresh_database(backend, tmp_path, "migrations") as url:
-        upgrade = run_flask(url, "db", "upgrade")
+        upgrade = run_flask_forked(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
         with engine_on(url) as engine, engine.connect() as conn:
@@ -65,7 +98,7 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         assert sorted(rows) == sorted((code, name) for code, name, *_ in CATEGORIES)
 
         # Nothing left for autogenerate to add or change: migrations == models.
-        check = run_flask(url, "db", "check")
+        check = run_flask_forked(url, "db", "check")
         output = check.stdout + check.stderr
         detected = [line for line in output.splitlines() if "Detected" in line]
         assert check.returncode == 0, (
@@ -74,14 +107,14 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         )
 
         # A second upgrade is a no-op, not an error.
-        again = run_flask(url, "db", "upgrade")
+        again = run_flask_forked(url, "db", "upgrade")
         assert again.returncode == 0, again.stderr[-3000:]
 
 
 def _upgrade(url: str, revision: str = "head") -> None:
     """``flask db upgrade`` to the head (or ``revision``), the real command in a process
     of its own; it must succeed."""
-    upgrade = run_flask(url, "db", "upgrade", revision)
+    upgrade = run_flask_forked(url, "db", "upgrade", revision)
     assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
 
@@ -450,7 +483,7 @@ def test_the_drop_finding_tally_migration_drops_it_and_its_triggers(backend, mig
             (place, status, bool(active)) for place, status, active in rows]
         (here,), (there,) = _read_after(url, [], "SELECT id FROM community ORDER BY id")
 
-        downgrade = run_flask(url, "db", "downgrade", "0049_figfix_open_findings_index")
+        downgrade = run_flask_forked(url, "db", "downgrade", "0049_figfix_open_findings_index")
         assert downgrade.returncode == 0, downgrade.stderr[-3000:]
         assert _tally_objects(url) == made
         # counted by hand: 4 sidewalks found, one handed over → 3 found; 4 sewers + that
@@ -656,7 +689,7 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
             _read_after(url, ["UPDATE need SET status = 'tasked' WHERE id = 5"], "SELECT 1")
         _read_after(url, ["UPDATE need SET status = 'fulfilled', fulfilled_by_id ="
                           f" {liaison_id} WHERE id = 1"], "SELECT 1")
-        assert run_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
         assert [tuple(r) for r in _read_after(url, [], read)][0] == (
             1, "fulfilled", live_id, liaison_id)
 
@@ -751,7 +784,7 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
             (f"tomorrow:m{member_id}:task:{task_id}:20261204:inapp", "pending")]
         started = _read_after(url, [], "SELECT kind FROM reminder_news_start")
         assert {kind for (kind,) in started} == {kind.code for kind in kinds.KINDS if kind.news}
-        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0026_need_tasked").returncode == 0
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -797,7 +830,7 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, database_at):
             assert roll(date(2026, 10, 1), date(2026, 11, 1)) == (1, [1])
             assert roll(date(2026, 11, 1), date(2026, 12, 1)) == (2, [1, 2])
 
-        assert run_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
         back = _read_after(url, [], "SELECT id, roll_since, roll_until FROM member ORDER BY id")
         assert [(i, s and str(s), t and str(t)) for i, s, t in back] == [
             (1, None, None), (2, "2026-11-15", None), (3, None, "2026-10-10"),
@@ -892,7 +925,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             assert any("人次" in t for t in texts) and not any("外单位" in t for t in texts)
             texts = [p.text for p in build_summary(2026, 10, unit=db.session.get(Unit, fin)).paragraphs]
             assert not any("在册" in t for t in texts)
-        assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -974,7 +1007,7 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
         reopened = [(ids[0], "pending", None, None, voided), (ids[1], "adopted", live, live, None),
                     (ids[2], "pending", None, None, asked_on)]
         assert _read_after(url, [], read) == reopened  # by 作废 itself
-        assert run_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
         old = "SELECT id, status, task_id, result_task_id FROM backfill_request ORDER BY id"
         assert _read_after(url, [], old) == [(ids[0], "adopted", None, voided),
                                              (ids[1], "adopted", live, live),
@@ -1053,7 +1086,7 @@ def test_the_phones_migration_stores_old_numbers_as_new_input_is_stored(
                           for key, phone in old.items()]
                     + [f"UPDATE resident SET phone = '{phone}' WHERE id = {home}"
                        for home, phone in zip(homes, homes_old)], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
+        upgrade = run_flask_forked(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
         phones = dict(_read_after(url, [], "SELECT id, phone FROM member"))
@@ -1419,7 +1452,7 @@ def test_the_old_timeouts_migration_leaves_a_person_to_decide_on_each_old_timeou
                 assert "未自动重发" in words and "请先向收件人核实，确实没有收到再点“重试”" in words
             # but it does not say the message was handed over: the old row cannot tell
             assert "已完整交给对方服务器" not in reasons.words("timed_out_old")
-        assert run_flask(url, "db", "downgrade", "0056_nextyear_item_year_index").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0056_nextyear_item_year_index").returncode == 0
         assert {key for key, (_s, reason, *_r) in _outbox(url).items()
                 if reason == "unconfirmed"} == {"digest", "sms", "claimed", "given_up",
                                                  "unconfirmed"}
@@ -1445,7 +1478,7 @@ def test_the_erased_again_migration_puts_restored_erased_residents_back_as_erase
             kept_erased = resident(item.community, liaison, name="孙某某", active=False).id
             never = resident(item.community, liaison, name="李某某", paired=[pair]).id
             db.session.commit()
-        assert run_flask(url, "db", "downgrade", "0061_yearerase_year_redacted").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0061_yearerase_year_redacted").returncode == 0
         stamp = erased_on.isoformat(sep=" ")
         _read_after(url, [
             # erased, then 恢复 and 修改: back on the register with a name typed again
@@ -1457,7 +1490,7 @@ def test_the_erased_again_migration_puts_restored_erased_residents_back_as_erase
         before = {row[0]: tuple(row[1:]) for row in _read_after(
             url, [], "SELECT id, name, address, phone, notes, consent_method, active,"
                      " archived_at FROM resident")}
-        upgrade = run_flask(url, "db", "upgrade")
+        upgrade = run_flask_forked(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
         after = {row[0]: tuple(row[1:]) for row in _read_after(
@@ -1489,7 +1522,7 @@ def test_the_outbox_facts_migration_keeps_old_messages_as_they_were_sent(
             member = f.member(unit, name="周建国")
             db.session.commit()
             member_id = member.id
-        assert run_flask(url, "db", "downgrade", "0062_erased_erased_again").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0062_erased_erased_again").returncode == 0
         with engine_on(url) as engine, engine.connect() as conn:
             assert "facts" not in {c["name"] for c in inspect(conn).get_columns("outbox")}
         sent = ("INSERT INTO outbox (dedupe_key, kind, channel, member_id, subject, body,"
@@ -1502,7 +1535,7 @@ def test_the_outbox_facts_migration_keeps_old_messages_as_they_were_sent(
         assert _read_after(url, [], "SELECT subject, body, facts FROM outbox") == [
             ("明天的任务：旧", "旧的正文。", None)]
 
-        downgrade = run_flask(url, "db", "downgrade", "0062_erased_erased_again")
+        downgrade = run_flask_forked(url, "db", "downgrade", "0062_erased_erased_again")
         assert downgrade.returncode == 0, downgrade.stderr[-3000:]
         assert _read_after(url, [], "SELECT subject, body FROM outbox") == [
             ("明天的任务：旧", "旧的正文。")]
@@ -1527,7 +1560,7 @@ def test_the_resident_name_key_migration_puts_existing_residents_in_pinyin_order
             for i, name in enumerate(names):
                 resident(item.community, liaison, name=name, phone=f"1390000000{i}")
             db.session.commit()
-        down = run_flask(url, "db", "downgrade", "0063_remindlang_outbox_facts")
+        down = run_flask_forked(url, "db", "downgrade", "0063_remindlang_outbox_facts")
         assert down.returncode == 0, down.stderr[-3000:]
         with engine_on(url) as engine, engine.connect() as conn:
             assert "name_key" not in {c["name"] for c in inspect(conn).get_columns("resident")}
@@ -1586,7 +1619,7 @@ def test_the_finding_steps_migration_keeps_each_years_steps_from_existing_findin
             row for status in ("approved", "submitted")
             for row in ((2024, status, 2, 2, 0, 0), (2025, status, 1, 0, 1, 1)))
 
-        down = run_flask(url, "db", "downgrade", "0064_walk6fix2_resident_name_key")
+        down = run_flask_forked(url, "db", "downgrade", "0064_walk6fix2_resident_name_key")
         assert down.returncode == 0, down.stderr[-3000:]
         with engine_on(url) as engine, engine.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("counted_finding")}
@@ -1684,7 +1717,7 @@ def test_the_hours_origin_migration_tells_each_past_row_from_the_audit_trail(
                            "庚": "recorded", "辛": "recorded", "壬": "recorded",
                            "寅": "recorded", "癸": None, "子": None, "丑": None}
 
-        assert run_flask(url, "db", "downgrade", "0068_hhkept41_served_kept").returncode == 0
+        assert run_flask_forked(url, "db", "downgrade", "0068_hhkept41_served_kept").returncode == 0
         with engine_on(url) as engine, engine.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("assignment")}
         assert "hours_origin" not in columns
