@@ -16,6 +16,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, SummaryScope
 from tracker.reports import final
+from tracker.rollups.batch import forget_built
 from tracker.services.summary_notes import TaskParticipants, closed_member_units
 
 
@@ -81,6 +82,32 @@ def test_other_days_and_people_ask_the_statement_built_once(october):
         o.liaison, o.unit.id, o.jiefang.id, date(2022, 12, 1), [other],
         other_than=[task.id + 1]))
     assert again[-1] is left_out[-1]
+
+
+def test_the_statements_are_those_of_rollups_batch_built_once(october):
+    """One statement cache (bound53): the naming check's statements are plans of
+    ``rollups.batch.built_once`` — ``forget_built``, which makes every plan be built
+    again (a first request's cost), builds these again too — and, built again, they
+    give the same answers."""
+    o = october
+    education = f.unit("县教育局")
+    mover = f.member(education, name="调动党员")
+    db.session.commit()
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    answers = []
+
+    def ask():
+        return _statements(lambda: answers.append(closed_member_units(
+            o.liaison, o.unit.id, o.jiefang.id, date(2022, 10, 30), [mover.id])))
+
+    first = ask()
+    assert ask()[-1] is first[-1]
+    forget_built()
+    built_again = ask()
+    assert built_again[-1] is not first[-1]
+    assert [(u.unit_id, u.names) for u in answers[0]] == [(education.id, ("调动党员",))]
+    assert answers[2] == answers[1] == answers[0]
 
 
 def test_an_activitys_participants_ask_the_statement_built_once(october):
