@@ -18,6 +18,7 @@ from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, Sum
 from tracker.reports import final
 from tracker.rollups.batch import forget_built
 from tracker.services.summary_notes import TaskParticipants, closed_member_units
+from tracker.services.voiding import void_refusal
 
 
 def _statements(ask) -> list:
@@ -138,3 +139,37 @@ def test_an_activitys_participants_ask_the_statement_built_once(october):
     assert (unit.unit_id, unit.names) == (education.id, ("调动党员",))
     assert nothing == []
     assert second[-1] is first[-1]
+
+
+def test_voidings_check_asks_the_statement_built_once(october):
+    """作废's locked check (``voiding.void_refusal``) names an approved activity's
+    participants by the activity (``TaskParticipants``), so it asks the statement built
+    once for every activity (bound53: ≈ 1 ms a call against ≈ 9 ms for a select built
+    anew) — and still refuses a liaison, naming 县教育局's signed October, which the
+    作废 would take 调动党员's 参与 out of."""
+    o = october
+    education = f.unit("县教育局")
+    mover = f.member(o.other_unit, name="调动党员")
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == mover.id))
+    stay.until = date(2022, 10, 31)
+    db.session.add(RollPeriod(member_id=mover.id, unit_id=education.id,
+                              since=date(2022, 10, 31)))
+    mover.unit_id = education.id
+    task = o.tasks["财政局宣讲"]
+    db.session.add(Assignment(task_id=task.id, member_id=mover.id,
+                              status=AssignmentStatus.done, minutes=120))
+    task.taken += 1
+    db.session.commit()
+    final.finalize(o.admin, SummaryScope(unit_id=education.id), 2022, 10)
+    db.session.commit()
+    assert task.report_approved
+    other = next(t for t in o.tasks.values() if t.id != task.id)
+
+    refusals = []
+    voids = _statements(lambda: refusals.append(void_refusal(task, o.liaison, lock=True)))
+    built = _statements(lambda: closed_member_units(
+        o.liaison, other.unit_id, other.community_id, other.service_date,
+        TaskParticipants(other.id, (AssignmentStatus.done,)), other_than=(other.id,)))
+    assert built[-1] in voids
+    assert ("调动党员所在单位（县教育局）2022年10月的月报已定稿，作废这次活动须由单位管理员操作"
+            in str(refusals[0]))
