@@ -17,7 +17,12 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Member, RollPeriod, SummaryScope
 from tracker.reports import final
 from tracker.rollups.batch import forget_built
-from tracker.services.summary_notes import TaskParticipants, closed_member_units
+from tracker.services.summary_notes import (
+    Closed,
+    TaskParticipants,
+    closed_member_units,
+    closed_to,
+)
 from tracker.services.voiding import void_refusal
 
 
@@ -173,3 +178,25 @@ def test_voidings_check_asks_the_statement_built_once(october):
     assert built[-1] in voids
     assert ("调动党员所在单位（县教育局）2022年10月的月报已定稿，作废这次活动须由单位管理员操作"
             in str(refusals[0]))
+
+
+def test_a_months_check_asks_the_statement_built_once(october):
+    """``closed_to``, asked at every write into a month (≈ 270 times a demo seeding), is
+    one statement built once for every unit, community and day (bound53: ≈ 0.09 ms a
+    call against ≈ 0.6 ms built anew), each answer its own: the unit's signed October
+    closes it, its November and another unit's October are open."""
+    o = october
+    final.finalize(o.admin, SummaryScope(unit_id=o.unit.id), 2022, 10)
+    db.session.commit()
+    answers = {}
+
+    def ask(name, unit, day, lock=True):
+        return _statements(lambda: answers.__setitem__(name, closed_to(
+            o.liaison, unit.id, o.jiefang.id, day, lock=lock)))
+
+    first = ask("october", o.unit, date(2022, 10, 30))
+    others = [ask("november", o.unit, date(2022, 11, 3), lock=False),
+              ask("other unit", o.other_unit, date(2022, 10, 30))]
+    assert answers["october"] == Closed(date(2022, 10, 30), by_year=False, and_year=False)
+    assert answers["november"] is None and answers["other unit"] is None
+    assert all(seen[-1] is first[-1] for seen in others)

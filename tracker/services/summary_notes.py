@@ -1107,25 +1107,37 @@ def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
                 whose: bool = False) -> tuple[Closed | None, bool]:
     if lock:
         lock_scope(unit_id, community_id, shared=True)
-    return run(_closed_day_read(unit_id, community_id, day, whose=whose))
+    if unit_id is None or community_id is None:  # a NULL is no bound value (IS NULL)
+        return run(_closed_day_read(unit_id, community_id, day, whose=whose))
+    # built once for every unit, community and day, their values bound (bound53: a
+    # write asks it at every check of a month, ≈ 270 times a demo seeding)
+    read = built_once(("closed day", whose), lambda: _closed_day_read(
+        bindparam("unit_id", type_=Integer), bindparam("community_id", type_=Integer),
+        BoundDay(), whose=whose))
+    return run(given(read, {**BoundDay.params(day), "unit_id": unit_id,
+                            "community_id": community_id},
+                     shape=lambda rows: _closed_day_shape(day, rows)))
 
 
-def _closed_day_read(unit_id: int, community_id: int, day: date, *, whose: bool) -> Plan:
+def _closed_day_read(unit_id, community_id, day, *, whose: bool) -> Plan:
     """``_closed_day``'s statement and its shape (its one row: the month's, the year's,
-    whether either is the unit's own)."""
+    whether either is the unit's own). The unit, community and day: values, or bound
+    parameters (a ``BoundDay``), whose plan is given its shape when run."""
     def signed(own=True):
         return (exists(select(SummaryNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, day.month, own=own))),
                 exists(select(YearNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, note=YearNote, own=own))))
 
-    def shape(rows) -> tuple[Closed | None, bool]:
-        (by_month, by_year, unit_own), = rows
-        closed = _closed(day, by_month, by_year)
-        return closed, bool(unit_own) if closed else False
-
     # the month's and the year's in one statement: a page asks it of each action it offers
-    return plan(select(*signed(), or_(*signed(false())) if whose else false()), shape=shape)
+    return plan(select(*signed(), or_(*signed(false())) if whose else false()),
+                shape=lambda rows: _closed_day_shape(day, rows))
+
+
+def _closed_day_shape(day: date, rows) -> tuple[Closed | None, bool]:
+    (by_month, by_year, unit_own), = rows
+    closed = _closed(day, by_month, by_year)
+    return closed, bool(unit_own) if closed else False
 
 
 def _closed(day: date, by_month, by_year) -> Closed | None:
