@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import extract, false, func, literal_column, select
+from sqlalchemy import Integer, bindparam, extract, false, func, literal_column, select
 
 from tests.rollups import builders as b
 from tracker.extensions import db
@@ -25,6 +25,7 @@ from tracker.rollups.batch import (
     fetch,
     forget_built,
     gather,
+    given,
     plan,
     run,
     run_together,
@@ -230,3 +231,48 @@ def test_a_batch_with_a_statement_built_for_the_request_is_combined_each_time(
         run_together(members, plan(select(func.count()).select_from(Task),
                                    shape=lambda rows: rows[0][0]))
     assert calls == [2, 2]
+
+
+def test_a_plan_built_once_per_shape_takes_each_calls_values(reported, monkeypatch,
+                                                             count_queries):
+    """One mechanism for both kinds of plan (bound53): a plan whose values are bound
+    parameters is built once for every value — the very same statement — and each call
+    gets the answer of its own values, alone or in one batch with another plan; two
+    plans of a batch may share a parameter's value, never give it two."""
+    forget_built()
+    calls = _combining(monkeypatch)
+    built = []
+
+    def build():
+        built.append(1)
+        return plan(select(Member.name).where(Member.id == bindparam("member", type_=Integer)),
+                    shape=lambda rows: [name for name, in rows])
+
+    def named(member_id):
+        return given(built_once("a member's name", build), {"member": member_id})
+
+    ids = {m.name: m.id for m in (reported.member, reported.leader)}
+    for name, member_id in ids.items():
+        assert run(named(member_id)) == [name]
+    assert run(named(-1)) == []
+    assert built == [1]
+    assert named(1).parts[0] is named(2).parts[0]
+
+    tasks = built_once("tasks of a status", lambda: plan(
+        select(func.count()).select_from(CountedTask)
+        .where(CountedTask.report_status.in_(bindparam("statuses", expanding=True))),
+        shape=lambda rows: rows[0][0]))
+    for statuses, count in (([ReportStatus.approved], 2),
+                            ([ReportStatus.approved, ReportStatus.submitted], 3)):
+        with count_queries() as q:
+            pair = run_together(named(reported.leader.id),
+                                given(tasks, {"statuses": statuses}))
+        assert q.count == 1
+        assert pair == ([reported.leader.name], count)
+    assert calls == [2]  # combined once: the values are the call's, not the statement's
+    # a shape that needs the call's values is given with them
+    assert run(given(named(reported.member.id), {},
+                     shape=lambda rows: (reported.member.id, rows))) == (
+        reported.member.id, [(reported.member.name,)])
+    with pytest.raises(ValueError, match="member"):
+        run_together(named(reported.member.id), named(reported.leader.id))

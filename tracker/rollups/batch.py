@@ -26,14 +26,18 @@ UNION and SQLAlchemy's walk of it to find its compiled form took about half of t
 page's CPU. ``built_once(key, build)`` builds a plan once per key in a process; a
 batch made only of such statements is combined once too, and SQLAlchemy finds its
 compiled form without walking it again. Every statement still runs on every request:
-what is kept is how to ask, never an answer.
+what is kept is how to ask, never an answer. A plan asked of many values (a write's
+day, units, people) is built once per *shape* instead: its statements take those
+values as bound parameters (``bindparam``), which each call gives to ``given`` — one
+mechanism, one rule (``built_once``'s docstring).
 """
 from __future__ import annotations
 
 import weakref
 from operator import itemgetter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, Select, cast, func, literal_column, null, union_all
@@ -50,10 +54,12 @@ PART, ROW = "batch_part", "batch_row"
 @dataclass(frozen=True)
 class Plan:
     """The statements a figure needs and how to shape their rows: ``shape`` is
-    called with one list of row tuples per statement, in order."""
+    called with one list of row tuples per statement, in order. ``values``: those of the
+    statements' bound parameters, given when it runs (``given``)."""
 
     parts: tuple[Select, ...]
     shape: Callable[..., Any]
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def plan(*parts: Select, shape: Callable[..., Any]) -> Plan:
@@ -73,7 +79,22 @@ def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
             figures.append(p.shape(*rowsets[at:at + len(p.parts)]))
             at += len(p.parts)
         return shape(*figures)
-    return Plan(tuple(part for p in plans for part in p.parts), shaped)
+    values: dict[str, Any] = {}
+    for p in plans:
+        for name, value in p.values.items():
+            # one statement, one value a name: two plans may share a parameter's value,
+            # never give it two
+            if name in values and values[name] != value:
+                raise ValueError(f"bound parameter {name!r} given two values")
+            values[name] = value
+    return Plan(tuple(part for p in plans for part in p.parts), shaped, values)
+
+
+def given(p: Plan, values: Mapping[str, Any], shape: Callable[..., Any] | None = None) -> Plan:
+    """``p`` (built once per shape, ``built_once``) with this call's ``values`` of its
+    bound parameters — and ``shape`` when the shaping needs them too (a plan built once
+    holds the shape of its first build, whose values are not this call's)."""
+    return Plan(p.parts, p.shape if shape is None else shape, {**p.values, **values})
 
 
 # Plans built once per key, the statements they hold, and the batches made of those
@@ -86,11 +107,16 @@ _BATCHES = LRU(64)
 def built_once(key: Hashable, build: Callable[[], Plan]) -> Plan:
     """The plan ``build()`` gives, built once per ``key`` in this process.
 
-    Only for a plan whose statements and shapes depend on nothing but what ``key``
-    holds — plain values (ids, dates, today), never a session's objects, whose
-    attributes would go stale — and whose shapes make new objects from the rows on
-    each call. A database read while building would be reused too: read it in a
-    statement of the plan instead."""
+    The rule: every value the build writes into the statements or the shapes is in
+    ``key``; every other value they need is a bound parameter (``bindparam``), given
+    by each call with ``given`` — a plan asked of many values is then built once per
+    shape (``summary_notes.closed_member_units``: two keys a kind of people, every
+    day, unit and list of ids), one asked of a few, once per value (a page's, keyed
+    by its scope and day). A value in neither would be the first call's for all.
+    Key values are plain (ids, dates, today), never a session's objects, whose
+    attributes would go stale; shapes make new objects from the rows on each call. A
+    database read while building would be reused too: read it in a statement of the
+    plan instead."""
     found = _BUILT_PLANS.get(key)
     if found is None:
         found = build()
@@ -107,7 +133,7 @@ def forget_built() -> None:
 
 def run(p: Plan):
     """The figure of one plan (its statements in one round trip)."""
-    return p.shape(*fetch(p.parts))
+    return p.shape(*fetch(p.parts, p.values))
 
 
 def run_together(*plans: Plan) -> tuple:
@@ -115,8 +141,10 @@ def run_together(*plans: Plan) -> tuple:
     return run(gather(*plans, shape=lambda *figures: figures))
 
 
-def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
-    """The rows of each SELECT, in its own order, from one statement."""
+def fetch(parts: Sequence[Select], values: Mapping[str, Any] | None = None
+          ) -> list[list[tuple]]:
+    """The rows of each SELECT, in its own order, from one statement (``values``: its
+    bound parameters')."""
     if not parts:
         return []
     # a statement two plans share (the same object: e.g. the categories' list) runs once
@@ -127,10 +155,10 @@ def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
             where[id(part)] = len(distinct)
             distinct.append(part)
     if len(distinct) == 1:
-        rowsets = [[tuple(row) for row in db.session.execute(distinct[0])]]
+        rowsets = [[tuple(row) for row in db.session.execute(distinct[0], values or None)]]
     else:
         statement, pick = _batch(distinct)
-        rowsets = split(db.session.execute(statement), pick)
+        rowsets = split(db.session.execute(statement, values or None), pick)
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
 

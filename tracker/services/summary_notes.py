@@ -59,7 +59,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.batch import Plan, constant, plan, run
+from ..rollups.batch import Plan, built_once, constant, given, plan, run
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..rollups.stays import BoundDay, stay_at_end, took_part_in_period, unit_then
@@ -1107,25 +1107,37 @@ def _closed_day(unit_id: int, community_id: int, day: date, *, lock: bool,
                 whose: bool = False) -> tuple[Closed | None, bool]:
     if lock:
         lock_scope(unit_id, community_id, shared=True)
-    return run(_closed_day_read(unit_id, community_id, day, whose=whose))
+    if unit_id is None or community_id is None:  # a NULL is no bound value (IS NULL)
+        return run(_closed_day_read(unit_id, community_id, day, whose=whose))
+    # built once for every unit, community and day, their values bound (bound53: a
+    # write asks it at every check of a month, ≈ 270 times a demo seeding)
+    read = built_once(("closed day", whose), lambda: _closed_day_read(
+        bindparam("unit_id", type_=Integer), bindparam("community_id", type_=Integer),
+        BoundDay(), whose=whose))
+    return run(given(read, {**BoundDay.params(day), "unit_id": unit_id,
+                            "community_id": community_id},
+                     shape=lambda rows: _closed_day_shape(day, rows)))
 
 
-def _closed_day_read(unit_id: int, community_id: int, day: date, *, whose: bool) -> Plan:
+def _closed_day_read(unit_id, community_id, day, *, whose: bool) -> Plan:
     """``_closed_day``'s statement and its shape (its one row: the month's, the year's,
-    whether either is the unit's own)."""
+    whether either is the unit's own). The unit, community and day: values, or bound
+    parameters (a ``BoundDay``), whose plan is given its shape when run."""
     def signed(own=True):
         return (exists(select(SummaryNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, day.month, own=own))),
                 exists(select(YearNote.id).where(*_final_notes_of(
                     unit_id, community_id, day.year, note=YearNote, own=own))))
 
-    def shape(rows) -> tuple[Closed | None, bool]:
-        (by_month, by_year, unit_own), = rows
-        closed = _closed(day, by_month, by_year)
-        return closed, bool(unit_own) if closed else False
-
     # the month's and the year's in one statement: a page asks it of each action it offers
-    return plan(select(*signed(), or_(*signed(false())) if whose else false()), shape=shape)
+    return plan(select(*signed(), or_(*signed(false())) if whose else false()),
+                shape=lambda rows: _closed_day_shape(day, rows))
+
+
+def _closed_day_shape(day: date, rows) -> tuple[Closed | None, bool]:
+    (by_month, by_year, unit_own), = rows
+    closed = _closed(day, by_month, by_year)
+    return closed, bool(unit_own) if closed else False
 
 
 def _closed(day: date, by_month, by_year) -> Closed | None:
@@ -1285,20 +1297,16 @@ class TaskParticipants:
     statuses: tuple
 
 
-# ``closed_member_units``' two statements for a list of ids (or a ``TaskParticipants``),
-# built once for every unit, community, day and list (bound parameters), by the kind
-# of ``member_ids`` and whether ``other_than`` is given (its condition is there or
-# not): built anew, with SQLAlchemy's cache key of it, they cost ≈ 10 ms a write
-# (issue 13: 182 writes, 2 of a demo seeding's 10 s of CPU)
-_BOUND_MEMBER_UNITS: dict[tuple, tuple] = {}
-
-
-def _bound_member_units(of_task: bool, excluding: bool) -> tuple:
-    """(the lock's statement, the read's) of ``closed_member_units`` with bound
-    parameters: ``BoundDay``'s, ``unit_id``, ``community_id``, ``ids`` (``of_task``:
-    ``task_id`` and ``statuses``) and, when ``excluding``, ``other_than``."""
-    built = _BOUND_MEMBER_UNITS.get((of_task, excluding))
-    if built is None:
+def _bound_member_units(of_task: bool, excluding: bool) -> tuple[Plan, Plan]:
+    """(the lock's plan, the read's) of ``closed_member_units`` for a list of ids (or a
+    ``TaskParticipants``), built once (``rollups.batch.built_once``) by the kind of
+    ``member_ids`` and whether ``other_than`` is given (its condition is there or not),
+    for every unit, community, day and list — their values bound parameters:
+    ``BoundDay``'s, ``unit_id``, ``community_id``, ``ids`` (``of_task``: ``task_id``
+    and ``statuses``) and, when ``excluding``, ``other_than``. Built anew, with
+    SQLAlchemy's cache key of it, they cost ≈ 10 ms a write (issue 13: 182 writes, 2 of
+    a demo seeding's 10 s of CPU)."""
+    def people():
         day = BoundDay()
         unit_id = bindparam("unit_id", type_=Integer)
         community_id = bindparam("community_id", type_=Integer)
@@ -1308,32 +1316,39 @@ def _bound_member_units(of_task: bool, excluding: bool) -> tuple:
                                                    expanding=True)))
                if of_task else bindparam("ids", type_=Integer, expanding=True))
         other_than = bindparam("other_than", type_=Integer, expanding=True)
-        people = _units_then(ids, day, unit_id, community_id,
-                             other_than if excluding else ())
-        lock = (select(Unit.id).where(or_(Unit.id == unit_id,
-                                          Unit.id.in_(select(people.c.unit_id))))
-                .order_by(Unit.id).with_for_update(read=True, of=Unit))
-        read = _member_units_read(people, unit_id, community_id, day).parts[0]
-        built = _BOUND_MEMBER_UNITS[of_task, excluding] = (lock, read)
-    return built
+        return (_units_then(ids, day, unit_id, community_id, other_than if excluding else ()),
+                unit_id, community_id, day)
+
+    def lock():
+        units, unit_id = people()[:2]
+        return plan(select(Unit.id).where(or_(Unit.id == unit_id,
+                                              Unit.id.in_(select(units.c.unit_id))))
+                    .order_by(Unit.id).with_for_update(read=True, of=Unit),
+                    shape=lambda rows: None)
+
+    kind = (of_task, excluding)
+    return (built_once(("closed member units: lock", *kind), lock),
+            built_once(("closed member units", *kind), lambda: _member_units_read(*people())))
 
 
 def _closed_member_units_bound(unit_id: int, community_id: int, day: date, member_ids,
                                lock: bool, other_than) -> list[ClosedUnit]:
     """``closed_member_units`` of a list of ids or a ``TaskParticipants``: the same
-    statements, bound."""
+    statements, built once, their values given."""
     excluding = bool(other_than)
     of_task = isinstance(member_ids, TaskParticipants)
-    lock_statement, read = _bound_member_units(of_task, excluding)
+    lock_plan, read = _bound_member_units(of_task, excluding)
     people = ({"task_id": member_ids.task_id, "statuses": list(member_ids.statuses)}
               if of_task else {"ids": sorted(set(member_ids))})
-    params = {**BoundDay.params(day), "unit_id": unit_id, "community_id": community_id,
+    values = {**BoundDay.params(day), "unit_id": unit_id, "community_id": community_id,
               **people,
               **({"other_than": sorted(set(other_than))} if excluding else {})}
     if lock:
-        db.session.execute(lock_statement, params)
+        run(given(lock_plan, values))
         lock_scope(None, community_id, shared=True)
-    return fold_people((day, *row) for row in db.session.execute(read, params).all())
+    # the shape built once holds the first call's day: this call's is given
+    return run(given(read, values,
+                     shape=lambda rows: fold_people((day, *row) for row in rows)))
 
 
 def closed_member_units_plan(actor: Member, unit_id: int, community_id: int, day: date,
