@@ -21,7 +21,7 @@ from flask import redirect, url_for
 from sqlalchemy import event
 
 from tests import factories as f
-from tests.dbstate import WorkerDatabases, keep_out_of_gc, reset_throttle
+from tests.dbstate import WorkerDatabases, end_test_session, keep_out_of_gc, reset_throttle
 from tests.scratch_db import MigratedHeads, MigratedRevisions
 from tracker.extensions import db
 from tracker.models import Role
@@ -160,8 +160,22 @@ def app(_databases, _cached_app, app_config):
     reset_throttle(app)
     with app.app_context():
         yield app
-        db.session.remove()
+        # one that only read ends in COMMIT: the pooled connection keeps its prepared
+        # statements for the next test, as a worker of the app keeps them (dbstate.py)
+        end_test_session(db.session)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def new_connections(app):
+    """The test's statements go out on new connections. PostgreSQL's prepared statements
+    and their plan counts belong to a connection, and the pool keeps a connection from
+    test to test with what earlier tests on the worker prepared on it (tests/dbstate.py,
+    ``end_read_transaction``): a test reading ``pg_prepared_statements`` must see only
+    what it asked itself. Put it after the fixtures that build (``world``): their
+    objects stay in the session, expired."""
+    db.session.rollback()  # the session's connection back in the pool, to be closed
+    db.engine.dispose()
 
 
 @pytest.fixture

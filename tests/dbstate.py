@@ -660,6 +660,29 @@ def keep_out_of_gc() -> None:
     gc.freeze()
 
 
+def end_read_transaction(session) -> None:
+    """End a test's transaction as the app ends a request's (tracker/db_setup.py,
+    ``_end_read_request``): on PostgreSQL one that only read ends in COMMIT, which
+    changes no data, instead of the ROLLBACK of the session's close. psycopg forgets a
+    connection's prepared statements at every ROLLBACK, and the pool keeps the
+    connection for the next test: ended by the ROLLBACK, every test parsed and planned
+    its statements anew, where a worker of the app keeps them from request to request —
+    planning was four fifths of the test cluster's CPU on the reports' and rollups'
+    tests (docs/testing.md, session 53). Anything that wrote, failed or is still pending
+    is rolled back by the close as before; SQLite's pool is emptied before each test."""
+    from tracker.db_setup import _clean_transaction
+
+    if session.get_bind().dialect.name == "postgresql" and _clean_transaction(session):
+        session.commit()
+
+
+def end_test_session(scoped_session) -> None:
+    """What the ``app`` fixture does with the test's session at the test's end: its
+    transaction ended (``end_read_transaction``), the session removed."""
+    end_read_transaction(scoped_session())
+    scoped_session.remove()
+
+
 def _data_version(connection: sqlite3.Connection) -> int:
     """SQLite's count of the commits other connections (of any process) made to the file
     this connection has open: the same number twice means nobody committed between."""

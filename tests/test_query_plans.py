@@ -224,7 +224,8 @@ def test_the_menus_counts_are_asked_with_their_constants_written_out(app, world,
 
 
 @pytest.mark.parametrize("asked", ["home lists", "menu counts"])
-def test_postgresql_plans_the_statements_of_every_page_once_per_connection(app, world, asked):
+def test_postgresql_plans_the_statements_of_every_page_once_per_connection(app, world,
+                                                                          new_connections, asked):
     """Seen from the server: asked a dozen times on one connection, a second apart, the
     工作台's lists and a member's menu counts are each one prepared statement that comes
     to a generic plan — the time stays a parameter (written out, each request would be a
@@ -303,7 +304,8 @@ def test_a_constant_written_out_reads_as_the_same_statement_as_its_parameter():
             assert connection.execute(written).scalar_one() == number
 
 
-def test_postgresql_runs_the_open_list_on_its_generic_plan_from_the_first_time(app, world):
+def test_postgresql_runs_the_open_list_on_its_generic_plan_from_the_first_time(app, world,
+                                                                              new_connections):
     """The open list's generic plan runs as fast as its custom ones at 1M participations
     but is estimated dearer, so PostgreSQL planned it afresh on every request (1.5 ms
     of its CPU); told to, it plans it once per connection. PostgreSQL makes its first

@@ -52,7 +52,8 @@ def _each_in_a_thread_of_its_own(request, times: int = 6) -> list:
     return results
 
 
-def test_a_page_requested_again_runs_on_prepared_statements(client, login, world):
+def test_a_page_requested_again_runs_on_prepared_statements(client, login, world,
+                                                            new_connections):
     login(world.member)
     db.session.close()  # the test's session gives the one pooled connection back
     assert _each_in_a_thread_of_its_own(lambda: client.get("/tasks/").status_code) == [200] * 6
@@ -61,7 +62,8 @@ def test_a_page_requested_again_runs_on_prepared_statements(client, login, world
     assert any("FROM task JOIN community" in statement for statement in prepared), prepared
 
 
-def test_refused_claims_keep_the_connections_prepared_statements(client, login, world):
+def test_refused_claims_keep_the_connections_prepared_statements(client, login, world,
+                                                                 new_connections):
     """A tap on a full task only reads (the storm's thousands of them): it ends in COMMIT
     like a page, so the next tap finds its statements prepared instead of asking
     PostgreSQL to parse and plan them again after a ROLLBACK."""
