@@ -448,13 +448,14 @@ def told_changed(months) -> Told:
 def _parts(kept, live) -> list[str]:
     """The parts of ``live`` that differ from ``kept``, each named once, in the kept
     document's order (then the parts only ``live`` has): the title, each numbered
-    section, 正文 (the other lines of the text) and each 附表. A section is known by
-    what it is — its heading without its number — and compared by its words without
-    the number: a section added or removed renumbers those after it, which are no
-    change of what they say (figures43 #1). It is named without its number too: the
-    notice heads the kept copy, whose numbers are not the live document's once a
-    section was added or removed, and named by either one's it pointed at another
-    section of the copy below it (figures51 #2)."""
+    section, 正文 (the other lines of the text but its list of 附表, which is read as
+    the tables it names: figures53 #1) and each 附表. A section is known by what it
+    is — its heading without its number — and compared by its words without the
+    number: a section added or removed renumbers those after it, which are no change
+    of what they say (figures43 #1). It is named without its number too: the notice
+    heads the kept copy, whose numbers are not the live document's once a section was
+    added or removed, and named by either one's it pointed at another section of the
+    copy below it (figures51 #2)."""
     old_text, old_tables = kept
     new_text, new_tables = live
     old, new = _text_parts(old_text), _text_parts(new_text)
