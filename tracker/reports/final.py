@@ -448,13 +448,14 @@ def told_changed(months) -> Told:
 def _parts(kept, live) -> list[str]:
     """The parts of ``live`` that differ from ``kept``, each named once, in the kept
     document's order (then the parts only ``live`` has): the title, each numbered
-    section, 正文 (the other lines of the text) and each 附表. A section is known by
-    what it is — its heading without its number — and compared by its words without
-    the number: a section added or removed renumbers those after it, which are no
-    change of what they say (figures43 #1). It is named without its number too: the
-    notice heads the kept copy, whose numbers are not the live document's once a
-    section was added or removed, and named by either one's it pointed at another
-    section of the copy below it (figures51 #2)."""
+    section, 正文 (the other lines of the text but its list of 附表, which is read as
+    the tables it names: figures53 #1) and each 附表. A section is known by what it
+    is — its heading without its number — and compared by its words without the
+    number: a section added or removed renumbers those after it, which are no change
+    of what they say (figures43 #1). It is named without its number too: the notice
+    heads the kept copy, whose numbers are not the live document's once a section was
+    added or removed, and named by either one's it pointed at another section of the
+    copy below it (figures51 #2)."""
     old_text, old_tables = kept
     new_text, new_tables = live
     old, new = _text_parts(old_text), _text_parts(new_text)
@@ -485,17 +486,30 @@ def _only_in(label: str, kept: bool, live: bool) -> str:
 _APPENDIX_WORD = "附表："
 
 
+def _appendix(text: list[str]) -> str | None:
+    """The text's list of 附表 (「附表：1. 本月活动台账  2. …」) without its word, or None
+    when the document has no 附表: the last line of the text (``render_csv``)."""
+    last = text[-1].lstrip("'") if len(text) > 1 else ""
+    return last[len(_APPENDIX_WORD):] if last.startswith(_APPENDIX_WORD) else None
+
+
 def _text_parts(text: list[str]) -> dict[object, tuple[str, tuple[str, ...]]]:
     """A document's text lines as its parts, in the order they first appear: each
     under its key — the title, a numbered section's heading without its number, 正文
-    for every other line — with the label that names it and its words (a section's
-    without its number)."""
+    for every other line but the list of 附表 — with the label that names it and its
+    words (a section's without its number)."""
     parts: dict[object, tuple[str, tuple[str, ...]]] = {}
+    listed = _appendix(text)
     # a 附表 the text refers to is read as the table it is, not its number: a 附表 added
     # before it numbers it on, which is no change of what the section says — as a
     # section renumbered is none (review43b #1); pointing at another table is one
-    titles = {number: title for line in text if line.lstrip("'").startswith(_APPENDIX_WORD)
-              for number, title in APPENDIX.findall(line.lstrip("'")[len(_APPENDIX_WORD):])}
+    titles = dict(APPENDIX.findall(listed)) if listed is not None else {}
+    # the list of 附表 itself is read as the tables it names, and each of them is
+    # compared as a 附表 of its own — named when it changed, came or went: a table that
+    # came or went changes the list's numbers and titles, which is no sentence of the
+    # 正文, so it alone does not name 正文 (figures53 #1)
+    if listed is not None:
+        text = text[:-1]
 
     def by_title(words: str) -> str:
         return TABLE_REFERENCE.sub(
