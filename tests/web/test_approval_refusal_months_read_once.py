@@ -6,7 +6,10 @@ count in their own months' 月报 (surveys51); whether each such month is 已定
 one statement a month. It is read with the steps' days now (``step_days_plan``,
 ``summary_notes.day_signed``), as the 工作台's page of an approved 摸排 reads them
 (surveys51): the same statements whatever the months; 通过 itself still asks each month
-under its lock (docs/design.md "## Budgets": constant in the data)."""
+under its lock (docs/design.md "## Budgets": constant in the data). And the three
+questions of that unlocked ask — the participants' units of the day, the activity's own
+month, the steps' days with their months' 定稿 — are one statement, not three (post53:
+``rollups.batch.run_together``, as ``voiding.void_refusal`` reads its page's)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -59,11 +62,11 @@ def _words(day) -> str:
 
 def test_a_pages_approval_refusal_reads_the_steps_months_with_their_days(
         app, world, count_queries):
-    """The findings handed over in one month, then in four: the unlocked refusal runs 3
-    statements each time — the participants' units of the day that are 已定稿, the
-    activity's own month, the steps' days with their months' 定稿 — and refuses nothing;
-    each month signed in turn, it names the earliest signed step month in the steps'
-    words, in the same 3."""
+    """The findings handed over in one month, then in four: the unlocked refusal runs 1
+    statement each time — the participants' units of the day that are 已定稿, the
+    activity's own month, the steps' days with their months' 定稿, asked together (were
+    3: one each, post52) — and refuses nothing; each month signed in turn, it names the
+    earliest signed step month in the steps' words, in the same 1."""
     months = _months()
     survey = _survey(world, months[0].replace(day=10))
     asked = []
@@ -74,7 +77,7 @@ def test_a_pages_approval_refusal_reads_the_steps_months_with_their_days(
             with count_queries() as q:
                 refusal = approval_refusal(survey, world.liaison, lock=False)
             asked.append((k, len(q.statements), refusal))
-    assert asked == [(1, 3, None), (4, 3, None)]
+    assert asked == [(1, 1, None), (4, 1, None)]
     said = []
     for k in (3, 1):  # the later month first, then an earlier one: the earliest is named
         day = months[k]
@@ -86,7 +89,7 @@ def test_a_pages_approval_refusal_reads_the_steps_months_with_their_days(
         with count_queries() as q:
             refusal = approval_refusal(survey, world.liaison, lock=False)
         said.append((len(q.statements), str(refusal)))
-    assert said == [(3, _words(months[3])), (3, _words(months[1]))]
+    assert said == [(1, _words(months[3])), (1, _words(months[1]))]
 
 
 def test_the_report_pages_approval_asked_again_reads_no_statement_a_month(
@@ -97,7 +100,8 @@ def test_the_report_pages_approval_asked_again_reads_no_statement_a_month(
     shows the report page. With the findings' steps in one month and then in four: the
     service's locked ask takes 3 statements a month (the unit's and the community's
     locks, whether it is 已定稿) — 通过 under its locks stays as it is —, the page's own
-    ask none a month: 30 and 39 (before, 31 and 43: one more a month)."""
+    ask none a month: 28 and 37 (post52: 30 and 39, the page's three questions one
+    statement each; before, 31 and 43: one more a month)."""
     months = _months()
     survey = _survey(world, months[0].replace(day=10))
     report_id = survey.report.id
@@ -115,6 +119,6 @@ def test_the_report_pages_approval_asked_again_reads_no_statement_a_month(
                                            data=data)
             assert response.status_code == 200
             counts[k] = len(statements)
-    assert counts == {1: 30, 4: 39}
+    assert counts == {1: 28, 4: 37}
     db.session.expire_all()
     assert db.session.get(type(survey.report), report_id).status == ReportStatus.submitted

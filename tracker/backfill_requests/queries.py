@@ -167,10 +167,13 @@ def pending_queue(actor) -> list[tuple[BackfillRequest, Unit]]:
 def load_request(request_id: int) -> BackfillRequest | None:
     """The request, with the activity it names and the one voided since, if any: the
     day the 补录 form is filled with and asks its rules on (``activity_day``) and whether
-    that activity is gone, read with it, not one statement after (pagesb49)."""
+    that activity is gone, read with it, not one statement after (pagesb49); and her
+    who asked, whom the form names over its fields whether or not she is listed (a
+    查找 that does not find her, post53)."""
     return db.session.scalar(
         select(BackfillRequest).where(BackfillRequest.id == request_id)
-        .options(joinedload(BackfillRequest.task), joinedload(BackfillRequest.voided_task)))
+        .options(joinedload(BackfillRequest.task), joinedload(BackfillRequest.voided_task),
+                 joinedload(BackfillRequest.member)))
 
 
 def load_adoption(request_id: int, reader) -> tuple[BackfillRequest, Unit, str | None] | None:

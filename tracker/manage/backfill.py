@@ -91,6 +91,10 @@ def backfill():
         if source is not None:
             form.fill_from_request(source, items)
     form.set_choices(items, candidates, offered.units, offered.namesakes)
+    # chosen now, while the items are as read: a 保存 the service refuses rolls back,
+    # and a search of the list then would read each item again, one statement each
+    # (post53); the one chosen is read afresh when its notice asks of it
+    notice_item = _notice_item(source, form, items) if source is not None else None
     cut_note = None
     if offered.cut is not None:  # a list cut short says so, above the ticks and the 组长
         cut_note = form.leader.description = _(
@@ -142,7 +146,7 @@ def backfill():
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
-    refused, closed = (_notices(source, actor, form, items, day) if source is not None
+    refused, closed = (_notices(source, actor, notice_item, day) if source is not None
                        else (None, None))
     return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
@@ -152,7 +156,15 @@ def backfill():
                            on_day=refused.on_day.get(source.id) if source else None)
 
 
-def _notices(source, actor, form, items, day):
+def _notice_item(source, form, items):
+    """The item the notice over the 补录申请 ``source`` asks of: the one chosen, if it
+    is of the request's community (the one there is, or the request's task's:
+    ``BackfillForm.fill_from_request``), else None."""
+    return next((i for i in items if i.id == form.resource_item.data
+                 and i.community_id == source.community_id), None)
+
+
+def _notices(source, actor, item, day):
     """What the form over the 补录申请 ``source`` says up front, its two read-only
     questions run as one statement (``run_together``, form52: neither waits on the
     other, nothing is locked): (``applicant_refusals``, the closed words).
@@ -164,8 +176,9 @@ def _notices(source, actor, form, items, day):
     The closed words: what the form says when the 补录 would be saved in a month (or
     year) closed to ``actor``: the service's own refusal, each signed unit named, what to
     re-open with it (``backfill_closed_words``), not a sentence of the page's own; None
-    otherwise. The month of ``day``, the activity's as typed (the request's own when
-    nothing is: the form's first showing, or times left out): the liaison may move the
+    otherwise (``item``: ``_notice_item``). The month of ``day``, the activity's as
+    typed (the request's own when nothing is: the form's first showing, or times left
+    out): the liaison may move the
     times to another month, and 保存 asks the day typed — a refused 保存 or a 查找
     shown again speaks of that one (adoptnotice47's Open). With an item of the request's
     community chosen (the one there is, or the request's task's:
@@ -174,8 +187,6 @@ def _notices(source, actor, form, items, day):
     unit the 补录 could be recorded for, as the queue's card asks it (``adopt_notices``)
     — never a guess at the item (review46b)."""
     day = day or source.activity_day
-    item = next((i for i in items if i.id == form.resource_item.data
-                 and i.community_id == source.community_id), None)
     if item is None:
         closed = gather(adopt_notices_plan([source], actor, day=day),
                         shape=lambda notices: _notice_words(notices.get(source.id)))

@@ -23,6 +23,7 @@ from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.engine import Row
 
 from .. import owed
 from ..config import ConfigError
@@ -369,20 +370,23 @@ def _tomorrow_task(row, now: datetime):
 
 
 @still_due_for("tomorrow")
-def still_tomorrow(row, now: datetime, config: dict) -> bool:
+def still_tomorrow(row, now: datetime, config: dict):
     """Still on the task (not withdrawn, not cancelled), the task still on the day the
     row announces, and not started: one that could not leave by midnight is still worth
     sending in the morning if the task is later that day (worded for today, see
     ``reword_tomorrow``); once it has started, or moved to another day (whose eve has its
-    own reminder), it is obsolete. A move within the day keeps it, with the new time."""
-    return _tomorrow_task(row, now) is not None
+    own reminder), it is obsolete. A move within the day keeps it, with the new time.
+    The task as read (truthy), or None: ``reword_tomorrow`` words the row from it."""
+    return _tomorrow_task(row, now)
 
 
 @reworded_for("tomorrow")
-def reword_tomorrow(row, now: datetime, config: dict, _due=True) -> dict | None:
+def reword_tomorrow(row, now: datetime, config: dict, due=True) -> dict | None:
     """The task's time and place as they are when the row leaves, 「今天」 if that is
-    the task's own day, and whether she has checked in by then."""
-    task = _tomorrow_task(row, now)
+    the task's own day, and whether she has checked in by then — ``due``, the task as
+    ``still_tomorrow`` read it just before (post53, as ``reword_changed``: not read
+    again); read here when not given."""
+    task = due if isinstance(due, Row) else _tomorrow_task(row, now)
     if task is None:
         return None
     title, place, starts, ends, day, assigned, status = task

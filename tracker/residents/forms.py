@@ -55,11 +55,13 @@ class ResidentForm(Form):
     )
     paired_ids = MultiCheckboxField(_l("结对党员"), coerce=record_id)
 
-    def __init__(self, *args, candidates=(), **kwargs):
+    def __init__(self, *args, candidates=(), namesakes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consent_date.flags.required = True
-        # namesakes told apart: pairing the wrong 陈艳 shows the resident to the wrong person
-        self.paired_ids.choices = choices_with_unit(candidates)
+        # namesakes told apart: pairing the wrong 陈艳 shows the resident to the wrong
+        # person — on the namesakes read with the candidates' rows (``namesakes``:
+        # ``services.residents.pairing_candidate_list``), no statement of their own
+        self.paired_ids.choices = choices_with_unit(list(candidates), read=namesakes)
 
     @property
     def category_value(self) -> ResidentCategory | None:

@@ -162,8 +162,8 @@ def new():
     community = next((c for c in communities if c.id == community_id), None)
     if community is None:
         return render_template("residents/choose_community.html", communities=communities)
-    candidates = pairing_candidate_list(community.id)
-    form = ResidentForm(candidates=candidates)
+    candidates, namesakes = pairing_candidate_list(community.id)
+    form = ResidentForm(candidates=candidates, namesakes=namesakes)
     if form.validate_on_submit():
         done = run_service(form, create_resident, current_user, _data(form, community.id))
         if done:
@@ -215,11 +215,11 @@ def edit(resident_id: int):
         # (``update_resident`` refuses the save too), and its opening would log a view
         flash(str(ERASED_REFUSED), "error")
         return redirect(url_for(".detail", resident_id=resident_id))
-    candidates = pairing_candidate_list(resident.community_id)
-    # Paired members who have since left the candidates stay listed, so an edit keeps them.
-    known = {m.id for m in candidates}
-    candidates += [m for m in resident.paired_members if m.id not in known]
-    form = ResidentEditForm(obj=resident, candidates=candidates)
+    # Paired members who have since left the candidates stay listed, so an edit keeps
+    # them (after the candidates, each with her namesakes read as theirs are)
+    candidates, namesakes = pairing_candidate_list(
+        resident.community_id, keep=[m.id for m in resident.paired_members])
+    form = ResidentEditForm(obj=resident, candidates=candidates, namesakes=namesakes)
     if request.method == "GET":
         form.category.data = resident.category.value
         form.paired_ids.data = [m.id for m in resident.paired_members]

@@ -46,7 +46,7 @@ from ..models import (
     Zone,
 )
 from ..privacy import ERASED_PHONE_MARK
-from ..rollups.batch import Plan, gather
+from ..rollups.batch import Plan, gather, run
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
@@ -400,6 +400,10 @@ def backfill_closed_units(actor: Member, item: ResourceItem, day: date, member_i
     补录申请 with its item chosen asks (read only, ``lock=False``). ``lock`` as
     ``closed_to``'s; the participants' units asked first: it takes every unit's lock
     in order (``closed_member_units``)."""
+    if not lock:
+        # read only (a form its validators refused, ``backfill_problems``' check): its
+        # two questions in one statement, as the form's notice asks them (post53)
+        return run(backfill_closed_units_plan(actor, item, day, member_ids))
     units = closed_member_units(actor, item.unit_id, item.community_id, day, member_ids,
                                 lock=lock)
     if may_change_final(actor):  # ``closed_to``'s rule: nothing is closed to an admin

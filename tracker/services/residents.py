@@ -14,11 +14,12 @@ from datetime import date
 from ..formatting import REPEATED
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import exists, literal, or_, select
+from sqlalchemy import case, exists, literal, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..names import namesakes_of
 from ..models import (
     Category,
     Community,
@@ -151,10 +152,21 @@ def pairing_candidates(community_id: int):
         .order_by(Member.name_key, Member.id)
 
 
-def pairing_candidate_list(community_id: int) -> list[Member]:
-    """The pairing candidates as the register form lists them, each with their unit."""
-    return list(db.session.scalars(pairing_candidates(community_id)
-                                   .options(selectinload(Member.unit))))
+def pairing_candidate_list(community_id: int, keep=()) -> tuple[list[Member], dict]:
+    """The pairing candidates as the register form lists them, each with their unit,
+    then the members of ``keep`` (ids: paired already, no longer candidates — an edit
+    keeps them listed), and {member id: her namesakes in her unit} (``names.
+    namesakes_of``, read with her row: the 结对党员 picker's labels ask no statement of
+    their own, ``names.choice_names``' ``read``, as the 补录 form's list, post53)."""
+    candidate = pairing_candidates(community_id).whereclause
+    kept = [member_id for member_id in keep]
+    later = case((candidate, 0), else_=1)
+    rows = db.session.execute(
+        select(Member, namesakes_of(Member.id, Member.unit_id))
+        .where(or_(candidate, Member.id.in_(kept)) if kept else candidate)
+        .order_by(later, Member.name_key, Member.id)
+        .options(selectinload(Member.unit))).all()
+    return [row[0] for row in rows], {row[0].id: row[1] for row in rows}
 
 
 # --- the register -------------------------------------------------------------------

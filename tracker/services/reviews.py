@@ -31,7 +31,7 @@ from ..models import (
     Unit,
 )
 from ..names import names_told_apart
-from ..rollups.batch import Plan, plan, run
+from ..rollups.batch import Plan, plan, run_together
 from ..permissions import manages_task, may_report
 from ..security import key_ids
 from ..timeutil import to_local, utcnow
@@ -45,7 +45,9 @@ from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
     TaskParticipants,
+    closed_day_plan,
     closed_member_units,
+    closed_member_units_plan,
     closed_to,
     day_signed,
     final_day,
@@ -654,21 +656,31 @@ def approval_refusal(task: Task, actor: Member, *, lock: bool = True,
         return running
     if may_change_final(actor):
         return None
-    # the participants' units count their hours too (asked first: every unit's lock
-    # in order, ``closed_member_units``)
-    units = closed_member_units(actor, task.unit_id, task.community_id, task.service_date,
-                                _counted_ids(task, counting or _counting()), lock=lock,
-                                other_than=(task.id,))
-    own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
+    counted = _counted_ids(task, counting or _counting())
+    if lock:
+        # the participants' units count their hours too (asked first: every unit's
+        # lock in order, ``closed_member_units``); 通过 asks each step month under its
+        # lock below
+        units = closed_member_units(actor, task.unit_id, task.community_id,
+                                    task.service_date, counted, other_than=(task.id,))
+        own = closed_to(actor, task.unit_id, task.community_id, task.service_date)
+        days = signed = None
+    else:
+        # a page's ask (unlocked: 通过 refused for a month signed since its page, asked
+        # again after the rollback) reads the same three questions — the participants'
+        # units, the own month, the steps' days with whether each month is 已定稿
+        # (``step_days_plan``: none a month, post52) — in one statement: read only,
+        # nothing waits for a lock, so none need come before another (post53, as
+        # ``voiding.void_refusal``)
+        units, own, (days, signed) = run_together(
+            closed_member_units_plan(actor, task.unit_id, task.community_id,
+                                     task.service_date, counted, other_than=(task.id,)),
+            closed_day_plan(task.unit_id, task.community_id, task.service_date),
+            step_days_plan(task))
     if own is not None:
         return _approval_words(own, None)
     if units:
         return units_closed_words(units, _l("审核通过该活动"))
-    # a page's ask (unlocked: 通过 refused for a month signed since its page, asked
-    # again after the rollback) reads the steps' days with whether each month is 已定稿
-    # (``step_days_plan``): one statement, not one a month (post52, as surveys51); 通过
-    # itself asks each month under its lock
-    days, signed = (None, None) if lock else run(step_days_plan(task))
     return _approval_words(None, _first_closed_step(task, actor, lock=lock, days=days,
                                                     signed=signed))
 

@@ -59,7 +59,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.batch import Plan, built_once, constant, given, plan, run
+from ..rollups.batch import Plan, built_once, constant, gather, given, plan, run
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..rollups.stays import BoundDay, stay_at_end, took_part_in_period, unit_then
@@ -1096,6 +1096,14 @@ def closed_day_whose(unit_id: int, community_id: int, day: date, *,
     return _closed_day(unit_id, community_id, day, lock=lock, whose=True)
 
 
+def closed_day_plan(unit_id: int, community_id: int, day: date) -> Plan:
+    """``closed_day`` unlocked, as a ``rollups.batch`` plan: a page's ask read with its
+    other reads (通过 refused, asked again after the rollback: ``reviews.approval_refusal``,
+    post53)."""
+    return gather(_closed_day_read(unit_id, community_id, day, whose=False),
+                  shape=lambda found: found[0])
+
+
 def closed_day_whose_plan(unit_id: int, community_id: int, day: date) -> Plan:
     """``closed_day_whose`` unlocked, as a ``rollups.batch`` plan: a page that only
     shows what is offered reads it with its other reads (the 补录 form over a 补录申请,
@@ -1296,6 +1304,12 @@ class TaskParticipants:
     task_id: int
     statuses: tuple
 
+    def select(self) -> Select:
+        """The same members as a select: for ``closed_member_units_plan``, whose
+        statement is batched with a page's other reads and takes no bound parameter."""
+        return select(Assignment.member_id).where(Assignment.task_id == self.task_id,
+                                                  Assignment.status.in_(self.statuses))
+
 
 def _bound_member_units(of_task: bool, excluding: bool) -> tuple[Plan, Plan]:
     """(the lock's plan, the read's) of ``closed_member_units`` for a list of ids (or a
@@ -1358,6 +1372,8 @@ def closed_member_units_plan(actor: Member, unit_id: int, community_id: int, day
     (``voiding.void_refusal``, pages51)."""
     if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
         return constant([])
+    if isinstance(member_ids, TaskParticipants):
+        member_ids = member_ids.select()
     return _member_units_read(_units_then(member_ids, day, unit_id, community_id, other_than),
                               unit_id, community_id, day)
 
