@@ -122,3 +122,30 @@ def test_a_fix_asked_again_names_its_confirm_fix(client, login, october):
     assert client.post(action, data=fields).status_code == 302
     db.session.expire_all()
     assert db.session.get(Finding, finding_id).status == FindingStatus.fixed
+
+
+def test_a_reactivation_asked_again_names_its_confirm_reactivate(client, login, world):
+    """The item of last year, switched off, takes over last year's approved work of its
+    line (tests/services/test_item_reactivate_named_race.py's ``_lines``): 重新启用
+    names the unit's signed 年度总结 of last year, re-opened before 确认重新启用."""
+    from tests.services.test_item_reactivate_named_race import _last_year, _lines
+    from tracker.reports import annual_final
+
+    item_id = _lines(world.unit, world.community, world.liaison)
+    db.session.commit()
+    year = _last_year()
+    annual_final.finalize_year(world.admin, SummaryScope(world.unit.id), year)
+    db.session.commit()
+    login(world.admin)
+    page = client.post(f"/admin/items/{item_id}/active",
+                       data={"active": "1"}).get_data(as_text=True)
+    assert f"{world.unit.name}{year}年" in " ".join(named(page))
+    action, fields = _confirmation(page)
+    with unit_of_work():
+        reopen_year(world.admin, SummaryScope(unit_id=world.unit.id), year)
+
+    response = client.post(action, data=fields)
+    assert response.status_code == 200
+    _said_again(text(response), f"{world.unit.name}{year}年", "重新启用", "确认重新启用")
+    db.session.expire_all()
+    assert db.session.get(ResourceItem, item_id).active is False  # nothing done
