@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .admin.told import signed_names
 from .services import name_problems
-from .services.reopened import THEN_CONFIRM
+from .services.reopened import THEN_CONFIRM, Then
 from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
@@ -57,7 +57,8 @@ class NamedFirst:
     it changes (a ``summary_notes.Naming`` or None: ``named_first.day_signed`` /
     ``work_signed`` of the typed values), ``ask(named, since)`` its naming page
     (``ask_first`` with the change's words; ``since``: None, or the words said first
-    when asked again).
+    when asked again); ``then``: those words as the page's own button says them
+    (``services.then_pages``: 「…如仍要复制，请再次点击“确认复制”。」), one per page.
 
     The one rule of 作废's and 撤销审核's keys (``roll.keep_named``): the naming
     page posts back what it named (``KEY``); the change compares it, in its own unit of
@@ -85,8 +86,11 @@ class NamedFirst:
     service's answer been the view's (refusalgone46)."""
 
     def __init__(self, naming: Callable, ask: Callable,
-                 problems: Callable[[], list] | None = None):
+                 problems: Callable[[], list] | None = None, *, then: Then):
         self.naming, self.ask = naming, ask
+        # the page's words asked again, ending on its own button (``then_pages``): never
+        # 「…请再次提交」 over a page whose button is 「确认作废」 (then53)
+        self.then = then
         # the ask's own read-only pre-check, as ``since``'s ``problems``: for a view that
         # runs the change with a flow of its own (``admin.crud.save_form``)
         self.problems = problems
@@ -113,7 +117,8 @@ class NamedFirst:
         if self.shown:
             self.promised = request.form.get(KEY)
             if self.promised is not None and not same_named(self.promised, named_key(named)):
-                return self.ask(named, said_since(self.promised, named, actor=_poster()))
+                return self.ask(named, said_since(self.promised, named, actor=_poster(),
+                                                  then=self.then))
             return None
         asked = self.ask(named, False) if named or always else None
         # held to what was named to the user: nothing when no page was shown — the ask
@@ -185,10 +190,11 @@ class NamedFirst:
         """``since``'s words first for ``named``, what the change names now, by
         ``said_afresh``: to a post a page of ours asked, what changed from what it named;
         to one straight from the form, nothing, as the first time — unless nothing is
-        named now (``reopened.CHANGED_NONE``)."""
+        named now (``then.none``, ending on the page's button)."""
         if self.promised is None:  # not this view's compare: its own words
             return refusal.message if self.shown else None
-        return said_afresh(self.promised, named, shown=self.shown, actor=_poster())
+        return said_afresh(self.promised, named, shown=self.shown, actor=_poster(),
+                           then=self.then)
 
 
 def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, actor,

@@ -21,6 +21,7 @@ import re
 from tests.reports.test_signed_named import named
 from tests.residents.test_resident_kind_signed import _edit_form, _form, _two_visits
 from tests.web.stale_support import text
+from tests.web.test_named_reopened_since import buttons
 from tests.web.test_named_since_page import _residents_form
 from tests.web.test_named_since_refused_again import _other_admin
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
@@ -32,10 +33,9 @@ from tracker.services.residents import task_residents
 from tracker.services.summary_notes import reopen
 from tracker.timeutil import utcnow
 
-NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                      "或年度总结。未作任何更改；如仍要进行，请再次提交。")
-# the same above the 服务对象 page's one 保存, in its verb (afresh52's Open)
-SAVE_SIGNED_NOW = NOTHING_SIGNED_NOW.replace("如仍要进行，请再次提交。", "如仍要保存，请再次点击“保存”。")
+# the plain form asked again, ending on its own 保存 (afresh52; then53 for the kind form)
+SAVE_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+                   "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。")
 
 
 def _reopened_named_now(month: str, button: str = "确认") -> str:
@@ -105,8 +105,10 @@ def test_a_kind_change_from_the_form_naming_nothing_now_says_so(client, login, w
     assert response.status_code == 200
     page = text(response)
     assert seen["decided"] and named(page) == []
-    assert _said(page) == [NOTHING_SIGNED_NOW]
+    # the plain form's 保存, as the form gives it back (then53; before: 「…请再次提交。」)
+    assert _said(page) == [SAVE_SIGNED_NOW]
     assert "改为困难群众" in page and "确认保存" not in page  # as typed; the plain 保存
+    assert "保存" in buttons(page)
     assert _kind(elder.id) == ResidentCategory.elderly
 
     assert client.post(url, data=_edit_form(page)).status_code == 302

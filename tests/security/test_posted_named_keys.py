@@ -16,14 +16,16 @@ from tests.backfill_requests.support import asked_for_past_task
 from tests.residents.support import resident as make_resident, visit_task
 from tracker.extensions import db
 from tracker.models import SummaryNote, TaskReport, task_resident
-from tracker.services.reopened import CHANGED_NONE, MAX_NAMED_PARTS, THEN_SAVE
+from tracker.services.reopened import MAX_NAMED_PARTS, THEN_SAVE
 from tracker.timeutil import utcnow
 
 OVER_INT = "9" * 20  # past any INTEGER column
 PAST_INT_DIGITS = "1" * 5000  # past Python's int() of 4,300 digits
 
-# what the page of a key of no page says first (nothing signed now)
-NOTHING_SAID = str(CHANGED_NONE)
+# what 采纳's page of a key of no page says first (nothing signed now), sending the user to
+# its own button (then53; before: 「…如仍要进行，请再次提交。」)
+NOTHING_SAID = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+                "或年度总结。未作任何更改；如仍要采纳，请再次点击“确认采纳”。")
 # the same on the 服务对象 page, in its button's verb (保存)
 NOTHING_SAVED = str(THEN_SAVE.none)
 

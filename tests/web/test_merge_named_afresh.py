@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from tests.rollups import builders as b
 from tests.web.stale_support import text
+from tests.web.test_named_reopened_since import buttons
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
 from tracker.extensions import db
 from tracker.models import MemberMerge, SummaryScope
@@ -27,8 +28,9 @@ from tracker.services import merge
 from tracker.services.summary_notes import reopen
 from tracker.timeutil import local_today
 
+# ending on the page's own button, 确认合并 (before then53: 「…如仍要进行，请再次提交。」)
 NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                      "或年度总结。未作任何更改；如仍要进行，请再次提交。")
+                      "或年度总结。未作任何更改；如仍要合并，请再次点击“确认合并”。")
 
 
 def _months_ago(n: int):
@@ -120,7 +122,7 @@ def test_a_merge_from_a_page_naming_nothing_now_says_so(client, world, admin, mo
     again = text(response)
     assert seen["decided"] and not _is_merged(world)
     assert _notice(again) == "" and _said(again) == [NOTHING_SIGNED_NOW]
-    assert "确认合并" in again
+    assert "确认合并" in buttons(again)
 
     assert _confirm(client, world, again).status_code == 302
     assert _is_merged(world)
@@ -167,7 +169,8 @@ def test_a_month_reopened_before_the_merge_is_said_reopened(client, world, admin
     assert not _is_merged(world) and _notice(again) == ""
     assert _said(again) == [
         f"打开页面之后，{_named(world, day)}已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-        "未作任何更改；如仍要进行，请再次提交。"]
+        "未作任何更改；如仍要合并，请再次点击“确认合并”。"]
+    assert "确认合并" in buttons(again)
     assert _confirm(client, world, again).status_code == 302 and _is_merged(world)
 
 

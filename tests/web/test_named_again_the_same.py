@@ -43,13 +43,14 @@ from tests.web.test_merge_named_afresh import (
 )
 from tests.web.test_merge_named_afresh import _named as _merge_named
 from tests.web.test_named_first import MONTH, _confirmation, _entries, _sign_october_only
+from tests.web.test_named_reopened_since import buttons
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
 from tracker.extensions import db
 from tracker.models import ReportStatus, SummaryScope, TaskReport, YearNote
 from tracker.reports import final
 from tracker.services import funds, ledger_import, merge
 from tracker.services import member_import as mi
-from tracker.services.reopened import THEN_CONFIRM, THEN_IMPORT, THEN_REVIEW
+from tracker.services.reopened import THEN_IMPORT, THEN_REVIEW
 from tracker.services.summary_notes import reopen
 from tracker.services.year_notes import reopen_year
 from tracker.timeutil import utcnow
@@ -57,6 +58,10 @@ from tracker.timeutil import utcnow
 YEARS = "年度总结的当前数据"  # a year named
 # what the old words said over the identical list: a change to look for that is not there
 CHANGED = "有了变化"
+# the list again on a 「确认…」 page, sending the user to that button (then53; before:
+# 「…请再次确认。」, a verb, above 确认登记 or 确认合并)
+THEN_SAME = ("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
+             "未作任何更改；如仍要{verb}，请再次点击“{button}”。")
 
 
 def _year_signed(o) -> None:
@@ -106,7 +111,8 @@ def test_a_naming_page_read_again_naming_the_same_says_nothing_on_it_changed(
     assert seen["decided"] and _entries() == before  # nothing written
     (words,) = named(again)
     assert MONTH in words and "年度总结" not in words  # the same list
-    assert str(THEN_CONFIRM.same) in again and CHANGED not in again, again
+    assert THEN_SAME.format(verb="登记", button="确认登记") in again, again
+    assert CHANGED not in again and "确认登记" in buttons(again)
     _action, fields = _confirmation(again)
     assert {k: fields.get(k) for k in typed} == typed  # every typed field carried
 
@@ -163,7 +169,9 @@ def test_a_merge_read_again_naming_the_same_says_so(client, world, admin, monkey
     again = text(_confirm(client, world, page))
     assert seen["decided"] and not _is_merged(world)
     assert _notice(again) == notice  # the same list
-    assert re.findall(r"打开(?:确认)?页面之后[^<]*", again) == [str(THEN_CONFIRM.same)]
+    assert re.findall(r"打开(?:确认)?页面之后[^<]*", again) == [
+        THEN_SAME.format(verb="合并", button="确认合并")]
+    assert "确认合并" in buttons(again)
     assert _confirm(client, world, again).status_code == 302 and _is_merged(world)
 
 

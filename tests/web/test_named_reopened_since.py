@@ -12,6 +12,8 @@ user to 「上方的说明」: nothing is named above. The same words for every 
 作废, a resident's kind."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.reports.test_signed_named import named
@@ -29,11 +31,20 @@ from tracker.services.residents import task_residents
 from tracker.services.summary_notes import reopen
 
 NOW_PLAIN = "已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。未作任何更改；"
-# the plain form's own button, where the page shows one (afresh52's Open): a 审核 通过, a
-# 服务对象 保存; a naming page of many changes names none
-AGAIN = "如仍要进行，请再次提交。"
+# the page's own button, in its own verb (afresh52's Open, then53): the plain form's where
+# the page gives it back — a 审核 通过, a 服务对象 保存 —, else the naming page's 「确认…」
+# (before then53: 「…如仍要进行，请再次提交。」 over a page with no 提交)
 APPROVE_AGAIN = "如仍要通过，请再次点击“通过”。"
 SAVE_AGAIN = "如仍要保存，请再次点击“保存”。"
+AGAIN = {"冲销": "如仍要冲销，请再次点击“确认冲销”。",
+         "登记支出": "如仍要登记，请再次点击“确认登记”。",
+         "登记移交": "如仍要登记移交，请再次点击“确认登记移交”。",
+         "添加遗漏的参加人员": "如仍要添加，请再次点击“确认添加”。",
+         "补录该活动": "如仍要补录，请再次点击“确认补录”。",
+         "更换组长": "如仍要更换，请再次点击“确认更换”。",
+         "撤销审核": "如仍要撤销审核，请再次点击“确认撤销审核”。",
+         "作废": "如仍要作废，请再次点击“确认作废”。",
+         "采纳": "如仍要采纳，请再次点击“确认采纳”。"}
 
 
 def _reopen(unit, year: int, month: int, admin) -> None:
@@ -42,11 +53,19 @@ def _reopen(unit, year: int, month: int, admin) -> None:
         reopen(admin, SummaryScope(unit_id=unit.id), year, month)
 
 
-def _says_reopened(page: str, month: str, again: str = AGAIN) -> None:
-    """The page names the month re-opened since and points at nothing that is not there."""
+def _says_reopened(page: str, month: str, again: str) -> None:
+    """The page names the month re-opened since and points at nothing that is not there:
+    the button its words send the user to is the page's own."""
     assert f"打开页面之后，{month}{NOW_PLAIN}{again}" in page, page
     assert named(page) == []  # no block naming signed documents …
     assert "上方的说明" not in page and "现在的说明" not in page  # … so none pointed at
+    (button,) = re.findall(r"“([^”]+)”", again)
+    assert button in buttons(page), buttons(page)
+
+
+def buttons(page: str) -> list[str]:
+    """The labels of the page's buttons, as drawn."""
+    return [label.strip() for label in re.findall(r"<button[^>]*>([^<]*)</button>", page)]
 
 
 def test_an_approval_from_a_page_naming_a_month_re_opened_since(client, login, october):
@@ -90,7 +109,7 @@ def test_a_named_first_change_confirmed_after_its_month_was_re_opened(
     db.session.expire_all()
     assert not case.done(october, before)  # nothing done
     again = response.get_data(as_text=True)
-    _says_reopened(text(response), MONTH)
+    _says_reopened(text(response), MONTH, AGAIN[change])
     action, fields = _posted_again(again)
     assert {k: fields[k] for k in typed} == typed  # every typed field carried again
 
@@ -121,7 +140,7 @@ def test_an_unapproval_confirmed_after_its_month_was_re_opened(client, login, oc
     response = client.post(action, data=form_on(confirmation, action))
     assert response.status_code == 200
     again = text(response)
-    _says_reopened(again, MONTH)
+    _says_reopened(again, MONTH, AGAIN["撤销审核"])
     assert "确认撤销审核" in again and "人数有误" in again  # asked again, the reason kept
     assert _status(task) == ReportStatus.approved
 
@@ -142,7 +161,7 @@ def test_a_void_confirmed_after_its_month_was_re_opened(client, login, october):
     response = client.post(action, data=form_on(confirmation, action))
     assert response.status_code == 200
     again = text(response)
-    _says_reopened(again, MONTH)
+    _says_reopened(again, MONTH, AGAIN["作废"])
     assert "确认作废" in again and "活动未举行" in again
     assert _status(task) == ReportStatus.approved
 
@@ -163,7 +182,7 @@ def test_a_kind_change_confirmed_after_its_month_was_re_opened(client, login, wo
     response = client.post(url, data=_edit_form(page))
     assert response.status_code == 200
     again = text(response)
-    _says_reopened(again, month)
+    _says_reopened(again, month, SAVE_AGAIN)
     assert "改为困难群众" in again and "确认保存" not in again  # as typed; the plain 保存
     db.session.expire_all()
     assert db.session.get(Resident, elder.id).category == ResidentCategory.elderly
@@ -247,7 +266,7 @@ def test_an_adoption_confirmed_after_its_month_was_re_opened_is_said_on_the_queu
     response = client.post(action, data=fields, follow_redirects=True)
     db.session.expire_all()
     assert request.status == RequestStatus.pending and _done(task) == before
-    _says_reopened(text(response), month)
+    _says_reopened(text(response), month, AGAIN["采纳"])
 
     assert client.post(url).status_code == 302  # the plain 采纳: done at once
     db.session.expire_all()
@@ -269,7 +288,7 @@ def test_an_unapproval_from_a_task_page_read_before_the_month_was_re_opened(
     response = client.post(action, data=asked_on_task("reopen").posted(page, task, "人数有误"))
     assert response.status_code == 200
     confirmation = text(response)
-    _says_reopened(confirmation, MONTH)
+    _says_reopened(confirmation, MONTH, AGAIN["撤销审核"])
     assert "确认撤销审核" in confirmation and _status(task) == ReportStatus.approved
     assert client.post(action, data=form_on(confirmation, action)).status_code == 302
     assert _status(task) == ReportStatus.returned

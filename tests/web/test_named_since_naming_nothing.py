@@ -14,17 +14,18 @@ import pytest
 from tests.reports.test_signed_named import named
 from tests.web.stale_support import form_on
 from tests.web.test_named_first import _confirmation, _sign_october_only
+from tests.web.test_named_reopened_since import buttons
 from tests.web.test_named_since_refused_again import _other_admin
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
 from tracker.extensions import db
 from tracker.models import Member, ReportStatus, SummaryScope, Task, TaskReport, TaskStatus
 from tracker.services.summary_notes import reopen
 
-NOTHING_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                      "或年度总结。未作任何更改；如仍要进行，请再次提交。")
-# the same above the report's 通过, in its verb (afresh52's Open)
-APPROVE_SIGNED_NOW = NOTHING_SIGNED_NOW.replace("如仍要进行，请再次提交。",
-                                                "如仍要通过，请再次点击“通过”。")
+# each page's own button, in its verb: the report's 通过 (afresh52's Open), 作废's 确认作废
+# and 撤销审核's 确认撤销审核 (then53; before: 「…如仍要进行，请再次提交。」, no 提交 there)
+SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+              "或年度总结。未作任何更改；如仍要{verb}，请再次点击“{button}”。")
+APPROVE_SIGNED_NOW = SIGNED_NOW.format(verb="通过", button="通过")
 
 
 def _reopened_after_the_rollback(monkeypatch, module, o):
@@ -56,9 +57,10 @@ def test_an_approval_from_a_page_naming_nothing_says_nothing_is_signed_now(
     assert db.session.get(TaskReport, report_id).status == ReportStatus.submitted
 
 
-@pytest.mark.parametrize("path,submit", [("void", "确认作废"), ("reopen", "确认撤销审核")])
+@pytest.mark.parametrize("path,submit,verb", [("void", "确认作废", "作废"),
+                                             ("reopen", "确认撤销审核", "撤销审核")])
 def test_a_void_or_reopen_confirmed_naming_nothing_says_nothing_is_signed_now(
-        client, login, october, monkeypatch, path, submit):
+        client, login, october, monkeypatch, path, submit, verb):
     from tracker import manage
     o = october
     task_id = o.tasks["环境整治一"].id
@@ -75,7 +77,7 @@ def test_a_void_or_reopen_confirmed_naming_nothing_says_nothing_is_signed_now(
                                      f"{path}-named": key},
                        follow_redirects=True).get_data(as_text=True)
     db.session.expire_all()
-    assert seen["decided"] and named(html) == [] and submit in html
-    assert _said(html) == [NOTHING_SIGNED_NOW]
+    assert seen["decided"] and named(html) == [] and submit in buttons(html)
+    assert _said(html) == [SIGNED_NOW.format(verb=verb, button=submit)]
     task = db.session.get(Task, task_id)
     assert task.status != TaskStatus.cancelled and task.report.status == ReportStatus.approved

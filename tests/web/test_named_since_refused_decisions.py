@@ -455,7 +455,9 @@ def test_an_adoption_from_the_queue_refused_then_naming_nothing_asks_it_plainly(
     page = response.get_data(as_text=True)
     words = _text(response)
     assert response.status_code == 200 and "确认采纳" in words and named(page) == []
-    assert "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。" in words
+    # its own button (then53; before: 「…如仍要进行，请再次提交。」, no 提交 on the page)
+    assert ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
+            "或年度总结。未作任何更改；如仍要采纳，请再次点击“确认采纳”。") in words, words
     assert "请查看上方的说明" not in words
     db.session.expire_all()
     assert seen["signed"] and seen["compared"]

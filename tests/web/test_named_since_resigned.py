@@ -22,18 +22,20 @@ import pytest
 from tests.reports.test_signed_named import named
 from tests.web.test_named_first import MONTH, _confirmation, _sign_october_only
 from tests.web.test_named_first_since import _october_entry, _posted_again, _reversals
+from tests.web.test_named_reopened_since import buttons
 from tests.web.test_named_since_refused_again import _other_admin
 from tests.web.test_named_since_refused_decisions import _decided_after_the_rollback
 from tracker.extensions import db
 from tracker.models import Member, ReportStatus, SummaryScope, Task, TaskStatus
 from tracker.reports.final import finalize
 from tracker.services import unit_of_work
-from tracker.services.reopened import THEN_CONFIRM
 from tracker.services.summary_notes import reopen
 
-# the list again: the same words on 冲销's, 撤销审核's and 作废's pages (before stale53, each
-# page's own 「…有了变化…请查看上方的说明后再确认…」)
-SAME = str(THEN_CONFIRM.same)
+# the list again (before stale53, each page's own 「…有了变化…请查看上方的说明后再确认…」),
+# sending the user to the page's own button (before then53: 「…请再次确认。」, a verb, above
+# 确认作废, 确认撤销审核, 确认冲销)
+SAME = ("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
+        "未作任何更改；如仍要{verb}，请再次点击“{button}”。")
 
 
 def _said(html):
@@ -69,9 +71,10 @@ def _reopened_after_the_read(monkeypatch, module, name: str, o) -> None:
     monkeypatch.setattr(module, name, naming)
 
 
-@pytest.mark.parametrize("path,submit", [("void", "确认作废"), ("reopen", "确认撤销审核")])
+@pytest.mark.parametrize("path,submit,verb", [("void", "确认作废", "作废"),
+                                             ("reopen", "确认撤销审核", "撤销审核")])
 def test_a_void_or_reopen_whose_month_was_re_opened_and_signed_again_points_at_it(
-        client, login, october, monkeypatch, path, submit):
+        client, login, october, monkeypatch, path, submit, verb):
     from tracker import manage
     o = october
     task_id = o.tasks["环境整治一"].id
@@ -89,9 +92,9 @@ def test_a_void_or_reopen_whose_month_was_re_opened_and_signed_again_points_at_i
                                      f"{path}-named": key},
                        follow_redirects=True).get_data(as_text=True)
     db.session.expire_all()
-    assert seen["decided"] and submit in html
+    assert seen["decided"] and submit in buttons(html)
     assert MONTH in " ".join(named(html))  # October named, signed again
-    assert _said(html) == [SAME]
+    assert _said(html) == [SAME.format(verb=verb, button=submit)]
     task = db.session.get(Task, task_id)
     assert task.status != TaskStatus.cancelled and task.report.status == ReportStatus.approved
 
@@ -115,7 +118,7 @@ def test_a_reversal_whose_month_was_re_opened_and_signed_again_points_at_it(
 
     html = client.post(action, data=fields, follow_redirects=True).get_data(as_text=True)
     db.session.expire_all()
-    assert seen["decided"] and "确认冲销" in html
+    assert seen["decided"] and "确认冲销" in buttons(html)
     assert MONTH in " ".join(named(html))
-    assert _said(html) == [SAME]
+    assert _said(html) == [SAME.format(verb="冲销", button="确认冲销")]
     assert _reversals() == before

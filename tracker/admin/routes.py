@@ -19,6 +19,7 @@ from ..extensions import db
 from ..formatting import hours
 from ..named_page import NamedFirst, ask_first, said_afresh
 from ..services.reopened import THEN_ADD, THEN_CORRECT, THEN_EDIT
+from ..services.then_pages import THEN_CONFIRM_SAVE, THEN_COPY, THEN_REACTIVATE
 from ..paging import page_number
 from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Role, RollPeriod,
                       TargetMeasure, Unit, Zone)
@@ -323,7 +324,8 @@ def items_copy():
     # the items it makes are printed by their year's 年度总结, a budget by its 月报 too:
     # the signed ones named first (review46 #2), compared by the copy under its locks
     first = NamedFirst(lambda lock: item_named.copy_named(current_user, form.year.data,
-                                                         **chosen, lock=lock), ask)
+                                                         **chosen, lock=lock), ask,
+                       then=THEN_COPY)
     done = None
     if form.validate_on_submit():
         if (asked := first.answer()) is not None:
@@ -378,7 +380,8 @@ def item_new():
     # a new item is printed by its year's 年度总结, a budget by its 月报 too: the signed
     # ones named first (review46 #2), compared by the service after its refusals
     first = NamedFirst(lambda lock: item_named.new_items_named(current_user, [form.to_data()],
-                                                              lock=lock), ask)
+                                                              lock=lock), ask,
+                       then=THEN_CONFIRM_SAVE)
     done = None
     if not returning() and form.validate_on_submit():  # 返回: the form as typed
         if (asked := first.answer()) is not None:
@@ -451,7 +454,7 @@ def _item_on_named(item: ResourceItem, active: bool, back: str) -> NamedFirst | 
                          back=back, since=since)
 
     return NamedFirst(lambda lock: item_named.reactivate_named(item, current_user, lock=lock),
-                      ask)
+                      ask, then=THEN_REACTIVATE)
 
 
 # a 共建活动经费 item's money target is its ledger's budget, read by every 月报 of its year
@@ -548,7 +551,7 @@ def _item_edit_named(item: ResourceItem, form, refused: list):
             refuse_keys(form)
         return problems_of(refusal)
 
-    first = NamedFirst(naming, ask, problems)
+    first = NamedFirst(naming, ask, problems, then=THEN_CONFIRM_SAVE)
 
     def named(data) -> None:
         merged.append(data)

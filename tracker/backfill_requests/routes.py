@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
 from ..named_page import NamedFirst, ask_first
+from ..services.then_pages import THEN_ADOPT
 from ..names import labels_with_unit, listed_among, with_unit
 from ..permissions import manages_community, staff_required
 from ..rollups.batch import run_together
@@ -200,7 +201,8 @@ def adopt(request_id: int):
     # compares after its refusals (``compare``), so a post the pre-check refused, held
     # to naming nothing, is named afresh if that refusal is gone by its locks (samehold44)
     first = NamedFirst(lambda lock: adoption_signed(row, actor, lock=lock),
-                       lambda named, since: _ask_adoption(row, name, named, since))
+                       lambda named, since: _ask_adoption(row, name, named, since),
+                       then=THEN_ADOPT)
     if (asked := first.answer()) is not None:
         return asked
     # a month signed since its page (``since_off``): the page again or — 采纳 refused by

@@ -24,6 +24,7 @@ from ..timeutil import local_today
 from ..formatting import yuan
 from ..i18n import month_name
 from ..named_page import KEY, NamedFirst, ask_first
+from ..services.then_pages import THEN_ENTRY, THEN_REVERSE
 from ..services.roll import named_key
 from ..view_support import returning, run_service
 from .forms import EntryForm, ReverseForm
@@ -151,7 +152,7 @@ def add_entry(unit_id: int, community_id: int, year: int):
 
     first = NamedFirst(lambda lock: service.entry_signed(current_user, unit.id, community.id,
                                                          form.entry_date.data, lock=lock),
-                       ask)
+                       ask, then=THEN_ENTRY)
     if returning():  # the confirmation page's 返回: the ledger, the entry as typed
         return _render_ledger(unit, community, year, entry_form=form)
     if not form.validate_on_submit():
@@ -209,7 +210,8 @@ def reverse(entry_id: int):
             signed=signed_names(named), signed_action=_("冲销"),
             hidden={KEY: named_key(named)})
 
-    first = NamedFirst(lambda lock: service.reversal_signed(current_user, entry, lock=lock), ask)
+    first = NamedFirst(lambda lock: service.reversal_signed(current_user, entry, lock=lock), ask,
+                       then=THEN_REVERSE)
     if form.validate_on_submit():
         if (asked := first.answer(always=True)) is not None:
             return asked

@@ -27,6 +27,7 @@ from ..services.backfill_requests import (
 )
 from ..i18n import month_name
 from ..named_page import NamedFirst, ask_first
+from ..services.then_pages import THEN_BACKFILL
 from ..services.named_first import work_signed
 from ..view_support import returning, run_service
 from . import queries as q
@@ -123,7 +124,8 @@ def backfill():
                 explain=_("补录的活动保存后即视为审核通过，计入%(month)s的统计。",
                           month=month_name(data.starts_local.year, data.starts_local.month)),
                 back=url_for("manage.backfill"),
-                files=BackfillPhotosForm() if form.photos_chosen() else None, since=since))
+                files=BackfillPhotosForm() if form.photos_chosen() else None, since=since),
+            then=THEN_BACKFILL)
         if (asked := first.answer()) is not None:
             return asked
         # compared by the service after its refusals (``compare``): a post the pre-check

@@ -52,6 +52,7 @@ from ..services.voiding import (uncount_signed, void_activity, void_event, void_
 from ..services.waitlist import leave_refusal, leave_waitlist, promote_by_hand
 from ..named_page import NamedFirst, ask_first
 from ..services.named_first import day_signed, work_signed
+from ..services.then_pages import THEN_LEADER, THEN_PARTICIPANT, THEN_REOPEN, THEN_VOID
 from ..timeutil import to_local, utcnow
 from ..view_support import (confirmed, named_aware, returning, run_service, stale_aware,
                             stale_page, state_refusal)
@@ -330,7 +331,8 @@ def add_participant(task_id: int):
     # what the service would refuse is said on the form first, never asked
     # (checkfirst43): no page
     first = NamedFirst(naming, lambda named, since: None if problems()
-                       else _ask_addition(task, named, since, _listed(context, member)))
+                       else _ask_addition(task, named, since, _listed(context, member)),
+                       then=THEN_PARTICIPANT)
     if (asked := first.answer()) is not None:
         return asked
     # compared by the service after its refusals (``compare``): a post the pre-check
@@ -533,7 +535,7 @@ def reopen(task_id: int):
         # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = uncount_signed(actor, task)[1]
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, REOPEN_SINCE, signed, actor)
+        _say_named_since(form, promised, REOPEN_SINCE, signed, actor, THEN_REOPEN)
         return _confirm_reopen(task, form, signed_names(signed))
     context = _task_page(task, reopen=form)
     # the comparison with what the page named, under the activity's lock
@@ -541,23 +543,24 @@ def reopen(task_id: int):
                       task.report, actor, form.reason.data,
                       refusal=lambda: reopen_state_refusal(task.report),
                       signed_now=lambda: uncount_signed(actor, task)[1], shown_key=promised,
-                      named=lambda: keep_named(promised if offered else None,
+                      then=THEN_REOPEN, named=lambda: keep_named(promised if offered else None,
                                                lambda: uncount_signed(actor, task, lock=True)[1],
                                                actor=actor)) \
         or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
-def _say_named_since(form, promised: str | None, since, signed, actor) -> None:
+def _say_named_since(form, promised: str | None, since, signed, actor, then) -> None:
     """A confirmation page about to be shown for ``form``, posted from a page that named
     other signed documents (``promised``) than ``form.named`` holds now (``signed``: a
     month signed or re-opened since it was read): said first — ``since``, or the
-    documents re-opened since (``roll.said_since``)."""
+    documents re-opened since (``roll.said_since``), ``then`` as its button says them
+    (``then_pages``: 确认作废, 确认撤销审核)."""
     if promised is not None and not same_named(promised, form.named.data):
-        form.form_errors.append(said_since(promised, signed, since, actor=actor))
+        form.form_errors.append(said_since(promised, signed, since, actor=actor, then=then))
 
 
 def _run_named(task, form, context, since, confirm, service, *args, refusal, signed_now,
-               shown_key, **kwargs):
+               shown_key, then, **kwargs):
     """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
@@ -571,7 +574,7 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
     ``signed_now()`` read afresh — the service's locked read was rolled back with it,
     and another's change since (a month re-opened) may have changed it —, said against
     ``shown_key``, what the confirming page named. None: it went through (else the
-    response)."""
+    response). ``then``: the words as ``confirm``'s button says them (``then_pages``)."""
     found: list[NamedSince] = []
 
     def named_afresh():
@@ -585,7 +588,7 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
         # documents again (one re-opened under the locks, signed again since the
         # rollback) is 「…有了变化…」 over the block naming them, never the locked read's
         # 「…已撤销定稿…」 (afresh51); nothing named then or now: ``reopened.CHANGED_NONE``
-        form.form_errors[:] = [said_since(shown_key, signed, since, actor=_actor())]
+        form.form_errors[:] = [said_since(shown_key, signed, since, actor=_actor(), then=then)]
         return confirm(task, form, signed_names(signed))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),
@@ -664,7 +667,7 @@ def void(task_id: int):
         # task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = void_signed(actor, task)
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, VOID_SINCE, signed, actor)
+        _say_named_since(form, promised, VOID_SINCE, signed, actor, THEN_VOID)
         return _confirm_void(task, form, signed_names(signed))
 
     asked = _asked_once(task, form, partial(_task_page, task, void=form),
@@ -679,7 +682,7 @@ def void(task_id: int):
                       actor, form.reason.data,
                       refusal=partial(void_refusal, task, actor, lock=False),
                       signed_now=lambda: void_signed(actor, task), shown_key=promised,
-                      promised=promised if context["void_form"] is not None else None) \
+                      then=THEN_VOID, promised=promised if context["void_form"] is not None else None) \
         or _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 
 
@@ -808,7 +811,8 @@ def leader(task_id: int):
     # asked (confirm43 #4); an approved activity's is refused even where kept as shown
     stale = form.shown.data not in (None, leader_shown_key(task))
     first = NamedFirst(naming, lambda named, since: _ask_leader(
-        task, named, since, None if new_leader is None else _listed(context, new_leader)))
+        task, named, since, None if new_leader is None else _listed(context, new_leader)),
+        then=THEN_LEADER)
     changes = not stale and getattr(new_leader, "id", None) != task.leader_id
     # asked when the report read here is approved; else held to naming nothing — and the
     # service compares under the activity's lock, where a 通过 committed since this read

@@ -52,6 +52,8 @@ from ..services import findings as finding_service
 from ..services import name_problems, problems_of, summary_notes, year_notes
 from ..timeutil import local_today
 from ..named_page import NamedFirst, ask_first
+from ..services.reopened import Then
+from ..services.then_pages import THEN_FIX, THEN_HAND_OVER
 from ..services.named_first import day_signed
 from ..view_support import returning, run_service
 from . import queries as q
@@ -542,6 +544,7 @@ class _Asked(NamedTuple):
     submit: str
     day: Callable
     explain: str
+    then: Then  # the words asked again, ending on ``submit`` (``then_pages``)
 
 
 def _finding_action(finding_id: int, form, action, success: str, form_name: str,
@@ -589,7 +592,8 @@ def _finding_action(finding_id: int, form, action, success: str, form_name: str,
                          back=url_for(".finding", finding_id=finding.id), since=since)
 
     first = NamedFirst(lambda lock: day_signed(_actor(), finding.unit_id, finding.community_id,
-                                               ask.day(form), lock=lock), ask_step) \
+                                               ask.day(form), lock=lock), ask_step,
+                       then=ask.then) \
         if ask is not None else None
     if returning():  # the confirmation page's 返回: the form, as typed, nothing done
         return _finding_page(finding, **{form_name: form})
@@ -626,7 +630,8 @@ def hand_over(finding_id: int):
             f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False),
         status=FindingStatus.found,
         ask=_Asked(_("登记移交"), _("确认登记移交"), lambda fm: fm.handed_over_on.date,
-                   _("该问题记为%(date)s已移交，%(month)s的“双创”进展数字随之改变。")))
+                   _("该问题记为%(date)s已移交，%(month)s的“双创”进展数字随之改变。"),
+                   THEN_HAND_OVER))
 
 
 @bp.post("/findings/<int:finding_id>/fix")
@@ -642,7 +647,8 @@ def fix(finding_id: int):
                                                             lock=False),
         status=FindingStatus.handed_over,
         ask=_Asked(_("登记整改"), _("确认登记整改"), lambda fm: fm.fixed_on.date,
-                   _("该问题记为%(date)s已整改，%(month)s的“双创”进展数字随之改变。")))
+                   _("该问题记为%(date)s已整改，%(month)s的“双创”进展数字随之改变。"),
+                   THEN_FIX))
 
 
 @bp.post("/findings/<int:finding_id>/deactivate")

@@ -253,7 +253,8 @@ def edit(resident_id: int):
             lambda lock=False: kind_change_signed(
                 current_user, resident, _data(form, resident.community_id).category,
                 shown=form.shown.data),
-            lambda named, since: _kind_named(form, resident, named, since))
+            lambda named, since: _kind_named(form, resident, named, since),
+            then=reopened.THEN_EDIT)
         # what the page named: the naming page's key (None: a post from no page of
         # ours, not asked), or — the form itself, just found naming nothing — nothing,
         # so a month signed before the save commits is named, not changed

@@ -557,12 +557,23 @@ def adopt_closed_words(waiting: AdminOnly):
         _l("%(year)s年度总结已定稿，该申请须由单位管理员采纳", year=closed.year))
 
 
-def adopt_signed_words(waiting: AdminOnly):
+def adopt_signed_words(waiting: AdminOnly, *, through_form: bool = False):
     """What the queue says to an admin on the card of a request whose 采纳 changes a
     已定稿 document (``adopt_signed_months``): which ones — the month's 月报 and the
     year's 年度总结 together when both are signed, each unit's named with it when more
-    than one unit's are (``adopt_closed_words``' rule) —, and that 采纳 names them first."""
+    than one unit's are (``adopt_closed_words``' rule) —, and that 采纳 names them first.
+
+    ``through_form``: a request 采纳 opens the 补录 form for (``needs_backfill_form``).
+    Its card names every item's unit signed, no item being chosen yet; the form's 保存
+    changes, and names, only those the item chosen there touches — its unit's, her
+    unit's of the day, the community's —, so the card says that of them, not 「会改变
+    已定稿的文件，采纳前会列出这些文件」 of them all (stale53's Open, then53). One
+    document: it is the one every item changes."""
     if len(waiting.documents) > 1:
+        if through_form:
+            return _l("%(documents)s已定稿：采纳该申请会改变其中与补录时所选项目有关的已定稿文件，"
+                      "保存补录前会列出这些文件，确认后才计入。",
+                      documents=_documents_named(waiting.documents))
         return _l("%(documents)s已定稿：采纳该申请会改变已定稿的文件，采纳前会列出这些文件，确认后才计入。",
                   documents=_documents_named(waiting.documents))
     closed = waiting.documents[0].closed
@@ -607,7 +618,8 @@ def adopt_signed_months(requests, actor: Member) -> dict[int, object]:
     admin."""
     if not may_change_final(actor):
         return {}
-    return {request_id: adopt_signed_words(waiting)
+    through_form = {request.id for request in requests if needs_backfill_form(request)}
+    return {request_id: adopt_signed_words(waiting, through_form=request_id in through_form)
             for request_id, waiting in admin_only_adoptions(requests).items()}
 
 

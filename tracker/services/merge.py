@@ -68,6 +68,7 @@ from .claims import merged_into  # noqa: F401 (the member page names the merge: 
 from .link_revoking import revoke_links
 from .notify import stop_calendar
 from .sessions import end_other_sessions
+from .then_pages import THEN_MERGE
 
 MOVE = "move"  # the person's work or identity in a task: to A
 UNION = "union"  # a membership (association row keyed by the member): A gets B's, once
@@ -217,12 +218,12 @@ def said_afresh(shown: str, now: Preview | None, actor: Member):
     the two cannot be merged now, the page says why): other records than the page showed,
     ``RECORDS_CHANGED``; the same, the signed documents compared as every page's key
     (``roll.said_since``: a month signed since, 「请查看上方的说明」; one re-opened since,
-    which; nothing named now, ``reopened.CHANGED_NONE``) — of what it names now, never of
+    which; nothing named now, ``then_pages.THEN_MERGE``'s 「…请再次点击“确认合并”。」) — of what it names now, never of
     what the service found under its locks and rolled back (stale52, as since51)."""
     moved, named = shown_parts(shown)
     if now is None or named is None or moved != now.moved_key():
         return RECORDS_CHANGED
-    return roll.said_since(named, now.named, actor=actor)
+    return roll.said_since(named, now.named, actor=actor, then=THEN_MERGE)
 
 
 def _refusal(keep: Member, drop: Member, merged: bool) -> str | None:

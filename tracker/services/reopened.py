@@ -238,9 +238,9 @@ class Then(NamedTuple):
     both_none: Callable
 
 
-# a naming page whose button is 「确认…」 (``named_page.ask_first``, 更正日期, the member
-# form, the register form's 确认保存, 合并账号's 确认合并); its plain form's button, where
-# nothing signed is left, is each change's own: 「…请再次提交」 names none of them
+# a naming page whose button is 「确认…」: its words naming others now. ``same`` and, where
+# nothing signed is left, ``none`` and the rest name no button — each page has its own
+# (``then_pages``: 「…请再次点击“确认作废”。」, then53), the member form's and 更正日期's below
 THEN_CONFIRM = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -325,6 +325,8 @@ THEN_REVIEW = Then(
 # the member form adding a member: its naming page's button is 确认添加, the plain form's
 # (nothing signed left) 添加
 THEN_ADD = THEN_CONFIRM._replace(
+    same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
+            "现在仍是本页说明所列的这些。未作任何更改；如仍要添加，请再次点击“确认添加”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
             "或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。"),
     reopened_none=lambda names, kept: _l(
@@ -338,13 +340,17 @@ THEN_ADD = THEN_CONFIRM._replace(
         "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要添加，请再次点击“添加”。",
         names=names, kept=kept))
 
-# the member form saving a member: 确认保存, the plain form's 保存
+# the member form saving a member, and 服务对象's kind form: 确认保存, the plain form's 保存
 THEN_EDIT = THEN_CONFIRM._replace(
+    same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
+            "现在仍是本页说明所列的这些。未作任何更改；如仍要保存，请再次点击“确认保存”。"),
     none=THEN_SAVE.none, reopened_none=THEN_SAVE.reopened_none,
     kept_none=THEN_SAVE.kept_none, both_none=THEN_SAVE.both_none)
 
 # 更正日期: its naming's button 确认更正, the plain form's 更正日期
 THEN_CORRECT = THEN_CONFIRM._replace(
+    same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
+            "现在仍是本页说明所列的这些。未作任何更改；如仍要更正，请再次点击“确认更正”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
             "或年度总结。未作任何更改；如仍要更正，请再次点击“更正日期”。"),
     reopened_none=lambda names, kept: _l(
