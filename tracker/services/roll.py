@@ -107,6 +107,14 @@ def lock_member(member: Member, actor: Member | None = None, *, key: bool = Fals
     _read_again([member.id])
 
 
+def moving_units(member: Member, unit_id: int | None) -> set[int]:
+    """Every unit whose documents a move of ``member`` to ``unit_id`` (the form's 单位)
+    may ask about under ``signed_after(lock=True)``: the unit she is in, the one she
+    moves to and the units of her stays (her roll units, the units her needs and her
+    work on no roll count for). Read under her lock, before the change is made."""
+    return {member.unit_id, unit_id, *(stay.unit_id for stay in member.roll_periods)} - {None}
+
+
 def lock_members(members) -> None:
     """``lock_member`` for many at once (the member import): their rows locked in id
     order (one order, so two imports cannot deadlock), then read again with their stays
