@@ -718,6 +718,21 @@ def unit_now_moved(changes) -> tuple[set, set]:
     return months, years
 
 
+def moved_kinds(change: Change) -> frozenset[str]:
+    """What of the member's moves with ``change`` through her days on no roll
+    (``unit_now_moved``'s rows, by its rule ``_moves``): "work" — her participation,
+    人次 and hours —, "need" — a 微心愿 she claimed alone (``needs.need_unit``). For
+    the naming page of a move on no roll to say what moves, not her participation when
+    only a need does (review53 #2)."""
+    if change.member_id is None or change.units_now is None:
+        return frozenset()
+    leaving = {change.member_id: change.day} if _leaves(change) else None
+    rows = db.session.execute(_on_no_roll([change.member_id], leaving))
+    return frozenset("need" if need else "work"
+                     for _m, decided, covered, _a, _b, _c, _d, need in rows
+                     if _moves(change, decided, covered, need))
+
+
 def _leaves(change: Change) -> bool:
     """Does ``change`` take its member off every roll, from its day?"""
     return change.joined_unit_id is None and change.left_unit_id is not None
