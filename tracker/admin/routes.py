@@ -648,7 +648,10 @@ def _off_roll_units(change: roll.Change | None) -> dict | None:
     if change is None or change.dated:
         return None
     was, now = (db.session.get(Unit, unit_id) for unit_id in change.units_now)
-    return {"old": was.name if was else "", "new": now.name if now else ""}
+    # what moves, for words true of it: her participation, a 微心愿 she claimed alone,
+    # or both (review53 #2)
+    return {"old": was.name if was else "", "new": now.name if now else "",
+            "moves": roll.moved_kinds(change)}
 
 
 def _signed_afresh(asked: d.SignedUnconfirmed, words):

@@ -51,6 +51,7 @@ from .audit import record as audit
 from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
 from .notify import stop_calendar
+from . import summary_notes
 from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
 from .tasks import lock_categories, lock_lines, lock_year_work, move_onto_year_items
@@ -1499,8 +1500,7 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
     then = None if data.shown is None else _shown_then(data.shown)
     data = _erased_phone_kept(member, _phone_read(data), then)
-    roll.lock_member(member, actor, key=_phone_written(member, data, then))
-    merge = merge_member_form(member, data, then)
+    merge = _lock_for_form(member, actor, data, then)
     if merge.refused:  # the fields and the roll history decided together
         raise MemberFormRefused(merge.refused, merge)
     data = merge.data
@@ -1560,6 +1560,34 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     renamed = [member] if reprinted(printed, member) else []
     return MemberSaved([c.field for c in merge.kept],
                        roll.with_naming(signed, renamed, local_today()))
+
+
+def _lock_for_form(member: Member, actor: Member, data: MemberData,
+                   then: dict | None) -> MemberMerge:
+    """The member form's locks, then its merge (``merge_member_form``). A new 手机号
+    holds her row ``FOR UPDATE`` (``roll.lock_member``'s ``key``), which blocks the key
+    share her own writes take (an audit row naming her, ``finalized_by``). A move then
+    share-locks its units (``roll.signed_after(lock=True)``); waiting there for one
+    whose 月报 she is signing or saving (``lock_scope``, then a write naming her) closed
+    a circle — PostgreSQL's deadlock, a 500 (deadlock53). Nor may the units be taken
+    before her: her rename of her unit takes her key share first (``actor_first``). So
+    with a new 手机号 the units a move may ask about (``roll.moving_units``) are
+    share-locked at once or not at all (``share_scopes_now``): one held, the save lets
+    go of her (a savepoint rolled back), waits for it holding nothing, and starts again."""
+    key = _phone_written(member, data, then)
+    while True:
+        savepoint = db.session.begin_nested() if key else None
+        roll.lock_member(member, actor, key=key)
+        merge = merge_member_form(member, data, then)
+        if savepoint is None:  # her row FOR NO KEY UPDATE: her own writes pass it
+            return merge
+        moved = (merge.data.unit_id, merge.data.on_roll) != (member.unit_id, member.on_roll)
+        units = roll.moving_units(member, merge.data.unit_id) if moved else set()
+        if summary_notes.share_scopes_now(units):
+            savepoint.commit()
+            return merge
+        savepoint.rollback()
+        summary_notes.wait_for_scopes(units)
 
 
 FORM_PROMISE_STALE = _l("打开页面之后，这次保存涉及的已定稿月报或年度总结有了变化，请查看上方的说明后再确认保存。")

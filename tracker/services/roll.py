@@ -107,6 +107,14 @@ def lock_member(member: Member, actor: Member | None = None, *, key: bool = Fals
     _read_again([member.id])
 
 
+def moving_units(member: Member, unit_id: int | None) -> set[int]:
+    """Every unit whose documents a move of ``member`` to ``unit_id`` (the form's 单位)
+    may ask about under ``signed_after(lock=True)``: the unit she is in, the one she
+    moves to and the units of her stays (her roll units, the units her needs and her
+    work on no roll count for). Read under her lock, before the change is made."""
+    return {member.unit_id, unit_id, *(stay.unit_id for stay in member.roll_periods)} - {None}
+
+
 def lock_members(members) -> None:
     """``lock_member`` for many at once (the member import): their rows locked in id
     order (one order, so two imports cannot deadlock), then read again with their stays
@@ -708,6 +716,21 @@ def unit_now_moved(changes) -> tuple[set, set]:
                     months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
                     years |= {(u, day.year, 0) for u in units | {year_unit} if u}
     return months, years
+
+
+def moved_kinds(change: Change) -> frozenset[str]:
+    """What of the member's moves with ``change`` through her days on no roll
+    (``unit_now_moved``'s rows, by its rule ``_moves``): "work" — her participation,
+    人次 and hours —, "need" — a 微心愿 she claimed alone (``needs.need_unit``). For
+    the naming page of a move on no roll to say what moves, not her participation when
+    only a need does (review53 #2)."""
+    if change.member_id is None or change.units_now is None:
+        return frozenset()
+    leaving = {change.member_id: change.day} if _leaves(change) else None
+    rows = db.session.execute(_on_no_roll([change.member_id], leaving))
+    return frozenset("need" if need else "work"
+                     for _m, decided, covered, _a, _b, _c, _d, need in rows
+                     if _moves(change, decided, covered, need))
 
 
 def _leaves(change: Change) -> bool:

@@ -786,6 +786,31 @@ def share_scopes(unit_ids, community_ids) -> None:
     db.session.execute(union_all(select(units.c.id), select(communities.c.id)))
 
 
+def share_scopes_now(unit_ids) -> bool:
+    """``share_scopes`` of these units without waiting: each row not held exclusively
+    now (a 定稿 or a save of its words in flight, ``lock_scope``) is locked ``FOR
+    SHARE``, id order, and the others skipped; True when none was. For a change holding
+    a row that such a transaction's own writes need (the member form holding its member
+    ``FOR UPDATE``, ``directory.save_member``): on False it lets go of what it holds and
+    waits for the units first (``wait_for_scopes``), never for a unit while holding her
+    (deadlock53). SQLite ignores the clause: every row comes back."""
+    wanted = set(unit_ids) - {None}
+    if not wanted:
+        return True
+    got = db.session.scalars(select(Unit.id).where(Unit.id.in_(sorted(wanted)))
+                             .order_by(Unit.id)
+                             .with_for_update(read=True, skip_locked=True)).all()
+    return set(got) >= wanted
+
+
+def wait_for_scopes(unit_ids) -> None:
+    """Wait until no transaction holds these units' rows exclusively (``lock_scope``),
+    holding nothing after: their share locks taken in a savepoint rolled back."""
+    savepoint = db.session.begin_nested()
+    share_scopes(unit_ids, ())
+    savepoint.rollback()
+
+
 def final_naming_many(members, today: date, tasks: dict[int, set[tuple]] | None = None
                       ) -> tuple[list, list]:
     """``final_naming`` of several members at once (the member import's 「更新 党支部 /
