@@ -1,21 +1,24 @@
 """issue 13 (seed52, hot53): the statements every write asks — who holds a place at those
 hours (``overlap.overlapping``), the members' row locks and who of them is active
-(``claims.held_active``), the activity's row locks (``activity_lock.lock_activity``) —
-were built anew, and their SQLAlchemy cache keys computed anew, at every call. Each is
+(``claims.held_active``), the activity's row locks (``activity_lock.lock_activity``),
+whom a 补录 may name (``backfill.nameable_ids``) — were built anew, and their SQLAlchemy cache keys computed anew, at every call. Each is
 now built once per shape (``rollups.batch.built_once``) and given its values as it runs:
 two calls with other values run the very same statement object, and each gets the
 answer of its own values — the rule's (the services' own tests: test_backfill.py,
-test_claims.py, test_uncount_places.py, test_lock_order.py, on the same functions)."""
+test_claims.py, test_uncount_places.py, test_lock_order.py, test_backfill_reach.py, on
+the same functions)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from sqlalchemy import event
 
+from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, Task, TaskReport
 from tracker.services.activity_lock import lock_activity
+from tracker.services.backfill import nameable_ids
 from tracker.services.claims import held_active
 from tracker.services.overlap import overlapping
 from tracker.timeutil import local_today
@@ -121,3 +124,28 @@ def test_lock_activity_locks_each_activitys_own_rows_with_one_statement(world):
     assert all(a is b_ for (a, _), (b_, _) in zip(first, second, strict=True))
     assert [v for _s, v in first] == [{"row_id": reported.id}, {"row_id": reported.report.id}]
     assert [v for _s, v in second] == [{"row_id": other.id}, {"row_id": other.report.id}]
+
+
+def test_nameable_ids_asks_one_statement_of_other_communities_days_and_people(world):
+    """Whom a 补录 may name: asked of two communities, days and lists of people, one
+    statement, each answer its community's — a member of a unit working only in 建设路
+    is named there, not in 解放路."""
+    w = world
+    elsewhere = f.unit("县水务局")
+    f.item(elsewhere, w.other_community, "ad_removal")
+    worker = f.member(elsewhere, name="水务党员")
+    db.session.commit()
+    ids = [worker.id, w.member.id]
+    jiefang, jianshe = w.community.id, w.other_community.id
+    day = local_today() - timedelta(days=2)
+    answers = {}
+
+    def first():
+        answers["first"] = nameable_ids(jiefang, day, ids)
+
+    def second():
+        answers["second"] = nameable_ids(jianshe, day - timedelta(days=1), ids)
+
+    [one], [other] = _statements(first), _statements(second)
+    assert one is other
+    assert answers == {"first": {ids[1]}, "second": set(ids)}
