@@ -1,8 +1,9 @@
 """issue 13 (seed52, hot53): the statements every write asks — who holds a place at those
 hours (``overlap.overlapping``), the members' row locks and who of them is active
 (``claims.held_active``), the activity's row locks (``activity_lock.lock_activity``),
-whom a 补录 may name (``backfill.nameable_ids``) — were built anew, and their SQLAlchemy cache keys computed anew, at every call. Each is
-now built once per shape (``rollups.batch.built_once``) and given its values as it runs:
+whom a 补录 may name and whether it is already recorded (``backfill.nameable_ids``,
+``already_recorded``) — were built anew, and their SQLAlchemy cache keys computed anew,
+at every call. Each is now built once per shape (``rollups.batch.built_once``) and given its values as it runs:
 two calls with other values run the very same statement object, and each gets the
 answer of its own values — the rule's (the services' own tests: test_backfill.py,
 test_claims.py, test_uncount_places.py, test_lock_order.py, test_backfill_reach.py, on
@@ -18,7 +19,7 @@ from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, Task, TaskReport
 from tracker.services.activity_lock import lock_activity
-from tracker.services.backfill import nameable_ids
+from tracker.services.backfill import already_recorded, nameable_ids
 from tracker.services.claims import held_active
 from tracker.services.overlap import overlapping
 from tracker.timeutil import local_today
@@ -149,3 +150,30 @@ def test_nameable_ids_asks_one_statement_of_other_communities_days_and_people(wo
     [one], [other] = _statements(first), _statements(second)
     assert one is other
     assert answers == {"first": {ids[1]}, "second": set(ids)}
+
+
+def test_already_recorded_asks_one_statement_of_other_activities(world):
+    """The 补录 form's 「该活动已记录」: two activities of the same checklist line, each
+    found by its own title and times (the title compared stripped) through the same
+    statement; another time finds none."""
+    w = world
+    day = local_today() - timedelta(days=4)
+    first_task = b.task_on(w.item, w.liaison, day, hour=9, title="河道清理")
+    second_task = b.task_on(w.item, w.liaison, day, hour=15, title="楼道清理")
+    db.session.commit()
+    item = w.item
+    item.unit_id  # loaded before the asks (expired by the commit)
+    one = (first_task.id, first_task.title, first_task.starts_at, first_task.ends_at)
+    two = (second_task.id, second_task.title, second_task.starts_at, second_task.ends_at)
+    answers = {}
+
+    def first():
+        answers["first"] = already_recorded(item, f" {one[1]} ", one[2], one[3]).id
+
+    def second():
+        answers["second"] = already_recorded(item, two[1], two[2], two[3]).id
+
+    [a], [b_] = _statements(first), _statements(second)
+    assert a is b_
+    assert answers == {"first": one[0], "second": two[0]}
+    assert already_recorded(item, one[1], two[2], two[3]) is None

@@ -575,7 +575,9 @@ def same_activity(item: ResourceItem, title: str, starts_at: datetime,
     the same time. The one rule: the 补录 form's refusal, the ledger import's 已存在 and
     已作废 preview and its recording all read it, so they cannot disagree."""
     line = select(ResourceItem.id).where(*same_line(item))
-    return [Task.resource_item_id.in_(line), Task.title == title.strip(),
+    # a title given as a bound parameter is stripped by its caller (``already_recorded``)
+    return [Task.resource_item_id.in_(line),
+            Task.title == (title.strip() if isinstance(title, str) else title),
             Task.starts_at == starts_at, Task.ends_at == ends_at]
 
 
@@ -583,9 +585,39 @@ def already_recorded(item: ResourceItem, title: str, starts_at: datetime,
                      ends_at: datetime) -> Task | None:
     """The same activity (``same_activity``) already recorded and not cancelled, or
     None: recording it again would count one activity twice."""
-    return db.session.scalar(select(Task).where(
-        *same_activity(item, title, starts_at, ends_at), Task.status != TaskStatus.cancelled)
-        .order_by(Task.id).limit(1))
+    values = {"unit_id": item.unit_id, "community_id": item.community_id,
+              "category_id": item.category_id, "title": title.strip(),
+              "starts_at": starts_at, "ends_at": ends_at}
+    if item.zone_id is not None:  # none is IS NULL, its own statement (a bound NULL is not)
+        values["zone_id"] = item.zone_id
+    # built once per shape (every 补录 asks it): the values bound
+    return run(given(built_once(("already recorded", item.zone_id is None),
+                                lambda: _already_recorded_plan(item.zone_id is None)),
+                     values))
+
+
+@dataclass(frozen=True)
+class _BoundLine:
+    """A checklist line (``same_line``'s item) of bound parameters."""
+
+    unit_id: object
+    community_id: object
+    zone_id: object
+    category_id: object
+
+
+def _already_recorded_plan(no_zone: bool) -> Plan:
+    """``already_recorded``'s statement, its line, title and times bound parameters."""
+    line = _BoundLine(bindparam("unit_id", type_=Integer),
+                      bindparam("community_id", type_=Integer),
+                      None if no_zone else bindparam("zone_id", type_=Integer),
+                      bindparam("category_id", type_=Integer))
+    return plan(select(Task).where(
+        *same_activity(line, bindparam("title", type_=Task.title.type),
+                       bindparam("starts_at", type_=Task.starts_at.type),
+                       bindparam("ends_at", type_=Task.ends_at.type)),
+        Task.status != TaskStatus.cancelled).order_by(Task.id).limit(1),
+        shape=lambda rows: rows[0][0] if rows else None)
 
 
 def backfill_event(actor: Member, task: Task, **source):
