@@ -3,11 +3,11 @@ hours (``overlap.overlapping``), the members' row locks and who of them is activ
 (``claims.held_active``), the activity's row locks (``activity_lock.lock_activity``),
 whom a 补录 may name and whether it is already recorded (``backfill.nameable_ids``,
 ``already_recorded``) — were built anew, and their SQLAlchemy cache keys computed anew,
-at every call. Each is now built once per shape (``rollups.batch.built_once``) and given its values as it runs:
-two calls with other values run the very same statement object, and each gets the
-answer of its own values — the rule's (the services' own tests: test_backfill.py,
-test_claims.py, test_uncount_places.py, test_lock_order.py, test_backfill_reach.py, on
-the same functions)."""
+at every call. Each is now built once per shape (``rollups.batch.built_once``) and given
+its values as it runs: two calls with other values run the very same statement object,
+and each gets the answer of its own values — the rule's (the services' own tests:
+test_backfill.py, test_claims.py, test_uncount_places.py, test_lock_order.py,
+test_backfill_reach.py, on the same functions)."""
 from __future__ import annotations
 
 from datetime import timedelta
