@@ -3,7 +3,9 @@ back as if it had been run alone — the same values of the same Python types, i
 own ORDER BY — whatever the other parts' columns are, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Integer, bindparam, extract, false, func, literal_column, select
@@ -18,7 +20,7 @@ from tracker.models import (
     ReportStatus,
     Task,
 )
-from tracker.rollups import batch
+from tracker.rollups import batch, shared
 from tracker.rollups.batch import (
     built_once,
     constant,
@@ -276,3 +278,49 @@ def test_a_plan_built_once_per_shape_takes_each_calls_values(reported, monkeypat
         reported.member.id, [(reported.member.name,)])
     with pytest.raises(ValueError, match="member"):
         run_together(named(reported.member.id), named(reported.leader.id))
+
+
+def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
+    """A figure made of another plan's rows (``reshaped``: ``shared.summed``,
+    ``shared.in_month``, the 月报's and 年度总结's figures, the funds' 合计) runs with the
+    values given to that plan (bound53's Open): each call's members counted, not a
+    statement asked without them."""
+    by_name = built_once("members by name, bound", lambda: plan(
+        select(Member.name, func.count()).where(
+            Member.id.in_(bindparam("members", type_=Integer, expanding=True)))
+        .group_by(Member.name).order_by(Member.name),
+        shape=lambda rows: {(name,): (count,) for name, count in rows}))
+    one = given(by_name, {"members": [reported.member.id]})
+    both = given(by_name, {"members": [reported.member.id, reported.leader.id]})
+    assert run(shared.summed(one)) == {(): (1,)}
+    assert run(shared.summed(both)) == {(): (2,)}
+    assert run(batch.reshaped(both, lambda rows: len(rows))) == 2
+    this_month = db.session.scalar(select(func.min(Task.starts_at)))
+    of_month = built_once("a month's members, bound", lambda: plan(
+        select(extract("year", Task.starts_at).label("y"),
+               extract("month", Task.starts_at).label("m"), func.count())
+        .where(Task.id.in_(bindparam("tasks", type_=Integer, expanding=True)))
+        .group_by("y", "m"),
+        shape=lambda rows: {(int(y), int(m)): (n,) for y, m, n in rows}))
+    ids = list(db.session.scalars(select(Task.id).order_by(Task.id)))
+    month = shared.in_month(given(of_month, {"tasks": ids}), this_month.year,
+                            this_month.month)
+    counted = db.session.scalar(select(func.count()).select_from(Task).where(
+        extract("year", Task.starts_at) == this_month.year,
+        extract("month", Task.starts_at) == this_month.month))
+    assert counted > 0
+    assert run(month) == {(): (counted,)}
+    assert run(shared.in_month(given(of_month, {"tasks": []}), this_month.year,
+                               this_month.month)) == {}
+
+
+def test_no_plan_is_rewrapped_without_its_values():
+    """The 月报's and 年度总结's figures and the funds' 合计 re-wrap plans built inside
+    them: every re-wrapping is ``reshaped`` (above), none a ``Plan`` of another's parts
+    that would drop the values given to it."""
+    root = Path(batch.__file__).resolve().parent.parent  # tracker/
+    rewrapped = [f"{path.relative_to(root)}:{n}"
+                 for path in root.rglob("*.py") if path.name != "batch.py"  # its own
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\bPlan\(\w+\.parts\b", line)]
+    assert rewrapped == []

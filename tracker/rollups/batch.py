@@ -97,6 +97,13 @@ def given(p: Plan, values: Mapping[str, Any], shape: Callable[..., Any] | None =
     return Plan(p.parts, p.shape if shape is None else shape, {**p.values, **values})
 
 
+def reshaped(p: Plan, shape: Callable[..., Any]) -> Plan:
+    """``p``'s statements and the values given to them, shaped by ``shape`` instead (a
+    figure made of another's rows): a plan re-wrapped without its values would run its
+    bound parameters without them."""
+    return Plan(p.parts, shape, p.values)
+
+
 # Plans built once per key, the statements they hold, and the batches made of those
 # statements alone. Bounded: a process keeps the plans of its recent pages only.
 _BUILT_PLANS = LRU(64)

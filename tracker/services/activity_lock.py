@@ -9,10 +9,11 @@ Kept apart from ``reviews`` so that ``claims`` can take it too: ``reviews`` impo
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from ..extensions import db
 from ..models import Task, TaskReport
+from ..rollups.batch import built_once, given, plan, run
 
 
 def lock_activity(task: Task) -> None:
@@ -35,10 +36,17 @@ def lock_activity(task: Task) -> None:
     lock that PostgreSQL takes on the task when another transaction merely points a row
     at it — a cancel handing a series' need on to the next week waited on that week's
     task while the week's own cancel waited on the need: a deadlock."""
-    db.session.execute(select(Task.id).where(Task.id == task.id)
-                       .with_for_update(key_share=True))
+    run(given(built_once(("lock activity", "task"), lambda: _row_lock(Task)),
+              {"row_id": task.id}))
     db.session.refresh(task)
     if task.report is not None:
-        db.session.execute(select(TaskReport.id).where(TaskReport.id == task.report.id)
-                           .with_for_update(key_share=True))
+        run(given(built_once(("lock activity", "report"), lambda: _row_lock(TaskReport)),
+                  {"row_id": task.report.id}))
         db.session.refresh(task.report)
+
+
+def _row_lock(model):
+    """``lock_activity``'s lock of one row of ``model``, built once (every decision on an
+    activity takes it): the id a bound parameter."""
+    return plan(select(model.id).where(model.id == bindparam("row_id", type_=Integer))
+                .with_for_update(key_share=True), shape=lambda rows: None)

@@ -27,7 +27,9 @@ from datetime import date, datetime
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy, lazy_month_name
-from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy import (Date, Integer, and_, bindparam, case, exists, func, not_, or_,
+                        select)
+from sqlalchemy.sql.expression import BindParameter
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -46,7 +48,7 @@ from ..models import (
     Zone,
 )
 from ..privacy import ERASED_PHONE_MARK
-from ..rollups.batch import Plan, gather, run
+from ..rollups.batch import Plan, built_once, gather, given, plan, run
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
@@ -148,8 +150,10 @@ def working_units(community_ids):
     items = select(ResourceItem.unit_id)
     zones = select(Zone.unit_id).where(Zone.unit_id.is_not(None))
     if community_ids is not None:
-        items = items.where(ResourceItem.community_id.in_(list(community_ids)))
-        zones = zones.where(Zone.community_id.in_(list(community_ids)))
+        # a list of ids, or a parameter bound to one (``nameable_ids``)
+        ids = community_ids if isinstance(community_ids, BindParameter) else list(community_ids)
+        items = items.where(ResourceItem.community_id.in_(ids))
+        zones = zones.where(Zone.community_id.in_(ids))
     return items.union(zones)
 
 
@@ -243,10 +247,23 @@ def recordable(actor: Member, day=None) -> list:
 def nameable_ids(community_id: int, day, member_ids) -> set[int]:
     """Those of ``member_ids`` ``nameable`` on work in the community on ``day`` (None:
     not known yet, ``ever_nameable``): one statement."""
-    working = working_units([community_id])
-    rule = ever_nameable(working) if day is None else nameable(working, day)
-    return set(db.session.scalars(select(Member.id).where(Member.id.in_(list(member_ids)),
-                                                          *rule)))
+    # built once per shape (every 补录 and 采纳 asks it of its participants): values bound
+    values = {"community_ids": [community_id], "member_ids": list(member_ids)}
+    if day is not None:
+        values["day"] = day
+    return run(given(built_once(("nameable ids", day is None),
+                                lambda: _nameable_ids_plan(day is None)), values))
+
+
+def _nameable_ids_plan(ever: bool) -> Plan:
+    """``nameable_ids``'s statement, its community, day (``ever``: none, the rule of
+    some day) and members bound parameters."""
+    working = working_units(bindparam("community_ids", type_=Integer, expanding=True))
+    rule = (ever_nameable(working) if ever
+            else nameable(working, bindparam("day", type_=Date)))
+    return plan(select(Member.id).where(
+        Member.id.in_(bindparam("member_ids", type_=Integer, expanding=True)), *rule),
+        shape=lambda rows: {member_id for member_id, in rows})
 
 
 def unit_on(member: Member, day) -> Unit | None:
@@ -558,7 +575,9 @@ def same_activity(item: ResourceItem, title: str, starts_at: datetime,
     the same time. The one rule: the 补录 form's refusal, the ledger import's 已存在 and
     已作废 preview and its recording all read it, so they cannot disagree."""
     line = select(ResourceItem.id).where(*same_line(item))
-    return [Task.resource_item_id.in_(line), Task.title == title.strip(),
+    # a title given as a bound parameter is stripped by its caller (``already_recorded``)
+    return [Task.resource_item_id.in_(line),
+            Task.title == (title.strip() if isinstance(title, str) else title),
             Task.starts_at == starts_at, Task.ends_at == ends_at]
 
 
@@ -566,9 +585,39 @@ def already_recorded(item: ResourceItem, title: str, starts_at: datetime,
                      ends_at: datetime) -> Task | None:
     """The same activity (``same_activity``) already recorded and not cancelled, or
     None: recording it again would count one activity twice."""
-    return db.session.scalar(select(Task).where(
-        *same_activity(item, title, starts_at, ends_at), Task.status != TaskStatus.cancelled)
-        .order_by(Task.id).limit(1))
+    values = {"unit_id": item.unit_id, "community_id": item.community_id,
+              "category_id": item.category_id, "title": title.strip(),
+              "starts_at": starts_at, "ends_at": ends_at}
+    if item.zone_id is not None:  # none is IS NULL, its own statement (a bound NULL is not)
+        values["zone_id"] = item.zone_id
+    # built once per shape (every 补录 asks it): the values bound
+    return run(given(built_once(("already recorded", item.zone_id is None),
+                                lambda: _already_recorded_plan(item.zone_id is None)),
+                     values))
+
+
+@dataclass(frozen=True)
+class _BoundLine:
+    """A checklist line (``same_line``'s item) of bound parameters."""
+
+    unit_id: object
+    community_id: object
+    zone_id: object
+    category_id: object
+
+
+def _already_recorded_plan(no_zone: bool) -> Plan:
+    """``already_recorded``'s statement, its line, title and times bound parameters."""
+    line = _BoundLine(bindparam("unit_id", type_=Integer),
+                      bindparam("community_id", type_=Integer),
+                      None if no_zone else bindparam("zone_id", type_=Integer),
+                      bindparam("category_id", type_=Integer))
+    return plan(select(Task).where(
+        *same_activity(line, bindparam("title", type_=Task.title.type),
+                       bindparam("starts_at", type_=Task.starts_at.type),
+                       bindparam("ends_at", type_=Task.ends_at.type)),
+        Task.status != TaskStatus.cancelled).order_by(Task.id).limit(1),
+        shape=lambda rows: rows[0][0] if rows else None)
 
 
 def backfill_event(actor: Member, task: Task, **source):

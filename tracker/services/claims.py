@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Integer, bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..formatting import hours
+from ..rollups.batch import built_once, given, plan, run
 from ..models import (
     HOLDING,
     Assignment,
@@ -130,10 +131,18 @@ def held_active(member_ids, *, no_key: bool = False) -> set[int]:
     ids = sorted(set(member_ids))
     if not ids:
         return set()
+    # built once per lock (a write asks it of every participant it names): the ids bound
+    return run(given(built_once(("held active", no_key), lambda: _held_active_plan(no_key)),
+                     {"member_ids": ids}))
+
+
+def _held_active_plan(no_key: bool):
+    """``held_active``'s statement, the ids a bound parameter."""
     lock = dict(key_share=True) if no_key else dict(read=True)
-    rows = db.session.execute(select(Member.id, Member.active).where(Member.id.in_(ids))
-                              .order_by(Member.id).with_for_update(**lock))
-    return {member_id for member_id, active in rows if active}
+    return plan(select(Member.id, Member.active)
+                .where(Member.id.in_(bindparam("member_ids", type_=Integer, expanding=True)))
+                .order_by(Member.id).with_for_update(**lock),
+                shape=lambda rows: {member_id for member_id, active in rows if active})
 
 
 def _existing(task: Task, member: Member) -> Assignment | None:

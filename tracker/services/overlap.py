@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import Integer, bindparam, exists, select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..rollups.batch import built_once, given, plan, run
 from ..models import (Assignment, AssignmentStatus, Member, ReportStatus, Task, TaskReport,
                       TaskStatus)
 
@@ -79,14 +79,30 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     already recorded. ``counted``: only a place whose hours count (done, confirmed or
     recorded) — a check-in or a claim elsewhere is no time counted yet, so 通过 on
     the first of two such activities still counts it."""
-    return db.session.execute(
+    values = {"member_ids": list(member_ids), "starts_at": starts_at, "ends_at": ends_at}
+    if same_activity is not None:
+        values.update(community_id=same_activity[0], category_id=same_activity[1])
+    # built once per shape (a write asks it of every 补录, 确认 and 通过): the values bound
+    return run(given(built_once(("overlapping", same_activity is not None, counted),
+                                lambda: _overlapping(same_activity is not None, counted)),
+                     values))
+
+
+def _overlapping(same: bool, counted: bool):
+    """``overlapping``'s statement, its values bound parameters (``same``: with a
+    ``same_activity``)."""
+    same_activity = ((bindparam("community_id", type_=Integer),
+                      bindparam("category_id", type_=Integer)) if same else None)
+    return plan(
         select(Member, Task, Assignment.status == AssignmentStatus.absent)
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Member.id.in_(member_ids),
-               *places_at(starts_at, ends_at, same_activity, counted=counted))
-        .order_by(Member.name_key, Task.starts_at, Task.id)
-    ).all()
+        .where(Member.id.in_(bindparam("member_ids", type_=Integer, expanding=True)),
+               *places_at(bindparam("starts_at", type_=Task.starts_at.type),
+                          bindparam("ends_at", type_=Task.ends_at.type),
+                          same_activity, counted=counted))
+        .order_by(Member.name_key, Task.starts_at, Task.id),
+        shape=list)
 
 
 def first_place_elsewhere(member_id: int, task_id: int, starts_at: datetime,
