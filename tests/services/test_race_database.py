@@ -45,12 +45,14 @@ def test_race_world_builds_no_table(backend, tmp_path):
     def seen(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
-        with race_database(backend, tmp_path, "racenoddl") as url, race_world(url):
-            pass
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
+    # listening from after the copy: the template is built (once) before it
+    with race_database(backend, tmp_path, "racenoddl") as url:
+        event.listen(Engine, "before_cursor_execute", seen)
+        try:
+            with race_world(url):
+                pass
+        finally:
+            event.remove(Engine, "before_cursor_execute", seen)
 
     assert statements, "race_world ran no statement at all: the listener saw nothing"
     # neither a table created nor the question create_all asks of each table first
