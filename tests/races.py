@@ -13,11 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import queue
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.deadlines import HUNG_SECONDS
+from tests.scratch_db import ProcessTemplates
 
 # SQLite: how long a racer waits for the write lock. The app's 15 s (README,
 # SQLITE_BUSY_TIMEOUT_MS) is when a member gets the "系统繁忙" page instead, tested with a
@@ -40,19 +42,44 @@ def race_app(url: str):
                        "SQLITE_BUSY_TIMEOUT_MS": RACE_BUSY_TIMEOUT_MS})
 
 
-@contextmanager
-def race_world(url: str):
-    """Where every race starts: the schema and the categories, a unit, a community, a
-    checklist item and a liaison. Yields (app, unit, item, liaison) inside a request
-    context; its connections are closed on the way out, before any racer starts."""
-    from tests import factories as f
+def _schema_and_categories(url: str) -> None:
+    """What every race database holds before its test: the schema and the categories."""
     from tracker.extensions import db
     from tracker.reference import ensure_categories
 
     app = race_app(url)
-    with app.test_request_context("/"):
+    with app.app_context():
         db.create_all()
         ensure_categories()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # PostgreSQL copies a template only while no one is connected
+
+
+_templates = ProcessTemplates("race", _schema_and_categories)
+
+
+def race_database(backend: str, tmp_dir: Path, name: str):
+    """``with race_database(backend, tmp_path, "name") as url:`` — a new database of the
+    test's own for ``race_world``, holding the schema and the reference categories;
+    dropped afterwards. A real database, a copy of this process's template (SQLite:
+    the file, with the backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE``, as the
+    migrated head is copied): building the schema afresh in each race test was most of
+    its set-up (docs/testing.md, issue 13)."""
+    return _templates.copy(backend, tmp_dir, name)
+
+
+@contextmanager
+def race_world(url: str):
+    """Where every race starts, on a database from ``race_database`` (the schema and the
+    categories): a unit, a community, a checklist item and a liaison. Yields (app,
+    unit, item, liaison) inside a request context; its connections are closed on the
+    way out, before any racer starts."""
+    from tests import factories as f
+    from tracker.extensions import db
+
+    app = race_app(url)
+    with app.test_request_context("/"):
         unit = f.unit("县商务局")
         item = f.item(unit, f.community("解放路社区"))
         yield app, unit, item, f.member(unit, name="联络员")

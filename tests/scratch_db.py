@@ -7,7 +7,10 @@ and a test here must not depend on or disturb it.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,6 +99,40 @@ def _copy_of(backend: str, template: str, tmp_dir: Path, name: str):
         return
     with _pg_database(name, template) as url:
         yield url
+
+
+class ProcessTemplates:
+    """Databases a test starts from, built by ``build(url)`` on an empty database once
+    per backend per process (each pytest-xdist worker has its own, so no other
+    connection is ever open on one while it is copied) and dropped when the process
+    exits; each test gets a copy of its own (``copy``), never the template itself."""
+
+    def __init__(self, name: str, build):
+        self.name, self.build = name, build
+        self.templates: dict[str, str] = {}  # backend → SQLite path or PostgreSQL database
+
+    def _template(self, backend: str) -> str:
+        if backend not in self.templates:
+            if backend == "sqlite":
+                folder = tempfile.mkdtemp(prefix=f"tracker-{self.name}-")
+                atexit.register(shutil.rmtree, folder, True)
+                template = str(Path(folder) / "template.sqlite3")
+                url = f"sqlite:///{template}"
+            else:
+                template = f"tracker_{self.name}_template_{uuid.uuid4().hex[:10]}"
+                with _admin_connection() as conn:
+                    conn.execute(f'CREATE DATABASE "{template}"')
+                atexit.register(_drop, template)
+                url = _pg_url(template)
+            self.build(url)
+            self.templates[backend] = template
+        return self.templates[backend]
+
+    @contextmanager
+    def copy(self, backend: str, tmp_dir: Path, name: str = "scratch"):
+        """Yield the SQLAlchemy URL of a new copy of the template; drop it afterwards."""
+        with _copy_of(backend, self._template(backend), tmp_dir, name) as url:
+            yield url
 
 
 class MigratedHeads:

@@ -18,8 +18,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 REQUESTS = 12  # half name an ended task, half name none
 DONE = "该申请已处理。"
@@ -85,7 +85,7 @@ def test_adopt_and_decline_at_once_exactly_one_decision_wins(backend, tmp_path):
     )
     from tracker.timeutil import local_today
 
-    with fresh_database(backend, tmp_path, "decisionrace") as url:
+    with race_database(backend, tmp_path, "decisionrace") as url:
         with race_world(url) as (app, unit, item, _member):
             community = item.community
             adopter = f.member(unit, Role.liaison, name="林联络", communities=[community])

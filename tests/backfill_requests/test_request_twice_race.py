@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -84,7 +84,7 @@ def _requests(app) -> int:
     ("for_task_first", "for_task_second", "您已为该任务提交过补录申请，正在等待处理。"),
 ])
 def test_the_same_request_posted_twice_at_once_is_written_once(tmp_path, first, second, said):
-    with fresh_database("postgresql", tmp_path, "asktwice") as url:
+    with race_database("postgresql", tmp_path, "asktwice") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, first, second)
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -17,9 +17,9 @@ from datetime import timedelta
 import pytest
 
 from tests.deadlines import HUNG_SECONDS
-from tests.races import connect_then_wait, process_context, race_app, run_racers
+from tests.races import connect_then_wait, process_context, race_app, race_database, run_racers
 from tests.reminders.conftest import local, reminder_config
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -53,13 +53,10 @@ def _world(url: str, config: dict) -> dict:
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, MemberNotify, Role
-    from tracker.reference import ensure_categories
     from tracker.reminders.job import run
 
     app = _app(url, config)
     with app.test_request_context("/"):
-        db.create_all()
-        ensure_categories()
         unit, community = f.unit("县商务局"), f.community("解放路社区")
         item = f.item(unit, community, "environment_cleanup", year=local(1, 10).year)
         liaison = f.member(unit, Role.liaison, "联络员林芳", communities=[community])
@@ -184,7 +181,7 @@ def test_a_move_committed_while_run_1_sends_the_older_leaves_only_the_newest(
     from tracker.reminders.job import run
 
     config = reminder_config(smtp.port, recorder)
-    with fresh_database(backend, tmp_path, "moved_while_sending") as url:
+    with race_database(backend, tmp_path, "moved_while_sending") as url:
         ids = _world(url, config)
         got = _race(url, config, ids, run_2)
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -163,7 +163,7 @@ def _report_status(app, ids):
 @pytest.mark.parametrize(("first", "second"), [("_approve", "_finalize"),
                                                ("_finalize", "_approve")])
 def test_a_liaisons_approval_racing_finalize_is_signed_or_refused(first, second, tmp_path):
-    with fresh_database("postgresql", tmp_path, f"finapprove{first}") as url:
+    with race_database("postgresql", tmp_path, f"finapprove{first}") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, first, second)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -183,7 +183,7 @@ def test_a_liaisons_fund_entry_after_finalize_began_is_refused(tmp_path):
     from tracker.extensions import db
     from tracker.models import FundEntry
 
-    with fresh_database("postgresql", tmp_path, "finfund") as url:
+    with race_database("postgresql", tmp_path, "finfund") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_finalize", "_fund")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -206,7 +206,7 @@ def test_a_liaisons_entry_of_an_earlier_month_racing_finalize_is_signed_or_refus
 
     if _last_month()[1] == 1:
         pytest.skip("last month is January: no earlier month of its year")
-    with fresh_database("postgresql", tmp_path, f"finearlier{first}") as url:
+    with race_database("postgresql", tmp_path, f"finearlier{first}") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, first, second)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -228,7 +228,7 @@ def test_a_liaisons_entry_of_an_earlier_month_racing_finalize_is_signed_or_refus
 def test_the_months_words_racing_finalize_are_signed_or_refused(first, second, tmp_path):
     """No words saved before: neither side finds the month's note, and both would
     create it."""
-    with fresh_database("postgresql", tmp_path, f"finwords{first}") as url:
+    with race_database("postgresql", tmp_path, f"finwords{first}") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, first, second)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -245,7 +245,7 @@ def test_two_admins_finalising_at_once_sign_the_month_once(tmp_path):
     from tracker.extensions import db
     from tracker.models import AuditEvent
 
-    with fresh_database("postgresql", tmp_path, "fintwice") as url:
+    with race_database("postgresql", tmp_path, "fintwice") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_finalize", "_finalize_again")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -261,7 +261,7 @@ def test_two_admins_finalising_at_once_sign_the_month_once(tmp_path):
 def test_two_saves_of_the_words_at_once_both_land(tmp_path):
     """No words saved before: both would create the month's note; the second saves over
     the first (no duplicate-key error page, the typed words kept)."""
-    with fresh_database("postgresql", tmp_path, "wordstwice") as url:
+    with race_database("postgresql", tmp_path, "wordstwice") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_save_words", "_save_other_words")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +76,7 @@ def _live_photos(app, ids) -> int:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_residents_of_a_visit_erased_at_once_take_its_photos(backend, tmp_path):
-    with fresh_database(backend, tmp_path, "erasephotos") as url:
+    with race_database(backend, tmp_path, "erasephotos") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_admin_erases_wang", "_retention_erases_li")
         assert got["_admin_erases_wang"]["ok"] and got["_retention_erases_li"]["ok"]

@@ -19,8 +19,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -93,7 +93,7 @@ def _kept_and_rebuilt(app):
 
 
 def test_a_naming_behind_a_kind_change_waits_and_reads_the_new_kind(tmp_path):
-    with fresh_database("postgresql", tmp_path, "kindfirst") as url:
+    with race_database("postgresql", tmp_path, "kindfirst") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "change_kind", "name_her")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -104,7 +104,7 @@ def test_a_naming_behind_a_kind_change_waits_and_reads_the_new_kind(tmp_path):
 
 
 def test_a_kind_change_behind_a_naming_refreshes_the_visit_it_named(tmp_path):
-    with fresh_database("postgresql", tmp_path, "namefirst") as url:
+    with race_database("postgresql", tmp_path, "namefirst") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "name_her", "change_kind")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -14,8 +14,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 PROCESSES = 6
 MEMBERS_PER_PROCESS = 5
@@ -70,7 +70,7 @@ def test_simultaneous_confirmations_all_land_in_the_counted_rows(backend, tmp_pa
     from tracker.extensions import db
     from tracker.models import CountedParticipation, CountedTask
 
-    with fresh_database(backend, tmp_path, "counted_race") as url:
+    with race_database(backend, tmp_path, "counted_race") as url:
         app, task_id, batches = _build_world(url)
         outcomes = run_racers(_confirmer, [(url, ids) for ids in batches])
 

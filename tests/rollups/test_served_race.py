@@ -20,9 +20,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.races import race_world, run_racers
+from tests.races import race_database, race_world, run_racers
 from tests.rollups.test_summary_race import _approver, submitted_yesterday
-from tests.scratch_db import BACKENDS, PG_URL, fresh_database
+from tests.scratch_db import BACKENDS, PG_URL
 
 PROCESSES = 4
 TASKS_PER_PROCESS = 2
@@ -70,7 +70,7 @@ def test_simultaneous_approvals_of_named_visits_all_land_in_the_kept_households(
     from tracker.rollups.batch import run
     from tracker.rollups.served import named_rows
 
-    with fresh_database(backend, tmp_path, "served_race") as url:
+    with race_database(backend, tmp_path, "served_race") as url:
         app, day, category, batches = _build_world(url)
         outcomes = run_racers(_approver, [(url, ids) for ids in batches])
 
@@ -261,7 +261,7 @@ def test_her_kind_changed_while_a_visit_naming_her_is_approved_takes_turns(tmp_p
         TaskReport,
     )
 
-    with fresh_database("postgresql", tmp_path, "served_kind_race") as url:
+    with race_database("postgresql", tmp_path, "served_kind_race") as url:
         app, ids = _kind_world(url)
         ctx = process_context()
         paused, done, approver_pid = ctx.Event(), ctx.Event(), ctx.Value("i", 0)

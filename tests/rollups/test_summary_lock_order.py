@@ -20,9 +20,9 @@ from datetime import date
 import pytest
 
 from tests.deadlines import HUNG_SECONDS
-from tests.races import connect_then_wait, race_app, race_world, run_racers
+from tests.races import connect_then_wait, race_app, race_database, race_world, run_racers
 from tests.rollups.test_summary_race import submitted_yesterday
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.scratch_db import BACKENDS
 
 MEMBERS = 3
 
@@ -88,7 +88,7 @@ def test_opposite_orders_both_complete_and_both_count(backend, tmp_path):
     from tracker.rollups import Scope
     from tracker.rollups.figures import figures
 
-    with fresh_database(backend, tmp_path, "summary_lock_order") as url:
+    with race_database(backend, tmp_path, "summary_lock_order") as url:
         app, day, reports, reviewer_id = _build_world(url)
         outcomes = run_racers(_approve_two, [
             (url, reports["甲", 0], reports["乙", 0], reviewer_id),

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 PROCESSES = 6
 TASKS_PER_PROCESS = 3
@@ -84,7 +84,7 @@ def test_simultaneous_approvals_all_land_in_the_summaries(backend, tmp_path):
     from tracker.rollups import Scope
     from tracker.rollups.figures import figures
 
-    with fresh_database(backend, tmp_path, "summary_race") as url:
+    with race_database(backend, tmp_path, "summary_race") as url:
         app, day, batches = _build_world(url)
         outcomes = run_racers(_approver, [(url, ids) for ids in batches])
 

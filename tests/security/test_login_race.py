@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import connect_then_wait, race_app, race_world, run_racers
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import connect_then_wait, race_app, race_database, race_world, run_racers
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -103,7 +103,7 @@ def _audited(url: str, action: str) -> int:
 
 
 def test_a_burst_of_wrong_passwords_gets_no_more_checks_than_the_login_limit(tmp_path, storage):
-    with fresh_database("postgresql", tmp_path, "loginburst") as url:
+    with race_database("postgresql", tmp_path, "loginburst") as url:
         member_id = _world(url)
         answers = _burst(url, storage, member_id, "login")
         assert answers == sorted([WRONG_LOGIN] * LIMIT + [REFUSED] * (RACERS - LIMIT)), answers
@@ -112,7 +112,7 @@ def test_a_burst_of_wrong_passwords_gets_no_more_checks_than_the_login_limit(tmp
 
 def test_a_burst_of_wrong_current_passwords_gets_no_more_checks_than_the_password_limit(
         tmp_path, storage):
-    with fresh_database("postgresql", tmp_path, "passwordburst") as url:
+    with race_database("postgresql", tmp_path, "passwordburst") as url:
         member_id = _world(url)
         answers = _burst(url, storage, member_id, "password")
         assert answers == sorted([WRONG_CURRENT] * LIMIT + [REFUSED] * (RACERS - LIMIT)), answers

@@ -18,9 +18,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import connect_then_wait, race_app, race_world, run_racers
+from tests.races import connect_then_wait, race_app, race_database, race_world, run_racers
 from tests.reminders.servers import Recorder
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +112,7 @@ def robot():
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_burst_of_test_presses_sends_the_group_no_more_than_the_limit(
         tmp_path, storage, robot, backend):
-    with fresh_database(backend, tmp_path, "robotburst") as url:
+    with race_database(backend, tmp_path, "robotburst") as url:
         admin_id, community_id = _world(url, robot.url(f"{ROBOT_PATH}?key=k-41"))
         outcomes = run_racers(_press, [(url, storage, admin_id, community_id)] * RACERS)
         assert [e for o in outcomes for e in o["errors"]] == []

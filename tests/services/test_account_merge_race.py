@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -90,7 +90,7 @@ def _after(app, ids) -> dict:
 
 @pytest.mark.parametrize("second", ["_merge_again", "_merge_back"])
 def test_one_merge_of_a_pair_happens_and_the_other_is_refused(tmp_path, second):
-    with fresh_database("postgresql", tmp_path, "mergerace") as url:
+    with race_database("postgresql", tmp_path, "mergerace") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_merge", second)
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -14,8 +14,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 RECORDERS = 4
 
@@ -53,7 +53,7 @@ def test_one_member_is_recorded_on_only_one_of_two_overlapping_activities(backen
     from tracker.extensions import db
     from tracker.models import Assignment, Role, Task
 
-    with fresh_database(backend, tmp_path, "backfillrace") as url:
+    with race_database(backend, tmp_path, "backfillrace") as url:
         with race_world(url) as (app, unit, item, _member):
             liaison = f.member(unit, Role.liaison, name="林联络", communities=[item.community])
             shared = f.member(unit, name="共同的党员")

@@ -27,8 +27,9 @@ from datetime import date, datetime, time
 
 import pytest
 
+from tests.races import race_database
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.services.refusal_gone_support import (ASKED_PLAINLY, answered, forced, gone_world,
                                                  post, read)
 from tests.services.refusal_gone_support import mark_absent as _mark_absent  # noqa: F401
@@ -110,7 +111,7 @@ def test_a_refusal_gone_before_the_locks_is_asked_not_recorded(tmp_path, change)
     waits for her row, then finds no refusal — and the signed month its post never
     named: nothing recorded, the request still pending, and the naming page asked as the
     first time, the typed fields carried."""
-    with fresh_database("postgresql", tmp_path, "backfillgone" + change) as url:
+    with race_database("postgresql", tmp_path, "backfillgone" + change) as url:
         app, ids = _world(url)
         got = forced(MODULE, url, ids, "_mark_absent", change, tmp_path)
         assert got["refused"] == ASKED_PLAINLY

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -84,7 +84,7 @@ def _state(app, ids) -> tuple:
 def test_units_changed_after_its_first_item_are_refused(tmp_path):
     """The item first: the units' edit waits for it, reads that the checklist now uses
     the category, and is refused — nothing written."""
-    with fresh_database("postgresql", tmp_path, "catitemfirst") as url:
+    with race_database("postgresql", tmp_path, "catitemfirst") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "add_its_first_item", "drop_its_beneficiaries")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -97,7 +97,7 @@ def test_units_changed_after_its_first_item_are_refused(tmp_path):
 def test_an_item_added_after_the_units_changed_reads_them(tmp_path):
     """The units first: the item waits for them, reads that 义务植树 counts no 受益
     now, and is refused on its form — nothing written."""
-    with fresh_database("postgresql", tmp_path, "catunitsfirst") as url:
+    with race_database("postgresql", tmp_path, "catunitsfirst") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "drop_its_beneficiaries", "add_its_first_item")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -77,7 +77,7 @@ def test_two_approvals_at_once_count_her_time_once(tmp_path):
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 
-    with fresh_database("postgresql", tmp_path, "checkincount") as url:
+    with race_database("postgresql", tmp_path, "checkincount") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_approve_first", "_approve_second")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -116,7 +116,7 @@ def test_the_second_approval_from_a_page_promising_her_count_is_refused(tmp_path
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 
-    with fresh_database("postgresql", tmp_path, "checkinpromise") as url:
+    with race_database("postgresql", tmp_path, "checkinpromise") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_approve_first", "_approve_second_as_its_page_said")
         second = got["_approve_second_as_its_page_said"]
@@ -178,7 +178,7 @@ def test_a_resubmission_marking_her_absent_and_an_approval_elsewhere_take_turns(
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 
-    with fresh_database("postgresql", tmp_path, "absentapprove") as url:
+    with race_database("postgresql", tmp_path, "absentapprove") as url:
         app, ids = _world_counted_on_the_first(url)
         got = race_in_order(MODULE, url, ids, "_resubmit_marking_him_absent", "_approve_second")
         assert [e for o in got.values() for e in o["errors"]] == []

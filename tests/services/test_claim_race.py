@@ -13,8 +13,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 PROCESSES = 8
 MEMBERS_PER_PROCESS = 12
@@ -63,7 +63,7 @@ def test_racing_claims_fill_exactly_the_free_slots(backend, tmp_path):
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, AuditEvent, Task
 
-    with fresh_database(backend, tmp_path, "race") as url:
+    with race_database(backend, tmp_path, "race") as url:
         app, task_id, racers = _build_world(url)
 
         outcomes = run_racers(_claimer, [(url, task_id, ids) for ids in racers])

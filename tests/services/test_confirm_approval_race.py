@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_a_confirmation_after_approval_names_the_repair_left_to_him(backend, tmp
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus
 
-    with fresh_database(backend, tmp_path, "confirmapproval") as url:
+    with race_database(backend, tmp_path, "confirmapproval") as url:
         app, ids = _activity(url)
         got = race_in_order(MODULE, url, ids, "_approve", "_confirm")
         assert [e for o in got.values() for e in o["errors"]] == []

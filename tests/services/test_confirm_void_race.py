@@ -22,8 +22,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def test_a_confirmation_racing_a_void_is_refused_or_voided_with_the_others(backe
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, AuditEvent, Task, TaskStatus
 
-    with fresh_database(backend, tmp_path, f"confirmvoid{first}") as url:
+    with race_database(backend, tmp_path, f"confirmvoid{first}") as url:
         app, ids = _activity(url)
         got = race_in_order(MODULE, url, ids, *ORDERS[first])
         assert [e for o in got.values() for e in o["errors"]] == []

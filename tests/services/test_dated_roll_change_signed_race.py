@@ -26,8 +26,8 @@ from datetime import date
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 from tests.services.signed_race_support import admin, last_month
 
 pytestmark = [pytest.mark.slow,
@@ -151,7 +151,7 @@ def test_a_month_signed_just_before_the_dated_change_is_named_nothing_saved(tmp_
     """定稿 first, held open: the save takes the member's lock, then waits for the share
     lock of 县商务局's row, reads the month signed, which its page did not name — refused
     (the naming page's words), nothing saved, the signed 月报 the live one."""
-    with fresh_database("postgresql", tmp_path, "dated_since" + change) as url:
+    with race_database("postgresql", tmp_path, "dated_since" + change) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_sign", change)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -165,7 +165,7 @@ def test_a_month_signed_just_after_the_dated_change_signs_it(tmp_path, change):
     """The save first, held open after its naming check: 定稿 waits for it, then signs
     the month with the change — what the page named (nothing signed) was true when it
     was saved, and the signed 月报 is the live one."""
-    with fresh_database("postgresql", tmp_path, "dated_before" + change) as url:
+    with race_database("postgresql", tmp_path, "dated_before" + change) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, change, "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -82,7 +82,7 @@ def _after(app, ids) -> dict:
 
 
 def test_a_claim_before_the_switch_off_is_given_back_with_the_rest(tmp_path):
-    with fresh_database("postgresql", tmp_path, "offclaim") as url:
+    with race_database("postgresql", tmp_path, "offclaim") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_claim", "_switch_off")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -92,7 +92,7 @@ def test_a_claim_before_the_switch_off_is_given_back_with_the_rest(tmp_path):
 
 
 def test_a_claim_after_the_switch_off_waits_and_is_refused(tmp_path):
-    with fresh_database("postgresql", tmp_path, "offclaim") as url:
+    with race_database("postgresql", tmp_path, "offclaim") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_switch_off", "_claim")
         assert [e for o in got.values() for e in o["errors"]] == []

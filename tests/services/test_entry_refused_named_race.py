@@ -31,8 +31,8 @@ from datetime import date
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 from tests.services.test_named_since_race import _last_month
 from tests.services.test_named_since_race import _sign as _sign_last_month
 
@@ -131,7 +131,7 @@ def test_a_refused_entry_is_refused_in_its_words_whatever_was_signed_meanwhile(
     """定稿 (撤销定稿) first, held open: the post, read before it committed, is refused
     for its date, not answered with a page naming last month afresh (or asking the
     entry again, nothing signed left), nothing written."""
-    with fresh_database("postgresql", tmp_path, "entryrefused" + other) as url:
+    with race_database("postgresql", tmp_path, "entryrefused" + other) as url:
         app, ids = _world(url, signed=signed)
         got = race_in_order(MODULE, url, ids, other, "_post", second_waits=False)
         assert [e for o in got.values() for e in o["errors"]] == []

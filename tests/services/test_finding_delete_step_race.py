@@ -7,8 +7,8 @@ is refused in its words."""
 from __future__ import annotations
 from datetime import timedelta
 import pytest
-from tests.races import race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")]
 
@@ -57,7 +57,7 @@ def test_a_delete_flushed_then_a_hand_over_deadlock(tmp_path):
     from tracker import participation
     from tracker.extensions import db
     from tracker.services import ServiceError, unit_of_work
-    with fresh_database("postgresql", tmp_path, "stepdeadlock") as url:
+    with race_database("postgresql", tmp_path, "stepdeadlock") as url:
         _app, ids = _world(url)
         app = race_app(url)
         flushed, blocked = threading.Event(), threading.Event()

@@ -28,8 +28,9 @@ from datetime import date, datetime, time
 
 import pytest
 
+from tests.races import race_database
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.services.refusal_gone_support import (ASKED_PLAINLY, answered, forced, gone_world,
                                                  post, read)
 from tests.services.test_named_since_race import _admin, _last_month, _task
@@ -130,7 +131,7 @@ def test_a_hand_over_refusal_gone_before_the_locks_is_asked_not_written(tmp_path
     declined: before the 发现日期, the 20th) waits for the survey's activity, then finds
     no refusal — and the signed month its post never named: nothing written, and the
     naming page asked as the first time, the typed fields carried."""
-    with fresh_database("postgresql", tmp_path, "findinggone") as url:
+    with race_database("postgresql", tmp_path, "findinggone") as url:
         app, ids = _world(url, found=20)
         got = forced(MODULE, url, ids, "_move_survey_to_the_5th", "_hand_over_on_the_10th",
                      tmp_path)
@@ -149,7 +150,7 @@ def test_a_survey_moved_past_a_hand_over_in_flight_is_refused(tmp_path):
     """The 移交 of the 10th first (the finding found on the 5th), held open: the survey's
     move to the 20th waits for its activity, then reads the 移交 and is refused in its
     own words — never a finding handed over before it was found."""
-    with fresh_database("postgresql", tmp_path, "findingmove") as url:
+    with race_database("postgresql", tmp_path, "findingmove") as url:
         app, ids = _world(url, found=5)
         got = forced(MODULE, url, ids, "_hand_over_on_the_10th_named",
                      "_move_survey_to_the_20th", tmp_path)

@@ -29,8 +29,9 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from tests.races import race_database
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.services.refusal_gone_support import (ASKED_PLAINLY, answered, forced,
                                                  from_the_form, gone_world, post, read,
                                                  run_named)
@@ -123,7 +124,7 @@ def test_a_refusal_gone_before_the_locks_is_asked_not_added(tmp_path, change):
     elsewhere) waits for her row, then finds no refusal — and the signed month its post
     never named: nothing added, the request still pending, the naming page asked as the
     first time."""
-    with fresh_database("postgresql", tmp_path, "refusalgone" + change) as url:
+    with race_database("postgresql", tmp_path, "refusalgone" + change) as url:
         app, ids = _world(url)
         got = forced(MODULE, url, ids, "_mark_absent", change, tmp_path)
         assert got["refused"] == ASKED_PLAINLY

@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.races import race_in_order, race_world
+from tests.races import race_database, race_in_order, race_world
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tracker.extensions import db
 
 MODULE = __name__
@@ -101,7 +101,7 @@ def _state(ids):
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite's writers take turns")
 def test_an_approval_committed_while_the_switch_waits_is_named_not_moved(tmp_path):
-    with fresh_database("postgresql", tmp_path, "r47on") as url:
+    with race_database("postgresql", tmp_path, "r47on") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_approve", "_switch_on")
         with app.app_context():
@@ -205,7 +205,7 @@ def test_an_approval_committed_while_a_new_item_waits_is_named_not_taken_over(tm
 
     from tracker.models import ResourceItem, Task
 
-    with fresh_database("postgresql", tmp_path, "r47new") as url:
+    with race_database("postgresql", tmp_path, "r47new") as url:
         app, ids = _world_for_new(url)
         got = race_in_order(MODULE, url, ids, "_approve", "_add")
         with app.app_context():
@@ -252,7 +252,7 @@ def test_an_approval_committed_while_an_edit_waits_is_named_not_taken_over(tmp_p
     (``directory.save_resource_item``)."""
     from tracker.models import ResourceItem, Task
 
-    with fresh_database("postgresql", tmp_path, "r47edit") as url:
+    with race_database("postgresql", tmp_path, "r47edit") as url:
         app, ids = _world_for_new(url)
         got = race_in_order(MODULE, url, ids, "_approve", "_edit")
         with app.app_context():

@@ -27,9 +27,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.races import race_in_order, race_world
+from tests.races import race_database, race_in_order, race_world
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tracker.extensions import db
 
 MODULE = __name__
@@ -159,7 +159,7 @@ def _finish(app, ids) -> tuple:
 
 
 def test_a_second_switch_on_of_the_same_item_at_once_is_a_repeated_click(tmp_path):
-    with fresh_database("postgresql", tmp_path, "held48on") as url:
+    with race_database("postgresql", tmp_path, "held48on") as url:
         app, ids = _world(url, target=10)
         got = race_in_order(MODULE, url, ids, "_first_switch", "_second_switch")
         state = _finish(app, ids)
@@ -191,7 +191,7 @@ def test_a_target_added_to_the_category_while_the_switch_waits_is_named(tmp_path
 
     from tracker.models import ResourceItem
 
-    with fresh_database("postgresql", tmp_path, "held48scope") as url:
+    with race_database("postgresql", tmp_path, "held48scope") as url:
         app, ids = _world(url, target=0)
         got = race_in_order(MODULE, url, ids, "_add_targeted", "_switch_from_list")
         state = _finish(app, ids)
@@ -236,7 +236,7 @@ def test_an_approval_committed_while_the_copy_waits_is_named_not_taken_over(tmp_
 
     from tracker.models import ReportStatus, ResourceItem, Task
 
-    with fresh_database("postgresql", tmp_path, "held48copy") as url:
+    with race_database("postgresql", tmp_path, "held48copy") as url:
         app, ids = _world(url, target=0, approved=False, to_copy=True)
         got = race_in_order(MODULE, url, ids, "_approve", "_copy")
         with app.app_context():

@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.races import race_in_order, race_world
+from tests.races import race_database, race_in_order, race_world
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.web.test_admin_budget_named import _confirmation
 from tracker.extensions import db
 from tracker.models import ResourceItem
@@ -105,7 +105,7 @@ def _switch_on(ids):
 @pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite's writers take turns")
 def test_a_year_signed_while_the_switch_waits_is_named_afresh_not_switched(tmp_path):
-    with fresh_database("postgresql", tmp_path, "itemon47") as url:
+    with race_database("postgresql", tmp_path, "itemon47") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_sign", "_switch_on")
         with app.app_context():

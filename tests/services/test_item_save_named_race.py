@@ -17,9 +17,9 @@ import re
 import pytest
 from sqlalchemy import update
 
-from tests.races import race_in_order, race_world
+from tests.races import race_database, race_in_order, race_world
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.services.test_named_since_race import _last_month
 from tests.web.test_admin_budget_named import _budget_item, _confirmation, _edit_fields, \
     edit_page_fields, \
@@ -90,7 +90,7 @@ def _save(ids):
 @pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite's writers take turns")
 def test_a_move_committed_while_the_save_waits_is_named_afresh_not_saved(tmp_path):
-    with fresh_database("postgresql", tmp_path, "itemsave46") as url:
+    with race_database("postgresql", tmp_path, "itemsave46") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_move", "_save")
         with app.app_context():

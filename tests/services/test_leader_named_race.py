@@ -24,9 +24,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from tests.races import race_world
+from tests.races import race_database, race_world
 from tests.reports.test_signed_named import named
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 from tests.services.refusal_gone_support import ASKED_PLAINLY, answered, forced, post, read
 from tests.services.test_named_since_race import _admin, _last_month, _task
 from tests.web.test_named_first import _confirmation
@@ -128,7 +128,7 @@ def test_an_approval_committed_before_the_lock_is_named_not_changed(tmp_path):
     """通过 first, held open: the 组长 change waits for the activity's lock, then reads
     the report approved in a signed month that its page did not name — refused, the
     组长 as it was."""
-    with fresh_database("postgresql", tmp_path, "leadersince") as url:
+    with race_database("postgresql", tmp_path, "leadersince") as url:
         app, ids = _world(url)
         got = forced(MODULE, url, ids, "_approve", "_change_leader", tmp_path)
         assert got["refused"] == ASKED_PLAINLY
@@ -146,7 +146,7 @@ def test_an_approval_committed_before_the_lock_is_named_not_changed(tmp_path):
 def test_a_leader_change_before_the_approval_is_done(tmp_path):
     """The 组长 change first, held open: 通过 waits for it, then approves the activity
     with its new 组长 — when the change was made, no signed figure counted it."""
-    with fresh_database("postgresql", tmp_path, "leaderbefore") as url:
+    with race_database("postgresql", tmp_path, "leaderbefore") as url:
         app, ids = _world(url)
         got = forced(MODULE, url, ids, "_change_leader_held", "_approve", tmp_path)
         assert got["ok"] is True

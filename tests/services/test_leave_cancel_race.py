@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def test_a_withdrawal_racing_a_cancel_never_leaves_a_cancelled_task(backend, fir
     from tracker.models import Assignment, AssignmentStatus, Task, TaskStatus
 
     order = ("_cancel", "_withdraw") if first == "cancel" else ("_withdraw", "_cancel")
-    with fresh_database(backend, tmp_path, f"leavecancel{first}") as url:
+    with race_database(backend, tmp_path, f"leavecancel{first}") as url:
         app, ids = _task(url)
         got = race_in_order(MODULE, url, ids, *order)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -111,7 +111,7 @@ def test_leaving_the_line_after_a_cancel_is_refused(backend, tmp_path):
     from tracker.extensions import db
     from tracker.models import WaitlistEntry, WaitStatus
 
-    with fresh_database(backend, tmp_path, "leavelinecancel") as url:
+    with race_database(backend, tmp_path, "leavelinecancel") as url:
         app, ids = _task(url)
         got = race_in_order(MODULE, url, ids, "_cancel", "_leave")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -23,7 +23,8 @@ from datetime import date
 
 import pytest
 
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database
+from tests.scratch_db import PG_URL
 from tests.services.signed_race_support import (
     ASKED_AGAIN,
     admin,
@@ -82,7 +83,7 @@ def test_a_month_signed_just_before_the_confirmed_import_is_named_nothing_import
     """定稿 first, held open: the import records its rows, then waits for the month's
     lock, and reads the month signed, which its preview did not name — refused whole,
     nothing imported, the signed 月报 as signed."""
-    with fresh_database("postgresql", tmp_path, "ledgersince") as url:
+    with race_database("postgresql", tmp_path, "ledgersince") as url:
         app, ids = _world(url)
         assert signed_first(MODULE, url, ids)["refused"] == ASKED_AGAIN
         assert state(app, ids, _recorded) == (0, True, False)
@@ -92,7 +93,7 @@ def test_a_month_signed_just_after_the_import_signs_the_imported_work(tmp_path):
     """The import first, held open: 定稿 waits for it, then signs the month with the
     imported activity in it — what the preview named (nothing signed) was true when it
     was imported, and the signed 月报 is the live one."""
-    with fresh_database("postgresql", tmp_path, "ledgerbefore") as url:
+    with race_database("postgresql", tmp_path, "ledgerbefore") as url:
         app, ids = _world(url)
         assert imported_first(MODULE, url, ids)["ok"] is True
         assert state(app, ids, _recorded) == (1, True, False)

@@ -22,15 +22,15 @@ import pytest
 from sqlalchemy import insert, select, text, update
 
 from tests.pg_locks import ServiceThread, other_transaction, refused_at_once
-from tests.races import race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite has no row locks: its writers take turns")
 
 
 def pg_world(tmp_path, name: str):
     """A fresh PostgreSQL database (its URL), dropped afterwards."""
-    return fresh_database("postgresql", tmp_path, name)
+    return race_database("postgresql", tmp_path, name)
 
 
 def _ids(url: str, build) -> tuple:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -103,7 +103,7 @@ BOTH_LAND = [("_rename", "_second_community"), ("_second_community", "_rename"),
 
 @pytest.mark.parametrize("first, second", BOTH_LAND, ids=["-".join(p) for p in BOTH_LAND])
 def test_two_forms_changing_different_fields_both_land(tmp_path, first, second):
-    with fresh_database("postgresql", tmp_path, "membermerge" + first + second) as url:
+    with race_database("postgresql", tmp_path, "membermerge" + first + second) as url:
         app, ids = _world(url)
         phone = _state(app, ids)[1]
         got = race_in_order(MODULE, url, ids, first, second)
@@ -119,7 +119,7 @@ def test_two_forms_changing_different_fields_both_land(tmp_path, first, second):
 @pytest.mark.parametrize("first, second", [("_rename", "_rename_otherwise"),
                                            ("_rename_otherwise", "_rename")])
 def test_two_forms_changing_one_field_otherwise_save_once(tmp_path, first, second):
-    with fresh_database("postgresql", tmp_path, "memberform" + first) as url:
+    with race_database("postgresql", tmp_path, "memberform" + first) as url:
         app, ids = _world(url)
         phone = _state(app, ids)[1]
         got = race_in_order(MODULE, url, ids, first, second)

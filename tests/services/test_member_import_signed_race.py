@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database
+from tests.scratch_db import PG_URL
 from tests.services.signed_race_support import (
     ASKED_AGAIN,
     admin,
@@ -94,7 +95,7 @@ def test_a_month_signed_just_before_the_confirmed_import_is_named_nothing_import
     """定稿 first, held open: the import locks its members, then waits for the month's
     lock, and reads the month signed, which its preview did not name — refused whole,
     nothing imported, the signed 月报 as signed."""
-    with fresh_database("postgresql", tmp_path, f"membersince{row}") as url:
+    with race_database("postgresql", tmp_path, f"membersince{row}") as url:
         app, ids = _world(url, row)
         assert signed_first(MODULE, url, ids)["refused"] == ASKED_AGAIN
         assert _state(app, ids) == (*left, True, False)
@@ -105,7 +106,7 @@ def test_a_month_signed_just_after_the_import_signs_the_imported_rows(tmp_path, 
     """The import first, held open: 定稿 waits for it, then signs the month with the
     imported rows in it — what the preview named (nothing signed) was true when it was
     imported, and the signed 月报 is the live one."""
-    with fresh_database("postgresql", tmp_path, f"memberbefore{row}") as url:
+    with race_database("postgresql", tmp_path, f"memberbefore{row}") as url:
         app, ids = _world(url, row)
         assert imported_first(MODULE, url, ids)["ok"] is True
         assert _state(app, ids) == (*done, True, False)
@@ -208,7 +209,7 @@ def test_a_task_naming_the_renamed_member_committed_meanwhile_is_named(tmp_path)
     first read of his activities: the import reads them again under the locks, names
     that month, which its preview did not — refused whole, nothing imported. Read only
     before the locks, it renamed him unnamed."""
-    with fresh_database("postgresql", tmp_path, "memberledmeanwhile") as url:
+    with race_database("postgresql", tmp_path, "memberledmeanwhile") as url:
         app, ids = _led_elsewhere(url, signed=True)
         outcome = _lead_while_the_import_waits(app, ids)
         assert outcome == ASKED_AGAIN
@@ -227,7 +228,7 @@ def test_a_task_naming_the_renamed_member_committed_meanwhile_is_share_locked(tm
     from tracker.extensions import db
     from tracker.models import Member, Unit
 
-    with fresh_database("postgresql", tmp_path, "memberledlocked") as url:
+    with race_database("postgresql", tmp_path, "memberledlocked") as url:
         app, ids = _led_elsewhere(url, signed=False)
         held = {}
 
@@ -274,7 +275,7 @@ def test_a_first_year_signed_just_before_the_import_bounds_a_stay_since_always(t
     from tracker.extensions import db
     from tracker.models import Member
 
-    with fresh_database("postgresql", tmp_path, "memberalways") as url:
+    with race_database("postgresql", tmp_path, "memberalways") as url:
         app, ids = _world(url, "rename")
         with app.test_request_context("/"):
             for stay in db.session.get(Member, ids["member"]).roll_periods:

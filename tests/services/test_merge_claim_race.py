@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.pg_locks import ServiceThread, other_transaction
-from tests.races import race_in_order, race_world
+from tests.races import race_database, race_in_order, race_world
 from tests.services.test_lock_order import _waiting_for_a_lock
-from tests.scratch_db import PG_URL, fresh_database
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -128,7 +128,7 @@ def test_a_write_naming_b_after_the_merge_waits_and_is_refused(tmp_path, write):
     """The merge first: B's claim (or the liaison's assignment of B) waits for the
     merge's lock on B's row, then reads B switched off and is refused; the slot it took
     goes back with its rollback. B's approved activity is on A; nothing is on B."""
-    with fresh_database("postgresql", tmp_path, "mergeclaim") as url:
+    with race_database("postgresql", tmp_path, "mergeclaim") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_merge", write)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -143,7 +143,7 @@ def test_a_merge_after_a_write_naming_b_waits_and_moves_it_to_a(tmp_path, write)
     """The write first, the merge confirmed on a page that showed it: the merge waits for
     the write's share lock on B's row, then reads the new place and moves it to A with
     the rest. Nothing is on B; A holds the task's one slot taken."""
-    with fresh_database("postgresql", tmp_path, "mergeclaim") as url:
+    with race_database("postgresql", tmp_path, "mergeclaim") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, write, "_merge_after")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -174,7 +174,7 @@ def test_a_merge_waits_for_a_task_b_leads_before_taking_the_member_rows(tmp_path
     )
     from tracker.services import merge
 
-    with fresh_database("postgresql", tmp_path, "mergelead") as url:
+    with race_database("postgresql", tmp_path, "mergelead") as url:
         with race_world(url) as (app, unit, item, liaison):
             admin = f.member(unit, Role.admin, name="管理员甲")
             keep, drop = f.member(unit, name="赵六"), f.member(unit, name="赵六")

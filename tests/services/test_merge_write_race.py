@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -193,7 +193,7 @@ def _refusal(write, ids) -> str:
 def test_a_write_naming_b_after_the_merge_waits_and_is_refused(tmp_path, write):
     """The merge first: the write waits for the merge's lock on B's row, then reads B
     merged and is refused. Nothing is on B, nor on A (the write did not happen)."""
-    with fresh_database("postgresql", tmp_path, "mergewrite") as url:
+    with race_database("postgresql", tmp_path, "mergewrite") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_merge", write)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -206,7 +206,7 @@ def test_a_write_naming_b_after_the_merge_waits_and_is_refused(tmp_path, write):
 def test_a_merge_after_a_write_naming_b_waits_and_moves_it_to_a(tmp_path, write):
     """The write first, the merge confirmed on a page that showed it: the merge waits for
     the write's share lock on B's row, then reads what it wrote and moves it to A."""
-    with fresh_database("postgresql", tmp_path, "mergewrite") as url:
+    with race_database("postgresql", tmp_path, "mergewrite") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, write, f"_merge_after{write}")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -28,8 +28,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -147,7 +147,7 @@ def test_a_month_signed_just_before_the_confirmed_change_is_named_not_changed(
         tmp_path, change):
     """定稿 first, held open: the change waits for it, then reads the month signed, which
     its page did not name — refused, nothing done."""
-    with fresh_database("postgresql", tmp_path, "namedsince" + change) as url:
+    with race_database("postgresql", tmp_path, "namedsince" + change) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_sign", change)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -160,7 +160,7 @@ def test_a_month_signed_just_before_the_confirmed_change_is_named_not_changed(
 def test_a_month_signed_just_after_the_change_signs_it(tmp_path, change, done):
     """The change first, held open: 定稿 waits for it, then signs the month as the change
     left it — what the page named (nothing signed) was true when it was done."""
-    with fresh_database("postgresql", tmp_path, "namedbefore" + change) as url:
+    with race_database("postgresql", tmp_path, "namedbefore" + change) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, change, "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -175,7 +175,7 @@ APPROVAL_SINCE = "打开页面之后，通过会改变的已定稿月报或年�
 def test_a_month_signed_just_before_approval_is_named_not_changed(tmp_path):
     """定稿 first, held open: 通过 waits for it, then reads the month signed, which its
     page did not name — refused, the report still 待审核."""
-    with fresh_database("postgresql", tmp_path, "namedsince_approve") as url:
+    with race_database("postgresql", tmp_path, "namedsince_approve") as url:
         app, ids = _world(url, approved=False)
         got = race_in_order(MODULE, url, ids, "_sign", "_approve")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -187,7 +187,7 @@ def test_a_month_signed_just_before_approval_is_named_not_changed(tmp_path):
 def test_a_month_signed_just_after_approval_signs_it(tmp_path):
     """通过 first, held open: 定稿 waits for it, then signs the month with the activity
     counted — what the page named (nothing signed) was true when it was done."""
-    with fresh_database("postgresql", tmp_path, "namedbefore_approve") as url:
+    with race_database("postgresql", tmp_path, "namedbefore_approve") as url:
         app, ids = _world(url, approved=False)
         got = race_in_order(MODULE, url, ids, "_approve", "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -258,7 +258,7 @@ def _kind_state(app, ids) -> tuple:
 def test_a_month_signed_just_before_a_kind_change_is_named_not_changed(tmp_path):
     """定稿 first, held open: the admin's change of her kind waits for it, then reads the
     month signed, which the form did not name — refused, her kind as it was."""
-    with fresh_database("postgresql", tmp_path, "namedsince_kind") as url:
+    with race_database("postgresql", tmp_path, "namedsince_kind") as url:
         app, ids = _visit_world(url)
         got = race_in_order(MODULE, url, ids, "_sign", "_change_kind")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -293,7 +293,7 @@ def test_a_month_signed_just_before_a_kind_change_from_the_form_is_asked_plainly
     from tests.reports.test_signed_named import named
     from tests.services.refusal_gone_support import ASKED_PLAINLY, answered, forced
 
-    with fresh_database("postgresql", tmp_path, "namedplain_kind") as url:
+    with race_database("postgresql", tmp_path, "namedplain_kind") as url:
         app, ids = _visit_world(url)
         got = forced(MODULE, url, ids, "_sign", "_change_kind_from_the_form", tmp_path)
         assert got["refused"] == ASKED_PLAINLY
@@ -308,7 +308,7 @@ def test_a_month_signed_just_before_a_kind_change_from_the_form_is_asked_plainly
 def test_a_month_signed_just_after_a_kind_change_signs_it(tmp_path):
     """The kind change first, held open: 定稿 waits for it, then signs the month with
     her new kind counted."""
-    with fresh_database("postgresql", tmp_path, "namedbefore_kind") as url:
+    with race_database("postgresql", tmp_path, "namedbefore_kind") as url:
         app, ids = _visit_world(url)
         got = race_in_order(MODULE, url, ids, "_change_kind", "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -343,7 +343,7 @@ RESIDENTS_SINCE = ("打开页面之后，保存服务对象会改变的已定稿
 def test_a_month_signed_just_before_a_residents_save_is_named_not_changed(tmp_path):
     """定稿 first, held open: the 服务对象 save waits for it, then reads the month
     signed, which its page did not name — refused, 赵奶奶 still named."""
-    with fresh_database("postgresql", tmp_path, "namedsince_served") as url:
+    with race_database("postgresql", tmp_path, "namedsince_served") as url:
         app, ids = _visit_world(url)
         got = race_in_order(MODULE, url, ids, "_sign", "_untick")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -355,7 +355,7 @@ def test_a_month_signed_just_before_a_residents_save_is_named_not_changed(tmp_pa
 def test_a_month_signed_just_after_a_residents_save_signs_it(tmp_path):
     """The 服务对象 save first, held open: 定稿 waits for it, then signs the month
     without her."""
-    with fresh_database("postgresql", tmp_path, "namedbefore_served") as url:
+    with race_database("postgresql", tmp_path, "namedbefore_served") as url:
         app, ids = _visit_world(url)
         got = race_in_order(MODULE, url, ids, "_untick", "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -13,8 +13,8 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 NEEDS = 5
 CLAIMERS = 6  # processes, one member each; the odd ones claim for their unit
@@ -55,7 +55,7 @@ def test_each_need_is_claimed_by_exactly_one(backend, tmp_path):
     from tracker.extensions import db
     from tracker.models import AuditEvent, Need, NeedStatus
 
-    with fresh_database(backend, tmp_path, "needrace") as url:
+    with race_database(backend, tmp_path, "needrace") as url:
         app, (need_ids, member_ids) = _build_world(url)
         # each process claims the needs in its own order, so they meet on every need
         jobs = [(url, member_id, i % 2 == 1, need_ids[i % NEEDS:] + need_ids[:i % NEEDS])

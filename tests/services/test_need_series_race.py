@@ -13,8 +13,8 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, PG_URL, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS, PG_URL
 
 NEEDS = 20
 
@@ -66,7 +66,7 @@ def test_the_last_two_tasks_cancelled_at_once_give_the_need_back(backend, tmp_pa
     from tracker.extensions import db
     from tracker.models import AuditEvent, Need, NeedStatus
 
-    with fresh_database(backend, tmp_path, "needseries") as url:
+    with race_database(backend, tmp_path, "needseries") as url:
         app, (liaison, other, firsts, seconds) = _build_world(url)
         # one cancels the first weeks, the other the second weeks, need by need in the
         # same order: the two tasks of a need are cancelled at about the same moment
@@ -97,7 +97,7 @@ def test_a_need_can_be_handed_to_a_week_whose_own_cancel_holds_its_task(tmp_path
     from tracker.models import Need, Task
     from tracker.services.activity_lock import lock_activity
 
-    with fresh_database("postgresql", tmp_path, "needhandon") as url:
+    with race_database("postgresql", tmp_path, "needhandon") as url:
         app, (_liaison, _other, firsts, seconds) = _build_world(url)
         with app.test_request_context("/"):
             lock_activity(db.session.get(Task, seconds[0]))

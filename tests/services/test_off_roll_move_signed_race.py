@@ -20,8 +20,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 from tests.services.signed_race_support import ASKED_AGAIN, admin, last_month
 
 pytestmark = [pytest.mark.slow,
@@ -122,7 +122,7 @@ def test_a_month_signed_just_before_the_move_is_named_nothing_saved(tmp_path, sa
     """定稿 first, held open: the save takes the member's lock, then waits for the share
     lock of 县财政局's row, reads the month signed, which its page did not name —
     refused, nothing saved, the signed 月报 the live one."""
-    with fresh_database("postgresql", tmp_path, "offroll_since" + save) as url:
+    with race_database("postgresql", tmp_path, "offroll_since" + save) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_sign", save)
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -135,7 +135,7 @@ def test_a_month_signed_just_before_the_move_is_named_nothing_saved(tmp_path, sa
 def test_a_month_signed_just_after_the_move_signs_it(tmp_path, save):
     """The save first, held open: 定稿 waits for it, then signs the month without her
     work — what the page named (nothing signed) was true when it was saved."""
-    with fresh_database("postgresql", tmp_path, "offroll_before" + save) as url:
+    with race_database("postgresql", tmp_path, "offroll_before" + save) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, save, "_sign")
         assert [e for o in got.values() for e in o["errors"]] == []

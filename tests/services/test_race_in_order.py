@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.races import HOLD_SECONDS, race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import HOLD_SECONDS, race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def _title(app, ids):
 def test_a_second_slow_to_reach_the_lock_still_waits_for_the_first(backend, tmp_path):
     """The second reads what the first left — after waiting for the first's lock, on
     PostgreSQL seen so by the server, however late the second comes to it."""
-    with fresh_database(backend, tmp_path, "orderslow") as url:
+    with race_database(backend, tmp_path, "orderslow") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_rename", "_rename_slowly")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -89,7 +89,7 @@ def test_a_second_refused_before_any_lock_does_not_keep_the_first_waiting(backen
     ends, with no error of a deadline, and says the second did not wait — which a race
     test whose point is the wait (the default, ``second_waits``) is told as an error."""
     pg = backend == "postgresql"
-    with fresh_database(backend, tmp_path, "orderrefused") as url:
+    with race_database(backend, tmp_path, "orderrefused") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_rename", "_refuse_at_once")
         assert got["_rename"] == {**got["_rename"], "ok": True, "errors": []}

@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from tests.deadlines import HUNG_SECONDS
-from tests.races import connect_then_wait, run_racers, shared_event
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import connect_then_wait, race_database, run_racers, shared_event
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -92,14 +92,11 @@ def _build(url: str, *, full: bool = False):
     taken by someone else."""
     from tests import factories as f
     from tracker.extensions import db
-    from tracker.reference import ensure_categories
     from tracker.services import unit_of_work
     from tracker.services.claims import claim_slot
 
     app = _app(url)
     with app.app_context():
-        db.create_all()
-        ensure_categories()
         unit = f.unit("县商务局")
         item = f.item(unit, f.community("解放路社区"))
         liaison = f.member(unit, name="联络员")
@@ -121,7 +118,7 @@ def test_a_long_read_does_not_delay_a_claim_in_another_process(backend, tmp_path
     from tracker.extensions import db
     from tracker.models import Assignment, Task
 
-    with fresh_database(backend, tmp_path, "reads") as url:
+    with race_database(backend, tmp_path, "reads") as url:
         app, (task_id, member_id) = _build(url)
         read_open, claimed = shared_event(), shared_event()
 
@@ -178,7 +175,7 @@ def test_a_tap_on_a_full_task_does_not_ask_for_the_write_lock(tmp_path):
 
     from tests import factories as f
 
-    with fresh_database("sqlite", tmp_path, "full") as url:
+    with race_database("sqlite", tmp_path, "full") as url:
         app, (task_id, member_id) = _build(url, full=True)
         client = app.test_client()
         with app.app_context():

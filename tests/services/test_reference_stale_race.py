@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -155,7 +155,7 @@ def _state(app, ids, kind) -> tuple:
 
 @pytest.mark.parametrize("kind", ["zone", "category", "item"])
 def test_two_saves_of_different_fields_both_land(tmp_path, kind):
-    with fresh_database("postgresql", tmp_path, "refmerge" + kind) as url:
+    with race_database("postgresql", tmp_path, "refmerge" + kind) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, f"{kind}_a", f"{kind}_b")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -166,7 +166,7 @@ def test_two_saves_of_different_fields_both_land(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["community", "zone", "category", "item"])
 def test_two_saves_of_one_field_save_once(tmp_path, kind):
-    with fresh_database("postgresql", tmp_path, "refrefused" + kind) as url:
+    with race_database("postgresql", tmp_path, "refrefused" + kind) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, f"{kind}_a", f"{kind}_a_otherwise")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -90,7 +90,7 @@ def _state(app, ids) -> tuple:
 
 
 def test_two_posts_of_different_fields_both_land(tmp_path):
-    with fresh_database("postgresql", tmp_path, "reportmerge") as url:
+    with race_database("postgresql", tmp_path, "reportmerge") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "liaison_marks_absent", "leader_notes")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -101,7 +101,7 @@ def test_two_posts_of_different_fields_both_land(tmp_path):
 
 
 def test_two_posts_of_one_field_save_once(tmp_path):
-    with fresh_database("postgresql", tmp_path, "reportrefused") as url:
+    with race_database("postgresql", tmp_path, "reportrefused") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "liaison_notes", "leader_notes")
         assert [e for o in got.values() for e in o["errors"]] == []

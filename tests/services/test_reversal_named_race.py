@@ -26,8 +26,8 @@ from datetime import date
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 from tests.services.test_named_since_race import _last_month
 
 pytestmark = [pytest.mark.slow,
@@ -144,7 +144,7 @@ def test_an_entry_reversed_meanwhile_is_refused_at_once_whatever_was_signed(
     """The other admin's 冲销 and 定稿 (撤销定稿) first, held open: 确认 waits for the
     entry, then is refused for the reversal it reads — not answered with a page naming
     last month afresh (or asking the plain 冲销, nothing signed left) —; one reversal."""
-    with fresh_database("postgresql", tmp_path, "reversalnamed" + other) as url:
+    with race_database("postgresql", tmp_path, "reversalnamed" + other) as url:
         app, ids = _world(url, signed=signed)
         got = race_in_order(MODULE, url, ids, other, "_confirm")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -110,7 +110,7 @@ STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
 
 
 def test_a_move_from_a_page_read_before_a_correction_that_committed_is_refused(tmp_path):
-    with fresh_database("postgresql", tmp_path, "rollcorrectmove") as url:
+    with race_database("postgresql", tmp_path, "rollcorrectmove") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_correct", "_move")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -125,7 +125,7 @@ def test_a_correction_from_a_page_read_before_a_move_that_committed_is_refused(t
     """Serialised with the move, the correction is not applied to the move it did not
     see (its page named the move of the first of last month): one line of stays, as the
     move left it."""
-    with fresh_database("postgresql", tmp_path, "rollmovecorrect") as url:
+    with race_database("postgresql", tmp_path, "rollmovecorrect") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_move", "_correct")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -157,7 +157,7 @@ def test_an_import_checked_after_a_correction_that_committed_reads_it(tmp_path):
     """The import's check reads the history the correction left: its 自何日起, now
     before the member's last change, is refused as the form refuses it, and nothing of
     the file is written."""
-    with fresh_database("postgresql", tmp_path, "rollcorrectimport") as url:
+    with race_database("postgresql", tmp_path, "rollcorrectimport") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_correct", "_import_move")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -142,7 +142,7 @@ def _state(app, ids, kind) -> tuple:
 @pytest.mark.parametrize("kind, b_value", [
     ("notes", "乙：12月完成修补"), ("need", "乙：修理轮椅（加急）"), ("resident", "乙：上门前先电话联系")])
 def test_two_saves_of_different_fields_both_land(tmp_path, kind, b_value):
-    with fresh_database("postgresql", tmp_path, "stalemerge" + kind) as url:
+    with race_database("postgresql", tmp_path, "stalemerge" + kind) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, f"{kind}_a", f"{kind}_b")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -154,7 +154,7 @@ def test_two_saves_of_different_fields_both_land(tmp_path, kind, b_value):
 
 @pytest.mark.parametrize("kind", ["notes", "need", "resident"])
 def test_two_saves_of_one_field_save_once(tmp_path, kind):
-    with fresh_database("postgresql", tmp_path, "stalerefused" + kind) as url:
+    with race_database("postgresql", tmp_path, "stalerefused" + kind) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, f"{kind}_a", f"{kind}_a_otherwise")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -10,8 +10,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 PROCESSES = 4
 TOKEN = "r" * 22
@@ -45,7 +45,7 @@ def test_one_send_racing_itself_is_applied_once(backend, tmp_path):
     from tracker.extensions import db
     from tracker.models import FundEntry, Role, SubmissionToken
 
-    with fresh_database(backend, tmp_path, "race") as url:
+    with race_database(backend, tmp_path, "race") as url:
         with race_world(url) as (app, unit, item, _liaison):
             keeper = f.member(unit, Role.admin, "管理员")
             db.session.commit()

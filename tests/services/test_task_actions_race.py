@@ -18,8 +18,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -150,7 +150,7 @@ def _race(url, ids, first, second):
 
 
 def test_an_edit_after_the_approval_committed_is_refused(tmp_path):
-    with fresh_database("postgresql", tmp_path, "editapprove") as url:
+    with race_database("postgresql", tmp_path, "editapprove") as url:
         app, ids = _world(url, reported=True)
         second = _race(url, ids, "_approve", "_edit")
         assert second["refused"] == "该任务的完成情况已审核通过，不能修改。"
@@ -162,7 +162,7 @@ def test_a_liaisons_new_leader_after_an_admins_approval_in_a_signed_month_is_ref
     from tracker.timeutil import local_today
 
     last = local_today().replace(day=1) - timedelta(days=1)
-    with fresh_database("postgresql", tmp_path, "leaderapprove") as url:
+    with race_database("postgresql", tmp_path, "leaderapprove") as url:
         app, ids = _world(url, reported=True, finalised=True)
         second = _race(url, ids, "_admin_approves", "_change_leader")
         assert second["refused"] == (
@@ -172,7 +172,7 @@ def test_a_liaisons_new_leader_after_an_admins_approval_in_a_signed_month_is_ref
 
 
 def test_a_cancel_after_a_member_confirmed_hours_is_refused(tmp_path):
-    with fresh_database("postgresql", tmp_path, "cancelconfirm") as url:
+    with race_database("postgresql", tmp_path, "cancelconfirm") as url:
         app, ids = _world(url, reported=False)
         second = _race(url, ids, "_confirm", "_cancel")
         assert second["refused"] == ("已有1名党员在该任务中的服务时长已确认，取消任务会使这些时长"
@@ -181,7 +181,7 @@ def test_a_cancel_after_a_member_confirmed_hours_is_refused(tmp_path):
 
 
 def test_a_cancel_after_the_report_was_submitted_is_refused(tmp_path):
-    with fresh_database("postgresql", tmp_path, "cancelsubmit") as url:
+    with race_database("postgresql", tmp_path, "cancelsubmit") as url:
         app, ids = _world(url, reported=False)
         second = _race(url, ids, "_submit", "_cancel")
         assert second["refused"] == "该任务已提交完成情况，不能取消。"

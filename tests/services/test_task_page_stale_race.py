@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -137,7 +137,7 @@ def _state(app, ids) -> dict:
     pytest.param("leader", "您打开此页之后，组长已被他人改为张三，请核对后重新保存。",
                  id="leader")])
 def test_two_changes_of_one_value_save_once(tmp_path, kind, refusal):
-    with fresh_database("postgresql", tmp_path, "taskpage" + kind) as url:
+    with race_database("postgresql", tmp_path, "taskpage" + kind) as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, f"liaison_{kind}", f"admin_{kind}")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -149,7 +149,7 @@ def test_two_changes_of_one_value_save_once(tmp_path, kind, refusal):
 
 
 def test_two_pages_naming_residents_each_add_their_own(tmp_path):
-    with fresh_database("postgresql", tmp_path, "taskpageresidents") as url:
+    with race_database("postgresql", tmp_path, "taskpageresidents") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "liaison_residents", "admin_residents")
         assert [e for o in got.values() for e in o["errors"]] == []

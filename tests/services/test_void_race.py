@@ -19,8 +19,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 TASKS = 10
 NOT_WAITING = "该完成情况不在待审核状态。"
@@ -123,7 +123,7 @@ def test_approve_and_void_at_once_never_leave_an_approved_voided_activity(backen
     from tracker.extensions import db
     from tracker.models import AuditEvent, ReportStatus, TaskReport
 
-    with fresh_database(backend, tmp_path, "voidrace") as url:
+    with race_database(backend, tmp_path, "voidrace") as url:
         app, approver_id, voider_id, ids, _leader = _activities(url)
         outcomes = run_racers(_racer, [("approve", url, approver_id, ids),
                                        ("void", url, voider_id, ids)])
@@ -145,7 +145,7 @@ def test_approve_and_void_at_once_never_leave_an_approved_voided_activity(backen
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_voids_at_once_void_each_activity_once(backend, tmp_path):
-    with fresh_database(backend, tmp_path, "doublevoid") as url:
+    with race_database(backend, tmp_path, "doublevoid") as url:
         app, first_id, second_id, ids, _leader = _activities(url)
         outcomes = run_racers(_racer, [("void", url, first_id, ids),
                                        ("void", url, second_id, ids)])
@@ -160,7 +160,7 @@ def test_a_resubmission_at_the_moment_of_a_void_never_revives_the_activity(backe
     """The leader resubmits returned reports while the liaison voids the activities:
     resubmitted then voided, or voided and the resubmission refused 「该任务已取消。」 —
     never a 待审核 report left on a voided activity, to be approved and counted again."""
-    with fresh_database(backend, tmp_path, "resubmitvoid") as url:
+    with race_database(backend, tmp_path, "resubmitvoid") as url:
         app, _first, voider_id, ids, leader_id = _activities(url, "returned")
         outcomes = run_racers(_racer, [("resubmit", url, leader_id, ids),
                                        ("void", url, voider_id, ids)])

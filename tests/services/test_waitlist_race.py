@@ -14,8 +14,8 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import act_in_turn, race_database, race_world, run_racers
+from tests.scratch_db import BACKENDS
 
 SLOTS = 5
 WITHDRAWING = 4  # holders who give their slot back, one process each
@@ -85,7 +85,7 @@ def test_withdrawals_and_joins_fill_exactly_the_slots_in_line_order(backend, tmp
         WaitStatus,
     )
 
-    with fresh_database(backend, tmp_path, "waitrace") as url:
+    with race_database(backend, tmp_path, "waitrace") as url:
         app, (task_id, holders, waiting, joiners) = _build_world(url)
         leaving = holders[:WITHDRAWING]
         jobs = ([(url, task_id, "withdraw", [member_id]) for member_id in leaving]

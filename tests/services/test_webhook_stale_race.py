@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import PG_URL, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import PG_URL
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
@@ -92,7 +92,7 @@ def _robot(app, ids) -> tuple:
 
 @pytest.mark.parametrize("robot", [True, False], ids=["replaced", "first"])
 def test_two_saves_from_pages_read_before_either_save_once(tmp_path, robot):
-    with fresh_database("postgresql", tmp_path, "robotrace" + str(robot).lower()) as url:
+    with race_database("postgresql", tmp_path, "robotrace" + str(robot).lower()) as url:
         app, ids = _world(url, robot=robot)
         got = race_in_order(MODULE, url, ids, "liaison_saves", "admin_saves")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -102,7 +102,7 @@ def test_two_saves_from_pages_read_before_either_save_once(tmp_path, robot):
 
 
 def test_a_save_from_a_page_read_before_a_stop_does_not_switch_the_robot_on(tmp_path):
-    with fresh_database("postgresql", tmp_path, "robotstop") as url:
+    with race_database("postgresql", tmp_path, "robotstop") as url:
         app, ids = _world(url, robot=True)
         got = race_in_order(MODULE, url, ids, "admin_stops", "liaison_saves")
         assert [e for o in got.values() for e in o["errors"]] == []
@@ -112,7 +112,7 @@ def test_a_save_from_a_page_read_before_a_stop_does_not_switch_the_robot_on(tmp_
 
 
 def test_a_stop_from_a_page_read_before_a_save_does_not_stop_the_new_robot(tmp_path):
-    with fresh_database("postgresql", tmp_path, "robotsavestop") as url:
+    with race_database("postgresql", tmp_path, "robotsavestop") as url:
         app, ids = _world(url, robot=True)
         got = race_in_order(MODULE, url, ids, "liaison_saves", "admin_stops")
         assert [e for o in got.values() for e in o["errors"]] == []

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.races import race_in_order, race_world
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.races import race_database, race_in_order, race_world
+from tests.scratch_db import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -138,7 +138,7 @@ def _where_it_ended(app, ids) -> tuple:
 @pytest.mark.parametrize("activity_first", [True, False], ids=["activity_first", "copy_first"])
 def test_an_activity_recorded_during_the_copy_ends_on_the_new_years_item(
         backend, record, activity_first, tmp_path):
-    with fresh_database(backend, tmp_path, "yearitemrace") as url:
+    with race_database(backend, tmp_path, "yearitemrace") as url:
         app, ids = _world(url, record)
         first, second = (record, "_copy") if activity_first else ("_copy", record)
         got = race_in_order(MODULE, url, ids, first, second)
