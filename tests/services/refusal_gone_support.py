@@ -111,9 +111,12 @@ def from_the_form(naming, refused):
     declined where the service would refuse (``refused``: the view's read-only
     pre-check): asserts no page was shown, as the admin saw none."""
     from tracker.named_page import NamedFirst
+    from tracker.services.then_pages import THEN_PARTICIPANT
 
     assert refused()  # what the view read: the refusal
-    first = NamedFirst(naming, lambda named, since: None if refused() else Asked(named, since))
+    # the 添加遗漏的参加人员 form's own words (``manage.task_page.add_participant``'s)
+    first = NamedFirst(naming, lambda named, since: None if refused() else Asked(named, since),
+                       then=THEN_PARTICIPANT)
     assert first.answer() is None
     return first
 

@@ -103,12 +103,14 @@ def _change_leader_held(ids):
     from tracker.models import Member
     from tracker.named_page import NamedFirst
     from tracker.services.named_first import day_signed
+    from tracker.services.then_pages import THEN_LEADER
     from tracker.services.tasks import change_leader, leader_shown_key
 
     task, admin = _task(ids), _admin(ids)
     assert not task.report_approved  # what the page read
     first = NamedFirst(lambda lock: day_signed(admin, task.unit_id, task.community_id,
-                                               task.service_date, lock=lock), None)
+                                               task.service_date, lock=lock), None,
+                       then=THEN_LEADER)  # the 更换组长 form's own words, as the view's
     assert first.answer(asks=task.report_approved) is None
     change_leader(task, db.session.get(Member, ids["new"]), admin,
                   shown=leader_shown_key(task), refuse_stale=task.report_approved,
