@@ -1288,8 +1288,8 @@ def _units_then(member_ids, day, unit_id: int, community_id: int, other_than=())
 def closed_member_units(actor: Member, unit_id: int, community_id: int, day: date,
                         member_ids, *, lock: bool = True,
                         other_than=()) -> list[ClosedUnit]:
-    """``closed_to`` of the participants' own units (``member_ids``: ids, or a select of
-    them — an activity's, asked in the same statement): work written onto a day (done
+    """``closed_to`` of the participants' own units (``member_ids``: ids, or a
+    ``TaskParticipants`` — an activity's, asked in the same statement): work written onto a day (done
     hours — 补录, 添加遗漏的参加人员, 通过) changes the 月报 of each participant's unit of
     that day (``stays.unit_then``) as well as the activity's (``unit_id``, the caller's
     to ask in its own words), so a 已定稿 month of any of them is an admin's to change
@@ -1306,25 +1306,17 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     too, by its 参与情况 (naming50: ``participants_on_roll``'s rule); ``other_than``:
     the activity's own id when it is approved already (作废), whose participation is
     the one taken out, not another."""
-    if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
+    if may_change_final(actor) or not member_ids:
         return []
-    if not isinstance(member_ids, Select):  # ids, or a ``TaskParticipants``
-        return _closed_member_units_bound(unit_id, community_id, day, member_ids, lock,
-                                          other_than)
-    people = _units_then(member_ids, day, unit_id, community_id, other_than)
-    if lock:
-        db.session.execute(select(Unit.id).where(or_(Unit.id == unit_id,
-                                                     Unit.id.in_(select(people.c.unit_id))))
-                           .order_by(Unit.id).with_for_update(read=True, of=Unit))
-        lock_scope(None, community_id, shared=True)
-    return run(_member_units_read(people, unit_id, community_id, day))
+    return _closed_member_units_bound(unit_id, community_id, day, member_ids, lock,
+                                      other_than)
 
 
 @dataclass(frozen=True)
 class TaskParticipants:
     """``closed_member_units``' ``member_ids``: the members of the activity ``task_id``
     whose participation is in ``statuses``, asked in its own statement (what 通过
-    counts: ``reviews.approval_refusal``)."""
+    counts, ``reviews.approval_refusal``; what 作废 takes out, ``voiding``)."""
 
     task_id: int
     statuses: tuple
@@ -1394,8 +1386,9 @@ def closed_member_units_plan(actor: Member, unit_id: int, community_id: int, day
                              member_ids, *, other_than=()) -> Plan:
     """``closed_member_units`` unlocked, as a ``rollups.batch`` plan: a page that only
     shows what is offered reads it with its other reads, in one statement
-    (``voiding.void_refusal``, pages51)."""
-    if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
+    (``voiding.void_refusal``, pages51). ``member_ids``: ids, or a ``TaskParticipants``
+    (asked as a select: the batch takes no bound parameter)."""
+    if may_change_final(actor) or not member_ids:
         return constant([])
     if isinstance(member_ids, TaskParticipants):
         member_ids = member_ids.select()

@@ -118,8 +118,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
     # an approved activity's participants' hours count for their units of the day too:
     # a 作废 takes them out of those units' months (asked first: every unit's lock in
     # order, ``summary_notes.closed_member_units``)
-    done = select(Assignment.member_id).where(Assignment.task_id == task.id,
-                                              Assignment.status == AssignmentStatus.done)
+    done = TaskParticipants(task.id, (AssignmentStatus.done,))
     # a page (unlocked) reads what the rules below ask in one statement (pages51): read
     # only, nothing waits for a lock, so none need come before another
     read = dict(zip(("units", "fulfilled", "days", "needs"), run_together(
@@ -130,12 +129,10 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True,
             shape=lambda rows: [tuple(row) for row in rows]),
         step_days_plan(task), need_move_plan(task, actor)))) \
         if task.report_approved and not lock else {}
-    # the locked ask names the participants by the activity, not by ``done``: its
-    # statements are built once for every activity (``TaskParticipants``: ≈ 1 ms a
-    # call against ≈ 9 ms for a select built anew, bound53)
+    # the locked ask's statements are built once for every activity (``TaskParticipants``:
+    # ≈ 1 ms a call against ≈ 9 ms for a select built anew, bound53)
     units = read["units"] if read else closed_member_units(
-        actor, task.unit_id, task.community_id, day,
-        TaskParticipants(task.id, (AssignmentStatus.done,)), lock=lock,
+        actor, task.unit_id, task.community_id, day, done, lock=lock,
         other_than=(task.id,)) if task.report_approved else []
     closed = closed_task_to(actor, task, lock=lock)  # a page's task holds the answer
     if closed:
