@@ -40,7 +40,10 @@ def visit_task(w) -> Task:
                                                         ResourceItem.category.has(code="elderly_visit")))
     if item is None:
         item = f.item(w.unit, w.community, "elderly_visit")
-    task = db.session.scalar(select(Task).where(Task.resource_item_id == item.id))
+    # Other visits may share the item (the budget test adds some): the first task of the
+    # item is the one this built — without an order PostgreSQL may return any of them.
+    task = db.session.scalar(select(Task).where(Task.resource_item_id == item.id)
+                             .order_by(Task.id).limit(1))
     if task is None:
         task = f.task(item, w.liaison, leader=w.leader, starts_in=-timedelta(days=1),
                       title="慰问空巢老人")
