@@ -1,7 +1,7 @@
 """The naming page of a move on no roll (``roll.off_roll_move``) names the signed
 documents the move changes and says what of hers moves — her participation, a 微心愿 she
 claimed alone, or both (review53 #2) — from one read of her days on no roll
-(``roll.signed_and_moved``). The words' own read of them (``roll.moved_kinds``, deadlock53)
+(``roll.signed_and_moved``). The words' own read of them (deadlock53's ``moved_kinds``, gone)
 ran the same statement again after the documents' read: one statement more on the page
 (moved54). Counted as production runs a request (tests/page_statements.py)."""
 from __future__ import annotations
