@@ -7,7 +7,8 @@ at every call. Each is now built once per shape (``rollups.batch.built_once``) a
 its values as it runs: two calls with other values run the very same statement object,
 and each gets the answer of its own values — the rule's (the services' own tests:
 test_backfill.py, test_claims.py, test_uncount_places.py, test_lock_order.py,
-test_backfill_reach.py, on the same functions)."""
+test_backfill_reach.py, on the same functions). And ``backfill.refuse_overlap``'s own lock
+of the members' rows (hot53's Open, moved54)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,9 +18,9 @@ from sqlalchemy import event
 from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, Task, TaskReport
+from tracker.models import AssignmentStatus, Member, Task, TaskReport
 from tracker.services.activity_lock import lock_activity
-from tracker.services.backfill import already_recorded, nameable_ids
+from tracker.services.backfill import already_recorded, nameable_ids, refuse_overlap
 from tracker.services.claims import held_active
 from tracker.services.overlap import overlapping
 from tracker.timeutil import local_today
@@ -177,3 +178,39 @@ def test_already_recorded_asks_one_statement_of_other_activities(world):
     assert a is b_
     assert answers == {"first": one[0], "second": two[0]}
     assert already_recorded(item, one[1], two[2], two[3]) is None
+
+
+def test_refuse_overlap_locks_each_calls_own_members_with_one_statement(world):
+    """Two 补录's checks of other members at other hours lock the members' rows by the
+    same statement, each given its own members' ids (in id order), ``FOR NO KEY UPDATE``
+    as before; neither finds a clash."""
+    w = world
+    day = local_today() - timedelta(days=3)
+    task = b.task_on(w.item, w.liaison, day, hour=9, title="上午清扫")
+    db.session.commit()
+    starts, ends = task.starts_at, task.ends_at
+    member, other, leader = w.member.id, w.other_member.id, w.leader.id
+
+    def locks(member_ids, hours) -> list:
+        """(statement, the values it was given) of each row lock the check took."""
+        seen = []
+
+        def run(state):
+            if state.statement._for_update_arg is not None:
+                seen.append((state.statement, dict(state.parameters or {})))
+
+        event.listen(db.session, "do_orm_execute", run)
+        try:
+            refuse_overlap(member_ids, starts + hours, ends + hours)
+        finally:
+            event.remove(db.session, "do_orm_execute", run)
+        return seen
+
+    [(one, first)] = locks([other, member], timedelta(days=1))
+    [(again, second)] = locks([leader], timedelta(days=2))
+    assert one is again
+    assert one.selected_columns[0].table is Member.__table__
+    assert one._for_update_arg.key_share and not one._for_update_arg.read
+    assert [str(c) for c in one._order_by_clauses] == ["member.id"]  # one order
+    assert first == {"member_ids": sorted([other, member])}
+    assert second == {"member_ids": [leader]}

@@ -635,39 +635,40 @@ def _signed_named(form: MemberForm, held: list, words=d.FORM_PROMISE_STALE) -> d
     if roll.FIELD in form:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
-    signed, changed = _signed_afresh(asked, words)
+    signed, changed, moves = _signed_afresh(asked, words)
     form.promised.data = roll.change_key(signed, asked.change) \
         if asked.change is not None else asked.key
-    return foreseen_names(signed, "form_") | {"form_changed": changed,
-                                              "form_off_roll": _off_roll_units(asked.change)}
+    return foreseen_names(signed, "form_") | {
+        "form_changed": changed, "form_off_roll": _off_roll_units(asked.change, moves)}
 
 
-def _off_roll_units(change: roll.Change | None) -> dict | None:
+def _off_roll_units(change: roll.Change | None, moves: frozenset[str]) -> dict | None:
     """The two units of a move on no roll (``roll.off_roll_move``) by name, for the
-    notice's own words: it changes no roll, it moves her work on no roll (unroll53)."""
+    notice's own words: it changes no roll, it moves her work on no roll (unroll53).
+    ``moves``: what of hers moves — her participation, a 微心愿 she claimed alone, or
+    both (review53 #2) —, read with the documents named (``roll.signed_and_moved``)."""
     if change is None or change.dated:
         return None
     was, now = (db.session.get(Unit, unit_id) for unit_id in change.units_now)
-    # what moves, for words true of it: her participation, a 微心愿 she claimed alone,
-    # or both (review53 #2)
-    return {"old": was.name if was else "", "new": now.name if now else "",
-            "moves": roll.moved_kinds(change)}
+    return {"old": was.name if was else "", "new": now.name if now else "", "moves": moves}
 
 
 def _signed_afresh(asked: d.SignedUnconfirmed, words):
     """What the member form's roll change touches of what was signed, read again after
     the service's rollback — not ``asked.signed``, found under the member's lock: a
-    month signed there may be re-opened since (since51) —, and the words said first, by
+    month signed there may be re-opened since (since51) —, the words said first, by
     the one rule of a naming page asked again (``named_page.said_afresh``): to a post
     from the page that named its key, what changed from it; to one asked for the first
-    time, nothing, or, naming nothing now, why it is asked again."""
+    time, nothing, or, naming nothing now, why it is asked again —, and what of hers
+    moves through her days on no roll, from the same read (``roll.signed_and_moved``)."""
     if asked.change is None:
-        return asked.signed, asked.message if asked.changed else None
-    signed = roll.signed_after(asked.change, local_today())
+        return asked.signed, asked.message if asked.changed else None, frozenset()
+    signed, moves = roll.signed_and_moved(asked.change, local_today())
     # the plain form's button, should nothing signed be left: 添加, or 保存 (afresh52)
     then = THEN_ADD if words is d.FORM_ADD_PROMISE_STALE else THEN_EDIT
     return signed, said_afresh(roll.promised_named(asked.promised), signed,
-                               words, shown=asked.changed, actor=current_user, then=then)
+                               words, shown=asked.changed, actor=current_user,
+                               then=then), moves
 
 
 def _member_for_page(record_id: int) -> Member:

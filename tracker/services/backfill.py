@@ -346,8 +346,10 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
     turns anyway; it ignores the clause. ``lock=False``: a read-only check (the form's,
     ``backfill_problems``), no lock and so no turn."""
     if lock:
-        db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
-                           .order_by(Member.id).with_for_update(key_share=True))
+        # built once (every write adding members to an activity asks it of them): the
+        # ids bound, as ``claims.held_active``'s (hot53)
+        run(given(built_once(("overlap lock",), _overlap_lock_plan),
+                  {"member_ids": sorted(set(member_ids))}))
     clash = [(m, t, absent) for m, t, absent
              in overlapping(member_ids, starts_at, ends_at, same_activity)
              if t.id != other_than]
@@ -355,6 +357,14 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
         # plain values: the message is made when shown, after the refusal's rollback
         raise ServiceError(lazy(_say_clashes, [(m.name, t.id, t.title, t.starts_at, bool(absent))
                                                for m, t, absent in clash]), field=field)
+
+
+def _overlap_lock_plan():
+    """``refuse_overlap``'s lock of the members' rows, the ids a bound parameter."""
+    return plan(select(Member.id)
+                .where(Member.id.in_(bindparam("member_ids", type_=Integer, expanding=True)))
+                .order_by(Member.id).with_for_update(key_share=True),
+                shape=lambda rows: None)
 
 
 def _say_clashes(clash: list[tuple]) -> str:

@@ -676,28 +676,49 @@ def pending_change(member: Member | None, unit_id: int | None, day: date | None,
                   member_id=member.id if member is not None else None, units_now=moved)
 
 
+@dataclass(frozen=True)
+class NowMoved:
+    """What changes of the unit a member is in move through her days on no roll
+    (``now_moved``): the (unit, year, month) of the months and of the years (month 0)
+    whose figures or words they move, and what of hers moves — "work", her
+    participation (人次 and hours), "need", a 微心愿 she claimed alone
+    (``needs.need_unit``) — for the naming page of a move on no roll to say what moves,
+    not her participation when only a need does (review53 #2)."""
+
+    months: set
+    years: set
+    kinds: frozenset[str] = frozenset()
+
+
 def unit_now_moved(changes) -> tuple[set, set]:
+    """``now_moved``'s months and years."""
+    moved = now_moved(changes)
+    return moved.months, moved.years
+
+
+def now_moved(changes) -> NowMoved:
     """The months and years whose figures or words a change of the unit a member is in
     (``Change.units_now``) moves through her work on days on no roll, which counts for
     that unit (``stays.unit_then``, 「参与时未在册，人次和时长计入其现所在单位…」): the
     days before the change's own covered by none of her stays; those from it when she
     leaves every roll with it (her stay's unit's work moves to the unit now); and those
     from it covered by none when she was on no roll and joins one with it (her unit's
-    work then moves to the joined unit's stay, rollb52). The change's own units from its
+    work then moves to the joined stay's unit, rollb52). The change's own units from its
     day are asked anyway (``changed_final_months``). Each such day's month and year, of the unit before and
     after — its 人次 and hours, and the lead of an activity of either (外单位 or
     不计入参与统计) — and of the unit whose roll of the month's (year's) last day holds
     her, whose 参与情况 names the unit her work counts for (roll52); and the months a
     need she claimed alone on a day on no roll before it counts in (posted, fulfilled:
-    ``needs.need_unit``, the unit now too), of the units before and after. As
-    (unit, year, month) sets, the months' and the years' (month 0). One statement for
-    all the changes (an import's many)."""
+    ``needs.need_unit``, the unit now too), of the units before and after. And what
+    moves (``NowMoved.kinds``), read from the same rows: the naming page that says it
+    asks once (moved54). One statement for all the changes (an import's many)."""
     wanted: dict[int, list[Change]] = {}
     for change in changes:
         if change.member_id is not None and change.units_now is not None:
             wanted.setdefault(change.member_id, []).append(change)
     months: set[tuple[int, int, int]] = set()
     years: set[tuple[int, int, int]] = set()
+    kinds: set[str] = set()
     ids = sorted(wanted)
     # the earliest day she leaves every roll: from it her covered work moves too (a
     # move on no roll, ``off_roll_move``, leaves none: she has no stay to leave)
@@ -711,26 +732,12 @@ def unit_now_moved(changes) -> tuple[set, set]:
             for change in wanted[member_id]:
                 if not _moves(change, decided, covered, need):
                     continue
+                kinds.add("need" if need else "work")
                 units = {u for u in change.units_now if u is not None}
                 for day in (d for d in (first, second) if d is not None):
                     months |= {(u, day.year, day.month) for u in units | {month_unit} if u}
                     years |= {(u, day.year, 0) for u in units | {year_unit} if u}
-    return months, years
-
-
-def moved_kinds(change: Change) -> frozenset[str]:
-    """What of the member's moves with ``change`` through her days on no roll
-    (``unit_now_moved``'s rows, by its rule ``_moves``): "work" — her participation,
-    人次 and hours —, "need" — a 微心愿 she claimed alone (``needs.need_unit``). For
-    the naming page of a move on no roll to say what moves, not her participation when
-    only a need does (review53 #2)."""
-    if change.member_id is None or change.units_now is None:
-        return frozenset()
-    leaving = {change.member_id: change.day} if _leaves(change) else None
-    rows = db.session.execute(_on_no_roll([change.member_id], leaving))
-    return frozenset("need" if need else "work"
-                     for _m, decided, covered, _a, _b, _c, _d, need in rows
-                     if _moves(change, decided, covered, need))
+    return NowMoved(months, years, frozenset(kinds))
 
 
 def _leaves(change: Change) -> bool:
@@ -754,7 +761,7 @@ def _moves(change: Change, decided: date, covered, need) -> bool:
 
 
 def _on_no_roll(member_ids, leaving=None):
-    """``unit_now_moved``'s statement: of these members, (member, the day that decides
+    """``now_moved``'s statement: of these members, (member, the day that decides
     the unit, whether a stay of hers covers it, the days it counts on — two —, the unit
     of her stay on the roll of that month's last day and of that year's, 1 for a need)
     for each approved participation (decided and counted on its day) and each need she
@@ -816,19 +823,28 @@ def signed_after(change: Change | None, today: date, *, lock: bool = False) -> C
     定稿 of one either committed before the answer (and is named) or waits for the save
     and signs it. The units of the roll alone once went unlocked: the stay the save
     writes takes only a key-share on its unit, which 定稿 does not wait for (lock53)."""
+    return signed_and_moved(change, today, lock=lock)[0]
+
+
+def signed_and_moved(change: Change | None, today: date, *,
+                     lock: bool = False) -> tuple[Corrected | None, frozenset[str]]:
+    """``signed_after`` and what of the member's moves with ``change`` through her days
+    on no roll (``NowMoved.kinds``), from the one read of them: for the naming page of a
+    move on no roll, which names the documents and says what moves (moved54)."""
     if change is None:
-        return None
-    now_months, now_years = unit_now_moved([change])  # her work on no roll (roll52)
+        return None, frozenset()
+    now = now_moved([change])  # her work on no roll (roll52)
     if lock:
         needs = _unit_months(moved_needs([change])) if change.dated else set()
         units = {*change.unit_ids, *(change.units_now or ()),
-                 *(u for u, _y, _m in (*now_months, *now_years, *needs))}
+                 *(u for u, _y, _m in (*now.months, *now.years, *needs))}
         if units:
             summary_notes.share_scopes(units, ())
     if not change.dated:
-        return Corrected(_final_months(now_months), _final_years(now_years))
-    return Corrected(_merged(changed_final_months(change, today), _final_months(now_months)),
-                     _merged(changed_final_years(change, today), _final_years(now_years)))
+        return Corrected(_final_months(now.months), _final_years(now.years)), now.kinds
+    return (Corrected(_merged(changed_final_months(change, today), _final_months(now.months)),
+                      _merged(changed_final_years(change, today), _final_years(now.years))),
+            now.kinds)
 
 
 def signed_by(changes, today: date, renamed=(), *, lock: bool = False) -> Corrected:
