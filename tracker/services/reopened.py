@@ -397,13 +397,14 @@ THEN_IMPORT = Then(
         names=names, kept=kept))
 
 
-def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM, *,
-                same: bool = False):
+def words_since(since, named_now: bool, words, then: Then, *, same: bool = False):
     """What the page named afresh says first. ``since``: what is gone from the page's key
     (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
-    them all; ``then``: the page's words, ending on its button's verb; ``same``: the key
+    them all; ``then``: the page's words, ending on its button (no default: every page
+    names its own, then54 — ``THEN_CONFIRM``'s 「…请再次提交。」 stands above no page's
+    button); ``same``: the key
     of now names exactly what the page named (``then.same``). Re-opened documents are
     said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
     if isinstance(since, list):
