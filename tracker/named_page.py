@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .admin.told import signed_names
 from .services import name_problems
-from .services.reopened import THEN_CONFIRM, Then
+from .services.reopened import Then
 from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
@@ -142,7 +142,8 @@ class NamedFirst:
         「…有了变化…」 (review44 #2); or after refusals its page can meet — 冲销's
         (``funds.reverse_entry``: an entry another admin reversed meanwhile is refused as
         such, adoptorder46). The service runs through ``comparing``."""
-        keep_named(self.promised, lambda: self.naming(lock=True), actor=_poster())
+        keep_named(self.promised, lambda: self.naming(lock=True), actor=_poster(),
+                   then=self.then)
 
     def aware(self, service: Callable) -> Callable:
         """``service`` (which calls ``compare``), its refusal kept for ``since``."""
@@ -198,7 +199,7 @@ class NamedFirst:
 
 
 def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, actor,
-                then=THEN_CONFIRM):
+                then: Then):
     """What a naming page asked again says first, after the change was refused for what
     its page named and ``named`` — what the change names now — was read afresh after the
     service's rollback: the one rule of every such page (``NamedFirst``, 服务对象, 更正日期,

@@ -115,13 +115,15 @@ def _void(ids):
 def _reopen(ids):
     """管理员甲 confirms 撤销审核 on the page that named nothing (the view's comparison,
     as ``task_page.reopen`` hands it to the service)."""
-    from tracker.services.roll import keep_named
     from tracker.services.reviews import reopen_report
+    from tracker.services.roll import keep_named
+    from tracker.services.then_pages import THEN_REOPEN
     from tracker.services.voiding import uncount_signed
 
     task, admin = _task(ids), _admin(ids)
     reopen_report(task.report, admin, "人数有误", named=lambda: keep_named(
-        ids["named"], lambda: uncount_signed(admin, task, lock=True)[1], actor=admin))
+        ids["named"], lambda: uncount_signed(admin, task, lock=True)[1], actor=admin,
+        then=THEN_REOPEN))
 
 
 def _state(app, ids) -> tuple:

@@ -50,7 +50,6 @@ from tracker.models import ReportStatus, SummaryScope, TaskReport, YearNote
 from tracker.reports import final
 from tracker.services import funds, ledger_import, merge
 from tracker.services import member_import as mi
-from tracker.services.reopened import THEN_IMPORT, THEN_REVIEW
 from tracker.services.summary_notes import reopen
 from tracker.services.year_notes import reopen_year
 from tracker.timeutil import utcnow
@@ -62,6 +61,10 @@ CHANGED = "有了变化"
 # 「…请再次确认。」, a verb, above 确认登记 or 确认合并)
 THEN_SAME = ("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
              "未作任何更改；如仍要{verb}，请再次点击“{button}”。")
+# the preview's list again, sending the user to its 确认导入 (then54; before: 「…请再次确认
+# 导入。」, a verb)
+IMPORT_SAME = ("预览之后，这次导入涉及的已定稿月报或年度总结曾有变化，现在仍是预览中所列的这些。"
+               "未导入任何数据；如仍要导入，请再次点击“确认导入”。")
 
 
 def _year_signed(o) -> None:
@@ -121,7 +124,9 @@ def test_an_approval_read_again_naming_the_same_says_so_in_its_verb(
         client, login, october, monkeypatch):
     """通过: the report's page named October; the year signed before 通过 (its service's
     locked read names it) and re-opened after its rollback: the page names October
-    again, said to be the same, 「…请再次审核。」."""
+    again, said to be the same, sending the reviewer to the 通过 refused — the button
+    that names (退回 changes nothing signed) — by its name (then54; before: 「…请再次审核。」,
+    a verb above two buttons)."""
     from tracker import manage
 
     o = october
@@ -138,7 +143,8 @@ def test_an_approval_read_again_naming_the_same_says_so_in_its_verb(
     assert seen["decided"]
     assert db.session.get(TaskReport, report.id).status == ReportStatus.submitted
     assert MONTH in " ".join(named(again)) and YEARS not in " ".join(named(again))
-    assert str(THEN_REVIEW.same) in again and CHANGED not in again, again
+    assert THEN_SAME.format(verb="通过", button="通过") in again, again
+    assert CHANGED not in again and "通过" in buttons(again)
 
 
 def test_a_merge_read_again_naming_the_same_says_so(client, world, admin, monkeypatch):
@@ -208,7 +214,8 @@ def test_a_member_import_read_again_naming_the_same_says_so(
         client, login, world, monkeypatch):
     url, again = _member_import_refused_over_the_same(client, login, world, monkeypatch,
                                                       lambda form: form)
-    assert str(THEN_IMPORT.same) in again and CHANGED not in again, again
+    assert IMPORT_SAME in again and CHANGED not in again, again
+    assert "确认导入" in buttons(again)
     done = page_of(client.post(url, data=confirm_form(again, url), follow_redirects=True))
     assert "导入完成：新增1人" in done and _added() is not None
 
@@ -220,7 +227,8 @@ def test_a_member_import_posting_its_digest_alone_says_so_too(
     _, again = _member_import_refused_over_the_same(
         client, login, world, monkeypatch,
         lambda form: {k: v for k, v in form.items() if k != "listed"})
-    assert str(THEN_IMPORT.same) in again and CHANGED not in again, again
+    assert IMPORT_SAME in again and CHANGED not in again, again
+    assert "确认导入" in buttons(again)
 
 
 def test_a_ledger_import_read_again_naming_the_same_says_so(
@@ -251,6 +259,45 @@ def test_a_ledger_import_read_again_naming_the_same_says_so(
     assert seen["decided"] and _written() == before
     (words,) = named(again)
     assert MONTH in words and YEARS not in words  # the same list
-    assert str(THEN_IMPORT.same) in again and CHANGED not in again, again
+    assert IMPORT_SAME in again and CHANGED not in again, again
+    assert "确认导入" in buttons(again)
     done = page_of(client.post(url, data=confirm_form(again, url), follow_redirects=True))
     assert "导入完成：补录活动1次" in done
+
+
+def test_a_visits_residents_read_again_naming_the_same_send_to_its_save(
+        client, login, world, monkeypatch):
+    """服务对象 (a visit's page, its naming above its one 保存): the page named the month;
+    the year signed before the save's locks (its locked read names it) and re-opened
+    after its rollback: the page names the month alone again, said to be the same, and
+    sends the user to 保存 by its name (then54; before: 「…请再次保存。」, a verb)."""
+    from tests.residents.test_named_afresh_after_rollback import (
+        _named_ids,
+        _signed_under_the_lock,
+        _year_note,
+    )
+    from tests.residents.test_resident_kind_signed import _two_visits
+    from tests.web.test_named_since_page import _residents_form
+    from tracker.residents import routes
+
+    elder, first = _two_visits(world)
+    day = first.service_date
+    month = f"{world.unit.name}{day.year}年{day.month}月"
+    login(world.admin)
+    url = f"/residents/task/{first.id}"
+    page = text(client.get(url))
+    (words,) = named(page)
+    assert month in words and YEARS not in words
+    _signed_under_the_lock(monkeypatch, "task_residents_signed", _year_note(world, day))
+    seen = _decided_after_the_rollback(monkeypatch, routes, lambda: reopen_year(
+        world.admin, SummaryScope(unit_id=world.unit.id), day.year))
+    unticked = {k: v for k, v in _residents_form(page).items() if k != "residents"}
+    response = client.post(url, data=unticked)
+    assert response.status_code == 200
+    again = text(response)
+    assert seen["decided"] and _named_ids(first.id) == [elder.id]  # nothing saved
+    (words,) = named(again)
+    assert month in words and YEARS not in words  # the same list
+    assert THEN_SAME.format(verb="保存", button="保存") in again, again
+    assert CHANGED not in again and "保存" in buttons(again)
+    assert "residents" not in _residents_form(again)  # the untick kept

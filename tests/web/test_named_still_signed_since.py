@@ -24,6 +24,7 @@ from tracker.reports import final
 from tracker.services import unit_of_work
 from tracker.services.directory import correct_roll_date
 from tracker.services.reopened import reopened_since, words_since
+from tracker.services.then_pages import THEN_VOID
 from tracker.services.roll import last_change, shown_key
 from tracker.services.summary_notes import final_unit_months, reopen
 from tracker.timeutil import local_today
@@ -101,12 +102,12 @@ def test_one_re_opened_and_one_still_signed_are_each_said_as_they_are(app, world
     since = reopened_since(promised, "", world.admin)
     assert [str(n) for n in since.reopened] == [ours]
     assert [str(n) for n in since.kept] == [theirs]
-    said = str(words_since(since, False, "page's own"))
+    said = str(words_since(since, False, "page's own", THEN_VOID))
     assert f"{ours}已撤销定稿" in said and f"{theirs}已撤销定稿" not in said
     assert f"这次操作也不再改变{theirs}{STILL}" in said
     # a page whose block names what is left now
-    told = str(words_since(since, True, "page's own"))
+    told = str(words_since(since, True, "page's own", THEN_VOID))
     assert "见本页的说明" in told and f"{theirs}{STILL}" in told
     with app.test_request_context("/"), force_locale("en"):
-        english = str(words_since(since, False, "page's own"))
+        english = str(words_since(since, False, "page's own", THEN_VOID))
     assert "still final" in english and "reopened" in english, english

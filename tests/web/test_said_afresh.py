@@ -8,11 +8,15 @@ says is what happened, and nothing is done the user did not confirm):
   only more signed now → the page's own sentence, pointing at the block above; something
   it named re-opened, others named now → which documents were re-opened, then to look at
   the block and press the page's button again, in that button's verb; nothing signed left
-  → the re-opened documents, and that the change is now an ordinary one, to be made again;
-  a page that named nothing and names nothing now → ``CHANGED_NONE``;
+  → the re-opened documents, and that the change is now an ordinary one, to be made again
+  by the page's own button; a page that named nothing and names nothing now → that what
+  it changes changed, nothing signed is left, and that button;
 - a post straight from the form was shown no naming: nothing is said (the naming page as
-  the first time) — unless nothing is named now, when the plain form asked again says why
-  (``CHANGED_NONE``), whatever key it carried.
+  the first time) — unless nothing is named now, when the plain form asked again says why,
+  whatever key it carried.
+
+Every caller names its page's words (``reopened.Then``, no default: then54): here 作废's
+(its confirmation page's 确认作废) and 服务对象's plain form (保存).
 """
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from flask_babel import force_locale
 from tests import factories as f
 from tracker.extensions import db
 from tracker.named_page import said_afresh
-from tracker.services.reopened import CHANGED_NONE, THEN_REVIEW, THEN_SAVE
+from tracker.services.reopened import THEN_REVIEW, THEN_SAVE
+from tracker.services.then_pages import THEN_VOID
 from tracker.services.roll import Corrected, named_key
 from tracker.services.summary_notes import FinalMonth
 
@@ -36,8 +41,15 @@ def _named(*units) -> Corrected:
     return Corrected(months=[FinalMonth(u.id, u.name, YEAR, MONTH) for u in units], years=[])
 
 
-def _said(promised, now, shown, actor, **then):
-    said = said_afresh(promised, now, OWN, shown=shown, actor=actor, **then)
+# what changed is no longer signed: the page's button again (作废's, 服务对象's 保存)
+VOID_NONE = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未作任何更改；如仍要作废，请再次点击“确认作废”。")
+SAVE_NONE = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报或年度总结。"
+             "未作任何更改；如仍要保存，请再次点击“保存”。")
+
+
+def _said(promised, now, shown, actor, then=THEN_VOID):
+    said = said_afresh(promised, now, OWN, shown=shown, actor=actor, then=then)
     return None if said is None else str(said)
 
 
@@ -58,10 +70,11 @@ def test_a_page_that_showed_a_naming_is_told_what_changed(world):
 
     # nothing signed is left: an ordinary change now, to be made again knowingly
     assert _said(page, None, True, world.admin) == (
-        f"{reopened}，这次操作现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。")
+        f"{reopened}，这次操作现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要作废，"
+        "请再次点击“确认作废”。")
 
     # named nothing, names nothing: no block to point at
-    assert _said("", None, True, world.admin) == str(CHANGED_NONE)
+    assert _said("", None, True, world.admin) == VOID_NONE
 
 
 def test_the_re_opened_words_end_on_the_pages_button(world):
@@ -87,9 +100,10 @@ def test_a_post_straight_from_the_form_is_asked_as_the_first_time(world):
     assert _said("", _named(finance), False, world.admin) is None
     # whatever it carried: it was not a page's key the user saw
     assert _said(named_key(_named(world.unit)), _named(finance), False, world.admin) is None
-    # naming nothing now: the plain form asked again says why
-    assert _said("", None, False, world.admin) == str(CHANGED_NONE)
-    assert _said(named_key(_named(world.unit)), None, False, world.admin) == str(CHANGED_NONE)
+    # naming nothing now: the plain form asked again says why, ending on its 保存
+    assert _said("", None, False, world.admin, THEN_SAVE) == SAVE_NONE
+    assert _said(named_key(_named(world.unit)), None, False, world.admin,
+                 THEN_SAVE) == SAVE_NONE
 
 
 def test_the_words_in_english(app, world):

@@ -432,6 +432,9 @@ def ledger_confirm(token: str):
     message = _("导入完成：补录活动%(n)d次、参与记录%(p)d条；%(s)d条已存在，已跳过。",
                 n=result.activities, p=result.participations, s=result.skipped)
     if result.voided:
-        message += _("%(v)d条属于已作废的活动，未再次录入。", v=result.voided)
+        # a sentence of its own, joined as the language joins sentences (words53's rule:
+        # no msgstr starts with a space to be glued on)
+        message = _("%(sentence)s%(next)s", sentence=message,
+                    next=_("%(v)d条属于已作废的活动，未再次录入。", v=result.voided))
     flash(message, "success")
     return redirect(url_for(".ledger"))

@@ -545,7 +545,7 @@ def reopen(task_id: int):
                       signed_now=lambda: uncount_signed(actor, task)[1], shown_key=promised,
                       then=THEN_REOPEN, named=lambda: keep_named(promised if offered else None,
                                                lambda: uncount_signed(actor, task, lock=True)[1],
-                                               actor=actor)) \
+                                               actor=actor, then=THEN_REOPEN)) \
         or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 

@@ -177,8 +177,10 @@ def _section_checklist(s: AnnualSummary) -> str:
     if met:
         text += _("，已完成全年目标%(m)s项", m=met)
     # the categories in a sentence of their own: after 「已完成全年目标6项，其中」 they
-    # read as the items met, some of them at 30%
-    text += ended(_("。各类别完成情况：") + join(clauses, _("，")))
+    # read as the items met, some of them at 30%; joined as the language joins sentences,
+    # its msgid a whole sentence (no 「。」 nor space carried in, then54)
+    text = sentences(ended(text),
+                     ended(_("各类别完成情况：%(clauses)s", clauses=join(clauses, _("，")))))
     if s.schedule_day < date(s.year, 12, 31):
         pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
         text = sentences(text, _("截至%(m)s月%(d)s日，时序进度为%(p)s。",

@@ -51,6 +51,7 @@ from .audit import record as audit
 from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
 from .notify import stop_calendar
+from .reopened import THEN_CORRECT, THEN_EDIT
 from . import summary_notes
 from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
@@ -1649,8 +1650,10 @@ def _keep_promise(change: roll.Change | None, promised: str | None,
     # the same day, or both of no day (a move on no roll, ``roll.off_roll_move``)
     same_day = bool(promised) and roll.promised_day(promised) == roll.key_day(change)
     if same_day:  # what the page named changed since: said so, by what became of it
+        # the save's words, 确认保存 / 保存 (the view says them afresh, an add's in 添加's)
         raise SignedUnconfirmed(roll.said_since(roll.promised_named(promised), signed,
-                                                FORM_PROMISE_STALE, actor=actor),
+                                                FORM_PROMISE_STALE, actor=actor,
+                                                then=THEN_EDIT),
                                 signed, key, changed=True, change=change, promised=promised)
     if key:  # named for the first time, or afresh for another date typed
         raise SignedUnconfirmed(FORM_CONFIRM, signed, key, change=change, promised=promised)
@@ -1714,7 +1717,8 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
         # gone. The key's day is the page's, its documents ``named_key``'s. A
         # ``NamedSince``: the page says it again of what it names afresh after the
         # rollback (``admin.routes.member_roll_date``, since51)
-        raise roll.NamedSince(final, ROLL_NAMED_SINCE, roll.promised_named(promised), actor)
+        raise roll.NamedSince(final, ROLL_NAMED_SINCE, roll.promised_named(promised), actor,
+                              then=THEN_CORRECT)
     roll.move_change(member, change, day)
     db.session.flush()
     # the years the message after it compares too, beyond those named: read here, under

@@ -1209,7 +1209,8 @@ class SignedChangedSincePreview(roll.NamedSince):
     re-opened before the preview is read (stale52, as since51)."""
 
     def __init__(self, signed, promised: str, actor: Member | None):
-        super().__init__(signed, SIGNED_CHANGED, promised, actor)
+        # the preview's words, ending on its 确认导入 (then54: no default ``Then``)
+        super().__init__(signed, SIGNED_CHANGED, promised, actor, then=reopened.THEN_IMPORT)
 
 
 def said_afresh(asked: str, signed, actor: Member):

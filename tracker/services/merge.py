@@ -859,7 +859,7 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
         raise ServiceError(RECORDS_CHANGED)
     # the signed documents as every page's key (``roll.NamedSince``): the view answers
     # with the page read again, its words of what it names then (``said_afresh``)
-    roll.keep_named(posted_named, lambda: moved.named, actor=actor)
+    roll.keep_named(posted_named, lambda: moved.named, actor=actor, then=THEN_MERGE)
     stays_before = [[p.unit_id, _iso(p.since), _iso(p.until)] for p in drop.roll_periods]
     task_ids = []
     for row in db.session.scalars(_moving_assignments(keep, drop)):

@@ -267,7 +267,7 @@ THEN_CONFIRM = Then(
         names=names, kept=kept))
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
-# 「…请查看上方的说明后再保存。」)
+# 「…请查看上方的说明后再保存。」); the list again and nothing signed left, 保存 (then54)
 THEN_SAVE = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -280,7 +280,7 @@ THEN_SAVE = Then(
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再保存。",
         names=names, kept=kept),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
-       "未作任何更改，请再次保存。"),
+       "未作任何更改；如仍要保存，请再次点击“保存”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
        "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。"),
     lambda names, kept: _l(
@@ -295,7 +295,9 @@ THEN_SAVE = Then(
         names=names, kept=kept))
 
 # the report's page, whose naming stands in its 审核 above 通过 and 退回
-# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」); nothing signed left, 通过
+# (``APPROVAL_NAMED_SINCE``: 「…请查看现在的说明后再审核。」); the list again and nothing
+# signed left, 通过: only 通过 names and is refused for what it named (退回 changes no
+# signed document), so the re-ask is of the 通过 pressed, not of a choice (then54)
 THEN_REVIEW = Then(
     lambda names, kept: _l(
         "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -308,7 +310,7 @@ THEN_REVIEW = Then(
         "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再审核。",
         names=names, kept=kept),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
-       "未作任何更改，请再次审核。"),
+       "未作任何更改；如仍要通过，请再次点击“通过”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
        "或年度总结。未作任何更改；如仍要通过，请再次点击“通过”。"),
     lambda names, kept: _l(
@@ -365,7 +367,8 @@ THEN_CORRECT = THEN_CONFIRM._replace(
         names=names, kept=kept))
 
 # the member import's and the ledger import's preview, confirmed by 确认导入 whatever it
-# names: its list again, the same as the preview showed; nothing signed left, 确认导入
+# names: its list again, the same as the preview showed; the list again and nothing
+# signed left, 确认导入 (then54)
 THEN_IMPORT = Then(
     lambda names, kept: _l(
         "预览之后，%(names)s已撤销定稿，未导入任何数据。这次导入现在涉及的已定稿月报或"
@@ -379,7 +382,7 @@ THEN_IMPORT = Then(
         "任何数据。这次导入现在涉及的已定稿月报或年度总结见预览中重新列出的月报和年度总结，"
         "请核对后再确认导入。", names=names, kept=kept),
     _l("预览之后，这次导入涉及的已定稿月报或年度总结曾有变化，现在仍是预览中所列的这些。"
-       "未导入任何数据，请再次确认导入。"),
+       "未导入任何数据；如仍要导入，请再次点击“确认导入”。"),
     _l("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
        "或年度总结。未导入任何数据；如仍要导入，请再次点击“确认导入”。"),
     lambda names, kept: _l(
@@ -394,13 +397,14 @@ THEN_IMPORT = Then(
         names=names, kept=kept))
 
 
-def words_since(since, named_now: bool, words, then: Then = THEN_CONFIRM, *,
-                same: bool = False):
+def words_since(since, named_now: bool, words, then: Then, *, same: bool = False):
     """What the page named afresh says first. ``since``: what is gone from the page's key
     (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
-    them all; ``then``: the page's words, ending on its button's verb; ``same``: the key
+    them all; ``then``: the page's words, ending on its button (no default: every page
+    names its own, then54 — ``THEN_CONFIRM``'s 「…请再次提交。」 stands above no page's
+    button); ``same``: the key
     of now names exactly what the page named (``then.same``). Re-opened documents are
     said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
     if isinstance(since, list):

@@ -53,6 +53,7 @@ from .claims import held_active, merged_into
 from .photos import erase_photos, remove_image_on_commit
 from . import summary_notes
 from .named_first import day_signed
+from .reopened import THEN_EDIT, THEN_SAVE
 from .roll import keep_named
 from .summary_notes import closed_to
 from .task_needs import series_of
@@ -334,7 +335,8 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
     if "category" in changed:
         _refuse_kind_change_closed(resident, actor)
-        keep_named(named, lambda: _kind_naming(actor, resident, lock=True), actor=actor)
+        keep_named(named, lambda: _kind_naming(actor, resident, lock=True), actor=actor,
+                   then=THEN_EDIT)
     for name in changed:
         setattr(resident, name, getattr(data, name))
     before = {m.id for m in resident.paired_members}
@@ -691,7 +693,7 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # (a liaison's ``closed_to`` above takes the same rows in that order): a 定稿
         # either committed before the comparison, and is named, or waits and signs it
         keep_named(named, lambda: task_residents_signed(actor, task, lock=True),
-                   RESIDENTS_NAMED_SINCE, actor=actor)
+                   RESIDENTS_NAMED_SINCE, actor=actor, then=THEN_SAVE)
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))

@@ -40,6 +40,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, task_span_minutes
+from .reopened import THEN_REVIEW
 from .roll import keep_named
 from .overlap import counted_elsewhere
 from .summary_notes import (
@@ -339,7 +340,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     # in the same order, after the activity's): a 定稿 either committed before the
     # comparison, and is named, or waits for this 通过 and signs it
     keep_named(named, lambda: approval_signed([task], actor, lock=True).get(task.id),
-               APPROVAL_NAMED_SINCE, actor=actor)
+               APPROVAL_NAMED_SINCE, actor=actor, then=THEN_REVIEW)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
     # their rows locked as ``backfill.refuse_overlap`` locks them, and before the needs'
     # (a need claimed takes its member's row first): two 通过 of two activities at the

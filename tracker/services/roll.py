@@ -497,7 +497,7 @@ NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或�
 
 
 def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member,
-               then: reopened.Then = reopened.THEN_CONFIRM):
+               then: reopened.Then):
     """What a page named afresh says first, its key ``promised`` not that of ``naming``
     (what the change names now): ``words``, the page's own sentence, when its block names
     all the page named before (a month signed since); else the documents re-opened
@@ -518,23 +518,27 @@ class NamedSince(ServiceError):
     (``naming``, a ``summary_notes.Naming`` or None — for the page to name afresh) are
     not those its page named (``keep_named``; ``promised``, its key) — a month signed,
     or re-opened, since the page was read. The view answers with the page naming them
-    afresh, typed fields kept; its message (``said``) names what was re-opened."""
+    afresh, typed fields kept; its message (``said``) names what was re-opened.
+    ``then``: the page's words as its button says them (``reopened.Then``)."""
 
-    def __init__(self, naming, message, promised: str | None, actor: Member):
+    def __init__(self, naming, message, promised: str | None, actor: Member, *,
+                 then: reopened.Then):
         now = named_key(naming)
         # read now, in the change's unit of work: the names as the page would show them
         self.reopened = reopened.reopened_since(promised, now, actor)
-        self.naming, self.named_now = naming, bool(now)
+        self.naming, self.named_now, self.then = naming, bool(now), then
         super().__init__(self.said(message))
 
     def said(self, words):
         """The refusal in a page's own ``words`` (撤销审核's, 作废's, a naming page's):
-        those words when only more is signed now, else what was re-opened."""
-        return reopened.words_since(self.reopened, self.named_now, words)
+        those words when only more is signed now, else what was re-opened — ending on
+        the page's own button (``then``), never ``THEN_CONFIRM``'s 「…请再次提交。」
+        (then54)."""
+        return reopened.words_since(self.reopened, self.named_now, words, self.then)
 
 
 def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
-               words=NAMED_SINCE, *, actor: Member) -> None:
+               words=NAMED_SINCE, *, actor: Member, then: reopened.Then) -> None:
     """Refuse (``NamedSince``, ``words``) a change whose page named other signed
     documents than ``named()`` — what the change would name now, read only when a key
     was posted (a statement; asked under the change's own locks, and with
@@ -543,12 +547,13 @@ def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | 
     None: the post carried no key (not from a page of the app), and is not asked — as
     before the key. The one compare of 通过, 冲销, 作废, 撤销审核, 服务对象 and every
     ``named_page.NamedFirst`` change. ``actor``: who posted the key (its words read it
-    only from one whose pages write it: ``reopened.reopened_since``)."""
+    only from one whose pages write it: ``reopened.reopened_since``); ``then``: its
+    page's words as the button says them (``NamedSince``)."""
     if promised is None:
         return
     naming = named()
     if not same_named(promised, named_key(naming)):
-        raise NamedSince(naming, words, promised, actor)
+        raise NamedSince(naming, words, promised, actor, then=then)
 
 
 def promised_day(promised: str) -> str:

@@ -52,6 +52,7 @@ from ..permissions import manages_task
 from ..rollups.batch import plan, run_together
 from . import PermissionDenied, ServiceError, required_reason
 from .roll import keep_named
+from .then_pages import THEN_VOID
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
@@ -239,7 +240,8 @@ def void_activity(task: Task, actor: Member, reason: str, *,
     if refusal is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写作废的原因。"), VOID_REASON_MAX)
-    keep_named(promised, lambda: void_signed(actor, task, lock=True), actor=actor)
+    keep_named(promised, lambda: void_signed(actor, task, lock=True), actor=actor,
+               then=THEN_VOID)
     report = task.report
     done = {str(member_id): minutes for member_id, minutes in db.session.execute(
         select(Assignment.member_id, Assignment.minutes).where(

@@ -1,0 +1,55 @@
+"""Every refusal's words after a naming page end on that page's own button: no caller
+gets ``reopened.THEN_CONFIRM`` (「…如仍要进行，请再次提交。」, a 提交 no page has) by
+leaving its ``Then`` out (then54, after then53's Open). ``reopened.words_since``,
+``roll.said_since``, ``named_page.said_afresh``, ``roll.keep_named`` and
+``roll.NamedSince`` take the page's ``Then`` and have no default for it; the words a
+``NamedSince`` says under the service's locks are its page's too."""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.named_page import said_afresh
+from tracker.services.reopened import Gone, words_since
+from tracker.services.roll import Corrected, NamedSince, keep_named, named_key, said_since
+from tracker.services.summary_notes import FinalMonth
+from tracker.services.then_pages import THEN_VOID
+
+OWN = "这一页自己的话：请查看上方的说明后再确认。"
+
+
+def _october(*units) -> Corrected:
+    return Corrected(months=[FinalMonth(u.id, u.name, 2025, 10) for u in units], years=[])
+
+
+@pytest.mark.parametrize("call", [
+    lambda actor: words_since(Gone(reopened=["县商务局2025年10月"]), False, OWN),
+    lambda actor: said_since("", None, OWN, actor=actor),
+    lambda actor: said_afresh("", None, OWN, shown=True, actor=actor),
+    lambda actor: keep_named("", lambda: None, actor=actor),
+    lambda actor: NamedSince(None, OWN, "", actor),
+], ids=["words_since", "said_since", "said_afresh", "keep_named", "NamedSince"])
+def test_a_caller_that_names_no_then_is_refused(world, call):
+    with pytest.raises(TypeError, match="then"):
+        call(world.admin)
+
+
+def test_a_refusal_under_the_locks_ends_on_its_pages_button(world):
+    """作废's page named 县商务局's October, re-opened since, and the change names nothing
+    signed now: the refusal the service raises (``keep_named``) sends the user to
+    确认作废, as the page read again does — not to a 提交."""
+    page = named_key(_october(world.unit))
+    with pytest.raises(NamedSince) as refused:
+        keep_named(page, lambda: None, actor=world.admin, then=THEN_VOID)
+    assert str(refused.value) == (
+        f"打开页面之后，{world.unit.name}2025年10月已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
+        "未作任何更改；如仍要作废，请再次点击“确认作废”。")
+    # another named now: its block named, the same page's words
+    finance = f.unit("县财政局")
+    db.session.commit()
+    with pytest.raises(NamedSince) as refused:
+        keep_named(page, lambda: _october(finance), actor=world.admin, then=THEN_VOID)
+    assert str(refused.value) == (
+        f"打开页面之后，{world.unit.name}2025年10月已撤销定稿，未作任何更改。"
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。")
