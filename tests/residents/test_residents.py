@@ -35,7 +35,7 @@ def _audits(action: str, resident_id: int | None = None) -> list[AuditEvent]:
                                      AuditEvent.action == action)
     if resident_id is not None:
         query = query.where(AuditEvent.entity_id == resident_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def test_mask_phone():

@@ -186,14 +186,14 @@ def test_a_phone_is_masked_one_way_everywhere(client, world, login):
     assert scrub(f"call {phone}") == f"call {mask_phone(phone)}"
     client.post("/auth/login", data={"phone": phone, "password": "wrong-1234"})
     failed = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "login_failed")).all()[-1]
+        AuditEvent.action == "login_failed").order_by(AuditEvent.id)).all()[-1]
     assert failed.detail["phone"] == mask_phone(phone)
     m = world.member
     update_member(m, world.admin, MemberData(name=m.name, phone=new_phone, unit_id=m.unit_id,
                                              role=m.role, branch=m.branch))
     db.session.commit()
     changed = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "update", AuditEvent.entity_id == m.id)).all()[-1]
+        AuditEvent.action == "update", AuditEvent.entity_id == m.id).order_by(AuditEvent.id)).all()[-1]
     assert changed.detail["phone"] == [mask_phone(phone), mask_phone(new_phone)]
 
 

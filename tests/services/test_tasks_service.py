@@ -51,7 +51,8 @@ def _data(**changes) -> TaskData:
 
 
 def _events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
 
 
 def _task_count() -> int:
@@ -320,7 +321,8 @@ def test_a_survey_moved_to_another_day_takes_its_findings_along(world):
     assert {f_.found_on for f_ in db.session.scalars(
         select(Finding).where(Finding.task_id == survey.id))} == {moved.date()}
     # one handed over on the day after the old date: the survey cannot move past that day
-    finding = db.session.scalars(select(Finding).where(Finding.task_id == survey.id)).first()
+    finding = db.session.scalars(select(Finding).where(Finding.task_id == survey.id)
+                                 .order_by(Finding.id)).first()
     finding.status, finding.handed_to = FindingStatus.handed_over, "县住建局"
     finding.handed_over_on = moved.date() + timedelta(days=1)
     db.session.flush()

@@ -48,7 +48,8 @@ def holding(task) -> list[int]:
 
 
 def actions(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
 
 
 @pytest.fixture

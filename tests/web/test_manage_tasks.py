@@ -200,7 +200,8 @@ def test_work_left_on_another_years_item_tells_each_role_its_own_remedy(
     assert remedy.format(year=year + 1) in flashed
     assert other.format(year=year + 1) not in flashed
     january = db.session.scalars(select(Task).where(
-        Task.resource_item_id == item.id, Task.service_date > date(year, 12, 31))).first()
+        Task.resource_item_id == item.id, Task.service_date > date(year, 12, 31))
+        .order_by(Task.service_date, Task.id)).first()
     for url in (f"/manage/tasks/{january.id}", f"/manage/tasks/{january.id}/edit"):
         page = text(client.get(url))
         assert f"该活动在{year + 1}年" in page and f"仍记在{year}年的项目下" in page, url

@@ -37,7 +37,8 @@ def chart_titles(html: str) -> list[str]:
 
 def handed_over(client) -> str:
     """The 移交给 line of a handed-over finding's page."""
-    finding = db.session.scalar(select(Finding).where(Finding.handed_to.is_not(None)).limit(1))
+    finding = db.session.scalar(select(Finding).where(Finding.handed_to.is_not(None))
+                                .order_by(Finding.id).limit(1))
     html = page(client, f"/progress/findings/{finding.id}")
     return re.search(r"<dd>(市政所[^<]*)</dd>", html).group(1)
 

@@ -73,8 +73,9 @@ class Resident(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_default)
 
     community: Mapped["Community"] = relationship()  # noqa: F821
+    # by name; namesakes (two units' 张三) by id, or the database's row order decides
     paired_members: Mapped[list["Member"]] = relationship(  # noqa: F821
-        secondary=resident_member, order_by="Member.name_key"
+        secondary=resident_member, order_by="[Member.name_key, Member.id]"
     )
 
     @validates("name")

@@ -374,7 +374,9 @@ def _lookups(actor: Member, rows: list[LedgerRow]) -> _Lookups:
         units={u.name: u for u in db.session.scalars(select(Unit))},
         communities={c.name: c for c in db.session.scalars(select(Community))},
         zones={(z.community_id, z.name): z for z in db.session.scalars(select(Zone))},
-        categories={c.name: c for c in db.session.scalars(select(Category))},
+        # names are not unique: of two categories of one name the one made last (the
+        # name's newest use) is the one read — by id, not the database's row order
+        categories={c.name: c for c in db.session.scalars(select(Category).order_by(Category.id))},
         items=items, members=members)
 
 
