@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import run as bench  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 from tracker.datagen import PASSWORD  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.rollups import batch  # noqa: E402
