@@ -499,3 +499,22 @@ def test_the_countys_households_of_a_year_are_read_from_kept_rows(app, world):
     assert _plan_steps(statement, "counted_served_category_year")
     assert not _plan_steps(statement, "counted_task")
     assert not _plan_steps(statement, "task_resident")
+
+
+def test_the_rolls_work_in_the_units_own_activities_is_read_member_by_member(app, world):
+    """参与情况's roll counts ask, for each member on a unit's roll, whether they worked
+    in the unit's own activities of the month: read through the member's index
+    (``ix_counted_participation_member``: a few rows of one member), never the unit's
+    (``ix_counted_participation_unit``), which covers the question and so read the
+    unit's whole month once per member of the roll (5.2 of the 月报's 20 ms of SQL at
+    county scale, docs/performance.md, session 54). SQLite's plan: PostgreSQL chooses
+    by its statistics."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.rollups.coverage import coverage_plan
+
+    today = local_today()
+    start = today.replace(day=1)
+    roll_counts = coverage_plan(world.member.unit_id, start, start + timedelta(days=31)).parts[0]
+    read = _plan_steps(roll_counts, "counted_participation")
+    assert read and all("ix_counted_participation_member" in step for step in read), read

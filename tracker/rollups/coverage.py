@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
 from ..names import ALONE, COUNTS, listed, namesake_columns
+from ..sql_hints import not_indexed
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
@@ -200,7 +201,10 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
     ``community_ids``, when given; of ``unit_id``, when given; that ``counted_for``'s
     人次 count, when given: the member's unit on its day, ``stays.unit_then``, as
     ``coverage_plan``'s figures count them) whose report has ``status``."""
-    own = [] if unit_id is None else [CountedParticipation.unit_id == unit_id]
+    # not from the unit's index (sql_hints): SQLite took it, as it covers the unit,
+    # and read the unit's whole month for each member of the roll, where the member's
+    # own index finds the few rows of one member (the 月报's roll counts: 5.2 ms)
+    own = [] if unit_id is None else [not_indexed(CountedParticipation.unit_id) == unit_id]
     if counted_for is not None:
         own.append(unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
                    == counted_for)
