@@ -138,24 +138,38 @@ class _TemplateState:
                 self.sequences.append((name, last_value, is_called))
 
     def restore(self, db_name: str) -> None:
-        """Empty every table of ``db_name`` (one TRUNCATE: each gets a new, empty heap, as
-        a fresh copy has), load the template's rows and set every sequence as the
-        template holds it. First ends any connection still open on it (a racer that
-        outlived its test), so the next test again has it to itself."""
+        """Put ``db_name`` back into the template's state. First end any connection still
+        open on it (a racer that outlived its test), so the next test again has it to
+        itself. Then, in one transaction: empty every table a row was ever written to
+        since it was copied or emptied (one TRUNCATE: a new, empty heap, as a fresh copy
+        has; a table whose file is still empty was never written, nor its indexes),
+        load the template's rows again and set every sequence that moved back to where
+        the template holds it."""
         with _pg_connect(db_name) as conn:
             conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
-            conn.execute(f"TRUNCATE {', '.join(self.tables)} CASCADE")
+            written = [name for (name,) in conn.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+                " AND pg_relation_size(c.oid) > 0")]
+            moved = dict(conn.execute(
+                "SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'S'").fetchall())
+            if written:
+                conn.execute(f"TRUNCATE {', '.join(written)} CASCADE")
             for table, data in self.rows:
                 with conn.cursor().copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
                     copy.write(data)
-            if self.sequences:
+            back = [(name, value, called) for name, value, called in self.sequences
+                    if moved.get(name, "gone") != (value if called else None)]
+            if back:
                 conn.execute(
                     "SELECT setval(CAST(name AS regclass), value, called) FROM (VALUES "
-                    + ", ".join(["(%s, CAST(%s AS bigint), CAST(%s AS boolean))"]
-                                * len(self.sequences))
+                    + ", ".join(["(%s, CAST(%s AS bigint), CAST(%s AS boolean))"] * len(back))
                     + ") AS s (name, value, called)",
-                    [part for sequence in self.sequences for part in sequence])
+                    [part for sequence in back for part in sequence])
             conn.commit()
 
 
