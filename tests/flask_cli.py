@@ -106,11 +106,14 @@ NEW_INTERPRETER_SWITCH = "TESTS_FLASK_NEW_INTERPRETER"
 # differs from another only in these runs from the same zygote. Any other variable of
 # ``env=`` gets a zygote of its own, started in that environment.
 APP_SETTINGS = ("DATABASE_URL", "UPLOAD_FOLDER", "SECRET_KEY", "PUBLIC_URL")
+# pytest's name of the running test, in os.environ and so in every command's environment:
+# different in each test, read by no library on import (the same test asks).
+NOT_READ_ON_IMPORT = (*APP_SETTINGS, "PYTEST_CURRENT_TEST")
 
 
 class _Zygote:
     """A ``python tests/flask_zygote.py`` of this test process, started in the commands'
-    environment (all but APP_SETTINGS), that forks one child per command."""
+    environment (all but NOT_READ_ON_IMPORT), that forks one child per command."""
 
     def __init__(self, environment: dict):
         self.environment = environment
@@ -197,14 +200,16 @@ def run_flask_forked(url: str, *args: str, env: dict | None = None, input: str |
     (tests/test_migrations.py::test_a_checked_command_that_fails_fails_with_its_status_and_its_error).
     What it is not: a fresh interpreter's start and its import of the third-party
     libraries (Flask, SQLAlchemy, Alembic, …) — those are the zygote's, imported once in the
-    commands' environment (APP_SETTINGS aside, which no library reads on import). A
+    commands' environment (NOT_READ_ON_IMPORT aside, which no library reads on import). A
     different environment gets a zygote of its own. That start-up, about half of the
     1.2 s of CPU each new interpreter took, is what is saved (docs/testing.md)."""
     environment = _environment(url, env)
     if os.environ.get(NEW_INTERPRETER_SWITCH) == "1":
         return run_flask(url, *args, env=env, input=input, timeout=timeout)
-    libraries_environment = {k: v for k, v in environment.items() if k not in APP_SETTINGS}
+    libraries_environment = {k: v for k, v in environment.items()
+                             if k not in NOT_READ_ON_IMPORT}
     key = tuple(sorted(libraries_environment.items()))
     if key not in _zygotes:
+        close_zygote()  # one at a time: a worker's environment seldom changes
         _zygotes[key] = _Zygote(libraries_environment)
     return _zygotes[key].run(environment, ["--app", "wsgi", *args], input, timeout)
