@@ -100,10 +100,20 @@ def prepare_with_flask(url: str, *args: str, env: dict | None = None,
 # Set to 1 to run every command of run_flask_forked in a new interpreter, as run_flask does.
 NEW_INTERPRETER_SWITCH = "TESTS_FLASK_NEW_INTERPRETER"
 
+# The app's own settings that the tests give a command (tracker/config.py reads them when
+# the app is created, in the command's child): none of the zygote's libraries reads one
+# while it is imported (tests/test_flask_zygote.py asks each of them), so a command that
+# differs from another only in these runs from the same zygote. Any other variable of
+# ``env=`` gets a zygote of its own, started in that environment.
+APP_SETTINGS = ("DATABASE_URL", "UPLOAD_FOLDER", "SECRET_KEY", "PUBLIC_URL")
+# pytest's name of the running test, in os.environ and so in every command's environment:
+# different in each test, read by no library on import (the same test asks).
+NOT_READ_ON_IMPORT = (*APP_SETTINGS, "PYTEST_CURRENT_TEST")
+
 
 class _Zygote:
     """A ``python tests/flask_zygote.py`` of this test process, started in the commands'
-    environment (all but DATABASE_URL), that forks one child per command."""
+    environment (all but NOT_READ_ON_IMPORT), that forks one child per command."""
 
     def __init__(self, environment: dict):
         self.environment = environment
@@ -162,15 +172,13 @@ class _Zygote:
             self.process.wait()
 
 
-_zygote: _Zygote | None = None
+_zygotes: dict[tuple, _Zygote] = {}  # by the environment they were started in
 
 
 def close_zygote() -> None:
-    """End this process's zygote (started again by the next command)."""
-    global _zygote
-    if _zygote is not None:
-        _zygote.close()
-        _zygote = None
+    """End this process's zygotes (started again by the next command)."""
+    while _zygotes:
+        _zygotes.popitem()[1].close()
 
 
 atexit.register(close_zygote)
@@ -192,15 +200,16 @@ def run_flask_forked(url: str, *args: str, env: dict | None = None, input: str |
     (tests/test_migrations.py::test_a_checked_command_that_fails_fails_with_its_status_and_its_error).
     What it is not: a fresh interpreter's start and its import of the third-party
     libraries (Flask, SQLAlchemy, Alembic, …) — those are the zygote's, imported once in the
-    commands' environment (DATABASE_URL aside, which no library reads on import). A
+    commands' environment (NOT_READ_ON_IMPORT aside, which no library reads on import). A
     different environment gets a zygote of its own. That start-up, about half of the
     1.2 s of CPU each new interpreter took, is what is saved (docs/testing.md)."""
-    global _zygote
     environment = _environment(url, env)
     if os.environ.get(NEW_INTERPRETER_SWITCH) == "1":
         return run_flask(url, *args, env=env, input=input, timeout=timeout)
-    libraries_environment = {k: v for k, v in environment.items() if k != "DATABASE_URL"}
-    if _zygote is None or _zygote.environment != libraries_environment:
-        close_zygote()
-        _zygote = _Zygote(libraries_environment)
-    return _zygote.run(environment, ["--app", "wsgi", *args], input, timeout)
+    libraries_environment = {k: v for k, v in environment.items()
+                             if k not in NOT_READ_ON_IMPORT}
+    key = tuple(sorted(libraries_environment.items()))
+    if key not in _zygotes:
+        close_zygote()  # one at a time: a worker's environment seldom changes
+        _zygotes[key] = _Zygote(libraries_environment)
+    return _zygotes[key].run(environment, ["--app", "wsgi", *args], input, timeout)

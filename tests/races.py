@@ -60,12 +60,14 @@ _templates = ProcessTemplates("race", _schema_and_categories)
 
 
 def race_database(backend: str, tmp_dir: Path, name: str):
-    """``with race_database(backend, tmp_path, "name") as url:`` — a new database of the
-    test's own for ``race_world``, holding the schema and the reference categories;
-    dropped afterwards. A real database, a copy of this process's template (SQLite:
-    the file, with the backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE``, as the
-    migrated head is copied): building the schema afresh in each race test was most of
-    its set-up (docs/testing.md, issue 13)."""
+    """``with race_database(backend, tmp_path, "name") as url:`` — a database of the
+    test's own for ``race_world``, holding the schema and the reference categories and
+    nothing else. A real database, a copy of this process's template (SQLite: the file,
+    with the backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE``, as the migrated
+    head is copied): building the schema afresh in each race test was most of its
+    set-up. On PostgreSQL the copy is kept for this process's next race test, put back
+    into exactly the template's state (``ProcessTemplates``), instead of created and
+    dropped each time (docs/testing.md, issue 13)."""
     return _templates.copy(backend, tmp_dir, name)
 
 

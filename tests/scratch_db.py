@@ -101,15 +101,97 @@ def _copy_of(backend: str, template: str, tmp_dir: Path, name: str):
         yield url
 
 
+def _pg_connect(db_name: str, autocommit: bool = False):
+    import psycopg
+
+    url = make_url(PG_URL)
+    return psycopg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password,
+        dbname=db_name, autocommit=autocommit, connect_timeout=10,
+    )
+
+
+class _TemplateState:
+    """What a PostgreSQL template holds, as data: its tables (in ``pg_class`` order), the
+    rows of those that have any (binary COPY, in the heap's order) and every sequence's
+    ``last_value`` and ``is_called``. ``restore`` puts a database of the same schema back
+    into exactly that state in one transaction, whatever a test wrote into it."""
+
+    def __init__(self, db_name: str):
+        with _pg_connect(db_name) as conn:
+            self.tables = [name for (name,) in conn.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.oid")]
+            self.rows: list[tuple[str, bytes]] = []
+            for table in self.tables:
+                if conn.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]:
+                    with conn.cursor().copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                        self.rows.append((table, b"".join(bytes(block) for block in copy)))
+            self.sequences = []
+            for (name,) in conn.execute(
+                    "SELECT c.oid::regclass::text FROM pg_class c"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.oid"):
+                last_value, is_called = conn.execute(
+                    f"SELECT last_value, is_called FROM {name}").fetchone()
+                self.sequences.append((name, last_value, is_called))
+
+    def restore(self, db_name: str) -> None:
+        """Put ``db_name`` back into the template's state. First end any connection still
+        open on it (a racer that outlived its test), so the next test again has it to
+        itself. Then, in one transaction: empty every table a row was ever written to
+        since it was copied or emptied (one TRUNCATE: a new, empty heap, as a fresh copy
+        has; a table whose file is still empty was never written, nor its indexes),
+        load the template's rows again and set every sequence that moved back to where
+        the template holds it."""
+        with _pg_connect(db_name) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+                         " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            written = [name for (name,) in conn.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+                " AND pg_relation_size(c.oid) > 0")]
+            moved = dict(conn.execute(
+                "SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'S'").fetchall())
+            if written:
+                conn.execute(f"TRUNCATE {', '.join(written)} CASCADE")
+            for table, data in self.rows:
+                with conn.cursor().copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(data)
+            back = [(name, value, called) for name, value, called in self.sequences
+                    if moved.get(name, "gone") != (value if called else None)]
+            if back:
+                conn.execute(
+                    "SELECT setval(CAST(name AS regclass), value, called) FROM (VALUES "
+                    + ", ".join(["(%s, CAST(%s AS bigint), CAST(%s AS boolean))"] * len(back))
+                    + ") AS s (name, value, called)",
+                    [part for sequence in back for part in sequence])
+            conn.commit()
+
+
 class ProcessTemplates:
     """Databases a test starts from, built by ``build(url)`` on an empty database once
     per backend per process (each pytest-xdist worker has its own, so no other
     connection is ever open on one while it is copied) and dropped when the process
-    exits; each test gets a copy of its own (``copy``), never the template itself."""
+    exits; each test gets a copy of its own (``copy``), never the template itself.
+
+    On PostgreSQL a copy is not dropped after its test but put back into the template's
+    exact state (``_TemplateState.restore``: its tables emptied, the template's rows
+    loaded again, its sequences set as the template's) and handed to this process's
+    next test: ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE … WITH (FORCE)`` were
+    most of a race test's waiting (docs/testing.md, session 54). A database is only ever
+    handed to one test at a time and is of this process alone; one whose restore fails
+    is dropped instead. SQLite copies the file each time (cheap)."""
 
     def __init__(self, name: str, build):
         self.name, self.build = name, build
         self.templates: dict[str, str] = {}  # backend → SQLite path or PostgreSQL database
+        self._state: _TemplateState | None = None  # the PostgreSQL template's, once built
+        self._idle: list[str] = []  # PostgreSQL copies in the template's state, free
 
     def _template(self, backend: str) -> str:
         if backend not in self.templates:
@@ -130,9 +212,32 @@ class ProcessTemplates:
 
     @contextmanager
     def copy(self, backend: str, tmp_dir: Path, name: str = "scratch"):
-        """Yield the SQLAlchemy URL of a new copy of the template; drop it afterwards."""
-        with _copy_of(backend, self._template(backend), tmp_dir, name) as url:
-            yield url
+        """Yield the SQLAlchemy URL of a database in the template's state, the test's own
+        until it ends: SQLite a new copy of the file; PostgreSQL a copy kept from an
+        earlier test of this process and restored since, or a new one."""
+        template = self._template(backend)
+        if backend == "sqlite":
+            with _copy_of(backend, template, tmp_dir, name) as url:
+                yield url
+            return
+        if self._state is None:
+            self._state = _TemplateState(template)
+        if self._idle:
+            db_name = self._idle.pop()
+        else:
+            db_name = f"tracker_{self.name}_{uuid.uuid4().hex[:10]}"
+            with _admin_connection() as conn:
+                conn.execute(f'CREATE DATABASE "{db_name}" TEMPLATE "{template}"')
+            atexit.register(_drop, db_name)
+        try:
+            yield _pg_url(db_name)
+        finally:
+            try:
+                self._state.restore(db_name)
+            except Exception:  # noqa: BLE001 — not reused: dropped, as before the pool
+                _drop(db_name)
+            else:
+                self._idle.append(db_name)
 
 
 class MigratedHeads:

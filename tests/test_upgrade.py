@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
-from tests.flask_cli import ROOT, prepare_with_flask, run_flask
+from tests.flask_cli import ROOT, prepare_with_flask, run_flask_forked
 from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker.timeutil import local_today
@@ -183,7 +183,7 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
         assert old.returncode == 0, old.stderr[-3000:]
         _as_previous_release(url)
 
-        upgrade = run_flask(url, "db", "upgrade")
+        upgrade = run_flask_forked(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
         app = scratch_app(url, UPLOAD_FOLDER=str(tmp_path / "uploads"), WTF_CSRF_ENABLED=False)

@@ -33,7 +33,7 @@ from sqlalchemy import inspect, select, text
 
 from tests import races
 from tests.deadlines import HUNG_SECONDS
-from tests.flask_cli import prepare_with_flask, run_flask
+from tests.flask_cli import prepare_with_flask, run_flask_forked
 from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
 
@@ -220,8 +220,8 @@ def _backup_in_a_pg_snapshot(url: str, uploads: Path, world: dict, archive: Path
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         snapshot_id = db.session.scalar(text("SELECT pg_export_snapshot()"))
         state = _state(world)
-        result = run_flask(url, "backup", "-o", str(archive), "--snapshot", snapshot_id,
-                           env={"UPLOAD_FOLDER": str(uploads)})
+        result = run_flask_forked(url, "backup", "-o", str(archive), "--snapshot", snapshot_id,
+                                  env={"UPLOAD_FOLDER": str(uploads)})
         db.session.rollback()
     return state, result
 
@@ -247,8 +247,8 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path,
             if backend == "postgresql":
                 moment, backup = _backup_in_a_pg_snapshot(source, source_uploads, world, archive)
             else:
-                backup = run_flask(source, "backup", "-o", str(archive),
-                                   env={"UPLOAD_FOLDER": str(source_uploads)})
+                backup = run_flask_forked(source, "backup", "-o", str(archive),
+                                          env={"UPLOAD_FOLDER": str(source_uploads)})
             assert backup.returncode == 0, backup.stderr[-3000:]
             _wait_for_approvals(source, _count(source, APPROVED) + 2, writers)
         finally:
@@ -274,8 +274,8 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path,
             moment = _read_state(copy_url, source_uploads, world)
             _assert_audit_prefix(copy_url, source)
 
-        restore = run_flask(target, "restore", str(archive),
-                            env={"UPLOAD_FOLDER": str(restored_uploads)})
+        restore = run_flask_forked(target, "restore", str(archive),
+                                   env={"UPLOAD_FOLDER": str(restored_uploads)})
         assert restore.returncode == 0, restore.stderr[-3000:]
         restored = _read_state(target, restored_uploads, world)
         final = _read_state(source, source_uploads, world)
@@ -318,14 +318,14 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
 
         (tmp_path / "busy").mkdir()
         (tmp_path / "busy" / "x.jpg").write_bytes(b"x")
-        busy = run_flask(target, "restore", str(archive),
-                         env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
+        busy = run_flask_forked(target, "restore", str(archive),
+                                env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
         assert busy.returncode != 0 and "上传目录不是空的" in busy.stderr
         with engine_on(target) as engine:
             assert inspect(engine).get_table_names() == []  # nothing was written
 
-        again = run_flask(source, "restore", str(archive),  # a database with its schema
-                          env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
+        again = run_flask_forked(source, "restore", str(archive),  # a database with its schema
+                                 env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
         assert again.returncode != 0 and "数据库不是空的" in again.stderr
         assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
 
@@ -348,12 +348,12 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path, migra
                 if member.name.endswith("note.json"):
                     data, member.size = b"[]", 2
                 new.addfile(member, io.BytesIO(data))
-        result = run_flask(target, "restore", str(tampered),
-                           env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
+        result = run_flask_forked(target, "restore", str(tampered),
+                                  env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
         assert result.returncode != 0 and "备份文件已损坏" in result.stderr
         # Nothing was written: the untouched archive still restores into the same places.
-        good = run_flask(target, "restore", str(archive),
-                         env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
+        good = run_flask_forked(target, "restore", str(archive),
+                                env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
         assert good.returncode == 0, good.stderr[-2000:]
         assert (tmp_path / "restored" / "member-imports" / "note.json").read_text() == "{}"
 
@@ -398,12 +398,12 @@ def test_a_need_photo_is_backed_up_and_restored_like_a_report_photo(backend, tmp
     with migrated_database(backend, "src") as source, \
             fresh_database(backend, tmp_path, "dst") as target:
         names = _world_with_every_kind_of_image(source, uploads)
-        backup = run_flask(source, "backup", "-o", str(archive),
-                           env={"UPLOAD_FOLDER": str(uploads)})
+        backup = run_flask_forked(source, "backup", "-o", str(archive),
+                                  env={"UPLOAD_FOLDER": str(uploads)})
         assert backup.returncode == 0, backup.stderr[-2000:]
         assert "2 个照片文件在上传目录中找不到" in backup.stderr
-        restore = run_flask(target, "restore", str(archive),
-                            env={"UPLOAD_FOLDER": str(restored_uploads)})
+        restore = run_flask_forked(target, "restore", str(archive),
+                                   env={"UPLOAD_FOLDER": str(restored_uploads)})
         assert restore.returncode == 0, restore.stderr[-2000:]
 
     with tarfile.open(archive) as tar:
@@ -431,8 +431,8 @@ def test_restored_uploads_are_not_world_readable_whatever_the_umask(tmp_path, mi
                                   env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
         previous = os.umask(0o022)
         try:
-            restore = run_flask(target, "restore", str(archive),
-                                env={"UPLOAD_FOLDER": str(restored_uploads)})
+            restore = run_flask_forked(target, "restore", str(archive),
+                                       env={"UPLOAD_FOLDER": str(restored_uploads)})
         finally:
             os.umask(previous)
         assert restore.returncode == 0, restore.stderr[-2000:]
@@ -460,8 +460,8 @@ def test_restore_names_the_next_step_by_the_backups_schema(backend, tmp_path, mi
                                   env={"UPLOAD_FOLDER": str(tmp_path / "u2")}).returncode == 0
     for archive, name in ((older, "older"), (newer, "newer")):
         with fresh_database(backend, tmp_path, name) as target:
-            result = run_flask(target, "restore", str(archive),
-                               env={"UPLOAD_FOLDER": str(tmp_path / f"r-{name}")})
+            result = run_flask_forked(target, "restore", str(archive),
+                                      env={"UPLOAD_FOLDER": str(tmp_path / f"r-{name}")})
             assert result.returncode == 0, result.stderr[-2000:]
             if archive is older:
                 assert "请运行 tracker-flask db upgrade" in result.stdout

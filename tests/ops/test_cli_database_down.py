@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.flask_cli import run_flask
+from tests.flask_cli import run_flask_forked
 
 
 def _closed_port() -> int:
@@ -21,7 +21,7 @@ def _closed_port() -> int:
 def test_a_command_against_a_database_that_is_down_says_so_in_one_line(tmp_path, command):
     port = _closed_port()
     url = f"postgresql+psycopg://tracker:secret-pw@127.0.0.1:{port}/tracker"
-    done = run_flask(url, *[part.format(tmp=tmp_path) for part in command])
+    done = run_flask_forked(url, *[part.format(tmp=tmp_path) for part in command])
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert lines == [f"Error: 无法使用数据库（127.0.0.1:{port}）：Connection refused。"

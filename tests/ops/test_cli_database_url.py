@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flask_cli import run_flask
+from tests.flask_cli import run_flask_forked
 from tests.scratch_db import PG_URL, fresh_database
 
 
@@ -16,10 +16,10 @@ def test_the_usual_postgresql_url_forms_migrate_and_serve(tmp_path):
     with fresh_database("postgresql", tmp_path, "plain_url") as url:
         assert url.startswith("postgresql+psycopg://")
         rest = url.removeprefix("postgresql+psycopg://")
-        done = run_flask(f"postgresql://{rest}", "db", "upgrade")
+        done = run_flask_forked(f"postgresql://{rest}", "db", "upgrade")
         assert done.returncode == 0, done.stderr[-3000:]
         for form in ("postgres", "postgresql+psycopg2"):
-            done = run_flask(f"{form}://{rest}", "db", "current")
+            done = run_flask_forked(f"{form}://{rest}", "db", "current")
             assert done.returncode == 0, done.stderr[-3000:]
             assert "(head)" in done.stdout
 
@@ -28,7 +28,7 @@ def test_the_usual_postgresql_url_forms_migrate_and_serve(tmp_path):
                                  "mysql://tracker:pw-secret@db/tracker",
                                  "tracker:pw-secret@db/tracker"])
 def test_a_database_url_the_app_cannot_serve_stops_a_command_naming_it(url):
-    done = run_flask(url, "db", "upgrade")
+    done = run_flask_forked(url, "db", "upgrade")
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tracker: DATABASE_URL must be"), lines

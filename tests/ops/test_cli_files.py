@@ -9,7 +9,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from tests.flask_cli import prepare_with_flask, run_flask
+from tests.flask_cli import prepare_with_flask, run_flask_forked
 from tests.scratch_db import fresh_database
 
 pytestmark = pytest.mark.sqlite_file  # files and the mode, not the database
@@ -24,8 +24,8 @@ def test_a_backup_into_a_folder_that_cannot_be_made_names_it(tmp_path, migrated_
     blocker = tmp_path / "blocker"  # a file where the archive's folder should be
     blocker.write_bytes(b"")
     with migrated_database("sqlite", "src") as url:
-        result = run_flask(url, "backup", "-o", str(blocker / "b.tar.gz"),
-                           env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+        result = run_flask_forked(url, "backup", "-o", str(blocker / "b.tar.gz"),
+                                  env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
     _no_traceback(result)
     assert "无法写入" in result.stderr and str(blocker) in result.stderr
     assert "命令以用户" in result.stderr and "中运行" in result.stderr
@@ -33,8 +33,8 @@ def test_a_backup_into_a_folder_that_cannot_be_made_names_it(tmp_path, migrated_
 
 def test_restore_says_an_archive_is_missing(tmp_path):
     with fresh_database("sqlite", tmp_path, "dst") as url:
-        result = run_flask(url, "restore", str(tmp_path / "gone.tar.gz"),
-                           env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+        result = run_flask_forked(url, "restore", str(tmp_path / "gone.tar.gz"),
+                                  env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
     _no_traceback(result)
     assert "找不到" in result.stderr and "gone.tar.gz" in result.stderr
     assert "does not exist" not in result.stderr
@@ -52,8 +52,8 @@ def test_restore_says_an_archive_cannot_be_read_not_that_it_is_missing(tmp_path)
         unreadable.append(locked)
     with fresh_database("sqlite", tmp_path, "dst") as url:
         for archive in unreadable:
-            result = run_flask(url, "restore", str(archive),
-                               env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+            result = run_flask_forked(url, "restore", str(archive),
+                                      env={"UPLOAD_FOLDER": str(tmp_path / "uploads")})
             _no_traceback(result)
             assert "无法读取" in result.stderr and archive.name in result.stderr
             assert "找不到" not in result.stderr
@@ -61,7 +61,7 @@ def test_restore_says_an_archive_cannot_be_read_not_that_it_is_missing(tmp_path)
 
 def test_seed_demo_refuses_production_and_writes_nothing(tmp_path, migrated_database):
     with migrated_database("sqlite", "prod") as url:
-        result = run_flask(url, "seed-demo")
+        result = run_flask_forked(url, "seed-demo")
         _no_traceback(result)
         assert "TRACKER_ENV=production" in result.stderr
         assert "--i-know-this-is-production" in result.stderr
@@ -75,7 +75,7 @@ def test_seed_demo_says_when_the_demo_unit_is_already_there(tmp_path, migrated_d
         admin = prepare_with_flask(url, "create-admin", "--phone", "13900001111", "--name", "王管理",
                           "--unit", "县商务局", "--invite")
         assert admin.returncode == 0, admin.stderr[-2000:]
-        result = run_flask(url, "seed-demo", "--i-know-this-is-production")
+        result = run_flask_forked(url, "seed-demo", "--i-know-this-is-production")
         _no_traceback(result)
         assert "已有“县商务局”" in result.stderr and "IntegrityError" not in result.stderr
         assert _members(url) == 1

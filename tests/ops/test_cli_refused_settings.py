@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flask_cli import run_flask
+from tests.flask_cli import run_flask_forked
 
 REFUSED = {
     "no key": ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
@@ -25,7 +25,8 @@ CASES = [(case, "db upgrade") for case in REFUSED] + [
 @pytest.mark.parametrize("case, command", CASES, ids=[" / ".join(pair) for pair in CASES])
 def test_a_refused_setting_stops_a_command_with_its_message_alone(tmp_path, case, command):
     settings, message = REFUSED[case]
-    done = run_flask(f"sqlite:///{tmp_path / 'tracker.sqlite3'}", *command.split(), env=settings)
+    done = run_flask_forked(f"sqlite:///{tmp_path / 'tracker.sqlite3'}", *command.split(),
+                            env=settings)
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"tracker: {message}"), done.stderr[-3000:]

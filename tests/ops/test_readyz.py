@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tests.flask_cli import prepare_with_flask, run_flask
+from tests.flask_cli import prepare_with_flask, run_flask_forked
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
 from tracker.ops.schema import head_revisions
@@ -41,7 +41,7 @@ def test_ready_only_at_the_head_of_the_migrations(backend, tmp_path):
         assert behind.get_json()["head"] == sorted(head_revisions())
         assert _get(url, "/healthz").status_code == 200  # alive, only not ready
 
-        upgrade = run_flask(url, "db", "upgrade")
+        upgrade = run_flask_forked(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-2000:]
         ready = _get(url, "/readyz")
         assert ready.status_code == 200, ready.get_json()
