@@ -5,7 +5,7 @@ import functools
 import importlib
 import pkgutil
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import tracker
 from tracker import timeutil
@@ -52,5 +52,16 @@ def stop_app_clock(monkeypatch) -> datetime:
     form data, its expectations, the application checking them — gets the same day from
     each, even in a run crossing midnight in Asia/Shanghai."""
     now = timeutil.to_local(timeutil.utcnow())
+    set_app_clock(monkeypatch, now.date(), at=now.time())
+    return now
+
+
+def move_app_clock_on(monkeypatch, by: timedelta = timedelta(seconds=1)) -> datetime:
+    """The application's clock stands at ``by`` after now until the test ends: a test
+    whose rule needs one write after another (a task moved after she was assigned to
+    it) gets it on a clock held still too — ``today_held``'s 23:59 after a run crossed
+    midnight, ``stop_app_clock`` — where both writes would bear the same moment and the
+    second would not be after the first (session 54)."""
+    now = timeutil.to_local(timeutil.utcnow()) + by
     set_app_clock(monkeypatch, now.date(), at=now.time())
     return now
