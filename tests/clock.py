@@ -62,14 +62,3 @@ def stop_app_clock(monkeypatch) -> datetime:
     now = timeutil.to_local(timeutil.utcnow())
     set_app_clock(monkeypatch, now.date(), at=now.time())
     return now
-
-
-def move_app_clock_on(monkeypatch, by: timedelta = timedelta(seconds=1)) -> datetime:
-    """The application's clock stands at ``by`` after now until the test ends: a test
-    whose rule needs one write after another (a task moved after she was assigned to
-    it) gets it on a clock held still too — ``today_held``'s 23:59 after a run crossed
-    midnight, ``stop_app_clock`` — where both writes would bear the same moment and the
-    second would not be after the first (session 54)."""
-    now = timeutil.to_local(timeutil.utcnow()) + by
-    set_app_clock(monkeypatch, now.date(), at=now.time())
-    return now

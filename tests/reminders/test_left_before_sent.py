@@ -14,7 +14,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.clock import move_app_clock_on
 from tests.plans import channel_status
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
@@ -124,8 +123,7 @@ def test_a_move_is_not_sent_once_the_task_is_called_off_which_is_told_instead(to
     assert_not_due("changed", town.ann)
 
 
-def test_a_promoted_wait_removed_before_the_morning_is_not_told_of_the_move(
-        town, recorder, monkeypatch):
+def test_a_promoted_wait_removed_before_the_morning_is_not_told_of_the_move(town, recorder):
     """The 候补 promoted into a freed place hears of a move made after the promotion —
     unless the liaison has 移出 her by the morning."""
     task = town.task(local(1, 10), people=(town.bob,), title="上午清扫")
@@ -136,7 +134,6 @@ def test_a_promoted_wait_removed_before_the_morning_is_not_told_of_the_move(
     withdraw(place(task, town.bob), town.bob)  # lee takes the place
     db.session.commit()
     assert place(task, town.lee).status.value == "claimed"
-    move_app_clock_on(monkeypatch)  # the move comes after, on a clock held still too
     move_to_afternoon(task, town.liaison)
     run(NIGHT)
     assert push_rows("changed", town.lee)  # she was told, to leave in the morning
@@ -148,14 +145,10 @@ def test_a_promoted_wait_removed_before_the_morning_is_not_told_of_the_move(
 
 
 def test_an_assigned_member_removed_before_the_morning_is_not_told_of_the_move(
-        town, recorder, monkeypatch):
+        town, recorder):
     task = town.task(local(1, 10), title="上午清扫")
     assign_member(task, town.bob, town.liaison)
     db.session.commit()
-    # The move comes after the assignment — on a clock held still too (``today_held``
-    # once the run has crossed midnight): at one moment, she would have been assigned
-    # to the task as moved, with nothing to hear of (session 54).
-    move_app_clock_on(monkeypatch)
     move_to_afternoon(task, town.liaison)
     run(NIGHT)
     withdraw(place(task, town.bob), town.liaison)
