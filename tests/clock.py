@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 import pkgutil
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import tracker
 from tracker import timeutil
@@ -21,18 +22,25 @@ def _every_tracker_module() -> None:
         importlib.import_module(found.name)
 
 
-def set_app_clock(monkeypatch, day: date, at: time = time(10)) -> date:
+def set_app_clock(monkeypatch, day: date, at: time = time(10), *,
+                  ticking: bool = False) -> date:
     """It is 10:00 (``at``) on ``day``, Beijing time, for the whole application —
     ``timeutil.utcnow`` and every tracker module's own name for it — and for the test
     modules that import it to ask the application about "now" (``utcnow()`` passed to
     a query), until the test ends. The clock stands still: a test run across midnight
     in Asia/Shanghai stays on ``day``. Called again in the same test, it moves every
-    one of those names to the new day."""
+    one of those names to the new day.
+
+    ``ticking``: each read is a microsecond after the one before, so that writes made
+    one after another bear moments one after another, as on a running clock (a task
+    moved after she was assigned to it is news to her), while the minute stays ``at``
+    for sixty million reads."""
     _every_tracker_module()
     moment = datetime.combine(day, at, timeutil.LOCAL_TZ).astimezone(timezone.utc)
+    reads = itertools.count()
 
     def clock() -> datetime:
-        return moment
+        return moment + timedelta(microseconds=next(reads)) if ticking else moment
 
     # One clock for every name, so that a second call in the same test (a test moving
     # from one day to the next) finds each name by the clock the first call left in

@@ -373,7 +373,10 @@ def today_held(request, monkeypatch):
     the module was collected: should the local day have changed since — a run crossing
     midnight in Asia/Shanghai —, the application's clock is held at 23:59 on ``TODAY``,
     the last minute the module's days were right, so its expected days and the
-    application's agree; on the same day the clock runs as ever. A module opts in with
+    application's agree; on the same day the clock runs as ever. Held, it still ticks
+    (``set_app_clock``'s ``ticking``): a clock standing still stamped an assignment and
+    the task's move after it with one moment, and the reminders rightly read her as
+    claimed after the change (session 54). A module opts in with
     ``pytestmark = pytest.mark.usefixtures("today_held")``."""
     from datetime import date as _date
     from datetime import time as _time
@@ -384,7 +387,7 @@ def today_held(request, monkeypatch):
     day = request.module.TODAY
     day = _date.fromisoformat(day) if isinstance(day, str) else day
     if local_today() != day:
-        set_app_clock(monkeypatch, day, at=_time(23, 59))
+        set_app_clock(monkeypatch, day, at=_time(23, 59), ticking=True)
 
 
 @pytest.fixture

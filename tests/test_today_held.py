@@ -19,7 +19,10 @@ pytestmark = pytest.mark.usefixtures("today_held")
 def test_a_module_s_today_stays_the_application_s_today_after_midnight():
     assert timeutil.local_today() == TODAY
     # the last minute the module's days were right, not some hour of the next day
-    assert timeutil.to_local(timeutil.utcnow()).time() == time(23, 59)
+    first, second = (timeutil.to_local(timeutil.utcnow()) for _ in range(2))
+    assert first.time().replace(microsecond=0) == time(23, 59)
+    # and it ticks: one write after another bears a later moment
+    assert second > first
 
 
 # --- every module that reads the clock when it is imported holds it ----------------------

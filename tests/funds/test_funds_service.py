@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, FundEntry, SummaryNote, TargetMeasure, TaskStatus
 from tracker.rollups import Scope
@@ -142,13 +143,23 @@ def test_spending_where_no_budget_is_set_is_no_share_of_another_budget(world):
     ({"amount_fen": -5}, "大于0"),
     ({"purpose": "  "}, "请填写用途"),
     ({"purpose": "x" * 201}, "不能超过"),
-    ({"entry_date": TODAY + timedelta(days=1)}, "不能晚于今天"),
     ({"entry_date": date(YEAR - 1, 12, 31)}, "年内"),
 ])
 def test_bad_entries_refused(world, kwargs, message):
     data = {"entry_date": TODAY, "amount_fen": 100, "purpose": "购买"} | kwargs
     with pytest.raises(ServiceError, match=message):
         service.add_entry(world.liaison, world.unit, world.community, YEAR, **data)
+
+
+def test_an_entry_dated_after_today_is_refused(world, monkeypatch):
+    """A day of the entry's year after today. On 31 December there is none — 1 January
+    is of another year, refused as such (session 54) — so it is 10:00 on 30 December."""
+    today = TODAY
+    if (today.month, today.day) == (12, 31):
+        today = set_app_clock(monkeypatch, today - timedelta(days=1))
+    with pytest.raises(ServiceError, match="不能晚于今天"):
+        service.add_entry(world.liaison, world.unit, world.community, YEAR,
+                          entry_date=today + timedelta(days=1), amount_fen=100, purpose="购买")
 
 
 def test_task_of_another_community_refused(world):

@@ -15,7 +15,7 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tests.web.manage_support import text
 from tests.services.test_backfill_reach import (  # noqa: F401 (fixture)
-    BEFORE, _sheet, days_ago, past_work, people, refused)
+    BEFORE, CHANGE, _sheet, days_ago, past_work, people, refused)
 from tracker.extensions import db
 from tracker.models import (AssignmentStatus, BackfillRequest, ReportStatus, RequestStatus,
                             SummaryNote, SummaryScope)
@@ -177,7 +177,12 @@ def test_a_moved_members_request_is_the_admins_when_the_old_units_month_is_signe
 
 def test_a_moved_members_request_is_the_liaisons_when_only_the_new_units_month_is_signed(
         world, people):  # noqa: F811 (the fixture)
-    moved, day = people["moved"], days_ago(BEFORE)
+    # A day of a month she ended in 县商务局: the last day of the month before her move.
+    # ``BEFORE`` days ago is that month only on the 6th to the 10th (session 54): on
+    # other days her move lies in the request's month, and 县财政局's roll of the month's
+    # end has her (a unit's 参与情况 counts it), so its signed month is changed.
+    moved = people["moved"]
+    day = days_ago(CHANGE).replace(day=1) - timedelta(days=1)
     _sign(world, moved.unit, day)  # 县财政局: her unit now, not on the request's day
     request = _request_of(world, moved, day)
     assert admin_only_adoption(request) is None

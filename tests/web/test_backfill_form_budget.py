@@ -20,11 +20,12 @@ from datetime import timedelta
 import pytest
 
 from tests.backfill_requests.support import asked
+from tests.clock import set_app_clock
 from tests.backfill_requests.test_form_from_request_budget import grow
 from tests.page_statements import counted, own_app_context
 from tests.web.manage_support import FMT, backfill_form
 from tracker.extensions import db
-from tracker.timeutil import to_local, utcnow
+from tracker.timeutil import local_today, to_local, utcnow
 
 URL = "/manage/backfill"
 
@@ -85,9 +86,13 @@ def _counts(client, login, count_queries, world, request) -> dict:
 
 @pytest.mark.parametrize("more", [0, 6])
 def test_the_plain_form_and_its_refused_posts_run_their_stated_statements(
-        client, login, count_queries, world, more):
+        client, login, count_queries, world, more, monkeypatch):
     """At two sizes (more members to offer, more items, more requests): the same counts,
     each the one stated."""
+    # 10:00 today: the work still to end (begun an hour ago) is of the item's year. In
+    # the first hour of 1 January it began last year, and the service looks for that
+    # year's item of the line (``item_of_year``: two statements more, session 54).
+    set_app_clock(monkeypatch, local_today())
     request = asked(world.other_member, world.community)
     grow(world, 2 + more)
     assert _counts(client, login, count_queries, world, request) == EXPECTED

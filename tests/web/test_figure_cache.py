@@ -20,7 +20,6 @@ from tracker.rollups import batch, cache
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.templating import FRAGMENTS
-from tracker.timeutil import local_today
 
 PAGES = ("/progress/community?community=all&period=year&year={year}",
          "/progress/double?community=all&period=year&year={year}",
@@ -33,7 +32,9 @@ def _figures_ran(statements) -> bool:
 
 
 def _pages(world) -> list[str]:
-    return [page.format(year=local_today().year, community=world.community.id)
+    """The pages of the year of the world's past work (yesterday's: last year's on
+    1 January, when this year's pages have no work and draw no chart)."""
+    return [page.format(year=world.past_task.service_date.year, community=world.community.id)
             for page in PAGES]
 
 

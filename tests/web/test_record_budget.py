@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.page_statements import signed_in_run
-from tests.web.test_record_hours_origin import _approve, _hers, _past
+from tests.web.test_record_hours_origin import (_approve, _hers, _past,
+                                               record_year_holds_the_last_days)
 from tracker.extensions import db
 from tracker.timeutil import local_today
 from tracker.models import AssignmentStatus
@@ -55,7 +56,8 @@ def _counts(client, login, count_queries, world) -> dict:
 
 
 def test_the_record_runs_its_budget_for_every_reader_with_more_work(client, login, world,
-                                                                    count_queries):
+                                                                    count_queries, monkeypatch):
+    record_year_holds_the_last_days(monkeypatch)
     _worked(world, 3, "第一次活动")
     expected = {(who, kind): PAGE if kind == "page" else XLSX
                 for who in ("member", "liaison", "admin", "admin of a liaison")

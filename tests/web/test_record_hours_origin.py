@@ -12,13 +12,14 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import g
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.clock import set_app_clock
 from tests.page_statements import page_statements
 from tests.reports.test_wechat_downloads import WECHAT_ANDROID
 from tests.services.test_backfill import data
@@ -29,8 +30,17 @@ from tracker.services.backfill import add_forgotten_participant, record_past_act
 from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
 from tracker.services.claims import confirm_participation, correct_minutes
 from tracker.services.reviews import ReportData, approve_report, reopen_report, submit_report
+from tracker.timeutil import local_today
 
 ROW = re.compile(r"<tr>(?:(?!</tr>).)*</tr>", re.S)
+
+
+def record_year_holds_the_last_days(monkeypatch) -> None:
+    """10:00 today, or on 15 January while the year is younger: the work of the last
+    few days is of the year 服务记录 opens on, this year — on 1 January it was last
+    year's, and the page showed none of it (session 54)."""
+    today = local_today()
+    set_app_clock(monkeypatch, max(today, date(today.year, 1, 15)))
 
 
 def _past(world, days: int, title: str, *, hers: AssignmentStatus | None = None) -> Task:
@@ -210,10 +220,11 @@ def _note(page: str) -> str:
 
 
 def test_the_note_explains_unknown_on_the_page_and_in_the_wechat_preview(client, login,
-                                                                        world):
+                                                                        world, monkeypatch):
     """browse48 #2: a row whose origin migration 0069 could not tell reads 「不详」, and the
     note under the rows explained the four other words only; the WeChat download's
     preview showed the 时长来源 column with no note at all."""
+    record_year_holds_the_last_days(monkeypatch)
     task = _past(world, 2, "迁移前的活动", hers=AssignmentStatus.claimed)
     with unit_of_work():
         confirm_participation(_hers(task, world), world.member, 90)
