@@ -280,8 +280,8 @@ def test_a_plan_built_once_per_shape_takes_each_calls_values(reported, monkeypat
         run_together(named(reported.member.id), named(reported.leader.id))
 
 
-def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
-    """A figure made of another plan's rows (``reshaped``: ``shared.summed``,
+def test_a_plan_shaped_anew_keeps_the_values_given_to_it(reported):
+    """A figure made of another plan's rows (``given`` with a shape: ``shared.summed``,
     ``shared.in_month``, the 月报's and 年度总结's figures, the funds' 合计) runs with the
     values given to that plan (bound53's Open): each call's members counted, not a
     statement asked without them."""
@@ -294,7 +294,7 @@ def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
     both = given(by_name, {"members": [reported.member.id, reported.leader.id]})
     assert run(shared.summed(one)) == {(): (1,)}
     assert run(shared.summed(both)) == {(): (2,)}
-    assert run(batch.reshaped(both, lambda rows: len(rows))) == 2
+    assert run(given(both, {}, lambda rows: len(rows))) == 2
     this_month = db.session.scalar(select(func.min(Task.starts_at)))
     of_month = built_once("a month's members, bound", lambda: plan(
         select(extract("year", Task.starts_at).label("y"),
@@ -316,7 +316,7 @@ def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
 
 def test_no_plan_is_rewrapped_without_its_values():
     """The 月报's and 年度总结's figures and the funds' 合计 re-wrap plans built inside
-    them: every re-wrapping is ``reshaped`` (above), none a ``Plan`` of another's parts
+    them: every re-wrapping is ``given`` (above), none a ``Plan`` of another's parts
     that would drop the values given to it."""
     root = Path(batch.__file__).resolve().parent.parent  # tracker/
     rewrapped = [f"{path.relative_to(root)}:{n}"

@@ -92,16 +92,12 @@ def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
 
 def given(p: Plan, values: Mapping[str, Any], shape: Callable[..., Any] | None = None) -> Plan:
     """``p`` (built once per shape, ``built_once``) with this call's ``values`` of its
-    bound parameters — and ``shape`` when the shaping needs them too (a plan built once
-    holds the shape of its first build, whose values are not this call's)."""
+    bound parameters, added to those already given to it — and ``shape`` instead of its
+    own when the shaping needs those values (a plan built once holds the shape of its
+    first build, whose values are not this call's) or when a figure is made of another's
+    rows (``given(p, {}, shape)``: a plan re-wrapped without its values would run its
+    bound parameters without them)."""
     return Plan(p.parts, p.shape if shape is None else shape, {**p.values, **values})
-
-
-def reshaped(p: Plan, shape: Callable[..., Any]) -> Plan:
-    """``p``'s statements and the values given to them, shaped by ``shape`` instead (a
-    figure made of another's rows): a plan re-wrapped without its values would run its
-    bound parameters without them."""
-    return Plan(p.parts, shape, p.values)
 
 
 # Plans built once per key, the statements they hold, and the batches made of those
