@@ -47,6 +47,7 @@ from sqlalchemy.types import NullType
 
 from ..extensions import db
 from ..lru import LRU
+from ..sql_hints import generic_plan_of_next
 
 PART, ROW = "batch_part", "batch_row"
 
@@ -160,7 +161,11 @@ def fetch(parts: Sequence[Select], values: Mapping[str, Any] | None = None
     if len(distinct) == 1:
         rowsets = [[tuple(row) for row in db.session.execute(distinct[0], values or None)]]
     else:
-        statement, pick = _batch(distinct)
+        statement, pick, kept = _batch(distinct)
+        if kept:
+            # the same text on every request: planned once per connection, not seven
+            # times (its planning costs as much as its running: docs/performance.md)
+            generic_plan_of_next(db.session)
         rowsets = split(db.session.execute(statement, values or None), pick)
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
@@ -180,14 +185,15 @@ def split(rows, pick: Sequence[Callable]) -> list[list[tuple]]:
 
 
 def _batch(parts: list[Select]):
-    """The UNION of ``parts`` and how to pick each part's columns out of its rows;
-    made once for parts that were all built once (the same objects on every request)."""
+    """The UNION of ``parts``, how to pick each part's columns out of its rows, and
+    whether it is kept: made once for parts that were all built once (the same objects
+    on every request, so the same statement)."""
     key = tuple(parts)
     every_part_built_once = all(part in _BUILT_PARTS for part in parts)
     if every_part_built_once:
         found = _BATCHES.get(key)
         if found is not None:
-            return found
+            return (*found, True)
     statement, places = combined(parts)
     # each part's columns picked out of a row in C (itemgetter of one index gives the
     # value, not a tuple: hence the two forms)
@@ -195,7 +201,7 @@ def _batch(parts: list[Select]):
             for at in places]
     if every_part_built_once:
         _BATCHES.put(key, (statement, pick))
-    return statement, pick
+    return statement, pick, every_part_built_once
 
 
 def _slot_key(column) -> tuple[str, str]:
