@@ -122,13 +122,14 @@ def generic_plan_of_next(session) -> None:
     """PostgreSQL: the next statement alone runs on its generic plan; the statements
     after it are planned as before. For a statement sent again and again with the same
     text whose planning costs more than its running — a page's figures as one batch
-    (``rollups.batch``): the 月报's took about 50 ms to plan and 40–60 to run at 100,000
+    (``rollups.batch``): the 月报's took about 50 ms to plan and 40–70 to run at 100,000
     participations. PostgreSQL makes five custom plans of a prepared statement before
-    it weighs a generic one (and kept that generic plan for every batch measured), so
-    each connection planned each batch seven times; now twice (its first, unprepared
-    run and its preparing). The setting and its undoing go out with the statement, in
-    its round trip (``db_setup._end_pipelines``). Nothing on SQLite, nor in a
-    transaction already on generic plans (``generic_plans``)."""
+    it weighs a generic one, so each connection planned each batch seven times — and
+    at 1M participations 社区共建进展's on every request, its generic plan estimated
+    dearer than it runs; now twice (its first, unprepared run and its preparing). The
+    setting and its undoing go out with the statement, in its round trip
+    (``db_setup._end_pipelines``). Nothing on SQLite, nor in a transaction already on
+    generic plans (``generic_plans``)."""
     if session.get_bind().dialect.name != "postgresql":
         return
     connection = session.connection()
