@@ -183,9 +183,11 @@ def _end_pipelines(engine: Engine) -> None:
     statement that fails to be sent ends it too (nothing sent after it), and so does the
     end of the transaction: a connection never goes back to the pool in pipeline mode."""
 
-    def end(connection, error: BaseException | None = None) -> None:
+    def end(connection, error: BaseException | None = None, ending: bool = False) -> None:
         if connection.invalidated:
             return  # its DBAPI connection is gone, and a pipeline with it
+        if ending:  # the transaction's SET LOCAL ends with it
+            connection.info.pop(GENERIC_TO_THE_END, None)
         pipeline = connection.info.pop(PIPELINE, None)
         then = connection.info.pop(PIPELINE_THEN, None)
         if pipeline is None:
@@ -217,13 +219,11 @@ def _end_pipelines(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def _before_commit(connection):
-        end(connection)
-        connection.info.pop(GENERIC_TO_THE_END, None)
+        end(connection, ending=True)
 
     @event.listens_for(engine, "rollback")
     def _before_rollback(connection):
-        end(connection)
-        connection.info.pop(GENERIC_TO_THE_END, None)
+        end(connection, ending=True)
 
 
 def _reading() -> bool:
