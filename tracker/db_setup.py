@@ -40,7 +40,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from .sql_hints import PIPELINE
+from .sql_hints import GENERIC_TO_THE_END, PIPELINE, PIPELINE_THEN
 
 BUSY_TIMEOUT_MS = 15000
 PING_AFTER_IDLE_SECONDS = 1.0
@@ -176,19 +176,26 @@ def _no_jit(engine: Engine) -> None:
 
 
 def _end_pipelines(engine: Engine) -> None:
-    """End the psycopg pipeline ``sql_hints.generic_plans`` leaves open as soon as the
-    next statement is sent, before SQLAlchemy reads its result: what was held back and
-    that statement go to the server with one Sync, and their results come back
-    together. A statement that fails to be sent ends it too, and so does the end of the
-    transaction: a connection never goes back to the pool in pipeline mode."""
+    """End the psycopg pipeline ``sql_hints.generic_plans`` (and ``generic_plan_of_next``)
+    leaves open as soon as the next statement is sent, before SQLAlchemy reads its
+    result: what was held back, that statement and what is to follow it (the setting
+    undone) go to the server with one Sync, and their results come back together. A
+    statement that fails to be sent ends it too (nothing sent after it), and so does the
+    end of the transaction: a connection never goes back to the pool in pipeline mode."""
 
-    def end(connection, error: BaseException | None = None) -> None:
+    def end(connection, error: BaseException | None = None, ending: bool = False) -> None:
         if connection.invalidated:
             return  # its DBAPI connection is gone, and a pipeline with it
+        if ending:  # the transaction's SET LOCAL ends with it
+            connection.info.pop(GENERIC_TO_THE_END, None)
         pipeline = connection.info.pop(PIPELINE, None)
+        then = connection.info.pop(PIPELINE_THEN, None)
         if pipeline is None:
             return
         try:
+            if then is not None and error is None:
+                # after the statement, in its round trip (sql_hints.generic_plan_of_next)
+                connection.connection.dbapi_connection.execute(then)
             # with an error, psycopg logs a failure to end the pipeline and raises the error
             pipeline.__exit__(type(error) if error else None, error,
                               error.__traceback__ if error else None)
@@ -212,11 +219,11 @@ def _end_pipelines(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def _before_commit(connection):
-        end(connection)
+        end(connection, ending=True)
 
     @event.listens_for(engine, "rollback")
     def _before_rollback(connection):
-        end(connection)
+        end(connection, ending=True)
 
 
 def _reading() -> bool:

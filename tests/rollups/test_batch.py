@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Integer, bindparam, extract, false, func, literal_column, select
+from sqlalchemy import Integer, bindparam, extract, false, func, literal_column, select, text
 
 from tests.rollups import builders as b
 from tracker.extensions import db
@@ -282,8 +282,8 @@ def test_a_plan_built_once_per_shape_takes_each_calls_values(reported, monkeypat
         run_together(named(reported.member.id), named(reported.leader.id))
 
 
-def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
-    """A figure made of another plan's rows (``reshaped``: ``shared.summed``,
+def test_a_plan_shaped_anew_keeps_the_values_given_to_it(reported):
+    """A figure made of another plan's rows (``given`` with a shape: ``shared.summed``,
     ``shared.in_month``, the 月报's and 年度总结's figures, the funds' 合计) runs with the
     values given to that plan (bound53's Open): each call's members counted, not a
     statement asked without them."""
@@ -296,7 +296,7 @@ def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
     both = given(by_name, {"members": [reported.member.id, reported.leader.id]})
     assert run(shared.summed(one)) == {(): (1,)}
     assert run(shared.summed(both)) == {(): (2,)}
-    assert run(batch.reshaped(both, lambda rows: len(rows))) == 2
+    assert run(given(both, {}, lambda rows: len(rows))) == 2
     this_month = db.session.scalar(select(func.min(Task.starts_at)))
     of_month = built_once("a month's members, bound", lambda: plan(
         select(extract("year", Task.starts_at).label("y"),
@@ -318,7 +318,7 @@ def test_a_plan_reshaped_keeps_the_values_given_to_it(reported):
 
 def test_no_plan_is_rewrapped_without_its_values():
     """The 月报's and 年度总结's figures and the funds' 合计 re-wrap plans built inside
-    them: every re-wrapping is ``reshaped`` (above), none a ``Plan`` of another's parts
+    them: every re-wrapping is ``given`` (above), none a ``Plan`` of another's parts
     that would drop the values given to it."""
     root = Path(batch.__file__).resolve().parent.parent  # tracker/
     rewrapped = [f"{path.relative_to(root)}:{n}"
@@ -326,3 +326,59 @@ def test_no_plan_is_rewrapped_without_its_values():
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if re.search(r"\bPlan\(\w+\.parts\b", line)]
     assert rewrapped == []
+
+
+def _members_and_tasks(key: str):
+    """A kept batch of two counts, each asked of a bound parameter."""
+    return built_once(key, lambda: gather(
+        plan(select(func.count()).select_from(Member)
+             .where(Member.id > bindparam("above", type_=Integer)),
+             shape=lambda rows: rows[0][0]),
+        plan(select(func.count()).select_from(Task)
+             .where(Task.id > bindparam("above", type_=Integer)),
+             shape=lambda rows: rows[0][0]),
+        shape=lambda members, tasks: (members, tasks)))
+
+
+def _batch_plans() -> list:
+    return db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE '%batch_part%'")).all()
+
+
+def test_postgresql_plans_a_kept_batch_once_per_connection(app, reported, new_connections):
+    """A page's figures are one batch of the same text on every request, whose planning
+    cost as much as its running (the 月报's: about 50 ms each at 100,000
+    participations). PostgreSQL makes five custom plans of a prepared statement before
+    it weighs its generic one: none here — the batch runs on its generic plan from its
+    first prepared run, and every run's own values still count. The statements after
+    it are planned as before."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    members = db.session.scalar(select(func.count()).select_from(Member))
+    tasks = db.session.scalar(select(func.count()).select_from(Task))
+    counts = _members_and_tasks("kept batch, once per connection")
+    for _ in range(8):  # psycopg prepares it from the second run (DB_PREPARE_THRESHOLD)
+        assert run(given(counts, {"above": 0})) == (members, tasks)
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+    assert run(given(counts, {"above": 2 ** 31 - 1})) == (0, 0)
+    plans = _batch_plans()
+    assert len(plans) == 1 and plans[0].custom_plans == 0 and plans[0].generic_plans > 0, plans
+
+
+def test_a_kept_batch_leaves_a_transaction_on_generic_plans_so(app, reported, new_connections):
+    """The open list's transaction runs on generic plans to its end
+    (``sql_hints.generic_plans``): a batch asked after it does not undo that."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    from tracker.sql_hints import generic_plans
+
+    counts = _members_and_tasks("kept batch, after the open list's setting")
+    db.session.execute(select(1))
+    generic_plans(db.session)
+    db.session.execute(select(1))
+    run(given(counts, {"above": 0}))
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+    db.session.commit()
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+    assert db.session.connection().connection.dbapi_connection.pgconn.pipeline_status == 0

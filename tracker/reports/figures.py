@@ -35,7 +35,7 @@ from ..models import (
 from ..rollups import Scope, Totals
 from ..sources import source_label
 from ..sql_json import json_rows_in_order, rows_of
-from ..rollups.batch import Plan, built_once, constant, gather, plan, reshaped
+from ..rollups.batch import Plan, built_once, constant, gather, given, plan
 from ..rollups.coverage import (
     Coverage,
     coverage_plan,
@@ -317,7 +317,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     def shape(*rowsets) -> MonthlyFigures:
         return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
 
-    return reshaped(figures, shape)
+    return given(figures, {}, shape)
 
 
 def year_figures_plan(year: int, *, unit: Unit | None = None,
@@ -334,7 +334,7 @@ def year_figures_plan(year: int, *, unit: Unit | None = None,
     def shape(*rowsets) -> MonthlyFigures:
         return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
 
-    return reshaped(figures, shape)
+    return given(figures, {}, shape)
 
 
 def year_period_plan(year: int, unit_id: int | None, ids: tuple[int, ...] | None,

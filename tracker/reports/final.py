@@ -68,7 +68,7 @@ from ..models import (
     year_copy_community,
 )
 from ..permissions import managed_community_ids
-from ..rollups.batch import Plan, plan, run
+from ..rollups.batch import Plan, built_once, plan, run
 from ..services import summary_notes
 from ..services.summary_notes import copy_within, current_copy, in_force
 from ..timeutil import local_today
@@ -290,9 +290,15 @@ def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> 
     """Every document kept for the month's 月报 (``scope``'s words: a unit's, a
     community's, a unit's in one community) that ``reader`` may read, oldest first and
     numbered among all of the month's: the page's 定稿记录, in its batch (one statement
-    with its figures)."""
-    return copies_plan(SummaryNote, SummaryCopy, summary_copy_community, scope, reader,
-                       year=year, month=month)
+    with its figures). Built once per summary, month and reach (``batch.built_once``),
+    as the 年度总结's: the page's batch is then the same statement on every request,
+    which PostgreSQL plans once per connection (``batch.fetch``)."""
+    managed = reader_reach(reader)
+    return built_once(
+        ("month copies", scope.key, year, month,
+         None if managed is None else tuple(sorted(managed))),
+        lambda: copies_plan(SummaryNote, SummaryCopy, summary_copy_community, scope, reader,
+                            year=year, month=month))
 
 
 def copies_plan(note, copy, covers, scope: SummaryScope, reader: Member, **period) -> Plan:

@@ -27,7 +27,7 @@ from ..i18n import month_name
 from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
 from ..timeutil import local_today, to_local
-from ..rollups.batch import Plan, reshaped, run
+from ..rollups.batch import Plan, given, run
 from .figures import MonthlyFigures, monthly_figures_plan
 from .narrative import Paragraph, join, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
@@ -97,7 +97,7 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
         with force_locale(DOCUMENT_LOCALE):  # the ledger's 来源 words too (``_written``)
             return _written(monthly.shape(*rowsets), unit, community, note, scope, today)
 
-    return reshaped(monthly, shape)
+    return given(monthly, {}, shape)
 
 
 def _summary_scope(unit: Unit | None, community: Community | None,

@@ -47,6 +47,7 @@ from sqlalchemy.types import NullType
 
 from ..extensions import db
 from ..lru import LRU
+from ..sql_hints import generic_plan_of_next
 
 PART, ROW = "batch_part", "batch_row"
 
@@ -92,16 +93,12 @@ def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
 
 def given(p: Plan, values: Mapping[str, Any], shape: Callable[..., Any] | None = None) -> Plan:
     """``p`` (built once per shape, ``built_once``) with this call's ``values`` of its
-    bound parameters — and ``shape`` when the shaping needs them too (a plan built once
-    holds the shape of its first build, whose values are not this call's)."""
+    bound parameters, added to those already given to it — and ``shape`` instead of its
+    own when the shaping needs those values (a plan built once holds the shape of its
+    first build, whose values are not this call's) or when a figure is made of another's
+    rows (``given(p, {}, shape)``: a plan re-wrapped without its values would run its
+    bound parameters without them)."""
     return Plan(p.parts, p.shape if shape is None else shape, {**p.values, **values})
-
-
-def reshaped(p: Plan, shape: Callable[..., Any]) -> Plan:
-    """``p``'s statements and the values given to them, shaped by ``shape`` instead (a
-    figure made of another's rows): a plan re-wrapped without its values would run its
-    bound parameters without them."""
-    return Plan(p.parts, shape, p.values)
 
 
 # Plans built once per key, the statements they hold, and the batches made of those
@@ -164,7 +161,11 @@ def fetch(parts: Sequence[Select], values: Mapping[str, Any] | None = None
     if len(distinct) == 1:
         rowsets = [[tuple(row) for row in db.session.execute(distinct[0], values or None)]]
     else:
-        statement, pick = _batch(distinct)
+        statement, pick, kept = _batch(distinct)
+        if kept:
+            # the same text on every request: planned once per connection, not seven
+            # times (its planning costs as much as its running: docs/performance.md)
+            generic_plan_of_next(db.session)
         rowsets = split(db.session.execute(statement, values or None), pick)
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
@@ -184,14 +185,15 @@ def split(rows, pick: Sequence[Callable]) -> list[list[tuple]]:
 
 
 def _batch(parts: list[Select]):
-    """The UNION of ``parts`` and how to pick each part's columns out of its rows;
-    made once for parts that were all built once (the same objects on every request)."""
+    """The UNION of ``parts``, how to pick each part's columns out of its rows, and
+    whether it is kept: made once for parts that were all built once (the same objects
+    on every request, so the same statement)."""
     key = tuple(parts)
     every_part_built_once = all(part in _BUILT_PARTS for part in parts)
     if every_part_built_once:
         found = _BATCHES.get(key)
         if found is not None:
-            return found
+            return (*found, True)
     statement, places = combined(parts)
     # each part's columns picked out of a row in C (itemgetter of one index gives the
     # value, not a tuple: hence the two forms)
@@ -199,7 +201,7 @@ def _batch(parts: list[Select]):
             for at in places]
     if every_part_built_once:
         _BATCHES.put(key, (statement, pick))
-    return statement, pick
+    return statement, pick, every_part_built_once
 
 
 def _slot_key(column) -> tuple[str, str]:

@@ -36,7 +36,7 @@ from ..models import (
     TargetMeasure,
     Unit,
 )
-from .batch import Plan, plan, reshaped, run
+from .batch import Plan, given, plan, run
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
 
@@ -245,7 +245,7 @@ def fund_figures_plan(scope: Scope, year: int) -> Plan:
     with a budget), the year's budget and the ledgers over their own: the 合计 of
     ``ledger_funds_plan`` (one statement)."""
     ledgers = ledger_funds_plan(scope, year)
-    return reshaped(ledgers, lambda *rowsets: ledgers.shape(*rowsets).total)
+    return given(ledgers, {}, lambda *rowsets: ledgers.shape(*rowsets).total)
 
 
 def spent_places_plan(scope: Scope) -> Plan:

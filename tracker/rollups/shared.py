@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..models import CountedParticipation, ReportStatus
 from ..reference import double_category_ids
 from ..sql_json import json_rows
-from .batch import Plan, plan, reshaped
+from .batch import Plan, given, plan
 from .figures import _by_category, _by_month, task_rows
 from .scope import Scope, participation_conditions
 
@@ -51,7 +51,7 @@ def in_month(grouped: Plan, year: int, month: int) -> Plan:
         # the whole year's rows twice (totals, categories) cost more than reading them
         mine = [row for row in rows if row[1] == month and row[0] == year]
         return {key[2:]: values for key, values in grouped.shape(mine).items()}
-    return reshaped(grouped, shape)
+    return given(grouped, {}, shape)
 
 
 def summed(grouped: Plan) -> Plan:
@@ -61,7 +61,7 @@ def summed(grouped: Plan) -> Plan:
     def shape(*rowsets) -> dict:
         groups = grouped.shape(*rowsets)
         return {(): tuple(sum(values) for values in zip(*groups.values()))} if groups else {}
-    return reshaped(grouped, shape)
+    return given(grouped, {}, shape)
 
 
 def participants_part(scope: Scope):
