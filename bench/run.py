@@ -245,14 +245,20 @@ def counting(engine):
         event.remove(engine, "before_cursor_execute", before)
 
 
-def time_pages(app, runs: int, warm: int = 0, only: str | None = None) -> list[dict]:
-    actors = pick_actors(app)
+def logged_in(app, actors: dict) -> dict:
+    """A test client per role, each logged in as that role's actor."""
     clients = {}
     for role in ("admin", "liaison", "member"):
         client = app.test_client()
         response = client.post("/auth/login", data={"phone": actors[role], "password": PASSWORD})
         assert response.status_code == 302, f"login as {role} failed"
         clients[role] = client
+    return clients
+
+
+def time_pages(app, runs: int, warm: int = 0, only: str | None = None) -> list[dict]:
+    actors = pick_actors(app)
+    clients = logged_in(app, actors)
     with app.app_context():
         engine = db.engine
     results, timed = [], []

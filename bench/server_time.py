@@ -41,8 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import psycopg  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from run import DATA, RELOAD, counting, make_app, pages, pick_actors  # noqa: E402
-from tracker.datagen import PASSWORD  # noqa: E402
+from run import DATA, RELOAD, counting, logged_in, make_app, pages, pick_actors  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.rollups import cache as figure_cache  # noqa: E402
 from tracker.timeutil import local_today  # noqa: E402
@@ -124,12 +123,7 @@ def main() -> int:
         stats = psycopg.connect(_plain_url(url), autocommit=True)
         stats.execute("create extension if not exists pg_stat_statements")
     actors = pick_actors(app)
-    clients = {}
-    for role in ("admin", "liaison", "member"):
-        client = app.test_client()
-        response = client.post("/auth/login", data={"phone": actors[role], "password": PASSWORD})
-        assert response.status_code == 302, f"login as {role} failed"
-        clients[role] = client
+    clients = logged_in(app, actors)
     with app.app_context():
         engine = db.engine
     chosen = [(name, clients[role], path) for name, role, path in pages(actors, local_today().year)

@@ -26,6 +26,22 @@ from tracker.services.overlap import overlapping
 from tracker.timeutil import local_today
 
 
+def _row_locks(ask, *args) -> list:
+    """(statement, the values it was given) of each row lock ``ask(*args)`` took."""
+    seen = []
+
+    def run(state):
+        if state.statement._for_update_arg is not None:
+            seen.append((state.statement, dict(state.parameters or {})))
+
+    event.listen(db.session, "do_orm_execute", run)
+    try:
+        ask(*args)
+    finally:
+        event.remove(db.session, "do_orm_execute", run)
+    return seen
+
+
 def _statements(ask) -> list:
     """The statement objects ``ask`` ran through the session."""
     seen = []
@@ -105,22 +121,7 @@ def test_lock_activity_locks_each_activitys_own_rows_with_one_statement(world):
     b.report(other, w.leader, quantity=2)
     db.session.commit()
 
-    def locks(task) -> list:
-        """(statement, the ids it was given) of each row lock ``lock_activity`` took."""
-        seen = []
-
-        def run(state):
-            if state.statement._for_update_arg is not None:
-                seen.append((state.statement, dict(state.parameters or {})))
-
-        event.listen(db.session, "do_orm_execute", run)
-        try:
-            lock_activity(task)
-        finally:
-            event.remove(db.session, "do_orm_execute", run)
-        return seen
-
-    first, second = locks(reported), locks(other)
+    first, second = _row_locks(lock_activity, reported), _row_locks(lock_activity, other)
     assert [s.selected_columns[0].table for s, _values in first] == [Task.__table__,
                                                                      TaskReport.__table__]
     assert all(a is b_ for (a, _), (b_, _) in zip(first, second, strict=True))
@@ -192,19 +193,7 @@ def test_refuse_overlap_locks_each_calls_own_members_with_one_statement(world):
     member, other, leader = w.member.id, w.other_member.id, w.leader.id
 
     def locks(member_ids, hours) -> list:
-        """(statement, the values it was given) of each row lock the check took."""
-        seen = []
-
-        def run(state):
-            if state.statement._for_update_arg is not None:
-                seen.append((state.statement, dict(state.parameters or {})))
-
-        event.listen(db.session, "do_orm_execute", run)
-        try:
-            refuse_overlap(member_ids, starts + hours, ends + hours)
-        finally:
-            event.remove(db.session, "do_orm_execute", run)
-        return seen
+        return _row_locks(refuse_overlap, member_ids, starts + hours, ends + hours)
 
     [(one, first)] = locks([other, member], timedelta(days=1))
     [(again, second)] = locks([leader], timedelta(days=2))
