@@ -193,7 +193,8 @@ def test_the_finding_moves_found_handed_over_fixed(client, login, world):
     db.session.expire_all()
     assert finding.status == FindingStatus.fixed and finding.fixed_on == TODAY
     actions = db.session.scalars(db.select(AuditEvent.action).where(
-        AuditEvent.entity_type == "finding", AuditEvent.entity_id == finding.id)).all()
+        AuditEvent.entity_type == "finding", AuditEvent.entity_id == finding.id)
+        .order_by(AuditEvent.id)).all()
     assert actions == ["hand_over_finding", "fix_finding"]
 
 
