@@ -172,13 +172,15 @@ class _Zygote:
             self.process.wait()
 
 
-_zygotes: dict[tuple, _Zygote] = {}  # by the environment they were started in
+_zygote: _Zygote | None = None  # one at a time: a worker's environment seldom changes
 
 
 def close_zygote() -> None:
-    """End this process's zygotes (started again by the next command)."""
-    while _zygotes:
-        _zygotes.popitem()[1].close()
+    """End this process's zygote (started again by the next command)."""
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
 
 
 atexit.register(close_zygote)
@@ -203,13 +205,13 @@ def run_flask_forked(url: str, *args: str, env: dict | None = None, input: str |
     commands' environment (NOT_READ_ON_IMPORT aside, which no library reads on import). A
     different environment gets a zygote of its own. That start-up, about half of the
     1.2 s of CPU each new interpreter took, is what is saved (docs/testing.md)."""
+    global _zygote
     environment = _environment(url, env)
     if os.environ.get(NEW_INTERPRETER_SWITCH) == "1":
         return run_flask(url, *args, env=env, input=input, timeout=timeout)
     libraries_environment = {k: v for k, v in environment.items()
                              if k not in NOT_READ_ON_IMPORT}
-    key = tuple(sorted(libraries_environment.items()))
-    if key not in _zygotes:
-        close_zygote()  # one at a time: a worker's environment seldom changes
-        _zygotes[key] = _Zygote(libraries_environment)
-    return _zygotes[key].run(environment, ["--app", "wsgi", *args], input, timeout)
+    if _zygote is None or _zygote.environment != libraries_environment:
+        close_zygote()
+        _zygote = _Zygote(libraries_environment)
+    return _zygote.run(environment, ["--app", "wsgi", *args], input, timeout)

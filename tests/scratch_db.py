@@ -111,6 +111,11 @@ def _pg_connect(db_name: str, autocommit: bool = False):
     )
 
 
+# the schema's own relations (pg_class), to which a query adds which kind it wants
+_PUBLIC_RELATIONS = (" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                     " WHERE n.nspname = 'public'")
+
+
 class _TemplateState:
     """What a PostgreSQL template holds, as data: its tables (in ``pg_class`` order), the
     rows of those that have any (binary COPY, in the heap's order) and every sequence's
@@ -120,9 +125,8 @@ class _TemplateState:
     def __init__(self, db_name: str):
         with _pg_connect(db_name) as conn:
             self.tables = [name for (name,) in conn.execute(
-                "SELECT c.oid::regclass::text FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.oid")]
+                "SELECT c.oid::regclass::text "
+                + _PUBLIC_RELATIONS + " AND c.relkind IN ('r', 'p') ORDER BY c.oid")]
             self.rows: list[tuple[str, bytes]] = []
             for table in self.tables:
                 if conn.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]:
@@ -130,9 +134,8 @@ class _TemplateState:
                         self.rows.append((table, b"".join(bytes(block) for block in copy)))
             self.sequences = []
             for (name,) in conn.execute(
-                    "SELECT c.oid::regclass::text FROM pg_class c"
-                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    " WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.oid"):
+                    "SELECT c.oid::regclass::text "
+                    + _PUBLIC_RELATIONS + " AND c.relkind = 'S' ORDER BY c.oid"):
                 last_value, is_called = conn.execute(
                     f"SELECT last_value, is_called FROM {name}").fetchone()
                 self.sequences.append((name, last_value, is_called))
@@ -149,14 +152,12 @@ class _TemplateState:
             conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
             written = [name for (name,) in conn.execute(
-                "SELECT c.oid::regclass::text FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+                "SELECT c.oid::regclass::text "
+                + _PUBLIC_RELATIONS + " AND c.relkind = 'r'"
                 " AND pg_relation_size(c.oid) > 0")]
             moved = dict(conn.execute(
-                "SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid) FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind = 'S'").fetchall())
+                "SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid) "
+                + _PUBLIC_RELATIONS + " AND c.relkind = 'S'").fetchall())
             if written:
                 conn.execute(f"TRUNCATE {', '.join(written)} CASCADE")
             for table, data in self.rows:
