@@ -21,7 +21,13 @@ from flask import redirect, url_for
 from sqlalchemy import event
 
 from tests import factories as f
-from tests.dbstate import WorkerDatabases, end_test_session, keep_out_of_gc, reset_throttle
+from tests.dbstate import (
+    WorkerDatabases,
+    end_test_session,
+    keep_out_of_gc,
+    reset_throttle,
+    reverse_unordered_everywhere,
+)
 from tests.scratch_db import MigratedHeads, MigratedRevisions
 from tracker.extensions import db
 from tracker.models import Role
@@ -30,9 +36,11 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def pytest_configure(config):
-    """Under pytest-xdist each worker gets its own PostgreSQL database, so the
-    per-test restore of one worker never empties another worker's tables."""
+    """SQLite's unordered rows come back reversed (``reverse_unordered_everywhere``).
+    Under pytest-xdist each worker gets its own PostgreSQL database, so the per-test
+    restore of one worker never empties another worker's tables."""
     global PG_URL
+    reverse_unordered_everywhere()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not PG_URL or not worker:
         return

@@ -67,7 +67,7 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.orm import class_mapper, make_transient_to_detached
 
 from tests.factories import PASSWORD_HASH_METHOD
@@ -140,6 +140,27 @@ def _no_fsync(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
+
+
+def reverse_unordered_rows(dbapi_connection, _record) -> None:
+    """Every SQLite connection of a test run returns the rows of a SELECT that has no
+    ORDER BY in reverse (``PRAGMA reverse_unordered_selects``). SQLite's own order is
+    mostly the order rows were written, which is what a test expects by chance; on
+    PostgreSQL the same query's order follows the heap earlier tests left, so a missing
+    ORDER BY failed there now and then (session 53's CI). Reversed, it fails on SQLite,
+    on every run (docs/testing.md). ``TESTS_SQLITE_NATURAL_ORDER=1`` turns it off, to
+    tell whether a failure is one of order."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA reverse_unordered_selects=ON")
+        cursor.close()
+
+
+def reverse_unordered_everywhere() -> None:
+    """On every engine this process makes (the cached apps', the live server's, a race
+    test's own, a scratch app's): a listener on the ``Engine`` class, not on one engine."""
+    if os.environ.get("TESTS_SQLITE_NATURAL_ORDER") != "1":
+        event.listen(Engine, "connect", reverse_unordered_rows)
 
 
 @dataclass
