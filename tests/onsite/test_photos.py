@@ -32,6 +32,7 @@ from tracker.services.photos import (
     add_task_photo,
     finding_photo,
     photo_path,
+    remove_photo,
     set_finding_photo,
 )
 
@@ -243,6 +244,29 @@ def test_a_finding_left_with_two_live_photos_shows_the_newest_and_the_next_repla
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "add_photo")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.detail["replaces"] == second.id and event.detail["also"] == [first.id]
+
+
+def test_removing_the_photo_of_a_finding_left_with_two_takes_both_off(app, world):
+    """删除 of a finding's photo leaves the finding without one: a second live photo the
+    race left (tests/onsite/test_finding_photo_race.py) — most likely the same picture,
+    double-tapped — is not shown in its place; both go with their files."""
+    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
+                      community_id=world.past_task.community_id,
+                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
+                      place="3号楼北侧", created_by_id=world.leader.id)
+    db.session.add(finding)
+    db.session.flush()
+    first = set_finding_photo(finding, world.leader, samples.small_png())
+    second = set_finding_photo(finding, world.leader, samples.small_png())
+    first.active = True  # as the race left it: both live
+    db.session.commit()
+    remove_photo(finding_photo(finding), world.leader)
+    db.session.commit()
+    assert finding_photo(finding) is None
+    assert _stored_files(app) == []
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "remove_photo")
+                               ).one()
+    assert event.entity_id == second.id and event.detail["also"] == [first.id]
 
 
 # --- the upload page -----------------------------------------------------------------

@@ -282,9 +282,19 @@ def remove_photo(photo: Photo, actor: Member) -> None:
         raise ServiceError(_l("该照片已删除。"))
     if photo.finding_id is None and task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
-    photo.active = False
-    remove_image_on_commit(photo.stored_name)
-    record(actor, "remove_photo", photo, task_id=task.id)
+    taken = [photo]
+    if photo.finding_id is not None:
+        # the finding's one photo: another live one (two uploads raced before
+        # ``set_finding_photo`` held the finding, photo55) — most likely the same
+        # picture, double-tapped — goes too, not shown in its place
+        taken += db.session.scalars(select(Photo).where(
+            Photo.finding_id == photo.finding_id, Photo.active.is_(True),
+            Photo.id != photo.id).order_by(Photo.id))
+    for each in taken:
+        each.active = False
+        remove_image_on_commit(each.stored_name)
+    extra = {"also": [p.id for p in taken[1:]]} if len(taken) > 1 else {}
+    record(actor, "remove_photo", photo, task_id=task.id, **extra)
 
 
 def erase_photos(tasks, actor: Member | None, resident_id: int) -> list[Photo]:
