@@ -17,9 +17,24 @@ from tests import factories as f
 from tests.onsite import samples
 from tracker.extensions import db
 from tracker.images import ImageRejected, process_image
-from tracker.models import AuditEvent, Photo, ReportStatus, TaskReport, TaskStatus
+from tracker.models import (
+    AuditEvent,
+    Finding,
+    FindingKind,
+    Photo,
+    ReportStatus,
+    TaskReport,
+    TaskStatus,
+)
 from tracker.services import PermissionDenied, ServiceError
-from tracker.services.photos import MAX_PHOTOS_PER_TASK, add_task_photo, photo_path
+from tracker.services.photos import (
+    MAX_PHOTOS_PER_TASK,
+    add_task_photo,
+    finding_photo,
+    photo_path,
+    remove_photo,
+    set_finding_photo,
+)
 
 
 def _stored_files(app) -> list[Path]:
@@ -200,6 +215,58 @@ def test_there_is_a_cap_on_photos(world):
         add_task_photo(world.past_task, world.leader, samples.small_png())
     with pytest.raises(ServiceError, match="最多"):
         add_task_photo(world.past_task, world.leader, samples.small_png())
+
+
+def test_a_finding_left_with_two_live_photos_shows_the_newest_and_the_next_replaces_both(
+        app, world):
+    """A finding has one photo (docs/design.md). Two uploads at once could leave two live
+    ones before ``set_finding_photo`` held the finding (photo55,
+    tests/onsite/test_finding_photo_race.py): such a finding shows the newer one on every
+    read, and its next photo replaces both, their files removed."""
+    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
+                      community_id=world.past_task.community_id,
+                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
+                      place="3号楼北侧", created_by_id=world.leader.id)
+    db.session.add(finding)
+    db.session.flush()
+    first = set_finding_photo(finding, world.leader, samples.small_png())
+    second = set_finding_photo(finding, world.leader, samples.small_png())
+    first.active = True  # as the race left it: both live
+    db.session.commit()
+    assert finding_photo(finding).id == second.id
+    third = set_finding_photo(finding, world.leader, samples.small_png())
+    db.session.commit()
+    assert db.session.scalars(select(Photo.id).where(
+        Photo.finding_id == finding.id, Photo.active.is_(True))).all() == [third.id]
+    assert finding_photo(finding).id == third.id
+    assert [p.name for p in _stored_files(app)] == sorted(
+        [f"{third.stored_name}.jpg", f"{third.stored_name}_t.jpg"])
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "add_photo")
+                               .order_by(AuditEvent.id.desc())).first()
+    assert event.detail["replaces"] == second.id and event.detail["also"] == [first.id]
+
+
+def test_removing_the_photo_of_a_finding_left_with_two_takes_both_off(app, world):
+    """删除 of a finding's photo leaves the finding without one: a second live photo the
+    race left (tests/onsite/test_finding_photo_race.py) — most likely the same picture,
+    double-tapped — is not shown in its place; both go with their files."""
+    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
+                      community_id=world.past_task.community_id,
+                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
+                      place="3号楼北侧", created_by_id=world.leader.id)
+    db.session.add(finding)
+    db.session.flush()
+    first = set_finding_photo(finding, world.leader, samples.small_png())
+    second = set_finding_photo(finding, world.leader, samples.small_png())
+    first.active = True  # as the race left it: both live
+    db.session.commit()
+    remove_photo(finding_photo(finding), world.leader)
+    db.session.commit()
+    assert finding_photo(finding) is None
+    assert _stored_files(app) == []
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "remove_photo")
+                               ).one()
+    assert event.entity_id == second.id and event.detail["also"] == [first.id]
 
 
 # --- the upload page -----------------------------------------------------------------

@@ -766,7 +766,9 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None, *,
             raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
     # the line held before it is read (``lock``): a second admin's same item waits and
     # is refused below, and an activity being put on the line is moved by this one or
-    # sees it; then the category (``_item_category``)
+    # sees it; then the category (``_item_category``) — which alone holds a line with
+    # no item yet, so two saves of a new line take turns too (tests/services/
+    # test_item_line_race.py: one item per line is this check's, not the database's)
     line = dict(item_id=item.id if item is not None else None, unit_id=unit.id,
                 community_id=community.id, zone_id=zone.id if zone else None)
     category = _item_category(data.category_id, current("category_id"),

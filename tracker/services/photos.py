@@ -187,8 +187,12 @@ def shown_photos(value: str | None) -> list[ShownPhoto]:
 
 
 def finding_photo(finding: Finding) -> Photo | None:
+    """The finding's photo: its live one, the newest should a database hold more than
+    one (two uploads at once could leave two before ``set_finding_photo`` held the
+    finding, photo55) — the same one on every read, the one a replacement replaced last."""
     return db.session.scalar(
         select(Photo).where(Photo.finding_id == finding.id, Photo.active.is_(True))
+        .order_by(Photo.id.desc()).limit(1)
     )
 
 
@@ -233,18 +237,31 @@ def may_add_finding_photo(member: Member, finding: Finding) -> bool:
 
 
 def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
-    """A finding has at most one photo; a new one replaces the old."""
+    """A finding has at most one photo; a new one replaces the old.
+
+    The finding's row is held (``FOR NO KEY UPDATE``, as a 移交's or 删除's
+    ``findings._hold_step`` takes it) and the finding read again before its photo is
+    read: two uploads at once — a double tap on a slow connection, the leader and the
+    liaison — both read the photo there was and each stored its own, two live photos
+    (photo55). Now the second waits for the first to commit and replaces its photo; an
+    upload behind a 删除 is refused. SQLite's writers take turns anyway."""
     if not may_add_finding_photo(actor, finding):
         raise PermissionDenied(_l("无权操作。"))
+    db.session.execute(select(Finding.id).where(Finding.id == finding.id)
+                       .with_for_update(key_share=True))
+    db.session.refresh(finding)
     if not finding.active:
         raise ServiceError(_l("该摸排问题已作废。"))
-    old = finding_photo(finding)
+    # every live one: a database the race above left with two is mended by the next photo
+    old = list(db.session.scalars(select(Photo).where(
+        Photo.finding_id == finding.id, Photo.active.is_(True)).order_by(Photo.id)))
     photo = _store(finding.task, actor, data, finding_id=finding.id)
-    if old is not None:
-        old.active = False
-        remove_image_on_commit(old.stored_name)  # replaced: its image goes (remove_photo)
+    for replaced in old:
+        replaced.active = False
+        remove_image_on_commit(replaced.stored_name)  # replaced: its image goes (remove_photo)
+    extra = {"also": [p.id for p in old[:-1]]} if len(old) > 1 else {}
     record(actor, "add_photo", photo, task_id=finding.task_id, finding_id=finding.id,
-           replaces=old.id if old else None)
+           replaces=old[-1].id if old else None, **extra)
     return photo
 
 
@@ -265,9 +282,19 @@ def remove_photo(photo: Photo, actor: Member) -> None:
         raise ServiceError(_l("该照片已删除。"))
     if photo.finding_id is None and task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
-    photo.active = False
-    remove_image_on_commit(photo.stored_name)
-    record(actor, "remove_photo", photo, task_id=task.id)
+    taken = [photo]
+    if photo.finding_id is not None:
+        # the finding's one photo: another live one (two uploads raced before
+        # ``set_finding_photo`` held the finding, photo55) — most likely the same
+        # picture, double-tapped — goes too, not shown in its place
+        taken += db.session.scalars(select(Photo).where(
+            Photo.finding_id == photo.finding_id, Photo.active.is_(True),
+            Photo.id != photo.id).order_by(Photo.id))
+    for each in taken:
+        each.active = False
+        remove_image_on_commit(each.stored_name)
+    extra = {"also": [p.id for p in taken[1:]]} if len(taken) > 1 else {}
+    record(actor, "remove_photo", photo, task_id=task.id, **extra)
 
 
 def erase_photos(tasks, actor: Member | None, resident_id: int) -> list[Photo]:
