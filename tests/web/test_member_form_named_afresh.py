@@ -55,7 +55,7 @@ def _said(page: str) -> list[str]:
 
 def test_a_member_added_naming_nothing_now_says_so(client, login, world, monkeypatch):
     """The form (nothing signed) posted; November signed before the save's read and
-    re-opened after its rollback: nothing is named, CHANGED_NONE says why the plain 添加
+    re-opened after its rollback: nothing is named, its Then.none says why the plain 添加
     is asked again — before since51, November named (the rolled-back read) with 确认添加."""
     login(world.admin)
     typed = _new_member(world, "2022-11-15")

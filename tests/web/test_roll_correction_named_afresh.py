@@ -5,7 +5,7 @@ found under its lock (since51, after since50's ``NamedFirst.since``; docs/design
 words said first answer what the user was shown").
 
 - the page named nothing, a month signed before the service's lock and re-opened after
-  its rollback: nothing is named and ``reopened.CHANGED_NONE`` says why the plain 更正 is
+  its rollback: nothing is named and its ``Then.none`` says why the plain 更正 is
   asked again — never 「…请查看下方的说明后再确认更正。」 over no 说明;
 - the page named nothing, a month signed before the service's lock (and signed still):
   the month named as the first time, no 「…有了变化…」 — the admin was shown no naming;

@@ -30,10 +30,6 @@ from ..models import Community, Member, SummaryNote, Unit, YearNote
 from ..security import key_id, key_ids
 from .summary_notes import may_change_final
 
-# nothing signed is left, and what the page named cannot be told (a key of no page of ours)
-CHANGED_NONE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                  "或年度总结。未作任何更改；如仍要进行，请再次提交。")
-
 # ``roll.named_key``'s parts: a unit's month, a community's own month, a year of a scope
 _UNIT_MONTH = re.compile(r"(\d+)-(\d+)-(\d+)(?:@([\d.]+))?")
 _COMMUNITY_MONTH = re.compile(r"c(\d+)-(\d+)-(\d+)")
@@ -238,33 +234,35 @@ class Then(NamedTuple):
     both_none: Callable
 
 
-# a naming page whose button is 「确认…」: its words naming others now. ``same`` and, where
-# nothing signed is left, ``none`` and the rest name no button — each page has its own
-# (``then_pages``: 「…请再次点击“确认作废”。」, then53), the member form's and 更正日期's below
-THEN_CONFIRM = Then(
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。", names=names),
-    lambda names, kept: _l(
-        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
-        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。", kept=kept),
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
-        names=names, kept=kept),
-    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
-       "未作任何更改，请再次确认。"),
-    CHANGED_NONE,
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-        "未作任何更改；如仍要进行，请再次提交。", names=names),
-    lambda names, kept: _l(
-        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
-        "或年度总结。未作任何更改；如仍要进行，请再次提交。", kept=kept),
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。",
-        names=names, kept=kept))
+# a naming page whose button is 「确认…」: its words naming others now, the block above its
+# 「确认…」 naming what is left (「…请查看后再确认。」); the rest — the same list again, and
+# where nothing signed is left — each page's own, naming its button (``confirming``)
+def _confirm_reopened(names, kept):
+    return _l("打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+              "年度总结见本页的说明，请查看后再确认。", names=names)
+
+
+def _confirm_kept(names, kept):
+    return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+              "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。", kept=kept)
+
+
+def _confirm_both(names, kept):
+    return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+              "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
+              names=names, kept=kept)
+
+
+def confirming(same, none, reopened_none, kept_none, both_none) -> Then:
+    """The words of a page whose naming's button is 「确认…」, built whole: the sentences
+    naming others now that every such page shows (「…请查看后再确认。」), with its own that
+    send the user to a button — ``same`` and, nothing signed left, ``none`` and the rest
+    (``then_pages``: 「…请再次点击“确认作废”。」, then53; the member form's and 更正日期's
+    below). No page's words are a generic base's (「…请再次确认。」, 「…如仍要进行，请再次
+    提交。」 over a page with no 提交: then55)."""
+    return Then(_confirm_reopened, _confirm_kept, _confirm_both, same, none, reopened_none,
+                kept_none, both_none)
+
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
 # 「…请查看上方的说明后再保存。」); the list again and nothing signed left, 保存 (then54)
@@ -326,7 +324,7 @@ THEN_REVIEW = Then(
 
 # the member form adding a member: its naming page's button is 确认添加, the plain form's
 # (nothing signed left) 添加
-THEN_ADD = THEN_CONFIRM._replace(
+THEN_ADD = confirming(
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要添加，请再次点击“确认添加”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -343,14 +341,14 @@ THEN_ADD = THEN_CONFIRM._replace(
         names=names, kept=kept))
 
 # the member form saving a member, and 服务对象's kind form: 确认保存, the plain form's 保存
-THEN_EDIT = THEN_CONFIRM._replace(
+THEN_EDIT = confirming(
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要保存，请再次点击“确认保存”。"),
     none=THEN_SAVE.none, reopened_none=THEN_SAVE.reopened_none,
     kept_none=THEN_SAVE.kept_none, both_none=THEN_SAVE.both_none)
 
 # 更正日期: its naming's button 确认更正, the plain form's 更正日期
-THEN_CORRECT = THEN_CONFIRM._replace(
+THEN_CORRECT = confirming(
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要更正，请再次点击“确认更正”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -403,9 +401,8 @@ def words_since(since, named_now: bool, words, then: Then, *, same: bool = False
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
     them all; ``then``: the page's words, ending on its button (no default: every page
-    names its own, then54 — ``THEN_CONFIRM``'s 「…请再次提交。」 stands above no page's
-    button); ``same``: the key
-    of now names exactly what the page named (``then.same``). Re-opened documents are
+    names its own, then54 — there is no generic 「…请再次提交。」, then55); ``same``: the
+    key of now names exactly what the page named (``then.same``). Re-opened documents are
     said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
     if isinstance(since, list):
         since = Gone(reopened=since)
