@@ -38,11 +38,12 @@ SAVE_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或
                    "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。")
 
 
-def _reopened_named_now(month: str, button: str = "确认") -> str:
+def _reopened_named_now(month: str, then: str) -> str:
     """What a page says that named ``month``, re-opened since, and names others now,
-    sending the user back to its ``button`` (afresh52: 服务对象's is 保存)."""
+    sending the user back to its button: ``then``, 「保存」 in its verb on 服务对象
+    (afresh52), 「点击“确认保存”」 by its name on the kind form's naming (then55)."""
     return (f"打开页面之后，{month}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-            f"年度总结见本页的说明，请查看后再{button}。")
+            f"年度总结见本页的说明，请查看后再{then}。")
 
 
 def _said(html: str) -> list[str]:
@@ -136,7 +137,7 @@ def test_a_kind_change_confirmed_once_its_month_was_reopened_names_the_year_alon
     (words,) = named(again)
     assert seen["decided"] and month not in words
     assert f"已定稿年度总结的当前数据：{world.unit.name}{day.year}年" in words
-    assert _said(again) == [_reopened_named_now(month)]
+    assert _said(again) == [_reopened_named_now(month, "点击“确认保存”")]
     assert "改为困难群众" in again and "确认保存" in again
     assert _kind(elder.id) == ResidentCategory.elderly
 

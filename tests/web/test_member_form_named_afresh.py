@@ -91,7 +91,7 @@ def test_a_member_added_once_its_month_was_reopened_names_the_other(client, logi
     assert f"保存可能改变以下已定稿月报的当前数据：{unit}2022年11月。" in notice
     assert _said(again) == [
         f"打开页面之后，{unit}2022年10月已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。"]
+        "年度总结见本页的说明，请查看后再点击“确认添加”。"]
     assert ">确认添加</button>" in again
 
     done = client.post("/admin/members/new", data={**typed, "promised": promised_on(again)})

@@ -147,7 +147,7 @@ def test_a_merge_confirmed_once_its_month_was_reopened_names_the_other(
                               "定稿文件仍是签署时的内容，这些月份的月报页面会提示“定稿后数据有变化”。")
     assert _said(again) == [
         f"打开页面之后，{_named(world, first)}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿"
-        "月报或年度总结见本页的说明，请查看后再确认。"]
+        "月报或年度总结见本页的说明，请查看后再点击“确认合并”。"]
 
     assert _confirm(client, world, again).status_code == 302
     assert _is_merged(world)

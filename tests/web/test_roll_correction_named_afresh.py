@@ -127,7 +127,7 @@ def test_a_correction_confirmed_once_its_month_was_reopened_names_the_other(
     section = correction(page)
     assert seen["decided"] and _said(page) == [
         "打开页面之后，县商务局2022年10月已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。"]
+        "年度总结见本页的说明，请查看后再点击“确认更正”。"]
     assert "更正可能改变以下已定稿月报的当前数据：县财政局2022年10月。" in section
     assert "确认更正" in section
     assert stays(zhang.id) == before and not _corrections()

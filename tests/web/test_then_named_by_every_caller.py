@@ -60,15 +60,17 @@ def test_a_refusal_under_the_locks_ends_on_its_pages_button(world):
         keep_named(page, lambda: _october(finance), actor=world.admin, then=THEN_VOID)
     assert str(refused.value) == (
         f"打开页面之后，{world.unit.name}2025年10月已撤销定稿，未作任何更改。"
-        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。")
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再点击“确认作废”。")
 
 
 CATALOG = Path(__file__).resolve().parents[2] / "tracker/translations/en/LC_MESSAGES/messages.po"
 # a sentence asking the user again names the button to press (「…请再次点击“确认作废”。」);
-# one naming others now sends them to the page's block, then its button's verb
-# (「…请查看后再确认。」, 「…请核对后再确认导入。」: then54's Open, left as they are)
+# one naming others now sends them to the page's block, then to its button — by name on a
+# 「确认…」 page (「…请查看后再点击“确认作废”。」, then55), else in its verb, the page's
+# buttons' own (「…再保存。」 above 保存, 「…再审核。」 above 通过 / 退回, 「…再确认导入。」)
 PRESS_AGAIN = re.compile(r"请再次点击“[^”]+”。$")
-LOOK_FIRST = re.compile(r"请(查看|核对)后再[^，。；]+。$")
+LOOK_FIRST = re.compile(r"请(查看|核对)后再(点击“[^”]+”|保存|审核|确认导入)。$")
+BUTTON = re.compile(r"点击“([^”]+)”。$")
 ASKED_AGAIN = ("same", "none", "reopened_none", "kept_none", "both_none")
 
 
@@ -90,6 +92,23 @@ def test_every_then_is_a_pages_each_sentence_ending_on_a_button(app):
                     endings[f"{name}.{field}"] = words
     assert not endings, endings
     assert len(thens) == 20  # 14 「确认…」 pages, 保存, 通过, 添加, 修改, 更正日期, 确认导入
+
+
+def test_a_confirm_page_names_its_button_when_others_are_named_now(app):
+    """then54's Open, then55: 「…请查看后再确认。」 named no button; each 「确认…」 page's
+    words naming others now name the one its words asking again name (its `same`)."""
+    named = {}
+    with app.test_request_context(), force_locale("zh_CN"):
+        for name, then in _thens().items():
+            again = BUTTON.search(str(then.same)).group(1)
+            for field in ("reopened", "kept", "both"):
+                found = BUTTON.search(str(getattr(then, field)("甲2025年10月", "乙2025年")))
+                named[f"{name}.{field}"] = (found and found.group(1), again)
+    by_name = {key: now for key, (now, again) in named.items() if now is not None}
+    assert len(by_name) == 17 * 3  # the 14 of then_pages, 添加 / 保存 / 更正日期's naming
+    assert all(now == named[key][1] for key, now in by_name.items()), named
+    assert {key.split(".")[0] for key in named if key not in by_name} == {
+        "THEN_SAVE", "THEN_REVIEW", "THEN_IMPORT"}  # 「…再保存」「…再审核」「…再确认导入」
 
 
 def test_no_generic_ask_again_is_left_in_the_catalog():

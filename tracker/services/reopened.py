@@ -234,34 +234,29 @@ class Then(NamedTuple):
     both_none: Callable
 
 
-# a naming page whose button is 「确认…」: its words naming others now, the block above its
-# 「确认…」 naming what is left (「…请查看后再确认。」); the rest — the same list again, and
-# where nothing signed is left — each page's own, naming its button (``confirming``)
-def _confirm_reopened(names, kept):
-    return _l("打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-              "年度总结见本页的说明，请查看后再确认。", names=names)
-
-
-def _confirm_kept(names, kept):
-    return _l("打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
-              "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。", kept=kept)
-
-
-def _confirm_both(names, kept):
-    return _l("打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-              "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
-              names=names, kept=kept)
-
-
-def confirming(same, none, reopened_none, kept_none, both_none) -> Then:
+def confirming(button, same, none, reopened_none, kept_none, both_none) -> Then:
     """The words of a page whose naming's button is 「确认…」, built whole: the sentences
-    naming others now that every such page shows (「…请查看后再确认。」), with its own that
-    send the user to a button — ``same`` and, nothing signed left, ``none`` and the rest
-    (``then_pages``: 「…请再次点击“确认作废”。」, then53; the member form's and 更正日期's
-    below). No page's words are a generic base's (「…请再次确认。」, 「…如仍要进行，请再次
-    提交。」 over a page with no 提交: then55)."""
-    return Then(_confirm_reopened, _confirm_kept, _confirm_both, same, none, reopened_none,
-                kept_none, both_none)
+    naming others now send the user to the block above that button and to the button by
+    its name, ``button`` (its msgid, as the page draws it: 「…见本页的说明，请查看后再点击
+    “确认作废”。」, then55 — one sentence per case for every page, the button in quotes as
+    the member form's 「…点击“%(button)s”保存。」, not 14 pages × 3); the page's own
+    ``same`` and, nothing signed left, ``none`` and the rest, each naming the button in
+    its verb (``then_pages``: 「…如仍要作废，请再次点击“确认作废”。」, then53; the member
+    form's and 更正日期's below). No page's words are a generic base's (「…请再次确认。」,
+    「…如仍要进行，请再次提交。」 over a page with no 提交: then55)."""
+    return Then(
+        lambda names, kept: _l(
+            "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+            "年度总结见本页的说明，请查看后再点击“%(button)s”。", names=names, button=button),
+        lambda names, kept: _l(
+            "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+            "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再点击“%(button)s”。",
+            kept=kept, button=button),
+        lambda names, kept: _l(
+            "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+            "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，"
+            "请查看后再点击“%(button)s”。", names=names, kept=kept, button=button),
+        same, none, reopened_none, kept_none, both_none)
 
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
@@ -325,6 +320,7 @@ THEN_REVIEW = Then(
 # the member form adding a member: its naming page's button is 确认添加, the plain form's
 # (nothing signed left) 添加
 THEN_ADD = confirming(
+    button=_l("确认添加"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要添加，请再次点击“确认添加”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -342,6 +338,7 @@ THEN_ADD = confirming(
 
 # the member form saving a member, and 服务对象's kind form: 确认保存, the plain form's 保存
 THEN_EDIT = confirming(
+    button=_l("确认保存"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要保存，请再次点击“确认保存”。"),
     none=THEN_SAVE.none, reopened_none=THEN_SAVE.reopened_none,
@@ -349,6 +346,7 @@ THEN_EDIT = confirming(
 
 # 更正日期: its naming's button 确认更正, the plain form's 更正日期
 THEN_CORRECT = confirming(
+    button=_l("确认更正"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要更正，请再次点击“确认更正”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
