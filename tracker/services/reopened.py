@@ -212,9 +212,11 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 
 class Then(NamedTuple):
     """A page's words after its change was refused for what its page named, each ending
-    on the verb of the button the page then shows: a page's words never send the user to
-    a button it does not have (since51's Open, afresh52). Whole sentences, one msgid per
-    verb — a translator gets each sentence whole, never a verb spliced into one.
+    on the button the page then shows, in its verb or by its name (「…请查看后再点击
+    “确认作废”。」, ``confirming``, then55): a page's words never send the user to a button
+    it does not have (since51's Open, afresh52). Whole sentences, one msgid per verb — a
+    translator gets each sentence whole, never a verb spliced into one; a button named is
+    its own msgid, in quotes.
 
     The block names others now (``words_since``), by what became of the documents gone
     from its key: ``reopened`` only, ``kept`` only, ``both``. ``same``: the fresh read
