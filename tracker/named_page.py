@@ -209,8 +209,8 @@ def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, 
     else which documents were re-opened, ``then`` those words as the page's button
     says them, ``reopened.Then``). A post straight from the form was shown no naming: it gets the
     naming page as the first time, nothing said (None) — unless nothing is named now,
-    when the plain form asked again says why (``then.none``: ``reopened.CHANGED_NONE``,
-    or the plain form's own button, afresh52's Open), never a bare 「…请查看上方的说明…」
+    when the plain form asked again says why (``then.none``: the plain
+    form's own button, afresh52's Open), never a bare 「…请查看上方的说明…」
     over no 说明."""
     if shown:
         return said_since(promised, named, words, actor=actor, then=then)

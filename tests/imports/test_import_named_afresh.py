@@ -3,7 +3,7 @@ a ``roll.NamedSince``), when one changed again after the import's rollback (stal
 since50/since51's ``NamedFirst.since``): the preview read again names what the import
 changes **now**, and its words are of that read — not of what the import found under its
 locks, rolled back with it (docs/design.md, "The words said first answer what the user
-was shown"). Naming nothing now, it says ``reopened.CHANGED_NONE`` (the import an ordinary
+was shown"). Naming nothing now, it says its ``Then.none`` (the import an ordinary
 one, to be confirmed again knowingly), never 「…请查看预览中重新列出的月报和年度总结…」 over
 no list. Nothing is imported by the refused post; 确认导入 of the page read again imports.
 
@@ -68,7 +68,7 @@ def _reopened_after_the_rollback(monkeypatch, admin, unit, *months) -> dict:
 
 def test_a_preview_naming_nothing_now_says_so(client, login, world, monkeypatch):
     """The preview named nothing; November signed under the import's locks and re-opened
-    after its rollback: the preview names nothing and says CHANGED_NONE — before
+    after its rollback: the preview names nothing and says its Then.none — before
     stale52, 「…请查看预览中重新列出的月报和年度总结…」 over no list."""
     login(world.admin)
     url = _upload(client, [("安新人", PHONE, world.unit.name, "", "", "", "", "2022-11-15")])
@@ -114,7 +114,7 @@ def test_a_preview_whose_month_was_reopened_naming_nothing_now_says_so(
 def test_a_ledger_preview_naming_nothing_now_says_so(client, login, october, monkeypatch):
     """The 台账 preview (an admin's) named nothing; October signed under the import's
     locks (as the import begins, read by ``import_places_signed(lock=True)``) and re-opened after its rollback: the
-    preview names nothing and says CHANGED_NONE, and its 确认导入 imports."""
+    preview names nothing and says its Then.none, and its 确认导入 imports."""
     from tracker.reports import final
 
     admin = october.admin

@@ -59,3 +59,26 @@ def test_sentences_are_joined_as_their_language_writes_them(app):
             assert sentences("", "Besides, findings of earlier months fixed: 1.") == \
                 "Besides, findings of earlier months fixed: 1."
 
+
+
+def test_the_notes_heading_is_a_sentence_before_the_words_it_heads(app, october):
+    """存在问题 / 下步打算's heading and the people's first line are one paragraph: run on
+    in Chinese (「五、存在问题。部分…」), one space apart in English — the sentence joiner's
+    (``narrative.heading_before``), not a space the heading's msgstr carried (then55)."""
+    from types import SimpleNamespace
+
+    month = build_summary(2022, 10, unit=october.unit, today=SIGNED)
+    year = build_annual(2022, unit=october.unit, today=date(2023, 1, 3))
+    year.note = SimpleNamespace(problems="部分党员工作日参与不足。\n另一行。",
+                                plans="Weekends.")
+    notes = year.note
+    read = {}
+    for lang in ("zh_CN", "en"):
+        with app.test_request_context(), force_locale(lang):
+            read[lang] = [[p.heading + p.text for p in built if p.heading][-2:]
+                          for built in (paragraphs(month, notes, month.attached),
+                                        annual_paragraphs(year))]
+    unnumbered = {lang: [[line.split("、", 1)[1] for line in headed] for headed in both]
+                  for lang, both in read.items()}
+    assert unnumbered["zh_CN"] == [["存在问题。部分党员工作日参与不足。", "下步打算。Weekends."]] * 2
+    assert unnumbered["en"] == [["Problems. 部分党员工作日参与不足。", "Next steps. Weekends."]] * 2

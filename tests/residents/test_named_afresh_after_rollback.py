@@ -7,7 +7,7 @@ docs/design.md ("The words said first answer what the user was shown"): the page
 again names what the save changes **now**, read afresh — not what the service found
 under its locks, rolled back with it —, and its words say what changed from what the page
 named: a document re-opened since is said to be re-opened, and a page that named nothing
-and names nothing now says ``reopened.CHANGED_NONE``, never 「…请查看上方的说明…」 over no
+and names nothing now says its ``Then.none``, never 「…请查看上方的说明…」 over no
 说明. Nothing is saved by the refused post.
 
 The order is forced in one process: the month (or the year) is signed and committed in
@@ -38,11 +38,12 @@ SAVE_SIGNED_NOW = ("打开页面之后，这次操作涉及的已定稿月报或
                    "或年度总结。未作任何更改；如仍要保存，请再次点击“保存”。")
 
 
-def _reopened_named_now(month: str, button: str = "确认") -> str:
+def _reopened_named_now(month: str, then: str) -> str:
     """What a page says that named ``month``, re-opened since, and names others now,
-    sending the user back to its ``button`` (afresh52: 服务对象's is 保存)."""
+    sending the user back to its button: ``then``, 「保存」 in its verb on 服务对象
+    (afresh52), 「点击“确认保存”」 by its name on the kind form's naming (then55)."""
     return (f"打开页面之后，{month}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-            f"年度总结见本页的说明，请查看后再{button}。")
+            f"年度总结见本页的说明，请查看后再{then}。")
 
 
 def _said(html: str) -> list[str]:
@@ -93,7 +94,7 @@ def test_a_kind_change_from_the_form_naming_nothing_now_says_so(client, login, w
                                                                  monkeypatch):
     """The form (nothing signed at the view's read) posted; the month signed before the
     save's locks, re-opened after its rollback: the form comes back naming nothing, with
-    CHANGED_NONE and the plain 保存 — before since51, the month named (the service's
+    its Then.none and the plain 保存 — before since51, the month named (the service's
     rolled-back read) with 确认保存 and no word of why."""
     elder, first = _two_visits(world, signed=False)
     day = first.service_date
@@ -136,7 +137,7 @@ def test_a_kind_change_confirmed_once_its_month_was_reopened_names_the_year_alon
     (words,) = named(again)
     assert seen["decided"] and month not in words
     assert f"已定稿年度总结的当前数据：{world.unit.name}{day.year}年" in words
-    assert _said(again) == [_reopened_named_now(month)]
+    assert _said(again) == [_reopened_named_now(month, "点击“确认保存”")]
     assert "改为困难群众" in again and "确认保存" in again
     assert _kind(elder.id) == ResidentCategory.elderly
 
@@ -152,7 +153,7 @@ def _named_ids(task_id: int) -> list[int]:
 def test_a_visits_residents_from_a_page_naming_nothing_now_say_so(client, login, world,
                                                                   monkeypatch):
     """The 服务对象 page named nothing; the month signed before the save's locks,
-    re-opened after its rollback: the page names nothing and says CHANGED_NONE, in its 保存
+    re-opened after its rollback: the page names nothing and says its Then.none, in its 保存
     (``THEN_SAVE.none``) — before
     since51, 「…有了变化，未作任何更改。请查看上方的说明后再保存。」 over no 说明."""
     elder, first = _two_visits(world, signed=False)

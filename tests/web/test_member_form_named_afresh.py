@@ -55,7 +55,7 @@ def _said(page: str) -> list[str]:
 
 def test_a_member_added_naming_nothing_now_says_so(client, login, world, monkeypatch):
     """The form (nothing signed) posted; November signed before the save's read and
-    re-opened after its rollback: nothing is named, CHANGED_NONE says why the plain 添加
+    re-opened after its rollback: nothing is named, its Then.none says why the plain 添加
     is asked again — before since51, November named (the rolled-back read) with 确认添加."""
     login(world.admin)
     typed = _new_member(world, "2022-11-15")
@@ -91,7 +91,7 @@ def test_a_member_added_once_its_month_was_reopened_names_the_other(client, logi
     assert f"保存可能改变以下已定稿月报的当前数据：{unit}2022年11月。" in notice
     assert _said(again) == [
         f"打开页面之后，{unit}2022年10月已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。"]
+        "年度总结见本页的说明，请查看后再点击“确认添加”。"]
     assert ">确认添加</button>" in again
 
     done = client.post("/admin/members/new", data={**typed, "promised": promised_on(again)})

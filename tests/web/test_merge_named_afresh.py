@@ -4,7 +4,7 @@ the page names what the merge changes **now**, read afresh — not what the serv
 under the accounts' locks, rolled back with it —, and its words say what changed from
 what the page named (docs/design.md, "The words said first answer what the user was
 shown"): a document re-opened since is said to be re-opened, and a page that named
-nothing and names nothing now says ``reopened.CHANGED_NONE``, never 「…有了变化…请查看
+nothing and names nothing now says its ``Then.none``, never 「…有了变化…请查看
 更新后的内容…」 over a page that shows what it showed. Nothing is merged by the post.
 
 The order is forced in one process: a month is signed and committed in the merge's own
@@ -109,7 +109,7 @@ def _reopened_after_the_rollback(monkeypatch, world, day) -> dict:
 
 def test_a_merge_from_a_page_naming_nothing_now_says_so(client, world, admin, monkeypatch):
     """The page named nothing; the month signed under the merge's locks and re-opened
-    after its rollback: the page names nothing and says CHANGED_NONE — before stale52,
+    after its rollback: the page names nothing and says its Then.none — before stale52,
     「…两个账号的记录有了变化，请查看更新后的内容…」 over the very page it had shown."""
     day = _months_ago(2)
     _b_worked(world, day)
@@ -147,7 +147,7 @@ def test_a_merge_confirmed_once_its_month_was_reopened_names_the_other(
                               "定稿文件仍是签署时的内容，这些月份的月报页面会提示“定稿后数据有变化”。")
     assert _said(again) == [
         f"打开页面之后，{_named(world, first)}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿"
-        "月报或年度总结见本页的说明，请查看后再确认。"]
+        "月报或年度总结见本页的说明，请查看后再点击“确认合并”。"]
 
     assert _confirm(client, world, again).status_code == 302
     assert _is_merged(world)

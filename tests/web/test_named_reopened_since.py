@@ -235,7 +235,7 @@ def test_a_month_re_opened_while_its_year_stays_signed_is_named_with_the_year_le
     assert response.status_code == 200
     again = text(response)
     assert (f"打开页面之后，{MONTH}已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或年度总结"
-            "见本页的说明，请查看后再确认。") in again
+            "见本页的说明，请查看后再点击“确认登记”。") in again
     (words,) = named(again)
     assert "年度总结的当前数据：县商务局2022年" in words and "已定稿月报" not in words
     action, fields = _posted_again(again)

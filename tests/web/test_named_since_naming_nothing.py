@@ -1,7 +1,7 @@
 """A page that named no signed document, its change refused because a month was signed
 before the service's locks, and that month re-opened by another admin after the
 service's rollback: the change names nothing now, and the page that comes back has no
-说明 to point at. It says so in ``reopened.CHANGED_NONE``'s words — never 「…请查看上方
+说明 to point at. It says so in its ``Then.none``'s words — never 「…请查看上方
 （现在）的说明…」 over no 说明 (design.md: "The words said first answer what the user was
 shown"; review50 #1) — and nothing is done. Forced order in one process, as the other
 since() tests (``_decided_after_the_rollback``)."""

@@ -436,7 +436,7 @@ def test_an_adoption_from_the_queue_refused_then_naming_nothing_asks_it_plainly(
     page. The unit's 2022 年度总结 is signed after that read, so the service refuses for
     it; after the rollback another admin re-opens the year. 采纳 names nothing now: it
     is asked plainly — the admin was shown no naming page — with the words that say why
-    it is asked at all, nothing done (``reopened.CHANGED_NONE``); never a bare flash."""
+    it is asked at all, nothing done (its ``Then.none``); never a bare flash."""
     from tracker import backfill_requests
     from tracker.models import SummaryScope
     from tracker.services.year_notes import reopen_year

@@ -5,7 +5,7 @@ found under its lock (since51, after since50's ``NamedFirst.since``; docs/design
 words said first answer what the user was shown").
 
 - the page named nothing, a month signed before the service's lock and re-opened after
-  its rollback: nothing is named and ``reopened.CHANGED_NONE`` says why the plain 更正 is
+  its rollback: nothing is named and its ``Then.none`` says why the plain 更正 is
   asked again — never 「…请查看下方的说明后再确认更正。」 over no 说明;
 - the page named nothing, a month signed before the service's lock (and signed still):
   the month named as the first time, no 「…有了变化…」 — the admin was shown no naming;
@@ -127,7 +127,7 @@ def test_a_correction_confirmed_once_its_month_was_reopened_names_the_other(
     section = correction(page)
     assert seen["decided"] and _said(page) == [
         "打开页面之后，县商务局2022年10月已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。"]
+        "年度总结见本页的说明，请查看后再点击“确认更正”。"]
     assert "更正可能改变以下已定稿月报的当前数据：县财政局2022年10月。" in section
     assert "确认更正" in section
     assert stays(zhang.id) == before and not _corrections()

@@ -66,7 +66,8 @@ def test_a_page_that_showed_a_naming_is_told_what_changed(world):
 
     # what it named re-opened, another named now: said, then the block and the button again
     assert _said(page, _named(finance), True, world.admin) == (
-        f"{reopened}，未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。")
+        f"{reopened}，未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，"
+        "请查看后再点击“确认作废”。")
 
     # nothing signed is left: an ordinary change now, to be made again knowingly
     assert _said(page, None, True, world.admin) == (

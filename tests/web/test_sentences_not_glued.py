@@ -3,7 +3,9 @@ msgstr that starts with a space to be glued onto the text before it (words53's O
 then54): the sentence joiner (``%(sentence)s%(next)s``: nothing in Chinese, a space in
 English) or a placeholder inside one phrase (「%(link)s，与定稿的月报核对…」, 「%(names)s等
 %(n)s人」) puts the space. The Chinese reads byte for byte as it did: each changed place is
-rendered here in zh_CN beside its old template text and compared."""
+rendered here in zh_CN beside its old template text and compared. then55 joined the last
+four that carried the next sentence's space at their end (「存在问题。」 "Problems. " …):
+every msgstr is held to the rule now."""
 from __future__ import annotations
 
 import re
@@ -23,10 +25,6 @@ CATALOG = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES" / "messages.p
 # mark's own, not a sentence's glue
 OPENS_WITH_ITS_SPACE = ("（",)
 ENDS_WITH_ITS_SPACE = ("，", "；", "：", "、")
-# sentence ends 「。」 carrying the next sentence's space, not among then54's places: left
-# for a later brief (docs/reviews.md, then54's Open)
-LEFT = {"下步打算。", "存在问题。", "其在所有设备上的登录退出，日历订阅地址失效。",
-        "还没有联络员的社区：%(names)s。"}
 
 
 def _pairs():
@@ -44,7 +42,7 @@ def test_no_english_msgstr_is_glued_on_by_a_space_of_its_own():
               and not i.startswith(OPENS_WITH_ITS_SPACE)]
     assert not starts, starts
     ends = [(i, s) for i, s in _pairs() if s.endswith(" ") and not i.endswith(" ")
-            and not i.endswith(ENDS_WITH_ITS_SPACE) and i not in LEFT]
+            and not i.endswith(ENDS_WITH_ITS_SPACE)]
     assert not ends, ends
 
 
@@ -134,3 +132,62 @@ def test_the_funds_year_reads_as_before_in_chinese(app):
     source = "{{ _('%(y)s年', y=year) }}"
     assert _render(app, source, "zh_CN", year=2026) == "2026年"
     assert _render(app, source, "en", year=2026) == "2026"
+
+
+# then55: the 社区联络员 step's two sentences, 「还没有联络员的社区：…。」 and 「…尚未激活…」
+# (its link after it), joined by the joiner — "…: 建设路社区. " carried the space before
+SETUP_LIAISONS_OLD = ("""    {# each its own sentence: run together, the last community read as the first name (browse48 #1) #}
+    {% if step.missing %}{{ _('还没有联络员的社区：%(names)s。', names=names(step.missing)) }}{% endif %}
+    {% if step.not_activated %}{{ ngettext('%(names)s尚未激活，不能登录发布任务。', '%(names)s尚未激活，不能登录发布任务。', step.not_activated|length, names=names(step.not_activated, people=True)) }}
+      <a href="{{ url_for('invites.manage', role='liaison', status='pending') }}">{{ ngettext('为其生成激活链接', '为其生成激活链接', step.not_activated|length, n=step.not_activated|length) }}</a>{% endif %}
+""")
+SETUP_LIAISONS_NEW = ("""    {% set missing = _('还没有联络员的社区：%(names)s。', names=names(step.missing)) if step.missing else '' %}
+    {% set inactive %}{% if step.not_activated %}{{ ngettext('%(names)s尚未激活，不能登录发布任务。', '%(names)s尚未激活，不能登录发布任务。', step.not_activated|length, names=names(step.not_activated, people=True)) }}
+      <a href="{{ url_for('invites.manage', role='liaison', status='pending') }}">{{ ngettext('为其生成激活链接', '为其生成激活链接', step.not_activated|length, n=step.not_activated|length) }}</a>{% endif %}{% endset %}
+    {{- _('%(sentence)s%(next)s', sentence=missing, next=inactive) if missing and inactive else missing ~ inactive }}
+""")
+
+
+def _liaisons_step(old: bool) -> str:
+    """The step's note as the template has it (between its first sentence and its
+    ``{%- else %}``), the ``names`` macro before it."""
+    macro = _in_template("admin/setup.html", SETUP_NEW)
+    body = SETUP_LIAISONS_OLD if old else _in_template("admin/setup.html", SETUP_LIAISONS_NEW)
+    return macro + "{% if true %}\n" + body + "    {%- else %}{% endif %}"
+
+
+@pytest.mark.parametrize("missing", [[], ["建设路社区"], ["甲", "乙", "丙", "丁"]])
+@pytest.mark.parametrize("inactive", [[], ["林芳"], ["林芳", "王强"]])
+def test_the_liaison_step_reads_as_before_in_chinese(app, missing, inactive):
+    context = {"step": SimpleNamespace(missing=missing, not_activated=inactive),
+               "progress": SimpleNamespace(names_shown=3)}
+    new = _render(app, _liaisons_step(old=False), "zh_CN", **context)
+    assert new == _render(app, _liaisons_step(old=True), "zh_CN", **context)
+    english = _render(app, _liaisons_step(old=False), "en", **context)
+    assert english == english.rstrip() and "  " not in english.replace("\n      <a", ""), english
+    if missing and inactive:
+        assert re.search(r"Communities without a liaison: [^.]+\. 林芳", english), english
+    elif missing:
+        assert english.endswith("."), english
+
+
+def test_the_switch_off_question_reads_as_before(app, world):
+    """停用's effects, then 「重新启用不会恢复以上任何一项。」 — a sentence of its own, joined
+    by the joiner, not by the space the effects' last msgstr carried (then55)."""
+    from tracker.admin.crud import deactivate_effects
+    from tracker.extensions import db
+    from tracker.models import WaitlistEntry
+
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.member.id))
+    db.session.flush()
+    title = world.task.title
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            assert deactivate_effects(world.member) == (
+                f"停用后：其退出“{title}”的候补名单；其在所有设备上的登录退出，日历订阅地址失效。"
+                "重新启用不会恢复以上任何一项。")
+        with force_locale("en"):
+            assert deactivate_effects(world.member) == (
+                f"Once deactivated: they leave the waitlist of “{title}”; they are signed out "
+                "on every device and their calendar feed address stops working. Reactivating "
+                "brings back none of this.")

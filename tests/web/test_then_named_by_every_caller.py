@@ -1,17 +1,25 @@
 """Every refusal's words after a naming page end on that page's own button: no caller
-gets ``reopened.THEN_CONFIRM`` (「…如仍要进行，请再次提交。」, a 提交 no page has) by
-leaving its ``Then`` out (then54, after then53's Open). ``reopened.words_since``,
-``roll.said_since``, ``named_page.said_afresh``, ``roll.keep_named`` and
-``roll.NamedSince`` take the page's ``Then`` and have no default for it; the words a
-``NamedSince`` says under the service's locks are its page's too."""
+gets a generic 「…如仍要进行，请再次提交。」 (a 提交 no page has) by leaving its ``Then``
+out (then54, after then53's Open). ``reopened.words_since``, ``roll.said_since``,
+``named_page.said_afresh``, ``roll.keep_named`` and ``roll.NamedSince`` take the page's
+``Then`` and have no default for it; the words a ``NamedSince`` says under the service's
+locks are its page's too. And no such generic words are left to fall back on: every
+``Then`` is a page's, built whole, and the catalog holds none of the old base's
+「…请再次确认。」 / 「…如仍要进行，请再次提交。」 (then55)."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 from tests import factories as f
 from tracker.extensions import db
 from tracker.named_page import said_afresh
-from tracker.services.reopened import Gone, words_since
+from tracker.services import reopened, then_pages
+from tracker.services.reopened import Gone, Then, words_since
 from tracker.services.roll import Corrected, NamedSince, keep_named, named_key, said_since
 from tracker.services.summary_notes import FinalMonth
 from tracker.services.then_pages import THEN_VOID
@@ -52,4 +60,59 @@ def test_a_refusal_under_the_locks_ends_on_its_pages_button(world):
         keep_named(page, lambda: _october(finance), actor=world.admin, then=THEN_VOID)
     assert str(refused.value) == (
         f"打开页面之后，{world.unit.name}2025年10月已撤销定稿，未作任何更改。"
-        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。")
+        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再点击“确认作废”。")
+
+
+CATALOG = Path(__file__).resolve().parents[2] / "tracker/translations/en/LC_MESSAGES/messages.po"
+# a sentence asking the user again names the button to press (「…请再次点击“确认作废”。」);
+# one naming others now sends them to the page's block, then to its button — by name on a
+# 「确认…」 page (「…请查看后再点击“确认作废”。」, then55), else in its verb, the page's
+# buttons' own (「…再保存。」 above 保存, 「…再审核。」 above 通过 / 退回, 「…再确认导入。」)
+PRESS_AGAIN = re.compile(r"请再次点击“[^”]+”。$")
+LOOK_FIRST = re.compile(r"请(查看|核对)后再(点击“[^”]+”|保存|审核|确认导入)。$")
+BUTTON = re.compile(r"点击“([^”]+)”。$")
+ASKED_AGAIN = ("same", "none", "reopened_none", "kept_none", "both_none")
+
+
+def _thens() -> dict[str, Then]:
+    return {name: value for module in (reopened, then_pages)
+            for name, value in vars(module).items() if isinstance(value, Then)}
+
+
+def test_every_then_is_a_pages_each_sentence_ending_on_a_button(app):
+    thens = _thens()
+    endings = {}
+    with app.test_request_context(), force_locale("zh_CN"):
+        for name, then in thens.items():
+            for field in Then._fields:
+                words = getattr(then, field)
+                words = str(words("甲2025年10月", "乙2025年") if callable(words) else words)
+                ending = PRESS_AGAIN if field in ASKED_AGAIN else LOOK_FIRST
+                if not ending.search(words):
+                    endings[f"{name}.{field}"] = words
+    assert not endings, endings
+    assert len(thens) == 20  # 14 「确认…」 pages, 保存, 通过, 添加, 修改, 更正日期, 确认导入
+
+
+def test_a_confirm_page_names_its_button_when_others_are_named_now(app):
+    """then54's Open, then55: 「…请查看后再确认。」 named no button; each 「确认…」 page's
+    words naming others now name the one its words asking again name (its `same`)."""
+    named = {}
+    with app.test_request_context(), force_locale("zh_CN"):
+        for name, then in _thens().items():
+            again = BUTTON.search(str(then.same)).group(1)
+            for field in ("reopened", "kept", "both"):
+                found = BUTTON.search(str(getattr(then, field)("甲2025年10月", "乙2025年")))
+                named[f"{name}.{field}"] = (found and found.group(1), again)
+    by_name = {key: now for key, (now, again) in named.items() if now is not None}
+    assert len(by_name) == 17 * 3  # the 14 of then_pages, 添加 / 保存 / 更正日期's naming
+    assert all(now == named[key][1] for key, now in by_name.items()), named
+    assert {key.split(".")[0] for key in named if key not in by_name} == {
+        "THEN_SAVE", "THEN_REVIEW", "THEN_IMPORT"}  # 「…再保存」「…再审核」「…再确认导入」
+
+
+def test_no_generic_ask_again_is_left_in_the_catalog():
+    with CATALOG.open("rb") as po:
+        ids = [m.id for m in read_po(po) if isinstance(m.id, str)]
+    generic = [i for i in ids if i.endswith(("如仍要进行，请再次提交。", "未作任何更改，请再次确认。"))]
+    assert not generic, generic

@@ -188,7 +188,10 @@ def deactivate_effects(member: Member) -> str:
         effects.append(_("其退出%(tasks)s的候补名单；",
                          tasks=_("、").join(_("“%(title)s”", title=t) for t in waiting)))
     effects.append(_("其在所有设备上的登录退出，日历订阅地址失效。"))
-    return _("停用后：%(effects)s重新启用不会恢复以上任何一项。", effects="".join(effects))
+    # the last sentence joined as the language joins sentences, never by a space of the
+    # effects' own msgstr (then55)
+    return _("%(sentence)s%(next)s", sentence=_("停用后：%(effects)s", effects="".join(effects)),
+             next=_("重新启用不会恢复以上任何一项。"))
 
 
 def deactivate_question(member: Member) -> str | None:

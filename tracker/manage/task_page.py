@@ -587,7 +587,7 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
         # said against what names now, as every page named afresh says it — the same
         # documents again (one re-opened under the locks, signed again since the
         # rollback) is 「…有了变化…」 over the block naming them, never the locked read's
-        # 「…已撤销定稿…」 (afresh51); nothing named then or now: ``reopened.CHANGED_NONE``
+        # 「…已撤销定稿…」 (afresh51); nothing named then or now: ``then.none``
         form.form_errors[:] = [said_since(shown_key, signed, since, actor=_actor(), then=then)]
         return confirm(task, form, signed_names(signed))
 

@@ -25,6 +25,7 @@ from .narrative import (
     coverage_places,
     double_text,
     ended,
+    heading_before,
     join,
     lead_text,
     needs_sentence,
@@ -323,7 +324,7 @@ def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
     for name, heading in NOTE_SECTIONS:
         lines = note_lines(getattr(s.note, name, None))
         if lines:
-            out.append(Paragraph(lines[0], heading=f"{next(numbers)}、{heading}"))
+            out.append(Paragraph(lines[0], heading=heading_before(f"{next(numbers)}、{heading}")))
             out.extend(Paragraph(line) for line in lines[1:])
     return out
 

@@ -65,6 +65,14 @@ def sentences(*texts: str) -> str:
     return out
 
 
+def heading_before(heading: str) -> str:
+    """A 存在问题 / 下步打算 heading (「五、存在问题。」) as it stands before the people's words
+    it heads, their first line in its paragraph (``Paragraph.heading``): followed as a
+    sentence is in its language — run on in Chinese, the sentence joiner's space after it
+    in English ("五、Problems. We…") —, never a space of the heading's own msgstr (then55)."""
+    return _("%(sentence)s%(next)s", sentence=heading, next="")
+
+
 def bracketed(text: str) -> str:
     """``text`` in brackets as its language writes them: 「（…）」 (" (…)" in English)."""
     return _("（%(clause)s）", clause=text)
@@ -611,7 +619,7 @@ def paragraphs(summary: MonthlyFigures, notes=None, tables=()) -> list[Paragraph
     for name, heading in NOTE_SECTIONS:
         lines = note_lines(getattr(notes, name, None))
         if lines:
-            out.append(Paragraph(lines[0], heading=f"{next(numbers)}、{heading}"))
+            out.append(Paragraph(lines[0], heading=heading_before(f"{next(numbers)}、{heading}")))
             out.extend(Paragraph(line) for line in lines[1:])
     return out
 

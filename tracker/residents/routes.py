@@ -409,7 +409,7 @@ def for_task(task_id: int):
         # refused for what the page named: said against what a save names now, read
         # afresh after the service's rollback — not what it found under its locks: a
         # month signed there and re-opened since leaves nothing to point at
-        # (``named_page.said_afresh``: then ``reopened.CHANGED_NONE``; since51) —
+        # (``named_page.said_afresh``: then ``THEN_SAVE.none``; since51) —
         # always a post that was shown a naming: the page names what is signed on every
         # read, nothing included; the re-opened words end on its button, 保存
         form.form_errors.append(said_afresh(form.named.data, signed, RESIDENTS_NAMED_SINCE,

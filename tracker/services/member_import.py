@@ -1224,7 +1224,7 @@ def said_afresh(asked: str, signed, actor: Member):
     the import's locks, re-opened after its rollback), that nothing on it changed; a
     month it listed re-opened, which (as the member form says it; stale53); naming
     nothing, the import is an ordinary one now, to be confirmed again knowingly
-    (``reopened.CHANGED_NONE``), never 「请查看预览中重新列出的…」 over no list."""
+    (``THEN_IMPORT.none``), never 「请查看预览中重新列出的…」 over no list."""
     if asked and asked == signed_promise(signed):  # a bare digest, of the same list
         return reopened.THEN_IMPORT.same
     return roll.said_since(asked, signed, SIGNED_CHANGED, actor=actor, then=reopened.THEN_IMPORT)

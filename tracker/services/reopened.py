@@ -30,10 +30,6 @@ from ..models import Community, Member, SummaryNote, Unit, YearNote
 from ..security import key_id, key_ids
 from .summary_notes import may_change_final
 
-# nothing signed is left, and what the page named cannot be told (a key of no page of ours)
-CHANGED_NONE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
-                  "或年度总结。未作任何更改；如仍要进行，请再次提交。")
-
 # ``roll.named_key``'s parts: a unit's month, a community's own month, a year of a scope
 _UNIT_MONTH = re.compile(r"(\d+)-(\d+)-(\d+)(?:@([\d.]+))?")
 _COMMUNITY_MONTH = re.compile(r"c(\d+)-(\d+)-(\d+)")
@@ -216,9 +212,11 @@ def _names(model, ids: set[int]) -> dict[int, str]:
 
 class Then(NamedTuple):
     """A page's words after its change was refused for what its page named, each ending
-    on the verb of the button the page then shows: a page's words never send the user to
-    a button it does not have (since51's Open, afresh52). Whole sentences, one msgid per
-    verb — a translator gets each sentence whole, never a verb spliced into one.
+    on the button the page then shows, in its verb or by its name (「…请查看后再点击
+    “确认作废”。」, ``confirming``, then55): a page's words never send the user to a button
+    it does not have (since51's Open, afresh52). Whole sentences, one msgid per verb — a
+    translator gets each sentence whole, never a verb spliced into one; a button named is
+    its own msgid, in quotes.
 
     The block names others now (``words_since``), by what became of the documents gone
     from its key: ``reopened`` only, ``kept`` only, ``both``. ``same``: the fresh read
@@ -238,33 +236,30 @@ class Then(NamedTuple):
     both_none: Callable
 
 
-# a naming page whose button is 「确认…」: its words naming others now. ``same`` and, where
-# nothing signed is left, ``none`` and the rest name no button — each page has its own
-# (``then_pages``: 「…请再次点击“确认作废”。」, then53), the member form's and 更正日期's below
-THEN_CONFIRM = Then(
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
-        "年度总结见本页的说明，请查看后再确认。", names=names),
-    lambda names, kept: _l(
-        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
-        "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。", kept=kept),
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-        "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再确认。",
-        names=names, kept=kept),
-    _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，现在仍是本页说明所列的这些。"
-       "未作任何更改，请再次确认。"),
-    CHANGED_NONE,
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作现在不会改变已定稿的月报或年度总结。"
-        "未作任何更改；如仍要进行，请再次提交。", names=names),
-    lambda names, kept: _l(
-        "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），现在不会改变已定稿的月报"
-        "或年度总结。未作任何更改；如仍要进行，请再次提交。", kept=kept),
-    lambda names, kept: _l(
-        "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
-        "现在不会改变已定稿的月报或年度总结。未作任何更改；如仍要进行，请再次提交。",
-        names=names, kept=kept))
+def confirming(button, same, none, reopened_none, kept_none, both_none) -> Then:
+    """The words of a page whose naming's button is 「确认…」, built whole: the sentences
+    naming others now send the user to the block above that button and to the button by
+    its name, ``button`` (its msgid, as the page draws it: 「…见本页的说明，请查看后再点击
+    “确认作废”。」, then55 — one sentence per case for every page, the button in quotes as
+    the member form's 「…点击“%(button)s”保存。」, not 14 pages × 3); the page's own
+    ``same`` and, nothing signed left, ``none`` and the rest, each naming the button in
+    its verb (``then_pages``: 「…如仍要作废，请再次点击“确认作废”。」, then53; the member
+    form's and 更正日期's below). No page's words are a generic base's (「…请再次确认。」,
+    「…如仍要进行，请再次提交。」 over a page with no 提交: then55)."""
+    return Then(
+        lambda names, kept: _l(
+            "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
+            "年度总结见本页的说明，请查看后再点击“%(button)s”。", names=names, button=button),
+        lambda names, kept: _l(
+            "打开页面之后，这次操作已不再改变%(kept)s（仍为已定稿），未作任何更改。"
+            "这次操作现在涉及的已定稿月报或年度总结见本页的说明，请查看后再点击“%(button)s”。",
+            kept=kept, button=button),
+        lambda names, kept: _l(
+            "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
+            "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，"
+            "请查看后再点击“%(button)s”。", names=names, kept=kept, button=button),
+        same, none, reopened_none, kept_none, both_none)
+
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
 # 「…请查看上方的说明后再保存。」); the list again and nothing signed left, 保存 (then54)
@@ -326,7 +321,8 @@ THEN_REVIEW = Then(
 
 # the member form adding a member: its naming page's button is 确认添加, the plain form's
 # (nothing signed left) 添加
-THEN_ADD = THEN_CONFIRM._replace(
+THEN_ADD = confirming(
+    button=_l("确认添加"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要添加，请再次点击“确认添加”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -343,14 +339,16 @@ THEN_ADD = THEN_CONFIRM._replace(
         names=names, kept=kept))
 
 # the member form saving a member, and 服务对象's kind form: 确认保存, the plain form's 保存
-THEN_EDIT = THEN_CONFIRM._replace(
+THEN_EDIT = confirming(
+    button=_l("确认保存"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要保存，请再次点击“确认保存”。"),
     none=THEN_SAVE.none, reopened_none=THEN_SAVE.reopened_none,
     kept_none=THEN_SAVE.kept_none, both_none=THEN_SAVE.both_none)
 
 # 更正日期: its naming's button 确认更正, the plain form's 更正日期
-THEN_CORRECT = THEN_CONFIRM._replace(
+THEN_CORRECT = confirming(
+    button=_l("确认更正"),
     same=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
             "现在仍是本页说明所列的这些。未作任何更改；如仍要更正，请再次点击“确认更正”。"),
     none=_l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，现在不会改变已定稿的月报"
@@ -403,9 +401,8 @@ def words_since(since, named_now: bool, words, then: Then, *, same: bool = False
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
     them all; ``then``: the page's words, ending on its button (no default: every page
-    names its own, then54 — ``THEN_CONFIRM``'s 「…请再次提交。」 stands above no page's
-    button); ``same``: the key
-    of now names exactly what the page named (``then.same``). Re-opened documents are
+    names its own, then54 — there is no generic 「…请再次提交。」, then55); ``same``: the
+    key of now names exactly what the page named (``then.same``). Re-opened documents are
     said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
     if isinstance(since, list):
         since = Gone(reopened=since)

@@ -532,7 +532,7 @@ class NamedSince(ServiceError):
     def said(self, words):
         """The refusal in a page's own ``words`` (撤销审核's, 作废's, a naming page's):
         those words when only more is signed now, else what was re-opened — ending on
-        the page's own button (``then``), never ``THEN_CONFIRM``'s 「…请再次提交。」
+        the page's own button (``then``), never a generic 「…请再次提交。」
         (then54)."""
         return reopened.words_since(self.reopened, self.named_now, words, self.then)
 

@@ -5,22 +5,19 @@ the same list named again, tells the user which button to press — 「…如仍
 提交 (stale53's Open, then53). Whole sentences, one msgid per button: a translator gets
 each sentence whole, never a verb spliced into one.
 
-The sentences naming others now (``reopened``, ``kept``, ``both``: 「…请查看后再确认。」)
-are ``THEN_CONFIRM``'s: every page here shows them above its 「确认…」 button. The rest —
-``same`` and the four of nothing signed left — name the button, as the page draws it."""
+The sentences naming others now (``reopened``, ``kept``, ``both``: 「…请查看后再点击
+“确认作废”。」) are every 「确认…」 page's, its button named by its msgid, the first
+argument (``reopened.confirming``, then55). The rest — ``same`` and the four of nothing
+signed left — name the button, as the page draws it. Each ``Then`` is built whole: no
+generic sentence stands behind a page's (then55)."""
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
-from .reopened import THEN_CONFIRM, Then
-
-
-def _button(same, none, reopened_none, kept_none, both_none) -> Then:
-    """``THEN_CONFIRM`` with the sentences that send the user to the button its own."""
-    return THEN_CONFIRM._replace(same=same, none=none, reopened_none=reopened_none,
-                                 kept_none=kept_none, both_none=both_none)
+from .reopened import confirming
 
 # 从上一年度复制 (资源清单): its button 「确认复制」
-THEN_COPY = _button(
+THEN_COPY = confirming(
+    _l("确认复制"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要复制，请再次点击“确认复制”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -44,7 +41,8 @@ THEN_COPY = _button(
         names=names, kept=kept))
 
 # 添加 / 修改资源清单项目, 修改经费预算: its button 「确认保存」
-THEN_CONFIRM_SAVE = _button(
+THEN_CONFIRM_SAVE = confirming(
+    _l("确认保存"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要保存，请再次点击“确认保存”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -68,7 +66,8 @@ THEN_CONFIRM_SAVE = _button(
         names=names, kept=kept))
 
 # 重新启用资源清单项目: its button 「确认重新启用」
-THEN_REACTIVATE = _button(
+THEN_REACTIVATE = confirming(
+    _l("确认重新启用"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要重新启用，"
        "请再次点击“确认重新启用”。"),
@@ -93,7 +92,8 @@ THEN_REACTIVATE = _button(
         names=names, kept=kept))
 
 # 登记支出: its button 「确认登记」
-THEN_ENTRY = _button(
+THEN_ENTRY = confirming(
+    _l("确认登记"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要登记，请再次点击“确认登记”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -117,7 +117,8 @@ THEN_ENTRY = _button(
         names=names, kept=kept))
 
 # 冲销支出: its button 「确认冲销」
-THEN_REVERSE = _button(
+THEN_REVERSE = confirming(
+    _l("确认冲销"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要冲销，请再次点击“确认冲销”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -141,7 +142,8 @@ THEN_REVERSE = _button(
         names=names, kept=kept))
 
 # 采纳补录申请: its button 「确认采纳」
-THEN_ADOPT = _button(
+THEN_ADOPT = confirming(
+    _l("确认采纳"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要采纳，请再次点击“确认采纳”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -165,7 +167,8 @@ THEN_ADOPT = _button(
         names=names, kept=kept))
 
 # 登记移交 (问题清单): its button 「确认登记移交」
-THEN_HAND_OVER = _button(
+THEN_HAND_OVER = confirming(
+    _l("确认登记移交"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要登记移交，"
        "请再次点击“确认登记移交”。"),
@@ -190,7 +193,8 @@ THEN_HAND_OVER = _button(
         names=names, kept=kept))
 
 # 登记整改 (问题清单): its button 「确认登记整改」
-THEN_FIX = _button(
+THEN_FIX = confirming(
+    _l("确认登记整改"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要登记整改，"
        "请再次点击“确认登记整改”。"),
@@ -215,7 +219,8 @@ THEN_FIX = _button(
         names=names, kept=kept))
 
 # 添加遗漏的参加人员: its button 「确认添加」
-THEN_PARTICIPANT = _button(
+THEN_PARTICIPANT = confirming(
+    _l("确认添加"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要添加，请再次点击“确认添加”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -239,7 +244,8 @@ THEN_PARTICIPANT = _button(
         names=names, kept=kept))
 
 # 更换组长: its button 「确认更换」
-THEN_LEADER = _button(
+THEN_LEADER = confirming(
+    _l("确认更换"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要更换，请再次点击“确认更换”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -263,7 +269,8 @@ THEN_LEADER = _button(
         names=names, kept=kept))
 
 # 补录活动: its button 「确认补录」
-THEN_BACKFILL = _button(
+THEN_BACKFILL = confirming(
+    _l("确认补录"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要补录，请再次点击“确认补录”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -287,7 +294,8 @@ THEN_BACKFILL = _button(
         names=names, kept=kept))
 
 # 作废该活动: its button 「确认作废」
-THEN_VOID = _button(
+THEN_VOID = confirming(
+    _l("确认作废"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要作废，请再次点击“确认作废”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
@@ -311,7 +319,8 @@ THEN_VOID = _button(
         names=names, kept=kept))
 
 # 撤销审核: its button 「确认撤销审核」
-THEN_REOPEN = _button(
+THEN_REOPEN = confirming(
+    _l("确认撤销审核"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要撤销审核，"
        "请再次点击“确认撤销审核”。"),
@@ -336,7 +345,8 @@ THEN_REOPEN = _button(
         names=names, kept=kept))
 
 # 合并账号: its button 「确认合并」
-THEN_MERGE = _button(
+THEN_MERGE = confirming(
+    _l("确认合并"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结曾有变化，"
        "现在仍是本页说明所列的这些。未作任何更改；如仍要合并，请再次点击“确认合并”。"),
     _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，"
