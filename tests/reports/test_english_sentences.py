@@ -82,3 +82,22 @@ def test_the_notes_heading_is_a_sentence_before_the_words_it_heads(app, october)
                   for lang, both in read.items()}
     assert unnumbered["zh_CN"] == [["存在问题。部分党员工作日参与不足。", "下步打算。Weekends."]] * 2
     assert unnumbered["en"] == [["Problems. 部分党员工作日参与不足。", "Next steps. Weekends."]] * 2
+
+
+def test_every_numbered_heading_is_a_sentence_before_its_text(app, october):
+    """The sections' headings (「一、落实结对共建责任。」) stand before their text as the notes'
+    do: run on in Chinese, one space apart in English ("…co-building duties. To …"),
+    never "…duties.To …" (then55's Open)."""
+    month = build_summary(2022, 10, unit=october.unit, today=SIGNED)
+    year = build_annual(2022, unit=october.unit, today=date(2023, 1, 3))
+    read = {}
+    for lang in ("zh_CN", "en"):
+        with app.test_request_context(), force_locale(lang):
+            read[lang] = [p.heading + p.text
+                          for built in (paragraphs(month, None, month.attached),
+                                        annual_paragraphs(year))
+                          for p in built if p.heading]
+    assert len(read["en"]) >= 4
+    together = [line for line in read["en"] if RUN_TOGETHER.search(line)]
+    assert not together, together
+    assert all("。 " not in line for line in read["zh_CN"]), read["zh_CN"]

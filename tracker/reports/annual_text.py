@@ -317,7 +317,7 @@ def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
         ]
         for heading, text in sections:
             if text:
-                out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
+                out.append(Paragraph(text, heading=heading_before(f"{next(numbers)}、{heading}")))
     for sentence in (pending_sentence(f.pending), changed_sentence(s)):
         if sentence:
             out.append(Paragraph(sentence))

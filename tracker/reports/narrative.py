@@ -612,7 +612,7 @@ def paragraphs(summary: MonthlyFigures, notes=None, tables=()) -> list[Paragraph
         for heading, build in SECTIONS:
             text = build(summary, tables) if build is _section_coverage else build(summary)
             if text:
-                out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
+                out.append(Paragraph(text, heading=heading_before(f"{next(numbers)}、{heading}")))
     pending = pending_sentence(summary.pending)
     if pending:
         out.append(Paragraph(pending))
