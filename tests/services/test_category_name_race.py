@@ -72,3 +72,53 @@ def test_the_second_of_two_categories_of_one_name_waits_and_is_refused(tmp_path)
         assert got["second_admin_creates"]["waited"] is True
         assert got["second_admin_creates"]["refused"] == TAKEN
         assert _named(app) == ["tree_planting"]
+
+
+def _twins(url):
+    """义务植树 active, and 停用 绿化 (an inactive category may take any name)."""
+    from tests import factories as f
+    from tracker.extensions import db
+
+    app, ids = _world(url)
+    with app.app_context():
+        f.category("tree_planting", "义务植树")
+        greening = f.category("greening", "绿化")
+        greening.active = False
+        db.session.commit()
+        ids["greening"] = greening.id
+        db.session.remove()
+        db.engine.dispose()
+    return app, ids
+
+
+def rename_the_inactive_one(ids):
+    """管理员甲 renames the 停用 绿化 义务植树 (allowed: it is not active)."""
+    from tracker.extensions import db
+    from tracker.models import Category, Member, Section
+    from tracker.services.directory import CategoryData, update_category
+
+    greening = db.session.get(Category, ids["greening"])
+    update_category(greening, db.session.get(Member, ids["admin"]), CategoryData(
+        "greening", "义务植树", Section.volunteer, "次", "棵"))
+
+
+def reactivate_it(ids):
+    """管理员乙 switches 绿化 on again, from a page that showed it as 绿化."""
+    from tracker.extensions import db
+    from tracker.models import Category, Member
+    from tracker.services.directory import set_active
+
+    set_active(db.session.get(Category, ids["greening"]),
+               db.session.get(Member, ids["admin2"]), True)
+
+
+def test_a_reactivation_waits_for_a_rename_and_holds_the_name_it_gets(tmp_path):
+    with race_database("postgresql", tmp_path, "catrename") as url:
+        app, ids = _twins(url)
+        got = race_in_order(MODULE, url, ids, "rename_the_inactive_one", "reactivate_it")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["rename_the_inactive_one"]["ok"] is True
+        assert got["reactivate_it"]["waited"] is True
+        assert got["reactivate_it"]["refused"] == ("已有启用的同名类别“义务植树”："
+                                                   "请先修改其中一个的名称，再重新启用。")
+        assert sorted(_named(app)) == ["greening", "tree_planting"]

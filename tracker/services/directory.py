@@ -269,6 +269,12 @@ def set_active(obj, actor: Member, active: bool, *,
         _lock_with_places(obj, actor)  # its places go back (``claims.release_places``)
     elif isinstance(obj, Member):
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
+    if isinstance(obj, Category) and active:
+        # its row held and read again first: a rename under way commits, and the name
+        # ``_active_namesake`` holds below is the one it is switched on with
+        db.session.execute(select(Category.id).where(Category.id == obj.id)
+                           .with_for_update(key_share=True))
+        db.session.refresh(obj)
     if obj.active == active:
         return 0  # a repeated click changes nothing
     if named is not None:
