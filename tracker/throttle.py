@@ -144,7 +144,7 @@ class DatabaseCounts:
         rows' ids), else (seconds to wait, []) with nothing written. Under a lock per
         key held to the end of the caller's transaction, so two attempts on one key are
         judged one after the other, each seeing the other's hit once committed."""
-        _lock_keys(sorted({limit.key for limit in limits}))
+        lock_keys(sorted({limit.key for limit in limits}))
         wait = max((_wait_of(limit, self.count(limit.key, limit.rule.seconds, now), now)
                     for limit in limits), default=0)
         if wait:
@@ -160,9 +160,10 @@ class DatabaseCounts:
             db.session.execute(delete(ThrottleHit).where(ThrottleHit.id.in_(rows)))
 
 
-def _lock_keys(keys: list[str]) -> None:
+def lock_keys(keys: list[str]) -> None:
     """PostgreSQL: a transaction-scoped advisory lock per key, taken in one order (no
-    deadlock between two attempts sharing two keys). The count is a statement after
+    deadlock between two attempts sharing two keys); also what holds a name no unique
+    index holds (``directory``'s active category names). The count is a statement after
     the lock, so under READ COMMITTED (the app's level) it sees every hit committed by
     the lock's previous holder. SQLite needs none: a writing
     transaction there begins IMMEDIATE, holding the database's write lock

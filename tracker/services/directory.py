@@ -33,6 +33,7 @@ from ..models import (
     Unit,
     Zone,
 )
+from .. import throttle
 from ..money import MAX_FEN, fen_to_input, format_yuan
 from ..names import person_name
 from ..phones import MOBILE_RE, normalise_phone
@@ -268,12 +269,21 @@ def set_active(obj, actor: Member, active: bool, *,
         _lock_with_places(obj, actor)  # its places go back (``claims.release_places``)
     elif isinstance(obj, Member):
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
+    if isinstance(obj, Category) and active:
+        # its row held and read again first: a rename under way commits, and the name
+        # ``_active_namesake`` holds below is the one it is switched on with
+        db.session.execute(select(Category.id).where(Category.id == obj.id)
+                           .with_for_update(key_share=True))
+        db.session.refresh(obj)
     if obj.active == active:
         return 0  # a repeated click changes nothing
     if named is not None:
         named()
     if isinstance(obj, Unit) and not active:
         _refuse_unit_with_members(obj)
+    if isinstance(obj, Category) and active and _active_namesake(obj.name, obj):
+        raise ServiceError(_l("已有启用的同名类别“%(name)s”：请先修改其中一个的名称，再重新启用。",
+                              name=obj.name))
     if isinstance(obj, Member) and active:
         # first: a merged account is never switched back on, its phone erased (the
         # retention rule, merged long ago) or not — a new phone would not help
@@ -633,6 +643,24 @@ def _category_values(data: CategoryData) -> dict:
             "quantity_unit": quantity, "beneficiary_unit": beneficiary}
 
 
+CATEGORY_NAME_TAKEN = _l("已有启用的同名类别：请换一个名称；如原来的类别不再使用，请先将其停用。")
+
+
+def _active_namesake(name: str, category: Category | None) -> bool:
+    """Whether an active category other than ``category`` is named ``name``. Two active
+    categories of one name cannot be told apart where a name is all there is — a 类别
+    cell of the ledger import refuses its rows (``ledger_import._categories_by_name``),
+    and a list or a choice shows them alike —; a category 停用 may share it (re-created
+    under its old name: the active one is the name's). The name is held first
+    (``throttle.lock_keys``: no unique index can hold it, an inactive twin may share
+    it), so two saves of one name take turns and the second sees the first's."""
+    throttle.lock_keys([f"category-name:{name}"])
+    query = select(Category.id).where(Category.name == name, Category.active.is_(True))
+    if category is not None:
+        query = query.where(Category.id != category.id)
+    return _taken(query)
+
+
 def create_category(actor: Member, data: CategoryData) -> Category:
     _require_admin(actor)
     code = (data.code or "").strip()
@@ -644,6 +672,8 @@ def create_category(actor: Member, data: CategoryData) -> Category:
     if _taken(select(Category.id).where(Category.code == code)):
         raise ServiceError(CODE_TAKEN, field="code")
     values = _category_values(data)
+    if _active_namesake(values["name"], None):
+        raise ServiceError(CATEGORY_NAME_TAKEN, field="name")
     last = db.session.scalar(select(func.max(Category.sort_order))) or 0
     return _insert(actor, Category, {"code": code, "sort_order": last + 10, **values},
                    "code", CODE_TAKEN)
@@ -668,6 +698,10 @@ def update_category(category: Category, actor: Member, data: CategoryData, *,
                                field=changed[0] if changed else "section")
     else:
         values = _category_values(data)
+    # a name kept as it was stays, even shared with another (made before this rule)
+    if category.active and values["name"] != category.name \
+            and _active_namesake(values["name"], category):
+        raise ServiceError(CATEGORY_NAME_TAKEN, field="name")
     _change(category, actor, values)
     return kept
 

@@ -346,6 +346,7 @@ class _Lookups:
     communities: dict[str, Community]
     zones: dict[tuple[int, str], Zone]
     categories: dict[str, Category]
+    shared_names: set[str]  # 类别 names more than one active category has
     items: dict[tuple, list[ResourceItem]]  # a checklist line's items, every year's
     members: dict[str, Member]  # by phone: only those the actor may record
 
@@ -374,10 +375,28 @@ def _lookups(actor: Member, rows: list[LedgerRow]) -> _Lookups:
         units={u.name: u for u in db.session.scalars(select(Unit))},
         communities={c.name: c for c in db.session.scalars(select(Community))},
         zones={(z.community_id, z.name): z for z in db.session.scalars(select(Zone))},
-        # names are not unique: of two categories of one name the one made last (the
-        # name's newest use) is the one read — by id, not the database's row order
-        categories={c.name: c for c in db.session.scalars(select(Category).order_by(Category.id))},
-        items=items, members=members)
+        **_categories_by_name(), items=items, members=members)
+
+
+def _categories_by_name() -> dict:
+    """``_Lookups``' categories, by the name a 类别 cell gives. Units, communities and
+    zones (within their community) have names unique in the schema; categories do not:
+    an admin re-creates one under its old name, the old one 停用. The active category of
+    a name is the one it reads. Two active categories of one name leave the sheet's
+    author's meaning unknown: the name is in ``shared_names`` and its rows are refused
+    (on the 类别 cell), not counted under either. A name no active category has reads the
+    one made last (by id, not the database's row order), as before the active one won."""
+    named: dict[str, list[Category]] = {}
+    for category in db.session.scalars(select(Category).order_by(Category.id)):
+        named.setdefault(category.name, []).append(category)
+    categories, shared = {}, set()
+    for name, same in named.items():
+        active = [c for c in same if c.active]
+        if len(active) > 1:
+            shared.add(name)
+        else:
+            categories[name] = active[0] if active else same[-1]
+    return {"categories": categories, "shared_names": shared}
 
 
 @dataclass
@@ -432,7 +451,12 @@ def _read_row(actor: Member, row: LedgerRow, look: _Lookups,
         error("unit", _l("单位“%(v)s”不存在。", v=row.unit))
     if row.community and community is None:
         error("community", _l("社区“%(v)s”不存在。", v=row.community))
-    if row.category and category is None:
+    if row.category in look.shared_names:
+        # an admin's to settle (类别 are managed there), said where the cell is
+        error("category", _l("启用的类别中有多个都叫“%(v)s”，无法确定是哪一个：请管理员在"
+                             "“管理 › 类别”中修改其中一个的名称（或停用不用的那个）后再导入。",
+                             v=row.category))
+    elif row.category and category is None:
         error("category", _l("类别“%(v)s”不存在。", v=row.category))
     zone = None
     if row.zone and community is not None:
