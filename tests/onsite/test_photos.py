@@ -287,6 +287,24 @@ def test_leader_uploads_through_the_form(app, client, login, world):
     assert f"/onsite/photos/{photo.id}/thumb" in listing
 
 
+def _back_to_report(client, task) -> bool:
+    page = client.get(f"/onsite/tasks/{task.id}/photos").get_data(as_text=True)
+    return f'href="/tasks/{task.id}/report">返回完成情况</a>' in page
+
+
+def test_the_leader_gets_back_to_the_report_form_before_sending_it(client, login, world):
+    """walk55 #2: 提交完成's 「添加现场照片（可选）」 comes here before the report is sent;
+    the page led back to that form only once a report existed, so the 组长 who added
+    her photo first was left with the task's title to find her way."""
+    login(world.leader)
+    assert world.past_task.report is None
+    assert _back_to_report(client, world.past_task)
+    assert _upload(client, world.past_task, samples.phone_jpeg()).status_code == 302
+    assert _back_to_report(client, world.past_task)
+    # not before the activity starts: its 提交完成 would only say it cannot be sent yet
+    assert not _back_to_report(client, world.task)
+
+
 @pytest.mark.parametrize("data,filename", [
     (samples.svg(), "photo.svg"),
     (samples.html(), "photo.jpg"),  # HTML renamed .jpg

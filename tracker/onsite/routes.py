@@ -51,6 +51,7 @@ from ..services.photos import (
 from ..security import public_url_for
 from ..throttle import unknown_link_wait
 from ..services.residents import may_pick_residents
+from ..services.reviews import report_refusal
 from ..timeutil import utcnow
 from ..view_support import confirmed, no_store, run_service
 from .forms import PhotoForm
@@ -221,9 +222,12 @@ def photos(task_id: int):
     form = PhotoForm() if can_add else None
     if _uploaded(form, lambda data: add_task_photo(task, current_user, data)):
         return redirect(url_for(".photos", task_id=task.id))
+    # 提交完成's 「添加现场照片（可选）」 leads here before there is a report: the way back
+    # to that form is offered as soon as it can be sent, not only once it was (walk55 #2)
+    back_to_report = can_add and (task.report is not None or report_refusal(task) is None)
     return _private(render_template(
         "onsite/photos.html", task=task, photos=task_photos(task), form=form,
-        max_photos=MAX_PHOTOS_PER_TASK, max_mb=_max_mb(),
+        max_photos=MAX_PHOTOS_PER_TASK, max_mb=_max_mb(), back_to_report=back_to_report,
     ))
 
 

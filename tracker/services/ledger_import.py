@@ -626,13 +626,17 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         first.errors.append(str(NO_LEADER))
     if any(row.errors for row in activity.rows):
         return None
+    category = activity.item.category
     data = BackfillData(
         title=first.title, place=first.place, starts_local=activity.starts,
         ends_local=activity.ends,
         participants=[Participant(look.members[row.phone], _minutes(row.hours))
                       for row in activity.rows],
         leader=look.members[leaders[0].phone] if leaders else None, note=first.note,
-        quantity=_count(first.quantity), people_served=_count(first.people_served),
+        # a 台账's 完成数量 / 受益 columns are filled on any row: a category that counts
+        # no such figure takes none (as before; the 补录 form refuses one typed, walk55 #1)
+        quantity=_count(first.quantity) if category.quantity_unit else None,
+        people_served=_count(first.people_served) if category.beneficiary_unit else None,
         beneficiary=first.beneficiary or None)
     savepoint = db.session.begin_nested()
     try:
