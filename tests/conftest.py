@@ -370,24 +370,23 @@ DEMO_MAX_AGE = float("inf")
 @pytest.fixture
 def today_held(request, monkeypatch):
     """For a test module whose ``TODAY`` (a date, or its ISO text) was read once, when
-    the module was collected: should the local day have changed since — a run crossing
-    midnight in Asia/Shanghai —, the application's clock is held at 23:59 on ``TODAY``,
-    the last minute the module's days were right, so its expected days and the
-    application's agree; on the same day the clock runs as ever. Held, it still ticks
-    (``set_app_clock``'s ``ticking``): a clock standing still stamped an assignment and
-    the task's move after it with one moment, and the reminders rightly read her as
-    claimed after the change (session 54). A module opts in with
+    the module was collected: the application's clock never leaves ``TODAY``
+    (``tests.clock.keep_app_clock_on``), so the module's expected days and the
+    application's agree in a run crossing midnight in Asia/Shanghai — whether midnight
+    passed before the test began (the clock is then at 23:59 on ``TODAY``, the last
+    minute the module's days were right) or passes while it runs (a test started at
+    23:59:58 saw the new day halfway, session 54, when the clock was only held for a
+    test set up after midnight). Before 23:59 on ``TODAY`` it runs as the machine's.
+    From 23:59 it ticks, a microsecond a read: a clock standing still stamped an
+    assignment and the task's move after it with one moment, and the reminders rightly
+    read her as claimed after the change (session 54). A module opts in with
     ``pytestmark = pytest.mark.usefixtures("today_held")``."""
     from datetime import date as _date
-    from datetime import time as _time
 
-    from tests.clock import set_app_clock
-    from tracker.timeutil import local_today
+    from tests.clock import keep_app_clock_on
 
     day = request.module.TODAY
-    day = _date.fromisoformat(day) if isinstance(day, str) else day
-    if local_today() != day:
-        set_app_clock(monkeypatch, day, at=_time(23, 59), ticking=True)
+    keep_app_clock_on(monkeypatch, _date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 @pytest.fixture
