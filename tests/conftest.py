@@ -367,6 +367,34 @@ def route_world(world, cached_build, route) -> World:
 DEMO_MAX_AGE = float("inf")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _app_clock_dispatched():
+    """The application's clock is looked up per test (``tests.clock.dispatch_app_clock``),
+    so that ``_day_kept`` costs each test one name set, not a hundred."""
+    from tests.clock import dispatch_app_clock
+
+    with pytest.MonkeyPatch.context() as patch:
+        dispatch_app_clock(patch)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _day_kept(request, monkeypatch):
+    """Every test: the application's clock never leaves the local day the test was set
+    up on (``tests.clock.keep_app_clock_on``), as ``today_held`` keeps a module's
+    ``TODAY``. A test reading the day (its form's dates, its expected figures) and the
+    application reading it after, at each request, agree even when midnight passes in
+    Asia/Shanghai between them: under libfaketime with midnight 0.1 s into each body,
+    4 of 55 such tests failed (test_typed_dates, test_absent_past_request_window,
+    test_voiding; clock55). Until 23:59 it is the machine's clock."""
+    if "today_held" in request.fixturenames:
+        return  # kept on its module's TODAY instead
+    from tests.clock import keep_app_clock_on
+    from tracker.timeutil import local_today
+
+    keep_app_clock_on(monkeypatch, local_today())
+
+
 @pytest.fixture
 def today_held(request, monkeypatch):
     """For a test module whose ``TODAY`` (a date, or its ISO text) was read once, when

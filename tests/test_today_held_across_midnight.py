@@ -28,6 +28,7 @@ class _Machine(datetime):
 
 @pytest.fixture
 def machine(monkeypatch):
+    _Machine.at = datetime.now(LOCAL_TZ)  # until the test moves it
     monkeypatch.setattr(timeutil, "datetime", _Machine)
     monkeypatch.setattr(tests.clock, "datetime", _Machine)
 
