@@ -375,27 +375,54 @@ def route_world(world, cached_build, route) -> World:
 DEMO_MAX_AGE = float("inf")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _app_clock_dispatched():
+    """The application's clock is looked up per test (``tests.clock.dispatch_app_clock``),
+    so that ``_day_kept`` costs each test one name set, not a hundred."""
+    from tests.clock import dispatch_app_clock
+
+    with pytest.MonkeyPatch.context() as patch:
+        dispatch_app_clock(patch)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _day_kept(request, monkeypatch):
+    """Every test: the application's clock never leaves the local day the test was set
+    up on (``tests.clock.keep_app_clock_on``), as ``today_held`` keeps a module's
+    ``TODAY``. A test reading the day (its form's dates, its expected figures) and the
+    application reading it after, at each request, agree even when midnight passes in
+    Asia/Shanghai between them: under libfaketime with midnight 0.1 s into each body,
+    4 of 55 such tests failed (test_typed_dates, test_absent_past_request_window,
+    test_voiding; clock55). Until 23:59 it is the machine's clock."""
+    if "today_held" in request.fixturenames:
+        return  # kept on its module's TODAY instead
+    from tests.clock import keep_app_clock_on
+    from tracker.timeutil import local_today
+
+    keep_app_clock_on(monkeypatch, local_today())
+
+
 @pytest.fixture
 def today_held(request, monkeypatch):
     """For a test module whose ``TODAY`` (a date, or its ISO text) was read once, when
-    the module was collected: should the local day have changed since — a run crossing
-    midnight in Asia/Shanghai —, the application's clock is held at 23:59 on ``TODAY``,
-    the last minute the module's days were right, so its expected days and the
-    application's agree; on the same day the clock runs as ever. Held, it still ticks
-    (``set_app_clock``'s ``ticking``): a clock standing still stamped an assignment and
-    the task's move after it with one moment, and the reminders rightly read her as
-    claimed after the change (session 54). A module opts in with
+    the module was collected: the application's clock never leaves ``TODAY``
+    (``tests.clock.keep_app_clock_on``), so the module's expected days and the
+    application's agree in a run crossing midnight in Asia/Shanghai — whether midnight
+    passed before the test began (the clock is then at 23:59 on ``TODAY``, the last
+    minute the module's days were right) or passes while it runs (a test started at
+    23:59:58 saw the new day halfway, session 54, when the clock was only held for a
+    test set up after midnight). Before 23:59 on ``TODAY`` it runs as the machine's.
+    From 23:59 it ticks, a microsecond a read: a clock standing still stamped an
+    assignment and the task's move after it with one moment, and the reminders rightly
+    read her as claimed after the change (session 54). A module opts in with
     ``pytestmark = pytest.mark.usefixtures("today_held")``."""
     from datetime import date as _date
-    from datetime import time as _time
 
-    from tests.clock import set_app_clock
-    from tracker.timeutil import local_today
+    from tests.clock import keep_app_clock_on
 
     day = request.module.TODAY
-    day = _date.fromisoformat(day) if isinstance(day, str) else day
-    if local_today() != day:
-        set_app_clock(monkeypatch, day, at=_time(23, 59), ticking=True)
+    keep_app_clock_on(monkeypatch, _date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 @pytest.fixture
