@@ -14,6 +14,7 @@ from datetime import date
 from babel import Locale
 from flask import after_this_request, current_app, has_request_context, request, session
 from flask_babel import LazyString as _BabelLazyString
+from flask_babel import force_locale as _force_locale
 from flask_babel import gettext, ngettext, pgettext
 from markupsafe import Markup, escape
 
@@ -80,6 +81,14 @@ def _locale(code: str) -> Locale:
     selector's string anew on every request, and parsing looks the locale's data
     file up on disk (about 5 % of a list page's CPU)."""
     return Locale.parse(code)
+
+
+def force_locale(code: str):
+    """Flask-Babel's ``force_locale`` with the process's one Locale of ``code``: given
+    the string, it parses it on every call, and "zh_CN" (whose data file is
+    zh_Hans_CN) is then sought among every locale Babel knows — 0.15 ms a call, four
+    calls on a 月报 page (month55)."""
+    return _force_locale(_locale(code))
 
 
 def install_template_gettext(app) -> None:

@@ -77,10 +77,9 @@ def time_range(task) -> str:
 def share_text(task, url: str) -> str:
     """The text a member copies into the unit's WeChat group: written for the group's
     readers, so in Chinese whatever the language of the page (as the exports are)."""
-    from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from .i18n import DEFAULT
+    from .i18n import DEFAULT, force_locale
 
     with force_locale(DEFAULT):
         return "\n".join([

@@ -1,11 +1,12 @@
 """`flask generate-data` builds a consistent history in every state, in bulk."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tests.owed_marks import assert_marks_follow_the_rule
 from tests.rollups.counted import assert_in_sync
 from tracker.datagen import name_served
+from tracker.participation import unfilled
 from tracker.rollups import Scope
 from tracker.rollups.batch import run
 from tracker.rollups.figures import figures as scope_figures
@@ -20,6 +21,10 @@ from tracker.models import (
     FindingStatus,
     FundEntry,
     Category,
+    CountedMonth,
+    CountedServed,
+    CountedServedTotal,
+    CountedServedYear,
     Member,
     ReportStatus,
     Resident,
@@ -111,6 +116,28 @@ def test_generated_visits_name_their_served_only_when_asked(app, runner):
     assert runner.invoke(args=ARGS).exit_code == 0
     assert count(Resident) == 0
     assert db.session.scalar(select(func.count()).select_from(task_resident)) == 0
+
+
+def test_a_set_naming_no_served_is_not_out_of_date(app, runner):
+    """A generated set whose visits name no 服务对象 has its 服务对象 summaries empty by
+    design: reusing it (``bench/run.py --reuse``) finds nothing to derive again. A
+    derived table emptied while its source has rows is out of date, and named."""
+    assert runner.invoke(args=ARGS).exit_code == 0
+    connection = db.session.connection()
+    empty = [model.__tablename__ for model in (CountedServedYear, CountedServedTotal)
+             if not connection.scalar(select(func.count()).select_from(model))]
+    assert empty == ["counted_served_year", "counted_served_total"]
+    assert unfilled(connection) == []
+    connection.execute(delete(CountedMonth))
+    assert unfilled(connection) == ["counted_month"]
+    db.session.rollback()
+    # a set that names them, whose counted 服务对象 were lost: owed
+    assert name_served(vacuum=False)
+    connection = db.session.connection()
+    assert unfilled(connection) == []
+    connection.execute(delete(CountedServed))
+    assert unfilled(connection) == ["counted_served"]
+    db.session.rollback()
 
 
 def test_generated_visits_name_as_many_as_their_beneficiaries(app, runner):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 
 from ..models import Community, SummaryScope, Unit

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 
 from ..formatting import amount, pending_sentence, target_pace, yuan

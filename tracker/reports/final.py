@@ -46,7 +46,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, insert, literal, select

@@ -10,7 +10,7 @@ placeholder — “%(part)s” — filled with the name the document prints, in 
 """
 from __future__ import annotations
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 
 from ..i18n import lazy_gettext as _l
 from .tables import DOCUMENT_LOCALE

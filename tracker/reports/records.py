@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import exists, extract, false, or_, select, true

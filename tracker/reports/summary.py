@@ -20,7 +20,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 
 from ..i18n import month_name

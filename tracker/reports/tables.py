@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -384,11 +384,12 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
     ], widths=[4, 10, 16, 20, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8, 8],
         apart_headers={LEDGER_ACTIVITY: (_("活动"), _("类别"))},
         kept_lines={LEDGER_ACTIVITY: LINE_KEPT})
+    listing = _("、")  # looked up once, not once a row
     for number, r in enumerate(rows, 1):
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
             number, Day.of(r.service_date), where, Lines((r.title, r.category)), r.place,
-            r.beneficiary, r.content, _("、").join(r.participants), r.person_times, Hours(r.minutes),
+            r.beneficiary, r.content, listing.join(r.participants), r.person_times, Hours(r.minutes),
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
             r.leader, r.reviewer, r.source,

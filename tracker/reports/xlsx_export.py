@@ -27,7 +27,7 @@ import io
 from copy import copy
 from datetime import date
 
-from flask_babel import force_locale
+from ..i18n import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
+from ..i18n import force_locale
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from sqlalchemy import Date, Integer, and_, literal, select, union_all
