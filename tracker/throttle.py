@@ -37,9 +37,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 
 from .extensions import db
+from .key_locks import hold_keys
 from .models import ThrottleHit
 from .rate_rules import Rule, parse_rule
 from .timeutil import utcnow
@@ -144,7 +145,7 @@ class DatabaseCounts:
         rows' ids), else (seconds to wait, []) with nothing written. Under a lock per
         key held to the end of the caller's transaction, so two attempts on one key are
         judged one after the other, each seeing the other's hit once committed."""
-        lock_keys(sorted({limit.key for limit in limits}))
+        hold_keys(sorted({limit.key for limit in limits}))
         wait = max((_wait_of(limit, self.count(limit.key, limit.rule.seconds, now), now)
                     for limit in limits), default=0)
         if wait:
@@ -158,21 +159,6 @@ class DatabaseCounts:
     def give_back(self, rows: list[int]) -> None:
         if rows:
             db.session.execute(delete(ThrottleHit).where(ThrottleHit.id.in_(rows)))
-
-
-def lock_keys(keys: list[str]) -> None:
-    """PostgreSQL: a transaction-scoped advisory lock per key, taken in one order (no
-    deadlock between two attempts sharing two keys); also what holds a name no unique
-    index holds (``directory``'s active category names). The count is a statement after
-    the lock, so under READ COMMITTED (the app's level) it sees every hit committed by
-    the lock's previous holder. SQLite needs none: a writing
-    transaction there begins IMMEDIATE, holding the database's write lock
-    (``db_setup``), so writers take turns already."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    for key_ in keys:
-        number = int.from_bytes(hashlib.sha256(key_.encode()).digest()[:8], "big", signed=True)
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
 
 
 def _aware(value):

@@ -217,12 +217,9 @@ def test_there_is_a_cap_on_photos(world):
         add_task_photo(world.past_task, world.leader, samples.small_png())
 
 
-def test_a_finding_left_with_two_live_photos_shows_the_newest_and_the_next_replaces_both(
-        app, world):
-    """A finding has one photo (docs/design.md). Two uploads at once could leave two live
-    ones before ``set_finding_photo`` held the finding (photo55,
-    tests/onsite/test_finding_photo_race.py): such a finding shows the newer one on every
-    read, and its next photo replaces both, their files removed."""
+def _finding_left_with_two_live_photos(world):
+    """A finding as two uploads at once left it before ``set_finding_photo`` held the
+    finding (photo55): two live photos. Returns the finding, the first, the second."""
     finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
                       community_id=world.past_task.community_id,
                       found_on=world.past_task.service_date, kind=FindingKind.sewer,
@@ -233,6 +230,16 @@ def test_a_finding_left_with_two_live_photos_shows_the_newest_and_the_next_repla
     second = set_finding_photo(finding, world.leader, samples.small_png())
     first.active = True  # as the race left it: both live
     db.session.commit()
+    return finding, first, second
+
+
+def test_a_finding_left_with_two_live_photos_shows_the_newest_and_the_next_replaces_both(
+        app, world):
+    """A finding has one photo (docs/design.md). Two uploads at once could leave two live
+    ones before ``set_finding_photo`` held the finding (photo55,
+    tests/onsite/test_finding_photo_race.py): such a finding shows the newer one on every
+    read, and its next photo replaces both, their files removed."""
+    finding, first, second = _finding_left_with_two_live_photos(world)
     assert finding_photo(finding).id == second.id
     third = set_finding_photo(finding, world.leader, samples.small_png())
     db.session.commit()
@@ -250,16 +257,7 @@ def test_removing_the_photo_of_a_finding_left_with_two_takes_both_off(app, world
     """删除 of a finding's photo leaves the finding without one: a second live photo the
     race left (tests/onsite/test_finding_photo_race.py) — most likely the same picture,
     double-tapped — is not shown in its place; both go with their files."""
-    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
-                      community_id=world.past_task.community_id,
-                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
-                      place="3号楼北侧", created_by_id=world.leader.id)
-    db.session.add(finding)
-    db.session.flush()
-    first = set_finding_photo(finding, world.leader, samples.small_png())
-    second = set_finding_photo(finding, world.leader, samples.small_png())
-    first.active = True  # as the race left it: both live
-    db.session.commit()
+    finding, first, second = _finding_left_with_two_live_photos(world)
     remove_photo(finding_photo(finding), world.leader)
     db.session.commit()
     assert finding_photo(finding) is None

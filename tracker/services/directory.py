@@ -33,7 +33,7 @@ from ..models import (
     Unit,
     Zone,
 )
-from .. import throttle
+from ..key_locks import hold_keys
 from ..money import MAX_FEN, fen_to_input, format_yuan
 from ..names import person_name
 from ..phones import MOBILE_RE, normalise_phone
@@ -652,9 +652,9 @@ def _active_namesake(name: str, category: Category | None) -> bool:
     cell of the ledger import refuses its rows (``ledger_import._categories_by_name``),
     and a list or a choice shows them alike —; a category 停用 may share it (re-created
     under its old name: the active one is the name's). The name is held first
-    (``throttle.lock_keys``: no unique index can hold it, an inactive twin may share
+    (``key_locks.hold_keys``: no unique index can hold it, an inactive twin may share
     it), so two saves of one name take turns and the second sees the first's."""
-    throttle.lock_keys([f"category-name:{name}"])
+    hold_keys([f"category-name:{name}"])
     query = select(Category.id).where(Category.name == name, Category.active.is_(True))
     if category is not None:
         query = query.where(Category.id != category.id)
