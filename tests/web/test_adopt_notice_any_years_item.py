@@ -38,7 +38,7 @@ def test_another_years_item_of_an_open_unit_leaves_the_request_the_liaisons(
     member = world.other_member
     data = backfill_form(world, people=[member], resource_item=world.item.id,
                          starts_at=f"{DAY.isoformat()}T09:00", ends_at=f"{DAY.isoformat()}T11:00",
-                         leader=member.id, quantity="1", **{f"hours_{member.id}": "2"})
+                         leader=member.id, **{f"hours_{member.id}": "2"})
     response = client.post("/manage/backfill", data={**data, "from_request": str(request.id)})
     assert response.status_code == 302
     db.session.expire_all()
