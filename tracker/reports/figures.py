@@ -174,7 +174,8 @@ def _ledger(tasks, counted, participants, namesakes) -> list[LedgerRow]:
     for task_id, member_id, name, branch, phone in rows_of(participants[0][0]):
         names.setdefault(task_id, []).append(_listed(counts, member_id, name, branch, phone))
     rows = []
-    labels: dict[tuple, str] = {}  # a 来源's words looked up once, not once a row
+    # the 来源's words looked up once a table, not once a row
+    labels = {(b, c): source_label(b, c) for b in (False, True) for c in (False, True)}
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
          beneficiary_unit, beneficiary, note, backfilled, checked_in, *named) in tasks:
         person_times, minutes, quantity, people = per_task.get(task_id, (0, 0, 0, 0))
@@ -183,15 +184,8 @@ def _ledger(tasks, counted, participants, namesakes) -> list[LedgerRow]:
                               person_times, minutes, quantity, quantity_unit, people,
                               beneficiary_unit, _listed(counts, *named[0:4]),
                               _listed(counts, *named[4:8]),
-                              _label(labels, backfilled, bool(checked_in))))
+                              labels[bool(backfilled), bool(checked_in)]))
     return rows
-
-
-def _label(labels: dict, backfilled, checked_in: bool) -> str:
-    key = (bool(backfilled), checked_in)
-    if key not in labels:
-        labels[key] = source_label(*key)
-    return labels[key]
 
 
 @dataclass(frozen=True)
