@@ -90,11 +90,7 @@ def dispatch_app_clock(monkeypatch) -> None:
     """From now on (the whole run, tests/conftest.py) every name ``set_app_clock`` sets
     reads ``_kept``: a test keeping its day then sets one name instead of the hundred
     or so modules' (3 ms of CPU a test, with the whole suite imported)."""
-    before = timeutil.utcnow
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] in ("tracker", "tests") \
-                and getattr(module, "utcnow", None) is before:
-            monkeypatch.setattr(module, "utcnow", _kept_or_machine)
+    _install(monkeypatch, _kept_or_machine)
 
 
 # Where ``keep_app_clock_on`` stops following the machine: a minute of microsecond ticks
@@ -109,7 +105,8 @@ def _utc(day: date, at: time) -> datetime:
 
 def _install(monkeypatch, clock) -> None:
     """``clock`` is ``timeutil.utcnow`` and every tracker and test module's own
-    ``utcnow`` until the test ends."""
+    ``utcnow`` until ``monkeypatch`` undoes it (a test's end; the run's, for
+    ``dispatch_app_clock``)."""
     _every_tracker_module()
     # One clock for every name, so that a second call in the same test (a test moving
     # from one day to the next) finds each name by the clock the first call left in

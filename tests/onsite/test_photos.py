@@ -15,12 +15,11 @@ from werkzeug.serving import make_server
 
 from tests import factories as f
 from tests.onsite import samples
+from tests.rollups import builders
 from tracker.extensions import db
 from tracker.images import ImageRejected, process_image
 from tracker.models import (
     AuditEvent,
-    Finding,
-    FindingKind,
     Photo,
     ReportStatus,
     TaskReport,
@@ -220,12 +219,7 @@ def test_there_is_a_cap_on_photos(world):
 def _finding_left_with_two_live_photos(world):
     """A finding as two uploads at once left it before ``set_finding_photo`` held the
     finding (photo55): two live photos. Returns the finding, the first, the second."""
-    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
-                      community_id=world.past_task.community_id,
-                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
-                      place="3号楼北侧", created_by_id=world.leader.id)
-    db.session.add(finding)
-    db.session.flush()
+    finding = builders.finding(world.past_task, world.leader)
     first = set_finding_photo(finding, world.leader, samples.small_png())
     second = set_finding_photo(finding, world.leader, samples.small_png())
     first.active = True  # as the race left it: both live
