@@ -691,13 +691,50 @@ def test_production_over_https_refuses_an_http_address(clean_env, tmp_path, name
     start = _production(clean_env, tmp_path, SECURE_COOKIES="1",
                         **{"PUBLIC_URL": SITE, name: "http://gongjian.county.gov.cn"})
     with pytest.raises(ConfigError, match=f"^{name} is 'http://gongjian.county.gov.cn', an "
-                                          "http:// address, but SECURE_COOKIES is on"):
+                                          "http:// address, but the site is served over HTTPS"):
         start()
     clean_env.setenv(name, "https://gongjian.county.gov.cn")
     assert start().config[name] == "https://gongjian.county.gov.cn"
-    clean_env.setenv("SECURE_COOKIES", "0")  # a site without HTTPS: http:// is its address
-    clean_env.setenv(name, "http://gongjian.county.gov.cn")
+    # a site without HTTPS: http:// is its address, PUBLIC_URL's too
+    clean_env.setenv("SECURE_COOKIES", "0")
+    for each in ("PUBLIC_URL", name):
+        clean_env.setenv(each, "http://gongjian.county.gov.cn")
     assert start().config[name] == "http://gongjian.county.gov.cn"
+
+
+@pytest.mark.parametrize("secure_cookies", [None, "0", "off"])
+def test_production_at_an_https_address_sends_its_login_cookies_over_https_only(
+        clean_env, tmp_path, secure_cookies):
+    """An https:// PUBLIC_URL is where members reach the site: its session and
+    remember-me cookies are Secure, and Strict-Transport-Security is sent, whatever
+    SECURE_COOKIES says — left unset, or the example file's `SECURE_COOKIES=0` kept when
+    PUBLIC_URL was edited by hand. Else the browser also sends them to the site's
+    http:// address, where anyone on the member's Wi-Fi reads them (security review,
+    session 56)."""
+    settings = {} if secure_cookies is None else {"SECURE_COOKIES": secure_cookies}
+    app = _production(clean_env, tmp_path, PUBLIC_URL=SITE, **settings)()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/auth/login?lang=en", base_url=SITE)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookies = response.headers.getlist("Set-Cookie")  # the session (its CSRF token), lang
+    assert len(cookies) == 2 and all("; Secure" in cookie for cookie in cookies), cookies
+
+
+@pytest.mark.parametrize("mode", ["development", "testing"])
+def test_an_https_address_outside_production_keeps_the_setting(clean_env, mode):
+    """A development run may name its future site while it serves over plain HTTP on the
+    machine itself: a Secure cookie would never come back and no form could be sent."""
+    clean_env.setenv("TRACKER_ENV", mode)
+    clean_env.setenv("PUBLIC_URL", SITE)
+    assert create_app().config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_at_an_http_address_keeps_plain_cookies(clean_env, tmp_path):
+    """A site without HTTPS (PUBLIC_URL http://, the example file's first state) must
+    still keep its login cookie: a Secure one never comes back over http://."""
+    app = _production(clean_env, tmp_path, PUBLIC_URL="http://gongjian.county.gov.cn")()
+    assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
 @pytest.mark.parametrize("mode", ["development", "testing"])

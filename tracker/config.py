@@ -399,8 +399,23 @@ def load_config(overrides: dict | None = None) -> dict:
             "or TRACKER_ENV=development for a local run."
         )
     if not (development or testing):
+        _secure_over_https(config)
         _require_production_settings(config, env, overrides)
     return config
+
+
+def _secure_over_https(config: dict) -> None:
+    """Production whose PUBLIC_URL is https:// is served over HTTPS: its login cookies
+    are Secure (and ``security.add_security_headers`` sends Strict-Transport-Security)
+    whatever SECURE_COOKIES says. Without it, the example file's `SECURE_COOKIES=0`,
+    left when PUBLIC_URL was edited by hand rather than by the HTTPS step that changes
+    both, let the browser send the session and the 30-day remember-me cookie to the
+    site's http:// address too: one plain request — a link, an image a hostile Wi-Fi
+    slips into any page — handed them to whoever listened (security review, session 56).
+    Development keeps the setting as given: it may name the future site's address
+    while serving over plain HTTP on the machine itself."""
+    if urlsplit(config.get("PUBLIC_URL") or "").scheme.lower() == "https":
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def sms_unsigned(config) -> bool:
@@ -499,8 +514,8 @@ def repeats_a_piece(key: str) -> bool:
 
 def _require_own_address(config: dict, name: str) -> None:
     """PUBLIC_URL (or REMINDER_BASE_URL) is this installation's address: not the example
-    file's placeholder host, and https:// when the site says it is served over HTTPS.
-    SECURE_COOKIES=1 with an http:// address is refused rather than logged: browsers
+    file's placeholder host, and https:// when the site says it is served over HTTPS
+    (``_secure_over_https``). SECURE_COOKIES=1 with an http:// address is refused rather than logged: browsers
     keep the login cookie only for https://, so every link and QR code built on it first
     goes over plain HTTP, opens nothing where port 80 is closed, and a log line is read
     after the QR codes are printed. docs/deploy.md's HTTPS step changes both at once."""
@@ -520,10 +535,10 @@ def _require_own_address(config: dict, name: str) -> None:
         )
     if config.get("SESSION_COOKIE_SECURE") and urlsplit(value).scheme.lower() == "http":
         raise ConfigError(
-            f"{name} is {value!r}, an http:// address, but SECURE_COOKIES is on (the site "
-            "is served over HTTPS): links and QR codes would go over plain HTTP first. "
-            "Write it with https:// (docs/deploy.md, HTTPS), or turn SECURE_COOKIES off "
-            "if the site has no HTTPS."
+            f"{name} is {value!r}, an http:// address, but the site is served over HTTPS "
+            "(SECURE_COOKIES is on, or PUBLIC_URL is https://): links and QR codes would go "
+            "over plain HTTP first. Write it with https:// (docs/deploy.md, HTTPS), or, if "
+            "the site has no HTTPS, turn SECURE_COOKIES off and write PUBLIC_URL with http://."
         )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from PIL import Image
+
 from tests import factories as f
 from tests.needs.support import need
 from tests.onsite import samples
@@ -47,6 +49,10 @@ def test_a_photo_kept_with_the_fulfilment_is_seen_by_the_liaison_and_the_claimer
             shown = client.get(f"/needs/{wish.id}/photo/{size}")
             assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
             assert shown.headers["Cache-Control"] == "no-store"  # it may show a resident
+            assert shown.headers["X-Content-Type-Options"] == "nosniff"
+            # the phone's GPS (a resident's home) and every other tag are gone
+            kept = Image.open(io.BytesIO(shown.data))
+            assert not kept.getexif() and "exif" not in kept.info
     # anyone else signed in sees the need, not its photo: refused, not "no such photo"
     login(f.member(world.unit, name="旁人"))
     assert client.get(f"/needs/{wish.id}/photo/full").status_code == 403

@@ -25,7 +25,8 @@ OVER_INT = ("2147483648", "99999999999999999999")
 @pytest.mark.parametrize("target", [
     "//evil.com", "//evil.com/tasks/", "http://evil.com", "https://evil.com/x", "/\\evil.com",
     "\\\\evil.com", "javascript:alert(1)", "JavaScript:alert(1)", "http:/evil.com",
-    "/%5Cevil.com", " //evil.com", "evil.com",
+    "/%5Cevil.com", " //evil.com", "evil.com", "https:evil.com", "https:/evil.com",
+    "/\t/evil.com", "/\u3000/evil.com",
 ])
 def test_next_never_leaves_the_app(client, world, target):
     response = login_response(client, world.member, next_url=target)
