@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, pgettext
@@ -33,6 +34,7 @@ from .permissions import may_call_leader
 from .privacy import mask_phones
 from .reports.narrative import units_named
 from .resend import new_token
+from .security import referring_page
 from .services.reviews import report_version
 from .sheets import own_classes, uses_own_class
 from .timeutil import to_local, utcnow
@@ -128,6 +130,24 @@ def url_with(**changes) -> str:
     view_args = request.view_args or {}
     return url_for(request.endpoint, **view_args,
                    **{k: v for k, v in args.items() if k not in view_args})
+
+
+def language_url(code: str) -> str:
+    """The footer's 中文 / English link: this page in the language ``code``.
+
+    A page shown in answer to a form sent to an address that only takes forms (a
+    refusal shown at ``/progress/findings/7/hand-over`` or ``/needs/4/close``) cannot be
+    opened again there: the link led to a 405 (walk56). It leads to the page the form
+    was sent from (its ``Referer``), else to the home page, in that language."""
+    rule = request.url_rule
+    if request.method in ("GET", "HEAD") or rule is None or "GET" in (rule.methods or ()):
+        return url_with(lang=code)
+    page = referring_page()
+    if page is None:
+        return url_for("main.index", lang=code)
+    parts = urlsplit(page)
+    args = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return f"{parts.path}?{urlencode([*args, ('lang', code)])}"
 
 
 # Stands for the row's id while a URL is built once for a whole list (url_for_row).
@@ -391,6 +411,7 @@ def register(app) -> None:
         REPORT_STATUS=REPORT_STATUS,
         ROLE=ROLE,
         url_with=url_with,
+        language_url=language_url,
         url_for_row=url_for_row,
         cached_fragment=cached_fragment,
         cached_each=cached_each,
