@@ -157,7 +157,26 @@ def test_the_admin_index_and_the_setup_steps_count_the_same_members(client, logi
     assert _members_card(index) == "1"
     assert "其中 1 名党员干部尚未通过邀请链接激活账号。" in index
     setup = client.get("/admin/setup").get_data(as_text=True)
-    assert "现有 1 条" in setup
+    assert "在用的社区联络员和党员干部共 1 人（不含单位管理员）。" in setup
+
+
+def test_the_members_step_says_whom_it_counts_beside_the_list_of_every_account(
+        client, login):
+    """walk55: 开始使用 said 党员干部 「现有 30 条」 and 党员干部's list 「共 31 条」 for the
+    same people — the list is every account, the admin herself too. The step counts the
+    people an admin sets up, the liaisons and members in use, and says so; the list's
+    extra rows are the admins (and the accounts 已停用) it names."""
+    admin = _fresh_admin()
+    f.member(admin.unit, Role.liaison, "林芳")
+    f.member(admin.unit, Role.member, "李娜")
+    f.member(admin.unit, Role.member, "赵强").active = False
+    db.session.commit()
+    login(admin)
+    setup = client.get("/admin/setup").get_data(as_text=True)
+    assert "在用的社区联络员和党员干部共 2 人（不含单位管理员）。" in setup
+    assert "现有 2 条" not in setup
+    listed = client.get("/admin/members").get_data(as_text=True)
+    assert "共 4 条" in listed  # 2 in use, 1 switched off, the admin
 
 
 def _liaison_step(page: str) -> str:

@@ -2,7 +2,8 @@
 statement since pagesb51 (it was two: the members ticked, then the first of the others —
 two reads of the one rule, ``backfill.recordable``): the list is as it was. Those ticked
 whom the rule admits on some day come first, by name; then the first of the others the
-rule admits on the activity's day (and the search, when one is typed), by name, each
+rule admits on the activity's day (and the search, when one is typed), by name — the
+members on the roll before the accounts off it, an admin's, a liaison's (walk55) —, each
 ticked one listed once; and a list cut short says how many it shows. One ticked whom
 the rule never admits (a unit working in none of the liaison's communities) is not
 listed, nor is another such member found by a search."""
@@ -28,7 +29,7 @@ def test_the_ticked_first_then_the_first_others_by_name_in_one_statement(
     day = local_today()
     listed = db.session.scalars(
         select(Member.id).where(Member.unit_id == world.unit.id, Member.active)
-        .order_by(Member.name_key, Member.id)).all()
+        .order_by(Member.on_roll.desc(), Member.name_key, Member.id)).all()
     rest = [i for i in listed if i not in {m.id for m in ticked}]
     picked = [m.id for m in (*ticked, outsider)]
     world.liaison.communities  # loaded before (the session's member, as a request has it)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from ..i18n import lazy, lazy_gettext as _l, lazy_pgettext
 from ..form import Form
 from flask_wtf.file import MultipleFileField
@@ -117,7 +118,15 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 def member_label(member) -> str:
-    return with_masked_phone(member.name, member.phone)
+    return roll_marked(with_masked_phone(member.name, member.phone), member)
+
+
+def roll_marked(label: str, member) -> str:
+    """A people list's label, 「（不计入参与统计）」 after it for an account off the roll
+    (``Member.on_roll``: the member form's 计入参与统计, the badge 党员干部's list shows):
+    the lists offer them — work done is work done — after the members on it
+    (``queries.ROLL_FIRST``), and a tick by mistake is seen (walk55)."""
+    return label if member.on_roll else label + _("（%(x)s）", x=_("不计入参与统计"))
 
 
 # For a category that serves residents (走访慰问, 结对帮扶): a task's text reaches every
@@ -485,7 +494,9 @@ class BackfillForm(Form):
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
         label_beneficiaries(self, items)
-        labels = choices_with_unit(members, units, namesakes)
+        by_id = {m.id: m for m in members}
+        labels = [(i, roll_marked(label, by_id[i]))
+                  for i, label in choices_with_unit(members, units, namesakes)]
         self.participants.choices = labels
         self.leader.choices = [("", _l("请选择"))] + labels
 

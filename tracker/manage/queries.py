@@ -682,7 +682,7 @@ def member_candidates(unit_ids, query: str | None = None,
     {member id: ``names.namesakes_of`` her in the task's unit ``unit_id``}, read with
     her row (``tasks.queries.page_names``)."""
     stmt, limit = _candidates(unit_ids, query, limit)
-    stmt = stmt.order_by(Member.name_key, Member.id).limit(limit)
+    stmt = stmt.order_by(*ROLL_FIRST, Member.name_key, Member.id).limit(limit)
     if named is None:
         return list(db.session.scalars(stmt))
     rows = db.session.execute(stmt.add_columns(namesakes_of(Member.id, unit_id))).all()
@@ -849,7 +849,14 @@ def _forgotten(task: Task, query: str | None, limit: int, *, active: bool = Fals
         stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),
                           unit_then(Member.id, day, Member.unit_id) == task.unit_id)
     return (stmt.options(joinedload(Member.unit))
-            .order_by(Member.name_key, Member.id).limit(limit))
+            .order_by(*ROLL_FIRST, Member.name_key, Member.id).limit(limit))
+
+
+# the people lists of 补录, 指派, 添加遗漏的参加人员 and 组长: the members on the roll
+# (计入参与统计, ``Member.on_roll``) before the accounts off it — an admin, a liaison —
+# whom the rule names too (work done is work done) but a tick by mistake would put in
+# the 台账 (walk55); their labels say so (``forms.roll_marked``)
+ROLL_FIRST = (Member.on_roll.desc(),)
 
 
 def _searched(stmt, query: str | None, limit: int):
@@ -903,7 +910,7 @@ def leader_candidates(unit_ids, query: str | None = None) -> MemberChoices:
     account first (a leader reports from the phone), and whether the list was cut."""
     stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
     return _first(stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
-                                Member.name_key, Member.id), limit)
+                                *ROLL_FIRST, Member.name_key, Member.id), limit)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
@@ -936,7 +943,8 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     listed_in = day_unit.id if day is not None else Member.unit_id
     stmt = (select(Member, first, namesakes_of(Member.id, listed_in))
             .where(or_(chosen, and_(*found)))
-            .options(joinedload(Member.unit)).order_by(first, Member.name_key, Member.id))
+            .options(joinedload(Member.unit))
+            .order_by(first, *ROLL_FIRST, Member.name_key, Member.id))
     if day is not None:
         stmt = stmt.add_columns(day_unit).join(
             day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))

@@ -35,6 +35,7 @@ from ..rollups.double_rows import with_moves
 from ..rollups.findings import findings_counts_plan, moves_by_community_plan, moves_plan
 from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
+from ..rollups.off_roll import off_roll_plan
 from ..rollups.started import start_plan
 from ..rollups.scope import trend_window
 from ..sql_hints import not_indexed
@@ -233,7 +234,8 @@ def community_view_plan(scope: Scope, year: int, today: date) -> Plan:
     """社区共建进展's figures for ``scope`` (in ``year``, the period's): the trend, the
     totals overall and per category, the checklist (per item for one community, per
     category otherwise), funds, findings and needs (per item too for one community),
-    and when the app started there (``rollups.started``)."""
+    when the app started there (``rollups.started``) and how many of its 参与党员 are
+    on no roll (``rollups.off_roll``)."""
     return built_once(("progress.community", scope, year, today),
                       lambda: _community_view_plan(scope, year, today))
 
@@ -254,6 +256,8 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
         need_counts_plan(scope, today),
         need_counts_plan(scope, today, per="item") if single else constant({}),
         start_plan(year, ids),
+        # of 参与党员, those on no roll (不计入参与统计), said as the 月报's lead says them
+        off_roll_plan(scope),
         shape=lambda *figures: figures)
 
 

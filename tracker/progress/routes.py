@@ -42,6 +42,7 @@ from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
 from ..rollups.member_status import member_status
 from ..rollups.figures import pending_of, per_unit
+from ..reports.narrative import gone_parts, people_text
 from ..reports.queries import (
     communities_of,
     unit_month_communities_value,
@@ -194,7 +195,8 @@ def community():
         figures, figures_key = cached(
             "progress.community", (scope, period.year, today),
             lambda: run(q.community_view_plan(scope, period.year, today)))
-        months, overall, by_category, items, funds, findings, needs, item_needs, start = figures
+        (months, overall, by_category, items, funds, findings, needs, item_needs, start,
+         off_roll) = figures
         context.update(
             # the figures' section is kept under the figures' own key (the data's state
             # included) and what else it shows: rendered again only when they change
@@ -203,6 +205,10 @@ def community():
             single=single,
             community_id=ids[0] if single else None,
             overall=overall,
+            # 参与党员 in the 月报's words when some are on no roll: 参与情况 counts
+            # none of them (walk55: 19 here, 18 there, with no word why)
+            members_text=off_roll and people_text(overall.official.members,
+                                                  gone_parts(0, 0, off_roll)),
             by_category=by_category,
             pending=pending_of(by_category),
             beneficiaries=per_unit(by_category, "people_served"),

@@ -268,10 +268,8 @@ def lead_text(summary: MonthlyFigures, opening: str, whole_year: bool = False) -
             apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
         apart += gone_parts(summary.moved_members, summary.left_members,
                             summary.off_roll_members, whole_year)
-        people = _("%(m)s人", m=t.members)
-        if apart:
-            people += _("，其中%(parts)s", parts=join(apart))
-        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
+        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times,
+                  people=people_text(t.members, apart))
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
     return text
@@ -499,6 +497,16 @@ def left_roll_parts(cov, whole_year: bool = False) -> list[str]:
     it (不计入参与统计, figures50 #2). Without them 「本月参与0人」 stood beside
     「本单位党员参与1人次」 with nobody whose 人次 they were."""
     return gone_parts(cov.moved_out, cov.left_roll, cov.off_roll, whole_year)
+
+
+def people_text(members: int, apart: list[str]) -> str:
+    """The lead's 参与党员 with those in them 参与情况 does not count (``gone_parts``):
+    「19人，其中不计入参与统计的1人」 — the 社区共建进展 page's words for its 参与党员 too
+    (``rollups.off_roll``, walk55)."""
+    people = _("%(m)s人", m=members)
+    if apart:
+        people += _("，其中%(parts)s", parts=join(apart))
+    return people
 
 
 def gone_parts(moved: int, left: int, off_roll: int, whole_year: bool = False) -> list[str]:

@@ -128,12 +128,14 @@ def on_roll_at_end(member_id, unit_id: int, date_to: date):
         .correlate_except(RollPeriod))
 
 
-def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
+def on_roll_during(member_id, unit_id: int | None, date_from: date, date_to: date):
     """SQL: whether ``member_id`` was on the unit's roll on some day of the period up to
     its roll day (those of them off it by then left during the period); its own stays,
-    whatever stay the outer query joins (``coverage_plan``'s figures)."""
+    whatever stay the outer query joins (``coverage_plan``'s figures). ``unit_id`` None:
+    on any unit's roll (a page of several units, ``off_roll.off_roll_plan``)."""
+    unit = [] if unit_id is None else [RollPeriod.unit_id == unit_id]
     return exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member_id, RollPeriod.unit_id == unit_id,
+        RollPeriod.member_id == member_id, *unit,
         or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
         or_(RollPeriod.until.is_(None), RollPeriod.until > date_from))
         .correlate_except(RollPeriod))
