@@ -79,7 +79,7 @@ def _world(url, uploads: Path, *, had_photo: bool):
         old = set_finding_photo(finding, leader, samples.small_png()) if had_photo else None
         db.session.commit()
         return app, dict(finding=finding.id, leader=leader.id, liaison=liaison.id,
-                         uploads=str(uploads), old=old.id if old else None)
+                         task=task.id, uploads=str(uploads), old=old.id if old else None)
 
 
 def _live_photos(app, ids) -> list[tuple[int, int, str]]:
@@ -114,3 +114,91 @@ def test_two_uploads_of_a_findings_photo_at_once_leave_one(backend, had_photo, t
         assert got["_leader_uploads"]["ok"] and got["_liaison_uploads"]["ok"]
         assert got["_liaison_uploads"]["waited"] is (
             True if backend == "postgresql" else None)
+
+
+# --- flask mend-finding-photos beside an upload ----------------------------------------
+# The command (``photo_duplicates.mend_finding``) holds the finding as the upload does and
+# reads its live photos under that hold: whichever comes second reads what the first left,
+# so no photo is retired (and audited) twice, nor named as kept when it was replaced.
+
+def _mends(ids):
+    from flask import current_app
+
+    from tracker.services.photo_duplicates import mend_finding
+
+    current_app.config["UPLOAD_FOLDER"] = ids["uploads"]
+    mend_finding(ids["finding"], "operator")
+
+
+def _left_with_two(app, ids) -> list[int]:
+    """Two live photos of the finding, as a race before photo55 left them: rows written
+    directly, each one's files on disk. Returns their ids, older first."""
+    import secrets
+
+    from tracker.extensions import db
+    from tracker.models import Photo
+    from tracker.services.photos import image_path
+
+    with app.app_context():
+        photos = []
+        for _ in range(2):
+            name = secrets.token_hex(16)
+            for thumb in (False, True):
+                image_path(name, thumb).parent.mkdir(parents=True, exist_ok=True)
+                image_path(name, thumb).write_bytes(b"jpeg")
+            photos.append(Photo(task_id=ids["task"], finding_id=ids["finding"],
+                                stored_name=name, width=1200, height=1600, size_bytes=4,
+                                uploaded_by_id=ids["liaison"]))
+        db.session.add_all(photos)
+        db.session.commit()
+        found = [photo.id for photo in photos]
+        db.session.remove()
+        db.engine.dispose()
+        return found
+
+
+def _photo_audit(app) -> list[tuple[str, int, dict]]:
+    from tracker.extensions import db
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.detail)
+            .where(AuditEvent.action.in_(["add_photo", "remove_photo"]))
+            .order_by(AuditEvent.id)).all()
+        db.session.remove()
+        db.engine.dispose()
+        return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("upload_first", [True, False], ids=["upload-then-mend",
+                                                             "mend-then-upload"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_mending_a_finding_beside_its_upload_retires_each_photo_once(backend, upload_first,
+                                                                     tmp_path):
+    uploads = tmp_path / "uploads"
+    with race_database(backend, tmp_path, "findingmend") as url:
+        app, ids = _world(url, uploads, had_photo=False)
+        older, newer = _left_with_two(app, ids)
+        order = ("_leader_uploads", "_mends") if upload_first else ("_mends", "_leader_uploads")
+        got = race_in_order(MODULE, url, ids, *order)
+        # one live photo, the upload's; only its files are left
+        live = _live_photos(app, ids)
+        assert [uploader for _id, uploader, _name in live] == [ids["leader"]]
+        assert sorted(p.name for p in (uploads / "photos").iterdir()) == sorted(
+            [f"{live[0][2]}.jpg", f"{live[0][2]}_t.jpg"])
+        audit = _photo_audit(app)
+        mended = [(entity, detail["kept"]) for action, entity, detail in audit
+                  if action == "remove_photo"]
+        [added] = [detail for action, _entity, detail in audit if action == "add_photo"]
+        if upload_first:
+            # the upload replaced both; the command, behind it, found one live photo
+            assert mended == []
+            assert (added["replaces"], added.get("also")) == (newer, [older])
+        else:
+            # the command retired the older; the upload, behind it, replaced the newer
+            assert mended == [(older, newer)]
+            assert (added["replaces"], added.get("also")) == (newer, None)
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert all(outcome["ok"] for outcome in got.values())
+        assert got[order[1]]["waited"] is (True if backend == "postgresql" else None)
