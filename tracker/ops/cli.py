@@ -188,8 +188,9 @@ def mend_finding_photos_command(apply):
     photo: keep the newest, the one the page shows, and retire the others as a new photo
     retires the one it replaces, their files deleted once each finding's change commits.
     Without --apply it only says what it would do (a one-off, run by hand: look first)."""
-    mended = mend_all(os_user()) if apply else preview()
-    for each in mended:
+    mended = []
+    for each in mend_all(os_user()) if apply else preview():
+        mended.append(each)
         retired = "、".join(str(photo_id) for photo_id in each.retired)
         if apply:
             click.echo(_("摸排问题 %(finding)s：保留照片 %(kept)s，已停用照片 %(retired)s，"

@@ -15,6 +15,7 @@ two (a file a racing 确认完成 wrote and lost is named by no record: ``sweep_
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -66,10 +67,10 @@ def preview() -> list[Mended]:
 
 
 def mend_finding(finding_id: int, by: str | None) -> Mended | None:
-    """In the caller's transaction: hold the finding's row as an upload does
-    (``photos.hold_finding``) and read its live photos under that hold — an upload or
+    """In the caller's transaction: hold the finding's row as an upload and a 删除 of
+    its photo do (``photos.hold_finding``) and read its live photos under that hold — an upload or
     删除 committed meanwhile may have mended it, and one in flight is waited for, so
-    what is retired and audited is what this found, not a photo already replaced. The
+    what is retired and audited is what this found, not a photo already taken off. The
     newest stays; each older one is retired as a replaced photo is (hidden, its files
     deleted once this commits: ``photos.retire_replaced``), with a ``remove_photo``
     audit row naming the photo kept and, there being no member, the system user who
@@ -87,18 +88,16 @@ def mend_finding(finding_id: int, by: str | None) -> Mended | None:
     return mended
 
 
-def mend_all(by: str | None) -> list[Mended]:
-    """Mend every finding found, each in a transaction of its own: it holds one
-    finding's row for a moment, as an upload does, beside a running app, and a run
-    ended halfway (the database gone) keeps what it committed — the next run finds
-    the rest. A finding's files go when its transaction commits, never before.
-    Owns its transactions: call it outside one."""
+def mend_all(by: str | None) -> Iterator[Mended]:
+    """Mend every finding found, each in a transaction of its own, yielding each once
+    committed: it holds one finding's row for a moment, as an upload does, beside a
+    running app, and a run ended halfway (the database gone) keeps what it committed,
+    said as it went — the next run finds the rest. A finding's files go when its
+    transaction commits, never before. Owns its transactions: call it outside one."""
     ids = list(db.session.scalars(_extra().order_by(Photo.finding_id)))
     db.session.rollback()
-    done = []
     for finding_id in ids:
         with unit_of_work(once=False):
             mended = mend_finding(finding_id, by)
         if mended is not None:
-            done.append(mended)
-    return done
+            yield mended

@@ -265,8 +265,9 @@ def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
 
 def hold_finding(finding_id: int) -> None:
     """Hold the finding's row (``FOR NO KEY UPDATE``) before its live photos are read:
-    what a photo's upload (``set_finding_photo``) and ``flask mend-finding-photos``
-    (``photo_duplicates``) take, so neither reads photos the other is replacing."""
+    what a photo's upload (``set_finding_photo``), its 删除 (``remove_photo``) and
+    ``flask mend-finding-photos`` (``photo_duplicates``) take, so none reads photos
+    another is taking off."""
     db.session.execute(select(Finding.id).where(Finding.id == finding_id)
                        .with_for_update(key_share=True))
 
@@ -291,6 +292,11 @@ def remove_photo(photo: Photo, actor: Member) -> None:
     task = photo.task
     if not may_remove_photo(actor, photo):
         raise PermissionDenied(_l("无权操作。"))
+    if photo.finding_id is not None:
+        # the finding's photos are read under its row, as an upload reads them: one
+        # that replaced or retired this photo meanwhile is waited for and seen
+        hold_finding(photo.finding_id)
+        db.session.refresh(photo)
     if not photo.active:
         raise ServiceError(_l("该照片已删除。"))
     if photo.finding_id is None and task.report_approved:
