@@ -61,8 +61,8 @@ def register(app) -> None:
     from .demo import seed_demo_command
     from .datagen import generate_data_command
     from .imports.cli import import_members_command
-    from .ops.cli import (backup_command, create_admin_command, restore_command,
-                          sweep_uploads_command)
+    from .ops.cli import (backup_command, create_admin_command, mend_finding_photos_command,
+                          restore_command, sweep_uploads_command)
     from .reminders.cli import send_reminders_command
     from .reports.cli import annual_report_command, monthly_report_command
     from .residents.cli import purge_residents_command
@@ -70,5 +70,6 @@ def register(app) -> None:
     for command in (seed_demo_command, import_members_command, monthly_report_command,
                     annual_report_command, generate_data_command, create_admin_command,
                     backup_command, restore_command, sweep_uploads_command,
+                    mend_finding_photos_command,
                     purge_residents_command, purge_members_command, send_reminders_command):
         app.cli.add_command(_meets_outages(command))

@@ -79,7 +79,7 @@ def _world(url, uploads: Path, *, had_photo: bool):
         old = set_finding_photo(finding, leader, samples.small_png()) if had_photo else None
         db.session.commit()
         return app, dict(finding=finding.id, leader=leader.id, liaison=liaison.id,
-                         uploads=str(uploads), old=old.id if old else None)
+                         task=task.id, uploads=str(uploads), old=old.id if old else None)
 
 
 def _live_photos(app, ids) -> list[tuple[int, int, str]]:
@@ -114,3 +114,107 @@ def test_two_uploads_of_a_findings_photo_at_once_leave_one(backend, had_photo, t
         assert got["_leader_uploads"]["ok"] and got["_liaison_uploads"]["ok"]
         assert got["_liaison_uploads"]["waited"] is (
             True if backend == "postgresql" else None)
+
+
+# --- flask mend-finding-photos beside an upload or a 删除 --------------------------------
+# The command (``photo_duplicates.mend_finding``) holds the finding's row before it reads
+# its photos, as the upload and a 删除 of the finding's photo (``remove_photo``) do:
+# whichever comes second reads what the first left, so no photo is retired (and audited)
+# twice, nor named as kept when it was taken off.
+
+def _mends(ids):
+    from flask import current_app
+
+    from tracker.services.photo_duplicates import mend_finding
+
+    current_app.config["UPLOAD_FOLDER"] = ids["uploads"]
+    mend_finding(ids["finding"], "operator")
+
+
+def _leader_removes_the_shown(ids):
+    from flask import current_app
+
+    from tracker.extensions import db
+    from tracker.models import Member, Photo
+    from tracker.services.photos import remove_photo
+
+    current_app.config["UPLOAD_FOLDER"] = ids["uploads"]
+    remove_photo(db.session.get(Photo, ids["newer"]), db.session.get(Member, ids["leader"]))
+    db.session.flush()  # its UPDATEs in the database, uncommitted, as at its COMMIT
+
+
+def _left_with_two(app, ids) -> None:
+    """Two live photos of the finding, as a race before photo55 left them: rows written
+    directly, each one's files on disk; ``ids`` gets them as "older" and "newer"."""
+    import secrets
+
+    from tracker.extensions import db
+    from tracker.models import Photo
+    from tracker.services.photos import image_path
+
+    with app.app_context():
+        photos = []
+        for _ in range(2):
+            name = secrets.token_hex(16)
+            for thumb in (False, True):
+                image_path(name, thumb).parent.mkdir(parents=True, exist_ok=True)
+                image_path(name, thumb).write_bytes(b"jpeg")
+            photos.append(Photo(task_id=ids["task"], finding_id=ids["finding"],
+                                stored_name=name, width=1200, height=1600, size_bytes=4,
+                                uploaded_by_id=ids["liaison"]))
+        db.session.add_all(photos)
+        db.session.commit()
+        ids["older"], ids["newer"] = (photo.id for photo in photos)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _photo_audit(app) -> list[tuple[str, int, dict]]:
+    from tracker.extensions import db
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.detail)
+            .where(AuditEvent.action.in_(["add_photo", "remove_photo"]))
+            .order_by(AuditEvent.id)).all()
+        db.session.remove()
+        db.engine.dispose()
+        return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("mend_first", [False, True], ids=["mend-second", "mend-first"])
+@pytest.mark.parametrize("other", ["_leader_uploads", "_leader_removes_the_shown"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_mending_a_finding_beside_an_upload_or_removal_retires_each_photo_once(
+        backend, other, mend_first, tmp_path):
+    uploads = tmp_path / "uploads"
+    with race_database(backend, tmp_path, "findingmend") as url:
+        app, ids = _world(url, uploads, had_photo=False)
+        _left_with_two(app, ids)
+        older, newer = ids["older"], ids["newer"]
+        order = ("_mends", other) if mend_first else (other, "_mends")
+        got = race_in_order(MODULE, url, ids, *order)
+        live = _live_photos(app, ids)
+        audit = _photo_audit(app)
+        mended = [(entity, detail["kept"]) for action, entity, detail in audit
+                  if action == "remove_photo" and detail.get("via") == "mend-finding-photos"]
+        [(action, entity, detail)] = [row for row in audit
+                                      if row[2].get("via") != "mend-finding-photos"]
+        if other == "_leader_uploads":
+            # one live photo, the upload's, replacing the newer (and the older unless mended)
+            assert [uploader for _id, uploader, _name in live] == [ids["leader"]]
+            assert (action, detail["replaces"]) == ("add_photo", newer)
+        else:
+            # the shown photo taken off, and the older with it unless mended
+            assert live == []
+            assert (action, entity) == ("remove_photo", newer)
+        # the command, first, retired the older, keeping the newer; second, it found one
+        # live photo or none, and retired nothing — never a photo the other took off
+        assert mended == ([(older, newer)] if mend_first else [])
+        assert detail.get("also") == (None if mend_first else [older])
+        assert sorted(p.name for p in (uploads / "photos").iterdir()) == sorted(
+            f"{name}{end}" for _id, _uploader, name in live for end in (".jpg", "_t.jpg"))
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert all(outcome["ok"] for outcome in got.values())
+        assert got[order[1]]["waited"] is (True if backend == "postgresql" else None)

@@ -1,5 +1,5 @@
 """Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``,
-``sweep-uploads``."""
+``sweep-uploads``, ``mend-finding-photos``."""
 from __future__ import annotations
 
 import signal
@@ -18,6 +18,7 @@ from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
 from ..services.passwords import check_password_strength
+from ..services.photo_duplicates import mend_all, preview
 from ..services.photos import sweep_uploads
 from .backup import BackupError, backup, restore
 from .files import CallerPath, file_error, os_user
@@ -175,3 +176,36 @@ def sweep_uploads_command():
     except OSError as error:
         raise file_error(error, current_app.config["UPLOAD_FOLDER"]) from None
     click.echo(_("已删除 %(n)s 个没有记录的照片文件。", n=len(removed)))
+
+
+@click.command("mend-finding-photos")
+@click.option("--apply", is_flag=True,
+              help="Retire the photos and delete their files (without it: only say what "
+                   "would be done).")
+@with_appcontext
+def mend_finding_photos_command(apply):
+    """Findings that two uploads at once (before session 55) left with more than one live
+    photo: keep the newest, the one the page shows, and retire the others as a new photo
+    retires the one it replaces, their files deleted once each finding's change commits.
+    Without --apply it only says what it would do (a one-off, run by hand: look first)."""
+    mended = []
+    for each in mend_all(os_user()) if apply else preview():
+        mended.append(each)
+        retired = "、".join(str(photo_id) for photo_id in each.retired)
+        if apply:
+            click.echo(_("摸排问题 %(finding)s：保留照片 %(kept)s，已停用照片 %(retired)s，"
+                         "其图片文件已删除。", finding=each.finding_id, kept=each.kept,
+                         retired=retired))
+        else:
+            click.echo(_("摸排问题 %(finding)s：将保留照片 %(kept)s（页面显示的最新一张），"
+                         "停用照片 %(retired)s 并删除其图片文件。", finding=each.finding_id,
+                         kept=each.kept, retired=retired))
+    photos = sum(len(each.retired) for each in mended)
+    if not mended:
+        click.echo(_("没有摸排问题同时有多张在用照片，无需处理。"))
+    elif apply:
+        click.echo(_("已处理 %(n)s 个摸排问题，停用了 %(photos)s 张较早的照片。",
+                     n=len(mended), photos=photos))
+    else:
+        click.echo(_("试运行，未做任何更改：%(n)s 个摸排问题共有 %(photos)s 张较早的照片将被停用。"
+                     "确认后加 --apply 再运行一次。", n=len(mended), photos=photos))

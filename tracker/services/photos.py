@@ -247,8 +247,7 @@ def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
     upload behind a 删除 is refused. SQLite's writers take turns anyway."""
     if not may_add_finding_photo(actor, finding):
         raise PermissionDenied(_l("无权操作。"))
-    db.session.execute(select(Finding.id).where(Finding.id == finding.id)
-                       .with_for_update(key_share=True))
+    hold_finding(finding.id)
     db.session.refresh(finding)
     if not finding.active:
         raise ServiceError(_l("该摸排问题已作废。"))
@@ -257,12 +256,27 @@ def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
         Photo.finding_id == finding.id, Photo.active.is_(True)).order_by(Photo.id)))
     photo = _store(finding.task, actor, data, finding_id=finding.id)
     for replaced in old:
-        replaced.active = False
-        remove_image_on_commit(replaced.stored_name)  # replaced: its image goes (remove_photo)
+        retire_replaced(replaced)
     extra = {"also": [p.id for p in old[:-1]]} if len(old) > 1 else {}
     record(actor, "add_photo", photo, task_id=finding.task_id, finding_id=finding.id,
            replaces=old[-1].id if old else None, **extra)
     return photo
+
+
+def hold_finding(finding_id: int) -> None:
+    """Hold the finding's row (``FOR NO KEY UPDATE``) before its live photos are read:
+    what a photo's upload (``set_finding_photo``), its 删除 (``remove_photo``) and
+    ``flask mend-finding-photos`` (``photo_duplicates``) take, so none reads photos
+    another is taking off."""
+    db.session.execute(select(Finding.id).where(Finding.id == finding_id)
+                       .with_for_update(key_share=True))
+
+
+def retire_replaced(photo: Photo) -> None:
+    """A finding's photo replaced by a newer one: hidden (its row kept, as history) and
+    its image and thumbnail deleted once this commits (as ``remove_photo``)."""
+    photo.active = False
+    remove_image_on_commit(photo.stored_name)
 
 
 def may_remove_photo(actor: Member, photo: Photo) -> bool:
@@ -278,6 +292,11 @@ def remove_photo(photo: Photo, actor: Member) -> None:
     task = photo.task
     if not may_remove_photo(actor, photo):
         raise PermissionDenied(_l("无权操作。"))
+    if photo.finding_id is not None:
+        # the finding's photos are read under its row, as an upload reads them: one
+        # that replaced or retired this photo meanwhile is waited for and seen
+        hold_finding(photo.finding_id)
+        db.session.refresh(photo)
     if not photo.active:
         raise ServiceError(_l("该照片已删除。"))
     if photo.finding_id is None and task.report_approved:
