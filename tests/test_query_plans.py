@@ -171,6 +171,26 @@ def test_who_has_not_taken_part_is_asked_with_the_period_written_out(app, world,
     assert "'submitted'" in statement
 
 
+
+def test_the_rolls_work_counted_elsewhere_is_asked_with_the_period_written_out(
+        app, world, count_queries):
+    """The same rule for 参与情况's last part, the roll's people whose work all counts
+    for another unit (``moved.counted_elsewhere_part``): with the period and the status
+    sent as parameters, its generic plan read the county's whole month of approved
+    participations through the date index to keep the roll's few (session 56). Its own
+    WHERE, after the roll's sub-select, has them in its text (both databases)."""
+    from datetime import date
+
+    from tracker.rollups.coverage import coverage
+
+    with count_queries() as q:
+        coverage(world.member.unit_id, date(2022, 10, 1), date(2022, 11, 1))
+    (statement,) = [s for s in q.statements if "AS counted_elsewhere" in s]
+    outer = statement[statement.index("AS counted_elsewhere"):]
+    outer = outer[:outer.index(" UNION ALL ")] if " UNION ALL " in outer else outer
+    for written in ("'2022-10-01'", "'2022-11-01'", "'approved'"):
+        assert written in outer, outer
+
 def _asked(count_queries, call, marker: str) -> str:
     with count_queries() as asked:
         call()
