@@ -25,9 +25,9 @@ def counted_elsewhere_part(members, date_from: date, date_to: date,
 
     The period and the status are written into the statement's text (as
     ``coverage._took_part``'s): on its generic plan (``batch``'s) PostgreSQL guessed the
-    period's approved participations at a few hundred and read the county's whole month
-    through its date index, to keep the roll's few; with the month in the text it reads
-    each of them by member (5.9 → 3.0 ms of the server's CPU, docs/performance.md,
+    period's approved participations at under 2,000 (a tenth) and read the county's whole
+    month through its date index, to keep the roll's few; with the month in the text it
+    reads each of them by member (5.9 → 3.0 ms of the server's CPU, docs/performance.md,
     session 56)."""
     period = Scope(written(date_from, Date()), written(date_to, Date()),
                    community_ids=community_ids)
