@@ -73,10 +73,17 @@ def named_people(scope: Scope):
         parts.insert(0, select(RollPeriod.member_id.label("member_id"))
                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))))
     named = union(*parts).subquery("named")
+
+    def of_each(column):
+        # each person's own row read by its key: joined, PostgreSQL's planner read all
+        # the county's members to hash them against the few hundred named (≈ 3 ms of
+        # the 月报's server CPU at 20,000 members; docs/performance.md, session 56)
+        return select(column).where(Member.id == named.c.member_id).scalar_subquery()
+
     return namesake_columns(
-        select(Member.id.label("member_id"), Member.name, Member.branch,
-               Member.namesake_phone.label("phone"))  # an erased phone's kept mask
-        .join(named, named.c.member_id == Member.id)
+        select(named.c.member_id, of_each(Member.name).label("name"),
+               of_each(Member.branch).label("branch"),
+               of_each(Member.namesake_phone).label("phone"))  # an erased phone's kept mask
         .subquery("named_people"))
 
 
@@ -344,13 +351,17 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             *left_after_work(CountedParticipation.member_id, unit_id, date_from, date_to),
         )
         .select_from(CountedParticipation)
-        .join(Member, Member.id == CountedParticipation.member_id)
         .outerjoin(RollPeriod, stay)
         # the unit's members of any day (read by member, as the 未参与名单 is), then
-        # each participation given to the unit of that day
+        # each participation given to the unit of that day (the unit she has now on a
+        # day on no roll: asked of her row alone — joined, PostgreSQL's planner read
+        # every member of the county to hash them, session 56)
         .where(CountedParticipation.member_id.in_(_members_of_any_day(unit_id)),
                or_(RollPeriod.unit_id == unit_id,
-                   and_(RollPeriod.id.is_(None), Member.unit_id == unit_id)),
+                   and_(RollPeriod.id.is_(None),
+                        exists(select(Member.id).where(
+                            Member.id == CountedParticipation.member_id,
+                            Member.unit_id == unit_id)))),
                *_in_period(date_from, date_to, community_ids)),
         select(
             roll.c.id,
