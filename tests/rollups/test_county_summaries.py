@@ -512,7 +512,7 @@ def test_a_ledger_import(world):
              "社区": world.community.name, "类别": world.item.category.name,
              "活动": f"补录活动{n}",
              "地点": "党群服务中心", "姓名": member.name, "手机号": member.phone,
-             "组长": "组长" if member == world.member else "", "完成数量": "1", "受益": "20",
+             "组长": "组长" if member == world.member else "", "完成数量": "", "受益": "",
              "情况说明": "清理楼道杂物。"}
             for n, day in enumerate(days) for member in (world.member, world.other_member)]
     sheet = xlsx_bytes(([values.get(h, "") for h in HEADERS] for values in rows), HEADERS)

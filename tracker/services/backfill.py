@@ -61,7 +61,8 @@ from .claims import add_done_participation, check_minutes, held_active, task_spa
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .overlap import overlapping
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
-from .reviews import ReportData, approve_report, report_figures, submit_report
+from .reviews import (ReportData, approve_report, report_figures, submit_report,
+                      uncounted_figures)
 from .summary_notes import (
     Closed,
     ClosedUnit,
@@ -480,7 +481,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         found.append(("resource_item", _l("该资源清单项目已停用。")))
     if data.findings and not item.category.is_survey:
         found.append(("findings", _l("只有摸排类活动可以登记摸排问题。")))
-    found += _uncounted_figures(item.category, data)
+    found += uncounted_figures(item.category, data.quantity, data.people_served)
     if len(data.photos) > MAX_PHOTOS_PER_TASK:
         found.append(("photos", _l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。",
                                    n=MAX_PHOTOS_PER_TASK)))
@@ -538,24 +539,6 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     if times_ok and people_ok:
         collect(found, refuse_overlap, ids, starts_at, ends_at, field="participants",
               same_activity=(item.community_id, item.category_id), lock=lock)
-    return found
-
-
-def _uncounted_figures(category, data: BackfillData) -> list[tuple[str, object]]:
-    """A 受益 or 完成数量 typed for a category that does not count it (``report_figures``
-    records 0 there): refused under its box, never saved as 0 without a word (walk55
-    #1: 「受益 20」 typed for an 环境整治 was gone from the 台账). A survey's 完成数量 is its
-    摸排问题 lines."""
-    found: list[tuple[str, object]] = []
-    if data.people_served and not category.beneficiary_unit:
-        found.append(("people_served", _l("“%(category)s”不统计受益，请清空此项。",
-                                          category=category.name)))
-    if data.quantity and category.is_survey:
-        found.append(("quantity", _l("摸排类活动的完成数量就是登记的问题处数，请清空此项，"
-                                     "在“摸排问题”中每行填写一处。")))
-    elif data.quantity and not category.quantity_unit:
-        found.append(("quantity", _l("“%(category)s”不统计完成数量，请清空此项。",
-                                     category=category.name)))
     return found
 
 

@@ -106,6 +106,27 @@ def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
     return int(quantity), int(people)
 
 
+def uncounted_figures(category, quantity: int | None,
+                      people_served: int | None) -> list[tuple[str, object]]:
+    """A 受益 or 完成数量 given for a category that does not count it, as (form field,
+    message): refused, never recorded as 0 without a word (walk55 #1: 「受益 20」 typed
+    for an 环境整治 was gone from the 台账). Empty and 0 are no figure: the 台账 writes
+    such a column empty, and it must import again. A survey's 完成数量 is its 摸排问题,
+    never typed. The one rule of 补录 (``backfill.backfill_problems``) and the ledger
+    import, which says it on the row's cell (import56)."""
+    found: list[tuple[str, object]] = []
+    if people_served and not category.beneficiary_unit:
+        found.append(("people_served", _l("“%(category)s”不统计受益，请清空此项。",
+                                          category=category.name)))
+    if quantity and category.is_survey:
+        found.append(("quantity", _l("摸排类活动的完成数量就是登记的问题处数，请清空此项，"
+                                     "在“摸排问题”中每行填写一处。")))
+    elif quantity and not category.quantity_unit:
+        found.append(("quantity", _l("“%(category)s”不统计完成数量，请清空此项。",
+                                     category=category.name)))
+    return found
+
+
 REPORT_STALE = _l("该任务的完成情况已被他人修改，请核对后重新提交。")
 
 
