@@ -392,3 +392,14 @@ def test_a_figure_the_category_does_not_count_is_refused_each_under_its_box(worl
     with unit_of_work():
         report = submit_report(task, world.leader, data(quantity=0, people_served=None))
     assert (report.quantity, report.people_served) == (0, 0)
+
+
+def test_every_refused_figure_is_named_at_once(world):
+    """Both figures of a category counting both, negative: each named under its box in
+    one refusal, not the first alone (import56: ``report_figures`` collects)."""
+    with pytest.raises(ServiceErrors) as refusal:
+        with unit_of_work():
+            submit_report(world.past_task, world.leader, data(quantity=-1, people_served=-2))
+    assert [(e.field, str(e.message)) for e in refusal.value.errors] == [
+        ("quantity", "数量不能为负数。"), ("people_served", "数量不能为负数。")]
+    assert report_count(world.past_task) == 0
