@@ -87,7 +87,7 @@ def _ledger_sheet(world, day: str) -> bytes:
         values = {"日期": day, "开始": "09:00", "结束": "11:00", "单位": "县商务局",
                   "社区": world.community, "类别": world.category, "活动": "楼道清理（台账导入）",
                   "地点": "解放路12号", "姓名": person.name, "手机号": phone,
-                  "完成数量": "3", "受益": "40", "情况说明": "清理楼道杂物。"}
+                  "完成数量": "", "受益": "", "情况说明": "清理楼道杂物。"}
         book.active.append([values.get(h, "") for h in HEADERS])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -32,7 +32,7 @@ NOTES = ["表头在第2行，其上的标题行已忽略。", "第6行是重复�
 
 
 def line(october, category, name, *, day="2022-10-05", starts="09:00", ends="11:00",
-         title="楼道清扫", hours="", leader="", quantity="1", served="20") -> list:
+         title="楼道清扫", hours="", leader="", quantity="", served="") -> list:
     member = october.members[name]
     values = {"日期": day, "开始": starts, "结束": ends, "单位": "县商务局", "社区": "解放路社区",
               "类别": category, "活动": title, "地点": "党群服务中心", "姓名": member.name,
@@ -52,10 +52,10 @@ def workbook(rows) -> bytes:
 
 def printed_ledger(october, category) -> bytes:
     """Three printed pages (spreadsheet rows by hand): 1 title, 2 header, 3 郑某某 in
-    楼道清扫 (10-05 09:00–11:00, 2 h, 组长, 完成 1, 受益 20), 4 「制表人」｜「张三」, 5
+    楼道清扫 (10-05 09:00–11:00, 2 h, 组长), 4 「制表人」｜「张三」, 5
     「第一页 共五页」, 6–7 title and header again, 8 冯某某 in 楼道清扫 (1.5 h), 9 「共5页
     第2页」, 10 a bare 「- 2 -」 under 地点, 11 a bare 「1/5」, 12 header again, 13 冯某某
-    in 垃圾清运 (10-06 14:00–16:00, hours empty: its 2 hours, 组长, 完成 2, 受益 15), 14
+    in 垃圾清运 (10-06 14:00–16:00, hours empty: its 2 hours, 组长), 14
     「第十二页」, 15 「Page 3 of 5」, 16 「第一页」, 17 「制表时间」｜ a date cell."""
     return workbook([
         [TITLE], HEADERS,
@@ -69,7 +69,7 @@ def printed_ledger(october, category) -> bytes:
         ["1/5"],
         HEADERS,
         line(october, category, "冯某某", day="2022-10-06", starts="14:00", ends="16:00",
-             title="垃圾清运", leader="是", quantity="2", served="15"),
+             title="垃圾清运", leader="是"),
         ["第十二页"],
         [None, "Page 3 of 5"],
         ["第一页"],
@@ -110,7 +110,7 @@ def test_a_printed_ledger_skips_footers_and_repeated_headers_and_records_the_res
     assert (done.activities, done.participations, done.skipped) == (2, 3, 0)
     db.session.expire_all()
     # by hand: two activities of 环境整治 (a category with no unit of 完成数量 or 受益:
-    # the 1 + 2 and 20 + 15 typed count nowhere), 人次 3 of two members who had none in
+    # those cells left empty), 人次 3 of two members who had none in
     # October, 120 + 90 + 120 minutes
     assert official(october) == replace(
         before, activities=before.activities + 2, person_times=before.person_times + 3,

@@ -103,16 +103,16 @@ def ledger(october, category, *extra) -> bytes:
         values = {"日期": day, "开始": "09:00", "结束": "11:00", "单位": "县商务局",
                   "社区": "解放路社区", "类别": category, "活动": "楼道清扫", "地点": "党群服务中心",
                   "姓名": member.name, "手机号": phone, "服务时长（小时）": hours, "组长": leader,
-                  "完成数量": "1", "受益": served, "情况说明": "清理楼道杂物。"}
+                  "完成数量": "", "受益": served, "情况说明": "清理楼道杂物。"}
         return [number, *(values.get(h, "") for h in HEADERS)]
 
     m = october.members
     rows = [
         ["县商务局2022年10月共建活动台账"],
         header,
-        line(1, m["郑某某"], datetime(2022, 10, 5), int(m["郑某某"].phone), "2", 20, "是"),
+        line(1, m["郑某某"], datetime(2022, 10, 5), int(m["郑某某"].phone), "2", 0, "是"),
         [],  # a blank row in the middle
-        line(2, m["冯某某"], "44839", m["冯某某"].phone, 1.5, "20"),
+        line(2, m["冯某某"], "44839", m["冯某某"].phone, 1.5, "0"),
         *extra,
         [3],  # numbered in advance, nobody on it
         ["合计", None, None, None, None, None, None, None, None, None, None, None, None, 3.5],
@@ -142,7 +142,7 @@ def test_the_ledger_as_kept_records_its_activity_and_names_what_it_left_out(
 def test_a_ledger_row_pasted_twice_is_refused_on_the_second(october, cleanup_category):
     m = october.members["冯某某"]
     twice = ["", "2022-10-05", "09:00", "11:00", "县商务局", "解放路社区", "", cleanup_category,
-             "楼道清扫", "党群服务中心", "", m.name, m.phone, "1.5", "", "1", "20", "清理楼道杂物。"]
+             "楼道清扫", "党群服务中心", "", m.name, m.phone, "1.5", "", "", "0", "清理楼道杂物。"]
     assert errors_by_line(preview(october.liaison, ledger(october, cleanup_category, twice))) == {
         6: ["与第5行重复（冯某某）。"]}
 

@@ -144,7 +144,7 @@ def test_a_claimed_need_turned_into_a_task_keeps_its_claimer(world):
 
 def _approve(world, task):
     with unit_of_work():
-        submit_report(task, world.leader, ReportData(quantity=3, people_served=10,
+        submit_report(task, world.leader, ReportData(quantity=None, people_served=None,
                                                      note="清理楼道。", absent_ids=set()))
     with unit_of_work():
         approve_report(task.report, world.liaison)
@@ -251,7 +251,7 @@ def _convert_weekly(world, wish, weeks=3):
 
 def _approve_by_liaison(world, task):
     with unit_of_work():
-        submit_report(task, world.liaison, ReportData(quantity=3, people_served=10,
+        submit_report(task, world.liaison, ReportData(quantity=None, people_served=None,
                                                       note="代购米面。", absent_ids=set()))
     with unit_of_work():
         approve_report(task.report, world.liaison)
@@ -447,7 +447,7 @@ def test_reopening_the_approval_that_fulfilled_the_need_makes_it_to_do_again(wor
     # the leader corrects the report, an admin approves it: the need is done again
     with unit_of_work():
         submit_report(world.past_task, world.leader, ReportData(
-            quantity=3, people_served=8, note="清理楼道。", absent_ids=set()))
+            quantity=None, people_served=None, note="清理楼道。", absent_ids=set()))
     with unit_of_work():
         approve_report(world.past_task.report, world.admin)
     db.session.refresh(wish)

@@ -130,8 +130,11 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
                             get(Member, m), 60))
                     step(lambda: add_task_photo(get(Task, task_id), get(Member, leader_id), photo))
                     step(lambda: submit_report(get(Task, task_id), get(Member, leader_id),
-                                               ReportData(quantity=2, people_served=10,
-                                                          note="清理完毕")))
+                                               ReportData(
+                                                   # 牛皮癣清除 counts 处, 环境整治 none
+                                                   quantity=2 if get(Task, task_id).category
+                                                   .quantity_unit else None,
+                                                   people_served=None, note="清理完毕")))
                     step(lambda: approve_report(get(Task, task_id).report, liaison()))
                     claimer = next(claimers, None)
                     if claimer is not None:

@@ -56,7 +56,7 @@ def _build_world(url: str):
         task.taken = len(members)
         db.session.commit()
         with unit_of_work():
-            submit_report(task, members[0], ReportData(quantity=3, people_served=20, note=""))
+            submit_report(task, members[0], ReportData(quantity=None, people_served=None, note=""))
         ids = list(db.session.scalars(select(Assignment.id).where(Assignment.task_id == task.id)
                                       .order_by(Assignment.id)))
         task_id = task.id

@@ -340,7 +340,7 @@ def test_the_double_work_of_each_category(staffed):
     survey = f.item(world.unit, world.community, SURVEY_CODE)
     with unit_of_work():
         task.category_id, task.resource_item_id = stairs.category_id, stairs.id
-    report = submitted(world, quantity=6)
+    report = submitted(world, quantity=6, people_served=None)  # 个 only
     check_county(task.service_date)
     with unit_of_work():
         task.category_id, task.resource_item_id = survey.category_id, survey.id
@@ -366,7 +366,7 @@ def test_an_admins_own_double_category_is_double_work(staffed):
         "bike_tidy", "共享单车整理", quantity="辆", beneficiary=None, section=Section.double))
     with unit_of_work():
         task.category_id, task.resource_item_id = bikes.category_id, bikes.id
-    report = submitted(world, quantity=120)
+    report = submitted(world, quantity=120, people_served=None)  # 辆 only
     check_county(task.service_date)
     with unit_of_work():
         approve_report(report, world.liaison)
@@ -399,7 +399,7 @@ def test_the_findings_of_a_survey_through_their_lifecycle(staffed):
                  for kind in (FindingKind.road, FindingKind.sewer, FindingKind.sidewalk)]
     day = task.service_date
     check_county(day)  # no report yet
-    report = submitted(world)
+    report = submitted(world, quantity=None, people_served=None)  # its findings
     check_county(day)
     with unit_of_work():
         hand_over(found[0], world.liaison, "县住建局", day)
@@ -425,7 +425,7 @@ def test_a_returned_survey_takes_its_findings_out(staffed):
     with unit_of_work():
         task.category_id, task.resource_item_id = survey.category_id, survey.id
         record_finding(task, world.leader, FindingData(kind=FindingKind.road, place="3号楼"))
-    report = submitted(world)
+    report = submitted(world, quantity=None, people_served=None)  # its findings
     check_county(task.service_date)
     with unit_of_work():
         return_report(report, world.liaison, "请补充照片。")
@@ -512,7 +512,7 @@ def test_a_ledger_import(world):
              "社区": world.community.name, "类别": world.item.category.name,
              "活动": f"补录活动{n}",
              "地点": "党群服务中心", "姓名": member.name, "手机号": member.phone,
-             "组长": "组长" if member == world.member else "", "完成数量": "1", "受益": "20",
+             "组长": "组长" if member == world.member else "", "完成数量": "", "受益": "",
              "情况说明": "清理楼道杂物。"}
             for n, day in enumerate(days) for member in (world.member, world.other_member)]
     sheet = xlsx_bytes(([values.get(h, "") for h in HEADERS] for values in rows), HEADERS)

@@ -39,8 +39,8 @@ def _approver(url: str, ids: list[tuple[int, int]], barrier, results) -> None:
     results.put(act_in_turn(url, barrier, ids, _approve))
 
 
-def submitted_yesterday(item, liaison, members, title: str, minutes: int, quantity: int,
-                        people_served: int):
+def submitted_yesterday(item, liaison, members, title: str, minutes: int, quantity: int | None,
+                        people_served: int | None):
     """A task of yesterday with ``members`` done on it for ``minutes``, its report
     submitted (待审核) by the first of them; committed. Returns the report."""
     from tests import factories as f
@@ -70,7 +70,7 @@ def _build_world(url: str):
     with race_world(url) as (app, unit, item, liaison):
         members = [f.member(unit) for _ in range(MEMBERS)]
         reviewer = f.member(unit, Role.admin, "管理员")
-        reports = [submitted_yesterday(item, liaison, members, f"同月{n}", 60, 1, 5)
+        reports = [submitted_yesterday(item, liaison, members, f"同月{n}", 60, None, None)
                    for n in range(PROCESSES * TASKS_PER_PROCESS)]
         ids = [(report.id, reviewer.id) for report in reports]
         day = reports[-1].task.service_date

@@ -121,8 +121,8 @@ def _sheet(world, member, day: date) -> bytes:
     values = {"日期": day.isoformat(), "开始": "09:00", "结束": "11:00", "单位": world.unit.name,
               "社区": world.community.name, "责任区": "", "类别": world.item.category.name,
               "活动": "台账补录", "地点": "党群服务中心", "姓名": member.name,
-              "手机号": member.phone, "服务时长（小时）": "", "组长": "是", "完成数量": "1",
-              "受益": "20", "情况说明": "清理楼道杂物。"}
+              "手机号": member.phone, "服务时长（小时）": "", "组长": "是", "完成数量": "",
+              "受益": "", "情况说明": "清理楼道杂物。"}
     book = Workbook()
     book.active.append(HEADERS)
     book.active.append([values.get(h, "") for h in HEADERS])

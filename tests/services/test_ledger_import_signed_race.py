@@ -55,8 +55,8 @@ def _world(url):
             line=2, day=date(last.year, last.month, 20).isoformat(), starts="09:00",
             ends="11:00", unit=unit.name, community=item.community.name,
             category=item.category.name, title="楼道清理", place="党群服务中心",
-            name=member.name, phone=member.phone, leader="是", quantity="1",
-            people_served="20", note="清理楼道杂物。")]
+            name=member.name, phone=member.phone, leader="是", quantity="",
+            people_served="", note="清理楼道杂物。")]
     return app, ids
 
 

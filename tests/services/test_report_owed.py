@@ -28,7 +28,7 @@ def mark(task):
 def submit(world):
     with unit_of_work():
         submit_report(world.past_task, world.leader,
-                      ReportData(quantity=3, people_served=10, note="清理楼道。", absent_ids=set()))
+                      ReportData(quantity=None, people_served=None, note="清理楼道。", absent_ids=set()))
 
 
 def test_the_report_lifecycle_moves_the_mark(world):
@@ -86,7 +86,7 @@ def test_a_failed_unit_of_work_leaves_the_mark_as_it_was(world):
     before = mark(task)
     with pytest.raises(ServiceError):
         with unit_of_work():
-            submit_report(task, world.leader, ReportData(quantity=3, people_served=10,
+            submit_report(task, world.leader, ReportData(quantity=None, people_served=None,
                                                          note="x", absent_ids=set()))
             raise ServiceError("rolled back")
     assert mark(task) == before == task.ends_at

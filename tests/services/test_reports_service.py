@@ -10,7 +10,7 @@ from tests import factories as f
 from tests.services.test_claims import assignment_of, audits, refused
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, ReportStatus, TaskReport, TaskStatus
-from tracker.services import PermissionDenied, unit_of_work
+from tracker.services import PermissionDenied, ServiceErrors, unit_of_work
 from tracker.services.claims import confirm_participation
 from tracker.services.reviews import (
     ReportData,
@@ -202,7 +202,7 @@ def test_approval_waits_for_the_end_of_the_activity(world):
                      starts_in=-timedelta(minutes=30))
     db.session.commit()
     with unit_of_work():
-        report = submit_report(running, world.leader, data())
+        report = submit_report(running, world.leader, data(quantity=None, people_served=None))
     end = to_local(running.ends_at)
     refused(approve_report, report, world.liaison,
             message=f"活动进行中，{end:%H:%M} 结束后可审核通过" if end.date() == local_today()
@@ -323,7 +323,7 @@ def test_report_on_a_task_that_started_but_has_not_ended(world):
                      starts_in=-timedelta(minutes=30))
     db.session.commit()
     with unit_of_work():
-        report = submit_report(running, world.leader, data())
+        report = submit_report(running, world.leader, data(quantity=None, people_served=None))
     assert report.status == ReportStatus.submitted
 
 
@@ -373,3 +373,33 @@ def test_the_queue_asks_of_many_reports_what_a_report_asks_alone(world):
     assert {k: str(v) for k, v in approval_refusals(tasks, world.liaison).items()} == alone
     assert approval_refusals(tasks, world.admin) == {}
     assert all(approval_refusal(t, world.admin) is None for t in tasks)
+
+
+def test_a_figure_the_category_does_not_count_is_refused_each_under_its_box(world):
+    """import56: 提交完成's one rule with 补录 and the ledger import — 环境整治 counts
+    no 完成数量 and no 受益: both given are refused at once, each under its box, nothing
+    written; 0 and nothing are no figure."""
+    task = f.task(world.item, world.liaison, leader=world.leader,
+                  starts_in=-timedelta(days=1))
+    db.session.commit()
+    with pytest.raises(ServiceErrors) as refusal:
+        with unit_of_work():
+            submit_report(task, world.leader, data(quantity=3, people_served=20))
+    assert [(e.field, str(e.message)) for e in refusal.value.errors] == [
+        ("people_served", "“环境整治”不统计受益，请清空此项。"),
+        ("quantity", "“环境整治”不统计完成数量，请清空此项。")]
+    assert report_count(task) == 0
+    with unit_of_work():
+        report = submit_report(task, world.leader, data(quantity=0, people_served=None))
+    assert (report.quantity, report.people_served) == (0, 0)
+
+
+def test_every_refused_figure_is_named_at_once(world):
+    """Both figures of a category counting both, negative: each named under its box in
+    one refusal, not the first alone (import56: ``report_figures`` collects)."""
+    with pytest.raises(ServiceErrors) as refusal:
+        with unit_of_work():
+            submit_report(world.past_task, world.leader, data(quantity=-1, people_served=-2))
+    assert [(e.field, str(e.message)) for e in refusal.value.errors] == [
+        ("quantity", "数量不能为负数。"), ("people_served", "数量不能为负数。")]
+    assert report_count(world.past_task) == 0

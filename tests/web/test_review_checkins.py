@@ -347,7 +347,7 @@ def test_hours_put_back_by_the_absent_list_after_a_count_elsewhere_are_not(clien
     mine.checked_in_at = utcnow() - timedelta(hours=20)
     db.session.commit()
     with unit_of_work():
-        submit_report(twin, world.leader, ReportData(12, 30, "清理", {world.member.id}))
+        submit_report(twin, world.leader, ReportData(12, None, "清理", {world.member.id}))
     with unit_of_work():
         approve_report(submitted_report(past, world.leader), world.liaison,
                        count_checked_in=True)

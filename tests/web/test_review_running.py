@@ -81,7 +81,7 @@ def test_the_leader_reporting_early_is_told_when_it_becomes_reviewable(client, l
     url = f"/tasks/{task.id}/report"
     until = _until(task)
     assert f"活动进行中：可以现在提交，{until} 活动结束后联络员才能审核通过" in text(client.get(url))
-    response = client.post(url, data={"quantity": "1", "people_served": "28", "note": "培训完成。"},
+    response = client.post(url, data={"note": "培训完成。"},
                            follow_redirects=True)
     assert f"已提交完成情况。活动进行中，{until} 结束后联络员才能审核通过。" in text(response)
     # an ended activity's form says nothing of a wait

@@ -219,7 +219,8 @@ def test_a_single_person_task_with_no_participants(client, world, login):
     login(world.leader)
     html = client.get(url(task)).get_data(as_text=True)
     assert "（无）" in html  # the absent list is empty
-    assert client.post(url(task), data=GOOD).status_code == 302
+    # 环境整治 counts no 完成数量 or 受益: the note alone
+    assert client.post(url(task), data={"note": GOOD["note"]}).status_code == 302
 
 
 def past_task_of(world, code):
@@ -284,5 +285,32 @@ def test_a_survey_counts_its_findings_not_a_typed_number(client, world, login):
     login(world.leader)
     html = client.get(url(task)).get_data(as_text=True)
     assert 'name="quantity"' not in html and 'data-figure="findings">2处<' in html
-    assert client.post(url(task), data={"quantity": "9", "note": "摸排"}).status_code == 302
+    # a number posted all the same (the form offers none) is refused in the 补录 form's
+    # words, nothing written (import56) — not taken, nor dropped without a word
+    refused = client.post(url(task), data={"quantity": "9", "note": "摸排"})
+    assert refused.status_code == 200 and the_report(task) is None
+    assert ("摸排类活动的完成数量就是登记的问题处数，请清空此项，在“摸排问题”中每行填写一处。"
+            in refused.get_data(as_text=True))
+    assert client.post(url(task), data={"note": "摸排"}).status_code == 302
     assert the_report(task).quantity == 2
+
+
+def test_a_crafted_figure_the_category_does_not_count_is_refused(client, world, login):
+    """import56: 提交完成 never offers 环境整治 a 完成数量 or 受益; one posted all the
+    same is refused in the words of the 补录 form and the ledger import (one rule), what
+    was typed kept, nothing written — not recorded as 0 without a word."""
+    task = past_task_of(world, "environment_cleanup")
+    login(world.leader)
+    before = work_event_count()
+    response = client.post(url(task), data={"quantity": "3", "people_served": "20",
+                                            "note": "清理楼道杂物。"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "“环境整治”不统计完成数量，请清空此项。" in html
+    assert "“环境整治”不统计受益，请清空此项。" in html
+    assert "清理楼道杂物。" in html  # the note kept
+    assert the_report(task) is None and work_event_count() == before
+    # 0 is no figure
+    assert client.post(url(task), data={"quantity": "0", "people_served": "0",
+                                        "note": "清理楼道杂物。"}).status_code == 302
+    assert (the_report(task).quantity, the_report(task).people_served) == (0, 0)

@@ -52,7 +52,7 @@ from ..rollups.batch import Plan, built_once, gather, given, plan, run
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, collect, refuse_all
+from . import PermissionDenied, ServiceError, collect, problems_of, refuse_all
 from .activity_lock import lock_activity
 from .answered_requests import lock_requests_naming
 from .audit import record
@@ -480,7 +480,6 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         found.append(("resource_item", _l("该资源清单项目已停用。")))
     if data.findings and not item.category.is_survey:
         found.append(("findings", _l("只有摸排类活动可以登记摸排问题。")))
-    found += _uncounted_figures(item.category, data)
     if len(data.photos) > MAX_PHOTOS_PER_TASK:
         found.append(("photos", _l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。",
                                    n=MAX_PHOTOS_PER_TASK)))
@@ -523,10 +522,15 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         found.append(("leader", _l("请从参加人员中选择组长。")))
     elif data.leader.id not in ids:
         found.append(("leader", _l("组长须是参加人员之一。")))
-    # what the activity will report: a 完成数量 missing is named with the rest (the
-    # category's rule, ``reviews.report_figures``, read before there is a task)
-    collect(found, report_figures, _Unwritten(item.category),
-          ReportData(quantity=data.quantity, people_served=data.people_served, note=""))
+    # what the activity will report, every figure refused named with the rest — a
+    # 完成数量 missing, a 受益 its category does not count (the category's rule,
+    # ``reviews.report_figures``, read before there is a task)
+    try:
+        report_figures(_Unwritten(item.category),
+                       ReportData(quantity=data.quantity, people_served=data.people_served,
+                                  note=""))
+    except ServiceError as refused:
+        found += problems_of(refused)
     if item_ok and times_ok and not any(name == "title" for name, _message in details):
         twin = already_recorded(item, data.title, starts_at, ends_at)
         if twin is not None:
@@ -538,24 +542,6 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     if times_ok and people_ok:
         collect(found, refuse_overlap, ids, starts_at, ends_at, field="participants",
               same_activity=(item.community_id, item.category_id), lock=lock)
-    return found
-
-
-def _uncounted_figures(category, data: BackfillData) -> list[tuple[str, object]]:
-    """A 受益 or 完成数量 typed for a category that does not count it (``report_figures``
-    records 0 there): refused under its box, never saved as 0 without a word (walk55
-    #1: 「受益 20」 typed for an 环境整治 was gone from the 台账). A survey's 完成数量 is its
-    摸排问题 lines."""
-    found: list[tuple[str, object]] = []
-    if data.people_served and not category.beneficiary_unit:
-        found.append(("people_served", _l("“%(category)s”不统计受益，请清空此项。",
-                                          category=category.name)))
-    if data.quantity and category.is_survey:
-        found.append(("quantity", _l("摸排类活动的完成数量就是登记的问题处数，请清空此项，"
-                                     "在“摸排问题”中每行填写一处。")))
-    elif data.quantity and not category.quantity_unit:
-        found.append(("quantity", _l("“%(category)s”不统计完成数量，请清空此项。",
-                                     category=category.name)))
     return found
 
 

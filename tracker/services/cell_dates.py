@@ -67,6 +67,12 @@ def too_early(day: date | None) -> bool:
 
 def early_cell(column: str, text: str, message=TOO_EARLY) -> str:
     """An import row's refusal of a date cell before the floor, in the form's words."""
+    return on_cell(column, text, message)
+
+
+def on_cell(column: str, text: str, message) -> str:
+    """An import row's refusal of a cell in a form's words (「此项」 on the form): the
+    column and what it holds named first."""
     return str(_l("%(column)s“%(value)s”：%(message)s", column=column, value=text.strip(),
                   message=message))
 

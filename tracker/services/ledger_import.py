@@ -70,7 +70,7 @@ from .backfill import (
     units_working_in,
     why_not_nameable,
 )
-from .cell_dates import NotADay, day_or_none, early_cell, read_day, too_early
+from .cell_dates import NotADay, day_or_none, early_cell, on_cell, read_day, too_early
 from .claims import held_active
 from .member_import import (
     PHONE_CHUNK,
@@ -83,6 +83,7 @@ from .member_import import (
     signed_promise,
 )
 from .named_first import counted_places, import_places_signed
+from .reviews import uncounted_figures
 from .summary_notes import may_change_final
 from .tasks import off_checklist_note
 from .voiding import void_event, voided
@@ -103,7 +104,8 @@ TEMPLATE_NOTES = [
     "2. 日期如2026-10-08，开始、结束如09:00；结束不晚于开始时为次日结束（如22:00至02:00的夜间值守，最长12小时）。"
     "单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。",
     "3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。",
-    "4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。",
+    "4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容；类别不统计完成数量或受益的（如环境整治），"
+    "该列留空或填0。",
     "5. 月报页面“导出参与明细（可再导入）”下载的文件可直接导入；系统中已有的活动会跳过，不会重复。",
     "6. 打印或从其他系统导出的台账也可导入：每页重复的标题行和表头，以及页脚（页码如“第1页 共5页”“第一页”"
     "“- 3 -”“1/5”，制表人、审核人、制表时间，合计行）会自动跳过，预览中列出跳过的行号；"
@@ -476,10 +478,21 @@ def _read_row(actor: Member, row: LedgerRow, look: _Lookups,
                           phone=row.phone, found=member.name, name=row.name))
     if _minutes(row.hours) == -1:
         error("hours", _l("服务时长“%(v)s”应为小时数，如2或1.5。", v=row.hours))
+    figures = {}
     for key in ("quantity", "people_served"):
         text = getattr(row, key)
-        if _count(text) == -1:
+        figures[key] = _count(text)
+        if figures[key] == -1:
             error(key, _l("“%(v)s”应为0到%(high)s之间的整数。", v=text, high=MAX_COUNT))
+            figures[key] = None
+    if category is not None and not category.is_survey:
+        # a figure the category does not count, on its cell in the 补录 form's words
+        # (the one rule, ``reviews.uncounted_figures``): a sheet's columns are filled by
+        # habit, and a figure dropped without a word is data lost (import56). A survey
+        # is refused whole, in its own words (``_record``).
+        for key, message in uncounted_figures(category, figures["quantity"],
+                                              figures["people_served"]):
+            error(key, on_cell(dict(COLUMNS)[key], getattr(row, key), message))
     row.errors = _in_column_order(found)
     if found or activity.item is not None:
         return found
@@ -626,17 +639,15 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         first.errors.append(str(NO_LEADER))
     if any(row.errors for row in activity.rows):
         return None
-    category = activity.item.category
     data = BackfillData(
         title=first.title, place=first.place, starts_local=activity.starts,
         ends_local=activity.ends,
         participants=[Participant(look.members[row.phone], _minutes(row.hours))
                       for row in activity.rows],
         leader=look.members[leaders[0].phone] if leaders else None, note=first.note,
-        # a 台账's 完成数量 / 受益 columns are filled on any row: a category that counts
-        # no such figure takes none (as before; the 补录 form refuses one typed, walk55 #1)
-        quantity=_count(first.quantity) if category.quantity_unit else None,
-        people_served=_count(first.people_served) if category.beneficiary_unit else None,
+        # as typed: one its category does not count was refused on its cell
+        # (``_read_row``), and the recording refuses it too (``reviews.report_figures``)
+        quantity=_count(first.quantity), people_served=_count(first.people_served),
         beneficiary=first.beneficiary or None)
     savepoint = db.session.begin_nested()
     try:

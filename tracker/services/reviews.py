@@ -35,7 +35,7 @@ from ..rollups.batch import Plan, plan, run_together
 from ..permissions import manages_task, may_report
 from ..security import key_ids
 from ..timeutil import to_local, utcnow
-from . import PermissionDenied, ServiceError, required_reason
+from . import PermissionDenied, ServiceError, refuse_all, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
@@ -69,8 +69,9 @@ from .tasks import participants
 @dataclass
 class ReportData:
     """The result as typed. ``quantity`` (完成数量) and ``people_served`` (受益) are
-    asked only where the task's category has a unit for them (None otherwise); a
-    survey's 完成数量 is the findings recorded on it, never typed."""
+    asked only where the task's category has a unit for them (None otherwise: one
+    given there is refused, ``uncounted_figures``); a survey's 完成数量 is the findings
+    recorded on it, never typed."""
 
     quantity: int | None
     people_served: int | None
@@ -79,31 +80,58 @@ class ReportData:
 
 
 def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
-    """完成数量 and 受益 as the task's category counts them; 0 where it has no unit."""
+    """完成数量 and 受益 as the task's category counts them; 0 where it has no unit. Every
+    way a report is written comes through here — 提交完成, 补录 (before there is a
+    task too, ``backfill.backfill_problems``) and the ledger import through it —, so
+    each refuses what this refuses: a figure the category does not count
+    (``uncounted_figures``: the report form never offers one, a crafted post gets the
+    补录 form's words), a counted one missing, negative or too big. Every figure refused
+    at once, each under its box (``ServiceErrors``)."""
     category = task.category
+    found = uncounted_figures(category, data.quantity, data.people_served)
     if category.is_survey:
         quantity = db.session.scalar(select(func.count(Finding.id)).where(
             Finding.task_id == task.id, Finding.active.is_(True)))
     elif category.quantity_unit:
         quantity = data.quantity
         if quantity is None:
-            raise ServiceError(_l("请填写完成数量。"), field="quantity")
+            found.append(("quantity", _l("请填写完成数量。")))
     else:
         quantity = 0
     people = data.people_served if category.beneficiary_unit else 0
     if people is None:
-        raise ServiceError(_l("请填写%(what)s。", what=beneficiary_label(
-            category.beneficiary_unit)), field="people_served")
-    if quantity < 0 or people < 0:  # named under the box it was typed in
-        raise ServiceError(_l("数量不能为负数。"),
-                           field="quantity" if quantity < 0 else "people_served")
-    # Every path (the report form, 补录, the ledger import) comes through here: a
-    # phone number pasted into 受益 must not become an official figure.
+        found.append(("people_served", _l("请填写%(what)s。", what=beneficiary_label(
+            category.beneficiary_unit))))
+    # a phone number pasted into 受益 must not become an official figure
     for value, name in ((quantity, "quantity"), (people, "people_served")):
-        if value > MAX_COUNT:
-            raise ServiceError(_l("请输入%(low)s到%(high)s之间的整数。", low=0, high=MAX_COUNT),
-                               field=name)
+        if value is not None and value < 0:  # named under the box it was typed in
+            found.append((name, _l("数量不能为负数。")))
+        elif value is not None and value > MAX_COUNT:
+            found.append((name, _l("请输入%(low)s到%(high)s之间的整数。", low=0,
+                                   high=MAX_COUNT)))
+    refuse_all(found)
     return int(quantity), int(people)
+
+
+def uncounted_figures(category, quantity: int | None,
+                      people_served: int | None) -> list[tuple[str, object]]:
+    """A 受益 or 完成数量 given for a category that does not count it, as (form field,
+    message): refused, never recorded as 0 without a word (walk55 #1: 「受益 20」 typed
+    for an 环境整治 was gone from the 台账). Empty and 0 are no figure: the 台账 writes
+    such a column empty, and it must import again. A survey's 完成数量 is its 摸排问题,
+    never typed. The one rule of 提交完成, 补录 and the ledger import
+    (``report_figures``; the import says it on the row's cell first, import56)."""
+    found: list[tuple[str, object]] = []
+    if people_served and not category.beneficiary_unit:
+        found.append(("people_served", _l("“%(category)s”不统计受益，请清空此项。",
+                                          category=category.name)))
+    if quantity and category.is_survey:
+        found.append(("quantity", _l("摸排类活动的完成数量就是登记的问题处数，请清空此项，"
+                                     "在“摸排问题”中每行填写一处。")))
+    elif quantity and not category.quantity_unit:
+        found.append(("quantity", _l("“%(category)s”不统计完成数量，请清空此项。",
+                                     category=category.name)))
+    return found
 
 
 REPORT_STALE = _l("该任务的完成情况已被他人修改，请核对后重新提交。")

@@ -563,6 +563,9 @@ def report(task_id: int):
     else:
         form = ReportForm(formdata=_posted(), data={"shown": shown})
     category = task.category
+    # the figures as posted, offered or not: one the category does not count (a crafted
+    # post) is refused by the service in its words, never dropped here (import56)
+    typed = {"quantity": form.quantity.data, "people_served": form.people_served.data}
     # Only the figures the category counts, each labelled with its unit; a survey's
     # 完成数量 is the findings recorded on it (see services.reviews).
     if category.quantity_unit and not category.is_survey:
@@ -584,8 +587,7 @@ def report(task_id: int):
         form.form_errors.append(refusal)
     elif form.validate_on_submit():
         data = ReportData(
-            quantity=form.quantity.data if "quantity" in form else None,
-            people_served=form.people_served.data if "people_served" in form else None,
+            quantity=typed["quantity"], people_served=typed["people_served"],
             note=form.note.data,
             absent_ids=set(form.absent.data or []),
         )
