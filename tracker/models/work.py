@@ -161,6 +161,13 @@ class ResourceItem(db.Model):
         where = self.community.name + (f"·{self.zone.name}" if self.zone else "")
         return f"{where} {self.category.name}"
 
+    @property
+    def with_unit(self) -> str:
+        """The item as a picker offers it — named as every page names it (``__str__``),
+        the year first — with the unit that commits to it: 「2026 建设路社区·一区 牛皮癣清除
+        （县商务局）」, last year's and this year's alike (walk55)."""
+        return f"{self}（{self.unit.name}）"
+
 
 class TaskStatus(str, enum.Enum):
     open = "open"
