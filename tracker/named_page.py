@@ -14,7 +14,7 @@ from flask_login import current_user
 from .admin.told import signed_names
 from .services import name_problems
 from .services.reopened import Then
-from .services.roll import NAMED_SINCE, NamedSince, keep_named, named_key, said_since, same_named
+from .services.roll import NamedSince, keep_named, named_key, said_since, same_named
 from .view_support import confirmed, named_aware
 
 # what the naming page named (``roll.named_key`` of its Naming), posted back with 确认
@@ -66,7 +66,8 @@ class NamedFirst:
     committed before, and is named, or waits and signs the change), with what it changes
     then. Other documents — a month or year signed (or re-opened) since the page was
     read — and the post is answered by the naming page afresh, the typed fields carried
-    again and ``roll.said_since``'s words first — ``NAMED_SINCE``, or, a document it
+    again and ``roll.said_since``'s words first — its ``then.more`` (「…请查看上方的说明后再
+    点击“确认复制”。」), or, a document it
     named re-opened since, which, and the plain change asked when nothing is left —,
     nothing done. A post straight from the form is
     held to what it was shown: nothing when no page was (nothing named: a month signed
@@ -198,7 +199,7 @@ class NamedFirst:
                            then=self.then)
 
 
-def said_afresh(promised: str | None, named, words=NAMED_SINCE, *, shown: bool, actor,
+def said_afresh(promised: str | None, named, words=None, *, shown: bool, actor,
                 then: Then):
     """What a naming page asked again says first, after the change was refused for what
     its page named and ``named`` — what the change names now — was read afresh after the

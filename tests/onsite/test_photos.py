@@ -279,6 +279,30 @@ def test_leader_uploads_through_the_form(app, client, login, world):
     assert f"/onsite/photos/{photo.id}/thumb" in listing
 
 
+def _photo_label(page: str) -> str:
+    """The text the photo field's label row shows: its label and, marked required, the
+    form macro's 「*」 after it."""
+    found = re.search(r'(<label for="photo">[^<]*</label>(?:<span class="req"[^>]*>\*</span>)?)',
+                      page)
+    assert found, page[:2000]
+    return re.sub(r"<[^>]+>", "", found.group(1))
+
+
+def test_the_photo_field_is_not_marked_required_where_no_photo_is(client, login, world):
+    """walk55: 「现场照片 *」 stood right above 「照片不是必需的」. No page needs a photo —
+    not a report's, not a finding's —: the field bears no required mark (the form still
+    asks for a file when 上传照片 is pressed with none)."""
+    finding = builders.finding(world.past_task, world.leader)
+    db.session.commit()
+    login(world.leader)
+    for url in (f"/onsite/tasks/{world.past_task.id}/photos",
+                f"/onsite/findings/{finding.id}/photo"):
+        page = client.get(url).get_data(as_text=True)
+        assert "照片不是必需的" in page, url
+        assert _photo_label(page) == "现场照片", url
+        assert not re.search(r'<input[^>]*type="file"[^>]*\brequired\b', page), url
+
+
 def _back_to_report(client, task) -> bool:
     page = client.get(f"/onsite/tasks/{task.id}/photos").get_data(as_text=True)
     return f'href="/tasks/{task.id}/report">返回完成情况</a>' in page

@@ -35,7 +35,9 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
 
 MODULE = __name__
-SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再确认。"
+# the page's own sentence (``Then.more``), naming the button it was asked with (small56)
+SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再点击“{}”。"
+BUTTON = {"_void": "确认作废", "_reopen": "确认撤销审核", "_change_kind": "确认保存"}
 
 
 def _last_month() -> date:
@@ -154,7 +156,7 @@ def test_a_month_signed_just_before_the_confirmed_change_is_named_not_changed(
         got = race_in_order(MODULE, url, ids, "_sign", change)
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got["_sign"]["ok"] is True and got[change]["waited"] is True
-        assert got[change]["refused"] == SINCE
+        assert got[change]["refused"] == SINCE.format(BUTTON[change])
         assert _state(app, ids) == ("approved", True)
 
 
@@ -265,7 +267,7 @@ def test_a_month_signed_just_before_a_kind_change_is_named_not_changed(tmp_path)
         got = race_in_order(MODULE, url, ids, "_sign", "_change_kind")
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got["_sign"]["ok"] is True and got["_change_kind"]["waited"] is True
-        assert got["_change_kind"]["refused"] == SINCE
+        assert got["_change_kind"]["refused"] == SINCE.format(BUTTON["_change_kind"])
         assert _kind_state(app, ids) == ("elderly", True)
 
 

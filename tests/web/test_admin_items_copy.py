@@ -97,13 +97,14 @@ def test_a_year_with_nothing_before_it_is_refused_in_chinese(client, login, worl
     assert "请输入整数" in text
 
 
-def test_the_task_form_marks_last_years_items(client, login, world):
+def test_the_task_form_names_last_years_items_by_their_year(client, login, world):
     last, kept, _missing, _retired = _last_years_checklist(world)
     login(world.liaison)
     page = html.unescape(client.get("/manage/tasks/new").get_data(as_text=True))
     options = {line for line in page.splitlines() if "<option" in line}
-    assert any(f'value="{kept.id}"' in o and f"{last}年度项目" in o for o in options)
-    assert any(f'value="{world.item.id}"' in o and "年度项目" not in o for o in options)
+    # each named with its year first, as every page names an item (walk55)
+    assert any(f'value="{kept.id}"' in o and f">{last} " in o for o in options)
+    assert any(f'value="{world.item.id}"' in o and f">{last + 1} " in o for o in options)
 
 
 def test_the_setup_page_points_to_the_copy_in_january(client, login):

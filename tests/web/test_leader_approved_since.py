@@ -26,7 +26,7 @@ from tracker.models import ReportStatus, SummaryNote, Task, TaskReport
 from tracker.services import tasks as task_service
 from tracker.timeutil import utcnow
 
-SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再确认。"
+SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再点击“确认更换”。"
 
 
 def _signed_month_pending_report(world):

@@ -205,6 +205,54 @@ def test_the_review_queue_within_the_budget(client, login, world, count_queries)
     assert counts == {("admin", 2): 6, ("admin", 20): 6, ("liaison", 2): 6, ("liaison", 20): 6}
 
 
+def test_the_review_queue_counts_each_reports_photos_within_the_budget(client, login, world,
+                                                                        count_queries):
+    """walk55: a card of 待审核 showed neither a report's photos nor that it had any. Each
+    card says how many live photos its report has (a removed one, or a finding's, is not
+    the report's) and leads to the report's page, where they are — counted in the
+    queue's own statement: 6 statements with photos as without, at 2 reports and at 20
+    (``test_the_review_queue_within_the_budget``)."""
+    from tests.onsite import samples
+    from tests.page_statements import page_statements
+    from tests.rollups import builders
+    from tracker.services.photos import add_task_photo, remove_photo, set_finding_photo
+
+    live: dict[int, int] = {}  # each report's live photos
+
+    def photographed() -> None:
+        """Each report not seen yet gets 0, 1, 2 or 3 photos taken, by turns (of 3, one
+        removed again; a finding photographed beside 1)."""
+        for turn, report in enumerate(db.session.scalars(
+                select(TaskReport).order_by(TaskReport.id)).all()):
+            if report.id in live:
+                continue
+            photos = [add_task_photo(report.task, world.liaison, samples.small_png())
+                      for _ in range(turn % 4)]
+            if len(photos) == 3:
+                remove_photo(photos[0], world.liaison)
+            if len(photos) == 1:
+                set_finding_photo(builders.finding(report.task, world.leader), world.leader,
+                                  samples.small_png())
+            db.session.commit()
+            live[report.id] = min(turn % 4, 2)
+
+    counts = {}
+    for reports, more in ((2, 2), (20, 18)):
+        _populate(world, more)
+        photographed()
+        for who in ("admin", "liaison"):
+            counts[(who, reports)], page = page_statements(
+                client, login, count_queries, getattr(world, who), "/manage/reviews")
+            said = {int(report_id): int(n) for report_id, n in re.findall(
+                r'<a href="/manage/reports/(\d+)#report-photos">现场照片 (\d+) 张</a>', page)}
+            assert said == {report_id: n for report_id, n in live.items() if n}, who
+    assert counts == {("admin", 2): 6, ("admin", 20): 6, ("liaison", 2): 6, ("liaison", 20): 6}
+    # the link lands on the report's photos
+    report_id = next(report_id for report_id, n in live.items() if n)
+    page = client.get(f"/manage/reports/{report_id}").get_data(as_text=True)
+    assert re.search(r'<section class="card report-photos" id="report-photos">\s*<h2>现场照片', page)
+
+
 def _counted_elsewhere(world, task, member) -> None:
     """``member`` checked in on ``task`` and counted (done) on another activity at the
     same hours: what 通过 will not count, said on the page before it (walk9 #6)."""

@@ -186,5 +186,5 @@ def test_a_month_signed_before_the_merge_is_named(client, world, admin):
     again = text(_confirm(client, world, page))
     assert not _is_merged(world) and _named(world, day) in _notice(again)
     assert _said(again) == ["打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
-                            "请查看上方的说明后再确认。"]
+                            "请查看上方的说明后再点击“确认合并”。"]
     assert _confirm(client, world, again).status_code == 302 and _is_merged(world)

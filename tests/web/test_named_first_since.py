@@ -27,7 +27,17 @@ from tracker.models import FindingStatus, FundEntry, Task
 from tracker.services import unit_of_work
 from tracker.services.funds import add_entry
 
-SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再确认。"
+# the head of a 「确认…」 page's own sentence for "more is signed now", its button after it
+SINCE = "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。请查看上方的说明后再"
+
+
+def since(page: str) -> str:
+    """The page's own sentence for "more is signed now", naming the button its
+    confirmation form shows (small56: it said 「…请查看上方的说明后再确认。」, no button)."""
+    form = re.search(r'<form method="post" action="[^"]*".*?</form>', page, re.S).group(0)
+    (button,) = [b for b in re.findall(r'<button type="submit"[^>]*>([^<]+)</button>', form)
+                 if b.startswith("确认")]  # not its 「返回，不操作」
+    return f"{SINCE}点击“{button}”。"
 
 
 class Change(NamedTuple):
@@ -130,7 +140,7 @@ def test_a_year_signed_after_the_naming_page_was_read_is_named_before_the_change
     db.session.expire_all()
     assert not case.done(october, before)  # nothing done
     again = response.get_data(as_text=True)
-    assert SINCE in again
+    assert since(again) in again
     (words,) = named(again)
     assert f"{case.word}会改变以下已定稿月报的当前数据：{MONTH}。" in words
     assert f"{case.word}会改变以下已定稿年度总结的当前数据：{YEAR}。" in words
@@ -160,7 +170,7 @@ def test_a_month_signed_after_the_ledger_was_read_is_named_before_a_reversal(
     response = client.post(f"/funds/entries/{entry.id}/reverse", data=posted)
     assert response.status_code == 200 and _reversals() == before
     page = response.get_data(as_text=True)
-    assert SINCE in page
+    assert since(page) in page
     (words,) = named(page)
     assert f"冲销会改变以下已定稿月报的当前数据：{MONTH}。" in words
     action, fields = _confirmation(page)

@@ -86,6 +86,8 @@ def test_every_then_is_a_pages_each_sentence_ending_on_a_button(app):
         for name, then in thens.items():
             for field in Then._fields:
                 words = getattr(then, field)
+                if field == "more":  # below: only a 「确认…」 page's, its callers' own else
+                    continue
                 words = str(words("甲2025年10月", "乙2025年") if callable(words) else words)
                 ending = PRESS_AGAIN if field in ASKED_AGAIN else LOOK_FIRST
                 if not ending.search(words):
@@ -111,8 +113,32 @@ def test_a_confirm_page_names_its_button_when_others_are_named_now(app):
         "THEN_SAVE", "THEN_REVIEW", "THEN_IMPORT"}  # 「…再保存」「…再审核」「…再确认导入」
 
 
+def test_a_confirm_pages_own_sentence_names_its_button(app):
+    """small56 (then55's Open): the 14 「确认…」 pages' own sentence for "only more is
+    signed now" ended 「…请查看上方的说明后再确认。」, naming no button; each names the one
+    its other words name (its ``same``), as the sentences naming others now do. The
+    pages whose callers say their own (保存, 通过, 确认导入) have none."""
+    named, none = {}, set()
+    with app.test_request_context(), force_locale("zh_CN"):
+        for name, then in _thens().items():
+            if then.more is None:
+                none.add(name)
+                continue
+            again = BUTTON.search(str(then.same)).group(1)
+            named[name] = (str(then.more), again)
+    assert none == {"THEN_SAVE", "THEN_REVIEW", "THEN_IMPORT"}
+    assert len(named) == 17  # the 14 of then_pages, 添加 / 保存 / 更正日期's naming
+    assert {name: more for name, (more, _) in named.items()} == {
+        name: "打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+              f"请查看上方的说明后再点击“{again}”。" for name, (_, again) in named.items()}
+    with force_locale("en"), app.test_request_context():
+        english = str(then_pages.THEN_VOID.more)
+    assert english.endswith("Read the notes above, then press “Confirm voiding”."), english
+
+
 def test_no_generic_ask_again_is_left_in_the_catalog():
     with CATALOG.open("rb") as po:
         ids = [m.id for m in read_po(po) if isinstance(m.id, str)]
-    generic = [i for i in ids if i.endswith(("如仍要进行，请再次提交。", "未作任何更改，请再次确认。"))]
+    generic = [i for i in ids if i.endswith(("如仍要进行，请再次提交。", "未作任何更改，请再次确认。",
+                                             "请查看上方的说明后再确认。"))]
     assert not generic, generic

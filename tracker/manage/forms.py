@@ -55,7 +55,7 @@ from ..fields import (
 )
 from ..security import record_id, record_id_or_none
 from ..templating import TASK_STATUS
-from ..timeutil import local_today, to_local
+from ..timeutil import to_local
 
 
 def _text(label, required_message, limit, *, area=False, required=True):
@@ -69,15 +69,11 @@ def _text(label, required_message, limit, *, area=False, required=True):
 
 
 def item_choices(items) -> list[tuple[int, str]]:
-    """The checklist items of a picker, each named with its unit; an item of an earlier
-    year says so (「2026年度项目」): in January, before the new year's checklist
-    exists, a task on last year's item is a choice the liaison sees. The year is said
-    once: the suffix stands for the name's leading year (walk47 #6)."""
-    this_year = local_today().year
-    return [(item.id, f"{item}（{item.unit.name}）" if item.year >= this_year else
-             f"{item.within_year}（{item.unit.name}） · "
-             + str(_l("%(year)d年度项目", year=item.year)))
-            for item in items]
+    """The checklist items of a picker, each as ``ResourceItem.with_unit`` names it: in
+    January, before the new year's checklist exists, last year's items are told apart
+    by the year they lead with, in the same form as this year's (walk55; the year said
+    once, walk47 #6)."""
+    return [(item.id, item.with_unit) for item in items]
 
 
 class LocalDateTimeField(DateTimeLocalField):

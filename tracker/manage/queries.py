@@ -52,7 +52,7 @@ from ..rollups.home import open_findings_count
 from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, unnameable_why, working_units
 from ..services.overlap import counted_elsewhere_of, held_elsewhere_of
-from ..services.photos import report_photo_ids, shown_photos
+from ..services.photos import report_photo_count, report_photo_ids, shown_photos
 from ..services.summary_notes import (
     may_change_final,
     roll_end_parts,
@@ -168,11 +168,13 @@ def _pending_statement(reach: str) -> Prepared:
     """待审核: submitted reports with what their cards show, oldest first, each row with
     the count of them all; built once per reach, constants written out (as the 工作台's
     lists). One statement, not a page and then a COUNT: a liaison's queue ran 7, one
-    over the budget of 6 (docs/performance.md, session 35)."""
-    return _reports_picked(reach, TaskReport.status == ReportStatus.submitted)
+    over the budget of 6 (docs/performance.md, session 35). Each card's photos counted
+    in it too (``Task.report_photos``, walk55)."""
+    return _reports_picked(reach, TaskReport.status == ReportStatus.submitted, photos=True)
 
 
-def _reports_picked(reach: str, *waiting, named: bool = False) -> Prepared:
+def _reports_picked(reach: str, *waiting, named: bool = False,
+                    photos: bool = False) -> Prepared:
     """The reports of ``reach`` meeting ``waiting``, oldest first: the page's reports
     picked, and all of them counted (``COUNT(*) OVER ()``), from the review queue's
     index first; then only those joined to what their cards show (joined before the
@@ -180,26 +182,31 @@ def _reports_picked(reach: str, *waiting, named: bool = False) -> Prepared:
     one loaded (``_with_cards``): joining it a second time, with its leader and its
     report, made nine tables, whose join order PostgreSQL took 15–20 ms to choose on
     every 待审核 page (1M set), for 2 ms of running. ``named``: each submitter's
-    namesakes read too (``TaskReport.submitter_namesakes``, ``card_names_read``)."""
+    namesakes read too (``TaskReport.submitter_namesakes``, ``card_names_read``);
+    ``photos``: each report's live photos counted (``Task.report_photos``)."""
     picked = limited(
         select(TaskReport.id, func.count().over().label("total"))
         .join(Task, Task.id == TaskReport.task_id)
         .where(*waiting, *_in_reach(reach))
         .order_by(TaskReport.submitted_at, TaskReport.id)
     ).subquery()
-    cards = _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id))
+    counted = [with_expression(Task.report_photos, report_photo_count(Task.id))] if photos else []
+    cards = _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id),
+                        *counted)
     if named:
         cards = cards.options(with_expression(
             TaskReport.submitter_namesakes, namesakes_of(TaskReport.submitted_by_id, Task.unit_id)))
     return Prepared(constants_written_out(cards.order_by(TaskReport.submitted_at, TaskReport.id)))
 
 
-def _with_cards(reports):
-    """A SELECT of reports joined to their tasks, loading what a report's card shows."""
+def _with_cards(reports, *task_options):
+    """A SELECT of reports joined to their tasks, loading what a report's card shows
+    (``task_options``: more of its task, read with it)."""
     return (
         reports.join(Task, Task.id == TaskReport.task_id)
         .options(contains_eager(TaskReport.task).options(
-                     joinedload(Task.community), joinedload(Task.zone), joinedload(Task.category)),
+                     joinedload(Task.community), joinedload(Task.zone), joinedload(Task.category),
+                     *task_options),
                  joinedload(TaskReport.submitted_by))
     )
 

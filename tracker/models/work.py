@@ -161,6 +161,13 @@ class ResourceItem(db.Model):
         where = self.community.name + (f"·{self.zone.name}" if self.zone else "")
         return f"{where} {self.category.name}"
 
+    @property
+    def with_unit(self) -> str:
+        """The item as a picker offers it — named as every page names it (``__str__``),
+        the year first — with the unit that commits to it: 「2026 建设路社区·一区 牛皮癣清除
+        （县商务局）」, last year's and this year's alike (walk55)."""
+        return f"{self}（{self.unit.name}）"
+
 
 class TaskStatus(str, enum.Enum):
     open = "open"
@@ -238,6 +245,10 @@ class Task(db.Model):
     # page that asks for it with the task (None otherwise): the task's page decides its
     # 现场照片 link in no statement of its own (count48 #4)
     has_report_photo: Mapped[bool | None] = query_expression()
+    # how many live photos its report has (``photos.report_photo_count``), read only by
+    # a list that asks for it with its rows (None otherwise): 待审核's cards say it in no
+    # statement of their own (walk55)
+    report_photos: Mapped[int | None] = query_expression()
     # its 加入日历 event's SEQUENCE and LAST-MODIFIED (``calendar_revision``), read only
     # with the task by the .ics file and the feed (None otherwise): counted from its
     # audit trail in the statement that reads it, none of its own per event

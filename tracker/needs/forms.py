@@ -78,7 +78,7 @@ class NeedForm(Form):
         self.zone.choices = [("", _l("不限责任区"))] + [(z.id, z.name) for z in zones]
         self.resident.choices = [("", _l("不关联"))] + [(r.id, r.name) for r in residents]
         self.resource_item.choices = [("", _l("不关联"))] + [
-            (i.id, f"{i.year} {i.category.name}（{i.unit.name}）") for i in items]
+            (i.id, i.with_unit) for i in items]
 
     def validate(self, extra_validators=None):
         """A form refused here (a 需要人数 of -3) also names what the service would

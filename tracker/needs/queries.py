@@ -113,7 +113,9 @@ def form_choices(community_id: int) -> dict:
         lists[kind].append(Choice(id_, name, quantity_unit))
     items = db.session.scalars(select(ResourceItem).where(
         ResourceItem.community_id == community_id, ResourceItem.active.is_(True))
-        .options(joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
+        # named as every picker names an item (``ResourceItem.with_unit``): read with it
+        .options(joinedload(ResourceItem.category), joinedload(ResourceItem.unit),
+                 joinedload(ResourceItem.community), joinedload(ResourceItem.zone))
         .order_by(ResourceItem.year.desc(), ResourceItem.id))
     return {"categories": lists[CATEGORIES], "zones": lists[ZONES],
             "residents": lists[RESIDENTS], "items": list(items)}

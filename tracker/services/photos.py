@@ -150,6 +150,12 @@ def has_report_photo(task_id):
     return select(Photo.id).where(*_report_photo(task_id)).exists()
 
 
+def report_photo_count(task_id):
+    """How many live report photos the task ``task_id`` (a column of the enclosing
+    statement) has, as one value of that statement (``Task.report_photos``)."""
+    return select(func.count(Photo.id)).where(*_report_photo(task_id)).scalar_subquery()
+
+
 def holds_report_photo(task: Task) -> bool:
     """Whether ``task``'s report has a live photo: as read with the task
     (``Task.has_report_photo``), else asked — the EXISTS alone, not the rows."""

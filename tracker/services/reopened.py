@@ -224,7 +224,10 @@ class Then(NamedTuple):
     re-opened after its rollback —: nothing on the page changed, so not 「…有了变化…请查看…」
     over an identical list (stale53). Nothing signed is left — the plain form asked again,
     its own button under it —: ``none`` (nothing said re-opened: a page that named nothing,
-    or whose key cannot be read), ``reopened_none``, ``kept_none``, ``both_none``."""
+    or whose key cannot be read), ``reopened_none``, ``kept_none``, ``both_none``.
+    ``more``: only more is signed now, the block naming all the page named and more — a
+    「确认…」 page's own sentence, naming its button (``confirming``, small56); None for a
+    page whose callers pass their own (保存's, 通过's, 确认导入's, the member form's)."""
 
     reopened: Callable
     kept: Callable
@@ -234,6 +237,7 @@ class Then(NamedTuple):
     reopened_none: Callable
     kept_none: Callable
     both_none: Callable
+    more: object = None
 
 
 def confirming(button, same, none, reopened_none, kept_none, both_none) -> Then:
@@ -245,7 +249,9 @@ def confirming(button, same, none, reopened_none, kept_none, both_none) -> Then:
     ``same`` and, nothing signed left, ``none`` and the rest, each naming the button in
     its verb (``then_pages``: 「…如仍要作废，请再次点击“确认作废”。」, then53; the member
     form's and 更正日期's below). No page's words are a generic base's (「…请再次确认。」,
-    「…如仍要进行，请再次提交。」 over a page with no 提交: then55)."""
+    「…如仍要进行，请再次提交。」 over a page with no 提交: then55). Only more signed now
+    (``more``), the page's own sentence names the button too: 「…请查看上方的说明后再点击
+    “确认作废”。」, not 「…后再确认。」 (small56)."""
     return Then(
         lambda names, kept: _l(
             "打开页面之后，%(names)s已撤销定稿，未作任何更改。这次操作现在涉及的已定稿月报或"
@@ -258,7 +264,9 @@ def confirming(button, same, none, reopened_none, kept_none, both_none) -> Then:
             "打开页面之后，%(names)s已撤销定稿，这次操作也不再改变%(kept)s（仍为已定稿），"
             "未作任何更改。这次操作现在涉及的已定稿月报或年度总结见本页的说明，"
             "请查看后再点击“%(button)s”。", names=names, kept=kept, button=button),
-        same, none, reopened_none, kept_none, both_none)
+        same, none, reopened_none, kept_none, both_none,
+        _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+           "请查看上方的说明后再点击“%(button)s”。", button=button))
 
 
 # the 服务对象 page, whose naming stands above its one 保存 (``RESIDENTS_NAMED_SINCE``:
@@ -400,10 +408,14 @@ def words_since(since, named_now: bool, words, then: Then, *, same: bool = False
     (``reopened_since``, a ``Gone``; a bare list: names re-opened; None: none gone —
     only signed since); ``named_now``: whether the change names any signed document now
     (the page's block); ``words``: the page's own sentence, for a page whose block names
-    them all; ``then``: the page's words, ending on its button (no default: every page
+    them all (None: its ``then.more``, a 「确认…」 page's naming its button); ``then``: the page's words, ending on its button (no default: every page
     names its own, then54 — there is no generic 「…请再次提交。」, then55); ``same``: the
     key of now names exactly what the page named (``then.same``). Re-opened documents are
     said to be 「已撤销定稿」, those still signed to be no longer changed by this change."""
+    if words is None:
+        words = then.more
+        if words is None:  # a page's own sentence, never a generic one (then55)
+            raise TypeError(f"no words of its own for {then!r:.60}")
     if isinstance(since, list):
         since = Gone(reopened=since)
     if since is None or (not since.reopened and not since.kept):

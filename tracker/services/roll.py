@@ -491,16 +491,12 @@ def same_named(promised: str | None, now: str) -> bool:
     return bare_key(promised) == bare_key(now)
 
 
-# a change's page named other signed documents than it changes now (``keep_named``)
-NAMED_SINCE = _l("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
-                 "请查看上方的说明后再确认。")
-
-
-def said_since(promised: str | None, naming, words=NAMED_SINCE, *, actor: Member,
+def said_since(promised: str | None, naming, words=None, *, actor: Member,
                then: reopened.Then):
     """What a page named afresh says first, its key ``promised`` not that of ``naming``
     (what the change names now): ``words``, the page's own sentence, when its block names
-    all the page named before (a month signed since); else the documents re-opened
+    all the page named before (a month signed since; None: ``then.more``, a 「确认…」
+    page's, naming its button); else the documents re-opened
     since, and whether anything signed is left (``reopened.words_since``: one choice of
     words for every page, the block above being there or not). ``actor``: who posted
     the key (``reopened.reopened_since`` reads it only from one whose pages write it);
@@ -538,7 +534,7 @@ class NamedSince(ServiceError):
 
 
 def keep_named(promised: str | None, named: Callable[[], summary_notes.Naming | None],
-               words=NAMED_SINCE, *, actor: Member, then: reopened.Then) -> None:
+               words=None, *, actor: Member, then: reopened.Then) -> None:
     """Refuse (``NamedSince``, ``words``) a change whose page named other signed
     documents than ``named()`` — what the change would name now, read only when a key
     was posted (a statement; asked under the change's own locks, and with

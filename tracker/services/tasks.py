@@ -318,9 +318,8 @@ def off_checklist_note(tasks, viewer: Member) -> str | None:
     if not off:
         return None
     item = off[0].resource_item
-    where = item.community.name + (f"·{item.zone.name}" if item.zone else "")
-    names = dict(year=off[0].service_date.year, item_year=item.year,
-                 item=f"{where} {item.category.name}")
+    # the item among its year's, the years said apart by the sentence itself
+    names = dict(year=off[0].service_date.year, item_year=item.year, item=item.within_year)
     if viewer.is_admin:
         if len(tasks) == 1:
             return _l("该活动在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目：它仍记在"
