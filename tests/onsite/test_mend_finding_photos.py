@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.rollups import builders
@@ -144,3 +145,14 @@ def test_a_run_whose_commit_fails_retires_nothing_and_deletes_no_file(
     db.session.expire_all()
     assert (_live(finding_id=s["two"].id), _live(finding_id=s["three"].id),
             _files(app), _audit()) == before
+
+
+def test_the_photos_it_names_are_listed_as_the_output_s_language_lists(app, world, runner):
+    """The ids of a finding's older photos are a list of the output's language: 「、」 in
+    Chinese, ", " in English — no Chinese mark in an English line."""
+    three = _raced(world)["three_photos"]
+    with force_locale("en"):
+        result = runner.invoke(args=["mend-finding-photos"])
+    assert result.exit_code == 0, result.output
+    assert f"{three[0].id}, {three[1].id}" in result.output
+    assert "、" not in result.output

@@ -191,7 +191,8 @@ def mend_finding_photos_command(apply):
     mended = []
     for each in mend_all(os_user()) if apply else preview():
         mended.append(each)
-        retired = "、".join(str(photo_id) for photo_id in each.retired)
+        # a list as the output's language joins one (", " in English)
+        retired = _("、").join(str(photo_id) for photo_id in each.retired)
         if apply:
             click.echo(_("摸排问题 %(finding)s：保留照片 %(kept)s，已停用照片 %(retired)s，"
                          "其图片文件已删除。", finding=each.finding_id, kept=each.kept,
