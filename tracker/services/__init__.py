@@ -47,12 +47,13 @@ def refuse_all(found) -> None:
 
 def collect(found: list, rule, *args, **kwargs) -> bool:
     """Whether ``rule(*args, **kwargs)`` passed; its refusal, if any, is added to
-    ``found`` as (form field, message) instead of raised — how a ``*_problems``
-    function asks a rule that raises, and goes on to the next field."""
+    ``found`` as (form field, message) instead of raised — each of a ``ServiceErrors``
+    under its own field (``problems_of``) — how a ``*_problems`` function asks a rule
+    that raises, and goes on to the next field."""
     try:
         rule(*args, **kwargs)
     except ServiceError as refused:
-        found.append((refused.field, refused.message))
+        found += problems_of(refused)
         return False
     return True
 

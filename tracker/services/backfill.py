@@ -52,7 +52,7 @@ from ..rollups.batch import Plan, built_once, gather, given, plan, run
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, collect, problems_of, refuse_all
+from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
 from .answered_requests import lock_requests_naming
 from .audit import record
@@ -525,12 +525,8 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     # what the activity will report, every figure refused named with the rest — a
     # 完成数量 missing, a 受益 its category does not count (the category's rule,
     # ``reviews.report_figures``, read before there is a task)
-    try:
-        report_figures(_Unwritten(item.category),
-                       ReportData(quantity=data.quantity, people_served=data.people_served,
-                                  note=""))
-    except ServiceError as refused:
-        found += problems_of(refused)
+    collect(found, report_figures, _Unwritten(item.category),
+            ReportData(quantity=data.quantity, people_served=data.people_served, note=""))
     if item_ok and times_ok and not any(name == "title" for name, _message in details):
         twin = already_recorded(item, data.title, starts_at, ends_at)
         if twin is not None:
