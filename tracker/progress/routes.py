@@ -528,7 +528,7 @@ def _finding_or_404(finding_id: int) -> Finding:
 
 def _finding_page(finding, hand_over=None, fix=None, remove=None, status=200):
     return render_template(
-        "progress/finding.html", finding=finding,
+        "progress/finding.html", finding=finding, steps=q.finding_steps(finding.id),
         hand_over_form=hand_over or HandOverForm(formdata=None, handed_over_on=local_today().isoformat()),
         fix_form=fix or FixForm(formdata=None, fixed_on=local_today().isoformat()),
         remove_form=remove or DeactivateFindingForm(formdata=None),
