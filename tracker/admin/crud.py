@@ -62,7 +62,8 @@ def _field_text(field) -> str:
 
 
 def save_form(entity: Entity, form, record, fixed, change, done_message,
-              context: Callable[[], dict] = dict, first=None):
+              context: Callable[[], dict] = dict, first=None,
+              landing: Callable[[object], str] | None = None):
     """Validate, run ``change`` (a service call) in one transaction, then go back to the
     list with ``done_message`` (None when it flashed its own). Not saved: the page
     again, with ``context()`` over ``entity.context``'s (what the view learnt from the
@@ -70,7 +71,8 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
     documents it changes named on its page before it is saved, compared by the change's
     service after its refusals, under its locks, the months' share locks last
     (``NamedFirst.compare``); its 返回 (``returning``) shows the form again as posted,
-    nothing saved."""
+    nothing saved. ``landing(record)``: where the save leads instead of the list (a new
+    member's own page: the admin finds the row she added, walk56)."""
     # the naming page's 返回 (``returning``) is not validated: the form as typed, nothing
     # saved
     if not (first is not None and returning()) and form.validate_on_submit():
@@ -89,7 +91,8 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
             message = done_message(record)  # None: the view flashed its own, in its order
             if message:
                 flash(message, "success")
-            return redirect(url_for(entity.list_endpoint))
+            return redirect(landing(record) if landing is not None
+                            else url_for(entity.list_endpoint))
         if first is not None and (asked := first.since(form)) is not None:
             return asked
     elif request.method == "POST" and hasattr(form, "service_problems"):

@@ -26,6 +26,7 @@ from ..models import (Category, Community, Member, MemberMerge, ResourceItem, Ro
 from ..permissions import admin_required
 from ..reach import reach_of
 from ..reports.part_names import Printed
+from ..templating import ROLE
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
 from ..security import record_id_or_none
@@ -588,11 +589,13 @@ def member_new():
     """As ``create_view``; a member added from a day of a 已定稿 month is told as a
     change of that month's roll (``tell_foreseen`` of what the service found), in its
     own verb (添加), after the news of the save itself, as the member import tells its
-    own."""
+    own. The news names what was added by its role (a 社区联络员 is no 党员干部), and the
+    save leads to the new account's own page — where its 激活链接 is offered — not to
+    a list of every account with no pointer to the new row (walk56)."""
     signed: list[roll.Corrected | None] = []  # what the service found (``MemberAdded``)
 
     def added(member: Member) -> None:
-        flash(_("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
+        flash(_("已添加%(kind)s：%(name)s", kind=ROLE[member.role], name=member), "success")
         tell_foreseen("添加", signed[0])
 
     form = MEMBERS.form()
@@ -608,7 +611,8 @@ def member_new():
         return done.member
 
     return save_form(MEMBERS, form, None, [], create, added,
-                     context=lambda: _signed_named(form, held, d.FORM_ADD_PROMISE_STALE))
+                     context=lambda: _signed_named(form, held, d.FORM_ADD_PROMISE_STALE),
+                     landing=lambda member: url_for(".member_edit", record_id=member.id))
 
 
 def _from_page(data: d.MemberData) -> d.MemberData:

@@ -60,8 +60,14 @@ def my_claims(member_id: int) -> list[Need]:
 
 
 def load_need(need_id: int) -> Need | None:
+    """The need with what its page shows, in one statement — its checklist item named as
+    every picker names it (``ResourceItem.with_unit``: year, community, zone, category,
+    unit), read with it, not one lazy read after another (the page's budget, 需求 5)."""
+    item = joinedload(Need.resource_item)
     return db.session.scalar(select(Need).where(Need.id == need_id).options(
-        *_loads(), joinedload(Need.resident), joinedload(Need.resource_item)))
+        *_loads(), joinedload(Need.resident),
+        item.joinedload(ResourceItem.category), item.joinedload(ResourceItem.unit),
+        item.joinedload(ResourceItem.community), item.joinedload(ResourceItem.zone)))
 
 
 def active_communities() -> list[Community]:

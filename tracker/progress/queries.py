@@ -3,7 +3,8 @@ register (摸排问题) a page at a time, and the statements of 社区共建进�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
@@ -11,10 +12,12 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (
     OPEN_FINDING,
+    AuditEvent,
     Community,
     Finding,
     FindingKind,
     FindingStatus,
+    Member,
     ReportStatus,
     RollPeriod,
     Task,
@@ -151,6 +154,33 @@ def finding_with_places(finding_id: int) -> Finding | None:
         select(Finding).where(Finding.id == finding_id)
         .options(joinedload(Finding.task), joinedload(Finding.community),
                  joinedload(Finding.zone), joinedload(Finding.created_by)))
+
+
+class FindingStep(NamedTuple):
+    """Who recorded a finding's 移交 or 整改, and when (UTC; pages show Asia/Shanghai)."""
+
+    name: str
+    at: datetime
+
+
+# the audit actions of a finding's steps (``services.findings.hand_over`` / ``mark_fixed``)
+FINDING_STEPS = {"hand_over_finding": "handed_over", "fix_finding": "fixed"}
+
+
+def finding_steps(finding_id: int) -> dict[str, FindingStep]:
+    """Who recorded the finding's 移交 and its 整改, and when, keyed "handed_over" /
+    "fixed": the finding keeps only the steps' dates, the audit log the rest (walk56: the
+    page could not say who marked it fixed). One statement. A step recorded by no
+    account (none today) is left out: the page then names only its date."""
+    rows = db.session.execute(
+        select(AuditEvent.action, Member.name, AuditEvent.created_at)
+        .join(Member, Member.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity_type == Finding.__tablename__,
+               AuditEvent.entity_id == finding_id,
+               AuditEvent.action.in_(tuple(FINDING_STEPS)))
+        .order_by(AuditEvent.id))
+    # a step is taken once (``step_refusal``); were it in the log twice, the last says it
+    return {FINDING_STEPS[action]: FindingStep(name, at) for action, name, at in rows}
 
 
 @dataclass

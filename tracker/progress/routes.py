@@ -48,7 +48,7 @@ from ..reports.queries import (
     unit_month_communities_value,
     unit_year_communities_value,
 )
-from ..security import record_id, record_id_or_none
+from ..security import record_id, record_id_or_none, safe_next
 from ..services import findings as finding_service
 from ..services import name_problems, problems_of, summary_notes, year_notes
 from ..timeutil import local_today
@@ -504,8 +504,15 @@ def _task_or_404(task_id: int) -> Task:
 @bp.route("/tasks/<int:task_id>/findings", methods=["GET", "POST"])
 @login_required
 def task_findings(task_id: int):
-    """The survey's findings, and the form the leader records a new one with."""
+    """The survey's findings, and the form the leader records a new one with.
+    ``?next=``: the page it was opened from — 提交完成's form, whose 「登记摸排问题」 leads
+    here while the report is being filled —, a plain path of this site only
+    (``security.safe_next``), kept through the form's post; its back link leads there,
+    not to the task (walk56)."""
     task = _task_or_404(task_id)
+    report_form = url_for("tasks.report", task_id=task.id)
+    back = safe_next(request.args.get("next"), "") or None
+    here = url_for(".task_findings", task_id=task.id, next=back)
     form = FindingForm()
     if form.validate_on_submit():
         data = finding_service.FindingData(
@@ -513,10 +520,11 @@ def task_findings(task_id: int):
             description=form.description.data)
         if run_service(form, finding_service.record_finding, task, _actor(), data):
             flash(_("已登记摸排问题。"), "success")
-            return redirect(url_for(".task_findings", task_id=task.id))
+            return redirect(here)
     items = q.findings_of_task(task.id)
     return render_template("progress/task_findings.html", task=task, form=form, items=items,
-                           refusal=finding_service.finding_refusal(task))
+                           refusal=finding_service.finding_refusal(task), here=here,
+                           back=back, back_to_report=back == report_form)
 
 
 def _finding_or_404(finding_id: int) -> Finding:
@@ -528,7 +536,7 @@ def _finding_or_404(finding_id: int) -> Finding:
 
 def _finding_page(finding, hand_over=None, fix=None, remove=None, status=200):
     return render_template(
-        "progress/finding.html", finding=finding,
+        "progress/finding.html", finding=finding, steps=q.finding_steps(finding.id),
         hand_over_form=hand_over or HandOverForm(formdata=None, handed_over_on=local_today().isoformat()),
         fix_form=fix or FixForm(formdata=None, fixed_on=local_today().isoformat()),
         remove_form=remove or DeactivateFindingForm(formdata=None),
