@@ -420,7 +420,7 @@ def test_the_form_builds_what_it_records_as_the_task_form_does(app, world, five)
         values = MultiDict([(k, str(v)) for k, vs in typed.items()
                             for v in (vs if isinstance(vs, list) else [vs])])
         form = BackfillForm.for_members(five)(formdata=values, meta={"csrf": False})
-        form.set_choices([world.item], five)
+        form.set_choices([world.item], five, on_roll={m.id: True for m in five})
         assert form.validate(), form.errors
         return form
 

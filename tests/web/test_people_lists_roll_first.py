@@ -83,3 +83,124 @@ def test_assigning_to_an_ended_activity_lists_the_roll_first_too(client, login, 
     page = text(client.get(f"/manage/tasks/{task.id}"))
     members, staff = [w.other_member, w.member, w.leader], [w.admin, w.liaison]
     _on_roll_first(_options(page, "member"), members, staff)
+
+
+# rollday57: a list marks and orders by the roll on the activity's day — who the figures
+# count in 参与率 on that day (docs/design.md, the roll: a stay on a unit's roll that
+# covers the day) —, not by the account's setting now.
+
+def _roll_changed(w):
+    """Two members of 张三's unit, each changed on the member form with a 自何日起 of
+    last week (``roll.settle``, its writer): 周建国 on the roll since always and
+    计入参与统计 switched off from last week; 吴新来 off it until he was put on it last
+    week. Both active, their unit working in the community: 补录's rule names both on
+    any day."""
+    from tracker.services.roll import settle
+    from tracker.timeutil import local_today
+
+    last_week = local_today() - timedelta(days=7)
+    left = f.member(w.member.unit, name="周建国")
+    joined = f.member(w.member.unit, name="吴新来", on_roll=False)
+    left.on_roll, joined.on_roll = False, True
+    for m in (left, joined):
+        assert settle(m, last_week)
+    db.session.commit()
+    return left, joined
+
+
+def _marked_by_the_day(listed, on_then, off_then) -> None:
+    """``on_then`` unmarked and listed before the first one marked; ``off_then``
+    marked."""
+    _on_roll_first(listed, [on_then], [off_then])
+
+
+BEFORE, AFTER = 10, 3  # days ago: before last week's change, and after it
+
+
+def _backfill_found(client, w, days_ago, **changes):
+    from tests.web.manage_support import FMT, local
+
+    return text(client.post("/manage/backfill", data=backfill_form(
+        w, [], starts_at=local(-days_ago, 9).strftime(FMT),
+        ends_at=local(-days_ago, 11).strftime(FMT), **changes)))
+
+
+def test_a_backfill_marks_by_the_roll_of_the_day_typed(client, login, world):
+    """On a day before last week 周建国 was on the roll (counted then) and 吴新来 not
+    yet; on a day after, the other way round."""
+    w = world
+    left, joined = _roll_changed(w)
+    login(w.liaison)
+    before = _backfill_found(client, w, BEFORE, find="1")
+    _marked_by_the_day(_ticks(before), left, joined)
+    _marked_by_the_day(_options(before, "leader"), left, joined)
+    after = _backfill_found(client, w, AFTER, find="1")
+    _marked_by_the_day(_ticks(after), joined, left)
+    _marked_by_the_day(_options(after, "leader"), joined, left)
+
+
+def test_a_refused_backfill_shown_again_marks_by_the_day_typed(client, login, world):
+    w = world
+    left, joined = _roll_changed(w)
+    login(w.liaison)
+    refused = _backfill_found(client, w, BEFORE, note="")  # 保存 without 情况说明
+    assert "请填写情况说明" in refused
+    _marked_by_the_day(_ticks(refused), left, joined)
+
+
+def test_before_a_day_is_typed_the_backfill_marks_by_todays_roll(client, login, world):
+    w = world
+    left, joined = _roll_changed(w)
+    login(w.liaison)
+    page = text(client.get(f"/manage/backfill?item={w.item.id}"))
+    _marked_by_the_day(_ticks(page), joined, left)
+
+
+def test_the_task_page_marks_by_the_roll_of_the_activitys_day(client, login, world):
+    """An activity of ten days ago: its 指派 (after its end) and 组长 lists — one on it,
+    read with the task, as the others — as on that day, and 添加遗漏的参加人员 of an
+    approved one. An activity to come: today's roll is its day's (its 组长 read with the
+    task too)."""
+    from tracker.models import Assignment, AssignmentStatus
+
+    w = world
+    left, joined = _roll_changed(w)
+    ended = f.task(w.item, w.liaison, starts_in=-timedelta(days=BEFORE), title="楼道清扫")
+    db.session.add(Assignment(task_id=ended.id, member_id=left.id,
+                              status=AssignmentStatus.claimed))
+    approved = f.task(w.item, w.liaison, starts_in=-timedelta(days=BEFORE, hours=5),
+                      title="绿地补植")
+    coming = f.task(w.item, w.liaison, leader=left, title="垃圾分类宣传")
+    db.session.commit()
+    f.reported(approved, w.leader, approved=True)
+    login(w.liaison)
+
+    page = text(client.get(f"/manage/tasks/{ended.id}"))
+    _marked_by_the_day(_options(page, "leader"), left, joined)
+    assert dict(_options(page, "member"))[str(joined.id)].endswith(OFF)  # 指派
+    # 吴新来 searched: 周建国 is in the 组长 list only as the one on it
+    page = text(client.get(f"/manage/tasks/{ended.id}?q=吴新来"))
+    _marked_by_the_day(_options(page, "leader"), left, joined)
+    page = text(client.get(f"/manage/tasks/{approved.id}"))
+    _marked_by_the_day(_options(page, "member"), left, joined)  # 添加遗漏的参加人员
+    _marked_by_the_day(_options(page, "leader"), left, joined)
+
+    page = text(client.get(f"/manage/tasks/{coming.id}"))
+    _marked_by_the_day(_options(page, "member"), joined, left)  # 指派
+    for page in (page, text(client.get(f"/manage/tasks/{coming.id}?q=吴新来"))):
+        leaders = dict(_options(page, "leader"))  # searched: 周建国 only as its 组长
+        assert leaders[str(left.id)].endswith(OFF) and OFF not in leaders[str(joined.id)]
+
+
+def test_a_new_tasks_leader_list_marks_by_the_day_typed_else_today(client, login, world):
+    from tests.web.manage_support import FMT, local, task_form
+
+    w = world
+    left, joined = _roll_changed(w)
+    login(w.liaison)
+    page = text(client.get(f"/manage/tasks/new?item={w.item.id}"))
+    _marked_by_the_day(_options(page, "leader"), joined, left)
+    found = text(client.post("/manage/tasks/new", data=task_form(
+        resource_item=w.item.id, find="1", starts_at=local(-BEFORE, 9).strftime(FMT),
+        ends_at=local(-BEFORE, 11).strftime(FMT))))
+    _marked_by_the_day(_options(found, "leader"), left, joined)

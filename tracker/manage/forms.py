@@ -113,16 +113,18 @@ class LocalDateTimeField(DateTimeLocalField):
             raise StopValidation(TOO_EARLY)
 
 
-def member_label(member) -> str:
-    return roll_marked(with_masked_phone(member.name, member.phone), member)
+def member_label(member, on_roll: bool) -> str:
+    """``roll_marked`` of the member's name and masked phone."""
+    return roll_marked(with_masked_phone(member.name, member.phone), on_roll)
 
 
-def roll_marked(label: str, member) -> str:
-    """A people list's label, 「（不计入参与统计）」 after it for an account off the roll
-    (``Member.on_roll``: the member form's 计入参与统计, the badge 党员干部's list shows):
-    the lists offer them — work done is work done — after the members on it
-    (``queries.ROLL_FIRST``), and a tick by mistake is seen (walk55)."""
-    return label if member.on_roll else label + _("（%(x)s）", x=_("不计入参与统计"))
+def roll_marked(label: str, on_roll: bool) -> str:
+    """A people list's label, 「（不计入参与统计）」 after it for someone off the roll on
+    the activity's day (``on_roll``: read with the list, ``queries.roll_then`` — the
+    figures' rule for that day, not the account's setting now; the badge 党员干部's list
+    shows is the same word): the lists offer them — work done is work done — after the
+    members on it, and a tick by mistake is seen (walk55)."""
+    return label if on_roll else label + _("（%(x)s）", x=_("不计入参与统计"))
 
 
 # For a category that serves residents (走访慰问, 结对帮扶): a task's text reaches every
@@ -177,13 +179,15 @@ class TaskForm(Form):
     # The edit form sets the saved start: an unchanged old start is not re-checked.
     saved_start: datetime | None = None
 
-    def set_choices(self, items, members) -> None:
+    def set_choices(self, items, members, on_roll: dict | None = None) -> None:
+        """``on_roll``: {member id: on the roll on the task's day}, read with
+        ``members`` (``queries.leader_candidates``)."""
         if self.resource_item is not None:
             self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
             hint_personal_data(self, items, self.resource_item.data)
         if self.leader is not None:
             self.leader.choices = [("", _l("不设组长"))] + [
-                (m.id, member_label(m)) for m in members
+                (m.id, member_label(m, on_roll[m.id])) for m in members
             ]
 
     def validate_starts_at(self, field):
@@ -481,17 +485,18 @@ class BackfillForm(Form):
             for m in members})
         return form_class
 
-    def set_choices(self, items, members, units=None, namesakes=None) -> None:
+    def set_choices(self, items, members, units=None, namesakes=None,
+                    on_roll: dict | None = None) -> None:
         """Each member offered with their unit, namesakes told apart
         (``names.choices_with_unit``), as participant and as 组长 alike. ``units``:
         {member id: unit} of the activity's day, once it is typed (the unit 补录 counts
         the work for); before that, the unit each is in now. ``namesakes``: as read with
-        the members (``MemberChoices.namesakes``; None: asked)."""
+        the members (``MemberChoices.namesakes``; None: asked). ``on_roll``: {member id:
+        on the roll on that day} (``MemberChoices.on_roll``), each off it marked."""
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
         label_beneficiaries(self, items)
-        by_id = {m.id: m for m in members}
-        labels = [(i, roll_marked(label, by_id[i]))
+        labels = [(i, roll_marked(label, on_roll[i]))
                   for i, label in choices_with_unit(members, units, namesakes)]
         self.participants.choices = labels
         self.leader.choices = [("", _l("请选择"))] + labels

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waiting_load, waiting_of, waitlist  # noqa: F401 — the manage page shows the same queue
-from ..tasks.queries import page_names, people_named_load  # noqa: F401 — the page's names
+from ..tasks.queries import page_names, page_on_roll, people_named_load  # noqa: F401 — the page's names
 from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
@@ -48,6 +48,7 @@ from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
+from ..rollups.coverage import on_roll_on
 from ..rollups.home import open_findings_count
 from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, unnameable_why, working_units
@@ -683,18 +684,26 @@ def load_assignment(assignment_id: int) -> Assignment | None:
 
 def member_candidates(unit_ids, query: str | None = None,
                       limit: int = MEMBER_CHOICES_MAX, *, named: dict | None = None,
-                      unit_id: int | None = None) -> list[Member]:
+                      unit_id: int | None = None, day: date | None = None,
+                      rolled: dict | None = None) -> list[Member]:
     """Active members to pick from: those of ``unit_ids``, or, with a search text,
-    anyone whose name contains it or whose phone starts with it. ``named``: gets
+    anyone whose name contains it or whose phone starts with it — those on the roll on
+    ``day`` (the activity's; None: today) first (``roll_then``). ``named``: gets
     {member id: ``names.namesakes_of`` her in the task's unit ``unit_id``}, read with
-    her row (``tasks.queries.page_names``)."""
+    her row (``tasks.queries.page_names``); ``rolled``: {member id: on the roll on
+    ``day``}, likewise."""
+    then = roll_then(day)
     stmt, limit = _candidates(unit_ids, query, limit)
-    stmt = stmt.order_by(*ROLL_FIRST, Member.name_key, Member.id).limit(limit)
-    if named is None:
-        return list(db.session.scalars(stmt))
-    rows = db.session.execute(stmt.add_columns(namesakes_of(Member.id, unit_id))).all()
-    named.update({member.id: namesakes for member, namesakes in rows})
-    return [member for member, _namesakes in rows]
+    stmt = (stmt.add_columns(then).order_by(then.desc(), Member.name_key, Member.id)
+            .limit(limit))
+    if named is not None:
+        stmt = stmt.add_columns(namesakes_of(Member.id, unit_id))
+    rows = db.session.execute(stmt).all()
+    if named is not None:
+        named.update({member.id: namesakes for member, _then, namesakes in rows})
+    if rolled is not None:
+        rolled.update({member.id: bool(on) for member, on, *_namesakes in rows})
+    return [member for member, *_columns in rows]
 
 
 def assign_candidates(task: Task, query: str | None = None,
@@ -704,7 +713,7 @@ def assign_candidates(task: Task, query: str | None = None,
     (``assigning.assign_member``) — those of ``forgotten_candidates`` in use."""
     if task.ends_at <= utcnow():
         return forgotten_candidates(task, query, limit, active=True)
-    return member_candidates([task.unit_id], query, limit)
+    return member_candidates([task.unit_id], query, limit, day=task.service_date)
 
 
 def forgotten_candidates(task: Task, query: str | None = None,
@@ -720,8 +729,8 @@ def forgotten_candidates(task: Task, query: str | None = None,
 
 
 def assign_candidates_held(task: Task, query: str | None = None,
-                           limit: int = MEMBER_CHOICES_MAX, *, named: dict | None = None
-                           ) -> list[tuple[Member, Task | None]]:
+                           limit: int = MEMBER_CHOICES_MAX, *, named: dict | None = None,
+                           rolled: dict | None = None) -> list[tuple[Member, Task | None]]:
     """``assign_candidates``, each with the first other activity at the task's hours
     where they hold a place, or None. On a task that has ended ``assigning.assign_member``
     refuses such a member (``backfill.refuse_overlap``: she could never confirm there),
@@ -729,17 +738,20 @@ def assign_candidates_held(task: Task, query: str | None = None,
     for her, which the overlap rule does not refuse (design.md, approve / return: one
     may move between two items of one event, whichever 通过 counts first counts her),
     so nobody is held elsewhere there. One statement, as ``assign_candidates``.
-    ``named``: as ``forgotten_candidates_held``'s."""
+    ``named``, ``rolled``: as ``forgotten_candidates_held``'s."""
     if task.ends_at <= utcnow():
-        return forgotten_candidates_held(task, query, limit, active=True, named=named)
+        return forgotten_candidates_held(task, query, limit, active=True, named=named,
+                                         rolled=rolled)
     return [(member, None) for member in member_candidates(
-        [task.unit_id], query, limit, named=named, unit_id=task.unit_id)]
+        [task.unit_id], query, limit, named=named, unit_id=task.unit_id,
+        day=task.service_date, rolled=rolled)]
 
 
 def forgotten_candidates_held(task: Task, query: str | None = None,
                               limit: int = MEMBER_CHOICES_MAX, *, active: bool = False,
                               actor: Member | None = None, closed: dict | None = None,
-                              named: dict | None = None) -> list[tuple[Member, Task | None]]:
+                              named: dict | None = None, rolled: dict | None = None
+                              ) -> list[tuple[Member, Task | None]]:
     """``forgotten_candidates``, each with the first other activity, by its start, at
     hours overlapping the task's where they hold a place (``overlap.held_elsewhere_of``)
     or None: 添加遗漏的参加人员 would refuse them for it (``backfill.refuse_overlap``,
@@ -752,7 +764,8 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
     as ``participants_held_elsewhere`` asks it of the participants
     (``_with_unit_of_day``: review44c #3). ``named``: gets {member id:
     ``names.namesakes_of`` her in the task's unit}, read with her row
-    (``tasks.queries.page_names``)."""
+    (``tasks.queries.page_names``); ``rolled``: {member id: on the roll on the task's
+    day} (``roll_then``, which the list is ordered by), likewise."""
     other = aliased(Task)
     # joined from ``Member``, named: ``_with_unit_of_day`` adds a ``Unit`` entity too
     found = _forgotten(task, query, limit, active=active).add_columns(other).outerjoin_from(
@@ -766,7 +779,9 @@ def forgotten_candidates_held(task: Task, query: str | None = None,
             _with_unit_of_day(found, Member, of_day, task, closed=True),
             task, Member, Member.id, of_day)
     rows = []
-    for member, held, *unit in db.session.execute(found):
+    for member, on, held, *unit in db.session.execute(found):
+        if rolled is not None:
+            rolled[member.id] = bool(on)
         if named is not None:
             named[member.id], *unit = unit
         if asks:
@@ -845,25 +860,33 @@ def chosen_on_page(task: Task, member_id: int, query: str | None) -> Chosen | No
 
 
 def _forgotten(task: Task, query: str | None, limit: int, *, active: bool = False):
-    """The select of ``forgotten_candidates``, ordered and limited."""
+    """The select of ``forgotten_candidates`` — each member with whether she is on the
+    roll on the task's day (``roll_then``) —, ordered and limited."""
     day = task.service_date
     rule = nameable(working_units([task.community_id]), day)
     if active:
         rule.append(Member.active.is_(True))
-    stmt, limit, query = _searched(select(Member).where(*rule), query, limit)
+    then = roll_then(day)
+    stmt, limit, query = _searched(select(Member, then).where(*rule), query, limit)
     if not query:
         ever_there = select(RollPeriod.member_id).where(RollPeriod.unit_id == task.unit_id)
         stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),
                           unit_then(Member.id, day, Member.unit_id) == task.unit_id)
     return (stmt.options(joinedload(Member.unit))
-            .order_by(*ROLL_FIRST, Member.name_key, Member.id).limit(limit))
+            .order_by(then.desc(), Member.name_key, Member.id).limit(limit))
 
 
-# the people lists of 补录, 指派, 添加遗漏的参加人员 and 组长: the members on the roll
-# (计入参与统计, ``Member.on_roll``) before the accounts off it — an admin, a liaison —
-# whom the rule names too (work done is work done) but a tick by mistake would put in
-# the 台账 (walk55); their labels say so (``forms.roll_marked``)
-ROLL_FIRST = (Member.on_roll.desc(),)
+def roll_then(day: date | None = None):
+    """The people lists' column of a ``Member`` row (of 补录, 指派, 添加遗漏的参加人员 and
+    组长): whether she is on the roll (计入参与统计) on ``day``, the activity's (None:
+    today, for a list offered before its day is known) — the figures' own rule,
+    ``coverage.on_roll_on``, so a list marks as the 月报 counts. Each list puts those on it
+    first (ordered by this column, descending) before the accounts off it — an admin, a
+    liaison, a member off the roll then — whom 补录's rule names too (work done is work
+    done) but a tick by mistake would put in the 台账 (walk55); their labels say so
+    (``forms.roll_marked``). By the day, not by the account's setting now: a 补录 of a
+    day before someone left the roll names her as counted then (rollday57)."""
+    return on_roll_on(Member.id, local_today() if day is None else day).label("on_roll_then")
 
 
 def _searched(stmt, query: str | None, limit: int):
@@ -895,6 +918,9 @@ class MemberChoices:
     # {member id: ``names.namesakes_of`` her in the unit she is listed with}, read with
     # the list (the 补录 form's): ``names.choice_names``' ``read``; None: not read
     namesakes: dict | None = None
+    # {member id: on the roll on the activity's day} (``roll_then``), read with the list:
+    # the labels' 「（不计入参与统计）」 (``forms.roll_marked``)
+    on_roll: dict = field(default_factory=dict)
 
 
 def choices_limit(query: str | None) -> int:
@@ -904,20 +930,28 @@ def choices_limit(query: str | None) -> int:
 
 
 def _first(stmt, limit: int) -> MemberChoices:
-    """The first ``limit`` members of ``stmt`` and whether more matched: a list is
-    never cut without the page saying so (one row more is read to know)."""
-    members = list(db.session.scalars(stmt.limit(limit + 1)))
+    """The first ``limit`` members of ``stmt`` (rows of a member and ``roll_then``) and
+    whether more matched: a list is never cut without the page saying so (one row more
+    is read to know)."""
+    rows = db.session.execute(stmt.limit(limit + 1)).all()
+    on_roll = {member.id: bool(on) for member, on in rows[:limit]}
+    members = [member for member, _on in rows]
     if len(members) > limit:
-        return MemberChoices(members[:limit], limit)
-    return MemberChoices(members, None)
+        return MemberChoices(members[:limit], limit, on_roll=on_roll)
+    return MemberChoices(members, None, on_roll=on_roll)
 
 
-def leader_candidates(unit_ids, query: str | None = None) -> MemberChoices:
+def leader_candidates(unit_ids, query: str | None = None,
+                      day: date | None = None) -> MemberChoices:
     """The new task's 组长 list: ``member_candidates``, those who have activated their
-    account first (a leader reports from the phone), and whether the list was cut."""
+    account first (a leader reports from the phone), and whether the list was cut.
+    ``day``: the task's, as typed (None: not yet — today's roll, as a task to come
+    has)."""
+    then = roll_then(day)
     stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
-    return _first(stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
-                                *ROLL_FIRST, Member.name_key, Member.id), limit)
+    return _first(stmt.add_columns(then).order_by(
+        case((Member.password_hash.is_(None), 1), else_=0), then.desc(), Member.name_key,
+        Member.id), limit)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
@@ -929,7 +963,9 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     admits on it (their unit that day works in one of the actor's communities), each
     with that unit (``units``: the unit the work is counted for, ``stays.unit_then``;
     a member moved since is named by the unit left, not by one that may work nowhere
-    here), read in the same statements. The picked stay picked whatever the day, if
+    here), read in the same statements, and whether each is on the roll that day
+    (``roll_then``: ``on_roll``; today's before a day is typed). The picked stay picked
+    whatever the day, if
     the rule admits them on some day: a day changed since they were ticked is asked
     again when the form is saved, which names whom it refuses
     (``backfill._check_participants``), the ticks kept."""
@@ -948,21 +984,23 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     # day, else hers now —, read with her row (``names.choice_names``' ``read``: the
     # labels ask no statement of their own, form52)
     listed_in = day_unit.id if day is not None else Member.unit_id
-    stmt = (select(Member, first, namesakes_of(Member.id, listed_in))
+    then = roll_then(day)
+    stmt = (select(Member, first, namesakes_of(Member.id, listed_in), then)
             .where(or_(chosen, and_(*found)))
             .options(joinedload(Member.unit))
-            .order_by(first, *ROLL_FIRST, Member.name_key, Member.id))
+            .order_by(first, then.desc(), Member.name_key, Member.id))
     if day is not None:
         stmt = stmt.add_columns(day_unit).join(
             day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))
     most = choices_limit(search) if limit is None else limit
     rows = db.session.execute(stmt.limit(len(picked) + most + 1)).all()
-    units = {row[0].id: row[3] for row in rows if len(row) > 3}
+    units = {row[0].id: row[4] for row in rows if len(row) > 4}
     chosen_members = [row[0] for row in rows if row[1] == 0]
     more = [row[0] for row in rows if row[1] != 0]
     cut = most if len(more) > most else None
     return MemberChoices(chosen_members + more[:most], cut, units,
-                         {row[0].id: row[2] for row in rows})
+                         {row[0].id: row[2] for row in rows},
+                         {row[0].id: bool(row[3]) for row in rows})
 
 
 def load_member(member_id: int | None) -> Member | None:

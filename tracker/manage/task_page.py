@@ -106,19 +106,23 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # showing this page reads it ``page=True``, a refused post as the GET: post52): the
     # page's names ask no statement of their own
     offered_named: dict = {}
+    # who is on the roll on the task's day, which the people lists mark and order by
+    # (``queries.roll_then``, the figures' rule): its people's read with the task, the
+    # offered's with the list — no statement of its own (rollday57)
+    on_roll = q.page_on_roll(task)
     # an approved activity takes only a forgotten participant: whom 补录's rule names,
     # each with where they hold a place at its hours (添加遗漏的参加人员 refuses them for
     # it: not offered, named instead)
     if approved:
         found = q.forgotten_candidates_held(task, search, actor=actor, closed=closed_found,
-                                            named=offered_named)
+                                            named=offered_named, rolled=on_roll)
         offered = [m for m, _other in found]
         held_elsewhere = {**{m.id: other for m, other in found
                              if other is not None and m.id not in on_task}, **held_elsewhere}
     else:
         # 指派 after the end refuses one holding a place elsewhere at those hours: not
         # offered, named or counted instead, as 添加遗漏的参加人员's list (assignheld43)
-        found = q.assign_candidates_held(task, search, named=offered_named)
+        found = q.assign_candidates_held(task, search, named=offered_named, rolled=on_roll)
         offered = [m for m, _other in found]
         assign_held = {m.id: other for m, other in found
                        if other is not None and m.id not in on_task}
@@ -127,10 +131,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                     **closed_units}
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [
-        (m.id, member_label(m)) for m in candidates if m.id not in assign_held]
+        (m.id, member_label(m, on_roll[m.id])) for m in candidates if m.id not in assign_held]
     leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id,
                                                        "shown": leader_shown_key(task)})
-    leader.leader.choices = _leader_choices(task, holders, candidates)
+    leader.leader.choices = _leader_choices(task, holders, candidates, on_roll)
     cancel = cancel or CancelForm(formdata=None)
     add = add or AddParticipantForm(formdata=None)
     # those on it and not counted first: marked 缺席 (the leader may have marked them
@@ -145,7 +149,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
               if a.member_id not in held_elsewhere and a.member_id not in unnameable
               and a.member_id not in closed_units]
     add.member.choices = [("", _("请选择"))] + [
-        (m.id, member_label(m)) for m in absent + candidates
+        (m.id, member_label(m, on_roll[m.id])) for m in absent + candidates
         if m.id not in held_elsewhere and m.id not in closed_units]
     # named on the page: those on it not counted, and — when a name was searched, else
     # only how many — the others the list leaves out for it (addlist42)
@@ -226,8 +230,9 @@ def _render_task(context: dict):
     )
 
 
-def _leader_choices(task, holders, candidates):
-    """Participants first, then the current leader, then other candidates."""
+def _leader_choices(task, holders, candidates, on_roll: dict):
+    """Participants first, then the current leader, then other candidates, each marked
+    by ``on_roll`` ({member id: on the roll on the task's day})."""
     people = [a.member for a in holders]
     if task.leader is not None:
         people.append(task.leader)
@@ -236,7 +241,7 @@ def _leader_choices(task, holders, candidates):
     for member in people:
         if member.id not in seen and (member.active or member.id == task.leader_id):
             seen.add(member.id)
-            choices.append((member.id, member_label(member)))
+            choices.append((member.id, member_label(member, on_roll[member.id])))
     return choices
 
 

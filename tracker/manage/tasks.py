@@ -55,13 +55,17 @@ def tasks():
 
 def _task_form_choices(form: TaskForm, actor, items) -> None:
     """Leaders are picked among the members of the chosen item's unit, or found by
-    name or phone (查找); a list cut short says so."""
+    name or phone (查找); a list cut short says so. Each is marked by the roll of the
+    task's day as typed (a 查找 or a refused post shows it again), today's before one
+    is."""
     chosen = form.resource_item.data
     units = ({item.unit_id for item in items if item.id == chosen}
              # none chosen, or one not offered: every unit's members, not an empty list
              or {item.unit_id for item in items})
-    leaders = q.leader_candidates(units, form.leader_q.data)
-    form.set_choices(items, leaders.members)
+    typed = form.starts_at.data
+    leaders = q.leader_candidates(units, form.leader_q.data,
+                                  typed.date() if typed is not None else None)
+    form.set_choices(items, leaders.members, leaders.on_roll)
     if leaders.cut is not None:
         form.leader.description = _(
             "仅列出前%(n)s人（已激活的在前），请在下面输入姓名或手机号查找。可不填，也可以以后在任务页面指定。",

@@ -140,10 +140,28 @@ def on_roll_during(member_id, unit_id: int | None, date_from: date, date_to: dat
     its roll day (those of them off it by then left during the period); its own stays,
     whatever stay the outer query joins (``coverage_plan``'s figures). ``unit_id`` None:
     on any unit's roll (a page of several units, ``off_roll.off_roll_plan``)."""
+    return _stayed(member_id, unit_id, date_from, (roll_day(date_to),))
+
+
+def on_roll_on(member_id, day):
+    """SQL: whether ``member_id`` is on a roll (any unit's) on ``day``: ``on_roll_during``
+    of the one day's period [day, day + 1) — that of today for a day still to come
+    (``roll_day``: no stay is recorded ahead of today, so today's setting is that
+    day's). Off it, the figures count the work and not the person, 不计入参与统计
+    (``off_roll``); the people lists of an activity mark and order by it for the
+    activity's day (``manage.queries.roll_first``, walk55). ``day``: a date, or a date
+    column of the outer query (a task's ``service_date``)."""
+    # the roll day min(day, today) as two bounds, which a date column can take too
+    return _stayed(member_id, None, day, (day, local_today()))
+
+
+def _stayed(member_id, unit_id: int | None, date_from, roll_days):
+    """``on_roll_during``'s question: a stay of ``member_id`` (in ``unit_id``; None: any)
+    begun by every one of ``roll_days`` and not ended by ``date_from``."""
     unit = [] if unit_id is None else [RollPeriod.unit_id == unit_id]
     return exists(select(RollPeriod.id).where(
         RollPeriod.member_id == member_id, *unit,
-        or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
+        or_(RollPeriod.since.is_(None), and_(*(RollPeriod.since <= d for d in roll_days))),
         or_(RollPeriod.until.is_(None), RollPeriod.until > date_from))
         .correlate_except(RollPeriod))
 

@@ -38,6 +38,7 @@ from .. import owed
 from ..lists import token_statement
 from ..models.waitlist import waiting_before
 from ..names import names_read, names_told_apart
+from ..rollups.coverage import on_roll_on
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.backfill import nameable, units_working_in
@@ -719,20 +720,25 @@ def _named_on_page():
 
 def people_named_load():
     """An option of a task's read: ``Task.people_named``, ``participant_names``' first
-    set (``_named_on_page``, flagged) and the task unit's active members of their names
-    — the roll ``names.names_told_apart`` tells them apart on — as JSON rows, a column
-    of the task's statement. Two parts, each found by its index (the members' key; the
-    unit and name): one condition OR-ing them would make the database test every member
-    of the county (review51 #1)."""
+    set (``_named_on_page``, flagged, each with whether she is on the roll on the task's
+    day: ``coverage.on_roll_on``, which the page's people lists mark by, ``page_on_roll``)
+    and the task unit's active members of their names — the roll
+    ``names.names_told_apart`` tells them apart on — as JSON rows, a column of the
+    task's statement. Two parts, each found by its index (the members' key; the unit
+    and name): one condition OR-ing them would make the database test every member of
+    the county (review51 #1)."""
     roll, other, named = (aliased(Member, name="named_roll"),
                           aliased(Member, name="named_same"),
                           aliased(Member, name="named_one"))
     names = select(named.name).where(named.id.in_(_named_on_page())).correlate(Task)
     first = (select(roll.id, roll.name, roll.branch, roll.namesake_phone,
-                    literal_column("1").label("first"))
+                    literal_column("1").label("first"),
+                    case((on_roll_on(roll.id, Task.service_date), 1), else_=0)
+                    .label("on_roll"))
              .where(roll.id.in_(_named_on_page())).correlate(Task))
     same_names = (select(other.id, other.name, other.branch, other.namesake_phone,
-                         literal_column("0").label("first"))
+                         literal_column("0").label("first"),
+                         literal_column("0").label("on_roll"))
                   .where(other.unit_id == Task.unit_id, other.active.is_(True),
                          other.name.in_(names), other.id.not_in(_named_on_page()))
                   .correlate(Task))
@@ -748,6 +754,13 @@ def page_names(task: Task, offered: dict) -> dict[int, str]:
     offer, ``offered`` ({member id: ``names.namesakes_of`` of the task's unit}, read with
     the list) — no statement."""
     return names_read(task.people_named, offered)
+
+
+def page_on_roll(task: Task) -> dict[int, bool]:
+    """{member id: on the roll on the task's day} of the people its page names —
+    holding a place, waiting, its 组长, its report's submitter — as its read carried
+    them (``people_named_load``): no statement."""
+    return {row[0]: bool(row[5]) for row in json.loads(task.people_named) if row[4]}
 
 
 def waiting_of(task: Task) -> list:
