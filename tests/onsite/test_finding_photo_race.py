@@ -218,3 +218,71 @@ def test_mending_a_finding_beside_an_upload_or_removal_retires_each_photo_once(
         assert [e for o in got.values() for e in o["errors"]] == []
         assert all(outcome["ok"] for outcome in got.values())
         assert got[order[1]]["waited"] is (True if backend == "postgresql" else None)
+
+
+# --- an upload beside a 删除 of the finding's photo --------------------------------------
+# The leader taps 删除 under the finding's photo while the liaison uploads a new one (or
+# the leader's own double tap of 上传 is still going through). Both take the finding's row
+# before they read its live photos (``photos.hold_finding``), so the second reads what the
+# first left: an upload after the 删除 replaces nothing; a 删除 after the upload finds the
+# photo it was asked for already replaced and says so (「该照片已删除。」), never taking
+# off — or auditing — a photo the upload retired. Either way the finding ends with one
+# live photo, the upload's, and only its files on disk.
+
+def _leader_removes_the_old(ids):
+    from flask import current_app
+
+    from tracker.extensions import db
+    from tracker.models import Member, Photo
+    from tracker.services.photos import remove_photo
+
+    current_app.config["UPLOAD_FOLDER"] = ids["uploads"]
+    remove_photo(db.session.get(Photo, ids["shown"]), db.session.get(Member, ids["leader"]))
+    db.session.flush()  # its UPDATEs in the database, uncommitted, as at its COMMIT
+
+
+@pytest.mark.parametrize("remove_first", [False, True], ids=["upload-first", "remove-first"])
+@pytest.mark.parametrize("before", ["one", "two"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_upload_beside_a_removal_of_the_findings_photo(backend, before, remove_first,
+                                                          tmp_path):
+    """``before``: the finding shows one photo, or (a race before photo55 left it) two
+    live ones, the newer shown; the 删除 is of the one shown."""
+    uploads = tmp_path / "uploads"
+    with race_database(backend, tmp_path, "findingremove") as url:
+        app, ids = _world(url, uploads, had_photo=before == "one")
+        if before == "two":
+            _left_with_two(app, ids)
+        ids["shown"] = ids["old"] if before == "one" else ids["newer"]
+        others = [] if before == "one" else [ids["older"]]  # live beside the shown one
+        order = (("_leader_removes_the_old", "_liaison_uploads") if remove_first
+                 else ("_liaison_uploads", "_leader_removes_the_old"))
+        got = race_in_order(MODULE, url, ids, *order)
+        live = _live_photos(app, ids)
+        audit = _photo_audit(app)
+        # one live photo, the upload's, whichever came first
+        assert [uploader for _id, uploader, _name in live] == [ids["liaison"]]
+        [(_action, upload, _detail)] = [row for row in audit if row[0] == "add_photo"
+                                        and row[1] == live[0][0]]
+        removed = [(entity, detail.get("also")) for action, entity, detail in audit
+                   if action == "remove_photo"]
+        added = [(detail["replaces"], detail.get("also")) for action, entity, detail in audit
+                 if action == "add_photo" and entity == upload]
+        if remove_first:
+            # the 删除 took off the shown photo (and any other live one); the upload,
+            # waiting behind it, found none left to replace
+            assert got["_leader_removes_the_old"]["ok"] and got["_liaison_uploads"]["ok"]
+            assert removed == [(ids["shown"], others or None)]
+            assert added == [(None, None)]
+        else:
+            # the upload replaced the shown photo (and any other live one); the 删除,
+            # waiting behind it, found its photo gone: refused, nothing taken off twice
+            assert got["_liaison_uploads"]["ok"]
+            assert got["_leader_removes_the_old"]["refused"] == "该照片已删除。"
+            assert removed == []
+            assert added == [(ids["shown"], others or None)]
+        # only the upload's image and thumbnail are left on disk
+        assert sorted(p.name for p in (uploads / "photos").iterdir()) == sorted(
+            [f"{live[0][2]}.jpg", f"{live[0][2]}_t.jpg"])
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got[order[1]]["waited"] is (True if backend == "postgresql" else None)

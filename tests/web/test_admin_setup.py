@@ -179,6 +179,48 @@ def test_the_members_step_says_whom_it_counts_beside_the_list_of_every_account(
     assert "共 4 条" in listed  # 2 in use, 1 switched off, the admin
 
 
+def _total(page: str) -> str:
+    """The list's 「共…条」 line, its blanks as a reader sees them."""
+    return " ".join(re.search(r'<p class="muted">(共[^<]*)</p>', page).group(1).split())
+
+
+def test_the_members_list_says_how_many_of_its_rows_are_admins(app, client, login):
+    """small57 (roll56's Open): 开始使用 counts the liaisons and members in use and says
+    it leaves the admins out; 党员干部's list counts every account, admins too. Where the
+    list holds admins among others it says how many beside its total — on every page,
+    the whole list's — and where it holds only admins, or none, its total alone."""
+    admin = _fresh_admin()
+    other = f.member(admin.unit, Role.admin, "局办公室管理员")
+    f.member(admin.unit, Role.liaison, "林芳")
+    f.member(admin.unit, Role.member, "李娜")
+    f.member(admin.unit, Role.member, "赵强").active = False
+    db.session.commit()
+    login(admin)
+    app.config["ADMIN_PAGE_SIZE"] = 2
+    for page in (1, 3):
+        listed = client.get(f"/admin/members?page={page}").get_data(as_text=True)
+        assert _total(listed) == "共 5 条（其中单位管理员 2 个）"
+    assert _total(client.get("/admin/members?role=admin").get_data(as_text=True)) == "共 2 条"
+    assert _total(client.get("/admin/members?role=member").get_data(as_text=True)) == "共 2 条"
+    assert _total(client.get("/admin/members?q=林芳").get_data(as_text=True)) == "共 1 条"
+    # in English, the plural and, the other admin switched off, the singular
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = client.get("/admin/members?status=active&lang=en").get_data(as_text=True)
+    assert _english_total(english) == "4 in all (2 of them admins)"
+    other.active = False
+    db.session.commit()
+    g.pop("_flask_babel", None)
+    english = client.get("/admin/members?status=active&lang=en").get_data(as_text=True)
+    assert _english_total(english) == "3 in all (1 of them an admin)"
+    g.pop("_flask_babel", None)
+    english = client.get("/admin/members?q=管理&lang=en").get_data(as_text=True)
+    assert _english_total(english) == "2 in all"  # only admins: nothing to tell apart
+
+
+def _english_total(page: str) -> str:
+    return " ".join(re.search(r'<p class="muted">([^<]*in all[^<]*)</p>', page).group(1).split())
+
+
 def _liaison_step(page: str) -> str:
     """The 社区联络员 step's note, its blanks collapsed as a reader sees them."""
     step = page.rsplit('<li class="card', 1)[1]  # the last step (``STEPS``)

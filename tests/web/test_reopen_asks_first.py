@@ -174,7 +174,10 @@ def test_the_page_names_a_need_to_do_again_and_a_surveys_findings(client, login,
     assert _status(survey) == ReportStatus.approved
 
 
-STALE = "打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+# only more signed since: the sentence every 「确认…」 page says, naming the button it
+# asks for by its label (small57: it said 「…请查看上方的说明后再确认撤销审核。」)
+STALE = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+         "请查看上方的说明后再点击“确认撤销审核”。")
 
 
 def _november(world):

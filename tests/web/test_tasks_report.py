@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from tests import factories as f
@@ -198,6 +199,43 @@ def test_returned_report_is_prefilled_and_resubmitted(client, world, login):
     assert report.status == ReportStatus.submitted and report.quantity == 13
     assert status_of(world.past_task, world.member) == AssignmentStatus.claimed
     assert work_actions() == ["submit", "return", "resubmit"]
+
+
+AMENDABLE = "已提交，等待审核；审核前仍可修改。"
+
+
+def test_a_pending_report_says_it_may_still_be_amended(client, world, login):
+    """walk56 (b), small57: a report 待审核 is still offered whole with 「重新提交」 —
+    amending it before review is intended (docs/design.md, 提交完成: 通过 and 退回 refuse
+    a page read before a resubmission; 我的任务 offers 修改完成情况) —, so the page says
+    so instead of reading as one still owed; a returned one says to correct it, an
+    approved one is read only, and none is said before the first 提交."""
+    login(world.leader)
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert AMENDABLE not in html and "提交完成</button>" in html
+    client.post(url(world.past_task), data=GOOD)
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert AMENDABLE in html and "重新提交</button>" in html and 'value="12"' in html
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = client.get(url(world.past_task) + "?lang=en").get_data(as_text=True)
+    assert "Submitted, awaiting review; it can still be changed until it is reviewed." in english
+    g.pop("_flask_babel", None)
+    client.get(url(world.past_task) + "?lang=zh_CN")
+    with unit_of_work():
+        return_report(the_report(world.past_task), world.liaison, "数量有误")
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert AMENDABLE not in html and "请按退回原因修改后重新提交。" in html
+    assert client.post(url(world.past_task), data={**GOOD, "quantity": "13"}).status_code == 302
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert AMENDABLE in html and "请按退回原因修改后重新提交。" not in html
+    # amended again before review: taken, still 待审核
+    assert client.post(url(world.past_task), data={**GOOD, "quantity": "14"}).status_code == 302
+    report = the_report(world.past_task)
+    assert (report.status, report.quantity) == (ReportStatus.submitted, 14)
+    with unit_of_work():
+        approve_report(the_report(world.past_task), world.liaison)
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert AMENDABLE not in html and "已审核通过，不能再修改" in html
 
 
 def test_approved_report_is_read_only(client, world, login):

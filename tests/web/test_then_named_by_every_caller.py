@@ -142,3 +142,15 @@ def test_no_generic_ask_again_is_left_in_the_catalog():
     generic = [i for i in ids if i.endswith(("如仍要进行，请再次提交。", "未作任何更改，请再次确认。",
                                              "请查看上方的说明后再确认。"))]
     assert not generic, generic
+
+
+def test_void_and_reopen_keep_no_sentence_of_their_own():
+    """small57: 作废's and 撤销审核's views said their own 「…请查看上方的说明后再确认作废。」 /
+    「…再确认撤销审核。」 (``VOID_SINCE`` / ``REOPEN_SINCE``), naming the action in a verb,
+    where every other 「确认…」 page names its button (``Then.more``); they say the
+    pages' one sentence now, and those two msgids are gone from the catalog."""
+    with CATALOG.open("rb") as po:
+        ids = [m.id for m in read_po(po) if isinstance(m.id, str)]
+    own = [i for i in ids if i.endswith(("请查看上方的说明后再确认作废。",
+                                         "请查看上方的说明后再确认撤销审核。"))]
+    assert not own, own

@@ -72,7 +72,10 @@ def test_with_nothing_signed_the_void_question_is_asked_in_the_page(client, logi
     assert _status(task) == ReportStatus.voided
 
 
-STALE = "打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+# only more signed since: the sentence every 「确认…」 page says, naming the button it
+# asks for by its label (small57: it said 「…请查看上方的说明后再确认作废。」)
+STALE = ("打开页面之后，这次操作涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+         "请查看上方的说明后再点击“确认作废”。")
 
 
 def test_a_month_signed_after_the_task_page_was_read_is_named_before_the_void(

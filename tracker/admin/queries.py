@@ -6,7 +6,7 @@ from typing import ClassVar, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, literal_column, or_, select, union_all
+from sqlalchemy import case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -234,6 +234,25 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+class MemberPage(Page):
+    """党员干部's page: its rows are every account, whatever the role, so beside the
+    total it counts how many of the list's rows are 单位管理员 (``admins``) — 开始使用
+    and 管理's card count the people an admin sets up, not the admins (roll56), and the
+    list says how its 「共31条」 differs (small57). Read as a second window column of
+    the page's one statement, on the same rows as the total: no statement more."""
+
+    def __init__(self, query, page: int, per_page: int):
+        admins = func.count(case((Member.role == Role.admin, 1))).over()
+        super().__init__(query.add_columns(admins), page, per_page)
+        self.admins = self.items[0][1] if self.items else 0
+        self.items = [member for member, _admins in self.items]
+
+    @property
+    def mixed(self) -> bool:
+        """Admins among others on the list: the total is said with how many are."""
+        return 0 < self.admins < self.total
 
 
 @dataclass(frozen=True)

@@ -154,8 +154,8 @@ def _int_arg(value) -> int | None:
     return record_id_or_none((value or "").strip())
 
 
-def _list(template: str, entity: Entity, query, **context):
-    page = q.Page(query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
+def _list(template: str, entity: Entity, query, paged=q.Page, **context):
+    page = paged(query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
     return render_template(template, entity=entity, page=page, **context)
 
 
@@ -580,7 +580,8 @@ def members():
                                shared=shared)
     search = (filters.q.data or "")[:40] or None
     query = q.members_query(search, filters.role.data, filters.status.data)
-    return _list("admin/members.html", MEMBERS, query, filters=filters, shared=shared)
+    return _list("admin/members.html", MEMBERS, query, q.MemberPage, filters=filters,
+                 shared=shared)
 
 
 @bp.route("/members/new", methods=["GET", "POST"])

@@ -69,13 +69,6 @@ from .forms import (
     member_label,
 )
 
-# a confirmed 撤销审核 or 作废 whose page named other signed documents than it changes
-REOPEN_SINCE = _l("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
-                  "未作任何更改。请查看上方的说明后再确认撤销审核。")
-VOID_SINCE = _l("打开页面之后，这次作废涉及的已定稿月报或年度总结有了变化，"
-                "未作任何更改。请查看上方的说明后再确认作废。")
-
-
 def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None,
                void=None) -> dict:
     """The manage-task page's context; a submitted form is passed in to keep its input.
@@ -540,11 +533,11 @@ def reopen(task_id: int):
         # whole task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = uncount_signed(actor, task)[1]
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, REOPEN_SINCE, signed, actor, THEN_REOPEN)
+        _say_named_since(form, promised, signed, actor, THEN_REOPEN)
         return _confirm_reopen(task, form, signed_names(signed))
     context = _task_page(task, reopen=form)
     # the comparison with what the page named, under the activity's lock
-    return _run_named(task, form, context, REOPEN_SINCE, _confirm_reopen, reopen_report,
+    return _run_named(task, form, context, _confirm_reopen, reopen_report,
                       task.report, actor, form.reason.data,
                       refusal=lambda: reopen_state_refusal(task.report),
                       signed_now=lambda: uncount_signed(actor, task)[1], shown_key=promised,
@@ -554,24 +547,25 @@ def reopen(task_id: int):
         or _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
-def _say_named_since(form, promised: str | None, since, signed, actor, then) -> None:
+def _say_named_since(form, promised: str | None, signed, actor, then) -> None:
     """A confirmation page about to be shown for ``form``, posted from a page that named
     other signed documents (``promised``) than ``form.named`` holds now (``signed``: a
-    month signed or re-opened since it was read): said first — ``since``, or the
-    documents re-opened since (``roll.said_since``), ``then`` as its button says them
-    (``then_pages``: 确认作废, 确认撤销审核)."""
+    month signed or re-opened since it was read): said first (``roll.said_since``) in
+    ``then``'s words, each naming the page's button (``then_pages``: 确认作废,
+    确认撤销审核) — only more signed now, ``then.more``, as every 「确认…」 page says it
+    (small57: these two had a sentence of their own, 「…后再确认作废。」)."""
     if promised is not None and not same_named(promised, form.named.data):
-        form.form_errors.append(said_since(promised, signed, since, actor=actor, then=then))
+        form.form_errors.append(said_since(promised, signed, actor=actor, then=then))
 
 
-def _run_named(task, form, context, since, confirm, service, *args, refusal, signed_now,
+def _run_named(task, form, context, confirm, service, *args, refusal, signed_now,
                shown_key, then, **kwargs):
     """``_run_on_task`` of 撤销审核 or 作废 confirmed: ``service`` compares, under the
     activity's lock, the signed documents the confirming page named with those it
     changes now (``roll.keep_named``). Others — a month signed or re-opened since
     the page was read — and the post is answered by ``confirm(task, form, signed)``
-    naming them, ``roll.said_since`` first (``since``, the page's own sentence, or what
-    was re-opened), nothing done — unless
+    naming them, ``roll.said_since`` first (``then.more``, naming the page's button, or
+    what was re-opened), nothing done — unless
     ``refusal()`` (the service's refusal of the task's state, read only) refuses it by
     then: another admin's 撤销审核 or 作废 committed after the service's rollback is
     said in its own words on the task page, not asked again for a 确认 the service
@@ -593,7 +587,7 @@ def _run_named(task, form, context, since, confirm, service, *args, refusal, sig
         # documents again (one re-opened under the locks, signed again since the
         # rollback) is 「…有了变化…」 over the block naming them, never the locked read's
         # 「…已撤销定稿…」 (afresh51); nothing named then or now: ``then.none``
-        form.form_errors[:] = [said_since(shown_key, signed, since, actor=_actor(), then=then)]
+        form.form_errors[:] = [said_since(shown_key, signed, actor=_actor(), then=then)]
         return confirm(task, form, signed_names(signed))
 
     return _run_on_task(task, form, context, named_aware(found, partial(service, **kwargs)),
@@ -672,7 +666,7 @@ def void(task_id: int):
         # task page's context (its budget: tests/web/test_asked_first_budget.py)
         signed = void_signed(actor, task)
         form.named.data = named_key(signed)
-        _say_named_since(form, promised, VOID_SINCE, signed, actor, THEN_VOID)
+        _say_named_since(form, promised, signed, actor, THEN_VOID)
         return _confirm_void(task, form, signed_names(signed))
 
     asked = _asked_once(task, form, partial(_task_page, task, void=form),
@@ -683,7 +677,7 @@ def void(task_id: int):
     if not form.validate() and context["void_form"] is not None:
         return _render_task(context)  # else the service says why not
     # the comparison with what the page named, under the activity's lock
-    return _run_named(task, form, context, VOID_SINCE, _confirm_void, void_activity, task,
+    return _run_named(task, form, context, _confirm_void, void_activity, task,
                       actor, form.reason.data,
                       refusal=partial(void_refusal, task, actor, lock=False),
                       signed_now=lambda: void_signed(actor, task), shown_key=promised,
