@@ -111,13 +111,10 @@ WORDINGS[17] = WORDINGS[16]
 # 清除牛皮癣 naming the community of 未分责任区 beside another community's zone (words53)
 # — all of October 2022's “双创” work is on zones: as in 17
 WORDINGS[18] = WORDINGS[17]
-# 19: a community's lead names its people on no roll (「（3人，其中不计入参与统计的1人）」,
-# offroll57) — nobody off the roll took part in 解放路社区 in October 2022: as in 18
-WORDINGS[19] = WORDINGS[18]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "

@@ -47,7 +47,6 @@ from ..rollups.coverage import (
 )
 from ..rollups.double import DoubleRow, DoubleView, double_progress_plan
 from ..rollups.double_rows import unzoned_last
-from ..rollups.off_roll import off_roll_plan
 from ..rollups.stays import unit_then
 from ..rollups.categories import activities_by_community_section_plan
 from ..rollups.figures import (
@@ -247,8 +246,7 @@ class MonthlyFigures:
     moved_members: int  # on the unit's roll during the month, another unit's at its end
     left_members: int  # on the unit's roll during the month, off every roll at its end
     off_roll_members: int  # the unit's own people never on its roll that month (a
-    # liaison, 计入参与统计 否); a community's summary: anyone on no unit's roll in the
-    # period (``_community_apart_plan``), the others 0
+    # liaison, 计入参与统计 否)
     pending: Pending  # reports 待审核 in the scope and what they would add, not counted above
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
@@ -415,7 +413,7 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
         moves, ledger = Plan((), FindingMoves), Plan((), list)
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
-        _people_apart_plan(scope) if unit_id is not None else _community_apart_plan(scope),
+        _people_apart_plan(scope) if unit_id is not None else constant((0, 0, 0, 0)),
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
                                  members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
@@ -446,14 +444,6 @@ def _zones(view: DoubleView, moves: FindingMoves) -> list[DoubleRow]:
                                             community_id=z.community_id)
                                   for z in moves.by_zone if z.place not in places],
                         view.communities)
-
-
-def _community_apart_plan(scope: Scope) -> Plan:
-    """A community's summary: of its 参与党员 — every unit's there — those on no roll of
-    any unit on any day of the period (``rollups.off_roll``, 社区共建进展's count), the
-    lead's 不计入参与统计 as a unit's names its own; no one is 外单位 or moved out of a
-    community's summary, which counts no roll (it has no 参与情况)."""
-    return gather(off_roll_plan(scope), shape=lambda off_roll: (0, 0, 0, off_roll))
 
 
 def _people_apart_plan(scope: Scope) -> Plan:

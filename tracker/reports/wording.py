@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 19
+WORDING_VERSION = 18
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -147,12 +147,6 @@ WORDING_VERSION = 19
 #    (zones52's open row); a 清除牛皮癣 per zone of several communities names the
 #    community of 未分责任区 too (「建设路社区一区5处、解放路社区未分责任区3处」) — in both
 #    documents. October 2022 and the 2022 年度总结 read as in 17 (all their work on zones)
-# 19: (offroll57) a community's document names, in its lead's 参与党员, the people on no
-#    unit's roll on any day of the period (计入参与统计 否: a liaison ticked on a 补录),
-#    as a unit's names its own: 「参与党员干部3人次（3人，其中不计入参与统计的1人）」 where
-#    it read 「…3人次（3人）」 — in both documents (the year's lead is the 月报's). A unit's
-#    documents read as in 18; October 2022 and 解放路社区's 2022 年度总结 too (nobody off
-#    the roll took part there)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed — 7, 12 and 13 the 年度总结's —, or only what the .csv does not show: 10):

@@ -3,8 +3,7 @@ the period — a liaison, an admin (计入参与统计 否) ticked on a 补录. 
 done: they are in the view's 参与党员, and the view says how many of them there are, in
 the words of the 月报's lead (「19人，其中不计入参与统计的1人」, ``narrative.people_text``),
 so that it reads beside 参与情况, which does not count them (walk55). The 工作台's
-card and “双创”进展 say it of their own 参与党员 (the latter of its categories' work), and
-so does a community's 月报 (``reports.figures``), whose lead had no part to name."""
+card and “双创”进展 say it of their own 参与党员 (the latter of its categories' work)."""
 from __future__ import annotations
 
 from sqlalchemy import distinct, func, select
