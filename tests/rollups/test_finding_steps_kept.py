@@ -189,7 +189,7 @@ def test_the_county_year_of_the_double_view_reads_the_kept_steps(steps, count_qu
     for year in (years[1], this_year):
         county = Scope(date(year, 1, 1), date(year + 1, 1, 1))
         with count_queries() as read:
-            view = run(q.double_view_plan(county, "community"))
+            view, _off_roll = run(q.double_view_plan(county, "community"))
         statements = " ".join(read.statements)
         # moves_plan's statement is the one joining the zones
         assert "counted_finding_step_year" in statements and "JOIN zone" not in statements

@@ -292,7 +292,9 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
 
 
 def double_view_plan(scope: Scope, by: str) -> Plan:
-    """"双创"进展's view of ``scope`` per ``by`` (zone or community)."""
+    """"双创"进展's view of ``scope`` per ``by`` (zone or community), and how many of
+    its 参与党员 — the "双创" work's — are on no roll (``rollups.off_roll``), as
+    社区共建进展 counts its own."""
     # by day too: a period that ended yesterday counts its findings' statuses as of
     # its end, today's as of today (rollups.findings.reaches_today)
     # with the period's 移交/整改 of findings of any period, from the 月报's own
@@ -302,4 +304,6 @@ def double_view_plan(scope: Scope, by: str) -> Plan:
                       lambda: gather(double_progress_plan(scope, by),
                                      moves_plan(scope) if by == "zone"
                                      else moves_by_community_plan(scope),
-                                     shape=with_moves))
+                                     off_roll_plan(scope, double_only=True),
+                                     shape=lambda view, moves, off_roll: (
+                                         with_moves(view, moves), off_roll)))

@@ -42,7 +42,7 @@ from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.started import earlier_work_missing
 from ..rollups.member_status import member_status
 from ..rollups.figures import pending_of, per_unit
-from ..reports.narrative import gone_parts, people_text
+from ..reports.narrative import members_off_roll
 from ..reports.queries import (
     communities_of,
     unit_month_communities_value,
@@ -84,6 +84,9 @@ def _register_labels(state) -> None:
     state.app.jinja_env.globals.update(
         FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS,
         period_so_far=lambda period: so_far_note(period, local_today()),
+        # the pages' 参与党员 with those on no roll (社区共建进展, “双创”进展, the
+        # 工作台's card: ``progress/_period.html``'s ``off_roll_note``)
+        members_off_roll=members_off_roll,
     )
 
 
@@ -205,10 +208,9 @@ def community():
             single=single,
             community_id=ids[0] if single else None,
             overall=overall,
-            # 参与党员 in the 月报's words when some are on no roll: 参与情况 counts
-            # none of them (walk55: 19 here, 18 there, with no word why)
-            members_text=off_roll and people_text(overall.official.members,
-                                                  gone_parts(0, 0, off_roll)),
+            # of 参与党员, those on no roll: said in the 月报's words, as 参与情况
+            # counts none of them (walk55: 19 here, 18 there, with no word why)
+            off_roll=off_roll,
             by_category=by_category,
             pending=pending_of(by_category),
             beneficiaries=per_unit(by_category, "people_served"),
@@ -248,8 +250,8 @@ def double():
         ids, name = selection
         by = "zone" if ids is not None and len(ids) == 1 else "community"
         scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
-        view, view_key = cached("progress.double", (scope, by, local_today()),
-                                lambda: run(q.double_view_plan(scope, by)))
+        (view, off_roll), view_key = cached("progress.double", (scope, by, local_today()),
+                                            lambda: run(q.double_view_plan(scope, by)))
         rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
         context.update(
             # kept like 社区共建进展's section; the sorting links carry the whole query
@@ -257,6 +259,8 @@ def double():
                                       request.query_string),
             name=name,
             view=view,
+            # of its 参与党员 (the “双创” work's), those on no roll, as 社区共建进展 says
+            off_roll=off_roll,
             rows=rows,
             charts=partial(_double_charts, view, period),
         )

@@ -501,12 +501,23 @@ def left_roll_parts(cov, whole_year: bool = False) -> list[str]:
 
 def people_text(members: int, apart: list[str]) -> str:
     """The lead's 参与党员 with those in them 参与情况 does not count (``gone_parts``):
-    「19人，其中不计入参与统计的1人」 — the 社区共建进展 page's words for its 参与党员 too
-    (``rollups.off_roll``, walk55)."""
+    「19人，其中不计入参与统计的1人」 — the pages' words for their 参与党员 too
+    (``members_off_roll``, walk55)."""
     people = _("%(m)s人", m=members)
     if apart:
         people += _("，其中%(parts)s", parts=join(apart))
     return people
+
+
+def members_off_roll(members: int, off_roll: int) -> str:
+    """A page's 参与党员 when ``off_roll`` of them were on no roll (``rollups.off_roll``),
+    in the lead's words: 「参与党员19人，其中不计入参与统计的1人。」 — said under the
+    figure by 社区共建进展, “双创”进展 and the 工作台's card alike (one text), since
+    参与情况 counts none of them and shows 18 (walk55); nothing when everyone was on a
+    roll."""
+    if not off_roll:
+        return ""
+    return _("参与党员%(people)s。", people=people_text(members, gone_parts(0, 0, off_roll)))
 
 
 def gone_parts(moved: int, left: int, off_roll: int, whole_year: bool = False) -> list[str]:

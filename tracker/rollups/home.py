@@ -19,6 +19,7 @@ from ..models import (
 from ..timeutil import LOCAL_TZ, month_bounds, utcnow
 from .batch import built_once, constant, gather, run
 from .figures import Figures, figures_by_category_plan, figures_plan, per_unit
+from .off_roll import off_roll_plan
 from .scope import Scope, as_ids, scope_conditions
 from .shared import category_task_rows, summed
 
@@ -34,6 +35,9 @@ class HomeFigures:
     month_to: date
     month: Figures  # this month's official and pending totals
     activities: list[tuple[int, str]]  # this month's official activities per word (场, 次)
+    # of the month's 参与党员, those on no roll (计入参与统计 否: a liaison ticked on a
+    # 补录), whom 参与情况 — where the card leads — does not count (``rollups.off_roll``)
+    members_off_roll: int
 
 
 def open_findings_count(community_ids: Sequence[int] | None,
@@ -74,21 +78,25 @@ def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
             open_findings_count(community_ids),
             open_findings_count(community_ids, ReportStatus.submitted))).one()
     scope = Scope(date_from=month_from, date_to=month_to, community_ids=reach.community_ids)
-    month, activities = run(built_once(("home month", scope), lambda: _month_plan(scope)))
+    month, activities, off_roll = run(built_once(("home month", scope),
+                                                 lambda: _month_plan(scope)))
     return HomeFigures(pending, stale_reviews, stale_tasks, int(open_findings),
-                       int(pending_findings), month_from, month_to, month, activities)
+                       int(pending_findings), month_from, month_to, month, activities,
+                       off_roll)
 
 
 def _month_plan(scope: Scope):
     """The month's totals and its activities per word (3场、6次: never 场 and 次
-    added), both from the month's counted tasks per category (one statement)."""
+    added), both from the month's counted tasks per category, and how many of its
+    参与党员 are on no roll, as 社区共建进展 counts them (one statement)."""
     per_category = category_task_rows(scope)
     return gather(
         figures_plan(scope, tasks=summed(per_category)),
         # the categories' activities only: their distinct members and 服务对象 are not read
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
                                  members=constant({}), named=constant({})),
-        shape=lambda month, rows: (month, per_unit(rows, "activities")))
+        off_roll_plan(scope),
+        shape=lambda month, rows, off_roll: (month, per_unit(rows, "activities"), off_roll))
 
 
 def _queue_counts(reach: Scope, stale_days: int, now) -> tuple[int, int, int]:
