@@ -192,6 +192,31 @@ def test_the_rolls_work_counted_elsewhere_is_asked_with_the_period_written_out(
         assert written in outer, outer
 
 
+def test_coverages_parts_have_the_period_and_status_in_their_compiled_text(app, world):
+    """The parts of 参与情况 that ask who of the roll took part — its roll counts, its
+    未参与名单 and its work counted elsewhere (``coverage._took_part`` and
+    ``moved.counted_elsewhere_part``, both through ``sql_hints.written_out``) — hold the
+    period's days and the approved status in the SQL text SQLAlchemy compiles and
+    caches: none of them is a bound parameter, and nothing is left to render into the
+    text when the statement runs (a ``literal_execute`` parameter is rendered again on
+    every execution). Both databases' dialects."""
+    from tracker.models import ReportStatus
+    from tracker.rollups.coverage import coverage_plan
+
+    first, end = date(2022, 10, 1), date(2022, 11, 1)
+    parts = coverage_plan(world.member.unit_id, first, end).parts
+    roll_counts, not_yet, counted_elsewhere = parts[0], parts[2], parts[4]
+    for part in (roll_counts, not_yet, counted_elsewhere):
+        compiled = part.compile(dialect=db.engine.dialect)
+        assert not compiled.literal_execute_params, compiled.string
+        for written in ("'2022-10-01'", "'2022-11-01'", "'approved'"):
+            assert written in compiled.string, (written, compiled.string)
+        values = set(compiled.params.values())
+        assert not values & {first, end, ReportStatus.approved, "approved"}, compiled.params
+    # the 未参与名单's 待审核 mark: the submitted status written out the same way
+    assert "'submitted'" in not_yet.compile(dialect=db.engine.dialect).string
+
+
 def test_coverage_reads_the_members_it_names_by_their_key(app, world, count_queries):
     """参与情况 (and the 月报's 未参与名单 and ledger, which share its namesakes) reads
     the rows of the people it names, and the unit a participant has now, one person at

@@ -20,6 +20,7 @@ tells PostgreSQL to use it anyway, for the rest of the transaction.
 """
 from __future__ import annotations
 
+from sqlalchemy import literal
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
@@ -88,6 +89,24 @@ def constants_written_out(statement):
         return None
 
     return visitors.replacement_traverse(statement, {}, write_out)
+
+
+def written_out(value, type_):
+    """``value`` (of ``type_``) written into the statement's SQL text instead of sent as
+    a parameter, rendered once, when the statement is compiled (``_WrittenOut``, as
+    ``constants_written_out`` renders a statement's constants): for a value the planner
+    must see, such as a period or a status in a condition.
+
+    Why: PostgreSQL runs a statement it has prepared on a generic plan, made once for
+    any values, as soon as that looks no dearer than the custom ones, and a generic
+    plan guesses a parameter's rows: it put a month of the county's approved
+    participations at 2,000 rather than 15,000 and read them all, by a hash or the
+    date index, to keep a unit's roll's few (参与情况's 未参与名单 and its work counted
+    elsewhere: docs/performance.md, sessions 11 and 56). With the value in the text,
+    every plan of the statement, the generic one too, is made for it.
+    ``literal(…, literal_execute=True)`` sends the same text but renders it again on
+    every execution."""
+    return _WrittenOut(literal(value, type_))
 
 
 GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"

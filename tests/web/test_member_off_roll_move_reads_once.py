@@ -19,8 +19,11 @@ from tracker.extensions import db
 # written and links revoked, in the transaction rolled back; her days on no roll, the
 # units' share locks and the signed months and years, under her lock (the service);
 # then, after the rollback, her days on no roll, the signed months and years, the
-# signed copies and the two units (the page); the member page's reads and the menu's.
-OFF_ROLL_NAMING_PAGE = 29  # 30 before moved54: her days on no roll read a third time
+# signed copies and the two units' names, in one statement (the page); the member
+# page's reads and the menu's.
+# 30 before moved54 (her days on no roll read a third time), 29 before twin57 (the two
+# units read one by one)
+OFF_ROLL_NAMING_PAGE = 28
 
 
 def test_the_off_roll_moves_naming_page_reads_what_moves_once(client, login, october,
@@ -52,3 +55,20 @@ def test_the_off_roll_moves_naming_page_reads_what_moves_once(client, login, oct
                   if "counted_participation" in s and "FROM need" in s]
     assert len(on_no_roll) == 2, len(on_no_roll)
     assert len(statements) == OFF_ROLL_NAMING_PAGE, len(statements)
+
+
+def test_the_moves_two_units_are_named_in_the_order_asked(app, world, count_queries):
+    """The page names the unit she was in, then the one she moves to, whatever their
+    ids' order, with one statement for both; a unit it has no id for, or none found,
+    is named by nothing ("")."""
+    from tracker.admin import queries
+
+    first, later = world.unit, f.unit("县财政局")
+    db.session.commit()
+    assert later.id > first.id
+    with count_queries() as q:
+        names = queries.unit_names((later.id, first.id))
+    assert names == ["县财政局", "县商务局"]
+    assert q.count == 1, q.statements
+    assert queries.unit_names((None, later.id)) == ["", "县财政局"]
+    assert queries.unit_names((first.id, later.id + 1000)) == ["县商务局", ""]

@@ -348,6 +348,16 @@ def community_names(community_ids: list[int]) -> list[str]:
                                    .order_by(Community.sort_key, Community.id)))
 
 
+def unit_names(unit_ids) -> list[str]:
+    """The names of the units ``unit_ids``, in that order, read in one statement: ""
+    for None or a unit not found (a move on no roll's unit before and after the save,
+    ``routes._off_roll_units``)."""
+    wanted = {unit_id for unit_id in unit_ids if unit_id is not None}
+    names = dict(db.session.execute(select(Unit.id, Unit.name)
+                                    .where(Unit.id.in_(wanted))).all()) if wanted else {}
+    return [names.get(unit_id, "") for unit_id in unit_ids]
+
+
 def _has_active_liaison(community_id):
     """A condition: some active 社区联络员 answers for the community."""
     return (select(liaison_community.c.member_id)

@@ -654,8 +654,8 @@ def _off_roll_units(change: roll.Change | None, moves: frozenset[str]) -> dict |
     both (review53 #2) —, read with the documents named (``roll.signed_and_moved``)."""
     if change is None or change.dated:
         return None
-    was, now = (db.session.get(Unit, unit_id) for unit_id in change.units_now)
-    return {"old": was.name if was else "", "new": now.name if now else "", "moves": moves}
+    was, now = q.unit_names(change.units_now)  # both in one statement
+    return {"old": was, "new": now, "moves": moves}
 
 
 def _signed_afresh(asked: d.SignedUnconfirmed, words):

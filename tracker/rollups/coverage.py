@@ -16,7 +16,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     or_,
     select,
     union,
@@ -27,7 +26,7 @@ from sqlalchemy.orm import aliased
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
 from ..names import ALONE, COUNTS, listed, namesake_columns
-from ..sql_hints import not_indexed
+from ..sql_hints import not_indexed, written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
@@ -235,26 +234,20 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
     if counted_for is not None:
         own.append(unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
                    == counted_for)
+    # the period and the status in the statement's text (``sql_hints.written_out``): as
+    # parameters, PostgreSQL's generic plan guessed the county's month at 2,000 rows
+    # (15,000 in fact) and hashed them all to find who of a unit's 200 had not taken
+    # part (11 of the 月报's 24 ms), where probing per member takes 0.7 ms
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
-            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date()),
+            *_in_period(written_out(date_from, Date()), written_out(date_to, Date()),
                         community_ids),
-            CountedParticipation.report_status == _written_out(
+            CountedParticipation.report_status == written_out(
                 status, CountedParticipation.report_status.type),
             *own,
         )
     )
-
-
-def _written_out(value, type_):
-    """``value`` written into the SQL text, not sent as a parameter. PostgreSQL runs a
-    statement it has prepared with a generic plan once that looks no dearer than the
-    custom ones, and a generic plan guesses a month of a county's participations at
-    2,000 rows instead of 15,000: it hashed them all to find who of a unit's 200 did
-    not take part (11 of the 月报's 24 ms), where probing per member takes 0.7 ms.
-    With the month and the status in the text, its plan is made for them."""
-    return literal(value, type_, literal_execute=True)
 
 
 def coverage(unit_id: int, date_from: date, date_to: date,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Select, case, exists, literal, select
+from sqlalchemy import Date, Select, case, exists, select
 
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Unit
-from ..sql_hints import constants_written_out
+from ..sql_hints import written_out
 from .scope import Scope, participation_conditions
 from .stays import covers, unit_then
 
@@ -23,15 +23,15 @@ def counted_elsewhere_part(members, date_from: date, date_to: date,
     in; work on a day on no roll counts for the unit she has moved to since, which is
     not a move into this unit (roll50's open edge case).
 
-    The period and the status are written into the statement's text (as
-    ``coverage._took_part``'s): on its generic plan (``batch``'s) PostgreSQL guessed the
-    period's approved participations at under 2,000 (a tenth) and read the county's whole
-    month through its date index, to keep the roll's few; with the month in the text it
-    reads each of them by member (5.9 → 3.0 ms of the server's CPU, docs/performance.md,
-    session 56)."""
-    period = Scope(written(date_from, Date()), written(date_to, Date()),
+    The period and the status are written into the statement's text
+    (``sql_hints.written_out``, as ``coverage._took_part``'s): on its generic plan
+    (``batch``'s) PostgreSQL guessed the period's approved participations at under
+    2,000 (a tenth) and read the county's whole month through its date index, to keep
+    the roll's few; with the month in the text it reads each of them by member
+    (5.9 → 3.0 ms of the server's CPU, docs/performance.md, session 56)."""
+    period = Scope(written_out(date_from, Date()), written_out(date_to, Date()),
                    community_ids=community_ids)
-    approved = written(ReportStatus.approved, CountedParticipation.report_status.type)
+    approved = written_out(ReportStatus.approved, CountedParticipation.report_status.type)
     by_stay = exists(select(RollPeriod.id).where(
         RollPeriod.member_id == CountedParticipation.member_id,
         *covers(CountedParticipation.service_date)).correlate_except(RollPeriod))
@@ -45,12 +45,6 @@ def counted_elsewhere_part(members, date_from: date, date_to: date,
             .where(*participation_conditions(period),
                    CountedParticipation.report_status == approved)
             .order_by(Unit.sort_key, Unit.id))
-
-
-def written(value, type_):
-    """``value`` written into the SQL text (``sql_hints.constants_written_out``), once
-    when the statement is compiled."""
-    return constants_written_out(literal(value, type_))
 
 
 def counted_elsewhere(rows) -> dict:
