@@ -7,21 +7,15 @@ took part, on the roll or not —, and 参与情况 counts the roll; so a page w
 holds people on no roll says how many, in the lead's words. Counted by hand below."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from tests import factories as f
 from tests.reports.test_participation_story import approved_activity
+from tests.web.page_figures import figure
 from tracker.extensions import db
 from tracker.models import Role
 
 OCTOBER = "period=month&month=2022-10"
-
-
-def figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return match.group(1).strip()
 
 
 def _world():

@@ -19,16 +19,11 @@ import pytest
 from tests import factories as f
 from tests.page_statements import counted, warm
 from tests.reports.test_participation_story import approved_activity
+from tests.web.page_figures import figure
 from tracker.extensions import db
 from tracker.models import Role
 
 OCTOBER = "period=month&month=2022-10"
-
-
-def figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return match.group(1).strip()
 
 
 def not_yet(html: str) -> list[str]:

@@ -8,12 +8,12 @@ said it on 社区共建进展 and in a unit's 月报; the 工作台's card and �
 figure bare. Counted by hand below."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from tests import factories as f
 from tests.rollups import builders as b
+from tests.web.page_figures import figure, page
 from tracker.extensions import db
 from tracker.timeutil import local_today
 
@@ -21,18 +21,6 @@ TODAY = local_today()
 pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MONTH = TODAY.replace(day=1)
 PERIOD = f"period=month&month={MONTH:%Y-%m}"
-
-
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get_data(as_text=True)
-
-
-def figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return match.group(1).strip()
 
 
 def approved(item, creator, people):

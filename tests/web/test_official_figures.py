@@ -15,6 +15,7 @@ from docx import Document
 
 from tests import factories as f
 from tests.rollups import builders as b
+from tests.web.page_figures import figure, page
 from tracker.extensions import db
 from tracker.models import FindingKind, ReportStatus
 from tracker.reference import ensure_categories
@@ -23,18 +24,6 @@ from tracker.timeutil import local_today
 TODAY = local_today()
 pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MONTH = TODAY.replace(day=1)
-
-
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get_data(as_text=True)
-
-
-def figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return match.group(1).strip()
 
 
 def text_of(html: str) -> str:
