@@ -91,7 +91,8 @@ def backfill():
         form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
-    form.set_choices(items, candidates, offered.units, offered.namesakes, offered.on_roll)
+    form.set_choices(items, candidates, offered.units, offered.namesakes,
+                     on_roll=offered.on_roll)
     # chosen now, while the items are as read: a 保存 the service refuses rolls back,
     # and a search of the list then would read each item again, one statement each
     # (post53); the one chosen is read afresh when its notice asks of it

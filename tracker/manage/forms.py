@@ -179,7 +179,7 @@ class TaskForm(Form):
     # The edit form sets the saved start: an unchanged old start is not re-checked.
     saved_start: datetime | None = None
 
-    def set_choices(self, items, members, on_roll: dict | None = None) -> None:
+    def set_choices(self, items, members, on_roll: dict) -> None:
         """``on_roll``: {member id: on the roll on the task's day}, read with
         ``members`` (``queries.leader_candidates``)."""
         if self.resource_item is not None:
@@ -485,8 +485,8 @@ class BackfillForm(Form):
             for m in members})
         return form_class
 
-    def set_choices(self, items, members, units=None, namesakes=None,
-                    on_roll: dict | None = None) -> None:
+    def set_choices(self, items, members, units=None, namesakes=None, *,
+                    on_roll: dict) -> None:
         """Each member offered with their unit, namesakes told apart
         (``names.choices_with_unit``), as participant and as 组长 alike. ``units``:
         {member id: unit} of the activity's day, once it is typed (the unit 补录 counts
