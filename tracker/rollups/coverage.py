@@ -148,7 +148,7 @@ def on_roll_on(member_id, day):
     (``roll_day``: no stay is recorded ahead of today, so today's setting is that
     day's). Off it, the figures count the work and not the person, 不计入参与统计
     (``off_roll``); the people lists of an activity mark and order by it for the
-    activity's day (``manage.queries.roll_first``, walk55). ``day``: a date, or a date
+    activity's day (``manage.queries.roll_then``, walk55). ``day``: a date, or a date
     column of the outer query (a task's ``service_date``)."""
     # the roll day min(day, today) as two bounds, which a date column can take too
     return _stayed(member_id, None, day, (day, local_today()))
